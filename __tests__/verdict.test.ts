@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { composeSentence, computeVerdict } from '../src/engine/verdict.js';
+import type { ImageReport } from '../src/model/report.js';
+
+const image = (name: string, signed: boolean): ImageReport => ({ name, signed, methods: signed ? ['cosign-keyless'] : [], byDigest: signed ? true : null, confidence: 'high', pushes: [{ file: 'w.yml', line: 1 }], signatures: [] });
+
+test('verdict is not-applicable when nothing is pushed', () => {
+  assert.equal(computeVerdict({ images: [], findings: [] }), 'not-applicable');
+});
+
+test('verdict fails when an image is unsigned, passes when all are signed and nothing blocks', () => {
+  assert.equal(computeVerdict({ images: [image('ghcr.io/a/b', true), image('docker.io/a/b', false)], findings: [] }), 'fail');
+  assert.equal(computeVerdict({ images: [image('ghcr.io/a/b', true)], findings: [] }), 'pass');
+});
+
+test('an unsuppressed blocking finding fails the verdict; a suppressed one does not', () => {
+  const f = { rule: 'no-admission-enforcement', severity: 'error' as const, message: 'm', file: 'x', line: 1 };
+  assert.equal(computeVerdict({ images: [image('ghcr.io/a/b', true)], findings: [f] }), 'fail');
+  assert.equal(computeVerdict({ images: [image('ghcr.io/a/b', true)], findings: [{ ...f, suppressed: { reason: 'r', source: 'config' } }] }), 'pass');
+});
+
+test('sentence counts signed images and names the enforcement', () => {
+  assert.equal(composeSentence([image('a', true), image('b', false)], []), '1 of 2 images are signed; verification enforced via none found.');
+  assert.equal(
+    composeSentence([image('a', true)], [{ engine: 'kyverno', kind: 'ClusterPolicy', name: 'verify', mode: 'enforce', file: 'p.yaml', line: 3, images: ['*'], covers: ['a'] }]),
+    '1 of 1 image is signed; verification enforced via kyverno ClusterPolicy/verify (p.yaml:3).',
+  );
+});

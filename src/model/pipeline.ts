@@ -1,0 +1,100 @@
+import type { Finding } from './finding.js';
+import type { Location } from './location.js';
+import type { Confidence, SignMethod } from './report.js';
+
+/**
+ * The intermediate representation between the pipeline readers (workflows, scripts, Makefiles, goreleaser)
+ * and the signing judgement: pushes and signatures, each with the path of calls that leads to it.
+ */
+
+/** A parsed image reference. Unresolved parts stay as written (`$IMAGE`, `${{ env.X }}`). */
+export interface ImageRef {
+  /** The reference as it appeared after substitution, e.g. `ghcr.io/o/r:v1@sha256:…`. */
+  raw: string;
+  /** Normalized repository name without tag or digest (`docker.io/` added where the registry is implicit). */
+  name: string;
+  tag?: string;
+  /** A literal `sha256:…` or a symbolic digest (`${{ steps.build.outputs.digest }}`, `$DIGEST`). */
+  digest?: string;
+  /** True when the name has no unresolved variable parts. */
+  resolved: boolean;
+}
+
+/** The conditions and flags that decide whether a step runs on a given path. */
+export interface Guard {
+  /** `if:` expressions on the path from the workflow trigger down to this operation (job, step, composite step). */
+  conditions: string[];
+  continueOnError: boolean;
+  /** Non-empty when the operation can never run (e.g. its `if:` names a step id that does not exist). */
+  neverRuns?: string;
+}
+
+export interface OperationBase {
+  /** What did it: `docker push`, `docker/build-push-action`, `ko build`, `cosign sign`, … */
+  tool: string;
+  location: Location;
+  /** The call chain that reaches `location`, outermost first (workflow step → make target → recipe line). */
+  chain: Location[];
+  guard: Guard;
+  confidence: Confidence;
+  /** Identity of the job run this happens in: `<workflow file>#<job id>` (+ caller chain for reusable workflows). */
+  jobKey?: string;
+  /** Index of the step in its job (ordering), and the `parallel:` group it belongs to if any. */
+  stepIndex?: number;
+  parallelGroup?: number;
+  /** Extra context (e.g. how a name was obtained). */
+  notes?: string[];
+}
+
+export interface PushOp extends OperationBase {
+  kind: 'push';
+  refs: ImageRef[];
+  /** Set when the push goes to an ephemeral registry (localhost, kind, registry service); such pushes are local builds. */
+  ephemeral?: string;
+  /** The step ids whose digest output names what this push produced (build-push-action `id`). */
+  digestFromStep?: string;
+}
+
+export interface KeyMaterial {
+  /** The key reference as written (`cosign.key`, `env://COSIGN_KEY`, `awskms://…`, `${{ secrets.KEY }}`). */
+  value: string;
+  source: 'secret' | 'kms' | 'k8s' | 'env' | 'file' | 'literal' | 'unknown';
+  location: Location;
+}
+
+export interface SignOp extends OperationBase {
+  kind: 'sign';
+  method: SignMethod;
+  refs: ImageRef[];
+  /** The signature applies to whatever these steps pushed (e.g. attest-build-provenance subject-digest). */
+  targetsSteps?: string[];
+  /** When the target cannot be resolved to names at all (`cosign sign $(cat refs)`), sign ops apply by proximity. */
+  unresolvedTarget?: boolean;
+  keyless: boolean;
+  key?: KeyMaterial;
+  password?: KeyMaterial;
+  /**
+   * Signature storage the command asks for: `legacy` (`--new-bundle-format=false`), `bundle`
+   * (`--new-bundle-format[=true]`), or `default` (whatever the installed cosign writes: legacy for cosign 2,
+   * bundle for cosign 3). The workflow reader resolves `default` from the cosign-installer version.
+   */
+  signatureFormat?: 'legacy' | 'bundle' | 'default';
+  /** The workflow file whose run performs the signing (keyless identity), filled by the workflow reader. */
+  identityWorkflow?: string;
+}
+
+export interface LocalBuild {
+  name: string;
+  reason: string;
+  location: Location;
+}
+
+export type Operation = PushOp | SignOp;
+
+/** What one pipeline reader returns. */
+export interface ReaderResult {
+  operations: Operation[];
+  localBuilds: LocalBuild[];
+  findings: Finding[];
+  limits: string[];
+}

@@ -1,0 +1,97 @@
+import type { Severity } from './finding.js';
+import type { RelatedLocation } from './location.js';
+
+/**
+ * The versioned report contract (JSON format, version 1). Every output — text, JSON, SARIF, annotations,
+ * step summary, action outputs — is rendered from one Report, so they cannot disagree.
+ * Adding optional fields is compatible; renaming or removing one needs version 2.
+ */
+export const REPORT_VERSION = 1 as const;
+
+export type Verdict = 'pass' | 'fail' | 'not-applicable';
+export type Confidence = 'high' | 'medium' | 'low';
+
+/** How a signature (or equivalent) is produced. */
+export type SignMethod =
+  | 'cosign-keyless'
+  | 'cosign-key'
+  | 'cosign-kms'
+  | 'cosign-attest'
+  | 'notation'
+  | 'docker-content-trust'
+  | 'goreleaser-cosign'
+  | 'attestation';
+
+export interface ReportLocation {
+  file: string;
+  line: number;
+}
+
+export interface ImageReport {
+  /** Normalized registry/repository name (docker.io/ added where the registry is implicit); unresolved parts kept as written. */
+  name: string;
+  signed: boolean;
+  methods: SignMethod[];
+  /** true: every counted signature targets the digest; false: some target a mutable tag; null: unsigned. */
+  byDigest: boolean | null;
+  confidence: Confidence;
+  pushes: ReportLocation[];
+  signatures: Array<ReportLocation & { method: SignMethod }>;
+  /** Tags seen for the image (informational). */
+  tags?: string[];
+  /** Enforcing policies that cover this image: "engine kind/name (file:line)". Filled by the enforcement stage. */
+  coveredBy?: string[];
+  /** Why the image is low confidence (e.g. "pushed by remote workflow owner/repo/x.yml@v1, not inspected"). */
+  notes?: string[];
+}
+
+export interface LocalBuildReport {
+  name: string;
+  reason: string;
+  file: string;
+  line: number;
+}
+
+export type EnforcementMode = 'enforce' | 'audit' | 'warn';
+
+export interface EnforcementReport {
+  engine: string;
+  kind: string;
+  name: string;
+  mode: EnforcementMode;
+  file: string;
+  line: number;
+  /** The policy's image patterns as written. */
+  images: string[];
+  /** Pushed image names this policy covers (patterns match and trust is consistent). */
+  covers: string[];
+  /** Whether the policy counts toward enforcement (false for examples, docs, tests). */
+  counted?: boolean;
+  notes?: string[];
+}
+
+export interface FindingReport {
+  rule: string;
+  severity: Severity;
+  message: string;
+  file: string;
+  line: number;
+  image?: string;
+  related?: RelatedLocation[];
+  suppressed?: { reason: string; source: 'config' | 'inline' };
+}
+
+export interface Report {
+  version: typeof REPORT_VERSION;
+  verdict: Verdict;
+  sentence: string;
+  /** The repository the names were resolved against (owner/name), when known. */
+  repository?: string;
+  images: ImageReport[];
+  localBuilds: LocalBuildReport[];
+  enforcement: EnforcementReport[];
+  findings: FindingReport[];
+  /** Bounds that were hit and other analysis limits worth knowing (depth, size, alias caps, API failures). */
+  limits: string[];
+  stats: { filesScanned: number; workflows: number; manifestsParsed: number };
+}

@@ -1,0 +1,53 @@
+import type { Report } from '../model/report.js';
+
+/**
+ * Plain-text report for terminals and logs. Everything that comes from the scanned tree goes through
+ * `printable()` so control characters cannot move the cursor or forge log lines.
+ */
+export function renderText(report: Report): string {
+  const out: string[] = [];
+  out.push(`verdict: ${report.verdict}`);
+  out.push(printable(report.sentence));
+  if (report.repository) out.push(`repository: ${printable(report.repository)}`);
+  out.push('');
+  out.push(`images (${report.images.length}):`);
+  for (const img of report.images) {
+    const how = img.signed ? `signed (${img.methods.join(', ')}${img.byDigest === false ? ', by tag' : img.byDigest ? ', by digest' : ''})` : 'NOT signed';
+    out.push(`  ${printable(img.name)}: ${how}; confidence ${img.confidence}`);
+    for (const p of img.pushes) out.push(`    pushed at ${printable(p.file)}:${p.line}`);
+    for (const s of img.signatures) out.push(`    ${s.method} at ${printable(s.file)}:${s.line}`);
+    for (const c of img.coveredBy ?? []) out.push(`    covered by ${printable(c)}`);
+    for (const n of img.notes ?? []) out.push(`    note: ${printable(n)}`);
+  }
+  if (report.localBuilds.length > 0) {
+    out.push('');
+    out.push(`local builds, not counted (${report.localBuilds.length}):`);
+    for (const b of report.localBuilds) out.push(`  ${printable(b.name)} (${printable(b.reason)}) at ${printable(b.file)}:${b.line}`);
+  }
+  out.push('');
+  out.push(`enforcement (${report.enforcement.length}):`);
+  for (const e of report.enforcement) {
+    const counted = e.counted === false ? ', not counted' : '';
+    out.push(`  ${printable(e.engine)} ${printable(e.kind)}/${printable(e.name)}: ${e.mode}${counted} at ${printable(e.file)}:${e.line}`);
+    if (e.covers.length > 0) out.push(`    covers ${e.covers.map(printable).join(', ')}`);
+  }
+  out.push('');
+  out.push(`findings (${report.findings.length}):`);
+  for (const f of report.findings) {
+    const sup = f.suppressed ? ` [suppressed: ${printable(f.suppressed.reason)}]` : '';
+    out.push(`  ${printable(f.file)}:${f.line}: ${f.severity}: [${f.rule}] ${printable(f.message)}${sup}`);
+    for (const r of f.related ?? []) out.push(`    ${printable(r.file)}:${r.line}${r.message ? `: ${printable(r.message)}` : ''}`);
+  }
+  if (report.limits.length > 0) {
+    out.push('');
+    out.push('limits:');
+    for (const l of report.limits) out.push(`  ${printable(l)}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** Replaces control characters (including ESC and newlines) with visible escapes. */
+export function printable(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

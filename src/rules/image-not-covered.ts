@@ -1,0 +1,9 @@
+import type { RuleDefinition } from './rule.js';
+
+export const imageNotCovered: RuleDefinition = {
+  id: 'image-not-covered',
+  severity: 'error',
+  area: 'enforcement',
+  description: "No enforcing policy matches a pushed image.",
+  help: "An image that no enforcing policy's patterns match is admitted without verification. Add its name (or a glob that matches it) to an enforcing policy.",
+};

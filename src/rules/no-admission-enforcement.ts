@@ -1,0 +1,9 @@
+import type { RuleDefinition } from './rule.js';
+
+export const noAdmissionEnforcement: RuleDefinition = {
+  id: 'no-admission-enforcement',
+  severity: 'error',
+  area: 'enforcement',
+  description: "No admission controller in the repository enforces signature verification.",
+  help: "Signing is advisory until the cluster refuses unverified images. Add an enforcing policy (Sigstore policy-controller ClusterImagePolicy, Kyverno verifyImages with `failureAction: Enforce`, \u2026) or point `policy-paths` at the repository that holds the deployed policies.",
+};

@@ -1,0 +1,9 @@
+import type { RuleDefinition } from './rule.js';
+
+export const parseError: RuleDefinition = {
+  id: 'parse-error',
+  severity: 'warning',
+  area: 'input',
+  description: "A pipeline or policy file could not be parsed.",
+  help: "A malformed file is skipped. Fix the syntax; if the file is intentionally invalid (a test fixture), ignore it in the configuration with a reason.",
+};

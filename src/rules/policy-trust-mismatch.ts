@@ -1,0 +1,9 @@
+import type { RuleDefinition } from './rule.js';
+
+export const policyTrustMismatch: RuleDefinition = {
+  id: 'policy-trust-mismatch',
+  severity: 'error',
+  area: 'enforcement',
+  description: "A policy's trust settings do not match how CI signs the image.",
+  help: "A policy that expects another key, another keyless identity, a signature where CI only attests (or the reverse), or the legacy signature format where CI writes Sigstore bundles, rejects the images CI produces \u2014 or admits none of them. Align the policy with the signing step.",
+};

@@ -1,0 +1,39 @@
+import type { RepoReader } from '../discover/repo.js';
+import type { Location } from '../model/location.js';
+import type { Guard, ReaderResult } from '../model/pipeline.js';
+
+/** Context for one `run:` script (or a Makefile recipe / repository script reached from one). */
+export interface RunScriptInput {
+  /** Script text. GitHub expressions the workflow reader could resolve are already substituted; the rest are kept as `${{ … }}`. */
+  script: string;
+  /** Repository-relative file holding the script, and the line of its first script line there. */
+  file: string;
+  line: number;
+  /** Environment visible to the script (workflow, job and step `env:`), values resolved where possible. */
+  env: Record<string, string>;
+  /** Repository-relative working directory ('' is the root). */
+  workingDirectory: string;
+  /** The tree the script lives in (the scanned repository, or a remote checkout). */
+  repo: RepoReader;
+  /** Call chain so far, outermost first; the script's own location is appended per command. */
+  chain: Location[];
+  guard: Guard;
+  jobKey: string;
+  stepIndex: number;
+  parallelGroup?: number;
+  ephemeralRegistries: string[];
+  /** Remaining indirection depth (make targets, scripts); at 0 the call is reported as a limit, not followed. */
+  depth: number;
+}
+
+export interface RunScriptResult extends ReaderResult {
+  /** Variables written to $GITHUB_ENV (visible to later steps). */
+  envWrites: Record<string, string>;
+  /** Outputs written to $GITHUB_OUTPUT (visible as steps.<id>.outputs.<name>). */
+  outputWrites: Record<string, string>;
+}
+
+/** Placeholder until the shell analysis lands. */
+export function analyzeRunScript(_input: RunScriptInput): RunScriptResult {
+  return { operations: [], localBuilds: [], findings: [], limits: [], envWrites: {}, outputWrites: {} };
+}
