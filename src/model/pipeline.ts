@@ -79,6 +79,11 @@ export interface SignOp extends OperationBase {
    * bundle for cosign 3). The workflow reader resolves `default` from the cosign-installer version.
    */
   signatureFormat?: 'legacy' | 'bundle' | 'default';
+  /**
+   * `cosign copy SRC DST` and similar: DST gets SRC's signatures. The judge gives this op the methods of SRC's
+   * signatures; `method` is only a fallback when SRC's signing is not seen.
+   */
+  copiedFrom?: ImageRef;
   /** The workflow file whose run performs the signing (keyless identity), filled by the workflow reader. */
   identityWorkflow?: string;
 }
@@ -90,6 +95,21 @@ export interface LocalBuild {
 }
 
 export type Operation = PushOp | SignOp;
+
+/**
+ * Where an operation sits in the pipeline, passed down from the workflow reader through scripts, make and
+ * config readers so every operation they create carries it.
+ */
+export interface OpContext {
+  /** Call chain so far, outermost first (e.g. the workflow step, then the make target). */
+  chain: Location[];
+  guard: Guard;
+  jobKey: string;
+  stepIndex: number;
+  parallelGroup?: number;
+  /** Registry hosts (with or without port) that are ephemeral in this context, beyond the built-in ones (e.g. a `registry` service container). */
+  ephemeralRegistries: string[];
+}
 
 /** What one pipeline reader returns. */
 export interface ReaderResult {

@@ -1,9 +1,8 @@
 import type { RepoReader } from '../discover/repo.js';
-import type { Location } from '../model/location.js';
-import type { Guard, ReaderResult } from '../model/pipeline.js';
+import type { OpContext, ReaderResult } from '../model/pipeline.js';
 
 /** Context for one `run:` script (or a Makefile recipe / repository script reached from one). */
-export interface RunScriptInput {
+export interface RunScriptInput extends OpContext {
   /** Script text. GitHub expressions the workflow reader could resolve are already substituted; the rest are kept as `${{ … }}`. */
   script: string;
   /** Repository-relative file holding the script, and the line of its first script line there. */
@@ -15,13 +14,6 @@ export interface RunScriptInput {
   workingDirectory: string;
   /** The tree the script lives in (the scanned repository, or a remote checkout). */
   repo: RepoReader;
-  /** Call chain so far, outermost first; the script's own location is appended per command. */
-  chain: Location[];
-  guard: Guard;
-  jobKey: string;
-  stepIndex: number;
-  parallelGroup?: number;
-  ephemeralRegistries: string[];
   /** Remaining indirection depth (make targets, scripts); at 0 the call is reported as a limit, not followed. */
   depth: number;
 }
