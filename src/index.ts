@@ -1,6 +1,39 @@
-// GitHub Action entrypoint (placeholder until the action-surface issue lands): runs the analysis on the workspace.
-import { analyze } from './engine/analyze.js';
-import { renderText } from './render/text.js';
+// GitHub Action entrypoint: read the inputs and the runner's environment, run the audit, report through @actions/core.
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as core from '@actions/core';
+import { parseInputs } from './action/inputs.js';
+import { run, type ActionEnvironment } from './action/run.js';
+import { coreSinks } from './action/sinks.js';
 
-const report = await analyze({ root: process.env['INPUT_PATH'] || process.env['GITHUB_WORKSPACE'] || '.', ...(process.env['GITHUB_REPOSITORY'] ? { repository: process.env['GITHUB_REPOSITORY'] } : {}) });
-process.stdout.write(renderText(report));
+function readEventPayload(path: string | undefined): unknown {
+  if (!path) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  } catch {
+    core.info(`event payload at ${path} could not be read; treating the event as having no payload`);
+    return undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  const inputs = parseInputs((name) => core.getInput(name));
+  if ('error' in inputs) {
+    core.setFailed(`image-signing-audit: ${inputs.error}`);
+    return;
+  }
+  const env: ActionEnvironment = {
+    workspace: process.env['GITHUB_WORKSPACE'] || process.cwd(),
+    ...(process.env['GITHUB_EVENT_NAME'] ? { eventName: process.env['GITHUB_EVENT_NAME'] } : {}),
+    eventPayload: readEventPayload(process.env['GITHUB_EVENT_PATH']),
+    apiUrl: process.env['GITHUB_API_URL'] || 'https://api.github.com',
+    ...(process.env['GITHUB_REPOSITORY'] ? { repository: process.env['GITHUB_REPOSITORY'] } : {}),
+    tempDir: process.env['RUNNER_TEMP'] || tmpdir(),
+  };
+  if (inputs.githubToken) core.setSecret(inputs.githubToken);
+  await run(inputs, env, coreSinks());
+}
+
+main().catch((err: unknown) => {
+  core.setFailed(`image-signing-audit: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+});

@@ -1,7 +1,20 @@
 import type { Finding } from '../model/finding.js';
-import type { SignedImageInfo } from '../model/analysis.js';
+import type { SignatureEvidence, SignedImageInfo } from '../model/analysis.js';
 import type { EnforcementReport } from '../model/report.js';
-import type { RepoReader } from '../discover/repo.js';
+import { normalizeRelPath, type RepoReader } from '../discover/repo.js';
+import { ruleById } from '../rules/index.js';
+import { judgeCoverage } from './coverage.js';
+import { discover } from './discover.js';
+import { keyFingerprints } from './keys.js';
+import { applyKustomizations } from './kustomize.js';
+import type { Installation, NamespaceManifest, Policy } from './model.js';
+import type { TrustContext } from './trust.js';
+import { describePolicy, isEnforcing, type AdmissionAssessment } from './rules/common.js';
+import { checkNoAdmissionEnforcement } from './rules/no-admission-enforcement.js';
+import { checkEnforcementAdvisoryOnly } from './rules/enforcement-advisory-only.js';
+import { checkImageNotCovered } from './rules/image-not-covered.js';
+import { checkPolicyTrustMismatch } from './rules/policy-trust-mismatch.js';
+import { checkNamespaceNotOptedIn } from './rules/namespace-not-opted-in.js';
 
 export interface AdmissionInput {
   /** The scanned repository. */
@@ -22,7 +35,167 @@ export interface AdmissionResult {
   manifestsParsed: number;
 }
 
-/** Placeholder until the admission issue lands: no policies found. */
-export function analyzeAdmission(_input: AdmissionInput): AdmissionResult {
-  return { enforcement: [], coverage: new Map(), findings: [], limits: [], manifestsParsed: 0 };
+/**
+ * The admission stage: find every signature-verification policy (in the repository and the policy-paths roots),
+ * judge its mode, match it to the pushed images and compare its trust with how CI signs them.
+ */
+export function analyzeAdmission(input: AdmissionInput): AdmissionResult {
+  const policies: Policy[] = [];
+  const installations: Installation[] = [];
+  const namespaces: NamespaceManifest[] = [];
+  const findings: Finding[] = [];
+  const limits: string[] = [];
+  let manifestsParsed = 0;
+  const sources = [{ repo: input.repo, policyRoot: false, label: '' }, ...input.policyRoots.map((r) => ({ repo: r, policyRoot: true, label: r.root }))];
+  for (const source of sources) {
+    const found = discover(source.repo, { policyRoot: source.policyRoot, label: source.label });
+    manifestsParsed += found.manifestsParsed;
+    const own = found.policies;
+    own.push(...applyKustomizations(source.repo, found.kustomizations, own));
+    policies.push(...own);
+    installations.push(...found.installations);
+    namespaces.push(...found.namespaces);
+    limits.push(...found.limits);
+    for (const e of found.parseErrors) {
+      findings.push({ rule: 'parse-error', severity: ruleById('parse-error').severity, message: `Admission policy file could not be parsed: ${e.message}`, location: e.location, related: [] });
+    }
+  }
+  applyInstallations(policies, installations);
+
+  const trust = trustContext(input.repo, input.repository);
+  const judgements: AdmissionAssessment['judgements'] = new Map();
+  for (const image of input.images) {
+    const list: Array<{ policy: Policy; judgement: ReturnType<typeof judgeCoverage> }> = [];
+    for (const policy of policies) {
+      if (!isEnforcing(policy)) continue;
+      const judgement = judgeCoverage(policy, image, trust);
+      if (judgement.matched) list.push({ policy, judgement });
+    }
+    judgements.set(image.name, list);
+  }
+  const assessment: AdmissionAssessment = { images: input.images, policies, installations, namespaces, judgements, requireEnforcement: input.requireEnforcement };
+  findings.push(
+    ...checkNoAdmissionEnforcement(assessment),
+    ...checkEnforcementAdvisoryOnly(assessment),
+    ...checkImageNotCovered(assessment),
+    ...checkPolicyTrustMismatch(assessment),
+    ...checkNamespaceNotOptedIn(assessment),
+  );
+
+  const coverage = new Map<string, string[]>();
+  const coveredBy = new Map<Policy, string[]>();
+  const coverNotes = new Map<Policy, string[]>();
+  for (const [name, list] of judgements) {
+    for (const { policy, judgement } of list) {
+      if (judgement.status !== 'covered') continue;
+      coverage.set(name, [...(coverage.get(name) ?? []), describePolicy(policy)]);
+      coveredBy.set(policy, [...(coveredBy.get(policy) ?? []), name]);
+      coverNotes.set(policy, [...(coverNotes.get(policy) ?? []), ...judgement.notes.map((n) => `${name}: ${n}`)]);
+    }
+  }
+  for (const engine of new Set(installations.filter((i) => i.counted).map((i) => i.engine))) {
+    if (!policies.some((p) => p.counted && p.engine === engine)) {
+      const inst = installations.find((i) => i.engine === engine && i.counted)!;
+      limits.push(`${engine} is installed (${inst.what}, ${inst.location.file}:${inst.location.line}) but no counted signature policy for it was found: it enforces nothing`);
+    }
+  }
+  const optedIn = namespaces.filter((n) => n.counted && n.include === 'true');
+  const enforcement = buildReports(policies, coveredBy, coverNotes, optedIn);
+  return { enforcement, coverage, findings, limits, manifestsParsed };
+}
+
+/** Fail-open webhooks make their engine's policies advisory; Gatekeeper fails open unless shown otherwise. */
+function applyInstallations(policies: Policy[], installations: Installation[]): void {
+  for (const inst of installations) {
+    if (!inst.counted || inst.failurePolicy !== 'Ignore') continue;
+    for (const p of policies) {
+      if (p.engine === inst.engine && p.counted && !p.advisoryReason) p.advisoryReason = `${inst.what} has failurePolicy: Ignore (${inst.location.file}:${inst.location.line}), so it fails open`;
+    }
+  }
+  const gatekeeperFails = installations.some((i) => i.counted && i.engine === 'ratify-gatekeeper' && i.failurePolicy === 'Fail');
+  for (const p of policies) {
+    if (p.engine === 'ratify-gatekeeper' && !gatekeeperFails && !p.advisoryReason)
+      p.advisoryReason = "Gatekeeper's webhook fails open unless its failurePolicy is Fail (Helm value validatingWebhookFailurePolicy: Fail), and no such setting was found";
+  }
+}
+
+function buildReports(policies: Policy[], coveredBy: Map<Policy, string[]>, coverNotes: Map<Policy, string[]>, optedIn: NamespaceManifest[]): EnforcementReport[] {
+  const byKey = new Map<string, EnforcementReport>();
+  const out: EnforcementReport[] = [];
+  for (const p of policies) {
+    const mode = p.advisoryReason && p.mode === 'enforce' ? 'warn' : p.mode;
+    const notes = [...p.notes];
+    if (p.modeLocation) notes.push(`mode decided at ${p.modeLocation.file}:${p.modeLocation.line}${p.modeLocation.message ? ` (${p.modeLocation.message})` : ''}`);
+    if (p.advisoryReason) notes.push(`advisory: ${p.advisoryReason}`);
+    if (p.engine === 'sigstore-policy-controller') {
+      notes.push(
+        optedIn.length > 0
+          ? `namespaces opted in (policy.sigstore.dev/include: "true"): ${optedIn.map((n) => `${n.name} (${n.location.file}:${n.location.line})`).join(', ')}`
+          : 'no Namespace manifest in the repository is opted in (policy.sigstore.dev/include: "true"); policy-controller only evaluates opted-in namespaces',
+      );
+    }
+    notes.push(...(coverNotes.get(p) ?? []));
+    const images = (p.ruleSelection ? p.ruleSelection.filter((r) => r.verifies).map((r) => r.pattern) : p.patterns).map((x) => x.raw);
+    const key = [p.engine, p.kind, p.name, p.location.file, p.location.line, mode, p.counted].join('\u0000');
+    const existing = byKey.get(key);
+    if (existing) {
+      existing.images = [...new Set([...existing.images, ...images])];
+      existing.covers = [...new Set([...existing.covers, ...(coveredBy.get(p) ?? [])])];
+      existing.notes = [...new Set([...(existing.notes ?? []), ...notes])];
+      continue;
+    }
+    const report: EnforcementReport = {
+      engine: p.engine,
+      kind: p.kind,
+      name: p.name,
+      mode,
+      file: p.location.file,
+      line: p.location.line,
+      images: [...new Set(images)],
+      covers: [...new Set(coveredBy.get(p) ?? [])],
+      counted: p.counted,
+      notes: [...new Set(notes)],
+    };
+    byKey.set(key, report);
+    out.push(report);
+  }
+  return out.sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line));
+}
+
+/** Committed public keys, read once, to compare policy keys with the key CI signs with. */
+function trustContext(repo: RepoReader, repository: string | undefined): TrustContext {
+  const keyFiles = new Map<string, string[]>();
+  for (const f of repo.files) {
+    if (!/\.(pub|pem|crt)$/i.test(f.path)) continue;
+    const r = repo.read(f.path);
+    if (!r.ok || !/BEGIN (PUBLIC KEY|CERTIFICATE|EC PUBLIC KEY|RSA PUBLIC KEY)/.test(r.text)) continue;
+    const fps = keyFingerprints(r.text);
+    if (fps.length > 0) keyFiles.set(f.path, fps);
+  }
+  const cosignPubs = [...keyFiles.keys()].filter((p) => /(^|\/)cosign\.pub$/.test(p));
+  const pemCache = new Map<string, string[]>();
+  return {
+    ...(repository ? { repository } : {}),
+    fingerprintsOf(pem: string): string[] {
+      const hit = pemCache.get(pem);
+      if (hit) return hit;
+      const fps = keyFingerprints(pem);
+      pemCache.set(pem, fps);
+      return fps;
+    },
+    publicKeysFor(ev: SignatureEvidence) {
+      const value = ev.key?.value;
+      if (!value) return undefined;
+      const local = normalizeRelPath(value.replace(/^file:\/\//, ''));
+      if (local !== undefined && /\.key$/.test(local)) {
+        for (const cand of [local.replace(/\.key$/, '.pub'), local.replace(/[^/]*$/, 'cosign.pub')]) {
+          const fps = keyFiles.get(cand);
+          if (fps) return { fingerprints: fps, file: cand };
+        }
+      }
+      // A key from a secret or the environment: the repository's single cosign.pub is its public half by convention.
+      if (cosignPubs.length === 1) return { fingerprints: keyFiles.get(cosignPubs[0]!)!, file: cosignPubs[0]! };
+      return undefined;
+    },
+  };
 }

@@ -1,6 +1,11 @@
-import type { RepoReader } from '../discover/repo.js';
+import { posix } from 'node:path';
+import picomatch from 'picomatch';
+import { normalizeRelPath, type RepoReader } from '../discover/repo.js';
+import { isEphemeralRegistry, parseImageRef, registryOf } from '../model/image-ref.js';
 import type { Location } from '../model/location.js';
-import type { OpContext, ReaderResult } from '../model/pipeline.js';
+import type { OpContext, PushOp, ReaderResult } from '../model/pipeline.js';
+import { emptyDefinition, loadBakeFile, type BakeDefinition, type BakeTargetDef } from './bake-files.js';
+import { BakeEvaluator } from './bake-eval.js';
 
 /** A `docker buildx bake` run: docker/bake-action or the command in a script. */
 export interface BakeInvocation extends OpContext {
@@ -21,7 +26,213 @@ export interface BakeInvocation extends OpContext {
   stepId?: string;
 }
 
-/** Placeholder until the bake reader lands. */
-export function readBake(_inv: BakeInvocation): ReaderResult {
-  return { operations: [], localBuilds: [], findings: [], limits: [] };
+/** bake's default files, in its lookup and merge order (docs.docker.com/build/bake/reference). */
+export const BAKE_DEFAULT_FILES = [
+  'compose.yaml',
+  'compose.yml',
+  'docker-compose.yml',
+  'docker-compose.yaml',
+  'docker-bake.json',
+  'docker-bake.hcl',
+  'docker-bake.override.json',
+  'docker-bake.override.hcl',
+];
+
+const MAX_GROUP_DEPTH = 32;
+
+interface SetOverride {
+  matches: (target: string) => boolean;
+  key: string;
+  append: boolean;
+  value: string;
+}
+
+/**
+ * Reads the bake definition a run uses and returns one push per tag of every target that goes to a registry
+ * (`--push`, `push: true`, an `output` of `type=registry` or `type=image,push=true`, or such a `--set`), and
+ * local builds for the rest. Tags carry the `file:line` where they are written.
+ */
+export function readBake(inv: BakeInvocation): ReaderResult {
+  const result: ReaderResult = { operations: [], localBuilds: [], findings: [], limits: [] };
+  const def = emptyDefinition();
+  const loaded = loadFiles(inv, def, result);
+  if (loaded === 0) return result;
+
+  const evaluator = new BakeEvaluator(def, inv.env);
+  const sets = inv.set.map(parseSet).filter((s): s is SetOverride => s !== undefined);
+  const targetNames = resolveTargets(def, evaluator, inv.targets.length ? inv.targets : ['default'], result.limits);
+  const base = {
+    chain: [...inv.chain, inv.location],
+    guard: inv.guard,
+    jobKey: inv.jobKey,
+    stepIndex: inv.stepIndex,
+    ...(inv.parallelGroup !== undefined ? { parallelGroup: inv.parallelGroup } : {}),
+  };
+
+  for (const name of targetNames) {
+    const chain = inheritanceChain(def, evaluator, name);
+    const own = def.targets.get(name);
+    if (!own) {
+      result.limits.push(`bake target "${name}" (${inv.location.file}:${inv.location.line}) is not defined in the bake files read`);
+      continue;
+    }
+    const tags = collectTags(chain, evaluator, sets, name, inv.location);
+    const outputs = collectOutputs(chain, evaluator, sets, name);
+    const pushAttr = chain.some((t) => t.attributes.has('push') && evaluator.strings(t.attributes.get('push')?.value).some((v) => v.text === 'true'));
+    const pushes = inv.push || pushAttr || outputs.some(isRegistryOutput) || sets.some((s) => s.key === 'push' && s.matches(name) && s.value === 'true');
+    if (tags.length === 0) {
+      if (pushes) result.limits.push(`bake target "${name}" (${own.location.file}:${own.location.line}) pushes but has no tags that could be read`);
+      continue;
+    }
+    for (const tag of tags) {
+      const ref = parseImageRef(tag.text);
+      if (!pushes) {
+        result.localBuilds.push({ name: ref.name, reason: `bake target "${name}" has no registry output (no --push)`, location: tag.location });
+        continue;
+      }
+      const op: PushOp = {
+        kind: 'push',
+        tool: 'docker buildx bake',
+        ...base,
+        location: tag.location,
+        confidence: ref.resolved ? 'high' : 'medium',
+        refs: [ref],
+        notes: [`bake target "${name}"`],
+      };
+      if (isEphemeralRegistry(ref.name, inv.ephemeralRegistries)) op.ephemeral = registryOf(ref.name);
+      result.operations.push(op);
+    }
+  }
+  return result;
+}
+
+function loadFiles(inv: BakeInvocation, def: BakeDefinition, result: ReaderResult): number {
+  const workdir = normalizeRelPath(inv.workdir || '.') ?? '';
+  const virtual = inv.virtualFiles ?? {};
+  const requested = inv.files.length ? inv.files : BAKE_DEFAULT_FILES;
+  let loaded = 0;
+  for (const written of requested) {
+    // bake-action v6 marks local files with `cwd://`.
+    const file = written.replace(/^cwd:\/\//, '').trim();
+    if (!file) continue;
+    const virtualText = virtual[written] ?? virtual[file];
+    if (virtualText !== undefined) {
+      const problems = loadBakeFile(def, file, virtualText, true);
+      if (problems.length) result.limits.push(`bake file ${file} produced in CI could not be read: ${problems[0]?.message ?? ''}`);
+      loaded++;
+      continue;
+    }
+    const path = normalizeRelPath(posix.join(workdir || '.', file));
+    if (path === undefined || /\$\{\{|\$\{?[A-Za-z_]/.test(file)) {
+      result.limits.push(`bake file \`${written}\` (${inv.location.file}:${inv.location.line}) could not be resolved to a repository file`);
+      continue;
+    }
+    if (!inv.repo.has(path)) {
+      if (inv.files.length) result.limits.push(`bake file ${path} (${inv.location.file}:${inv.location.line}) is not in the repository`);
+      continue;
+    }
+    const read = inv.repo.read(path);
+    if (!read.ok) {
+      result.limits.push(`bake file ${path} not read: ${read.reason}`);
+      continue;
+    }
+    const problems = loadBakeFile(def, path, read.text, false);
+    if (problems.length) {
+      const first = problems[0]!;
+      result.findings.push({
+        rule: 'parse-error',
+        severity: 'warning',
+        message: `bake file ${path} could not be parsed: ${first.message}`,
+        location: { file: path, line: first.line },
+        related: [{ ...inv.location, message: 'bake runs here' }],
+      });
+    }
+    loaded++;
+  }
+  return loaded;
+}
+
+/** Expands groups (recursively) into target names, keeping the order and dropping duplicates. */
+function resolveTargets(def: BakeDefinition, ev: BakeEvaluator, names: string[], limits: string[]): string[] {
+  const out: string[] = [];
+  const visit = (name: string, depth: number): void => {
+    if (depth > MAX_GROUP_DEPTH) {
+      limits.push(`bake group nesting bound (${MAX_GROUP_DEPTH}) hit at "${name}"`);
+      return;
+    }
+    const group = def.groups.get(name);
+    if (group && !(depth === 0 && def.targets.has(name) && name !== 'default')) {
+      for (const t of ev.strings(group.value)) if (t.text !== name) visit(t.text, depth + 1);
+      return;
+    }
+    if (!out.includes(name)) out.push(name);
+  };
+  for (const n of names) visit(n, 0);
+  return out;
+}
+
+/** The target followed by its ancestors, nearest first (`inherits` in order; later parents override earlier ones). */
+function inheritanceChain(def: BakeDefinition, ev: BakeEvaluator, name: string): BakeTargetDef[] {
+  const out: BakeTargetDef[] = [];
+  const seen = new Set<string>();
+  const visit = (n: string, depth: number): void => {
+    const t = def.targets.get(n);
+    if (!t || seen.has(n) || depth > MAX_GROUP_DEPTH) return;
+    seen.add(n);
+    out.push(t);
+    const parents = ev.strings(t.attributes.get('inherits')?.value).map((p) => p.text);
+    for (const p of [...parents].reverse()) visit(p, depth + 1);
+  };
+  visit(name, 0);
+  return out;
+}
+
+function collectTags(chain: BakeTargetDef[], ev: BakeEvaluator, sets: SetOverride[], name: string, stepLocation: Location): Array<{ text: string; location: Location }> {
+  const fromSets = sets.filter((s) => s.key === 'tags' && s.matches(name));
+  if (fromSets.length) {
+    // `--set` replaces the file's tags (`+=` appends); the command line is where they are written.
+    const replace = fromSets.some((s) => !s.append);
+    const base = replace ? [] : fileTags(chain, ev, stepLocation);
+    return [...base, ...fromSets.flatMap((s) => s.value.split(',').map((v) => ({ text: v.trim(), location: stepLocation })))].filter((t) => t.text);
+  }
+  return fileTags(chain, ev, stepLocation);
+}
+
+function fileTags(chain: BakeTargetDef[], ev: BakeEvaluator, stepLocation: Location): Array<{ text: string; location: Location }> {
+  // The nearest definition of `tags` wins (a child overrides its parents).
+  const holder = chain.find((t) => t.attributes.has('tags'));
+  const attr = holder?.attributes.get('tags');
+  if (!attr) return [];
+  return ev
+    .strings(attr.value)
+    .filter((t) => t.text.trim() !== '')
+    .map((t) => ({ text: t.text.trim(), location: attr.virtual ? stepLocation : { file: attr.file, line: t.line } }));
+}
+
+function collectOutputs(chain: BakeTargetDef[], ev: BakeEvaluator, sets: SetOverride[], name: string): string[] {
+  const fromSets = sets.filter((s) => s.key === 'output' && s.matches(name)).map((s) => s.value);
+  if (fromSets.length) return fromSets;
+  const holder = chain.find((t) => t.attributes.has('output'));
+  return holder ? ev.strings(holder.attributes.get('output')?.value).map((o) => o.text) : [];
+}
+
+function isRegistryOutput(output: string): boolean {
+  const fields = new Map(
+    output.split(',').map((f) => {
+      const eq = f.indexOf('=');
+      return [f.slice(0, eq < 0 ? undefined : eq).trim().toLowerCase(), eq < 0 ? '' : f.slice(eq + 1).trim().toLowerCase()] as [string, string];
+    }),
+  );
+  const type = fields.get('type');
+  return type === 'registry' || ((type === 'image' || type === 'oci') && fields.get('push') === 'true');
+}
+
+/** `pattern.key=value` / `pattern.key+=value`; `pattern` may use `*` and other globs. */
+function parseSet(s: string): SetOverride | undefined {
+  const m = /^([^=+]+?)\.([A-Za-z-]+)(\+?=)(.*)$/s.exec(s.trim());
+  if (!m) return undefined;
+  const pattern = m[1] ?? '';
+  const key = (m[2] ?? '').toLowerCase();
+  const isMatch = picomatch(pattern);
+  return { matches: (t) => isMatch(t), key: key === 'outputs' ? 'output' : key, append: m[3] === '+=', value: m[4] ?? '' };
 }

@@ -1,6 +1,14 @@
-import type { RepoReader } from '../discover/repo.js';
+import { posix } from 'node:path';
+import { normalizeRelPath, type RepoReader } from '../discover/repo.js';
+import type { Finding } from '../model/finding.js';
+import { isEphemeralRegistry, parseImageRef, registryOf } from '../model/image-ref.js';
 import type { Location } from '../model/location.js';
-import type { OpContext, ReaderResult } from '../model/pipeline.js';
+import type { ImageRef, OpContext, OperationBase, PushOp, ReaderResult, SignOp } from '../model/pipeline.js';
+import type { Confidence, SignMethod } from '../model/report.js';
+import { parseYaml, yamlDocs, type YamlDoc } from '../parse/yaml.js';
+import { commandPublishes, parseGoreleaserArgs, type GoreleaserRun } from './goreleaser-args.js';
+import { classifyKey, DEFAULT_DOCKER_SIGN_ARGS, inspectSignArgs, kindsSigned, type GoreleaserImageKind } from './goreleaser-sign.js';
+import { configEnv, renderTemplate, type TemplateValues } from './goreleaser-template.js';
 
 /** A goreleaser run: goreleaser/goreleaser-action (`args:`, `workdir:`) or `goreleaser …` in a script. */
 export interface GoreleaserInvocation extends OpContext {
@@ -16,7 +24,391 @@ export interface GoreleaserInvocation extends OpContext {
   repository?: string;
 }
 
-/** Placeholder until the goreleaser reader lands. */
-export function readGoreleaser(_inv: GoreleaserInvocation): ReaderResult {
-  return { operations: [], localBuilds: [], findings: [], limits: [] };
+/** goreleaser's default config file names, in its lookup order. */
+export const GORELEASER_CONFIG_NAMES = ['.goreleaser.yml', '.goreleaser.yaml', 'goreleaser.yml', 'goreleaser.yaml'];
+
+/** One image goreleaser builds (and, unless skipped, pushes). */
+interface GoreleaserImage {
+  kind: GoreleaserImageKind;
+  id?: string;
+  refs: ImageRef[];
+  location: Location;
+  /** Why this image is built but not pushed. */
+  skip?: string;
+  notes: string[];
+  confidence: Confidence;
+}
+
+interface ConfigContext {
+  y: YamlDoc;
+  file: string;
+  values: TemplateValues;
+}
+
+/**
+ * Reads the goreleaser config a run uses and returns the pushes (`dockers`, `dockers_v2`, `docker_manifests`,
+ * `kos`) and image signatures (`docker_signs`) it performs, with `file:line` inside the config.
+ * `signs:` / `binary_signs:` sign blobs (checksums, archives), never images, and are ignored on purpose.
+ */
+export function readGoreleaser(inv: GoreleaserInvocation): ReaderResult {
+  const result: ReaderResult = { operations: [], localBuilds: [], findings: [], limits: [] };
+  const run = parseGoreleaserArgs(inv.args);
+  // `goreleaser build`, `check`, … never build images.
+  if (!commandPublishes(run)) return result;
+
+  const configPath = findConfig(inv, run, result);
+  if (!configPath) return result;
+  const read = inv.repo.read(configPath);
+  if (!read.ok) {
+    result.limits.push(`goreleaser config ${configPath} not read: ${read.reason}`);
+    return result;
+  }
+  const parsed = parseYaml(read.text, configPath);
+  const doc = yamlDocs(parsed)[0];
+  if (parsed.errors.length > 0 || !doc || !doc.isMap(doc.root)) {
+    const first = parsed.errors[0];
+    result.findings.push(parseErrorFinding(configPath, first?.line ?? 1, first?.message ?? 'not a YAML mapping', inv.location));
+    return result;
+  }
+  const y = doc;
+  const root = y.root;
+  const envList = y.items(y.get(root, 'env')).map((n) => y.str(n)).filter((s): s is string => s !== undefined);
+  const env = configEnv(envList, inv.env);
+  const repoName = inv.repository?.split('/')[1];
+  const projectNameRaw = y.str(y.get(root, 'project_name'));
+  const projectName = projectNameRaw !== undefined ? renderTemplate(projectNameRaw, { env }) : repoName;
+  const ctx: ConfigContext = { y, file: configPath, values: { env, ...(projectName !== undefined ? { projectName } : {}) } };
+
+  const images: GoreleaserImage[] = [];
+  if (!run.skipDocker) {
+    images.push(...readDockers(ctx), ...readDockersV2(ctx), ...readManifests(ctx));
+  }
+  if (!run.skipKo) images.push(...readKos(ctx, inv.env, result.limits));
+
+  const base = opBase(inv);
+  const pushed: GoreleaserImage[] = [];
+  for (const image of images) {
+    const reason = run.noPublish ?? image.skip;
+    if (reason) {
+      for (const ref of image.refs) result.localBuilds.push({ name: ref.name, reason, location: image.location });
+      continue;
+    }
+    pushed.push(image);
+    const op: PushOp = {
+      kind: 'push',
+      tool: `goreleaser ${toolKey(image.kind)}`,
+      ...base,
+      location: image.location,
+      confidence: image.confidence,
+      refs: image.refs,
+      ...(image.notes.length ? { notes: image.notes } : {}),
+    };
+    const name = image.refs[0]?.name;
+    if (name && isEphemeralRegistry(name, inv.ephemeralRegistries)) op.ephemeral = registryOf(name);
+    result.operations.push(op);
+  }
+
+  if (!run.skipSign && pushed.length > 0) {
+    for (const op of readDockerSigns(ctx, pushed, result.limits)) result.operations.push({ ...base, ...op });
+  }
+  return result;
+}
+
+function toolKey(kind: GoreleaserImageKind): string {
+  return kind === 'docker' ? 'dockers' : kind === 'docker-v2' ? 'dockers_v2' : kind === 'manifest' ? 'docker_manifests' : 'kos';
+}
+
+function opBase(inv: GoreleaserInvocation): Pick<OperationBase, 'chain' | 'guard' | 'jobKey' | 'stepIndex' | 'parallelGroup'> {
+  return {
+    chain: [...inv.chain, inv.location],
+    guard: inv.guard,
+    jobKey: inv.jobKey,
+    stepIndex: inv.stepIndex,
+    ...(inv.parallelGroup !== undefined ? { parallelGroup: inv.parallelGroup } : {}),
+  };
+}
+
+function findConfig(inv: GoreleaserInvocation, run: GoreleaserRun, result: ReaderResult): string | undefined {
+  const workdir = normalizeRelPath(inv.workdir || '.') ?? '';
+  if (run.config !== undefined) {
+    const path = normalizeRelPath(posix.join(workdir || '.', run.config));
+    if (path === undefined || /\$\{\{|\$\{?[A-Za-z_]/.test(run.config)) {
+      result.limits.push(`goreleaser config \`${run.config}\` (${inv.location.file}:${inv.location.line}) could not be resolved to a repository file`);
+      return undefined;
+    }
+    if (!inv.repo.has(path)) {
+      result.limits.push(`goreleaser config ${path} (${inv.location.file}:${inv.location.line}) is not in the repository`);
+      return undefined;
+    }
+    return path;
+  }
+  for (const name of GORELEASER_CONFIG_NAMES) {
+    const path = workdir ? `${workdir}/${name}` : name;
+    if (inv.repo.has(path)) return path;
+  }
+  // No config: goreleaser's defaults build binaries only, so nothing is pushed.
+  return undefined;
+}
+
+function parseErrorFinding(file: string, line: number, message: string, from: Location): Finding {
+  return {
+    rule: 'parse-error',
+    severity: 'warning',
+    message: `goreleaser config ${file} could not be parsed: ${message}`,
+    location: { file, line },
+    related: [{ ...from, message: 'goreleaser runs here' }],
+  };
+}
+
+function strings(y: YamlDoc, node: unknown): Array<{ text: string; line: number }> {
+  const n = y.deref(node);
+  if (!n) return [];
+  if (y.isSeq(n)) {
+    return y
+      .items(n)
+      .map((i) => ({ text: y.str(i), line: y.line(i) }))
+      .filter((x): x is { text: string; line: number } => x.text !== undefined && x.text.trim() !== '');
+  }
+  const s = y.str(n);
+  return s !== undefined && s.trim() !== '' ? [{ text: s, line: y.line(n) }] : [];
+}
+
+/** `skip_push` / `disable`: true, false, "auto" (skipped for prereleases) or a template decided at release time. */
+function skipReason(ctx: ConfigContext, entry: unknown, notes: string[]): { skip?: string; confidence: Confidence } {
+  const { y } = ctx;
+  for (const key of ['skip_push', 'disable', 'skip']) {
+    const raw = y.str(y.get(entry, key));
+    if (raw === undefined) continue;
+    const v = raw.trim().toLowerCase();
+    if (v === 'true') return { skip: `goreleaser ${key}: true`, confidence: 'high' };
+    if (v === 'false' || v === '') continue;
+    if (v === 'auto') {
+      notes.push(`${key}: auto skips the push for prereleases`);
+      continue;
+    }
+    notes.push(`${key} is decided at release time (${raw.trim()})`);
+    return { confidence: 'medium' };
+  }
+  return { confidence: 'high' };
+}
+
+function refFor(ctx: ConfigContext, text: string): ImageRef {
+  return parseImageRef(renderTemplate(text.trim(), ctx.values));
+}
+
+function entryId(ctx: ConfigContext, entry: unknown): string | undefined {
+  const id = ctx.y.str(ctx.y.get(entry, 'id'));
+  return id !== undefined ? renderTemplate(id, ctx.values) : undefined;
+}
+
+function readDockers(ctx: ConfigContext): GoreleaserImage[] {
+  const { y } = ctx;
+  const out: GoreleaserImage[] = [];
+  for (const entry of y.items(y.get(y.root, 'dockers'))) {
+    const notes: string[] = [];
+    const { skip, confidence } = skipReason(ctx, entry, notes);
+    const id = entryId(ctx, entry);
+    for (const t of strings(y, y.get(entry, 'image_templates'))) {
+      out.push({
+        kind: 'docker',
+        ...(id !== undefined ? { id } : {}),
+        refs: [refFor(ctx, t.text)],
+        location: { file: ctx.file, line: t.line },
+        ...(skip ? { skip } : {}),
+        notes,
+        confidence,
+      });
+    }
+  }
+  return out;
+}
+
+function readManifests(ctx: ConfigContext): GoreleaserImage[] {
+  const { y } = ctx;
+  const out: GoreleaserImage[] = [];
+  for (const entry of y.items(y.get(y.root, 'docker_manifests'))) {
+    const notes: string[] = [];
+    const { skip, confidence } = skipReason(ctx, entry, notes);
+    const id = entryId(ctx, entry);
+    // image_templates name images pushed by `dockers`; only the manifest list itself is a new push.
+    for (const t of strings(y, y.get(entry, 'name_template'))) {
+      out.push({
+        kind: 'manifest',
+        ...(id !== undefined ? { id } : {}),
+        refs: [refFor(ctx, t.text)],
+        location: { file: ctx.file, line: t.line },
+        ...(skip ? { skip } : {}),
+        notes,
+        confidence,
+      });
+    }
+  }
+  return out;
+}
+
+function readDockersV2(ctx: ConfigContext): GoreleaserImage[] {
+  const { y } = ctx;
+  const out: GoreleaserImage[] = [];
+  for (const entry of y.items(y.get(y.root, 'dockers_v2'))) {
+    const notes: string[] = [];
+    const { skip, confidence } = skipReason(ctx, entry, notes);
+    const id = entryId(ctx, entry);
+    const tags = strings(y, y.get(entry, 'tags')).map((t) => renderTemplate(t.text.trim(), ctx.values));
+    for (const image of strings(y, y.get(entry, 'images'))) {
+      const name = renderTemplate(image.text.trim(), ctx.values);
+      const refs = tags.length ? tags.map((tag) => parseImageRef(`${name}:${tag}`)) : [parseImageRef(name)];
+      out.push({
+        kind: 'docker-v2',
+        ...(id !== undefined ? { id } : {}),
+        refs,
+        location: { file: ctx.file, line: image.line },
+        ...(skip ? { skip } : {}),
+        notes,
+        confidence,
+      });
+    }
+  }
+  return out;
+}
+
+function readKos(ctx: ConfigContext, runEnv: Record<string, string>, limits: string[]): GoreleaserImage[] {
+  const { y } = ctx;
+  const out: GoreleaserImage[] = [];
+  for (const entry of y.items(y.get(y.root, 'kos'))) {
+    const notes: string[] = ['ko pushes by digest'];
+    const { skip, confidence } = skipReason(ctx, entry, notes);
+    const id = entryId(ctx, entry) ?? ctx.values.projectName;
+    let repos = [...strings(y, y.get(entry, 'repositories')), ...strings(y, y.get(entry, 'repository'))];
+    const envRepo = runEnv.KO_DOCKER_REPO;
+    // goreleaser lets KO_DOCKER_REPO replace the configured repository.
+    if (envRepo) repos = [{ text: envRepo, line: y.line(entry) }];
+    if (repos.length === 0) {
+      limits.push(`goreleaser kos entry at ${ctx.file}:${y.line(entry)} has no repository (KO_DOCKER_REPO not known)`);
+      continue;
+    }
+    const tags = strings(y, y.get(entry, 'tags')).map((t) => renderTemplate(t.text.trim(), ctx.values));
+    if (tags.length === 0) tags.push('latest');
+    const main = y.str(y.get(entry, 'main'));
+    const leaf = main && main !== '.' ? posix.basename(main.replace(/\/+$/, '')) : (ctx.values.projectName ?? '<main package>');
+    const flag = (k: string): boolean => y.str(y.get(entry, k))?.trim().toLowerCase() === 'true';
+    for (const repo of repos) {
+      const base = renderTemplate(repo.text.trim(), ctx.values).replace(/\/+$/, '');
+      // ko's namers: bare = the repository itself; base_import_paths = repo/<leaf>; preserve_import_paths =
+      // repo/<full import path>; default = repo/<leaf>-<md5 of import path>, which cannot be known statically.
+      let name: string;
+      if (flag('bare')) name = base;
+      else if (flag('base_import_paths')) name = `${base}/${leaf}`;
+      else if (flag('preserve_import_paths')) name = `${base}/<import path of ${main ?? leaf}>`;
+      else name = `${base}/${leaf}-<md5 of import path>`;
+      out.push({
+        kind: 'ko',
+        ...(id !== undefined ? { id } : {}),
+        refs: tags.map((tag) => parseImageRef(`${name}:${tag}`)),
+        location: { file: ctx.file, line: repo.line },
+        ...(skip ? { skip } : {}),
+        notes,
+        confidence,
+      });
+    }
+  }
+  return out;
+}
+
+type SignOpBody = Omit<SignOp, 'chain' | 'guard' | 'jobKey' | 'stepIndex' | 'parallelGroup'>;
+
+function readDockerSigns(ctx: ConfigContext, pushed: GoreleaserImage[], limits: string[]): SignOpBody[] {
+  const { y } = ctx;
+  const out: SignOpBody[] = [];
+  for (const entry of y.items(y.get(y.root, 'docker_signs'))) {
+    const line = y.line(entry);
+    const location: Location = { file: ctx.file, line, endLine: y.endLine(entry) };
+    const cmd = (y.str(y.get(entry, 'cmd')) ?? 'cosign').trim();
+    const tool = posix.basename(cmd);
+    const argsNode = y.get(entry, 'args');
+    const args = y.isSeq(argsNode) ? strings(y, argsNode).map((a) => a.text) : DEFAULT_DOCKER_SIGN_ARGS;
+    const info = inspectSignArgs(args);
+    let method: SignMethod;
+    if (tool === 'cosign') method = info.attest ? 'cosign-attest' : 'goreleaser-cosign';
+    else if (tool === 'notation') method = 'notation';
+    else {
+      limits.push(`goreleaser docker_signs at ${ctx.file}:${line} runs \`${cmd}\`, not a known image signer; not counted`);
+      continue;
+    }
+    const artifacts = (y.str(y.get(entry, 'artifacts')) ?? '').trim();
+    const kinds = kindsSigned(artifacts);
+    if (!kinds) {
+      limits.push(`goreleaser docker_signs at ${ctx.file}:${line} has artifacts \`${artifacts}\`, which could not be interpreted; not counted`);
+      continue;
+    }
+    const ids = strings(y, y.get(entry, 'ids')).map((i) => renderTemplate(i.text.trim(), ctx.values));
+    const targets = pushed.filter((img) => kinds.has(img.kind) && (ids.length === 0 || (img.id !== undefined && ids.includes(img.id))));
+    if (targets.length === 0) continue;
+
+    const notes: string[] = [];
+    let confidence: Confidence = 'high';
+    const condition = y.str(y.get(entry, 'if'));
+    if (condition !== undefined) {
+      notes.push(`goreleaser docker_signs filter \`if: ${condition}\` may leave some artifacts unsigned`);
+      confidence = 'medium';
+    }
+    if (!info.namesArtifact && !info.byDigest) {
+      notes.push('docker_signs args name neither ${artifact} nor ${digest}');
+      confidence = 'low';
+    }
+    const refs = signedRefs(targets, info.byDigest);
+
+    const signEnv = configEnv(strings(y, y.get(entry, 'env')).map((e) => e.text), ctx.values.env);
+    const keyLocation: Location = { file: ctx.file, line: y.line(argsNode ?? entry) };
+    // The key keeps its template (`{{ .Env.KEY }}`) so the classifier can see where it comes from.
+    const key = info.keyValue !== undefined ? classifyKey(info.keyValue, signEnv, keyLocation) : undefined;
+    const stdin = y.str(y.get(entry, 'stdin'));
+    const passwordEnv = signEnv.COSIGN_PASSWORD;
+    const password =
+      stdin !== undefined
+        ? classifyKey(stdin.trim(), signEnv, { file: ctx.file, line: y.line(y.get(entry, 'stdin')) })
+        : passwordEnv !== undefined
+          ? classifyKey(passwordEnv, signEnv, location)
+          : undefined;
+    out.push({
+      kind: 'sign',
+      tool: `goreleaser docker_signs (${tool})`,
+      location,
+      confidence,
+      method,
+      refs,
+      keyless: method !== 'notation' && info.keyless,
+      ...(key ? { key } : {}),
+      ...(password ? { password } : {}),
+      ...(method !== 'notation' ? { signatureFormat: signatureFormat(args) } : {}),
+      ...(notes.length ? { notes } : {}),
+    });
+  }
+  return out;
+}
+
+function signatureFormat(args: string[]): 'legacy' | 'bundle' | 'default' {
+  for (const a of args) {
+    const m = /^--new-bundle-format(?:=(.*))?$/.exec(a);
+    if (m) return m[1] === 'false' ? 'legacy' : 'bundle';
+  }
+  return 'default';
+}
+
+/**
+ * What cosign receives for each artifact: `${artifact}` is `name:tag` for dockers, dockers_v2 and manifests, and
+ * already a digest reference for ko; `${digest}` pins it to the digest.
+ */
+function signedRefs(targets: GoreleaserImage[], byDigest: boolean): ImageRef[] {
+  const refs: ImageRef[] = [];
+  const seen = new Set<string>();
+  for (const img of targets) {
+    for (const ref of img.refs) {
+      const digestRef = byDigest || img.kind === 'ko';
+      const raw = digestRef ? `${ref.name}${ref.tag !== undefined ? `:${ref.tag}` : ''}@\${digest}` : ref.raw;
+      if (seen.has(raw)) continue;
+      seen.add(raw);
+      refs.push(digestRef ? { ...ref, raw, digest: '${digest}' } : ref);
+    }
+  }
+  return refs;
 }

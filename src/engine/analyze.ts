@@ -1,6 +1,17 @@
+import picomatch from 'picomatch';
 import { analyzeAdmission } from '../admission/index.js';
+import { findPrivateKeys } from '../discover/private-keys.js';
 import { openRepo } from '../discover/repo.js';
-import { REPORT_VERSION, type Report } from '../model/report.js';
+import type { Finding } from '../model/finding.js';
+import { SEVERITY_ORDER } from '../model/finding.js';
+import { compareLocations } from '../model/location.js';
+import type { PushOp, SignOp } from '../model/pipeline.js';
+import { REPORT_VERSION, type FindingReport, type LocalBuildReport, type Report } from '../model/report.js';
+import { SIGNING_CHECKS } from '../rules/signing.js';
+import * as shell from '../shell/index.js';
+import { readWorkflows } from '../workflow/reader.js';
+import { RemoteSource } from '../workflow/remote.js';
+import { judgeImages, toImageReport, toSignedImageInfo, type JudgedImage } from './judge.js';
 import type { AnalyzeOptions } from './options.js';
 import { finalizeReport } from './verdict.js';
 
@@ -10,24 +21,113 @@ import { finalizeReport } from './verdict.js';
  */
 export async function analyze(options: AnalyzeOptions): Promise<Report> {
   const repo = openRepo(options.root);
+  const loadShellParser = (shell as { loadShellParser?: () => Promise<void> }).loadShellParser;
+  if (loadShellParser && repo.files.some((f) => /^\.github\//.test(f.path))) await loadShellParser();
+  const remote = new RemoteSource(options.remoteCheckouts, options.remoteFetcher);
+  const wf = await readWorkflows({
+    repo,
+    ...(options.repository ? { repository: options.repository } : {}),
+    remote,
+    ephemeralRegistries: options.ephemeralRegistries ?? [],
+  });
+  const pushes = wf.operations.filter((o): o is PushOp => o.kind === 'push');
+  const signs = wf.operations.filter((o): o is SignOp => o.kind === 'sign');
+  const limits = [...repo.limits, ...wf.limits];
+
+  let judged = judgeImages({ pushes, signs, jobs: wf.jobs, ...(options.acceptMethods ? { acceptMethods: options.acceptMethods } : {}) });
+  judged = excludeImages(judged, options.excludeImages ?? [], limits);
+
+  const findings: Finding[] = [...wf.findings];
+  const privateKeys = findPrivateKeys(repo);
+  for (const check of SIGNING_CHECKS) findings.push(...check({ images: judged, signs, jobs: wf.jobs, privateKeys }));
+
   const admission = analyzeAdmission({
     repo,
     policyRoots: (options.policyPaths ?? []).map((p) => openRepo(p)),
-    images: [],
+    images: judged.map((img) => toSignedImageInfo(img, signs, wf.jobs)),
     ...(options.repository ? { repository: options.repository } : {}),
     requireEnforcement: options.requireEnforcement ?? true,
   });
+  findings.push(...admission.findings);
+  limits.push(...admission.limits);
+
+  const images = judged.map((img) => {
+    const report = toImageReport(img, signs);
+    const covered = admission.coverage.get(img.name);
+    return covered && covered.length ? { ...report, coveredBy: covered } : report;
+  });
+
+  for (const pattern of options.requireImages ?? []) {
+    const match = picomatch(pattern, { dot: true });
+    if (!images.some((i) => match(i.name) || i.name === pattern)) {
+      findings.push({
+        rule: 'required-image-missing',
+        severity: 'error',
+        message: `The configuration requires an image matching ${pattern}, but no pipeline was found to push it.`,
+        location: { file: '.github/image-signing-audit.yml', line: 1 },
+        related: [],
+      });
+    }
+  }
+
   const report: Report = {
     version: REPORT_VERSION,
     verdict: 'not-applicable',
     sentence: '',
     ...(options.repository ? { repository: options.repository } : {}),
-    images: [],
-    localBuilds: [],
+    images,
+    localBuilds: localBuilds(wf.localBuilds, new Set(images.map((i) => i.name))),
     enforcement: admission.enforcement,
-    findings: [],
-    limits: [...repo.limits, ...admission.limits],
-    stats: { filesScanned: repo.files.length, workflows: 0, manifestsParsed: admission.manifestsParsed },
+    findings: sortFindings(findings).map(toFindingReport),
+    limits: [...new Set(limits)],
+    stats: { filesScanned: repo.files.length, workflows: wf.workflows, manifestsParsed: admission.manifestsParsed },
   };
   return finalizeReport(report);
+}
+
+function excludeImages(images: JudgedImage[], excludes: Array<{ pattern: string; reason: string }>, limits: string[]): JudgedImage[] {
+  if (excludes.length === 0) return images;
+  const matchers = excludes.map((e) => ({ ...e, match: picomatch(e.pattern, { dot: true }) }));
+  return images.filter((img) => {
+    const hit = matchers.find((m) => m.match(img.name) || m.pattern === img.name);
+    if (hit) limits.push(`${img.name} excluded by the configuration: ${hit.reason}`);
+    return !hit;
+  });
+}
+
+function localBuilds(builds: Array<{ name: string; reason: string; location: { file: string; line: number } }>, pushed: Set<string>): LocalBuildReport[] {
+  const seen = new Set<string>();
+  const out: LocalBuildReport[] = [];
+  for (const b of builds) {
+    const key = `${b.name}\u0000${b.location.file}:${b.location.line}`;
+    if (seen.has(key) || pushed.has(b.name)) continue;
+    seen.add(key);
+    out.push({ name: b.name, reason: b.reason, file: b.location.file, line: b.location.line });
+  }
+  return out.sort((a, b) => compareLocations(a, b) || (a.name < b.name ? -1 : 1));
+}
+
+function sortFindings(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings
+    .filter((f) => {
+      const k = `${f.rule}\u0000${f.location.file}:${f.location.line}\u0000${f.message}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    })
+    .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || compareLocations(a.location, b.location) || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+}
+
+function toFindingReport(f: Finding): FindingReport {
+  return {
+    rule: f.rule,
+    severity: f.severity,
+    message: f.message,
+    file: f.location.file,
+    line: f.location.line,
+    ...(f.image ? { image: f.image } : {}),
+    ...(f.related.length ? { related: f.related } : {}),
+    ...(f.suppressed ? { suppressed: { reason: f.suppressed.reason, source: f.suppressed.source } } : {}),
+  };
 }

@@ -41,6 +41,8 @@ export interface OperationBase {
   jobKey?: string;
   /** Index of the step in its job (ordering), and the `parallel:` group it belongs to if any. */
   stepIndex?: number;
+  /** Order within the job run, assigned by the workflow reader (step order, then order inside the step). */
+  seq?: number;
   parallelGroup?: number;
   /** Extra context (e.g. how a name was obtained). */
   notes?: string[];

@@ -1,3 +1,4 @@
+import { makeFinding, type SigningCheck } from './signing-model.js';
 import type { RuleDefinition } from './rule.js';
 
 export const committedPrivateKey: RuleDefinition = {
@@ -7,3 +8,16 @@ export const committedPrivateKey: RuleDefinition = {
   description: "A private signing key is committed to the repository.",
   help: "A private key in the tree lets anyone who can read the repository sign images as you. Remove it, rotate it, keep the key in a secret or a KMS (`cosign sign --key awskms://\u2026`), or switch to keyless signing.",
 };
+
+/** Private keys found in the tree (test fixtures are reported as warnings). */
+export const checkCommittedPrivateKey: SigningCheck = (model) =>
+  model.privateKeys.map((k) => ({
+    ...makeFinding(
+      committedPrivateKey,
+      k.testOnly
+        ? `A ${k.kind} private key is committed in a test folder. Make sure it never signs anything that ships.`
+        : `A ${k.kind} private key is committed to the repository: anyone who can read it can sign as you. Remove it, rotate it, and keep the key in a secret or KMS (or sign keylessly).`,
+      k.location,
+    ),
+    ...(k.testOnly ? { severity: 'warning' as const } : {}),
+  }));

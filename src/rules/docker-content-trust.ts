@@ -1,3 +1,4 @@
+import { makeFinding, type SigningCheck } from './signing-model.js';
 import type { RuleDefinition } from './rule.js';
 
 export const dockerContentTrust: RuleDefinition = {
@@ -7,3 +8,17 @@ export const dockerContentTrust: RuleDefinition = {
   description: "An image is signed with Docker Content Trust, which is being retired.",
   help: "Docker Content Trust (Notary v1) still counts as signing, but Docker is retiring it. Plan a move to Cosign or Notation signatures.",
 };
+
+/** Images signed with Docker Content Trust (still counted, being retired). */
+export const checkDockerContentTrust: SigningCheck = (model) =>
+  model.images
+    .filter((img) => img.methods.includes('docker-content-trust'))
+    .map((img) =>
+      makeFinding(
+        dockerContentTrust,
+        `${img.name} is signed with Docker Content Trust (Notary v1), which Docker is retiring; plan a move to Cosign or Notation.`,
+        img.signatures.find((s) => s.method === 'docker-content-trust')!.location,
+        [],
+        img.name,
+      ),
+    );

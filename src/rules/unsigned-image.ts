@@ -1,3 +1,4 @@
+import { makeFinding, type SigningCheck } from './signing-model.js';
 import type { RuleDefinition } from './rule.js';
 
 export const unsignedImage: RuleDefinition = {
@@ -7,3 +8,20 @@ export const unsignedImage: RuleDefinition = {
   description: "A container image that CI pushes to a registry is never signed.",
   help: "Anyone with push access to the registry can replace the tag, and every later deployment pulls the replacement (CWE-494). Sign the pushed digest in the same job, after the push: for example `cosign sign --yes <image>@${{ steps.build.outputs.digest }}` with `id-token: write` for keyless signing, or `notation sign`.",
 };
+
+/** Images with no signed push path at all. */
+export const checkUnsignedImage: SigningCheck = (model) =>
+  model.images
+    .filter((img) => img.signatures.length === 0)
+    .map((img) => {
+      const [first, ...rest] = img.paths;
+      const rejected = img.paths.flatMap((p) => p.rejected);
+      const why = rejected.length > 0 ? ` A signing step targets it but does not count: ${rejected[0]!.reason}.` : '';
+      return makeFinding(
+        unsignedImage,
+        `${img.name} is pushed but never signed.${why} Sign its digest after the push (e.g. cosign sign --yes ${img.name}@\${{ steps.<build>.outputs.digest }}).`,
+        first!.push.location,
+        [...rest.map((p) => ({ ...p.push.location, message: 'also pushed here' })), ...rejected.map((r) => ({ ...r.sign.location, message: `signing step not counted: ${r.reason}` }))],
+        img.name,
+      );
+    });

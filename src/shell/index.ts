@@ -1,5 +1,10 @@
 import type { RepoReader } from '../discover/repo.js';
 import type { OpContext, ReaderResult } from '../model/pipeline.js';
+import { makeSource, runSource } from './interpreter.js';
+import { parseKeyValueFile } from './sinks.js';
+import type { Frame, RunState, Value } from './state.js';
+
+export { loadShellParser, isShellParserLoaded } from './parser.js';
 
 /** Context for one `run:` script (or a Makefile recipe / repository script reached from one). */
 export interface RunScriptInput extends OpContext {
@@ -16,6 +21,8 @@ export interface RunScriptInput extends OpContext {
   repo: RepoReader;
   /** Remaining indirection depth (make targets, scripts); at 0 the call is reported as a limit, not followed. */
   depth: number;
+  /** Positional parameters (`$1`, `$@`) when the script is run with arguments. */
+  args?: string[];
 }
 
 export interface RunScriptResult extends ReaderResult {
@@ -25,7 +32,58 @@ export interface RunScriptResult extends ReaderResult {
   outputWrites: Record<string, string>;
 }
 
-/** Placeholder until the shell analysis lands. */
-export function analyzeRunScript(_input: RunScriptInput): RunScriptResult {
-  return { operations: [], localBuilds: [], findings: [], limits: [], envWrites: {}, outputWrites: {} };
+/**
+ * Analyses one shell script: pushes, signatures and local builds with file:line, writes to $GITHUB_ENV and
+ * $GITHUB_OUTPUT, following functions, repository scripts and make. Pure: reads files only through `input.repo`.
+ * Call `await loadShellParser()` once before; a script that does not parse yields a parse-error finding.
+ */
+export function analyzeRunScript(input: RunScriptInput): RunScriptResult {
+  const state: RunState = {
+    repo: input.repo,
+    ctx: {
+      chain: input.chain,
+      guard: input.guard,
+      jobKey: input.jobKey,
+      stepIndex: input.stepIndex,
+      ...(input.parallelGroup !== undefined ? { parallelGroup: input.parallelGroup } : {}),
+      ephemeralRegistries: input.ephemeralRegistries,
+    },
+    operations: [],
+    localBuilds: [],
+    findings: [],
+    limits: [],
+    envText: [],
+    outputText: [],
+    outputWrites: {},
+    secretFiles: new Set(),
+    commands: 0,
+    budgetHit: false,
+    activeScripts: new Set(),
+    opKeys: new Set(),
+  };
+  const vars = new Map<string, Value>(Object.entries(input.env).map(([k, v]) => [k, { text: v }]));
+  const { source, masked } = makeSource(input.script, input.file, input.line);
+  const frame: Frame = {
+    state,
+    vars,
+    exported: new Set(vars.keys()),
+    functions: new Map(),
+    positional: input.args,
+    source,
+    chain: input.chain,
+    cwd: input.workingDirectory,
+    depth: input.depth,
+    functionDepth: 0,
+    sink: { kind: 'stdout' },
+    stdin: undefined,
+  };
+  runSource(frame, masked);
+  return {
+    operations: state.operations,
+    localBuilds: state.localBuilds,
+    findings: state.findings,
+    limits: [...new Set(state.limits)],
+    envWrites: parseKeyValueFile(state.envText.join('')),
+    outputWrites: { ...state.outputWrites, ...parseKeyValueFile(state.outputText.join('')) },
+  };
 }

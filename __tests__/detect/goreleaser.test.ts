@@ -1,0 +1,178 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readGoreleaser, type GoreleaserInvocation } from '../../src/detect/goreleaser.js';
+import { parseGoreleaserArgs } from '../../src/detect/goreleaser-args.js';
+import { classifyKey } from '../../src/detect/goreleaser-sign.js';
+import { renderTemplate } from '../../src/detect/goreleaser-template.js';
+import { context, fixtureRepo, names, pushes, refStrings, signs, STEP } from './helpers.js';
+
+function inv(fixture: string, args: string, extra: Partial<GoreleaserInvocation> = {}): GoreleaserInvocation {
+  return {
+    ...context(),
+    repo: fixtureRepo('goreleaser', fixture),
+    args: args.split(/\s+/).filter(Boolean),
+    workdir: '.',
+    env: {},
+    location: STEP,
+    repository: 'acme/widget-repo',
+    ...extra,
+  };
+}
+
+test('flux-like: dockers with anchors and manifests are pushed, docker_signs signs them by tag, keyless', () => {
+  const r = readGoreleaser(inv('flux-like', 'release --clean'));
+  const p = pushes(r);
+  assert.deepEqual(names(p), ['docker.io/acme/widget', 'ghcr.io/acme/widget']);
+  assert.deepEqual(refStrings(p), [
+    'docker.io/acme/widget:{{ .Tag }}',
+    'docker.io/acme/widget:{{ .Tag }}-amd64',
+    'docker.io/acme/widget:{{ .Tag }}-arm64',
+    'ghcr.io/acme/widget:{{ .Tag }}',
+    'ghcr.io/acme/widget:{{ .Tag }}-amd64',
+    'ghcr.io/acme/widget:{{ .Tag }}-arm64',
+  ]);
+  // exact lines inside the config: the amd64 template and the manifest name_template
+  const amd = p.find((o) => o.refs[0]?.raw === 'acme/widget:{{ .Tag }}-amd64');
+  assert.equal(amd?.location.file, '.goreleaser.yml');
+  assert.equal(amd?.location.line, 29);
+  assert.equal(amd?.tool, 'goreleaser dockers');
+  const manifest = p.find((o) => o.tool === 'goreleaser docker_manifests' && o.refs[0]?.name === 'ghcr.io/acme/widget');
+  assert.equal(manifest?.location.line, 49);
+  // chain = invocation chain + the goreleaser step
+  assert.deepEqual(amd?.chain, [{ file: '.github/workflows/release.yml', line: 10 }, STEP]);
+  assert.equal(amd?.jobKey, '.github/workflows/release.yml#release');
+  assert.deepEqual(amd?.guard.conditions, ["startsWith(github.ref, 'refs/tags/')"]);
+
+  const s = signs(r);
+  assert.equal(s.length, 1, 'signs: (blob signing) must not become an image signature');
+  const sign = s[0]!;
+  assert.equal(sign.method, 'goreleaser-cosign');
+  assert.equal(sign.keyless, true);
+  assert.equal(sign.key, undefined);
+  assert.equal(sign.location.line, 55);
+  assert.ok(sign.refs.every((ref) => ref.digest === undefined), 'signed by tag');
+  assert.deepEqual(names(s), ['docker.io/acme/widget', 'ghcr.io/acme/widget']);
+  assert.equal(r.findings.length, 0);
+});
+
+test('dockers_v2 images x tags, Env templates, docker_signs artifacts: manifests signs the index by digest', () => {
+  const r = readGoreleaser(inv('v2-manifests', 'release --clean', { env: { DOCKER_ORG: 'acme' } }));
+  const p = pushes(r);
+  assert.deepEqual(names(p), ['docker.io/acme/tool', 'ghcr.io/acme/tool']);
+  assert.equal(p.length, 2);
+  assert.equal(p[0]!.refs.length, 3);
+  assert.equal(p[0]!.location.line, 11);
+  const s = signs(r);
+  assert.equal(s.length, 1);
+  assert.ok(s[0]!.refs.every((ref) => ref.digest === '${digest}'), 'by digest');
+  assert.deepEqual(names(s), ['docker.io/acme/tool', 'ghcr.io/acme/tool']);
+  assert.equal(s[0]!.keyless, true);
+});
+
+test('unresolved Env template stays as written', () => {
+  const r = readGoreleaser(inv('v2-manifests', 'release'));
+  assert.ok(names(pushes(r)).includes('ghcr.io/{{ .Env.DOCKER_ORG }}/tool'));
+  assert.equal(pushes(r)[0]!.refs[0]!.resolved, false);
+});
+
+test('--snapshot, --skip=publish and build push nothing', () => {
+  for (const args of ['release --snapshot --clean', 'release --skip=publish', 'release --skip-publish', 'build --snapshot']) {
+    const r = readGoreleaser(inv('flux-like', args));
+    assert.equal(r.operations.length, 0, args);
+  }
+  const snap = readGoreleaser(inv('flux-like', 'release --snapshot'));
+  assert.ok(snap.localBuilds.some((b) => b.name === 'ghcr.io/acme/widget' && /snapshot/.test(b.reason)));
+});
+
+test('--skip=sign keeps pushes, drops signatures; --skip=docker drops docker images', () => {
+  const noSign = readGoreleaser(inv('flux-like', 'release --skip=sign,validate'));
+  assert.equal(signs(noSign).length, 0);
+  assert.equal(pushes(noSign).length, 6);
+  const noDocker = readGoreleaser(inv('flux-like', 'release --skip docker'));
+  assert.equal(noDocker.operations.length, 0);
+});
+
+test('kos: bare and base_import_paths names, signed by digest with env:// key from a secret', () => {
+  const r = readGoreleaser(inv('kos', 'release', { env: { COSIGN_PRIVATE_KEY: '${{ secrets.COSIGN_KEY }}', COSIGN_PASSWORD: '${{ secrets.COSIGN_PASSWORD }}' } }));
+  const p = pushes(r);
+  assert.deepEqual(names(p), ['ghcr.io/acme/kontroller', 'quay.io/acme/helper']);
+  assert.equal(p.find((o) => o.refs[0]?.name === 'ghcr.io/acme/kontroller')?.location.line, 11);
+  assert.deepEqual(refStrings(p.filter((o) => o.refs[0]?.name === 'quay.io/acme/helper')), ['quay.io/acme/helper:latest']);
+  const s = signs(r);
+  assert.equal(s.length, 1);
+  // ids: [kontroller] leaves helper unsigned
+  assert.deepEqual(names(s), ['ghcr.io/acme/kontroller']);
+  assert.ok(s[0]!.refs.every((ref) => ref.digest === '${digest}'), 'ko artifacts are digest references');
+  assert.equal(s[0]!.keyless, false);
+  assert.equal(s[0]!.key?.value, 'env://COSIGN_PRIVATE_KEY');
+  assert.equal(s[0]!.key?.source, 'secret');
+  assert.equal(s[0]!.password?.source, 'secret');
+});
+
+test('KO_DOCKER_REPO overrides the kos repository', () => {
+  const r = readGoreleaser(inv('kos', 'release', { env: { KO_DOCKER_REPO: 'registry.example.com/ko' } }));
+  assert.ok(names(pushes(r)).includes('registry.example.com/ko'));
+});
+
+test('blob-only signing config: pushes, but no image signature; skip_push: true is a local build', () => {
+  const r = readGoreleaser(inv('blob-only', 'release'));
+  assert.deepEqual(names(pushes(r)), ['ghcr.io/acme/cli']);
+  assert.equal(signs(r).length, 0);
+  assert.ok(r.localBuilds.some((b) => b.name === 'ghcr.io/acme/cli-debug'));
+});
+
+test('-f config in a workdir, ids filter, default args sign by digest with cosign.key', () => {
+  const r = readGoreleaser(inv('custom-config', 'release -f release.yml', { workdir: 'deploy' }));
+  assert.deepEqual(names(pushes(r)), ['registry.example.com/team/other', 'registry.example.com/team/svc']);
+  assert.equal(pushes(r)[0]!.location.file, 'deploy/release.yml');
+  const s = signs(r);
+  assert.deepEqual(names(s), ['registry.example.com/team/svc']);
+  assert.equal(s[0]!.keyless, false);
+  assert.equal(s[0]!.key?.source, 'file');
+  assert.ok(s[0]!.refs.every((ref) => ref.digest === '${digest}'));
+});
+
+test('missing config and missing -f file: no operations, a limit note for -f', () => {
+  assert.equal(readGoreleaser(inv('broken', 'release -f nope.yml')).limits.length, 1);
+  const none = readGoreleaser({ ...inv('flux-like', 'release'), workdir: 'elsewhere' });
+  assert.equal(none.operations.length, 0);
+  assert.equal(none.findings.length, 0);
+});
+
+test('malformed config is a parse-error finding, not a crash', () => {
+  const r = readGoreleaser(inv('broken', 'release'));
+  assert.equal(r.operations.length, 0);
+  assert.equal(r.findings[0]?.rule, 'parse-error');
+  assert.equal(r.findings[0]?.location.file, '.goreleaser.yml');
+});
+
+test('argument parsing', () => {
+  assert.equal(parseGoreleaserArgs(['release', '--config=x.yml']).config, 'x.yml');
+  assert.equal(parseGoreleaserArgs(['--timeout', '60m', '-f', 'y.yml']).command, 'release');
+  assert.equal(parseGoreleaserArgs(['release', '--skip=ko']).skipKo, true);
+  assert.equal(parseGoreleaserArgs(['release', '--nightly']).noPublish, undefined);
+  assert.ok(parseGoreleaserArgs(['release', '--prepare']).noPublish);
+});
+
+test('templates and key classification', () => {
+  assert.equal(renderTemplate('ghcr.io/{{.Env.ORG}}/{{ .ProjectName }}:{{ .Tag }}', { projectName: 'p', env: { ORG: 'o' } }), 'ghcr.io/o/p:{{ .Tag }}');
+  const at = { file: 'x', line: 1 };
+  assert.equal(classifyKey('awskms:///alias/k', {}, at).source, 'kms');
+  assert.equal(classifyKey('k8s://ns/secret', {}, at).source, 'k8s');
+  assert.equal(classifyKey('env://K', { K: 'literal' }, at).source, 'env');
+  assert.equal(classifyKey('cosign.key', {}, at).source, 'file');
+});
+
+test('docker_signs without artifacts signs only dockers_v2 images; KMS key', () => {
+  const r = readGoreleaser(inv('v2-default', 'release'));
+  assert.deepEqual(names(pushes(r)), ['ghcr.io/acme/app', 'ghcr.io/acme/app-legacy']);
+  const s = signs(r);
+  assert.deepEqual(names(s), ['ghcr.io/acme/app']);
+  assert.equal(s[0]!.key?.source, 'kms');
+  assert.equal(s[0]!.keyless, false);
+});
+
+test('an ephemeral registry push is marked ephemeral', () => {
+  const r = readGoreleaser(inv('v2-default', 'release', { ephemeralRegistries: ['ghcr.io'] }));
+  assert.ok(pushes(r).every((p) => p.ephemeral === 'ghcr.io'));
+});

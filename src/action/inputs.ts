@@ -1,0 +1,63 @@
+import type { AnnotateMode } from '../render/annotations.js';
+import { DEFAULT_CONFIG_PATH } from '../config/config.js';
+
+export type FailOn = 'fail' | 'error' | 'warning' | 'never';
+
+/** The action's inputs, typed and validated (see action.yml for their documentation). */
+export interface ActionInputs {
+  path: string;
+  policyPaths: string[];
+  repository?: string;
+  remoteCheckouts?: string;
+  /** Empty = no token: no network at all. */
+  githubToken: string;
+  failOn: FailOn;
+  requireEnforcement: boolean;
+  annotate: AnnotateMode;
+  sarifFile?: string;
+  reportFile?: string;
+  config: string;
+  /** True when `config` was set to something other than the default (then a missing file is an error). */
+  configExplicit: boolean;
+}
+
+const FAIL_ON: FailOn[] = ['fail', 'error', 'warning', 'never'];
+const ANNOTATE: AnnotateMode[] = ['changed', 'all', 'none'];
+
+/**
+ * Reads and validates the inputs. `get` returns the trimmed input or '' (as @actions/core's getInput does),
+ * so this stays a pure function that tests call with a plain object.
+ */
+export function parseInputs(get: (name: string) => string): ActionInputs | { error: string } {
+  const failOn = (get('fail-on') || 'fail').toLowerCase();
+  if (!FAIL_ON.includes(failOn as FailOn)) return { error: `fail-on must be one of ${FAIL_ON.join(', ')}, got '${failOn}'` };
+  const annotate = (get('annotate') || 'changed').toLowerCase();
+  if (!ANNOTATE.includes(annotate as AnnotateMode)) return { error: `annotate must be one of ${ANNOTATE.join(', ')}, got '${annotate}'` };
+  const requireEnforcement = (get('require-enforcement') || 'true').toLowerCase();
+  if (requireEnforcement !== 'true' && requireEnforcement !== 'false') return { error: `require-enforcement must be true or false, got '${requireEnforcement}'` };
+  const repository = get('repository');
+  if (repository && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) return { error: `repository must be owner/name, got '${repository}'` };
+  const config = get('config');
+  return {
+    path: get('path') || '.',
+    policyPaths: splitList(get('policy-paths')),
+    ...(repository ? { repository } : {}),
+    ...(get('remote-checkouts') ? { remoteCheckouts: get('remote-checkouts') } : {}),
+    githubToken: get('github-token'),
+    failOn: failOn as FailOn,
+    requireEnforcement: requireEnforcement === 'true',
+    annotate: annotate as AnnotateMode,
+    ...(get('sarif-file') ? { sarifFile: get('sarif-file') } : {}),
+    ...(get('report-file') ? { reportFile: get('report-file') } : {}),
+    config: config || DEFAULT_CONFIG_PATH,
+    configExplicit: config !== '' && config !== DEFAULT_CONFIG_PATH,
+  };
+}
+
+/** Newline- or comma-separated list input (`policy-paths: |` block or `a,b`). */
+export function splitList(value: string): string[] {
+  return value
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

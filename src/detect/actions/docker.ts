@@ -1,0 +1,277 @@
+import { readBake } from '../bake.js';
+import { conditionalValues, UNKNOWN_LOOKUP } from '../../workflow/expr.js';
+import type { OpContext } from '../../model/pipeline.js';
+import { emptyActionResult, input, inputLocation, listInput, type ActionHandler, type ActionResult, type ActionStep } from './types.js';
+import { makePushes, parseCsvAttributes } from './refs.js';
+
+/** Where a metadata-action bake definition lands on the runner; bake-action reads it by this path. */
+export const METADATA_BAKE_FILE = '<docker/metadata-action bake file>';
+
+/**
+ * Decides whether a push-controlling value pushes: 'yes', 'no', or the unknown conditions under which it does.
+ * `interpret` tells whether one concrete value means "push".
+ */
+function pushDecision(text: string, interpret: (value: string) => boolean): { push: boolean; when: string[][] } {
+  const alternatives = conditionalValues(text, UNKNOWN_LOOKUP);
+  const pushing = alternatives.filter((a) => (a.value === undefined ? true : interpret(a.value)));
+  return { push: pushing.length > 0, when: pushing.map((a) => a.when) };
+}
+
+function guarded(ctx: OpContext, when: string[][]): OpContext {
+  // Push happens under any of the alternatives; only conditions shared by all of them are certain.
+  if (when.length === 0) return ctx;
+  const shared = when.reduce((acc, w) => acc.filter((a) => w.includes(a)));
+  if (shared.length === 0) return ctx;
+  return { ...ctx, guard: { ...ctx.guard, conditions: [...ctx.guard.conditions, ...shared.filter((a) => !ctx.guard.conditions.includes(a))] } };
+}
+
+function isTrue(v: string): boolean {
+  return v.trim().toLowerCase() === 'true';
+}
+
+/** docker/build-push-action: pushes on `push: true` or a registry/image output with push=true. */
+export const buildPushAction: ActionHandler = {
+  matches: (a) => a === 'docker/build-push-action',
+  run(step) {
+    const result = emptyActionResult();
+    const tags = listInput(step, 'tags');
+    const outputs = listInput(step, 'outputs', /\n/);
+    const names: string[] = [];
+    const decisions: Array<{ push: boolean; when: string[][] }> = [];
+    for (const out of outputs) {
+      decisions.push(
+        pushDecision(out, (v) => {
+          const attrs = parseCsvAttributes(v);
+          if (attrs['type'] === 'registry') return true;
+          if (attrs['type'] === 'image') {
+            const p = attrs['push'] ?? 'false';
+            return p.includes('${{') ? true : isTrue(p);
+          }
+          return false;
+        }),
+      );
+      const attrs = parseCsvAttributes(out);
+      if (attrs['name']) names.push(...attrs['name'].split(/[,\s]+/).filter(Boolean));
+      const pushAttr = attrs['push'];
+      if (pushAttr && pushAttr.includes('${{')) decisions.push(pushDecision(pushAttr, isTrue));
+    }
+    const pushInput = input(step, 'push');
+    if (pushInput) decisions.push(pushDecision(pushInput, isTrue));
+    const pushing = decisions.filter((d) => d.push);
+    const refs = [...tags, ...names];
+    if (pushing.length === 0) {
+      for (const r of refs) result.localBuilds.push({ name: r, reason: 'built without push', location: step.location });
+      addBuildOutputs(result, step);
+      return result;
+    }
+    // An unconditional decision wins over conditional ones.
+    const when = pushing.some((d) => d.when.every((w) => w.length === 0)) ? [] : pushing.flatMap((d) => d.when);
+    const ctx = guarded(step.ctx, when);
+    const { pushes, local } = makePushes(refs, 'docker/build-push-action', step.location, ctx, step.stepId ? { digestFromStep: step.stepId } : {});
+    if (refs.length === 0) result.limits.push(`${step.location.file}:${step.location.line}: build-push-action pushes without tags or an output name; image name unknown`);
+    result.operations.push(...pushes);
+    result.localBuilds.push(...local);
+    addBuildOutputs(result, step);
+    return result;
+  },
+};
+
+function addBuildOutputs(result: ActionResult, step: ActionStep): void {
+  if (!step.stepId) return;
+  const id = step.stepId;
+  result.outputs['digest'] = `\${{ steps.${id}.outputs.digest }}`;
+  result.outputs['imageid'] = `\${{ steps.${id}.outputs.imageid }}`;
+  result.outputs['metadata'] = `\${{ steps.${id}.outputs.metadata }}`;
+}
+
+/** Turns metadata-action `tags:` specs into representative tag strings (exact values depend on the event). */
+function metadataTags(step: ActionStep): string[] {
+  const specs = listInput(step, 'tags', /\n/);
+  if (specs.length === 0) return ['{{branch}}'];
+  const tags: string[] = [];
+  for (const spec of specs) {
+    const attrs = parseCsvAttributes(spec);
+    if (attrs['enable'] === 'false') continue;
+    const type = attrs['type'] ?? 'raw';
+    const value = type === 'raw' ? (attrs['value'] ?? spec) : type === 'sha' ? 'sha-{{sha}}' : `{{${type}}}`;
+    const tag = `${attrs['prefix'] ?? ''}${value}${attrs['suffix'] ?? ''}`;
+    if (!tags.includes(tag)) tags.push(tag);
+  }
+  return tags.length ? tags : ['{{branch}}'];
+}
+
+/** docker/metadata-action: computes names and tags; no push. Its outputs feed build-push-action and signing. */
+export const metadataAction: ActionHandler = {
+  matches: (a) => a === 'docker/metadata-action',
+  run(step) {
+    const result = emptyActionResult();
+    const images: string[] = [];
+    for (const line of listInput(step, 'images', /\n/)) {
+      // `name=ghcr.io/x,enable=…` or a bare name; several comma-separated bare names are allowed too.
+      if (/(^|,)\s*name=/.test(line)) {
+        const attrs = parseCsvAttributes(line);
+        if (attrs['enable'] === 'false' || !attrs['name']) continue;
+        images.push(attrs['name']);
+      } else images.push(...line.split(',').map((s) => s.trim()).filter(Boolean));
+    }
+    const tags = metadataTags(step);
+    const refs = images.flatMap((img) => tags.map((t) => `${img}:${t}`));
+    const tagText = refs.join('\n');
+    result.outputs['tags'] = tagText;
+    result.outputs['version'] = tags[0] ?? '';
+    result.outputs['json'] = JSON.stringify({ tags: refs });
+    result.outputs['labels'] = '';
+    result.outputs['annotations'] = '';
+    result.outputs['bake-file'] = METADATA_BAKE_FILE;
+    result.outputs['bake-file-tags'] = METADATA_BAKE_FILE;
+    // v5+ also exports these to the environment of later steps.
+    result.envWrites['DOCKER_METADATA_OUTPUT_TAGS'] = tagText;
+    result.envWrites['DOCKER_METADATA_OUTPUT_VERSION'] = tags[0] ?? '';
+    result.envWrites['DOCKER_METADATA_OUTPUT_JSON'] = result.outputs['json'];
+    // The bake definition bake-action reads through `files: ${{ steps.meta.outputs.bake-file }}`.
+    result.virtualFiles = { [METADATA_BAKE_FILE]: JSON.stringify({ target: { 'docker-metadata-action': { tags: refs } } }) };
+    return result;
+  },
+};
+
+/** docker/bake-action: delegates to the bake reader. */
+export const bakeAction: ActionHandler = {
+  matches: (a) => a === 'docker/bake-action' || a === 'docker/bake-action/subaction/matrix',
+  run(step) {
+    const result = emptyActionResult();
+    const files = listInput(step, 'files');
+    const virtualFiles = step.virtualFiles;
+    const pushText = input(step, 'push');
+    const decision = pushText ? pushDecision(pushText, isTrue) : { push: false, when: [] };
+    const r = readBake({
+      ...guarded(step.ctx, decision.when),
+      repo: step.repo,
+      files,
+      virtualFiles,
+      targets: listInput(step, 'targets'),
+      push: decision.push,
+      set: listInput(step, 'set', /\n/),
+      workdir: input(step, 'workdir') || step.workdir,
+      env: step.env,
+      location: step.location,
+      ...(step.stepId ? { stepId: step.stepId } : {}),
+    });
+    result.operations.push(...r.operations);
+    result.localBuilds.push(...r.localBuilds);
+    result.findings.push(...r.findings);
+    result.limits.push(...r.limits);
+    if (step.stepId) result.outputs['metadata'] = `\${{ steps.${step.stepId}.outputs.metadata }}`;
+    return result;
+  },
+};
+
+/** redhat-actions/push-to-registry: pushes `registry/image:tag` for each tag. */
+export const pushToRegistry: ActionHandler = {
+  matches: (a) => a === 'redhat-actions/push-to-registry',
+  run(step) {
+    const result = emptyActionResult();
+    const registry = input(step, 'registry').replace(/\/+$/, '');
+    const tags = listInput(step, 'tags', /[\s,]+/);
+    const images = listInput(step, 'image', /\n/);
+    const refs: string[] = [];
+    if (images.length === 0) {
+      // Without `image:`, tags are fully qualified.
+      refs.push(...tags);
+    } else {
+      for (const image of images) {
+        const name = registry ? `${registry}/${image}` : image;
+        if (tags.length === 0) refs.push(`${name}:latest`);
+        for (const t of tags) refs.push(t.includes('/') ? t : `${name}:${t}`);
+      }
+    }
+    const { pushes, local } = makePushes(refs, 'redhat-actions/push-to-registry', step.location, step.ctx, step.stepId ? { digestFromStep: step.stepId } : {});
+    result.operations.push(...pushes);
+    result.localBuilds.push(...local);
+    if (step.stepId) {
+      result.outputs['digest'] = `\${{ steps.${step.stepId}.outputs.digest }}`;
+      result.outputs['registry-path'] = refs[0] ?? '';
+      result.outputs['registry-paths'] = JSON.stringify(refs);
+    }
+    return result;
+  },
+};
+
+/** Manifest and retagging actions that push a name given in their inputs. */
+function simplePusher(actions: string[], tool: string, refsOf: (step: ActionStep) => string[], pushes: (step: ActionStep) => string | undefined): ActionHandler {
+  return {
+    matches: (a) => actions.includes(a),
+    run(step) {
+      const result = emptyActionResult();
+      const refs = refsOf(step);
+      const pushText = pushes(step);
+      if (pushText !== undefined) {
+        const d = pushDecision(pushText, isTrue);
+        if (!d.push) {
+          for (const r of refs) result.localBuilds.push({ name: r, reason: 'not pushed', location: step.location });
+          return result;
+        }
+        const made = makePushes(refs, tool, step.location, guarded(step.ctx, d.when), step.stepId ? { digestFromStep: step.stepId } : {});
+        result.operations.push(...made.pushes);
+        result.localBuilds.push(...made.local);
+        return result;
+      }
+      const made = makePushes(refs, tool, step.location, step.ctx, step.stepId ? { digestFromStep: step.stepId } : {});
+      result.operations.push(...made.pushes);
+      result.localBuilds.push(...made.local);
+      return result;
+    },
+  };
+}
+
+export const dockerManifestAction = simplePusher(
+  ['noelware/docker-manifest-action'],
+  'Noelware/docker-manifest-action',
+  (s) => [...listInput(s, 'tags'), ...listInput(s, 'base-image')],
+  (s) => input(s, 'push') || 'false',
+);
+
+export const tagPushAction = simplePusher(['akhilerm/tag-push-action'], 'akhilerm/tag-push-action', (s) => listInput(s, 'dst', /\n/), () => undefined);
+
+export const dockerBuildPush = simplePusher(
+  ['mr-smithers-excellent/docker-build-push'],
+  'mr-smithers-excellent/docker-build-push',
+  (s) => {
+    const registry = input(s, 'registry');
+    const image = input(s, 'image');
+    const name = registry && !image.startsWith(registry) ? `${registry}/${image}` : image;
+    const tags = listInput(s, 'tags');
+    return (tags.length ? tags : ['latest']).map((t) => `${name}:${t}`);
+  },
+  (s) => input(s, 'pushimage') || input(s, 'pushImage') || 'true',
+);
+
+export const publishDockerAction = simplePusher(
+  ['elgohr/publish-docker-github-action'],
+  'elgohr/Publish-Docker-Github-Action',
+  (s) => {
+    const registry = input(s, 'registry');
+    const name = input(s, 'name');
+    const full = registry && !name.startsWith(registry) ? `${registry}/${name}` : name;
+    const tags = listInput(s, 'tags');
+    return (tags.length ? tags : ['latest']).map((t) => `${full}:${t}`);
+  },
+  (s) => (isTrue(input(s, 'no_push')) ? 'false' : 'true'),
+);
+
+/** haya14busa/action-cond: `value` is if_true or if_false depending on `cond`. Modelled so the choice stays conditional. */
+export const actionCond: ActionHandler = {
+  matches: (a) => a === 'haya14busa/action-cond',
+  run(step) {
+    const result = emptyActionResult();
+    const cond = input(step, 'cond');
+    const t = input(step, 'if_true');
+    const f = input(step, 'if_false');
+    const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+    const inner = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(cond)?.[1];
+    if (inner !== undefined) result.outputs['value'] = `\${{ (${inner.trim()}) && ${quote(t)} || ${quote(f)} }}`;
+    else result.outputs['value'] = isTrue(cond) ? t : f;
+    return result;
+  },
+};
+
+export { inputLocation };

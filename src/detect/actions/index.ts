@@ -1,0 +1,141 @@
+import { actionCond, bakeAction, buildPushAction, dockerBuildPush, dockerManifestAction, metadataAction, publishDockerAction, pushToRegistry, tagPushAction } from './docker.js';
+import { attestAction, cosignInstaller, dockerTrustSign, goreleaserAction, notationSign, setupKo } from './signing.js';
+import type { ActionHandler } from './types.js';
+
+/** Every action the reader models. An action not listed here is either known to be irrelevant or read from its source. */
+export const ACTION_HANDLERS: readonly ActionHandler[] = [
+  buildPushAction,
+  metadataAction,
+  bakeAction,
+  pushToRegistry,
+  dockerManifestAction,
+  tagPushAction,
+  dockerBuildPush,
+  publishDockerAction,
+  actionCond,
+  cosignInstaller,
+  attestAction,
+  notationSign,
+  dockerTrustSign,
+  goreleaserAction,
+  setupKo,
+];
+
+export function handlerFor(action: string): ActionHandler | undefined {
+  return ACTION_HANDLERS.find((h) => h.matches(action));
+}
+
+/**
+ * Actions known not to push or sign container images. A remote action outside this list and without a handler is
+ * read from remote checkouts / the API when it looks image-related, and reported as not inspected otherwise.
+ */
+const IRRELEVANT_PREFIXES = [
+  'actions/',
+  'github/',
+  'docker/setup-',
+  'docker/login-action',
+  'docker/scout-action',
+  'aws-actions/',
+  'azure/',
+  'google-github-actions/auth',
+  'google-github-actions/setup-gcloud',
+  'step-security/harden-runner',
+  'golangci/',
+  'codecov/',
+  'anchore/',
+  'aquasecurity/trivy-action',
+  'aquasecurity/setup-trivy',
+  'helm/',
+  'azure/setup-helm',
+  'sigstore/scaffolding/',
+  'slsa-framework/slsa-verifier',
+  'notaryproject/notation-action/setup',
+  'imjasonh/setup-crane',
+  'oras-project/setup-oras',
+  'ossf/scorecard-action',
+  'peter-evans/',
+  'softprops/',
+  'ncipollo/release-action',
+  'codeql',
+  'jlumbroso/free-disk-space',
+  'swatinem/',
+  'dtolnay/',
+  'astral-sh/',
+  'pnpm/',
+  'hashicorp/setup-',
+  'mikefarah/yq',
+  'zizmorcore/',
+  'chainguard-dev/actions/',
+  'fluxcd/flux2/action',
+  'tj-actions/',
+  'dorny/',
+  'ruby/setup-ruby',
+  'gradle/',
+  'denoland/',
+  'oven-sh/',
+  'crazy-max/ghaction-setup-docker',
+  'crazy-max/ghaction-github-runtime',
+  'crazy-max/ghaction-import-gpg',
+  'goto-bus-stop/',
+  'mozilla-actions/',
+  'taiki-e/',
+  'extractions/',
+  'rhysd/actionlint',
+  'reviewdog/',
+  'marocchino/',
+  'thollander/',
+  'slackapi/',
+  'rtcamp/',
+  'sigstore/gh-action-sigstore-python',
+  'sigstore/cosign-installer',
+  'ko-build/setup-ko',
+  'imranismail/setup-kustomize',
+  'go-task/setup-task',
+  'arduino/setup-task',
+  'engineerd/setup-kind',
+  'medyagh/setup-minikube',
+  'nolar/setup-k3d-k3s',
+  'pypa/',
+  'pyo3/maturin-action',
+  'release-drafter/',
+  'googleapis/release-please-action',
+  'cycjimmy/',
+  'wagoid/',
+  'amannn/',
+  'ad-m/',
+  'stefanzweifel/',
+  'easingthemes/',
+  'appleboy/',
+  'webfactory/',
+  'shimataro/',
+  'nick-fields/',
+  'nick-invision/',
+  'ilammy/',
+  'msys2/',
+  'lukka/',
+  'egor-tensin/',
+  'haya14busa/',
+  'dawidd6/',
+  'rlespinasse/',
+  'benc-uk/',
+  'kentaro-m/',
+  'andstor/',
+  'styfle/',
+  'ossf/',
+];
+
+export function isKnownIrrelevant(action: string): boolean {
+  return IRRELEVANT_PREFIXES.some((p) => action === p.replace(/\/$/, '') || action.startsWith(p));
+}
+
+/**
+ * Whether a remote action or reusable workflow looks like it might build, push or sign images: its name says so,
+ * or it takes inputs that only image publishers take. Deliberately narrow: an uninspected part is reported as an
+ * unknown image, which fails the verdict, so noise here would be costly.
+ */
+export function looksImageRelated(action: string, inputs: Record<string, string[]>): boolean {
+  const name = action.toLowerCase();
+  if (/retention|cleanup|delete|prune|scan|lint|vuln|test|setup|cache|label|comment|notify|backport|sync/.test(name.split('/').slice(1).join('/'))) return false;
+  if (/docker|image|container[-_]?(build|push|publish|release)|oci[-_]|push|publish|release|kaniko|buildah|podman|crane|cosign|notation|goreleaser|(^|[/_-])ko($|[/_-])|sign/.test(name)) return true;
+  return Object.keys(inputs).some((k) => /^(push|image|images|image[-_]?name|image[-_]?ref|registry|tags|dockerfile|platforms)$/i.test(k));
+}

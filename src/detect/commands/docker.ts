@@ -1,0 +1,110 @@
+import { boolFlag, flagValues, hasFlag, isTrue, parseArgs, parseKeyValueList } from './argv.js';
+import type { Arg, CommandEffect, CommandInvocation } from './types.js';
+
+const GLOBAL_VALUE_FLAGS = new Set(['--config', '-c', '--context', '-H', '--host', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey']);
+
+const BUILD_VALUE_FLAGS = new Set([
+  '-t', '--tag', '-f', '--file', '--build-arg', '--platform', '--target', '--label', '--cache-from', '--cache-to',
+  '-o', '--output', '--builder', '--secret', '--ssh', '--progress', '--iidfile', '--metadata-file', '--network',
+  '--add-host', '--annotation', '--attest', '--build-context', '--shm-size', '--ulimit', '--allow', '--call',
+  '--cgroup-parent', '-m', '--memory', '--memory-swap', '--cpu-shares', '--cpuset-cpus', '--cpu-quota', '--cpu-period',
+  '--isolation', '--no-cache-filter', '--security-opt', '--sbom', '--provenance', '--policy', '--check',
+]);
+
+const PUSH_VALUE_FLAGS = new Set(['--platform']);
+const IMAGETOOLS_VALUE_FLAGS = new Set(['-t', '--tag', '-f', '--file', '--builder', '--annotation', '--progress', '--platform']);
+const BAKE_VALUE_FLAGS = new Set(['-f', '--file', '--set', '--builder', '--progress', '--metadata-file', '--provenance', '--sbom', '--allow', '--call', '--var']);
+
+/** `docker …`: push, build/buildx build, bake, imagetools create, manifest push, trust sign. */
+export function classifyDocker(inv: CommandInvocation): CommandEffect[] {
+  const args = skipGlobalFlags(inv.args);
+  const words = args.map((a) => a.text);
+  const [a0, a1, a2] = words;
+  if (a0 === 'push' || (a0 === 'image' && a1 === 'push')) return dockerPush(inv, args.slice(a0 === 'push' ? 1 : 2));
+  if (a0 === 'build' || (a0 === 'image' && a1 === 'build') || (a0 === 'buildx' && (a1 === 'build' || a1 === 'b'))) {
+    return dockerBuild(inv, args.slice(a0 === 'build' ? 1 : 2), a0 === 'buildx' ? 'docker buildx build' : 'docker build');
+  }
+  if (a0 === 'bake' || (a0 === 'buildx' && a1 === 'bake')) return dockerBake(args.slice(a0 === 'bake' ? 1 : 2));
+  if (a0 === 'buildx' && a1 === 'imagetools' && a2 === 'create') return imagetoolsCreate(args.slice(3));
+  if (a0 === 'manifest' && a1 === 'push') {
+    const p = parseArgs(args.slice(2), new Set());
+    const ref = p.positionals[0];
+    return ref ? [{ kind: 'push', tool: 'docker manifest push', refs: [ref.text] }] : [];
+  }
+  if (a0 === 'trust' && a1 === 'sign') {
+    const p = parseArgs(args.slice(2), new Set());
+    return p.positionals.length
+      ? [{ kind: 'sign', tool: 'docker trust sign', method: 'docker-content-trust', refs: p.positionals.filter((x) => !x.dynamic).map((x) => x.text), unresolvedTarget: p.positionals.some((x) => x.dynamic), keyless: false }]
+      : [];
+  }
+  return [];
+}
+
+function skipGlobalFlags(args: Arg[]): Arg[] {
+  let i = 0;
+  while (i < args.length && args[i]!.text.startsWith('-')) {
+    const t = args[i]!.text;
+    i += GLOBAL_VALUE_FLAGS.has(t) ? 2 : 1;
+  }
+  return args.slice(i);
+}
+
+function contentTrustOn(inv: CommandInvocation): boolean {
+  return isTrue(inv.lookup('DOCKER_CONTENT_TRUST'));
+}
+
+function dockerPush(inv: CommandInvocation, args: Arg[]): CommandEffect[] {
+  const p = parseArgs(args, PUSH_VALUE_FLAGS);
+  const refs = p.positionals.map((x) => x.text);
+  if (!refs.length) return [];
+  const effects: CommandEffect[] = [{ kind: 'push', tool: 'docker push', refs }];
+  if (contentTrustOn(inv) && !boolFlag(p, '--disable-content-trust')) {
+    effects.push({ kind: 'sign', tool: 'docker push (DOCKER_CONTENT_TRUST=1)', method: 'docker-content-trust', refs, unresolvedTarget: false, keyless: false });
+  }
+  return effects;
+}
+
+function dockerBuild(inv: CommandInvocation, args: Arg[], tool: string): CommandEffect[] {
+  const p = parseArgs(args, BUILD_VALUE_FLAGS);
+  const tags = flagValues(p, '-t', '--tag');
+  let push = boolFlag(p, '--push') === true;
+  const outputNames: string[] = [];
+  for (const out of flagValues(p, '-o', '--output')) {
+    const kv = parseKeyValueList(out);
+    const type = kv.get('type') ?? (out.includes('=') ? '' : 'local');
+    const names = (kv.get('name') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    if (type === 'registry' || (type === 'image' && isTrue(kv.get('push')))) {
+      push = true;
+      outputNames.push(...names);
+    }
+  }
+  const names = [...tags, ...outputNames];
+  if (!names.length) return [];
+  if (push) {
+    const effects: CommandEffect[] = [{ kind: 'push', tool, refs: names }];
+    if (contentTrustOn(inv)) effects.push({ kind: 'sign', tool: `${tool} (DOCKER_CONTENT_TRUST=1)`, method: 'docker-content-trust', refs: names, unresolvedTarget: false, keyless: false });
+    return effects;
+  }
+  const reason = hasFlag(p, '--load') ? `${tool} --load (not pushed)` : `${tool} without --push (not pushed)`;
+  return names.map((name) => ({ kind: 'local', tool, name, reason }));
+}
+
+function dockerBake(args: Arg[]): CommandEffect[] {
+  const p = parseArgs(args, BAKE_VALUE_FLAGS);
+  return [
+    {
+      kind: 'bake',
+      files: flagValues(p, '-f', '--file'),
+      targets: p.positionals.map((x) => x.text),
+      push: boolFlag(p, '--push') === true,
+      set: flagValues(p, '--set'),
+    },
+  ];
+}
+
+function imagetoolsCreate(args: Arg[]): CommandEffect[] {
+  const p = parseArgs(args, IMAGETOOLS_VALUE_FLAGS);
+  if (boolFlag(p, '--dry-run')) return [];
+  const tags = flagValues(p, '-t', '--tag');
+  return tags.length ? [{ kind: 'push', tool: 'docker buildx imagetools create', refs: tags }] : [];
+}

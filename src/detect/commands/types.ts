@@ -1,0 +1,49 @@
+/**
+ * What a command classifier sees and says. Classifiers are pure functions from one resolved command line to
+ * effects; the shell interpreter turns effects into PushOp / SignOp / LocalBuild with locations and guards.
+ */
+
+/** One argument after word expansion. `dynamic`: its whole value is produced at run time (`$(cat refs)`, `read x`, xargs input). */
+export interface Arg {
+  text: string;
+  dynamic: boolean;
+}
+
+export interface CommandInvocation {
+  /** The tool (`docker`, `cosign`, …), resolved from the command word. */
+  tool: string;
+  /** Arguments after the command word. */
+  args: Arg[];
+  /** Looks up a variable visible to the command (environment, script variables, `VAR=x cmd` prefixes). */
+  lookup(name: string): string | undefined;
+  /** Whether a repository-relative path (relative to the working directory) was written from a secret earlier in the script. */
+  isSecretFile(path: string): boolean;
+}
+
+export interface KeySpec {
+  value: string;
+  source: 'secret' | 'kms' | 'k8s' | 'env' | 'file' | 'literal' | 'unknown';
+}
+
+export type CommandEffect =
+  | { kind: 'push'; tool: string; refs: string[]; notes?: string[] }
+  | {
+      kind: 'sign';
+      tool: string;
+      method: 'cosign-keyless' | 'cosign-key' | 'cosign-kms' | 'cosign-attest' | 'notation' | 'docker-content-trust';
+      refs: string[];
+      /** Some target is wholly dynamic: the judge attributes it by proximity. */
+      unresolvedTarget: boolean;
+      keyless: boolean;
+      key?: KeySpec;
+      password?: KeySpec;
+      signatureFormat?: 'legacy' | 'bundle' | 'default';
+      copiedFrom?: string;
+      notes?: string[];
+    }
+  | { kind: 'local'; tool: string; name: string; reason: string }
+  | { kind: 'bake'; files: string[]; targets: string[]; push: boolean; set: string[] }
+  | { kind: 'goreleaser'; args: string[] }
+  | { kind: 'limit'; text: string };
+
+export type Classifier = (inv: CommandInvocation) => CommandEffect[];

@@ -1,0 +1,238 @@
+import type { SignatureEvidence, SignedImageInfo } from '../model/analysis.js';
+import type { Location } from '../model/location.js';
+import { compareLocations } from '../model/location.js';
+import type { ImageRef, PushOp, SignOp } from '../model/pipeline.js';
+import type { Confidence, ImageReport, SignMethod } from '../model/report.js';
+import type { JobFacts } from '../workflow/reader.js';
+
+/**
+ * The signing judgement: for every push path of every image, is there a signing operation that targets the
+ * image, certainly runs after the push, and runs whenever the push runs?
+ */
+
+export interface JudgeInput {
+  pushes: PushOp[];
+  signs: SignOp[];
+  jobs: Map<string, JobFacts>;
+  /** Methods that count; undefined means all. 'tag' admits signatures by mutable tag. */
+  acceptMethods?: Array<SignMethod | 'tag'>;
+}
+
+/** Why a signing operation does not cover one push path. */
+export interface Rejection {
+  sign: SignOp;
+  reason: string;
+}
+
+export interface PushPath {
+  push: PushOp;
+  /** Signing operations that cover this push path. */
+  signedBy: Array<{ sign: SignOp; byProximity: boolean }>;
+  /** Signing operations that target the image but do not cover this path, with why. */
+  rejected: Rejection[];
+}
+
+export interface JudgedImage {
+  name: string;
+  paths: PushPath[];
+  signed: boolean;
+  partially: boolean;
+  methods: SignMethod[];
+  byDigest: boolean | null;
+  confidence: Confidence;
+  /** Counted signatures (deduplicated). */
+  signatures: SignOp[];
+  notes: string[];
+}
+
+const ATTESTATION_METHODS = new Set<SignMethod>(['attestation', 'cosign-attest']);
+
+export function isAttestation(method: SignMethod): boolean {
+  return ATTESTATION_METHODS.has(method);
+}
+
+export function judgeImages(input: JudgeInput): JudgedImage[] {
+  const byName = new Map<string, PushOp[]>();
+  for (const p of input.pushes) {
+    for (const ref of p.refs) {
+      const list = byName.get(ref.name) ?? [];
+      if (!list.includes(p)) list.push(p);
+      byName.set(ref.name, list);
+    }
+  }
+  const live = input.signs.filter((s) => !s.guard.neverRuns);
+  const dead = input.signs.filter((s) => s.guard.neverRuns);
+  const images: JudgedImage[] = [];
+  for (const [name, pushes] of [...byName.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const paths: PushPath[] = pushes.map((push) => judgePath(name, push, live, dead, input));
+    const signedPaths = paths.filter((p) => p.signedBy.length > 0);
+    const signatures = uniq(signedPaths.flatMap((p) => p.signedBy.map((s) => s.sign)));
+    const methods = uniq(signatures.map((s) => methodOf(s, input.signs)));
+    const digestFlags = signatures.map((s) => signsByDigest(s, name));
+    const proximity = signedPaths.some((p) => p.signedBy.every((s) => s.byProximity));
+    const confidence = minConfidence([...pushes.map((p) => p.confidence), ...signatures.map((s) => s.confidence), proximity ? 'medium' : 'high']);
+    const notes: string[] = [];
+    for (const p of pushes) for (const n of p.notes ?? []) if (!notes.includes(n)) notes.push(n);
+    if (proximity) notes.push('a signing command with a computed target runs after the push in the same job run; matched by position');
+    images.push({
+      name,
+      paths,
+      signed: signedPaths.length === paths.length && paths.length > 0,
+      partially: signedPaths.length > 0 && signedPaths.length < paths.length,
+      methods,
+      byDigest: signatures.length === 0 ? null : digestFlags.every(Boolean),
+      confidence,
+      signatures,
+      notes,
+    });
+  }
+  return images;
+}
+
+function judgePath(name: string, push: PushOp, live: SignOp[], dead: SignOp[], input: JudgeInput): PushPath {
+  const path: PushPath = { push, signedBy: [], rejected: [] };
+  for (const sign of dead) if (targets(sign, name, push) !== 'no') path.rejected.push({ sign, reason: `it can never run (${sign.guard.neverRuns})` });
+  for (const sign of live) {
+    const t = targets(sign, name, push);
+    if (t === 'no') continue;
+    if (t === 'proximity' && !sameOrLaterJob(push, sign, input.jobs)) continue;
+    const why = rejectReason(push, sign, input);
+    if (why) {
+      path.rejected.push({ sign, reason: why });
+      continue;
+    }
+    if (input.acceptMethods && !acceptedMethod(sign, name, input.acceptMethods, input.signs)) {
+      path.rejected.push({ sign, reason: `its method (${methodOf(sign, input.signs)}${signsByDigest(sign, name) ? '' : ', by tag'}) is not accepted by the configuration` });
+      continue;
+    }
+    path.signedBy.push({ sign, byProximity: t === 'proximity' });
+  }
+  return path;
+}
+
+/** Whether a sign op names the image: by name, by the push step's digest output, or (computed target) by position. */
+function targets(sign: SignOp, name: string, push: PushOp): 'name' | 'proximity' | 'no' {
+  if (sign.refs.some((r) => r.name === name)) return 'name';
+  if (sign.targetsSteps && push.digestFromStep && sign.targetsSteps.includes(push.digestFromStep) && sign.jobKey === push.jobKey && sign.refs.length === 0) return 'name';
+  if (sign.unresolvedTarget || sign.refs.some(isWhollyDynamic)) return 'proximity';
+  return 'no';
+}
+
+/** A reference whose repository part is entirely computed (`$REF`, `${{ … }}`, `"$tag"@…`). */
+function isWhollyDynamic(ref: ImageRef): boolean {
+  if (ref.resolved) return false;
+  const n = ref.name.replace(/^docker\.io\/(library\/)?/, '');
+  return /^(\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_]\w*)$/.test(n) || /^["']?\$/.test(n);
+}
+
+/** Computed targets only count within the same job run or a job that runs after it. */
+function sameOrLaterJob(push: PushOp, sign: SignOp, jobs: Map<string, JobFacts>): boolean {
+  if (push.jobKey === sign.jobKey) return true;
+  return !!(sign.jobKey && push.jobKey && jobs.get(sign.jobKey)?.predecessors.has(push.jobKey));
+}
+
+function rejectReason(push: PushOp, sign: SignOp, input: JudgeInput): string | undefined {
+  const order = orderOf(push, sign, input.jobs);
+  if (order === 'parallel') return 'it is in the same parallel: group as the push, so it races it';
+  if (order === 'before') return 'it runs before the push';
+  if (order === 'unrelated') return 'it runs in another workflow run or a job that does not wait for the push';
+  if (sign.guard.continueOnError) return 'it has continue-on-error: true, so a failed signature does not stop the release';
+  const missing = sign.guard.conditions.filter((c) => !push.guard.conditions.includes(c));
+  if (missing.length > 0) return `its condition (${missing.join(' && ')}) is narrower than the push's`;
+  return undefined;
+}
+
+function orderOf(push: PushOp, sign: SignOp, jobs: Map<string, JobFacts>): 'after' | 'before' | 'parallel' | 'unrelated' {
+  if (push.jobKey === sign.jobKey) {
+    if (push.parallelGroup !== undefined && push.parallelGroup === sign.parallelGroup && push.stepIndex !== sign.stepIndex) return 'parallel';
+    return (sign.seq ?? 0) > (push.seq ?? 0) ? 'after' : 'before';
+  }
+  if (sign.jobKey && push.jobKey && jobs.get(sign.jobKey)?.predecessors.has(push.jobKey)) return 'after';
+  return 'unrelated';
+}
+
+/** The method a sign op contributes; `cosign copy` inherits the source image's methods. */
+export function methodOf(sign: SignOp, all: SignOp[]): SignMethod {
+  if (sign.copiedFrom) {
+    const src = all.find((s) => s !== sign && !s.copiedFrom && s.refs.some((r) => r.name === sign.copiedFrom!.name));
+    if (src) return src.method;
+  }
+  return sign.method;
+}
+
+export function signsByDigest(sign: SignOp, name: string): boolean {
+  if (sign.copiedFrom) return !!sign.copiedFrom.digest;
+  const refs = sign.refs.filter((r) => r.name === name);
+  const relevant = refs.length > 0 ? refs : sign.refs;
+  if (relevant.length === 0) return !!sign.targetsSteps?.length;
+  return relevant.every((r) => r.digest !== undefined && r.digest.length > 0);
+}
+
+function acceptedMethod(sign: SignOp, name: string, accept: Array<SignMethod | 'tag'>, all: SignOp[]): boolean {
+  if (!accept.includes(methodOf(sign, all))) return false;
+  if (!signsByDigest(sign, name) && !accept.includes('tag')) return false;
+  return true;
+}
+
+function minConfidence(values: Confidence[]): Confidence {
+  if (values.includes('low')) return 'low';
+  if (values.includes('medium')) return 'medium';
+  return 'high';
+}
+
+function uniq<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}
+
+// ---------------------------------------------------------------- report views
+
+function loc(l: Location): { file: string; line: number } {
+  return { file: l.file, line: l.line };
+}
+
+export function toImageReport(img: JudgedImage, all: SignOp[]): ImageReport {
+  const pushes = uniqBy(img.paths.map((p) => loc(p.push.location)), (l) => `${l.file}:${l.line}`).sort(compareLocations);
+  const signatures = uniqBy(
+    img.signatures.map((s) => ({ ...loc(s.location), method: methodOf(s, all) })),
+    (s) => `${s.file}:${s.line}:${s.method}`,
+  ).sort(compareLocations);
+  const tags = uniq(img.paths.flatMap((p) => p.push.refs.filter((r) => r.name === img.name && r.tag).map((r) => r.tag!))).slice(0, 20);
+  return {
+    name: img.name,
+    signed: img.signed,
+    methods: img.methods,
+    byDigest: img.signed ? img.byDigest : null,
+    confidence: img.confidence,
+    pushes,
+    signatures,
+    ...(tags.length ? { tags } : {}),
+    ...(img.notes.length ? { notes: img.notes } : {}),
+  };
+}
+
+export function toSignedImageInfo(img: JudgedImage, all: SignOp[], jobs: Map<string, JobFacts>): SignedImageInfo {
+  const signatures: SignatureEvidence[] = img.signatures.map((s) => {
+    const method = methodOf(s, all);
+    return {
+      method,
+      location: s.location,
+      keyless: s.keyless,
+      ...(s.key ? { key: s.key } : {}),
+      ...(s.keyless ? { identity: { workflowPath: s.identityWorkflow ?? (s.jobKey ? (jobs.get(s.jobKey)?.workflowPath ?? '') : '') } } : {}),
+      format: s.signatureFormat === 'legacy' ? 'legacy' : s.signatureFormat === 'bundle' ? 'bundle' : 'unknown',
+      attestation: isAttestation(method),
+      byDigest: signsByDigest(s, img.name),
+    };
+  });
+  return { name: img.name, signed: img.signed, methods: img.methods, signatures, pushes: img.paths.map((p) => p.push.location) };
+}
+
+function uniqBy<T>(xs: T[], key: (x: T) => string): T[] {
+  const seen = new Set<string>();
+  return xs.filter((x) => {
+    const k = key(x);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,27 @@
+import type { JudgedImage } from '../engine/judge.js';
+import type { Finding } from '../model/finding.js';
+import type { Location } from '../model/location.js';
+import type { SignOp } from '../model/pipeline.js';
+import type { JobFacts } from '../workflow/reader.js';
+
+/** What the signing rules look at: judged images, every signing operation, job facts, private keys in the tree. */
+export interface SigningModel {
+  images: JudgedImage[];
+  signs: SignOp[];
+  jobs: Map<string, JobFacts>;
+  privateKeys: Array<{ location: Location; kind: string; testOnly: boolean }>;
+}
+
+export type SigningCheck = (model: SigningModel) => Finding[];
+
+export function makeFinding(rule: { id: string; severity: Finding['severity'] }, message: string, location: Location, related: Finding['related'] = [], image?: string): Finding {
+  // Matrix combinations and several callers reach the same lines; list each related place once.
+  const seen = new Set([`${location.file}:${location.line}`]);
+  const unique = related.filter((r) => {
+    const k = `${r.file}:${r.line}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  return { rule: rule.id, severity: rule.severity, message, location, related: unique, ...(image ? { image } : {}) };
+}

@@ -1,0 +1,118 @@
+import type { CommandEffect, KeySpec } from '../detect/commands/index.js';
+import { readBake } from '../detect/bake.js';
+import { readGoreleaser } from '../detect/goreleaser.js';
+import { parseImageRef, registryOf, EPHEMERAL_REGISTRY_PATTERNS } from '../model/image-ref.js';
+import type { Location } from '../model/location.js';
+import type { ImageRef, KeyMaterial, OperationBase, ReaderResult } from '../model/pipeline.js';
+import type { Confidence } from '../model/report.js';
+import { exportedEnv } from './interpreter.js';
+import { locationOf, type Frame } from './state.js';
+import { hasUnresolved } from './text.js';
+
+/** Turns classifier effects into operations with location, chain, guard and confidence. */
+export function applyEffects(frame: Frame, effects: CommandEffect[], line: number, guessed: boolean): void {
+  const location = locationOf(frame, line);
+  const st = frame.state;
+  for (const e of effects) {
+    switch (e.kind) {
+      case 'push': {
+        const refs: ImageRef[] = [];
+        for (const raw of e.refs) {
+          const ref = parseImageRef(raw);
+          if (!ref.name) continue;
+          const host = ephemeralHost(frame, ref.name);
+          if (host) st.localBuilds.push({ name: ref.name, reason: `${e.tool} to ephemeral registry ${host}`, location });
+          else refs.push(ref);
+        }
+        if (refs.length) addOp(frame, { ...base(frame, e.tool, location, refs, guessed, e.notes), kind: 'push', refs });
+        break;
+      }
+      case 'sign': {
+        const refs = e.refs.map(parseImageRef).filter((r) => r.name && !ephemeralHost(frame, r.name));
+        if (!refs.length && e.refs.length && !e.unresolvedTarget) break; // only ephemeral (test) images signed
+        addOp(frame, {
+          ...base(frame, e.tool, location, refs, guessed, e.notes),
+          kind: 'sign',
+          method: e.method,
+          refs,
+          ...(e.unresolvedTarget ? { unresolvedTarget: true } : {}),
+          keyless: e.keyless,
+          ...(e.key ? { key: keyMaterial(e.key, location) } : {}),
+          ...(e.password ? { password: keyMaterial(e.password, location) } : {}),
+          ...(e.signatureFormat ? { signatureFormat: e.signatureFormat } : {}),
+          ...(e.copiedFrom ? { copiedFrom: parseImageRef(e.copiedFrom) } : {}),
+        });
+        break;
+      }
+      case 'local': {
+        const name = parseImageRef(e.name).name;
+        if (name) st.localBuilds.push({ name, reason: e.reason, location });
+        break;
+      }
+      case 'bake':
+        merge(frame, readBake({ ...opContext(frame), repo: st.repo, files: e.files, targets: e.targets, push: e.push, set: e.set, workdir: frame.cwd, env: exportedEnv(frame), location }));
+        break;
+      case 'goreleaser':
+        merge(frame, readGoreleaser({ ...opContext(frame), repo: st.repo, args: e.args, workdir: frame.cwd, env: exportedEnv(frame), location }));
+        break;
+      case 'limit':
+        st.limits.push(e.text);
+        break;
+    }
+  }
+}
+
+function opContext(frame: Frame) {
+  const ctx = frame.state.ctx;
+  return { ...ctx, chain: frame.chain };
+}
+
+function base(frame: Frame, tool: string, location: Location, refs: ImageRef[], guessed: boolean, notes?: string[]): OperationBase {
+  const ctx = frame.state.ctx;
+  const confidence: Confidence = guessed ? 'low' : refs.some((r) => !r.resolved || hasUnresolved(r.name)) ? 'medium' : 'high';
+  const allNotes = [...(notes ?? []), ...(guessed ? [`command name guessed from a variable (${tool})`] : [])];
+  return {
+    tool,
+    location,
+    chain: frame.chain,
+    guard: ctx.guard,
+    confidence,
+    jobKey: ctx.jobKey,
+    stepIndex: ctx.stepIndex,
+    ...(ctx.parallelGroup !== undefined ? { parallelGroup: ctx.parallelGroup } : {}),
+    ...(allNotes.length ? { notes: allNotes } : {}),
+  };
+}
+
+function keyMaterial(k: KeySpec, location: Location): KeyMaterial {
+  return { value: k.value, source: k.source, location };
+}
+
+function addOp(frame: Frame, op: ReaderResult['operations'][number]): void {
+  const st = frame.state;
+  const key = JSON.stringify([op.kind, op.tool, op.location, op.refs.map((r) => r.raw), op.kind === 'sign' ? op.method : '', op.chain]);
+  if (st.opKeys.has(key)) return;
+  st.opKeys.add(key);
+  st.operations.push(op);
+}
+
+function merge(frame: Frame, r: ReaderResult): void {
+  const st = frame.state;
+  for (const op of r.operations) addOp(frame, op);
+  st.localBuilds.push(...r.localBuilds);
+  st.findings.push(...r.findings);
+  st.limits.push(...r.limits);
+}
+
+/** The ephemeral registry host a name lives on (built-in patterns, or the context's list, with or without port). */
+export function ephemeralHost(frame: Frame, name: string): string | undefined {
+  const host = registryOf(name);
+  if (!host || hasUnresolved(host)) return undefined;
+  const bare = host.replace(/:\d+$/, '').toLowerCase();
+  if (EPHEMERAL_REGISTRY_PATTERNS.some((re) => re.test(host) || re.test(bare))) return host;
+  for (const e of frame.state.ctx.ephemeralRegistries) {
+    const el = e.toLowerCase();
+    if (el === host.toLowerCase() || el === bare || el.replace(/:\d+$/, '') === bare) return host;
+  }
+  return undefined;
+}

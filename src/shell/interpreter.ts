@@ -1,0 +1,597 @@
+import { posix } from 'node:path';
+import { classifyCommand, isKnownTool, toolFromCommandWord, toolFromVariableName } from '../detect/commands/index.js';
+import type { Arg, CommandEffect, CommandInvocation } from '../detect/commands/index.js';
+import { normalizeRelPath } from '../discover/repo.js';
+import { isSecretExpression, maskExpressions } from './expressions.js';
+import { applyEffects } from './effects.js';
+import { runMake, runScriptFile, runShellString } from './indirection.js';
+import { nodeType, parseShell, shellOps, type ShNode } from './parser.js';
+import { MAX_COMMANDS, MAX_FUNCTION_DEPTH, MAX_LOOP_ITEMS, locationOf, type Frame, type Sink, type Source } from './state.js';
+import { hasUnresolved, isWhollyDynamic, mapLiteralParts, splitFields } from './text.js';
+import { expandFields, expandString, nodeText, substitutionHook } from './words.js';
+import { writeOut } from './sinks.js';
+
+/**
+ * Walks a parsed script the way bash would run it, but without running anything: every branch of `if`/`case`,
+ * `&&`/`||` lists, loop bodies (per literal item, bounded), functions at their call sites. Commands are resolved
+ * through wrappers (`sudo`, `env X=y`, `time`, `xargs`) and handed to the command classifiers.
+ */
+
+export function makeSource(text: string, file: string, line: number): { source: Source; masked: string } {
+  const masked = maskExpressions(text);
+  return { source: { file, line, bytes: Buffer.from(masked.text, 'utf8'), expressions: masked.expressions }, masked: masked.text };
+}
+
+/** Parses and runs `text` in `frame` (whose `source` must describe `text`); a syntax error becomes a parse-error finding. */
+export function runSource(frame: Frame, maskedText: string): void {
+  const parsed = parseShell(maskedText, frame.source.file);
+  if (!parsed.ok) {
+    frame.state.findings.push({
+      rule: 'parse-error',
+      severity: 'warning',
+      message: `shell script does not parse: ${parsed.message}`,
+      location: locationOf(frame, parsed.line),
+      related: [],
+    });
+    return;
+  }
+  runStmts(frame, parsed.file.Stmts);
+}
+
+export function runStmts(frame: Frame, stmts: ShNode[] | null | undefined): void {
+  if (!stmts) return;
+  for (const s of stmts) runStmt(frame, s);
+}
+
+function budgetOk(frame: Frame): boolean {
+  const st = frame.state;
+  if (st.commands++ < MAX_COMMANDS) return true;
+  if (!st.budgetHit) {
+    st.budgetHit = true;
+    st.limits.push(`shell analysis budget (${MAX_COMMANDS} commands) hit in ${frame.source.file}; the rest was not analysed`);
+  }
+  return false;
+}
+
+function runStmt(frame: Frame, stmt: ShNode): void {
+  if (!stmt || !budgetOk(frame)) return;
+  const savedSink = frame.sink;
+  const savedStdin = frame.stdin;
+  applyRedirects(frame, stmt);
+  try {
+    if (stmt.Cmd) runCommandNode(frame, stmt.Cmd, Number(stmt.Pos().Line()));
+  } finally {
+    frame.sink = savedSink;
+    frame.stdin = savedStdin;
+  }
+}
+
+function applyRedirects(frame: Frame, stmt: ShNode): void {
+  const ops = shellOps();
+  for (const r of stmt.Redirs ?? []) {
+    const fd: string | undefined = r.N?.Value;
+    if ([ops.redirOut, ops.appendOut, ops.clobberOut, ops.redirAll, ops.appendAll].includes(r.Op)) {
+      if (fd !== undefined && fd !== '1') continue;
+      frame.sink = sinkFor(frame, expandString(frame, r.Word));
+    } else if (r.Op === ops.hdoc || r.Op === ops.dashHdoc) {
+      frame.stdin = expandString(frame, r.Hdoc);
+    } else if (r.Op === ops.hereString) {
+      frame.stdin = `${expandString(frame, r.Word)}\n`;
+    } else if (r.Op === ops.redirIn) {
+      frame.stdin = `$(cat ${expandString(frame, r.Word)})`;
+    }
+  }
+}
+
+function sinkFor(frame: Frame, target: string): Sink {
+  if (/GITHUB_ENV/.test(target)) return { kind: 'github-env' };
+  if (/GITHUB_OUTPUT/.test(target)) return { kind: 'github-output' };
+  if (/GITHUB_(STEP_SUMMARY|PATH|STATE)|^\/dev\/(null|stderr)$/.test(target)) return { kind: 'discard' };
+  if (target === '/dev/stdout') return frame.sink;
+  return { kind: 'file', path: resolvePath(frame, target) };
+}
+
+export function resolvePath(frame: Frame, p: string): string {
+  const home = p.replace(/^~\//, '$HOME/');
+  if (home.startsWith('/') || home.startsWith('$')) return home;
+  return normalizeRelPath(posix.join(frame.cwd || '.', home)) ?? home;
+}
+
+function runCommandNode(frame: Frame, cmd: ShNode, line: number): void {
+  const ops = shellOps();
+  switch (nodeType(cmd)) {
+    case 'CallExpr':
+      runCall(frame, cmd, line);
+      return;
+    case 'BinaryCmd':
+      if (cmd.Op === ops.pipe || cmd.Op === ops.pipeAll) {
+        const buffer: string[] = [];
+        const pipe: Sink = { kind: 'pipe', buffer, unknown: false };
+        const saved = frame.sink;
+        frame.sink = pipe;
+        runStmt(frame, cmd.X);
+        frame.sink = saved;
+        const savedStdin = frame.stdin;
+        frame.stdin = pipe.unknown ? `$(${nodeText(frame, cmd.X)})` : buffer.join('');
+        runStmt(frame, cmd.Y);
+        frame.stdin = savedStdin;
+      } else {
+        runStmt(frame, cmd.X);
+        runStmt(frame, cmd.Y);
+      }
+      return;
+    case 'Block':
+    case 'Subshell':
+      runStmts(frame, cmd.Stmts);
+      return;
+    case 'IfClause':
+      for (let c: ShNode = cmd; c; c = c.Else) {
+        runStmts(frame, c.Cond);
+        runStmts(frame, c.Then);
+      }
+      return;
+    case 'WhileClause':
+      runStmts(frame, cmd.Cond);
+      runStmts(frame, cmd.Do);
+      return;
+    case 'ForClause':
+      runFor(frame, cmd, line);
+      return;
+    case 'CaseClause':
+      expandString(frame, cmd.Word);
+      for (const item of cmd.Items ?? []) runStmts(frame, item.Stmts);
+      return;
+    case 'FuncDecl':
+      frame.functions.set(cmd.Name.Value, cmd.Body);
+      return;
+    case 'DeclClause':
+      runDecl(frame, cmd);
+      return;
+    case 'TimeClause':
+    case 'CoprocClause':
+      if (cmd.Stmt) runStmt(frame, cmd.Stmt);
+      return;
+    default:
+      // [[ … ]], (( … )), let: no commands to find (substitutions inside are rare and ignored).
+      return;
+  }
+}
+
+function runFor(frame: Frame, cmd: ShNode, line: number): void {
+  const loop = cmd.Loop;
+  if (nodeType(loop) !== 'WordIter') {
+    runStmts(frame, cmd.Do);
+    return;
+  }
+  const name: string = loop.Name.Value;
+  let items: string[] = loop.Items?.length ? loop.Items.flatMap((w: ShNode) => expandFields(frame, w)) : (frame.positional ?? ['$@']);
+  if (items.length > MAX_LOOP_ITEMS) {
+    frame.state.limits.push(`loop bound (${MAX_LOOP_ITEMS} items) hit at ${frame.source.file}:${locationOf(frame, line).line}; remaining items not analysed`);
+    items = items.slice(0, MAX_LOOP_ITEMS);
+  }
+  if (!items.length) items = [`$${name}`];
+  for (const item of items) {
+    frame.vars.set(name, { text: item });
+    runStmts(frame, cmd.Do);
+  }
+}
+
+function runDecl(frame: Frame, decl: ShNode): void {
+  const variant: string = decl.Variant?.Value ?? '';
+  const exporting = variant === 'export';
+  for (const as of decl.Args ?? []) {
+    if (as.Naked && !as.Name) {
+      // `declare -x`, `export "$NAME"`: flags or computed names.
+      if (exporting) {
+        const n = expandString(frame, as.Value);
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) frame.exported.add(n);
+      }
+      continue;
+    }
+    const name: string = as.Name?.Value;
+    if (!name) continue;
+    if (!as.Naked || as.Array) assign(frame, as);
+    else if (!frame.vars.has(name) && variant !== 'export') frame.vars.set(name, { text: '' });
+    if (exporting) frame.exported.add(name);
+  }
+}
+
+function assign(frame: Frame, as: ShNode): void {
+  const name: string = as.Name.Value;
+  if (as.Array) {
+    const items: string[] = (as.Array.Elems ?? []).flatMap((e: ShNode) => (e.Value ? expandFields(frame, e.Value) : []));
+    const prev = as.Append ? (frame.vars.get(name)?.items ?? []) : [];
+    const all = [...prev, ...items];
+    frame.vars.set(name, { text: all[0] ?? '', items: all });
+    return;
+  }
+  const value = expandString(frame, as.Value);
+  const prev = as.Append ? (frame.vars.get(name)?.text ?? '') : '';
+  frame.vars.set(name, { text: prev + value });
+}
+
+function runCall(frame: Frame, call: ShNode, line: number): void {
+  const assigns: ShNode[] = call.Assigns ?? [];
+  const args: ShNode[] = call.Args ?? [];
+  if (!args.length) {
+    for (const as of assigns) assign(frame, as);
+    return;
+  }
+  const prefix = new Map<string, string>();
+  for (const as of assigns) prefix.set(as.Name.Value, expandString(frame, as.Value));
+  const argv = args.flatMap((w) => expandFields(frame, w));
+  if (!argv.length) return;
+  const saved = frame.prefixEnv;
+  frame.prefixEnv = new Map([...(saved ?? []), ...prefix]);
+  try {
+    dispatch(frame, argv, line, false);
+  } finally {
+    frame.prefixEnv = saved;
+  }
+}
+
+/** Commands whose output is fully known (or empty), so `$(…)` around them can be evaluated. */
+const QUIET_BUILTINS = new Set(['cd', 'export', 'read', 'shift', 'set', 'true', 'false', ':', 'test', '[', 'unset', 'local', 'pushd', 'popd', 'mkdir', 'chmod', 'rm', 'cp', 'mv', 'touch', 'trap', 'umask', 'wait']);
+/** Commands that transform standard input: a secret piped through them is still a secret. */
+const TRANSFORMS = new Set(['base64', 'sed', 'awk', 'cut', 'head', 'tail', 'grep', 'jq', 'yq', 'xxd', 'openssl', 'gpg', 'envsubst', 'sort', 'uniq', 'tac']);
+
+export function dispatch(frame: Frame, argv0: string[], line: number, guessedIn: boolean): void {
+  let argv = argv0;
+  let guessed = guessedIn;
+  // Wrappers that run the rest of the line as a command.
+  for (let guard = 0; guard < 8 && argv.length; guard++) {
+    const unwrapped = unwrap(frame, argv, line);
+    if (!unwrapped) break;
+    if (unwrapped === 'handled') return;
+    argv = unwrapped;
+  }
+  if (!argv.length) return;
+  const cmd = argv[0]!;
+  const rest = argv.slice(1);
+  const sink = frame.sink;
+  const markUnknown = (): void => {
+    if (sink.kind === 'pipe') sink.unknown = true;
+  };
+
+  const fn = frame.functions.get(cmd);
+  if (fn) {
+    callFunction(frame, fn, rest);
+    return;
+  }
+  switch (cmd) {
+    case 'echo':
+      writeOut(frame, echoText(rest));
+      return;
+    case 'printf':
+      writeOut(frame, printfText(rest));
+      return;
+    case 'cat':
+      if (rest.filter((a) => a !== '-' && !a.startsWith('-')).length === 0 && frame.stdin !== undefined) writeOut(frame, frame.stdin);
+      else markUnknown();
+      return;
+    case 'tee': {
+      const files = rest.filter((a) => !a.startsWith('-'));
+      const text = frame.stdin ?? '';
+      const saved = frame.sink;
+      for (const f of files) {
+        frame.sink = sinkFor(frame, f);
+        writeOut(frame, text);
+      }
+      frame.sink = saved;
+      writeOut(frame, text);
+      return;
+    }
+    case 'tr':
+      if (frame.stdin !== undefined) writeOut(frame, translate(frame.stdin, rest));
+      else markUnknown();
+      return;
+    case 'cd':
+      if (rest[0] && !hasUnresolved(rest[0]) && rest[0] !== '-') frame.cwd = resolvePath(frame, rest[0]);
+      return;
+    case 'read':
+      runRead(frame, rest);
+      return;
+    case 'shift': {
+      const n = Number(rest[0] ?? '1');
+      if (frame.positional && Number.isInteger(n)) frame.positional = frame.positional.slice(n);
+      return;
+    }
+    case 'unset':
+      for (const n of rest) if (!n.startsWith('-')) frame.vars.delete(n);
+      return;
+    case 'source':
+    case '.':
+      if (rest[0]) runScriptFile(frame, rest[0], rest.slice(1), line, 'source');
+      return;
+    case 'eval':
+      runShellString(frame, rest.join(' '), line, 'same-frame', undefined);
+      return;
+    case 'bash':
+    case 'sh':
+    case 'zsh':
+    case 'dash':
+    case 'ksh':
+      runShellCommand(frame, rest, line);
+      markUnknown();
+      return;
+    case 'make':
+    case 'gmake':
+      runMake(frame, rest, line);
+      markUnknown();
+      return;
+    default:
+      break;
+  }
+  if (QUIET_BUILTINS.has(cmd)) return;
+  if (TRANSFORMS.has(cmd)) {
+    markUnknown();
+    if (frame.stdin !== undefined && isSecretExpression(frame.stdin) && sink.kind === 'file') frame.state.secretFiles.add(sink.path);
+    if (frame.stdin !== undefined && sink.kind === 'pipe') sink.buffer.push(frame.stdin);
+    return;
+  }
+  markUnknown();
+
+  let tool = hasUnresolved(cmd) ? undefined : toolFromCommandWord(cmd);
+  if (!tool) {
+    const v = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(cmd);
+    if (v) {
+      tool = toolFromVariableName(v[1]!);
+      if (tool) guessed = true;
+    }
+  }
+  if (!tool && looksLikeScriptPath(cmd)) {
+    runScriptFile(frame, cmd, rest, line, 'exec');
+    return;
+  }
+  if (!tool || !isKnownTool(tool)) return;
+  const effects = classify(frame, tool, rest);
+  applyEffects(frame, effects, line, guessed);
+}
+
+function classify(frame: Frame, tool: string, rest: string[]): CommandEffect[] {
+  const args: Arg[] = rest.map((text) => ({ text, dynamic: isWhollyDynamic(text) }));
+  const inv: CommandInvocation = {
+    tool,
+    args,
+    lookup: (name) => exportedValue(frame, name),
+    isSecretFile: (p) => frame.state.secretFiles.has(resolvePath(frame, p)) || frame.state.secretFiles.has(p),
+  };
+  return classifyCommand(inv, { koYamlImportPaths: (files) => koImportPaths(frame, files) });
+}
+
+export function exportedValue(frame: Frame, name: string): string | undefined {
+  const p = frame.prefixEnv?.get(name);
+  if (p !== undefined) return p;
+  return frame.exported.has(name) ? frame.vars.get(name)?.text : undefined;
+}
+
+export function exportedEnv(frame: Frame): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const n of frame.exported) {
+    const v = frame.vars.get(n);
+    if (v) env[n] = v.text;
+  }
+  for (const [k, v] of frame.prefixEnv ?? []) env[k] = v;
+  return env;
+}
+
+function looksLikeScriptPath(cmd: string): boolean {
+  return /\.(sh|bash)$/.test(cmd) || cmd.startsWith('./') || cmd.startsWith('../') || (cmd.includes('/') && !cmd.startsWith('/'));
+}
+
+/** Strips one wrapper (`sudo`, `env`, `time`, `xargs`, `go run`, …); 'handled' when the wrapper ran the command itself. */
+function unwrap(frame: Frame, argv: string[], line: number): string[] | 'handled' | undefined {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'sudo': {
+      let i = 0;
+      while (i < rest.length && rest[i]!.startsWith('-')) i += ['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U'].includes(rest[i]!) ? 2 : 1;
+      return rest.slice(i);
+    }
+    case 'env': {
+      let i = 0;
+      const extra = new Map(frame.prefixEnv ?? []);
+      for (; i < rest.length; i++) {
+        const a = rest[i]!;
+        if (a === '-u' || a === '--unset') i++;
+        else if (a.startsWith('-')) continue;
+        else if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(a)) extra.set(a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1));
+        else break;
+      }
+      frame.prefixEnv = extra;
+      return rest.slice(i);
+    }
+    case 'time':
+    case 'nohup':
+    case 'exec':
+    case 'command':
+    case 'builtin':
+    case 'stdbuf':
+    case 'nice':
+    case 'timeout': {
+      let i = 0;
+      while (i < rest.length && rest[i]!.startsWith('-')) i += ['-n', '-s', '-k', '--signal', '--kill-after'].includes(rest[i]!) ? 2 : 1;
+      if (cmd === 'timeout' && i < rest.length) i++;
+      return rest.slice(i);
+    }
+    case 'go': {
+      if (rest[0] !== 'run') return undefined;
+      let i = 1;
+      while (i < rest.length && rest[i]!.startsWith('-')) i++;
+      const pkg = rest[i];
+      if (!pkg) return undefined;
+      const base = pkg.replace(/@[^/]*$/, '').split('/').filter((s) => s && s !== '.' && !/^v\d+$/.test(s)).pop() ?? pkg;
+      return [base, ...rest.slice(i + 1)];
+    }
+    case 'xargs':
+      runXargs(frame, rest, line);
+      return 'handled';
+    default:
+      return undefined;
+  }
+}
+
+const XARGS_VALUE_FLAGS = new Set(['-n', '-I', '-i', '-L', '-P', '-d', '-E', '-s', '-a', '--max-args', '--replace', '--max-procs', '--delimiter']);
+
+function runXargs(frame: Frame, rest: string[], line: number): void {
+  let i = 0;
+  let replace: string | undefined;
+  let perItem = false;
+  while (i < rest.length && rest[i]!.startsWith('-')) {
+    const a = rest[i]!;
+    if (a === '-I' || a === '--replace') replace = rest[i + 1];
+    else if (a.startsWith('-I') && a.length > 2) replace = a.slice(2);
+    if ((a === '-n' || a === '-L') && rest[i + 1] === '1') perItem = true;
+    if (/^-[nL]1$/.test(a)) perItem = true;
+    i += XARGS_VALUE_FLAGS.has(a) ? 2 : 1;
+  }
+  const inner = rest.slice(i);
+  if (!inner.length) return;
+  const known = frame.stdin !== undefined && !isWhollyDynamic(frame.stdin.trim());
+  let items = known ? splitFields(frame.stdin!) : [`$(xargs input)`];
+  if (items.length > MAX_LOOP_ITEMS) items = items.slice(0, MAX_LOOP_ITEMS);
+  if (replace) {
+    for (const item of items) dispatch(frame, inner.map((a) => a.split(replace!).join(item)), line, false);
+  } else if (perItem || !known) {
+    for (const item of items) dispatch(frame, [...inner, item], line, false);
+  } else {
+    dispatch(frame, [...inner, ...items], line, false);
+  }
+}
+
+function runShellCommand(frame: Frame, rest: string[], line: number): void {
+  let i = 0;
+  while (i < rest.length && (rest[i]!.startsWith('-') || rest[i]!.startsWith('+'))) {
+    const a = rest[i]!;
+    if (a === '-c' || (/^-[a-z]*c[a-z]*$/.test(a) && a !== '--')) {
+      const script = rest[i + 1];
+      if (script !== undefined) runShellString(frame, script, line, 'child', rest.slice(i + 2));
+      return;
+    }
+    i += a === '-o' || a === '+o' ? 2 : 1;
+  }
+  const file = rest[i];
+  if (file) {
+    runScriptFile(frame, file, rest.slice(i + 1), line, 'exec');
+    return;
+  }
+  if (frame.stdin !== undefined) runShellString(frame, frame.stdin, line, 'child', []);
+}
+
+function callFunction(frame: Frame, body: ShNode, args: string[]): void {
+  if (frame.functionDepth >= MAX_FUNCTION_DEPTH) {
+    frame.state.limits.push(`function call depth bound (${MAX_FUNCTION_DEPTH}) hit in ${frame.source.file}`);
+    return;
+  }
+  const saved = frame.positional;
+  frame.positional = args;
+  frame.functionDepth++;
+  try {
+    runStmt(frame, body);
+  } finally {
+    frame.functionDepth--;
+    frame.positional = saved;
+  }
+}
+
+function runRead(frame: Frame, rest: string[]): void {
+  const names: string[] = [];
+  let arrayName: string | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a === '-a') arrayName = rest[++i];
+    else if (['-p', '-d', '-n', '-N', '-t', '-u', '-i'].includes(a)) i++;
+    else if (!a.startsWith('-')) names.push(a);
+  }
+  if (!names.length && !arrayName) names.push('REPLY');
+  const stdin = frame.stdin;
+  if (stdin !== undefined && !isWhollyDynamic(stdin.trim())) {
+    const firstLine = stdin.split('\n')[0] ?? '';
+    const fields = splitFields(firstLine);
+    if (arrayName) frame.vars.set(arrayName, { text: fields[0] ?? '', items: fields });
+    names.forEach((n, idx) => frame.vars.set(n, { text: idx === names.length - 1 ? fields.slice(idx).join(' ') : (fields[idx] ?? '') }));
+    return;
+  }
+  if (arrayName) frame.vars.set(arrayName, { text: `$(read ${arrayName})` });
+  for (const n of names) frame.vars.set(n, { text: `$(read ${n})` });
+}
+
+function echoText(args: string[]): string {
+  let i = 0;
+  let newline = true;
+  let escapes = false;
+  while (i < args.length && /^-[neE]+$/.test(args[i]!)) {
+    if (args[i]!.includes('n')) newline = false;
+    if (args[i]!.includes('e')) escapes = true;
+    i++;
+  }
+  let text = args.slice(i).join(' ');
+  if (escapes) text = text.replace(/\\n/g, '\n').replace(/\\t/g, '\t');
+  return newline ? `${text}\n` : text;
+}
+
+function printfText(args: string[]): string {
+  let i = 0;
+  if (args[0] === '-v') i = 2;
+  const format = args[i];
+  if (format === undefined) return '';
+  const values = args.slice(i + 1);
+  const fmt = format.replace(/\\n/g, '\n').replace(/\\t/g, '\t');
+  const specs = (fmt.match(/%[-0-9.]*[sdbq]/g) ?? []).length;
+  let out = '';
+  let vi = 0;
+  do {
+    out += fmt.replace(/%%|%[-0-9.]*([sdbq])/g, (m, c: string | undefined) => {
+      if (m === '%%') return '%';
+      const v = values[vi++] ?? '';
+      return c === 'b' ? v.replace(/\\n/g, '\n') : v;
+    });
+  } while (specs > 0 && vi < values.length);
+  return out;
+}
+
+function translate(text: string, args: string[]): string {
+  const [from, to] = args.filter((a) => !a.startsWith('-'));
+  const upper = /^(\[:upper:\]|A-Z|'A-Z')$/;
+  const lower = /^(\[:lower:\]|a-z)$/;
+  if (from && to && upper.test(from) && lower.test(to)) return mapLiteralParts(text, (s) => s.toLowerCase());
+  if (from && to && lower.test(from) && upper.test(to)) return mapLiteralParts(text, (s) => s.toUpperCase());
+  if (args.includes('-d') && from === '\\n') return text.replace(/\n/g, '');
+  return text;
+}
+
+/** `ko resolve -f config/`: the `ko://` import paths named in the YAML files, read through the RepoReader. */
+function koImportPaths(frame: Frame, files: string[]): string[] {
+  const repo = frame.state.repo;
+  const found = new Set<string>();
+  for (const f of files) {
+    if (hasUnresolved(f)) continue;
+    const rel = resolvePath(frame, f);
+    const candidates = repo.has(rel) ? [rel] : repo.files.filter((x) => x.path.startsWith(`${rel}/`) && /\.ya?ml$/.test(x.path)).map((x) => x.path).slice(0, 200);
+    for (const c of candidates) {
+      const r = repo.read(c);
+      if (!r.ok) continue;
+      for (const m of r.text.matchAll(/ko:\/\/([A-Za-z0-9_./-]+)/g)) found.add(m[1]!);
+    }
+  }
+  return [...found];
+}
+
+// Command substitution: run the commands inside with their output captured; the output is known only when every
+// command in it produced known text (echo/printf/tr over known input).
+substitutionHook.run = (frame: Frame, node: ShNode): string | undefined => {
+  const buffer: string[] = [];
+  const pipe: Sink = { kind: 'pipe', buffer, unknown: false };
+  const savedSink = frame.sink;
+  const savedStdin = frame.stdin;
+  frame.sink = pipe;
+  frame.stdin = undefined;
+  try {
+    runStmts(frame, node.Stmts);
+  } finally {
+    frame.sink = savedSink;
+    frame.stdin = savedStdin;
+  }
+  if (nodeType(node) !== 'CmdSubst' || pipe.unknown || !node.Stmts?.length) return undefined;
+  return buffer.join('').replace(/\n+$/, '');
+};

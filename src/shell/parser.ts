@@ -1,0 +1,107 @@
+/**
+ * Lazy access to the mvdan-sh parser (a GopherJS build of mvdan/sh). Loading it costs ~60 ms, so it is imported
+ * once, on demand, and used synchronously afterwards. Only src/shell/ sees its untyped nodes.
+ */
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export type ShNode = any;
+
+interface LoadedParser {
+  syntax: ShNode;
+  parser: ShNode;
+  ops: OperatorTable;
+}
+
+/** Operator codes are GopherJS numbers; they are learned from probe scripts so a new build cannot shift them silently. */
+export interface OperatorTable {
+  and: number;
+  or: number;
+  pipe: number;
+  pipeAll: number;
+  redirOut: number;
+  appendOut: number;
+  clobberOut: number;
+  redirAll: number;
+  appendAll: number;
+  hdoc: number;
+  dashHdoc: number;
+  hereString: number;
+  redirIn: number;
+  /** ParamExp.Exp.Op → its spelling (`:-`, `,,`, `#`, …). */
+  paramOps: Map<number, string>;
+}
+
+let loaded: LoadedParser | undefined;
+
+export async function loadShellParser(): Promise<void> {
+  if (loaded) return;
+  const mod = await import('mvdan-sh');
+  const sh = (mod as any).default ?? mod;
+  const syntax = sh.syntax;
+  const parser = syntax.NewParser();
+  loaded = { syntax, parser, ops: probeOperators(syntax, parser) };
+}
+
+export function isShellParserLoaded(): boolean {
+  return loaded !== undefined;
+}
+
+function requireLoaded(): LoadedParser {
+  if (!loaded) throw new Error('shell parser not loaded: await loadShellParser() before analyzeRunScript()');
+  return loaded;
+}
+
+export function shellOps(): OperatorTable {
+  return requireLoaded().ops;
+}
+
+export function nodeType(node: ShNode): string {
+  return requireLoaded().syntax.NodeType(node);
+}
+
+export type ParseOutcome = { ok: true; file: ShNode } | { ok: false; line: number; message: string };
+
+export function parseShell(src: string, name: string): ParseOutcome {
+  const { parser } = requireLoaded();
+  try {
+    return { ok: true, file: parser.Parse(src, name) };
+  } catch (e) {
+    const err = e as any;
+    let line = 1;
+    try {
+      if (err?.Pos && typeof err.Pos.Line === 'function') line = Number(err.Pos.Line()) || 1;
+    } catch {
+      line = 1;
+    }
+    const message = typeof err?.Text === 'string' && err.Text ? err.Text : String(err?.message ?? 'shell syntax error');
+    return { ok: false, line, message };
+  }
+}
+
+function probeOperators(syntax: any, parser: any): OperatorTable {
+  const bin = parser.Parse('a && b\na || b\na | b\na |& b\n', 'probe').Stmts;
+  const redir = parser.Parse('x > f\nx >> f\nx >| f\nx &> f\nx &>> f\nx <<E\nE\nx <<-E\nE\nx <<< s\nx < f\n', 'probe').Stmts;
+  const spellings = ['+', ':+', '-', ':-', '?', ':?', '=', ':=', '%', '%%', '#', '##', '^', '^^', ',', ',,'];
+  const params = parser.Parse(`echo ${spellings.map((s) => '${a' + s + 'x}').join(' ')}`, 'probe').Stmts[0].Cmd.Args;
+  const paramOps = new Map<number, string>();
+  spellings.forEach((s, i) => {
+    const pe = params[i + 1].Parts[0];
+    if (syntax.NodeType(pe) === 'ParamExp' && pe.Exp) paramOps.set(pe.Exp.Op, s);
+  });
+  return {
+    and: bin[0].Cmd.Op,
+    or: bin[1].Cmd.Op,
+    pipe: bin[2].Cmd.Op,
+    pipeAll: bin[3].Cmd.Op,
+    redirOut: redir[0].Redirs[0].Op,
+    appendOut: redir[1].Redirs[0].Op,
+    clobberOut: redir[2].Redirs[0].Op,
+    redirAll: redir[3].Redirs[0].Op,
+    appendAll: redir[4].Redirs[0].Op,
+    hdoc: redir[5].Redirs[0].Op,
+    dashHdoc: redir[6].Redirs[0].Op,
+    hereString: redir[7].Redirs[0].Op,
+    redirIn: redir[8].Redirs[0].Op,
+    paramOps,
+  };
+}

@@ -1,0 +1,86 @@
+import type { RepoReader } from '../discover/repo.js';
+import type { Finding } from '../model/finding.js';
+import type { Location } from '../model/location.js';
+import type { LocalBuild, OpContext, Operation } from '../model/pipeline.js';
+import type { ShNode } from './parser.js';
+
+/** Bounds: untrusted scripts can loop, recurse and call each other. */
+export const MAX_LOOP_ITEMS = 64;
+export const MAX_FUNCTION_DEPTH = 16;
+export const MAX_COMMANDS = 20_000;
+
+/** A variable: its text (unknown parts as written) and, for arrays, the items. */
+export interface Value {
+  text: string;
+  items?: string[];
+}
+
+/** One parsed source: a run: script, a repository script, a recipe line. */
+export interface Source {
+  file: string;
+  /** Line in `file` of the source's first line. */
+  line: number;
+  /** UTF-8 bytes of the masked text: mvdan-sh positions are byte offsets. */
+  bytes: Buffer;
+  expressions: string[];
+}
+
+/** Where a command's standard output goes. */
+export type Sink =
+  | { kind: 'stdout' }
+  | { kind: 'github-env' }
+  | { kind: 'github-output' }
+  | { kind: 'discard' }
+  | { kind: 'file'; path: string }
+  /** Captured output (`$(…)`, the left side of a pipe); `unknown` once a command with unknown output wrote to it. */
+  | { kind: 'pipe'; buffer: string[]; unknown: boolean };
+
+/** Everything one analyzeRunScript call accumulates, shared by the scripts, functions and recipes it reaches. */
+export interface RunState {
+  repo: RepoReader;
+  ctx: OpContext;
+  operations: Operation[];
+  localBuilds: LocalBuild[];
+  findings: Finding[];
+  limits: string[];
+  envText: string[];
+  outputText: string[];
+  outputWrites: Record<string, string>;
+  /** Repository-relative paths written from a secret (`echo "${{ secrets.KEY }}" > cosign.key`). */
+  secretFiles: Set<string>;
+  commands: number;
+  budgetHit: boolean;
+  /** Scripts currently being executed (recursion guard). */
+  activeScripts: Set<string>;
+  opKeys: Set<string>;
+}
+
+/** Execution context of one shell (a script file has its own; functions and `source` share it). */
+export interface Frame {
+  state: RunState;
+  vars: Map<string, Value>;
+  exported: Set<string>;
+  functions: Map<string, ShNode>;
+  positional: string[] | undefined;
+  source: Source;
+  /** Call chain for operations found in this frame. */
+  chain: Location[];
+  cwd: string;
+  depth: number;
+  functionDepth: number;
+  sink: Sink;
+  /** Text known to arrive on standard input (pipe, here-doc, here-string); undefined when unknown. */
+  stdin: string | undefined;
+  /** Variables set for the current command only (`VAR=x cmd`). */
+  prefixEnv?: Map<string, string>;
+}
+
+export function lookupVar(frame: Frame, name: string): string | undefined {
+  const p = frame.prefixEnv?.get(name);
+  if (p !== undefined) return p;
+  return frame.vars.get(name)?.text;
+}
+
+export function locationOf(frame: Frame, line: number): Location {
+  return { file: frame.source.file, line: frame.source.line + line - 1 };
+}

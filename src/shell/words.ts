@@ -1,0 +1,271 @@
+import { restoreExpressions } from './expressions.js';
+import { nodeType, shellOps, type ShNode } from './parser.js';
+import type { Frame } from './state.js';
+import { hasUnresolved, mapLiteralParts, removePattern, replacePattern, splitFields } from './text.js';
+
+/**
+ * Word expansion: quoting, parameters (`$X`, `${X:-d}`, `${X,,}`, `${X#p}`, `${X/a/b}`, arrays, positionals),
+ * command substitution (the commands inside are analysed; the output is unknown unless it is a plain `echo`) and
+ * field splitting of unquoted expansions. Unknown parts stay as written so names show what is unresolved.
+ */
+
+/** Set by the interpreter: runs the commands of a `$(…)` and returns its output when known. */
+export const substitutionHook: { run: (frame: Frame, node: ShNode) => string | undefined } = { run: () => undefined };
+
+/** The source text of a node, with GitHub expressions put back. */
+export function nodeText(frame: Frame, node: ShNode): string {
+  try {
+    const start = Number(node.Pos().Offset());
+    const end = Number(node.End().Offset());
+    return restoreExpressions(frame.source.bytes.subarray(start, end).toString('utf8'), frame.source.expressions);
+  } catch {
+    return '';
+  }
+}
+
+interface Acc {
+  fields: string[];
+  cur: string;
+  open: boolean;
+}
+
+/** Expands a word into fields (argv entries). */
+export function expandFields(frame: Frame, word: ShNode): string[] {
+  const acc: Acc = { fields: [], cur: '', open: false };
+  for (const part of word.Parts) expandPart(frame, part, acc, false);
+  if (acc.open) acc.fields.push(acc.cur);
+  return acc.fields;
+}
+
+/** Expands a word without field splitting (assignments, redirect targets, here-docs, `case` words). */
+export function expandString(frame: Frame, word: ShNode | null | undefined): string {
+  if (!word) return '';
+  const acc: Acc = { fields: [], cur: '', open: false };
+  for (const part of word.Parts) expandPart(frame, part, acc, true);
+  if (acc.open) acc.fields.push(acc.cur);
+  return acc.fields.join(' ');
+}
+
+function appendQuoted(acc: Acc, text: string): void {
+  acc.cur += text;
+  acc.open = true;
+}
+
+function appendSplit(acc: Acc, text: string): void {
+  if (text === '') return;
+  const pieces = splitFields(text);
+  const leading = /^\s/.test(text);
+  const trailing = /\s$/.test(text);
+  if (!pieces.length) {
+    if (acc.open) acc.fields.push(acc.cur);
+    acc.cur = '';
+    acc.open = false;
+    return;
+  }
+  pieces.forEach((p, i) => {
+    if (i === 0 && !leading) {
+      acc.cur += p;
+    } else {
+      if (acc.open) acc.fields.push(acc.cur);
+      acc.cur = p;
+    }
+    acc.open = true;
+  });
+  if (trailing) {
+    acc.fields.push(acc.cur);
+    acc.cur = '';
+    acc.open = false;
+  }
+}
+
+/** Several separate items (`"$@"`, `"${a[@]}"`): the first joins the current field, the rest start new ones. */
+function appendItems(acc: Acc, items: string[], quoted: boolean): void {
+  if (!quoted) {
+    for (const item of items) appendSplit(acc, ` ${item} `);
+    return;
+  }
+  items.forEach((item, i) => {
+    if (i > 0) {
+      acc.fields.push(acc.cur);
+      acc.cur = '';
+    }
+    acc.cur += item;
+    acc.open = true;
+  });
+}
+
+function expandPart(frame: Frame, part: ShNode, acc: Acc, quoted: boolean): void {
+  switch (nodeType(part)) {
+    case 'Lit':
+      appendQuoted(acc, restore(frame, quoted ? unescapeDouble(part.Value) : unescapeBare(part.Value)));
+      return;
+    case 'SglQuoted':
+      appendQuoted(acc, restore(frame, part.Dollar ? unescapeAnsi(part.Value) : part.Value));
+      return;
+    case 'DblQuoted': {
+      acc.open = true;
+      for (const inner of part.Parts) expandPart(frame, inner, acc, true);
+      return;
+    }
+    case 'ParamExp': {
+      const v = expandParam(frame, part);
+      if (Array.isArray(v)) appendItems(acc, v, quoted);
+      else if (quoted) appendQuoted(acc, v);
+      else appendSplit(acc, v);
+      return;
+    }
+    case 'CmdSubst': {
+      const out = substitutionHook.run(frame, part);
+      const text = out ?? nodeText(frame, part);
+      if (quoted || out === undefined) appendQuoted(acc, text);
+      else appendSplit(acc, text);
+      return;
+    }
+    case 'ProcSubst':
+      substitutionHook.run(frame, part);
+      appendQuoted(acc, nodeText(frame, part));
+      return;
+    default:
+      appendQuoted(acc, nodeText(frame, part));
+  }
+}
+
+function restore(frame: Frame, text: string): string {
+  return restoreExpressions(text, frame.source.expressions);
+}
+
+/** Outside quotes a backslash quotes the next character. */
+export function unescapeBare(s: string): string {
+  return s.includes('\\') ? s.replace(/\\\n/g, '').replace(/\\([\s\S])/g, '$1') : s;
+}
+
+/** Inside double quotes only `\$`, `` \` ``, `\"`, `\\` and line continuations are escapes. */
+export function unescapeDouble(s: string): string {
+  return s.includes('\\') ? s.replace(/\\\n/g, '').replace(/\\([$`"\\])/g, '$1') : s;
+}
+
+function unescapeAnsi(s: string): string {
+  const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', e: '\x1b', a: '\x07' };
+  return s.replace(/\\([ntr\\'"ea])/g, (_, c: string) => map[c] ?? c);
+}
+
+function positionalItems(frame: Frame): string[] | undefined {
+  return frame.positional;
+}
+
+/** A parameter expansion: a string, or several items for `$@` / `${a[@]}`. */
+export function expandParam(frame: Frame, pe: ShNode): string | string[] {
+  const written = nodeText(frame, pe);
+  const name: string = pe.Param?.Value ?? '';
+  if (pe.Excl) return written;
+  // Special and positional parameters.
+  if (name === '@' || name === '*') {
+    const items = positionalItems(frame);
+    if (!items) return written;
+    return name === '@' ? items : items.join(' ');
+  }
+  if (name === '#' && !pe.Index) {
+    const items = positionalItems(frame);
+    return items ? String(items.length) : written;
+  }
+  let value: string | undefined;
+  let items: string[] | undefined;
+  if (/^\d+$/.test(name)) {
+    const n = Number(name);
+    if (n === 0) value = frame.vars.get('0')?.text;
+    else if (frame.positional) value = frame.positional[n - 1] ?? '';
+  } else {
+    const prefix = frame.prefixEnv?.get(name);
+    const v = prefix !== undefined ? { text: prefix } : frame.vars.get(name);
+    value = v?.text;
+    items = v?.items;
+  }
+  if (pe.Index) {
+    const idx = expandString(frame, pe.Index.Parts ? pe.Index : null);
+    const list = items ?? (value !== undefined ? [value] : undefined);
+    if (idx === '@' || idx === '*') {
+      if (!list) return written;
+      return idx === '@' ? list : list.join(' ');
+    }
+    if (/^\d+$/.test(idx)) value = list?.[Number(idx)];
+    else return written;
+  }
+  if (pe.Length) return value !== undefined && !hasUnresolved(value) ? String(value.length) : written;
+  if (pe.Slice) return value !== undefined && !hasUnresolved(value) ? slice(frame, value, pe.Slice) ?? written : written;
+  if (pe.Repl) return value === undefined ? written : replaceIn(frame, pe, value, written);
+  if (pe.Exp) return applyOperator(frame, pe, value, written);
+  return value ?? written;
+}
+
+function slice(frame: Frame, value: string, sl: ShNode): string | undefined {
+  const num = (n: ShNode): number => (n && nodeType(n) === 'Word' ? Number(expandString(frame, n)) : NaN);
+  const off = num(sl.Offset);
+  if (!Number.isInteger(off)) return undefined;
+  const start = off < 0 ? Math.max(0, value.length + off) : off;
+  if (!sl.Length) return value.slice(start);
+  const len = num(sl.Length);
+  if (!Number.isInteger(len)) return undefined;
+  return len < 0 ? value.slice(start, value.length + len) : value.slice(start, start + len);
+}
+
+function replaceIn(frame: Frame, pe: ShNode, value: string, written: string): string {
+  const pattern = expandString(frame, pe.Repl.Orig);
+  const replacement = expandString(frame, pe.Repl.With);
+  if (!hasUnresolved(value) && !hasUnresolved(pattern)) return replacePattern(value, pattern, replacement, Boolean(pe.Repl.All));
+  if (pattern && value.includes(pattern)) return pe.Repl.All ? value.split(pattern).join(replacement) : value.replace(pattern, () => replacement);
+  // `${tag/${SRC_REPO}/docker.io/o/r}` over tags not known here: the usual intent is to swap the repository and keep
+  // the tag, so the result is the new repository with the original tag part.
+  if (pattern.includes('/') && replacement.includes('/') && !/[*?[]/.test(pattern)) {
+    return `${replacement}:\${${pe.Param.Value}##*:}`;
+  }
+  return written;
+}
+
+function applyOperator(frame: Frame, pe: ShNode, value: string | undefined, written: string): string {
+  const op = shellOps().paramOps.get(pe.Exp.Op) ?? '';
+  const isSet = value !== undefined;
+  const nonEmpty = isSet && value !== '';
+  switch (op) {
+    case '-':
+    case ':-':
+    case '=':
+    case ':=': {
+      const use = op.startsWith(':') ? nonEmpty : isSet;
+      if (use) return value!;
+      const d = expandString(frame, pe.Exp.Word);
+      if (op.endsWith('=')) frame.vars.set(pe.Param.Value, { text: d });
+      return d;
+    }
+    case '+':
+    case ':+': {
+      const use = op.startsWith(':') ? nonEmpty : isSet;
+      return use ? expandString(frame, pe.Exp.Word) : '';
+    }
+    case '?':
+    case ':?':
+      return value ?? written;
+    case '#':
+    case '##':
+    case '%':
+    case '%%': {
+      if (value === undefined) return written;
+      const pattern = expandString(frame, pe.Exp.Word);
+      if (!hasUnresolved(value)) return removePattern(value, pattern, op);
+      if (!/[*?[]/.test(pattern)) {
+        if (op.startsWith('#') && value.startsWith(pattern)) return value.slice(pattern.length);
+        if (op.startsWith('%') && value.endsWith(pattern)) return value.slice(0, value.length - pattern.length);
+      }
+      return written;
+    }
+    case '^^':
+      return value === undefined ? written : mapLiteralParts(value, (s) => s.toUpperCase());
+    case ',,':
+      return value === undefined ? written : mapLiteralParts(value, (s) => s.toLowerCase());
+    case '^':
+      return value === undefined ? written : value.charAt(0).toUpperCase() + value.slice(1);
+    case ',':
+      return value === undefined ? written : value.charAt(0).toLowerCase() + value.slice(1);
+    default:
+      return value ?? written;
+  }
+}

@@ -1,0 +1,705 @@
+import { isMap, isScalar, type Node, type Scalar } from 'yaml';
+import type { RepoReader } from '../discover/repo.js';
+import { handlerFor, isKnownIrrelevant, looksImageRelated } from '../detect/actions/index.js';
+import type { ActionStep } from '../detect/actions/types.js';
+import type { Finding } from '../model/finding.js';
+import type { Location } from '../model/location.js';
+import { parseImageRef } from '../model/image-ref.js';
+import type { Guard, LocalBuild, OpContext, Operation, PushOp, SignOp } from '../model/pipeline.js';
+import { parseYaml, yamlDocs, type YamlDoc } from '../parse/yaml.js';
+import { analyzeRunScript } from '../shell/index.js';
+import { evaluateGuard, interpolate, interpolateOne, known, type Lookup } from './expr.js';
+import { parseUses, type RemoteSource } from './remote.js';
+import { emptyScope, githubContext, scopeLookup, type Scope } from './scope.js';
+
+/** Reusable workflows and composite actions nest; GitHub allows 4 and 10 levels. Bound ours and say so. */
+export const MAX_CALL_DEPTH = 8;
+/** Matrix combinations expanded per job. */
+export const MAX_MATRIX_COMBINATIONS = 16;
+/** Indirection depth handed to scripts (make targets, scripts calling scripts). */
+export const SCRIPT_DEPTH = 6;
+
+export interface WorkflowReaderInput {
+  repo: RepoReader;
+  repository?: string;
+  remote: RemoteSource;
+  ephemeralRegistries: string[];
+}
+
+/** Facts about one job run that the rules need (permissions for keyless signing, ordering between jobs). */
+export interface JobFacts {
+  jobKey: string;
+  /** File and line of the job (or the calling job for reusable workflows). */
+  location: Location;
+  idTokenWrite: boolean;
+  /** Job keys that certainly finish before this job starts (transitive `needs`, including nested reusable-workflow jobs). */
+  predecessors: Set<string>;
+  /** The workflow file whose job this is: the keyless signing identity. */
+  workflowPath: string;
+}
+
+export interface WorkflowReadResult {
+  operations: Operation[];
+  localBuilds: LocalBuild[];
+  findings: Finding[];
+  limits: string[];
+  jobs: Map<string, JobFacts>;
+  workflows: number;
+}
+
+interface LoadedFile {
+  doc: YamlDoc;
+  repo: RepoReader;
+  /** Display path (repository-relative, or `owner/repo/path@ref` for remote files). */
+  file: string;
+  /** Repository-relative path inside `repo` (for resolving `./` paths and the keyless identity). */
+  relPath: string;
+  remote?: string;
+}
+
+interface JobRun {
+  scope: Scope;
+  jobKey: string;
+  guard: Guard;
+  seq: number;
+  cosignMajor?: number;
+  virtualFiles: Record<string, string>;
+  /** GITHUB_ENV writes so far. */
+  envWrites: Record<string, string>;
+  idTokenWrite: boolean;
+  workflowPath: string;
+  depth: number;
+}
+
+const WORKFLOW_RE = /^\.github\/workflows\/[^/]+\.ya?ml$/i;
+
+export async function readWorkflows(input: WorkflowReaderInput): Promise<WorkflowReadResult> {
+  const reader = new Reader(input);
+  return reader.run();
+}
+
+class Reader {
+  private readonly out: WorkflowReadResult = { operations: [], localBuilds: [], findings: [], limits: [], jobs: new Map(), workflows: 0 };
+  private readonly parsed = new Map<string, YamlDoc | null>();
+  private readonly github: Record<string, unknown>;
+
+  constructor(private readonly input: WorkflowReaderInput) {
+    this.github = githubContext(input.repository);
+  }
+
+  async run(): Promise<WorkflowReadResult> {
+    const files = this.input.repo.files.filter((f) => WORKFLOW_RE.test(f.path)).map((f) => f.path);
+    const loaded: LoadedFile[] = [];
+    const calledLocally = new Set<string>();
+    for (const path of files) {
+      const doc = this.load(this.input.repo, path, path);
+      if (!doc) continue;
+      this.out.workflows++;
+      loaded.push({ doc, repo: this.input.repo, file: path, relPath: path });
+      for (const job of doc.entries(doc.get(doc.root, 'jobs'))) {
+        const uses = doc.str(doc.get(job.value, 'uses'));
+        if (uses?.startsWith('./')) calledLocally.add(uses.slice(2).replace(/@.*$/, ''));
+      }
+    }
+    for (const wf of loaded) {
+      const triggers = this.triggers(wf.doc);
+      // A workflow only reachable through workflow_call from this repository is analysed through its callers,
+      // with the inputs they pass; otherwise it is a root (its own triggers, or called from other repositories).
+      if (triggers.length === 1 && triggers[0] === 'workflow_call' && calledLocally.has(wf.relPath)) continue;
+      await this.runWorkflow(wf, { inputs: {}, chain: [], prefix: '', guard: { conditions: [], continueOnError: false }, depth: 0, predecessors: new Set(), callerIdToken: undefined });
+    }
+    for (const f of this.input.remote.failures) if (!this.out.limits.includes(f)) this.out.limits.push(f);
+    return this.out;
+  }
+
+  private load(repo: RepoReader, relPath: string, display: string): YamlDoc | null {
+    const key = `${repo.root}\u0000${relPath}`;
+    if (this.parsed.has(key)) return this.parsed.get(key)!;
+    const read = repo.read(relPath);
+    if (!read.ok) {
+      this.out.findings.push(finding('parse-error', 'warning', `${display} could not be read: ${read.reason}`, { file: display, line: 1 }));
+      this.parsed.set(key, null);
+      return null;
+    }
+    const parsed = parseYaml(read.text, display);
+    const docs = yamlDocs(parsed);
+    if (parsed.errors.length > 0 || docs.length === 0 || !isMap(docs[0]!.root)) {
+      const err = parsed.errors[0];
+      this.out.findings.push(finding('parse-error', 'warning', `${display} is not valid YAML${err ? `: ${err.message}` : ''}; it was not analysed`, { file: display, line: err?.line ?? 1 }));
+      this.parsed.set(key, null);
+      return null;
+    }
+    this.parsed.set(key, docs[0]!);
+    return docs[0]!;
+  }
+
+  private triggers(doc: YamlDoc): string[] {
+    const on = doc.get(doc.root, 'on') ?? doc.get(doc.root, 'true');
+    if (!on) return [];
+    const s = doc.str(on);
+    if (s) return [s];
+    if (doc.isSeq(on)) return doc.items(on).map((n) => doc.str(n) ?? '').filter(Boolean);
+    return doc.entries(on).map((e) => e.key);
+  }
+
+  // ------------------------------------------------------------------ workflows and jobs
+
+  private async runWorkflow(
+    wf: LoadedFile,
+    call: { inputs: Record<string, unknown>; chain: Location[]; prefix: string; guard: Guard; depth: number; predecessors: Set<string>; callerIdToken: boolean | undefined },
+  ): Promise<{ outputs: Record<string, string>; jobKeys: string[] }> {
+    const { doc } = wf;
+    const root = doc.root;
+    const scope = emptyScope(this.github);
+    scope.inputs = { ...this.inputDefaults(doc), ...call.inputs };
+    const lookup0 = scopeLookup(scope);
+    scope.env = this.envMap(doc, doc.get(root, 'env'), lookup0, {});
+    const wfPerms = doc.get(root, 'permissions');
+    const jobsNode = doc.get(root, 'jobs');
+    const jobEntries = doc.entries(jobsNode);
+    const needsOf = new Map<string, string[]>();
+    for (const j of jobEntries) needsOf.set(j.key, this.strings(doc, doc.get(j.value, 'needs')));
+    const order = topoOrder(jobEntries.map((j) => j.key), needsOf);
+    const jobKeysOf = new Map<string, string[]>();
+    const allKeys: string[] = [];
+    for (const jobId of order) {
+      const jobNode = doc.get(jobsNode, jobId);
+      if (!jobNode) continue;
+      const jobLoc = { file: wf.file, line: doc.line(doc.keyNode(jobsNode, jobId)) };
+      const preds = new Set(call.predecessors);
+      const visit = (id: string, seen: Set<string>) => {
+        for (const n of needsOf.get(id) ?? []) {
+          if (seen.has(n)) continue;
+          seen.add(n);
+          for (const k of jobKeysOf.get(n) ?? []) preds.add(k);
+          visit(n, seen);
+        }
+      };
+      visit(jobId, new Set());
+      const jobScopeBase: Scope = { ...scope, needs: { ...scope.needs }, steps: {}, matrix: {} };
+      const lookupBase = scopeLookup(jobScopeBase);
+      const jobIf = doc.str(doc.get(jobNode, 'if'));
+      const guard = this.extendGuard(call.guard, jobIf, lookupBase);
+      if (guard === 'never') {
+        jobKeysOf.set(jobId, []);
+        continue;
+      }
+      const perms = doc.get(jobNode, 'permissions') ?? wfPerms;
+      const idToken = perms ? hasIdTokenWrite(doc, perms) : (call.callerIdToken ?? false);
+      const combos = this.matrixCombinations(doc, doc.get(doc.get(jobNode, 'strategy'), 'matrix'), lookupBase, jobLoc);
+      const keys: string[] = [];
+      let lastScope: Scope | undefined;
+      for (const [ci, matrix] of combos.entries()) {
+        const jobKey = `${call.prefix}${wf.file}#${jobId}${combos.length > 1 ? `[${ci}]` : ''}`;
+        keys.push(jobKey);
+        const jobScope: Scope = { ...jobScopeBase, matrix, steps: {} };
+        const lookup = scopeLookup(jobScope);
+        jobScope.env = { ...scope.env, ...this.envMap(doc, doc.get(jobNode, 'env'), lookup, scope.env) };
+        const facts: JobFacts = { jobKey, location: jobLoc, idTokenWrite: idToken, predecessors: preds, workflowPath: wf.remote ?? wf.relPath };
+        this.out.jobs.set(jobKey, facts);
+        const uses = doc.str(doc.get(jobNode, 'uses'));
+        if (uses) {
+          const nested = await this.callReusable(wf, jobNode, uses, jobScope, { ...call, guard, predecessors: preds, callerIdToken: idToken }, jobKey);
+          keys.push(...nested.jobKeys);
+          jobScope.needs = scope.needs;
+          scope.needs[jobId] = { outputs: nested.outputs };
+          lastScope = undefined;
+          continue;
+        }
+        const run: JobRun = { scope: jobScope, jobKey, guard, seq: 0, virtualFiles: {}, envWrites: {}, idTokenWrite: idToken, workflowPath: wf.remote ?? wf.relPath, depth: call.depth };
+        await this.runSteps(wf, doc.get(jobNode, 'steps'), run, call.chain);
+        lastScope = jobScope;
+      }
+      if (lastScope) scope.needs[jobId] = { outputs: this.outputsMap(doc, doc.get(jobNode, 'outputs'), scopeLookup(lastScope)) };
+      jobKeysOf.set(jobId, keys);
+      allKeys.push(...keys);
+      scope.jobs[jobId] = scope.needs[jobId] ?? { outputs: {} };
+    }
+    // workflow_call outputs: `value: ${{ jobs.x.outputs.y }}`
+    const callOutputs: Record<string, string> = {};
+    const wc = doc.get(doc.get(root, 'on'), 'workflow_call');
+    const lookupJobs = scopeLookup(scope);
+    for (const o of doc.entries(doc.get(wc, 'outputs'))) {
+      const v = doc.str(doc.get(o.value, 'value'));
+      if (v !== undefined) callOutputs[o.key] = interpolateOne(v, lookupJobs);
+    }
+    return { outputs: callOutputs, jobKeys: allKeys };
+  }
+
+  private inputDefaults(doc: YamlDoc): Record<string, unknown> {
+    const on = doc.get(doc.root, 'on');
+    const out: Record<string, unknown> = {};
+    for (const trigger of ['workflow_call', 'workflow_dispatch']) {
+      for (const i of doc.entries(doc.get(doc.get(on, trigger), 'inputs'))) {
+        if (i.key in out) continue;
+        const defNode = doc.get(i.value, 'default');
+        const type = doc.str(doc.get(i.value, 'type'));
+        if (defNode && isScalar(defNode)) out[i.key] = coerceInput(String((defNode as Scalar).value ?? ''), type);
+        else if (type === 'boolean') out[i.key] = false;
+        // workflow_dispatch inputs without a default are unknown (the person running it chooses).
+      }
+    }
+    return out;
+  }
+
+  private async callReusable(
+    caller: LoadedFile,
+    jobNode: Node,
+    uses: string,
+    scope: Scope,
+    call: { chain: Location[]; prefix: string; guard: Guard; depth: number; predecessors: Set<string>; callerIdToken: boolean | undefined },
+    jobKey: string,
+  ): Promise<{ outputs: Record<string, string>; jobKeys: string[] }> {
+    const doc = caller.doc;
+    const lookup = scopeLookup(scope);
+    const withInputs: Record<string, unknown> = {};
+    const withNode = doc.get(jobNode, 'with');
+    for (const e of doc.entries(withNode)) {
+      const raw = doc.str(e.value);
+      if (raw === undefined) continue;
+      withInputs[e.key] = coerceInput(interpolateOne(raw, lookup), undefined);
+    }
+    const usesLoc: Location = { file: caller.file, line: doc.line(doc.get(jobNode, 'uses')) };
+    if (call.depth >= MAX_CALL_DEPTH) {
+      this.out.limits.push(`reusable workflow nesting bound (${MAX_CALL_DEPTH}) hit at ${usesLoc.file}:${usesLoc.line}; ${uses} not followed`);
+      return { outputs: {}, jobKeys: [] };
+    }
+    let target: LoadedFile | undefined;
+    if (uses.startsWith('./')) {
+      if (caller.remote) {
+        // `./` inside a remote workflow refers to the remote repository.
+        const rel = uses.slice(2).replace(/@.*$/, '');
+        const d = this.load(caller.repo, rel, `${caller.remote.split('/.github/')[0]}/${rel}`);
+        if (d) target = { doc: d, repo: caller.repo, file: rel, relPath: rel, remote: caller.remote };
+      } else {
+        const rel = uses.slice(2).replace(/@.*$/, '');
+        const d = this.load(this.input.repo, rel, rel);
+        if (d) target = { doc: d, repo: this.input.repo, file: rel, relPath: rel };
+      }
+    } else {
+      const parsed = parseUses(uses);
+      if (parsed && /slsa-framework\/slsa-github-generator/i.test(`${parsed.owner}/${parsed.repo}`) && /generator_container_slsa3/i.test(parsed.path)) {
+        this.slsaContainerAttestation(withInputs, usesLoc, scope, call, jobKey);
+        return { outputs: {}, jobKeys: [] };
+      }
+      if (parsed) {
+        const got = await this.input.remote.readFile(parsed.owner, parsed.repo, parsed.ref, parsed.path);
+        if ('error' in got) {
+          this.notInspected(uses, usesLoc, got.error, withInputs, call.guard, jobKey, call.chain, doc, jobNode);
+          return { outputs: {}, jobKeys: [] };
+        }
+        const parsedDoc = this.load(got.repo, parsed.path, got.display);
+        if (parsedDoc) target = { doc: parsedDoc, repo: got.repo, file: got.display, relPath: parsed.path, remote: `${parsed.owner}/${parsed.repo}/${parsed.path}@${parsed.ref}` };
+      }
+    }
+    if (!target) return { outputs: {}, jobKeys: [] };
+    // Input types from the callee decide how strings like 'true' are read.
+    const wc = target.doc.get(target.doc.get(target.doc.root, 'on'), 'workflow_call');
+    for (const i of target.doc.entries(target.doc.get(wc, 'inputs'))) {
+      if (i.key in withInputs) withInputs[i.key] = coerceInput(String(withInputs[i.key] ?? ''), target.doc.str(target.doc.get(i.value, 'type')));
+    }
+    return this.runWorkflow(target, {
+      inputs: withInputs,
+      chain: [...call.chain, usesLoc],
+      prefix: `${jobKey}>`,
+      guard: call.guard,
+      depth: call.depth + 1,
+      predecessors: call.predecessors,
+      callerIdToken: call.callerIdToken,
+    });
+  }
+
+  /** slsa-github-generator's container generator: a signed SLSA provenance attestation for image@digest. */
+  private slsaContainerAttestation(inputs: Record<string, unknown>, loc: Location, _scope: Scope, call: { chain: Location[]; guard: Guard }, jobKey: string): void {
+    const image = String(inputs['image'] ?? '');
+    const digest = String(inputs['digest'] ?? '');
+    if (!image) return;
+    const op: SignOp = {
+      kind: 'sign',
+      tool: 'slsa-framework/slsa-github-generator (generator_container_slsa3)',
+      method: 'attestation',
+      refs: [parseImageRef(`${image}@${digest || '${{ digest }}'}`)],
+      keyless: true,
+      signatureFormat: 'legacy',
+      location: loc,
+      chain: call.chain,
+      guard: call.guard,
+      confidence: 'high',
+      jobKey,
+      stepIndex: 0,
+      seq: 0,
+      notes: ['SLSA provenance attestation signed keylessly by the slsa-github-generator reusable workflow'],
+    };
+    this.out.operations.push(op);
+  }
+
+  private notInspected(uses: string, loc: Location, why: string, inputs: Record<string, unknown>, guard: Guard, jobKey: string, chain: Location[], doc?: YamlDoc, jobNode?: Node): void {
+    const inputTexts: Record<string, string[]> = {};
+    for (const [k, v] of Object.entries(inputs)) inputTexts[k] = [String(v)];
+    const perms = doc && jobNode ? doc.get(jobNode, 'permissions') : null;
+    const packagesWrite = !!perms && doc !== undefined && (doc.str(perms) === 'write-all' || doc.str(doc.get(perms, 'packages')) === 'write');
+    if (!looksImageRelated(uses, inputTexts) && !packagesWrite) return;
+    const name = `(not inspected) ${uses}`;
+    this.out.findings.push(
+      finding('not-inspected', 'warning', `${uses} may build or push images but was not inspected (${why}). Provide it with --remote-checkouts / remote-checkouts, or give the action a github-token.`, loc),
+    );
+    const op: PushOp = {
+      kind: 'push',
+      tool: uses,
+      refs: [{ raw: name, name, resolved: false }],
+      location: loc,
+      chain,
+      guard,
+      confidence: 'low',
+      jobKey,
+      stepIndex: 0,
+      seq: 0,
+      notes: [`pushed by ${uses}, not inspected: ${why}`],
+    };
+    this.out.operations.push(op);
+  }
+
+  // ------------------------------------------------------------------ steps
+
+  private async runSteps(file: LoadedFile, stepsNode: Node | null, run: JobRun, chain: Location[]): Promise<void> {
+    const { doc } = file;
+    const steps: Array<{ node: Node; group?: number }> = [];
+    let groupId = 0;
+    for (const s of doc.items(stepsNode)) {
+      const par = doc.get(s, 'parallel');
+      if (par && doc.isSeq(par)) {
+        groupId++;
+        for (const inner of doc.items(par)) steps.push({ node: inner, group: groupId });
+      } else steps.push({ node: s });
+    }
+    const ids = new Set<string>();
+    for (const s of steps) {
+      const id = doc.str(doc.get(s.node, 'id'));
+      if (id) ids.add(id);
+    }
+    run.scope.stepIds = ids;
+    for (const s of steps) await this.runStep(file, s.node, s.group, run, chain);
+  }
+
+  private async runStep(file: LoadedFile, node: Node, group: number | undefined, run: JobRun, chain: Location[]): Promise<void> {
+    const { doc } = file;
+    const stepLoc: Location = { file: file.file, line: doc.line(node) };
+    const stepIndex = ++run.seq;
+    const id = doc.str(doc.get(node, 'id'));
+    const scope = run.scope;
+    scope.env = { ...scope.env, ...run.envWrites };
+    const lookup = scopeLookup(scope);
+    const cond = doc.str(doc.get(node, 'if'));
+    const guard0 = this.extendGuard(run.guard, cond, lookup);
+    if (guard0 === 'never') return;
+    let guard = guard0;
+    if (cond) {
+      const missing = [...cond.matchAll(/steps\.([\w-]+)\./g)].map((m) => m[1]!).find((sid) => !scope.stepIds?.has(sid));
+      if (missing) guard = { ...guard, neverRuns: `its if: names step id '${missing}', which does not exist in the job` };
+    }
+    const coe = doc.get(node, 'continue-on-error');
+    if (coe && doc.str(coe) !== undefined) {
+      const v = interpolateOne(doc.str(coe)!, lookup);
+      if (v === 'true' || /\$\{\{/.test(v)) guard = { ...guard, continueOnError: true };
+    }
+    const stepEnv = { ...scope.env, ...this.envMap(doc, doc.get(node, 'env'), lookup, scope.env) };
+    const ctx: OpContext = { chain, guard, jobKey: run.jobKey, stepIndex, ...(group !== undefined ? { parallelGroup: group } : {}), ephemeralRegistries: this.input.ephemeralRegistries };
+    const runNode = doc.get(node, 'run');
+    const uses = doc.str(doc.get(node, 'uses'));
+    const workdir = (doc.str(doc.get(node, 'working-directory')) ?? '').replace(/^\.\/?/, '').replace(/\/+$/, '');
+    let produced: Operation[] = [];
+    if (runNode && isScalar(runNode)) {
+      const script = interpolateOne(String(runNode.value ?? ''), lookup);
+      const block = (runNode as Scalar).type === 'BLOCK_LITERAL' || (runNode as Scalar).type === 'BLOCK_FOLDED';
+      const line = doc.line(runNode) + (block ? 1 : 0);
+      const r = analyzeRunScript({
+        ...ctx,
+        script,
+        file: file.file,
+        line,
+        env: stepEnv,
+        workingDirectory: workdir,
+        repo: file.repo,
+        depth: SCRIPT_DEPTH,
+      });
+      produced = r.operations;
+      this.out.localBuilds.push(...r.localBuilds);
+      this.out.findings.push(...r.findings);
+      this.out.limits.push(...r.limits);
+      Object.assign(run.envWrites, r.envWrites);
+      if (id) scope.steps[id] = { outputs: { ...r.outputWrites } };
+    } else if (uses) {
+      const withInputs: Record<string, string[]> = {};
+      const inputLines: Record<string, number> = {};
+      const withNode = doc.get(node, 'with');
+      for (const e of doc.entries(withNode)) {
+        const raw = doc.str(e.value);
+        if (raw === undefined) continue;
+        withInputs[e.key.toLowerCase()] = interpolate(raw, lookup);
+        inputLines[e.key.toLowerCase()] = doc.line(e.keyNode);
+      }
+      const usesLoc = { file: file.file, line: doc.line(doc.get(node, 'uses')) };
+      produced = await this.runUses(file, uses, usesLoc, stepLoc, id, withInputs, inputLines, ctx, stepEnv, workdir, run, chain);
+    }
+    for (const [i, op] of produced.entries()) {
+      op.seq = stepIndex * 1000 + i;
+      if (op.kind === 'sign') this.completeSign(op, run);
+    }
+    this.out.operations.push(...produced);
+  }
+
+  private completeSign(op: SignOp, run: JobRun): void {
+    if (!op.identityWorkflow) op.identityWorkflow = run.workflowPath;
+    if (op.signatureFormat === 'default' && run.cosignMajor !== undefined) {
+      // cosign 3 writes a Sigstore bundle as an OCI referrer by default; cosign 2 the legacy `.sig` tag.
+      op.signatureFormat = run.cosignMajor >= 3 ? 'bundle' : 'legacy';
+      op.notes = [...(op.notes ?? []), `cosign ${run.cosignMajor}.x installed by sigstore/cosign-installer`];
+    }
+  }
+
+  private async runUses(
+    file: LoadedFile,
+    uses: string,
+    usesLoc: Location,
+    stepLoc: Location,
+    id: string | undefined,
+    withInputs: Record<string, string[]>,
+    inputLines: Record<string, number>,
+    ctx: OpContext,
+    env: Record<string, string>,
+    workdir: string,
+    run: JobRun,
+    chain: Location[],
+  ): Promise<Operation[]> {
+    if (uses.startsWith('docker://')) return [];
+    if (uses.startsWith('./')) {
+      const rel = uses.slice(2).replace(/\/+$/, '');
+      return this.runComposite(file.repo, rel, file.remote ? `${file.remote.split('@')[0]!.split('/.github/')[0]}/${rel}` : rel, file.remote, stepLoc, id, withInputs, ctx, run, chain);
+    }
+    const parsed = parseUses(uses);
+    if (!parsed) return [];
+    const action = `${parsed.owner}/${parsed.repo}${parsed.path ? `/${parsed.path}` : ''}`.toLowerCase();
+    const handler = handlerFor(action);
+    if (handler) {
+      const lineText = this.lineText(file, usesLoc.line);
+      const comment = /#\s*(v?\d+(?:\.\d+)*)/.exec(lineText)?.[1];
+      const step: ActionStep = {
+        action,
+        ref: parsed.ref,
+        ...(comment ? { refComment: comment } : {}),
+        inputs: withInputs,
+        inputLines,
+        ...(id ? { stepId: id } : {}),
+        location: stepLoc,
+        ctx,
+        repo: this.input.repo,
+        ...(this.input.repository ? { repository: this.input.repository } : {}),
+        env,
+        workdir,
+        ...(run.cosignMajor !== undefined ? { cosignMajor: run.cosignMajor } : {}),
+        virtualFiles: run.virtualFiles,
+      };
+      const r = handler.run(step);
+      this.out.localBuilds.push(...r.localBuilds);
+      this.out.findings.push(...r.findings);
+      this.out.limits.push(...r.limits);
+      Object.assign(run.envWrites, r.envWrites);
+      if (r.virtualFiles) Object.assign(run.virtualFiles, r.virtualFiles);
+      if (r.cosignMajor !== undefined) run.cosignMajor = r.cosignMajor;
+      if (id) run.scope.steps[id] = { outputs: r.outputs };
+      return r.operations;
+    }
+    if (isKnownIrrelevant(action)) return [];
+    // An unknown remote action: read it when it could matter (composite actions that run scripts).
+    if (!looksImageRelated(action, withInputs)) return [];
+    const actionDir = parsed.path;
+    for (const name of ['action.yml', 'action.yaml']) {
+      const path = actionDir ? `${actionDir}/${name}` : name;
+      const got = await this.input.remote.readFile(parsed.owner, parsed.repo, parsed.ref, path);
+      if ('error' in got) continue;
+      return this.runComposite(got.repo, actionDir, `${parsed.owner}/${parsed.repo}/${actionDir}@${parsed.ref}`.replace('/@', '@'), `${parsed.owner}/${parsed.repo}`, stepLoc, id, withInputs, ctx, run, chain, got.display);
+    }
+    const inputs: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(withInputs)) inputs[k] = v[0];
+    this.notInspected(uses, usesLoc, this.input.remote.available ? 'not found in the remote checkouts or through the API' : 'no remote checkout and no GitHub token given', inputs, ctx.guard, ctx.jobKey, chain);
+    return [];
+  }
+
+  /** Runs a composite action's steps inside the calling job (same runner, same env, own steps namespace). */
+  private async runComposite(
+    repo: RepoReader,
+    dir: string,
+    display: string,
+    remote: string | undefined,
+    stepLoc: Location,
+    id: string | undefined,
+    withInputs: Record<string, string[]>,
+    ctx: OpContext,
+    run: JobRun,
+    chain: Location[],
+    displayFile?: string,
+  ): Promise<Operation[]> {
+    if (run.depth >= MAX_CALL_DEPTH) {
+      this.out.limits.push(`composite action nesting bound (${MAX_CALL_DEPTH}) hit at ${stepLoc.file}:${stepLoc.line}; ${display} not followed`);
+      return [];
+    }
+    let relPath: string | undefined;
+    for (const name of ['action.yml', 'action.yaml']) {
+      const p = dir ? `${dir}/${name}` : name;
+      if (repo.has(p) || repo.read(p).ok) {
+        relPath = p;
+        break;
+      }
+    }
+    if (!relPath) {
+      // A local Docker/JS action directory without action.yml, or a missing path.
+      return [];
+    }
+    const shown = displayFile ?? (remote ? `${display.replace(/@.*$/, '')}/${relPath.split('/').pop()}` : relPath);
+    const doc = this.load(repo, relPath, shown);
+    if (!doc) return [];
+    const runs = doc.get(doc.root, 'runs');
+    if (doc.str(doc.get(runs, 'using')) !== 'composite') return [];
+    const inputs: Record<string, unknown> = {};
+    for (const i of doc.entries(doc.get(doc.root, 'inputs'))) {
+      const given = withInputs[i.key.toLowerCase()];
+      const def = doc.str(doc.get(i.value, 'default'));
+      inputs[i.key] = given !== undefined ? given[0] : def !== undefined ? interpolateOne(def, scopeLookup(run.scope)) : '';
+    }
+    for (const [k, v] of Object.entries(withInputs)) if (!(k in inputs)) inputs[k] = v[0];
+    const innerScope: Scope = { ...run.scope, inputs, steps: {}, env: { ...run.scope.env, ...run.envWrites } };
+    const innerRun: JobRun = { ...run, scope: innerScope, guard: ctx.guard, depth: run.depth + 1 };
+    await this.runSteps({ doc, repo, file: shown, relPath, ...(remote ? { remote } : {}) }, doc.get(runs, 'steps'), innerRun, [...chain, stepLoc]);
+    run.seq = innerRun.seq;
+    run.cosignMajor = innerRun.cosignMajor;
+    Object.assign(run.envWrites, innerRun.envWrites);
+    if (id) run.scope.steps[id] = { outputs: this.outputsMap(doc, doc.get(doc.root, 'outputs'), scopeLookup(innerScope), true) };
+    // The composite's operations were already recorded by its own steps; hand none back.
+    return [];
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private lineText(file: LoadedFile, line: number): string {
+    const r = file.repo.read(file.relPath);
+    if (!r.ok) return '';
+    let start = 0;
+    for (let i = 1; i < line; i++) {
+      const n = r.text.indexOf('\n', start);
+      if (n < 0) return '';
+      start = n + 1;
+    }
+    const end = r.text.indexOf('\n', start);
+    return r.text.slice(start, end < 0 ? undefined : end);
+  }
+
+  private extendGuard(base: Guard, cond: string | undefined, lookup: Lookup): Guard | 'never' {
+    if (!cond) return base;
+    const g = evaluateGuard(cond, lookup);
+    if ('value' in g) return g.value ? base : 'never';
+    const conditions = [...base.conditions];
+    for (const a of g.atoms) if (!conditions.includes(a)) conditions.push(a);
+    return { ...base, conditions };
+  }
+
+  private envMap(doc: YamlDoc, node: Node | null, lookup: Lookup, outer: Record<string, string>): Record<string, string> {
+    const env: Record<string, string> = {};
+    // `env.X` inside an env block refers to the outer level's value.
+    const scoped: Lookup = (path, text) => (path[0] === 'env' && path[1] !== undefined && outer[path[1]] !== undefined ? [known(outer[path[1]])] : lookup(path, text));
+    for (const e of doc.entries(node)) {
+      const raw = doc.str(e.value);
+      if (raw === undefined) continue;
+      env[e.key] = interpolateOne(raw, scoped);
+    }
+    return env;
+  }
+
+  private outputsMap(doc: YamlDoc, node: Node | null, lookup: Lookup, valueKey = false): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const e of doc.entries(node)) {
+      const raw = valueKey ? doc.str(doc.get(e.value, 'value')) : (doc.str(e.value) ?? doc.str(doc.get(e.value, 'value')));
+      if (raw !== undefined) out[e.key] = interpolateOne(raw, lookup);
+    }
+    return out;
+  }
+
+  private strings(doc: YamlDoc, node: Node | null): string[] {
+    if (!node) return [];
+    const s = doc.str(node);
+    if (s !== undefined) return [s];
+    return doc.items(node).map((n) => doc.str(n) ?? '').filter(Boolean);
+  }
+
+  private matrixCombinations(doc: YamlDoc, node: Node | null, lookup: Lookup, loc: Location): Array<Record<string, unknown>> {
+    if (!node) return [{}];
+    if (!isMap(node)) return [{}];
+    const base: Array<[string, unknown[]]> = [];
+    let include: Array<Record<string, unknown>> = [];
+    let exclude: Array<Record<string, unknown>> = [];
+    for (const e of doc.entries(node)) {
+      const plain = doc.toPlain(e.value);
+      if (e.key === 'include') include = Array.isArray(plain) ? (plain.filter((x) => x && typeof x === 'object') as Array<Record<string, unknown>>) : [];
+      else if (e.key === 'exclude') exclude = Array.isArray(plain) ? (plain.filter((x) => x && typeof x === 'object') as Array<Record<string, unknown>>) : [];
+      else if (Array.isArray(plain)) base.push([e.key, plain.map((v) => (typeof v === 'string' ? interpolateOne(v, lookup) : v))]);
+      // A value given as an expression (`${{ fromJSON(…) }}`) stays unknown.
+    }
+    let combos: Array<Record<string, unknown>> = [{}];
+    let capped = false;
+    for (const [k, vals] of base) {
+      const next: Array<Record<string, unknown>> = [];
+      for (const c of combos)
+        for (const v of vals) {
+          if (next.length >= MAX_MATRIX_COMBINATIONS) {
+            capped = true;
+            break;
+          }
+          next.push({ ...c, [k]: v });
+        }
+      combos = next;
+    }
+    combos = combos.filter((c) => !exclude.some((x) => Object.entries(x).every(([k, v]) => JSON.stringify(c[k]) === JSON.stringify(v))));
+    for (const inc of include) {
+      const baseKeys = base.map(([k]) => k);
+      const matching = combos.filter((c) => Object.entries(inc).every(([k, v]) => !baseKeys.includes(k) || JSON.stringify(c[k]) === JSON.stringify(v)));
+      if (matching.length > 0 && Object.keys(inc).some((k) => baseKeys.includes(k))) for (const m of matching) Object.assign(m, { ...inc, ...m });
+      else if (combos.length < MAX_MATRIX_COMBINATIONS) combos.push({ ...inc });
+      else capped = true;
+    }
+    if (combos.length === 0) combos = [{}];
+    if (capped) this.out.limits.push(`matrix bound (${MAX_MATRIX_COMBINATIONS} combinations) hit at ${loc.file}:${loc.line}; the rest not expanded`);
+    return combos;
+  }
+}
+
+function coerceInput(text: string, type: string | undefined): unknown {
+  if (type === 'boolean' || (!type && (text === 'true' || text === 'false'))) {
+    if (text === 'true') return true;
+    if (text === 'false' || text === '') return type === 'boolean' ? false : text;
+  }
+  if (type === 'number' && text.trim() !== '' && !Number.isNaN(Number(text))) return Number(text);
+  return text;
+}
+
+function hasIdTokenWrite(doc: YamlDoc, perms: Node): boolean {
+  const s = doc.str(perms);
+  if (s !== undefined) return s === 'write-all';
+  return doc.str(doc.get(perms, 'id-token')) === 'write';
+}
+
+function topoOrder(ids: string[], needs: Map<string, string[]>): string[] {
+  const out: string[] = [];
+  const state = new Map<string, number>();
+  const visit = (id: string) => {
+    if (state.get(id) === 2 || state.get(id) === 1) return;
+    state.set(id, 1);
+    for (const n of needs.get(id) ?? []) if (ids.includes(n)) visit(n);
+    state.set(id, 2);
+    out.push(id);
+  };
+  for (const id of ids) visit(id);
+  return out;
+}
+
+export function finding(rule: string, severity: Finding['severity'], message: string, location: Location, related: Finding['related'] = []): Finding {
+  return { rule, severity, message, location, related };
+}

@@ -1,0 +1,92 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { normalizeRelPath, openRepo, type ReadResult, type RepoFile, type RepoReader } from '../discover/repo.js';
+import type { RemoteFetcher } from '../engine/options.js';
+
+export interface RemoteFileResult {
+  text: string;
+  /** The tree the file lives in, for following scripts and local paths inside it. */
+  repo: RepoReader;
+  /** Display path: `owner/repo/path@ref`. */
+  display: string;
+}
+
+/**
+ * Remote reusable workflows and actions (`uses: owner/repo/path@ref`): read from a directory of checkouts laid out
+ * `<dir>/<owner>/<repo>/`, else through the fetcher (GitHub API) when one is given. Never from the network otherwise.
+ */
+export class RemoteSource {
+  private readonly checkouts = new Map<string, RepoReader | null>();
+  private readonly fetched = new Map<string, Map<string, string>>();
+
+  constructor(
+    private readonly checkoutsDir: string | undefined,
+    private readonly fetcher: RemoteFetcher | undefined,
+  ) {}
+
+  get available(): boolean {
+    return this.checkoutsDir !== undefined || this.fetcher !== undefined;
+  }
+
+  get failures(): string[] {
+    return this.fetcher?.failures ?? [];
+  }
+
+  private checkout(owner: string, repo: string): RepoReader | null {
+    const key = `${owner}/${repo}`.toLowerCase();
+    if (this.checkouts.has(key)) return this.checkouts.get(key)!;
+    let reader: RepoReader | null = null;
+    if (this.checkoutsDir && /^[\w.-]+$/.test(owner) && /^[\w.-]+$/.test(repo) && owner !== '..' && repo !== '..') {
+      const dir = join(this.checkoutsDir, owner, repo);
+      if (existsSync(dir) && statSync(dir).isDirectory()) reader = openRepo(dir);
+    }
+    this.checkouts.set(key, reader);
+    return reader;
+  }
+
+  async readFile(owner: string, repo: string, ref: string, path: string): Promise<RemoteFileResult | { error: string }> {
+    const rel = normalizeRelPath(path);
+    const display = `${owner}/${repo}/${path}@${ref}`;
+    if (rel === undefined) return { error: `${display}: path leaves the repository` };
+    const local = this.checkout(owner, repo);
+    if (local) {
+      const r = local.read(rel);
+      if (r.ok) return { text: r.text, repo: local, display };
+      if (!this.fetcher) return { error: `${display}: ${r.reason} in the remote checkout` };
+    }
+    if (this.fetcher) {
+      const got = await this.fetcher.readFile(owner, repo, ref, rel);
+      if (got) {
+        const key = `${owner}/${repo}@${ref}`;
+        const files = this.fetched.get(key) ?? new Map<string, string>();
+        files.set(rel, got.text);
+        this.fetched.set(key, files);
+        return { text: got.text, repo: virtualRepo(`${owner}/${repo}@${ref}`, files), display };
+      }
+      return { error: `${display}: not available through the GitHub API` };
+    }
+    return { error: `${display}: no remote checkout and no GitHub token given` };
+  }
+}
+
+/** A RepoReader over files fetched through the API (scripts it references are not available). */
+function virtualRepo(name: string, files: Map<string, string>): RepoReader {
+  const list: RepoFile[] = [...files.keys()].map((p) => ({ path: p, size: files.get(p)!.length }));
+  return {
+    root: `remote:${name}`,
+    files: list,
+    limits: [],
+    has: (p) => files.has(p),
+    read: (p): ReadResult => {
+      const t = files.get(p);
+      return t === undefined ? { ok: false, reason: 'not fetched from the remote repository' } : { ok: true, text: t };
+    },
+  };
+}
+
+/** Parses `owner/repo[/path]@ref`. */
+export function parseUses(uses: string): { owner: string; repo: string; path: string; ref: string } | undefined {
+  const m = /^([\w.-]+)\/([\w.-]+)((?:\/[^@]+)?)@(.+)$/.exec(uses.trim());
+  if (!m) return undefined;
+  return { owner: m[1]!, repo: m[2]!, path: (m[3] ?? '').replace(/^\//, ''), ref: m[4]! };
+}

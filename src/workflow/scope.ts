@@ -1,0 +1,105 @@
+import { known, unknown, wholeExpression, evaluateSource, type EValue, type Lookup } from './expr.js';
+
+/**
+ * The values visible to expressions at one point of a job: github context (what the repository name tells),
+ * inputs, env, matrix, step outputs, needs outputs. Every stored value is text as the runner would see it after
+ * interpolation in its defining scope, with unknown parts kept as written (`${{ secrets.X }}`).
+ */
+export interface Scope {
+  github: Record<string, unknown>;
+  inputs: Record<string, unknown>;
+  env: Record<string, string>;
+  matrix: Record<string, unknown>;
+  steps: Record<string, { outputs: Record<string, string> }>;
+  needs: Record<string, { outputs: Record<string, string> }>;
+  /** `jobs.<id>.outputs` inside a reusable workflow's `on.workflow_call.outputs`. */
+  jobs: Record<string, { outputs: Record<string, string> }>;
+  /** Names of every step id in the current job (for "if: names a step that does not exist"). */
+  stepIds?: Set<string>;
+}
+
+export function githubContext(repository: string | undefined): Record<string, unknown> {
+  if (!repository) return {};
+  const [owner, name] = repository.split('/');
+  return {
+    repository,
+    repository_owner: owner,
+    event: { repository: { name, full_name: repository, owner: { login: owner } } },
+  };
+}
+
+export function emptyScope(github: Record<string, unknown>): Scope {
+  return { github, inputs: {}, env: {}, matrix: {}, steps: {}, needs: {}, jobs: {} };
+}
+
+/** A stored text value as an expression value: a whole unresolved `${{ expr }}` stays unknown with its atom. */
+function fromText(text: string | undefined, path: string): EValue[] {
+  if (text === undefined) return [unknown(path)];
+  const inner = wholeExpression(text);
+  if (inner !== undefined) return [unknown(inner)];
+  return [known(text)];
+}
+
+function dig(value: unknown, rest: string[], path: string): EValue[] {
+  let cur = value;
+  for (const seg of rest) {
+    if (cur === null || cur === undefined) return [unknown(path)];
+    if (typeof cur === 'string') {
+      const inner = wholeExpression(cur);
+      if (inner !== undefined) return [unknown(`${inner}.${rest.join('.')}`)];
+      return [unknown(path)];
+    }
+    if (typeof cur !== 'object') return [unknown(path)];
+    const obj = cur as Record<string, unknown>;
+    const key = Object.keys(obj).find((k) => k.toLowerCase() === seg.toLowerCase());
+    if (key === undefined) return [unknown(path)];
+    cur = obj[key];
+  }
+  if (typeof cur === 'string') return fromText(cur, path);
+  return cur === undefined ? [unknown(path)] : [known(cur)];
+}
+
+export function scopeLookup(scope: Scope): Lookup {
+  return (path, text) => {
+    const [head, ...rest] = path;
+    const h = (head ?? '').toLowerCase();
+    switch (h) {
+      case 'github':
+        if (rest[0] === 'event' && rest[1] === 'inputs' && rest[2]) return dig(scope.inputs, rest.slice(2), text);
+        return dig(scope.github, rest, text);
+      case 'inputs':
+        return dig(scope.inputs, rest, text);
+      case 'env':
+        return rest.length === 1 ? fromText(lookupEnv(scope.env, rest[0]!), text) : [unknown(text)];
+      case 'matrix':
+        return dig(scope.matrix, rest, text);
+      case 'steps': {
+        const [id, field, name] = rest;
+        if (field === 'outputs' && id && name) return fromText(scope.steps[id]?.outputs[name], text);
+        return [unknown(text)];
+      }
+      case 'needs': {
+        const [id, field, name] = rest;
+        if (field === 'outputs' && id && name) return fromText(scope.needs[id]?.outputs[name], text);
+        return [unknown(text)];
+      }
+      case 'jobs': {
+        const [id, field, name] = rest;
+        if (field === 'outputs' && id && name) return fromText(scope.jobs[id]?.outputs[name], text);
+        return [unknown(text)];
+      }
+      default:
+        return [unknown(text)];
+    }
+  };
+}
+
+function lookupEnv(env: Record<string, string>, name: string): string | undefined {
+  return Object.prototype.hasOwnProperty.call(env, name) ? env[name] : undefined;
+}
+
+/** Evaluates a whole-expression input value (e.g. `${{ github.event_name == 'push' }}`) in the caller's scope. */
+export function evaluateInCaller(text: string, lookup: Lookup): EValue[] {
+  const inner = wholeExpression(text);
+  return inner === undefined ? [known(text)] : evaluateSource(inner, lookup);
+}
