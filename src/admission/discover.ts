@@ -33,7 +33,33 @@ import { readTerraform } from './engines/terraform.js';
 
 const FILE_TRIGGER =
   /verifyImages|ImageValidatingPolicy|ImagePolicy|constraints\.gatekeeper\.sh|policies\.kubewarden\.io|defaultAdmissionRule|WebhookConfiguration|validatingWebhookFailurePolicy|kind:\s*["']?(?:HelmRelease|Application|Namespace)\b|validators:/;
-const DOC_SKIP = /^kind:\s*["']?(CustomResourceDefinition|ConstraintTemplate)\b/m;
+/** Kinds worth parsing; a document of any other kind is skipped on one regex. */
+const INTERESTING_KINDS = new Set([
+  'ClusterPolicy',
+  'Policy',
+  'ImageValidatingPolicy',
+  'NamespacedImageValidatingPolicy',
+  'ClusterImagePolicy',
+  'ImagePolicy',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'Namespace',
+  'HelmRelease',
+  'Application',
+  'ClusterAdmissionPolicy',
+  'AdmissionPolicy',
+]);
+const KINDLESS_TRIGGER = /defaultAdmissionRule|validators:|validatingWebhookFailurePolicy/;
+
+/** Whether a raw document can hold something a reader wants, judged without parsing it. */
+export function worthParsing(text: string): boolean {
+  const kind = (/^kind:\s*["']?(\w+)/m.exec(text) ?? /"kind"\s*:\s*"(\w+)"/.exec(text))?.[1];
+  if (kind === undefined) return KINDLESS_TRIGGER.test(text);
+  if (/constraints\.gatekeeper\.sh/.test(text) && kind !== 'ConstraintTemplate') return true;
+  if (!INTERESTING_KINDS.has(kind)) return false;
+  if (kind === 'ClusterPolicy' || kind === 'Policy') return text.includes('verifyImages');
+  return true;
+}
 const TF_TRIGGER = /google_binary_authorization_policy|resource\s+"helm_release"/;
 
 export interface DiscoveryResult extends ReadOutcome {
@@ -74,13 +100,14 @@ export function discover(repo: RepoReader, opts: { policyRoot: boolean; label: s
     if (!FILE_TRIGGER.test(text)) continue;
     const helm = isHelmTemplate(f.path, text);
     let source = text;
+    if (!splitDocuments(text).some((d) => worthParsing(d.text))) continue;
     if (helm) {
       const chart = chartRootOf(f.path, (p) => repo.has(p));
       source = preprocessHelmTemplate(text, chart !== undefined ? chartValues(repo, chart, valuesCache) : undefined);
       ctx.fileNotes = [...fileNotes, 'Helm template read without rendering; .Values resolved from the chart values.yaml where possible'];
     }
     for (const part of splitDocuments(source)) {
-      if (!FILE_TRIGGER.test(part.text) || DOC_SKIP.test(part.text)) continue;
+      if (!FILE_TRIGGER.test(part.text) || !worthParsing(part.text)) continue;
       const parsed = parseDocument(part, file);
       result.manifestsParsed++;
       if (parsed.errors.length > 0 && !helm) {

@@ -218,7 +218,7 @@ const FUNCTIONS: Record<string, FunctionDef> = {
   shell: eager(1, ([cmd]) => markUnknown(`$(shell ${stripMarks(cmd)})`)),
   file: eager(2, () => ''),
   eval: eager(1, ([text], state) => {
-    state.evalText?.(text, state.current);
+    state.evalText?.(text, { ...state.current });
     return '';
   }),
   if: {

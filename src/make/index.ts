@@ -132,8 +132,8 @@ export function expandMake(inv: MakeInvocation, options: MakeOptions = {}): Make
   const lines = runGoals(state, known, inv.env);
   const commands: RecipeCommand[] = [];
   for (const l of lines) {
-    // With -n make only prints recipes, except lines that run make itself or start with '+'.
-    if (args.dryRun && !/^\s*make(\s|$)/.test(l.text)) continue;
+    // With -n make only prints recipes, except lines that run $(MAKE) or start with '+'.
+    if (args.dryRun && !l.runsUnderDryRun) continue;
     commands.push({ text: l.text, file: l.file, line: l.line, chain: l.chain, env: l.env, cwd: dir });
   }
   return { commands, limits, findings };
@@ -191,7 +191,7 @@ function createState(inv: MakeInvocation, dir: string, environmentOverrides: boo
     limits,
     findings,
     origin: inv.location,
-    current: inv.location,
+    current: { ...inv.location },
   };
   state.evalText = (text, at) => evalText(state, text, at);
   return state;

@@ -92,14 +92,17 @@ export function readFile(state: MakeState, path: string, name: string, includeDe
 /** `$(eval text)`: the text is read as makefile lines; everything it defines is attributed to the eval's location. */
 export function evalText(state: MakeState, text: string, at: Location): void {
   const lines = lexMakefile(text).map((l) => ({ ...l, line: at.line }));
-  const saved = state.current;
+  const saved = { ...state.current };
   readLines(state, lines, { file: at.file, conditionals: [], includeDepth: 0 });
-  state.current = saved;
+  state.current.file = saved.file;
+  state.current.line = saved.line;
 }
 
 function readLines(state: MakeState, lines: LogicalLine[], reader: Reader): void {
   for (const logical of lines) {
-    state.current = { file: reader.file, line: logical.line };
+    // Updated in place: one allocation per line adds up over a thousand-line Makefile read many times.
+    state.current.file = reader.file;
+    state.current.line = logical.line;
     readLine(state, reader, logical);
   }
   if (reader.define) {
@@ -117,7 +120,30 @@ function parseProblem(state: MakeState, location: Location, message: string): vo
   state.findings.push({ rule: 'parse-error', severity: 'warning', message: `Makefile: ${message}`, location, related: [] });
 }
 
-const isActive = (reader: Reader): boolean => reader.conditionals.every((c) => c.active);
+function isActive(reader: Reader): boolean {
+  for (const c of reader.conditionals) if (!c.active) return false;
+  return true;
+}
+
+interface Preprocessed {
+  raw: string;
+  text: string;
+  conditional?: [string, string];
+}
+
+/** What does not depend on the invocation (joining, comment removal, directive keyword), cached on the line. */
+const preprocessed = new WeakMap<LogicalLine, Preprocessed>();
+
+function preprocess(logical: LogicalLine): Preprocessed {
+  let pre = preprocessed.get(logical);
+  if (pre) return pre;
+  const raw = joinNormal(logical.parts);
+  const text = stripComment(raw).trim();
+  const cond = text ? CONDITIONAL.exec(text) : null;
+  pre = { raw, text, ...(cond ? { conditional: [cond[1], text.slice(cond[0].length).trim()] as [string, string] } : {}) };
+  preprocessed.set(logical, pre);
+  return pre;
+}
 
 function readLine(state: MakeState, reader: Reader, logical: LogicalLine): void {
   const first = logical.parts[0];
@@ -151,13 +177,12 @@ function readLine(state: MakeState, reader: Reader, logical: LogicalLine): void 
     return;
   }
 
-  const raw = joinNormal(logical.parts);
-  const text = stripComment(raw).trim();
+  const pre = preprocess(logical);
+  const { raw, text } = pre;
   if (!text) return;
 
-  const cond = CONDITIONAL.exec(text);
-  if (cond) {
-    conditional(state, reader, cond[1], text.slice(cond[0].length).trim(), location);
+  if (pre.conditional) {
+    conditional(state, reader, pre.conditional[0], pre.conditional[1], location);
     return;
   }
   if (!isActive(reader)) {

@@ -13,6 +13,8 @@ export interface RunLine {
   line: number;
   chain: Location[];
   env: Record<string, string>;
+  /** The line runs even under `make -n`: it references $(MAKE) or starts with `+`. */
+  runsUnderDryRun: boolean;
 }
 
 /** A target resolved to the rule(s) that make it. */
@@ -54,10 +56,13 @@ export function runGoals(state: MakeState, goals: string[], baseEnv: Record<stri
         visit(p, here, scope, depth + 1, false);
       }
       if (step.rule.recipe.length === 0) continue;
+      // Each double-colon rule (or alternative recipe) is its own link in the chain.
+      const stepChain = step.rule.location === plan.location ? here : [...chain, step.rule.location];
       const auto = automaticScope(target, step.prereqs, step.orderOnly, step.stem, scope);
       for (const line of step.rule.recipe) {
         state.current = { file: line.file, line: line.line };
         const expanded = expand(state, line.text, auto);
+        const runsUnderDryRun = /\$[({]MAKE[)}]/.test(line.text) || /^[\s@-]*\+/.test(line.text);
         for (const text of splitRecipeLines(expanded)) {
           if (out.length >= state.bounds.maxRecipeLines) {
             addLimit(state, `make: recipe line bound (${state.bounds.maxRecipeLines}) hit; later recipe lines not analysed`);
@@ -65,7 +70,7 @@ export function runGoals(state: MakeState, goals: string[], baseEnv: Record<stri
             return;
           }
           envCache ??= recipeEnv(state, scope, baseEnv);
-          out.push({ text: stripMarks(text), file: line.file, line: line.line, chain: here, env: envCache });
+          out.push({ text: stripMarks(text), file: line.file, line: line.line, chain: stepChain, env: envCache, runsUnderDryRun });
         }
       }
     }

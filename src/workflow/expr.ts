@@ -26,6 +26,7 @@ type Node =
   | { t: 'ref'; path: Array<string | Node>; text: string }
   | { t: 'call'; name: string; args: Node[]; text: string }
   | { t: 'not'; e: Node }
+  | { t: 'index'; base: Node; seg: string | Node; text: string }
   | { t: 'bin'; op: string; l: Node; r: Node; text: string };
 
 // ---------------------------------------------------------------- tokenizer and parser
@@ -163,7 +164,7 @@ export function parseExpression(src: string): Node {
     }
   };
   const extend = (node: Node, seg: string | Node, text: string): Node =>
-    node.t === 'ref' ? { t: 'ref', path: [...node.path, seg], text } : { t: 'ref', path: [`(${nodeText(node)})`, seg], text };
+    node.t === 'ref' ? { t: 'ref', path: [...node.path, seg], text } : { t: 'index', base: node, seg, text };
   const unary = (): Node => primary();
   const comparison = binary(unary, ['<', '<=', '>', '>=']);
   const equality = binary(comparison, ['==', '!=']);
@@ -172,17 +173,6 @@ export function parseExpression(src: string): Node {
   const tree = or();
   if (peek().k !== 'end') throw new Error(`unexpected '${peek().v}'`);
   return tree;
-}
-
-function nodeText(n: Node): string {
-  switch (n.t) {
-    case 'lit':
-      return typeof n.v === 'string' ? `'${n.v.replace(/'/g, "''")}'` : String(n.v);
-    case 'not':
-      return `!${nodeText(n.e)}`;
-    default:
-      return n.text;
-  }
 }
 
 // ---------------------------------------------------------------- evaluation
@@ -242,6 +232,24 @@ export function evaluate(node: Node, lookup: Lookup): EValue[] {
     }
     case 'call':
       return cap(callFunction(node, lookup));
+    case 'index': {
+      let key: string;
+      if (typeof node.seg === 'string') key = node.seg;
+      else {
+        const idx = evaluate(node.seg, lookup);
+        if (idx.length !== 1 || !idx[0]!.known) return [unknown(node.text)];
+        key = toText(idx[0]!.value);
+      }
+      return cap(
+        evaluate(node.base, lookup).map((b) => {
+          if (!b.known || b.value === null || typeof b.value !== 'object') return unknown(node.text);
+          if (key === '*') return known(Array.isArray(b.value) ? b.value : Object.values(b.value as object));
+          const obj = b.value as Record<string, unknown>;
+          const k = Array.isArray(obj) ? key : Object.keys(obj).find((x) => x.toLowerCase() === key.toLowerCase());
+          return k !== undefined && k in obj ? known(obj[k]) : known(null);
+        }),
+      );
+    }
     case 'bin': {
       const ls = evaluate(node.l, lookup);
       if (node.op === '&&' || node.op === '||') {

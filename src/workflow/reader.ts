@@ -69,6 +69,8 @@ interface JobRun {
   idTokenWrite: boolean;
   workflowPath: string;
   depth: number;
+  /** Registry hosts that only exist for this job (a `registry` service container), plus the configured ones. */
+  ephemeralRegistries: string[];
 }
 
 const WORKFLOW_RE = /^\.github\/workflows\/[^/]+\.ya?ml$/i;
@@ -206,7 +208,18 @@ class Reader {
           lastScope = undefined;
           continue;
         }
-        const run: JobRun = { scope: jobScope, jobKey, guard, seq: 0, virtualFiles: {}, envWrites: {}, idTokenWrite: idToken, workflowPath: wf.remote ?? wf.relPath, depth: call.depth };
+        const run: JobRun = {
+          scope: jobScope,
+          jobKey,
+          guard,
+          seq: 0,
+          virtualFiles: {},
+          envWrites: {},
+          idTokenWrite: idToken,
+          workflowPath: wf.remote ?? wf.relPath,
+          depth: call.depth,
+          ephemeralRegistries: [...this.input.ephemeralRegistries, ...registryServices(doc, doc.get(jobNode, 'services'))],
+        };
         await this.runSteps(wf, doc.get(jobNode, 'steps'), run, call.chain);
         lastScope = jobScope;
       }
@@ -403,7 +416,7 @@ class Reader {
       if (v === 'true' || /\$\{\{/.test(v)) guard = { ...guard, continueOnError: true };
     }
     const stepEnv = { ...scope.env, ...this.envMap(doc, doc.get(node, 'env'), lookup, scope.env) };
-    const ctx: OpContext = { chain, guard, jobKey: run.jobKey, stepIndex, ...(group !== undefined ? { parallelGroup: group } : {}), ephemeralRegistries: this.input.ephemeralRegistries };
+    const ctx: OpContext = { chain, guard, jobKey: run.jobKey, stepIndex, ...(group !== undefined ? { parallelGroup: group } : {}), ephemeralRegistries: run.ephemeralRegistries };
     const runNode = doc.get(node, 'run');
     const uses = doc.str(doc.get(node, 'uses'));
     const workdir = (doc.str(doc.get(node, 'working-directory')) ?? '').replace(/^\.\/?/, '').replace(/\/+$/, '');
@@ -450,6 +463,12 @@ class Reader {
 
   private completeSign(op: SignOp, run: JobRun): void {
     if (!op.identityWorkflow) op.identityWorkflow = run.workflowPath;
+    // A key file that is not in the tree is written during the run (typically from a secret in an earlier step):
+    // its origin cannot be judged here. A key file that IS committed stays 'file' (and committed-private-key fires).
+    if (op.key?.source === 'file') {
+      const p = op.key.value.replace(/^\.\//, '');
+      if (!this.input.repo.has(p)) op.key = { ...op.key, source: 'unknown' };
+    }
     if (op.signatureFormat === 'default' && run.cosignMajor !== undefined) {
       // cosign 3 writes a Sigstore bundle as an OCI referrer by default; cosign 2 the legacy `.sig` tag.
       op.signatureFormat = run.cosignMajor >= 3 ? 'bundle' : 'legacy';
@@ -669,6 +688,16 @@ class Reader {
     if (capped) this.out.limits.push(`matrix bound (${MAX_MATRIX_COMBINATIONS} combinations) hit at ${loc.file}:${loc.line}; the rest not expanded`);
     return combos;
   }
+}
+
+/** Service containers running a registry image: their names are hosts that vanish with the job. */
+function registryServices(doc: YamlDoc, services: Node | null): string[] {
+  const out: string[] = [];
+  for (const svc of doc.entries(services)) {
+    const image = doc.str(doc.get(svc.value, 'image')) ?? doc.str(svc.value) ?? '';
+    if (/(^|\/)(registry|distribution|zot|zot-linux-amd64)(:|@|$)/i.test(image)) out.push(svc.key);
+  }
+  return out;
 }
 
 function coerceInput(text: string, type: string | undefined): unknown {
