@@ -4,6 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const ROOT = process.cwd();
 export const FIXTURES = join(ROOT, '__tests__', 'fixtures', 'action');
@@ -16,19 +17,10 @@ export const FIXTURES = join(ROOT, '__tests__', 'fixtures', 'action');
  */
 export async function buildActionBundle(): Promise<{ file: string; dispose: () => void }> {
   const { build } = await import('esbuild');
+  const { bundleOptions } = (await import(pathToFileURL(join(ROOT, 'scripts', 'build-config.mjs')).href)) as { bundleOptions: Record<string, unknown> };
   const dir = mkdtempSync(join(tmpdir(), 'isa-bundle-'));
   const file = join(dir, 'index.js');
-  await build({
-    entryPoints: [join(ROOT, 'src', 'index.ts')],
-    outfile: file,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    legalComments: 'none',
-    logLevel: 'warning',
-    banner: { js: "import { createRequire as __isaCreateRequire } from 'node:module';\nconst require = __isaCreateRequire(import.meta.url);" },
-  });
+  await build({ ...bundleOptions, entryPoints: [join(ROOT, 'src', 'index.ts')], outfile: file });
   return { file, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

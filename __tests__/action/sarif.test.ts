@@ -47,7 +47,7 @@ test('the schema check is real: a broken log is rejected', () => {
 
 test('rules carry help text and a help URI into the rule reference; results point at 1-based regions', () => {
   const sarif = buildSarif(report(), { pathPrefix: 'svc' }) as {
-    runs: Array<{ tool: { driver: { rules: Array<{ id: string; helpUri: string; help: { text: string } }> } }; results: Array<Record<string, any>> }>;
+    runs: Array<{ tool: { driver: { rules: Array<{ id: string; helpUri: string; help: { text: string } }> } }; results: Array<Record<string, any>> }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- ad-hoc JSON walk
   };
   const run = sarif.runs[0]!;
   assert.deepEqual(run.tool.driver.rules.map((r) => r.id), RULES.map((r) => r.id));

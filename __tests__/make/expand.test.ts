@@ -220,7 +220,8 @@ test('malformed makefile: a missing endif is a parse-error finding, not an excep
   const r = make('malformed', ['push', 'X=1']);
   assert.equal(r.findings.length, 1);
   assert.equal(r.findings[0].rule, 'parse-error');
-  assert.deepEqual(r.findings[0].location, { file: 'Makefile', line: 26 });
+  assert.deepEqual(r.findings[0].location, { file: 'Makefile', line: 27 });
+  assert.ok(r.limits.some((l) => /makefile missing\/common\.mk not read: no such file \(included at Makefile:1\)/.test(l)), r.limits.join('\n'));
   assert.deepEqual(texts(r), ['docker push ghcr.io/example/app:latest']);
 });
 
@@ -228,4 +229,20 @@ test('repeated invocations reuse the parsed makefile and give the same answer', 
   const a = make('release-repo', ['push-all']);
   const b = make('release-repo', ['push-all']);
   assert.deepEqual(a, b);
+});
+
+test('command-line variables reach a sub-make through MAKEFLAGS', () => {
+  const top = make('release-repo', ['release', 'IMAGE_TAG=v9', 'REGISTRY=quay.io']);
+  const subMake = top.commands.at(-1)!;
+  assert.equal(subMake.text, 'make -C deploy manifests VERSION=v9');
+  assert.equal(subMake.env.MAKEFLAGS, '-- IMAGE_TAG=v9 REGISTRY=quay.io');
+  const sub = make('release-repo', ['push-webhook'], { env: { ...subMake.env, IMAGE_TAG: 'ignored' } });
+  assert.equal(texts(sub).at(-1), 'docker push quay.io/example-org/webhook:v9');
+});
+
+test('CURDIR and $(abspath) are absolute under $GITHUB_WORKSPACE, which -C maps back into the tree', () => {
+  const r = make('features', ['where', '--eval=where: ; $(MAKE) -C $(CURDIR)/services $(abspath x)']);
+  assert.deepEqual(texts(r), ['make -C $GITHUB_WORKSPACE/services $GITHUB_WORKSPACE/x']);
+  const back = make('features', ['-C', '$GITHUB_WORKSPACE/services', 'all']);
+  assert.match(back.limits[0], /no makefile in services/);
 });

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { openRepo } from '../discover/repo.js';
-import { configToAnalyzeOptions, loadConfig } from '../config/load.js';
+import { configToAnalyzeOptions, loadConfig, locateRequiredImageFindings } from '../config/load.js';
 import { analyze } from '../engine/analyze.js';
 import type { AnalyzeOptions } from '../engine/options.js';
 import type { Report } from '../model/report.js';
@@ -74,6 +74,7 @@ export async function run(inputs: ActionInputs, env: ActionEnvironment, sinks: A
   const remoteFetcher = api ? createApiRemoteFetcher(api) : undefined;
   const options: AnalyzeOptions = {
     root,
+    repo,
     ...(repository ? { repository } : {}),
     ...(inputs.remoteCheckouts ? { remoteCheckouts: resolve(env.workspace, inputs.remoteCheckouts) } : {}),
     ...(remoteFetcher ? { remoteFetcher } : {}),
@@ -84,7 +85,7 @@ export async function run(inputs: ActionInputs, env: ActionEnvironment, sinks: A
   const analyzed = await analyze(options);
   const fetchFailures = (remoteFetcher?.failures ?? []).filter((f) => !analyzed.limits.includes(f));
   const report = applySuppressions(
-    { ...analyzed, findings: [...analyzed.findings, ...loaded.findings], limits: [...analyzed.limits, ...fetchFailures] },
+    { ...analyzed, findings: [...locateRequiredImageFindings(analyzed.findings, loaded), ...loaded.findings], limits: [...analyzed.limits, ...fetchFailures] },
     { ignores: loaded.config.ignore, repo },
   );
 

@@ -14,6 +14,8 @@ export interface LoadedConfig {
   findings: FindingReport[];
   /** The file that was read, when one was. */
   file?: string;
+  /** Line of each `require-images` entry, so findings about a missing image can point at it. */
+  requireImageLines?: Map<string, number>;
 }
 
 const TOP_LEVEL_KEYS = new Set(['version', 'ignore', 'exclude-images', 'require-images', 'accept-methods', 'ephemeral-registries']);
@@ -39,6 +41,7 @@ export function loadConfig(repo: RepoReader, path: string = DEFAULT_CONFIG_PATH,
 export function parseConfig(text: string, file: string): LoadedConfig {
   const config = emptyConfig();
   const findings: FindingReport[] = [];
+  const requireImageLines = new Map<string, number>();
   const parsed = parseYaml(text, file);
   for (const e of parsed.errors) findings.push(configFinding(file, e.line, `YAML syntax error: ${e.message}`));
   if (parsed.errors.length > 0) return { config, findings };
@@ -88,7 +91,10 @@ export function parseConfig(text: string, file: string): LoadedConfig {
       case 'require-images':
         for (const item of v.list(node, keyNode, key)) {
           const name = v.scalar(item, 'require-images entry (an image name or glob)');
-          if (name !== undefined && v.validGlob(item, name)) config.requireImages.push(name);
+          if (name !== undefined && v.validGlob(item, name)) {
+            config.requireImages.push(name);
+            requireImageLines.set(name, doc.line(item));
+          }
         }
         break;
       case 'accept-methods': {
@@ -115,7 +121,7 @@ export function parseConfig(text: string, file: string): LoadedConfig {
         v.warn(keyNode, `unknown key '${key}' is ignored (known keys: ${[...TOP_LEVEL_KEYS].join(', ')})`);
     }
   }
-  return { config, findings };
+  return { config, findings, requireImageLines };
 }
 
 /** The analysis options the configuration sets; the engine applies them (exclusions, requirements, methods, registries). */
@@ -126,6 +132,22 @@ export function configToAnalyzeOptions(config: AuditConfig): Pick<AnalyzeOptions
     ...(config.acceptMethods !== undefined ? { acceptMethods: config.acceptMethods } : {}),
     ...(config.ephemeralRegistries.length > 0 ? { ephemeralRegistries: config.ephemeralRegistries } : {}),
   };
+}
+
+/**
+ * Points `required-image-missing` findings at the `require-images` entry that asked for the image. The engine
+ * only receives the patterns (AnalyzeOptions.requireImages), not where they were written, nor which file the
+ * configuration came from; it names the pattern in the message or in `image`.
+ */
+export function locateRequiredImageFindings(findings: FindingReport[], loaded: LoadedConfig): FindingReport[] {
+  if (!loaded.file || !loaded.requireImageLines || loaded.requireImageLines.size === 0) return findings;
+  const file = loaded.file;
+  const lines = [...loaded.requireImageLines];
+  return findings.map((f) => {
+    if (f.rule !== 'required-image-missing') return f;
+    const hit = lines.find(([pattern]) => f.image === pattern) ?? lines.find(([pattern]) => f.message.includes(` ${pattern},`) || f.message.includes(` ${pattern} `) || f.message.endsWith(` ${pattern}`));
+    return hit ? { ...f, file, line: hit[1] } : f;
+  });
 }
 
 export function configFinding(file: string, line: number, message: string, severity: Severity = 'error'): FindingReport {

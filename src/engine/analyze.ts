@@ -20,7 +20,7 @@ import { finalizeReport } from './verdict.js';
  * Only this function and the remote fetcher do I/O; every stage below is a function over data.
  */
 export async function analyze(options: AnalyzeOptions): Promise<Report> {
-  const repo = openRepo(options.root);
+  const repo = options.repo ?? openRepo(options.root);
   const loadShellParser = (shell as { loadShellParser?: () => Promise<void> }).loadShellParser;
   if (loadShellParser && repo.files.some((f) => /^\.github\//.test(f.path))) await loadShellParser();
   const remote = new RemoteSource(options.remoteCheckouts, options.remoteFetcher);
@@ -66,6 +66,7 @@ export async function analyze(options: AnalyzeOptions): Promise<Report> {
         message: `The configuration requires an image matching ${pattern}, but no pipeline was found to push it.`,
         location: { file: '.github/image-signing-audit.yml', line: 1 },
         related: [],
+        image: pattern,
       });
     }
   }

@@ -218,13 +218,19 @@ export function toSignedImageInfo(img: JudgedImage, all: SignOp[], jobs: Map<str
       location: s.location,
       keyless: s.keyless,
       ...(s.key ? { key: s.key } : {}),
-      ...(s.keyless ? { identity: { workflowPath: s.identityWorkflow ?? (s.jobKey ? (jobs.get(s.jobKey)?.workflowPath ?? '') : '') } } : {}),
+      ...(s.keyless ? { identity: identityOf(s, jobs) } : {}),
       format: s.signatureFormat === 'legacy' ? 'legacy' : s.signatureFormat === 'bundle' ? 'bundle' : 'unknown',
       attestation: isAttestation(method),
       byDigest: signsByDigest(s, img.name),
     };
   });
   return { name: img.name, signed: img.signed, methods: img.methods, signatures, pushes: img.paths.map((p) => p.push.location) };
+}
+
+function identityOf(s: SignOp, jobs: Map<string, JobFacts>): { workflowPath: string; refs?: string[] } {
+  const job = s.jobKey ? jobs.get(s.jobKey) : undefined;
+  const workflowPath = s.identityWorkflow ?? job?.workflowPath ?? '';
+  return job?.refs ? { workflowPath, refs: job.refs } : { workflowPath };
 }
 
 function uniqBy<T>(xs: T[], key: (x: T) => string): T[] {

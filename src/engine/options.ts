@@ -1,9 +1,12 @@
+import type { RepoReader } from '../discover/repo.js';
 import type { SignMethod } from '../model/report.js';
 
 /** Everything the analysis needs to know besides the tree itself. Built by the CLI or the action entrypoint. */
 export interface AnalyzeOptions {
   /** The checkout to scan. */
   root: string;
+  /** An already opened reader over `root` (the action opens one to read its config and inline comments). */
+  repo?: RepoReader;
   /** owner/name, used to resolve `${{ github.repository }}` and friends, and keyless identities. */
   repository?: string;
   /** Directory laid out `<owner>/<repo>/` holding checkouts of remote reusable workflows and actions. */

@@ -292,10 +292,12 @@ function escapeDollars(text: string): string {
   return text.replace(/\$/g, '$$$$');
 }
 
+/** `$(abspath x)`: absolute like CURDIR, i.e. under `$GITHUB_WORKSPACE` for paths inside the checkout. */
 function absolute(state: MakeState, w: string): string {
-  if (w.startsWith('/')) return posix.normalize(w);
+  if (w.startsWith('/') || w.startsWith('$')) return w.startsWith('/') ? posix.normalize(w) : w;
   const rel = normalizeRelPath(posix.join(state.dir || '.', w));
-  return rel === undefined ? w : rel || '.';
+  if (rel === undefined) return w;
+  return rel ? `$GITHUB_WORKSPACE/${rel}` : '$GITHUB_WORKSPACE';
 }
 
 export function isFunctionName(name: string): boolean {

@@ -100,12 +100,16 @@ export function expandMake(inv: MakeInvocation, options: MakeOptions = {}): Make
   }
 
   const state = createState(inv, dir, args.environmentOverrides, { ...DEFAULT_BOUNDS, ...options.bounds }, limits, findings);
-  for (const a of args.assignments) {
+  // A sub-make started from a recipe inherits its parent's command-line variables through MAKEFLAGS.
+  const inherited = inv.env.MAKEFLAGS ? assignmentsFromMakeflags(inv.env.MAKEFLAGS) : [];
+  for (const a of [...inherited, ...args.assignments]) {
     const value = looksUnresolved(a.value) ? markUnknown(a.value) : a.value;
     // Command-line values are taken verbatim (the shell already substituted what it could).
     state.globals.vars.set(a.name, { flavor: 'simple', value, origin: 'command line' });
   }
-  state.globals.vars.set('MAKEFLAGS', { flavor: 'simple', value: args.assignments.map((a) => `${a.name}${a.op}${a.value}`).join(' '), origin: 'default' });
+  const passed = [...inherited, ...args.assignments];
+  const makeflags = passed.length > 0 ? `-- ${passed.map((a) => `${a.name}${a.op}${a.value.replace(/([\\ ])/g, '\\$1')}`).join(' ')}` : '';
+  state.globals.vars.set('MAKEFLAGS', { flavor: 'simple', value: makeflags, origin: 'default', ...(makeflags ? { exported: true } : {}) });
   for (const e of args.evals) evalText(state, e, inv.location);
   for (const m of makefiles) readFile(state, m.path, m.name, 0, false);
 
@@ -139,6 +143,30 @@ export function expandMake(inv: MakeInvocation, options: MakeOptions = {}): Make
   return { commands, limits, findings };
 }
 
+/** Command-line variables as GNU make passes them in MAKEFLAGS (`… -- NAME=value NAME2=a\\ b`). */
+export function assignmentsFromMakeflags(makeflags: string): Array<{ name: string; op: string; value: string }> {
+  const dashes = makeflags.indexOf('-- ');
+  if (dashes < 0) return [];
+  const items: string[] = [];
+  let current = '';
+  const rest = makeflags.slice(dashes + 3);
+  for (let i = 0; i < rest.length; i++) {
+    const ch = rest[i];
+    if (ch === '\\' && i + 1 < rest.length) current += rest[++i];
+    else if (ch === ' ') {
+      if (current) items.push(current);
+      current = '';
+    } else current += ch;
+  }
+  if (current) items.push(current);
+  return parseMakeArgs(items).assignments;
+}
+
+/** An absolute path inside the checkout, written with the runner's workspace variable. */
+export function workspacePath(rel: string): string {
+  return rel ? `$GITHUB_WORKSPACE/${rel}` : '$GITHUB_WORKSPACE';
+}
+
 /** `-C DIR` relative to the current directory; a workspace-absolute path (`$GITHUB_WORKSPACE/x`) maps to the root. */
 function resolveDirectory(cwd: string, d: string): string | undefined {
   const workspace = /^(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?|\$\{?PWD\}?|\$\(pwd\))(?=\/|$)/.exec(d);
@@ -160,7 +188,8 @@ function createState(inv: MakeInvocation, dir: string, environmentOverrides: boo
     MAKE_VERSION: '4.3',
     SHELL: '/bin/sh',
     '.SHELLFLAGS': '-c',
-    CURDIR: dir || '.',
+    // make's CURDIR is absolute; the workspace variable keeps it absolute without inventing a runner path.
+    CURDIR: workspacePath(dir),
     RM: 'rm -f',
     CC: 'cc',
     CXX: 'g++',

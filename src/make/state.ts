@@ -68,7 +68,7 @@ export interface Bounds {
 
 export const DEFAULT_BOUNDS: Bounds = {
   maxExpansionDepth: 200,
-  maxWork: 400_000,
+  maxWork: 100_000,
   maxValueLength: 1_000_000,
   maxIncludeDepth: 16,
   maxMakefiles: 100,

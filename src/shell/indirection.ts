@@ -64,7 +64,7 @@ export function runScriptFile(frame: Frame, path: string, args: string[], line: 
     mode === 'source'
       ? { ...frame, source, chain: [...frame.chain, callLoc], depth: frame.depth - 1, positional: args.length ? args : frame.positional, prefixEnv: undefined }
       : childFrame(frame, source, [...frame.chain, callLoc], args);
-  child.vars.set('0', { text: rel });
+  if (mode === 'exec') child.vars.set('0', { text: rel });
   st.activeScripts.add(rel);
   try {
     runSource(child, masked);

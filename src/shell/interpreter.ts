@@ -5,7 +5,8 @@ import { normalizeRelPath } from '../discover/repo.js';
 import { isSecretExpression, maskExpressions } from './expressions.js';
 import { applyEffects } from './effects.js';
 import { runMake, runScriptFile, runShellString } from './indirection.js';
-import { nodeType, parseShell, shellOps, type ShNode } from './parser.js';
+import type { Assign, Cmd, Part, Stmt } from './ast.js';
+import { parseShell } from './parser.js';
 import { MAX_COMMANDS, MAX_FUNCTION_DEPTH, MAX_LOOP_ITEMS, locationOf, type Frame, type Sink, type Source } from './state.js';
 import { hasUnresolved, isWhollyDynamic, mapLiteralParts, splitFields } from './text.js';
 import { expandFields, expandString, nodeText, substitutionHook } from './words.js';
@@ -35,10 +36,10 @@ export function runSource(frame: Frame, maskedText: string): void {
     });
     return;
   }
-  runStmts(frame, parsed.file.Stmts);
+  runStmts(frame, parsed.stmts);
 }
 
-export function runStmts(frame: Frame, stmts: ShNode[] | null | undefined): void {
+export function runStmts(frame: Frame, stmts: Stmt[] | null | undefined): void {
   if (!stmts) return;
   for (const s of stmts) runStmt(frame, s);
 }
@@ -53,32 +54,30 @@ function budgetOk(frame: Frame): boolean {
   return false;
 }
 
-function runStmt(frame: Frame, stmt: ShNode): void {
+function runStmt(frame: Frame, stmt: Stmt): void {
   if (!stmt || !budgetOk(frame)) return;
   const savedSink = frame.sink;
   const savedStdin = frame.stdin;
   applyRedirects(frame, stmt);
   try {
-    if (stmt.Cmd) runCommandNode(frame, stmt.Cmd, Number(stmt.Pos().Line()));
+    if (stmt.cmd) runCommandNode(frame, stmt.cmd, stmt.line);
   } finally {
     frame.sink = savedSink;
     frame.stdin = savedStdin;
   }
 }
 
-function applyRedirects(frame: Frame, stmt: ShNode): void {
-  const ops = shellOps();
-  for (const r of stmt.Redirs ?? []) {
-    const fd: string | undefined = r.N?.Value;
-    if ([ops.redirOut, ops.appendOut, ops.clobberOut, ops.redirAll, ops.appendAll].includes(r.Op)) {
-      if (fd !== undefined && fd !== '1') continue;
-      frame.sink = sinkFor(frame, expandString(frame, r.Word));
-    } else if (r.Op === ops.hdoc || r.Op === ops.dashHdoc) {
-      frame.stdin = expandString(frame, r.Hdoc);
-    } else if (r.Op === ops.hereString) {
-      frame.stdin = `${expandString(frame, r.Word)}\n`;
-    } else if (r.Op === ops.redirIn) {
-      frame.stdin = `$(cat ${expandString(frame, r.Word)})`;
+function applyRedirects(frame: Frame, stmt: Stmt): void {
+  for (const r of stmt.redirs) {
+    if (r.op === 'out') {
+      if (r.fd !== undefined && r.fd !== '1') continue;
+      frame.sink = sinkFor(frame, expandString(frame, r.word));
+    } else if (r.op === 'hdoc') {
+      frame.stdin = expandString(frame, r.hdoc);
+    } else if (r.op === 'herestring') {
+      frame.stdin = `${expandString(frame, r.word)}\n`;
+    } else if (r.op === 'in') {
+      frame.stdin = `$(cat ${expandString(frame, r.word)})`;
     }
   }
 }
@@ -97,59 +96,56 @@ export function resolvePath(frame: Frame, p: string): string {
   return normalizeRelPath(posix.join(frame.cwd || '.', home)) ?? home;
 }
 
-function runCommandNode(frame: Frame, cmd: ShNode, line: number): void {
-  const ops = shellOps();
-  switch (nodeType(cmd)) {
-    case 'CallExpr':
+function runCommandNode(frame: Frame, cmd: Cmd, line: number): void {
+  switch (cmd.t) {
+    case 'Call':
       runCall(frame, cmd, line);
       return;
-    case 'BinaryCmd':
-      if (cmd.Op === ops.pipe || cmd.Op === ops.pipeAll) {
+    case 'Binary':
+      if (cmd.op === 'pipe') {
         const buffer: string[] = [];
         const pipe: Sink = { kind: 'pipe', buffer, unknown: false };
         const saved = frame.sink;
         frame.sink = pipe;
-        runStmt(frame, cmd.X);
+        runStmt(frame, cmd.x);
         frame.sink = saved;
         const savedStdin = frame.stdin;
-        frame.stdin = pipe.unknown ? `$(${nodeText(frame, cmd.X)})` : buffer.join('');
-        runStmt(frame, cmd.Y);
+        frame.stdin = pipe.unknown ? `$(${nodeText(frame, { span: cmd.xSpan })})` : buffer.join('');
+        runStmt(frame, cmd.y);
         frame.stdin = savedStdin;
       } else {
-        runStmt(frame, cmd.X);
-        runStmt(frame, cmd.Y);
+        runStmt(frame, cmd.x);
+        runStmt(frame, cmd.y);
       }
       return;
     case 'Block':
-    case 'Subshell':
-      runStmts(frame, cmd.Stmts);
+      runStmts(frame, cmd.stmts);
       return;
-    case 'IfClause':
-      for (let c: ShNode = cmd; c; c = c.Else) {
-        runStmts(frame, c.Cond);
-        runStmts(frame, c.Then);
+    case 'If':
+      for (const c of cmd.clauses) {
+        runStmts(frame, c.cond);
+        runStmts(frame, c.then);
       }
       return;
-    case 'WhileClause':
-      runStmts(frame, cmd.Cond);
-      runStmts(frame, cmd.Do);
+    case 'While':
+      runStmts(frame, cmd.cond);
+      runStmts(frame, cmd.body);
       return;
-    case 'ForClause':
+    case 'For':
       runFor(frame, cmd, line);
       return;
-    case 'CaseClause':
-      expandString(frame, cmd.Word);
-      for (const item of cmd.Items ?? []) runStmts(frame, item.Stmts);
+    case 'Case':
+      expandString(frame, cmd.word);
+      for (const b of cmd.branches) runStmts(frame, b);
       return;
-    case 'FuncDecl':
-      frame.functions.set(cmd.Name.Value, cmd.Body);
+    case 'Func':
+      frame.functions.set(cmd.name, { body: cmd.body, source: frame.source });
       return;
-    case 'DeclClause':
+    case 'Decl':
       runDecl(frame, cmd);
       return;
-    case 'TimeClause':
-    case 'CoprocClause':
-      if (cmd.Stmt) runStmt(frame, cmd.Stmt);
+    case 'Wrap':
+      if (cmd.stmt) runStmt(frame, cmd.stmt);
       return;
     default:
       // [[ … ]], (( … )), let: no commands to find (substitutions inside are rare and ignored).
@@ -157,14 +153,13 @@ function runCommandNode(frame: Frame, cmd: ShNode, line: number): void {
   }
 }
 
-function runFor(frame: Frame, cmd: ShNode, line: number): void {
-  const loop = cmd.Loop;
-  if (nodeType(loop) !== 'WordIter') {
-    runStmts(frame, cmd.Do);
+function runFor(frame: Frame, cmd: Cmd & { t: 'For' }, line: number): void {
+  const name = cmd.name;
+  if (name === undefined) {
+    runStmts(frame, cmd.body);
     return;
   }
-  const name: string = loop.Name.Value;
-  let items: string[] = loop.Items?.length ? loop.Items.flatMap((w: ShNode) => expandFields(frame, w)) : (frame.positional ?? ['$@']);
+  let items: string[] = cmd.items ? cmd.items.flatMap((w) => expandFields(frame, w)) : (frame.positional ?? ['$@']);
   if (items.length > MAX_LOOP_ITEMS) {
     frame.state.limits.push(`loop bound (${MAX_LOOP_ITEMS} items) hit at ${frame.source.file}:${locationOf(frame, line).line}; remaining items not analysed`);
     items = items.slice(0, MAX_LOOP_ITEMS);
@@ -172,53 +167,52 @@ function runFor(frame: Frame, cmd: ShNode, line: number): void {
   if (!items.length) items = [`$${name}`];
   for (const item of items) {
     frame.vars.set(name, { text: item });
-    runStmts(frame, cmd.Do);
+    runStmts(frame, cmd.body);
   }
 }
 
-function runDecl(frame: Frame, decl: ShNode): void {
-  const variant: string = decl.Variant?.Value ?? '';
-  const exporting = variant === 'export';
-  for (const as of decl.Args ?? []) {
-    if (as.Naked && !as.Name) {
+function runDecl(frame: Frame, decl: Cmd & { t: 'Decl' }): void {
+  const exporting = decl.variant === 'export';
+  for (const as of decl.args) {
+    if (as.naked && !as.name) {
       // `declare -x`, `export "$NAME"`: flags or computed names.
       if (exporting) {
-        const n = expandString(frame, as.Value);
+        const n = expandString(frame, as.value);
         if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) frame.exported.add(n);
       }
       continue;
     }
-    const name: string = as.Name?.Value;
+    const name = as.name;
     if (!name) continue;
-    if (!as.Naked || as.Array) assign(frame, as);
-    else if (!frame.vars.has(name) && variant !== 'export') frame.vars.set(name, { text: '' });
+    if (!as.naked || as.array) assign(frame, as);
+    else if (!frame.vars.has(name) && !exporting) frame.vars.set(name, { text: '' });
     if (exporting) frame.exported.add(name);
   }
 }
 
-function assign(frame: Frame, as: ShNode): void {
-  const name: string = as.Name.Value;
-  if (as.Array) {
-    const items: string[] = (as.Array.Elems ?? []).flatMap((e: ShNode) => (e.Value ? expandFields(frame, e.Value) : []));
-    const prev = as.Append ? (frame.vars.get(name)?.items ?? []) : [];
+function assign(frame: Frame, as: Assign): void {
+  const name = as.name;
+  if (!name) return;
+  if (as.array) {
+    const items = as.array.flatMap((w) => expandFields(frame, w));
+    const prev = as.append ? (frame.vars.get(name)?.items ?? []) : [];
     const all = [...prev, ...items];
     frame.vars.set(name, { text: all[0] ?? '', items: all });
     return;
   }
-  const value = expandString(frame, as.Value);
-  const prev = as.Append ? (frame.vars.get(name)?.text ?? '') : '';
+  const value = expandString(frame, as.value);
+  const prev = as.append ? (frame.vars.get(name)?.text ?? '') : '';
   frame.vars.set(name, { text: prev + value });
 }
 
-function runCall(frame: Frame, call: ShNode, line: number): void {
-  const assigns: ShNode[] = call.Assigns ?? [];
-  const args: ShNode[] = call.Args ?? [];
+function runCall(frame: Frame, call: Cmd & { t: 'Call' }, line: number): void {
+  const { assigns, args } = call;
   if (!args.length) {
     for (const as of assigns) assign(frame, as);
     return;
   }
   const prefix = new Map<string, string>();
-  for (const as of assigns) prefix.set(as.Name.Value, expandString(frame, as.Value));
+  for (const as of assigns) if (as.name) prefix.set(as.name, expandString(frame, as.value));
   const argv = args.flatMap((w) => expandFields(frame, w));
   if (!argv.length) return;
   const saved = frame.prefixEnv;
@@ -255,7 +249,7 @@ export function dispatch(frame: Frame, argv0: string[], line: number, guessedIn:
 
   const fn = frame.functions.get(cmd);
   if (fn) {
-    callFunction(frame, fn, rest);
+    callFunction(frame, fn, rest, line);
     return;
   }
   switch (cmd) {
@@ -478,19 +472,26 @@ function runShellCommand(frame: Frame, rest: string[], line: number): void {
   if (frame.stdin !== undefined) runShellString(frame, frame.stdin, line, 'child', []);
 }
 
-function callFunction(frame: Frame, body: ShNode, args: string[]): void {
+function callFunction(frame: Frame, fn: { body: Stmt; source: Source }, args: string[], line: number): void {
   if (frame.functionDepth >= MAX_FUNCTION_DEPTH) {
     frame.state.limits.push(`function call depth bound (${MAX_FUNCTION_DEPTH}) hit in ${frame.source.file}`);
     return;
   }
-  const saved = frame.positional;
+  const saved = { positional: frame.positional, source: frame.source, chain: frame.chain };
+  // A function defined in another file (a sourced library) runs at that file's lines, reached from this call.
+  if (fn.source !== frame.source) {
+    frame.chain = [...frame.chain, locationOf(frame, line)];
+    frame.source = fn.source;
+  }
   frame.positional = args;
   frame.functionDepth++;
   try {
-    runStmt(frame, body);
+    runStmt(frame, fn.body);
   } finally {
     frame.functionDepth--;
-    frame.positional = saved;
+    frame.positional = saved.positional;
+    frame.source = saved.source;
+    frame.chain = saved.chain;
   }
 }
 
@@ -579,7 +580,7 @@ function koImportPaths(frame: Frame, files: string[]): string[] {
 
 // Command substitution: run the commands inside with their output captured; the output is known only when every
 // command in it produced known text (echo/printf/tr over known input).
-substitutionHook.run = (frame: Frame, node: ShNode): string | undefined => {
+substitutionHook.run = (frame: Frame, node: Part & { t: 'CmdSubst' | 'ProcSubst' }): string | undefined => {
   const buffer: string[] = [];
   const pipe: Sink = { kind: 'pipe', buffer, unknown: false };
   const savedSink = frame.sink;
@@ -587,11 +588,11 @@ substitutionHook.run = (frame: Frame, node: ShNode): string | undefined => {
   frame.sink = pipe;
   frame.stdin = undefined;
   try {
-    runStmts(frame, node.Stmts);
+    runStmts(frame, node.stmts);
   } finally {
     frame.sink = savedSink;
     frame.stdin = savedStdin;
   }
-  if (nodeType(node) !== 'CmdSubst' || pipe.unknown || !node.Stmts?.length) return undefined;
+  if (node.t !== 'CmdSubst' || pipe.unknown || !node.stmts.length) return undefined;
   return buffer.join('').replace(/\n+$/, '');
 };

@@ -3,6 +3,8 @@
  * once, on demand, and used synchronously afterwards. Only src/shell/ sees its untyped nodes.
  */
 
+import { convertRawFile, type Stmt } from './ast.js';
+
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type ShNode = any;
 
@@ -10,6 +12,7 @@ interface LoadedParser {
   syntax: ShNode;
   parser: ShNode;
   ops: OperatorTable;
+  lineShift: number;
 }
 
 /** Operator codes are GopherJS numbers; they are learned from probe scripts so a new build cannot shift them silently. */
@@ -39,7 +42,7 @@ export async function loadShellParser(): Promise<void> {
   const sh = (mod as any).default ?? mod;
   const syntax = sh.syntax;
   const parser = syntax.NewParser();
-  loaded = { syntax, parser, ops: probeOperators(syntax, parser) };
+  loaded = { syntax, parser, ops: probeOperators(syntax, parser), lineShift: probeLineShift(parser) };
 }
 
 export function isShellParserLoaded(): boolean {
@@ -55,16 +58,36 @@ export function shellOps(): OperatorTable {
   return requireLoaded().ops;
 }
 
+/**
+ * A node's type name. `syntax.NodeType` costs ~10 µs per call (argument internalization); the GopherJS type name on
+ * the wrapped object gives the same answer directly.
+ */
 export function nodeType(node: ShNode): string {
+  const typeName = node?.__internal_object__?.constructor?.string;
+  if (typeof typeName === 'string' && typeName.startsWith('*syntax.')) return typeName.slice('*syntax.'.length);
   return requireLoaded().syntax.NodeType(node);
 }
 
-export type ParseOutcome = { ok: true; file: ShNode } | { ok: false; line: number; message: string };
+export type ParseOutcome = { ok: true; stmts: Stmt[] } | { ok: false; line: number; message: string };
+
+/** Parsed trees by text: the same recipe lines and scripts are reached from many steps. The trees are never mutated. */
+const parseCache = new Map<string, ParseOutcome>();
+const PARSE_CACHE_MAX = 4000;
 
 export function parseShell(src: string, name: string): ParseOutcome {
-  const { parser } = requireLoaded();
+  const cached = parseCache.get(src);
+  if (cached) return cached;
+  const outcome = parseUncached(src, name);
+  if (parseCache.size >= PARSE_CACHE_MAX) parseCache.clear();
+  parseCache.set(src, outcome);
+  return outcome;
+}
+
+function parseUncached(src: string, name: string): ParseOutcome {
+  const { parser, ops, lineShift } = requireLoaded();
+  let file: ShNode;
   try {
-    return { ok: true, file: parser.Parse(src, name) };
+    file = parser.Parse(src, name);
   } catch (e) {
     const err = e as any;
     let line = 1;
@@ -76,6 +99,16 @@ export function parseShell(src: string, name: string): ParseOutcome {
     const message = typeof err?.Text === 'string' && err.Text ? err.Text : String(err?.message ?? 'shell syntax error');
     return { ok: false, line, message };
   }
+  return { ok: true, stmts: convertRawFile({ ops, lineShift }, file.__internal_object__) };
+}
+
+/** Raw positions pack line and column into one number; find the split by comparing with the API's answer. */
+function probeLineShift(parser: any): number {
+  const stmt = parser.Parse('a\nb\n    c d\n', 'probe').Stmts[2];
+  const line = Number(stmt.Pos().Line());
+  const packed = Number(stmt.__internal_object__?.Position?.lineCol);
+  for (let shift = 8; shift <= 24; shift++) if (packed >>> shift === line && (packed & ((1 << shift) - 1)) === 5) return shift;
+  throw new Error('mvdan-sh: unexpected position layout');
 }
 
 function probeOperators(syntax: any, parser: any): OperatorTable {

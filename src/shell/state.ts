@@ -2,7 +2,7 @@ import type { RepoReader } from '../discover/repo.js';
 import type { Finding } from '../model/finding.js';
 import type { Location } from '../model/location.js';
 import type { LocalBuild, OpContext, Operation } from '../model/pipeline.js';
-import type { ShNode } from './parser.js';
+import type { Stmt } from './ast.js';
 
 /** Bounds: untrusted scripts can loop, recurse and call each other. */
 export const MAX_LOOP_ITEMS = 64;
@@ -60,7 +60,8 @@ export interface Frame {
   state: RunState;
   vars: Map<string, Value>;
   exported: Set<string>;
-  functions: Map<string, ShNode>;
+  /** Function bodies with the source they were defined in (a sourced file's functions run at that file's lines). */
+  functions: Map<string, { body: Stmt; source: Source }>;
   positional: string[] | undefined;
   source: Source;
   /** Call chain for operations found in this frame. */

@@ -1,5 +1,5 @@
 import { restoreExpressions } from './expressions.js';
-import { nodeType, shellOps, type ShNode } from './parser.js';
+import type { ParamPart, Part, Span, Word } from './ast.js';
 import type { Frame } from './state.js';
 import { hasUnresolved, mapLiteralParts, removePattern, replacePattern, splitFields } from './text.js';
 
@@ -10,17 +10,12 @@ import { hasUnresolved, mapLiteralParts, removePattern, replacePattern, splitFie
  */
 
 /** Set by the interpreter: runs the commands of a `$(…)` and returns its output when known. */
-export const substitutionHook: { run: (frame: Frame, node: ShNode) => string | undefined } = { run: () => undefined };
+export const substitutionHook: { run: (frame: Frame, node: Part & { t: 'CmdSubst' | 'ProcSubst' }) => string | undefined } = { run: () => undefined };
 
 /** The source text of a node, with GitHub expressions put back. */
-export function nodeText(frame: Frame, node: ShNode): string {
-  try {
-    const start = Number(node.Pos().Offset());
-    const end = Number(node.End().Offset());
-    return restoreExpressions(frame.source.bytes.subarray(start, end).toString('utf8'), frame.source.expressions);
-  } catch {
-    return '';
-  }
+export function nodeText(frame: Frame, node: { span: Span }): string {
+  const { start, end } = node.span();
+  return restoreExpressions(frame.source.bytes.subarray(start, end).toString('utf8'), frame.source.expressions);
 }
 
 interface Acc {
@@ -30,18 +25,18 @@ interface Acc {
 }
 
 /** Expands a word into fields (argv entries). */
-export function expandFields(frame: Frame, word: ShNode): string[] {
+export function expandFields(frame: Frame, word: Word): string[] {
   const acc: Acc = { fields: [], cur: '', open: false };
-  for (const part of word.Parts) expandPart(frame, part, acc, false);
+  for (const part of word.parts) expandPart(frame, part, acc, false);
   if (acc.open) acc.fields.push(acc.cur);
   return acc.fields;
 }
 
 /** Expands a word without field splitting (assignments, redirect targets, here-docs, `case` words). */
-export function expandString(frame: Frame, word: ShNode | null | undefined): string {
+export function expandString(frame: Frame, word: Word | null | undefined): string {
   if (!word) return '';
   const acc: Acc = { fields: [], cur: '', open: false };
-  for (const part of word.Parts) expandPart(frame, part, acc, true);
+  for (const part of word.parts) expandPart(frame, part, acc, true);
   if (acc.open) acc.fields.push(acc.cur);
   return acc.fields.join(' ');
 }
@@ -94,17 +89,17 @@ function appendItems(acc: Acc, items: string[], quoted: boolean): void {
   });
 }
 
-function expandPart(frame: Frame, part: ShNode, acc: Acc, quoted: boolean): void {
-  switch (nodeType(part)) {
+function expandPart(frame: Frame, part: Part, acc: Acc, quoted: boolean): void {
+  switch (part.t) {
     case 'Lit':
-      appendQuoted(acc, restore(frame, quoted ? unescapeDouble(part.Value) : unescapeBare(part.Value)));
+      appendQuoted(acc, restore(frame, quoted ? unescapeDouble(part.value) : unescapeBare(part.value)));
       return;
     case 'SglQuoted':
-      appendQuoted(acc, restore(frame, part.Dollar ? unescapeAnsi(part.Value) : part.Value));
+      appendQuoted(acc, restore(frame, part.dollar ? unescapeAnsi(part.value) : part.value));
       return;
     case 'DblQuoted': {
       acc.open = true;
-      for (const inner of part.Parts) expandPart(frame, inner, acc, true);
+      for (const inner of part.parts) expandPart(frame, inner, acc, true);
       return;
     }
     case 'ParamExp': {
@@ -154,19 +149,21 @@ function positionalItems(frame: Frame): string[] | undefined {
 }
 
 /** A parameter expansion: a string, or several items for `$@` / `${a[@]}`. */
-export function expandParam(frame: Frame, pe: ShNode): string | string[] {
-  const written = nodeText(frame, pe);
-  const name: string = pe.Param?.Value ?? '';
-  if (pe.Excl) return written;
+export function expandParam(frame: Frame, pe: ParamPart): string | string[] {
+  // As written, for parts that stay unresolved; computed only when needed.
+  let writtenText: string | undefined;
+  const writtenOf = (): string => (writtenText ??= nodeText(frame, pe));
+  const name = pe.name;
+  if (pe.excl) return writtenOf();
   // Special and positional parameters.
   if (name === '@' || name === '*') {
     const items = positionalItems(frame);
-    if (!items) return written;
+    if (!items) return writtenOf();
     return name === '@' ? items : items.join(' ');
   }
-  if (name === '#' && !pe.Index) {
+  if (name === '#' && !pe.index) {
     const items = positionalItems(frame);
-    return items ? String(items.length) : written;
+    return items ? String(items.length) : writtenOf();
   }
   let value: string | undefined;
   let items: string[] | undefined;
@@ -180,49 +177,49 @@ export function expandParam(frame: Frame, pe: ShNode): string | string[] {
     value = v?.text;
     items = v?.items;
   }
-  if (pe.Index) {
-    const idx = expandString(frame, pe.Index.Parts ? pe.Index : null);
+  if (pe.index) {
+    const idx = expandString(frame, pe.index);
     const list = items ?? (value !== undefined ? [value] : undefined);
     if (idx === '@' || idx === '*') {
-      if (!list) return written;
+      if (!list) return writtenOf();
       return idx === '@' ? list : list.join(' ');
     }
     if (/^\d+$/.test(idx)) value = list?.[Number(idx)];
-    else return written;
+    else return writtenOf();
   }
-  if (pe.Length) return value !== undefined && !hasUnresolved(value) ? String(value.length) : written;
-  if (pe.Slice) return value !== undefined && !hasUnresolved(value) ? slice(frame, value, pe.Slice) ?? written : written;
-  if (pe.Repl) return value === undefined ? written : replaceIn(frame, pe, value, written);
-  if (pe.Exp) return applyOperator(frame, pe, value, written);
-  return value ?? written;
+  if (pe.length) return value !== undefined && !hasUnresolved(value) ? String(value.length) : writtenOf();
+  if (pe.slice) return value !== undefined && !hasUnresolved(value) ? (slice(frame, value, pe.slice) ?? writtenOf()) : writtenOf();
+  if (pe.repl) return value === undefined ? writtenOf() : replaceIn(frame, pe, pe.repl, value, writtenOf);
+  if (pe.exp) return applyOperator(frame, pe, pe.exp, value, writtenOf);
+  return value ?? writtenOf();
 }
 
-function slice(frame: Frame, value: string, sl: ShNode): string | undefined {
-  const num = (n: ShNode): number => (n && nodeType(n) === 'Word' ? Number(expandString(frame, n)) : NaN);
-  const off = num(sl.Offset);
+function slice(frame: Frame, value: string, sl: NonNullable<ParamPart['slice']>): string | undefined {
+  const num = (w: Word | null): number => (w ? Number(expandString(frame, w)) : NaN);
+  const off = num(sl.offset);
   if (!Number.isInteger(off)) return undefined;
   const start = off < 0 ? Math.max(0, value.length + off) : off;
-  if (!sl.Length) return value.slice(start);
-  const len = num(sl.Length);
+  if (!sl.length) return value.slice(start);
+  const len = num(sl.length);
   if (!Number.isInteger(len)) return undefined;
   return len < 0 ? value.slice(start, value.length + len) : value.slice(start, start + len);
 }
 
-function replaceIn(frame: Frame, pe: ShNode, value: string, written: string): string {
-  const pattern = expandString(frame, pe.Repl.Orig);
-  const replacement = expandString(frame, pe.Repl.With);
-  if (!hasUnresolved(value) && !hasUnresolved(pattern)) return replacePattern(value, pattern, replacement, Boolean(pe.Repl.All));
-  if (pattern && value.includes(pattern)) return pe.Repl.All ? value.split(pattern).join(replacement) : value.replace(pattern, () => replacement);
+function replaceIn(frame: Frame, pe: ParamPart, repl: NonNullable<ParamPart['repl']>, value: string, writtenOf: () => string): string {
+  const pattern = expandString(frame, repl.orig);
+  const replacement = expandString(frame, repl.with);
+  if (!hasUnresolved(value) && !hasUnresolved(pattern)) return replacePattern(value, pattern, replacement, repl.all);
+  if (pattern && value.includes(pattern)) return repl.all ? value.split(pattern).join(replacement) : value.replace(pattern, () => replacement);
   // `${tag/${SRC_REPO}/docker.io/o/r}` over tags not known here: the usual intent is to swap the repository and keep
   // the tag, so the result is the new repository with the original tag part.
   if (pattern.includes('/') && replacement.includes('/') && !/[*?[]/.test(pattern)) {
-    return `${replacement}:\${${pe.Param.Value}##*:}`;
+    return `${replacement}:\${${pe.name}##*:}`;
   }
-  return written;
+  return writtenOf();
 }
 
-function applyOperator(frame: Frame, pe: ShNode, value: string | undefined, written: string): string {
-  const op = shellOps().paramOps.get(pe.Exp.Op) ?? '';
+function applyOperator(frame: Frame, pe: ParamPart, exp: NonNullable<ParamPart['exp']>, value: string | undefined, writtenOf: () => string): string {
+  const op = exp.op;
   const isSet = value !== undefined;
   const nonEmpty = isSet && value !== '';
   switch (op) {
@@ -232,40 +229,40 @@ function applyOperator(frame: Frame, pe: ShNode, value: string | undefined, writ
     case ':=': {
       const use = op.startsWith(':') ? nonEmpty : isSet;
       if (use) return value!;
-      const d = expandString(frame, pe.Exp.Word);
-      if (op.endsWith('=')) frame.vars.set(pe.Param.Value, { text: d });
+      const d = expandString(frame, exp.word);
+      if (op.endsWith('=')) frame.vars.set(pe.name, { text: d });
       return d;
     }
     case '+':
     case ':+': {
       const use = op.startsWith(':') ? nonEmpty : isSet;
-      return use ? expandString(frame, pe.Exp.Word) : '';
+      return use ? expandString(frame, exp.word) : '';
     }
     case '?':
     case ':?':
-      return value ?? written;
+      return value ?? writtenOf();
     case '#':
     case '##':
     case '%':
     case '%%': {
-      if (value === undefined) return written;
-      const pattern = expandString(frame, pe.Exp.Word);
+      if (value === undefined) return writtenOf();
+      const pattern = expandString(frame, exp.word);
       if (!hasUnresolved(value)) return removePattern(value, pattern, op);
       if (!/[*?[]/.test(pattern)) {
         if (op.startsWith('#') && value.startsWith(pattern)) return value.slice(pattern.length);
         if (op.startsWith('%') && value.endsWith(pattern)) return value.slice(0, value.length - pattern.length);
       }
-      return written;
+      return writtenOf();
     }
     case '^^':
-      return value === undefined ? written : mapLiteralParts(value, (s) => s.toUpperCase());
+      return value === undefined ? writtenOf() : mapLiteralParts(value, (s) => s.toUpperCase());
     case ',,':
-      return value === undefined ? written : mapLiteralParts(value, (s) => s.toLowerCase());
+      return value === undefined ? writtenOf() : mapLiteralParts(value, (s) => s.toLowerCase());
     case '^':
-      return value === undefined ? written : value.charAt(0).toUpperCase() + value.slice(1);
+      return value === undefined ? writtenOf() : value.charAt(0).toUpperCase() + value.slice(1);
     case ',':
-      return value === undefined ? written : value.charAt(0).toLowerCase() + value.slice(1);
+      return value === undefined ? writtenOf() : value.charAt(0).toLowerCase() + value.slice(1);
     default:
-      return value ?? written;
+      return value ?? writtenOf();
   }
 }

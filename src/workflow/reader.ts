@@ -36,6 +36,11 @@ export interface JobFacts {
   predecessors: Set<string>;
   /** The workflow file whose job this is: the keyless signing identity. */
   workflowPath: string;
+  /**
+   * The git refs the run can have (`refs/tags/v*`, `refs/heads/main`), from the root workflow's triggers; undefined
+   * when a trigger allows any ref (workflow_dispatch, schedule…). Part of the keyless identity.
+   */
+  refs?: string[];
 }
 
 export interface WorkflowReadResult {
@@ -108,7 +113,8 @@ class Reader {
       // A workflow only reachable through workflow_call from this repository is analysed through its callers,
       // with the inputs they pass; otherwise it is a root (its own triggers, or called from other repositories).
       if (triggers.length === 1 && triggers[0] === 'workflow_call' && calledLocally.has(wf.relPath)) continue;
-      await this.runWorkflow(wf, { inputs: {}, chain: [], prefix: '', guard: { conditions: [], continueOnError: false }, depth: 0, predecessors: new Set(), callerIdToken: undefined });
+      const refs = triggerRefs(wf.doc);
+      await this.runWorkflow(wf, { inputs: {}, chain: [], prefix: '', guard: { conditions: [], continueOnError: false }, depth: 0, predecessors: new Set(), callerIdToken: undefined, ...(refs ? { refs } : {}) });
     }
     for (const f of this.input.remote.failures) if (!this.out.limits.includes(f)) this.out.limits.push(f);
     return this.out;
@@ -148,7 +154,7 @@ class Reader {
 
   private async runWorkflow(
     wf: LoadedFile,
-    call: { inputs: Record<string, unknown>; chain: Location[]; prefix: string; guard: Guard; depth: number; predecessors: Set<string>; callerIdToken: boolean | undefined },
+    call: { inputs: Record<string, unknown>; chain: Location[]; prefix: string; guard: Guard; depth: number; predecessors: Set<string>; callerIdToken: boolean | undefined; refs?: string[] },
   ): Promise<{ outputs: Record<string, string>; jobKeys: string[] }> {
     const { doc } = wf;
     const root = doc.root;
@@ -197,7 +203,9 @@ class Reader {
         const jobScope: Scope = { ...jobScopeBase, matrix, steps: {} };
         const lookup = scopeLookup(jobScope);
         jobScope.env = { ...scope.env, ...this.envMap(doc, doc.get(jobNode, 'env'), lookup, scope.env) };
-        const facts: JobFacts = { jobKey, location: jobLoc, idTokenWrite: idToken, predecessors: preds, workflowPath: wf.remote ?? wf.relPath };
+        // A remote reusable workflow's identity carries its own ref (the one the caller pins).
+        const refs = wf.remote ? [`refs/tags/${wf.remote.replace(/^.*@/, '')}`] : call.refs;
+        const facts: JobFacts = { jobKey, location: jobLoc, idTokenWrite: idToken, predecessors: preds, workflowPath: wf.remote ?? wf.relPath, ...(refs ? { refs } : {}) };
         this.out.jobs.set(jobKey, facts);
         const uses = doc.str(doc.get(jobNode, 'uses'));
         if (uses) {
@@ -260,7 +268,7 @@ class Reader {
     jobNode: Node,
     uses: string,
     scope: Scope,
-    call: { chain: Location[]; prefix: string; guard: Guard; depth: number; predecessors: Set<string>; callerIdToken: boolean | undefined },
+    call: { chain: Location[]; prefix: string; guard: Guard; depth: number; predecessors: Set<string>; callerIdToken: boolean | undefined; refs?: string[] },
     jobKey: string,
   ): Promise<{ outputs: Record<string, string>; jobKeys: string[] }> {
     const doc = caller.doc;
@@ -319,6 +327,7 @@ class Reader {
       depth: call.depth + 1,
       predecessors: call.predecessors,
       callerIdToken: call.callerIdToken,
+      ...(call.refs ? { refs: call.refs } : {}),
     });
   }
 
@@ -688,6 +697,26 @@ class Reader {
     if (capped) this.out.limits.push(`matrix bound (${MAX_MATRIX_COMBINATIONS} combinations) hit at ${loc.file}:${loc.line}; the rest not expanded`);
     return combos;
   }
+}
+
+/** The refs a workflow's runs can have, when every trigger pins them (push branches/tags, release). */
+function triggerRefs(doc: YamlDoc): string[] | undefined {
+  const on = doc.get(doc.root, 'on') ?? doc.get(doc.root, 'true');
+  if (!on || !doc.isMap(on)) return undefined;
+  const refs: string[] = [];
+  for (const t of doc.entries(on)) {
+    if (t.key === 'workflow_call') continue;
+    if (t.key === 'release') {
+      refs.push('refs/tags/*');
+      continue;
+    }
+    if (t.key !== 'push') return undefined;
+    const branches = doc.items(doc.get(t.value, 'branches')).map((n) => doc.str(n) ?? '');
+    const tags = doc.items(doc.get(t.value, 'tags')).map((n) => doc.str(n) ?? '');
+    if (branches.length === 0 && tags.length === 0) return undefined;
+    refs.push(...branches.map((b) => `refs/heads/${b}`), ...tags.map((x) => `refs/tags/${x}`));
+  }
+  return refs.length ? refs : undefined;
 }
 
 /** Service containers running a registry image: their names are hosts that vanish with the job. */

@@ -172,7 +172,7 @@ export function binauthzPolicy(f: BinauthzFields): Policy {
   if (enforcement !== 'ENFORCED_BLOCK_AND_AUDIT_LOG') notes.push(`enforcementMode ${f.enforcementMode ?? '(absent)'}: violations are only logged`);
   const trust: Authority[][] = [];
   if (evaluation === 'REQUIRE_ATTESTATION') {
-    trust.push([{ kind: 'opaque', scheme: 'any', attestation: true, location: f.evaluationLocation, label: `attestors ${f.attestors.join(', ') || '(none listed)'}` }]);
+    trust.push([{ kind: 'opaque', scheme: 'any', attestation: false, location: f.evaluationLocation, label: `attestors ${f.attestors.join(', ') || '(none listed)'}` }]);
     notes.push('Binary Authorization attestors live in Google Cloud; whether CI creates their attestations is not checked');
   }
   const policy: Policy = {

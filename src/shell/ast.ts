@@ -1,0 +1,252 @@
+import type { OperatorTable, ShNode } from './parser.js';
+
+/**
+ * A plain-object copy of the mvdan-sh syntax tree with only what the analysis reads. Every property read on a
+ * GopherJS node converts Go values into fresh JS objects (slow, garbage-heavy), so the tree is converted once and
+ * loops, functions and repeated calls walk the copy.
+ */
+
+export interface Word {
+  parts: Part[];
+}
+
+/** Byte offsets of a node in its source, computed on demand (positions are costly to read from the parser). */
+export type Span = () => { start: number; end: number };
+
+export type Part =
+  | { t: 'Lit'; value: string }
+  | { t: 'SglQuoted'; value: string; dollar: boolean }
+  | { t: 'DblQuoted'; parts: Part[] }
+  | ParamPart
+  | { t: 'CmdSubst' | 'ProcSubst'; stmts: Stmt[]; span: Span }
+  | { t: 'Other'; span: Span };
+
+export interface ParamPart {
+  t: 'ParamExp';
+  name: string;
+  excl: boolean;
+  length: boolean;
+  index: Word | null;
+  slice: { offset: Word | null; length: Word | null } | null;
+  repl: { all: boolean; orig: Word | null; with: Word | null } | null;
+  exp: { op: string; word: Word | null } | null;
+  span: Span;
+}
+
+export interface Stmt {
+  line: number;
+  cmd: Cmd | null;
+  redirs: Redir[];
+}
+
+export interface Redir {
+  op: 'out' | 'hdoc' | 'herestring' | 'in' | 'other';
+  fd: string | undefined;
+  word: Word | null;
+  hdoc: Word | null;
+}
+
+export interface Assign {
+  name: string | undefined;
+  naked: boolean;
+  append: boolean;
+  value: Word | null;
+  array: Word[] | null;
+}
+
+export type Cmd =
+  | { t: 'Call'; assigns: Assign[]; args: Word[] }
+  | { t: 'Binary'; op: 'and' | 'or' | 'pipe'; x: Stmt; y: Stmt; xSpan: Span }
+  | { t: 'Block'; stmts: Stmt[] }
+  | { t: 'If'; clauses: Array<{ cond: Stmt[]; then: Stmt[] }> }
+  | { t: 'While'; cond: Stmt[]; body: Stmt[] }
+  | { t: 'For'; name: string | undefined; items: Word[] | null; body: Stmt[] }
+  | { t: 'Case'; word: Word | null; branches: Stmt[][] }
+  | { t: 'Func'; name: string; body: Stmt }
+  | { t: 'Decl'; variant: string; args: Assign[] }
+  | { t: 'Wrap'; stmt: Stmt | null }
+  | { t: 'Other' };
+
+export interface Converter {
+  ops: OperatorTable;
+  /** Line from a raw position's packed `lineCol` (the bit split is learned from a probe at load time). */
+  lineShift: number;
+}
+
+/*
+ * The converter reads the raw GopherJS values behind the wrappers (`__internal_object__`): Go structs with their
+ * Go field names, slices as {$array, $offset, $length}, strings as UTF-8 byte strings. Reading through the wrappers
+ * instead externalizes a fresh JS object on every property access, which made conversion 20× slower than parsing.
+ */
+
+const items = <T>(slice: ShNode, f: (x: ShNode) => T): T[] => {
+  const out: T[] = [];
+  if (!slice || !slice.$array) return out;
+  for (let i = 0; i < slice.$length; i++) out.push(f(slice.$array[slice.$offset + i]));
+  return out;
+};
+
+/** Nil pointers and nil interfaces are sentinel objects, not null. */
+function isNil(x: ShNode): boolean {
+  return x === null || x === undefined || x.constructor?.nil === x || x.$val === undefined;
+}
+
+function typeOf(x: ShNode): string {
+  const name: string | undefined = x?.constructor?.string;
+  return name && name.startsWith('*syntax.') ? name.slice('*syntax.'.length) : '';
+}
+
+/** Go strings are byte strings in GopherJS: decode UTF-8 when there is any non-ASCII byte. */
+function str(s: ShNode): string {
+  const v = typeof s === 'string' ? s : String(s ?? '');
+  // eslint-disable-next-line no-control-regex
+  return /[^\x00-\x7f]/.test(v) ? Buffer.from(v, 'latin1').toString('utf8') : v;
+}
+
+const offs = (pos: ShNode): number => Number(pos?.offs ?? 0);
+
+export function convertRawFile(c: Converter, rawFile: ShNode): Stmt[] {
+  return convertStmts(c, rawFile.Stmts);
+}
+
+function convertStmts(c: Converter, slice: ShNode): Stmt[] {
+  return items(slice, (s) => convertStmt(c, s));
+}
+
+function convertStmt(c: Converter, s: ShNode): Stmt {
+  return {
+    line: Number(s.Position.lineCol) >>> c.lineShift,
+    cmd: isNil(s.Cmd) ? null : convertCmd(c, s.Cmd),
+    redirs: items(s.Redirs, (r) => convertRedir(c, r)),
+  };
+}
+
+function convertRedir(c: Converter, r: ShNode): Redir {
+  const o = c.ops;
+  const code = Number(r.Op);
+  const op: Redir['op'] = [o.redirOut, o.appendOut, o.clobberOut, o.redirAll, o.appendAll].includes(code)
+    ? 'out'
+    : code === o.hdoc || code === o.dashHdoc
+      ? 'hdoc'
+      : code === o.hereString
+        ? 'herestring'
+        : code === o.redirIn
+          ? 'in'
+          : 'other';
+  return {
+    op,
+    fd: isNil(r.N) ? undefined : str(r.N.Value),
+    word: isNil(r.Word) ? null : convertWord(c, r.Word),
+    hdoc: isNil(r.Hdoc) ? null : convertWord(c, r.Hdoc),
+  };
+}
+
+function convertCmd(c: Converter, cmd: ShNode): Cmd {
+  switch (typeOf(cmd)) {
+    case 'CallExpr':
+      return { t: 'Call', assigns: items(cmd.Assigns, (a) => convertAssign(c, a)), args: items(cmd.Args, (w) => convertWord(c, w)) };
+    case 'BinaryCmd': {
+      const code = Number(cmd.Op);
+      const op = code === c.ops.and ? 'and' : code === c.ops.or ? 'or' : 'pipe';
+      const start = offs(cmd.X.Position);
+      const end = offs(cmd.OpPos);
+      return { t: 'Binary', op, x: convertStmt(c, cmd.X), y: convertStmt(c, cmd.Y), xSpan: () => ({ start, end }) };
+    }
+    case 'Block':
+    case 'Subshell':
+      return { t: 'Block', stmts: convertStmts(c, cmd.Stmts) };
+    case 'IfClause': {
+      const clauses: Array<{ cond: Stmt[]; then: Stmt[] }> = [];
+      for (let k: ShNode = cmd; !isNil(k); k = k.Else) clauses.push({ cond: convertStmts(c, k.Cond), then: convertStmts(c, k.Then) });
+      return { t: 'If', clauses };
+    }
+    case 'WhileClause':
+      return { t: 'While', cond: convertStmts(c, cmd.Cond), body: convertStmts(c, cmd.Do) };
+    case 'ForClause': {
+      const loop = cmd.Loop;
+      if (typeOf(loop) !== 'WordIter') return { t: 'For', name: undefined, items: [], body: convertStmts(c, cmd.Do) };
+      const list = loop.Items;
+      return { t: 'For', name: str(loop.Name.Value), items: list && list.$length ? items(list, (w) => convertWord(c, w)) : null, body: convertStmts(c, cmd.Do) };
+    }
+    case 'CaseClause':
+      return { t: 'Case', word: isNil(cmd.Word) ? null : convertWord(c, cmd.Word), branches: items(cmd.Items, (i) => convertStmts(c, i.Stmts)) };
+    case 'FuncDecl':
+      return { t: 'Func', name: str(cmd.Name.Value), body: convertStmt(c, cmd.Body) };
+    case 'DeclClause':
+      return { t: 'Decl', variant: isNil(cmd.Variant) ? '' : str(cmd.Variant.Value), args: items(cmd.Args, (a) => convertAssign(c, a)) };
+    case 'TimeClause':
+    case 'CoprocClause':
+      return { t: 'Wrap', stmt: isNil(cmd.Stmt) ? null : convertStmt(c, cmd.Stmt) };
+    default:
+      return { t: 'Other' };
+  }
+}
+
+function convertAssign(c: Converter, a: ShNode): Assign {
+  const arr = a.Array;
+  return {
+    name: isNil(a.Name) ? undefined : str(a.Name.Value),
+    naked: Boolean(a.Naked),
+    append: Boolean(a.Append),
+    value: isNil(a.Value) ? null : convertWord(c, a.Value),
+    array: isNil(arr) ? null : items(arr.Elems, (e) => (isNil(e.Value) ? null : convertWord(c, e.Value))).filter((w): w is Word => w !== null),
+  };
+}
+
+function convertWord(c: Converter, w: ShNode): Word {
+  return { parts: items(w.Parts, (p) => convertPart(c, p)) };
+}
+
+/** An arithmetic operand is a Word only when it is a plain number or name. */
+function maybeWord(c: Converter, n: ShNode): Word | null {
+  return !isNil(n) && typeOf(n) === 'Word' ? convertWord(c, n) : null;
+}
+
+function convertPart(c: Converter, p: ShNode): Part {
+  const type = typeOf(p);
+  switch (type) {
+    case 'Lit':
+      return { t: 'Lit', value: str(p.Value) };
+    case 'SglQuoted':
+      return { t: 'SglQuoted', value: str(p.Value), dollar: Boolean(p.Dollar) };
+    case 'DblQuoted':
+      return { t: 'DblQuoted', parts: items(p.Parts, (x) => convertPart(c, x)) };
+    case 'ParamExp': {
+      const sl = p.Slice;
+      const repl = p.Repl;
+      const exp = p.Exp;
+      const start = offs(p.Dollar);
+      const end = p.Short ? (isNil(p.Param) ? start + 2 : offs(p.Param.ValueEnd)) : offs(p.Rbrace) + 1;
+      return {
+        t: 'ParamExp',
+        name: isNil(p.Param) ? '' : str(p.Param.Value),
+        excl: Boolean(p.Excl),
+        length: Boolean(p.Length),
+        index: isNil(p.Index) ? null : maybeWord(c, p.Index),
+        slice: isNil(sl) ? null : { offset: maybeWord(c, sl.Offset), length: maybeWord(c, sl.Length) },
+        repl: isNil(repl) ? null : { all: Boolean(repl.All), orig: isNil(repl.Orig) ? null : convertWord(c, repl.Orig), with: isNil(repl.With) ? null : convertWord(c, repl.With) },
+        exp: isNil(exp) ? null : { op: c.ops.paramOps.get(Number(exp.Op)) ?? '', word: isNil(exp.Word) ? null : convertWord(c, exp.Word) },
+        span: () => ({ start, end }),
+      };
+    }
+    case 'CmdSubst': {
+      const start = offs(p.Left);
+      const end = offs(p.Right) + 1;
+      return { t: 'CmdSubst', stmts: convertStmts(c, p.Stmts), span: () => ({ start, end }) };
+    }
+    case 'ProcSubst': {
+      const start = offs(p.OpPos);
+      const end = offs(p.Rparen) + 1;
+      return { t: 'ProcSubst', stmts: convertStmts(c, p.Stmts), span: () => ({ start, end }) };
+    }
+    case 'ArithmExp': {
+      const start = offs(p.Left);
+      const end = offs(p.Right) + 2;
+      return { t: 'Other', span: () => ({ start, end }) };
+    }
+    default: {
+      const start = offs(p.OpPos ?? p.Left ?? p.ValuePos);
+      return { t: 'Other', span: () => ({ start, end: start }) };
+    }
+  }
+}
