@@ -250,10 +250,10 @@ var require_utils = __commonJS({
       REGEX_SPECIAL_CHARS_GLOBAL
     } = require_constants();
     exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
-    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
-    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
+    exports.hasRegexChars = (str2) => REGEX_SPECIAL_CHARS.test(str2);
+    exports.isRegexChar = (str2) => str2.length === 1 && exports.hasRegexChars(str2);
+    exports.escapeRegex = (str2) => str2.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str2) => str2.replace(REGEX_BACKSLASH, "/");
     exports.isWindows = () => {
       if (typeof navigator !== "undefined" && navigator.platform) {
         const platform = navigator.platform.toLowerCase();
@@ -264,8 +264,8 @@ var require_utils = __commonJS({
       }
       return false;
     };
-    exports.removeBackslashes = (str) => {
-      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+    exports.removeBackslashes = (str2) => {
+      return str2.replace(REGEX_REMOVE_BACKSLASH, (match) => {
         return match === "\\" ? "" : match;
       });
     };
@@ -355,7 +355,7 @@ var require_scan = __commonJS({
       const slashes = [];
       const tokens = [];
       const parts = [];
-      let str = input2;
+      let str2 = input2;
       let index = -1;
       let start = 0;
       let lastIndex = 0;
@@ -374,10 +374,10 @@ var require_scan = __commonJS({
       let code;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
-      const peek = () => str.charCodeAt(index + 1);
+      const peek = () => str2.charCodeAt(index + 1);
       const advance = () => {
         prev = code;
-        return str.charCodeAt(++index);
+        return str2.charCodeAt(++index);
       };
       while (index < length) {
         code = advance();
@@ -554,24 +554,24 @@ var require_scan = __commonJS({
         isExtglob = false;
         isGlob = false;
       }
-      let base2 = str;
+      let base2 = str2;
       let prefix = "";
       let glob = "";
       if (start > 0) {
-        prefix = str.slice(0, start);
-        str = str.slice(start);
+        prefix = str2.slice(0, start);
+        str2 = str2.slice(start);
         lastIndex -= start;
       }
       if (base2 && isGlob === true && lastIndex > 0) {
-        base2 = str.slice(0, lastIndex);
-        glob = str.slice(lastIndex);
+        base2 = str2.slice(0, lastIndex);
+        glob = str2.slice(lastIndex);
       } else if (isGlob === true) {
         base2 = "";
-        glob = str;
+        glob = str2;
       } else {
-        base2 = str;
+        base2 = str2;
       }
-      if (base2 && base2 !== "" && base2 !== "/" && base2 !== str) {
+      if (base2 && base2 !== "" && base2 !== "/" && base2 !== str2) {
         if (isPathSeparator(base2.charCodeAt(base2.length - 1))) {
           base2 = base2.slice(0, -1);
         }
@@ -1618,8 +1618,8 @@ var require_parse = __commonJS({
         if (opts2.noglobstar === true) return star;
         return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
       };
-      const create = (str) => {
-        switch (str) {
+      const create = (str2) => {
+        switch (str2) {
           case "*":
             return `${nodot}${ONE_CHAR}${star}`;
           case ".*":
@@ -1637,7 +1637,7 @@ var require_parse = __commonJS({
           case "**/.*":
             return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
           default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str);
+            const match = /^(.*?)\.(\w+)$/.exec(str2);
             if (!match) return;
             const source2 = create(match[1]);
             if (!source2) return;
@@ -1668,9 +1668,9 @@ var require_picomatch = __commonJS({
     var picomatch3 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
         const fns = glob.map((input2) => picomatch3(input2, options, returnState));
-        const arrayMatcher = (str) => {
+        const arrayMatcher = (str2) => {
           for (const isMatch of fns) {
-            const state2 = isMatch(str);
+            const state2 = isMatch(str2);
             if (state2) return state2;
           }
           return false;
@@ -1746,7 +1746,7 @@ var require_picomatch = __commonJS({
       const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
       return regex.test(utils.basename(input2, { windows: posix12 }));
     };
-    picomatch3.isMatch = (str, patterns, options) => picomatch3(patterns, options)(str);
+    picomatch3.isMatch = (str2, patterns, options) => picomatch3(patterns, options)(str2);
     picomatch3.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
       return parse(pattern, { ...options, fastpaths: false });
@@ -2760,13 +2760,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str, indent, comment) => str.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -2920,16 +2920,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str) => /^(%|---|\.\.\.)/m.test(str);
-    function lineLengthOverLimit(str, lineWidth, indentLength) {
+    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
+    function lineLengthOverLimit(str2, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str.length;
+      const strLen = str2.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str[i] === "\n") {
+        if (str2[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -2946,11 +2946,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str = "";
+      let str2 = "";
       let start = 0;
       for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
         if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-          str += json.slice(start, i) + "\\ ";
+          str2 += json.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
@@ -2959,38 +2959,38 @@ var require_stringifyString = __commonJS({
           switch (json[i + 1]) {
             case "u":
               {
-                str += json.slice(start, i);
+                str2 += json.slice(start, i);
                 const code = json.substr(i + 2, 4);
                 switch (code) {
                   case "0000":
-                    str += "\\0";
+                    str2 += "\\0";
                     break;
                   case "0007":
-                    str += "\\a";
+                    str2 += "\\a";
                     break;
                   case "000b":
-                    str += "\\v";
+                    str2 += "\\v";
                     break;
                   case "001b":
-                    str += "\\e";
+                    str2 += "\\e";
                     break;
                   case "0085":
-                    str += "\\N";
+                    str2 += "\\N";
                     break;
                   case "00a0":
-                    str += "\\_";
+                    str2 += "\\_";
                     break;
                   case "2028":
-                    str += "\\L";
+                    str2 += "\\L";
                     break;
                   case "2029":
-                    str += "\\P";
+                    str2 += "\\P";
                     break;
                   default:
                     if (code.substr(0, 2) === "00")
-                      str += "\\x" + code.substr(2);
+                      str2 += "\\x" + code.substr(2);
                     else
-                      str += json.substr(i, 6);
+                      str2 += json.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
@@ -3000,14 +3000,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str += json.slice(start, i) + "\n\n";
+                str2 += json.slice(start, i) + "\n\n";
                 while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
-                  str += "\n";
+                  str2 += "\n";
                   i += 2;
                 }
-                str += indent;
+                str2 += indent;
                 if (json[i + 2] === " ")
-                  str += "\\";
+                  str2 += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -3016,8 +3016,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str = start ? str + json.slice(start) : json;
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str2 = start ? str2 + json.slice(start) : json;
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -3145,15 +3145,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str = value.replace(/\n+/g, `$&
+      const str2 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -3305,11 +3305,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str;
-      return identity.isScalar(node) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
-${ctx.indent}${str}`;
+        return str2;
+      return identity.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
+${ctx.indent}${str2}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify;
@@ -3344,8 +3344,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str.length > 1024) {
+      let str2 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -3354,27 +3354,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str === "" ? "?" : explicitKey ? `? ${str}` : str;
+          return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str = `? ${str}`;
+        str2 = `? ${str2}`;
         if (keyComment && !keyCommentDone) {
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str;
+        return str2;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
-        str = `? ${str}
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+        str2 = `? ${str2}
 ${indent}:`;
       } else {
-        str = `${str}:`;
+        str2 = `${str2}:`;
         if (keyComment)
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity.isNode(value)) {
@@ -3390,7 +3390,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity.isScalar(value))
-        ctx.indentAtStart = str.length + 1;
+        ctx.indentAtStart = str2.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -3434,16 +3434,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str += ws + valueStr;
+      str2 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment));
+        str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str;
+      return str2;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -3647,13 +3647,13 @@ var require_stringifyCollection = __commonJS({
       const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
       return stringify2(collection, ctx, options);
     }
-    function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
+    function stringifyBlockCollection({ comment, items: items2 }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
       const lines = [];
-      for (let i = 0; i < items.length; ++i) {
-        const item = items[i];
+      for (let i = 0; i < items2.length; ++i) {
+        const item = items2[i];
         let comment2 = null;
         if (identity.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
@@ -3670,33 +3670,33 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str2 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str3 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
+          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str2);
+        lines.push(blockItemPrefix + str3);
       }
-      let str;
+      let str2;
       if (lines.length === 0) {
-        str = flowChars.start + flowChars.end;
+        str2 = flowChars.start + flowChars.end;
       } else {
-        str = lines[0];
+        str2 = lines[0];
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
-          str += line ? `
+          str2 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str;
+      return str2;
     }
-    function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
+    function stringifyFlowCollection({ items: items2 }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
       itemIndent += indentStep;
       const itemCtx = Object.assign({}, ctx, {
@@ -3707,8 +3707,8 @@ ${indent}${line}` : "\n";
       let reqNewline = false;
       let linesAtValue = 0;
       const lines = [];
-      for (let i = 0; i < items.length; ++i) {
-        const item = items[i];
+      for (let i = 0; i < items2.length; ++i) {
+        const item = items2[i];
         let comment = null;
         if (identity.isNode(item)) {
           if (item.spaceBefore)
@@ -3737,21 +3737,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
-        if (i < items.length - 1) {
-          str += ",";
+        let str2 = stringify.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
+        if (i < items2.length - 1) {
+          str2 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str += ",";
+            str2 += ",";
           }
         }
         if (comment)
-          str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
-        lines.push(str);
+          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
+        lines.push(str2);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -3763,11 +3763,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str = start;
+          let str2 = start;
           for (const line of lines)
-            str += line ? `
+            str2 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str}
+          return `${str2}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -3796,9 +3796,9 @@ var require_YAMLMap = __commonJS({
     var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
-    function findPair(items, key) {
+    function findPair(items2, key) {
       const k = identity.isScalar(key) ? key.value : key;
-      for (const it of items) {
+      for (const it of items2) {
         if (identity.isPair(it)) {
           if (it.key === key || it.key === k)
             return it;
@@ -4099,7 +4099,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str) => str,
+      resolve: (str2) => str2,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -4137,7 +4137,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str) => new Scalar.Scalar(str[0] === "t" || str[0] === "T"),
+      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -4189,7 +4189,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -4198,7 +4198,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str) => parseFloat(str),
+      resolve: (str2) => parseFloat(str2),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -4209,11 +4209,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str) {
-        const node = new Scalar.Scalar(parseFloat(str));
-        const dot = str.indexOf(".");
-        if (dot !== -1 && str[str.length - 1] === "0")
-          node.minFractionDigits = str.length - dot - 1;
+      resolve(str2) {
+        const node = new Scalar.Scalar(parseFloat(str2));
+        const dot = str2.indexOf(".");
+        if (dot !== -1 && str2[str2.length - 1] === "0")
+          node.minFractionDigits = str2.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -4230,7 +4230,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
+    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -4243,7 +4243,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 8, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
     var int = {
@@ -4251,7 +4251,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -4260,7 +4260,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int;
@@ -4313,7 +4313,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str) => str,
+        resolve: (str2) => str2,
         stringify: stringifyJSON
       },
       {
@@ -4330,7 +4330,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str) => str === "true",
+        resolve: (str2) => str2 === "true",
         stringify: stringifyJSON
       },
       {
@@ -4338,7 +4338,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str, 10),
+        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -4346,7 +4346,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str) => parseFloat(str),
+        resolve: (str2) => parseFloat(str2),
         stringify: stringifyJSON
       }
     ];
@@ -4354,9 +4354,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str)}`);
-        return str;
+      resolve(str2, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str2)}`);
+        return str2;
       }
     };
     var schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
@@ -4388,10 +4388,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str.length);
-          for (let i = 0; i < str.length; ++i)
-            buffer[i] = str.charCodeAt(i);
+          const str2 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str2.length);
+          for (let i = 0; i < str2.length; ++i)
+            buffer[i] = str2.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -4402,28 +4402,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str;
+        let str2;
         if (typeof node_buffer.Buffer === "function") {
-          str = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i = 0; i < buf.length; ++i)
             s += String.fromCharCode(buf[i]);
-          str = btoa(s);
+          str2 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str.length / lineWidth);
+          const n = Math.ceil(str2.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str.substr(o, lineWidth);
+            lines[i] = str2.substr(o, lineWidth);
           }
-          str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str2 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -4629,7 +4629,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -4638,7 +4638,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str) => parseFloat(str.replace(/_/g, "")),
+      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -4649,11 +4649,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str) {
-        const node = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
-        const dot = str.indexOf(".");
+      resolve(str2) {
+        const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
+        const dot = str2.indexOf(".");
         if (dot !== -1) {
-          const f = str.substring(dot + 1).replace(/_/g, "");
+          const f = str2.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -4673,34 +4673,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str, offset, radix, { intAsBigInt }) {
-      const sign = str[0];
+    function intResolve(str2, offset, radix, { intAsBigInt }) {
+      const sign = str2[0];
       if (sign === "-" || sign === "+")
         offset += 1;
-      str = str.substring(offset).replace(/_/g, "");
+      str2 = str2.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str = `0b${str}`;
+            str2 = `0b${str2}`;
             break;
           case 8:
-            str = `0o${str}`;
+            str2 = `0o${str2}`;
             break;
           case 16:
-            str = `0x${str}`;
+            str2 = `0x${str2}`;
             break;
         }
-        const n2 = BigInt(str);
+        const n2 = BigInt(str2);
         return sign === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n = parseInt(str, radix);
+      const n = parseInt(str2, radix);
       return sign === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str = value.toString(radix);
-        return value < 0 ? "-" + prefix + str.substr(1) : prefix + str;
+        const str2 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -4710,7 +4710,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 2, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -4719,7 +4719,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 1, 8, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
     var int = {
@@ -4727,7 +4727,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -4736,7 +4736,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int;
@@ -4840,9 +4840,9 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str, asBigInt) {
-      const sign = str[0];
-      const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
+    function parseSexagesimal(str2, asBigInt) {
+      const sign = str2[0];
+      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
       return sign === "-" ? num(-1) * res : res;
@@ -4879,7 +4879,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str, _onError, { intAsBigInt }) => parseSexagesimal(str, intAsBigInt),
+      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -4888,7 +4888,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str) => parseSexagesimal(str, false),
+      resolve: (str2) => parseSexagesimal(str2, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -4899,8 +4899,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str) {
-        const match = str.match(timestamp.test);
+      resolve(str2) {
+        const match = str2.match(timestamp.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -5746,12 +5746,12 @@ var require_util_map_includes = __commonJS({
   "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity = require_identity();
-    function mapIncludes(ctx, items, search) {
+    function mapIncludes(ctx, items2, search) {
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
       const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
-      return items.some((pair) => isEqual(pair.key, search));
+      return items2.some((pair) => isEqual(pair.key, search));
     }
     exports.mapIncludes = mapIncludes;
   }
@@ -8127,15 +8127,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list2, type) {
-      for (let i = 0; i < list2.length; ++i)
-        if (list2[i].type === type)
+    function includesToken(list, type) {
+      for (let i = 0; i < list.length; ++i)
+        if (list[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list2) {
-      for (let i = 0; i < list2.length; ++i) {
-        switch (list2[i].type) {
+    function findNonEmptyIndex(list) {
+      for (let i = 0; i < list.length; ++i) {
+        switch (list[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -103970,7 +103970,11 @@ var unsignedImage = {
   severity: "error",
   area: "signing",
   description: "A container image that CI pushes to a registry is never signed.",
-  help: "Anyone with push access to the registry can replace the tag, and every later deployment pulls the replacement (CWE-494). Sign the pushed digest in the same job, after the push: for example `cosign sign --yes <image>@${{ steps.build.outputs.digest }}` with `id-token: write` for keyless signing, or `notation sign`."
+  help: "Anyone with push access to the registry can replace the tag, and every later deployment pulls the replacement (CWE-494). Sign the pushed digest in the same job, after the push: for example `cosign sign --yes <image>@${{ steps.build.outputs.digest }}` with `id-token: write` for keyless signing, or `notation sign`.",
+  example: {
+    bad: "- uses: docker/build-push-action@v6\n  with:\n    push: true\n    tags: ghcr.io/acme/api:latest",
+    good: "- id: build\n  uses: docker/build-push-action@v6\n  with:\n    push: true\n    tags: ghcr.io/acme/api:latest\n- run: cosign sign --yes ghcr.io/acme/api@${{ steps.build.outputs.digest }}"
+  }
 };
 var checkUnsignedImage = (model) => model.images.filter((img) => img.signatures.length === 0).map((img) => {
   const [first, ...rest] = img.paths;
@@ -103991,7 +103995,11 @@ var partiallySignedImage = {
   severity: "error",
   area: "signing",
   description: "An image is signed on some push paths but pushed unsigned on others.",
-  help: "A path that pushes without signing (another workflow, a narrower `if:` on the sign step, `continue-on-error: true`, another event) publishes an unsigned image under the same name. Sign on every path that pushes, with the same guard as the push."
+  help: "A path that pushes without signing (another workflow, a narrower `if:` on the sign step, `continue-on-error: true`, another event) publishes an unsigned image under the same name. Sign on every path that pushes, with the same guard as the push.",
+  example: {
+    bad: "- id: build\n  uses: docker/build-push-action@v6\n  with: { push: true, tags: ghcr.io/acme/api:edge }\n- if: github.event_name == 'release'   # pushes on main are never signed\n  run: cosign sign --yes ghcr.io/acme/api@${{ steps.build.outputs.digest }}",
+    good: "- id: build\n  uses: docker/build-push-action@v6\n  with: { push: true, tags: ghcr.io/acme/api:edge }\n- run: cosign sign --yes ghcr.io/acme/api@${{ steps.build.outputs.digest }}"
+  }
 };
 var checkPartiallySignedImage = (model) => model.images.filter((img) => img.partially).map((img) => {
   const unsigned = img.paths.filter((p) => p.signedBy.length === 0);
@@ -104025,16 +104033,16 @@ function judgeImages(input2) {
   const byName = /* @__PURE__ */ new Map();
   for (const p of input2.pushes) {
     for (const ref of p.refs) {
-      const list2 = byName.get(ref.name) ?? [];
-      if (!list2.includes(p)) list2.push(p);
-      byName.set(ref.name, list2);
+      const list = byName.get(ref.name) ?? [];
+      if (!list.includes(p)) list.push(p);
+      byName.set(ref.name, list);
     }
   }
   const live = input2.signs.filter((s) => !s.guard.neverRuns);
   const dead = input2.signs.filter((s) => s.guard.neverRuns);
   const images = [];
   for (const [name, pushes] of [...byName.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
-    const paths = pushes.map((push) => judgePath(name, push, live, dead, input2));
+    const paths = pushes.map((push) => judgePath(name, push, pushes, live, dead, input2));
     const signedPaths = paths.filter((p) => p.signedBy.length > 0);
     const signatures = uniq(signedPaths.flatMap((p) => p.signedBy.map((s) => s.sign)));
     const methods = uniq(signatures.map((s) => methodOf(s, input2.signs)));
@@ -104058,11 +104066,11 @@ function judgeImages(input2) {
   }
   return images;
 }
-function judgePath(name, push, live, dead, input2) {
+function judgePath(name, push, siblings, live, dead, input2) {
   const path = { push, signedBy: [], rejected: [] };
-  for (const sign of dead) if (targets(sign, name, push) !== "no") path.rejected.push({ sign, reason: `it can never run (${sign.guard.neverRuns})` });
+  for (const sign of dead) if (targets(sign, name, push, siblings) !== "no") path.rejected.push({ sign, reason: `it can never run (${sign.guard.neverRuns})` });
   for (const sign of live) {
-    const t = targets(sign, name, push);
+    const t = targets(sign, name, push, siblings);
     if (t === "no") continue;
     if (t === "proximity" && !sameOrLaterJob(push, sign, input2.jobs)) continue;
     const why = rejectReason(push, sign, input2);
@@ -104078,11 +104086,28 @@ function judgePath(name, push, live, dead, input2) {
   }
   return path;
 }
-function targets(sign, name, push) {
-  if (sign.refs.some((r) => r.name === name)) return "name";
+function targets(sign, name, push, siblings) {
+  const named = sign.refs.filter((r) => r.name === name);
+  if (named.length > 0) return named.some((r) => refSelectsPush(r, push, siblings)) ? "name" : "no";
   if (sign.targetsSteps && push.digestFromStep && sign.targetsSteps.includes(push.digestFromStep) && sign.jobKey === push.jobKey && sign.refs.length === 0) return "name";
   if (sign.unresolvedTarget || sign.refs.some(isWhollyDynamic)) return "proximity";
   return "no";
+}
+var DIGEST_STEP = /steps\.([\w-]+)\.outputs\.digest/;
+var TEMPLATE = /\$|\{\{|<[^>]*>/;
+function refSelectsPush(ref, push, siblings) {
+  const stepOf = (r) => r.digest ? DIGEST_STEP.exec(r.digest)?.[1] : void 0;
+  const step = stepOf(ref);
+  if (step !== void 0) {
+    if (push.digestFromStep === step) return true;
+    return !siblings.some((p) => p !== push && p.digestFromStep === step && p.jobKey === push.jobKey);
+  }
+  if (ref.digest !== void 0 || ref.tag === void 0) return true;
+  const tagsOf = (p) => p.refs.filter((r) => r.name === ref.name && r.tag !== void 0).map((r) => r.tag);
+  const mine = tagsOf(push);
+  if (mine.length === 0 || mine.includes(ref.tag)) return true;
+  if (!TEMPLATE.test(ref.tag) && mine.every((t) => !TEMPLATE.test(t))) return false;
+  return !siblings.some((p) => p !== push && tagsOf(p).includes(ref.tag));
 }
 function isWhollyDynamic(ref) {
   if (ref.resolved) return false;
@@ -104168,13 +104193,18 @@ function toSignedImageInfo(img, all, jobs) {
       location: s.location,
       keyless: s.keyless,
       ...s.key ? { key: s.key } : {},
-      ...s.keyless ? { identity: { workflowPath: s.identityWorkflow ?? (s.jobKey ? jobs.get(s.jobKey)?.workflowPath ?? "" : "") } } : {},
+      ...s.keyless ? { identity: identityOf(s, jobs) } : {},
       format: s.signatureFormat === "legacy" ? "legacy" : s.signatureFormat === "bundle" ? "bundle" : "unknown",
       attestation: isAttestation(method),
       byDigest: signsByDigest(s, img.name)
     };
   });
   return { name: img.name, signed: img.signed, methods: img.methods, signatures, pushes: img.paths.map((p) => p.push.location) };
+}
+function identityOf(s, jobs) {
+  const job = s.jobKey ? jobs.get(s.jobKey) : void 0;
+  const workflowPath = s.identityWorkflow ?? job?.workflowPath ?? "";
+  return job?.refs ? { workflowPath, refs: job.refs } : { workflowPath };
 }
 function uniqBy(xs, key) {
   const seen = /* @__PURE__ */ new Set();
@@ -104192,7 +104222,11 @@ var signedByTag = {
   severity: "warning",
   area: "signing",
   description: "A signature targets a mutable tag instead of the image digest.",
-  help: "Signing `image:tag` resolves the tag at signing time; if the tag moved between push and sign, the wrong image is signed. Sign `image@sha256:\u2026` using the digest output of the push step."
+  help: "Signing `image:tag` resolves the tag at signing time; if the tag moved between push and sign, the wrong image is signed. Sign `image@sha256:\u2026` using the digest output of the push step.",
+  example: {
+    bad: "- run: cosign sign --yes ghcr.io/acme/api:latest",
+    good: "- run: cosign sign --yes ghcr.io/acme/api@${{ steps.build.outputs.digest }}"
+  }
 };
 var checkSignedByTag = (model) => {
   const out = [];
@@ -104213,7 +104247,11 @@ var keylessWithoutIdToken = {
   severity: "error",
   area: "signing",
   description: "Keyless signing runs in a job without `id-token: write`.",
-  help: "Keyless (Fulcio) signing needs a GitHub OIDC token. Without `permissions: id-token: write` on the job (or workflow) the sign step fails or falls back to an interactive flow. Grant `id-token: write` on the signing job only."
+  help: "Keyless (Fulcio) signing needs a GitHub OIDC token. Without `permissions: id-token: write` on the job (or workflow) the sign step fails or falls back to an interactive flow. Grant `id-token: write` on the signing job only.",
+  example: {
+    bad: "jobs:\n  release:\n    permissions:\n      packages: write\n    steps:\n      - run: cosign sign --yes ghcr.io/acme/api@${{ steps.build.outputs.digest }}",
+    good: "jobs:\n  release:\n    permissions:\n      packages: write\n      id-token: write\n    steps:\n      - run: cosign sign --yes ghcr.io/acme/api@${{ steps.build.outputs.digest }}"
+  }
 };
 var checkKeylessWithoutIdToken = (model) => {
   const out = [];
@@ -104244,7 +104282,11 @@ var committedPrivateKey = {
   severity: "error",
   area: "signing",
   description: "A private signing key is committed to the repository.",
-  help: "A private key in the tree lets anyone who can read the repository sign images as you. Remove it, rotate it, keep the key in a secret or a KMS (`cosign sign --key awskms://\u2026`), or switch to keyless signing."
+  help: "A private key in the tree lets anyone who can read the repository sign images as you. Remove it, rotate it, keep the key in a secret or a KMS (`cosign sign --key awskms://\u2026`), or switch to keyless signing.",
+  example: {
+    bad: "# .github/cosign.key is committed\n- run: cosign sign --key .github/cosign.key ghcr.io/acme/api@${{ steps.build.outputs.digest }}",
+    good: "- env:\n    COSIGN_PRIVATE_KEY: ${{ secrets.COSIGN_PRIVATE_KEY }}\n    COSIGN_PASSWORD: ${{ secrets.COSIGN_PASSWORD }}\n  run: cosign sign --yes --key env://COSIGN_PRIVATE_KEY ghcr.io/acme/api@${{ steps.build.outputs.digest }}"
+  }
 };
 var checkCommittedPrivateKey = (model) => model.privateKeys.map((k) => ({
   ...makeFinding(
@@ -104261,7 +104303,11 @@ var signingKeyNotSecret = {
   severity: "error",
   area: "signing",
   description: "A signing key or its password does not come from a secret or a KMS.",
-  help: "A key or password written in the workflow, or read from a file in the repository, is readable by everyone with read access. Pass it from `${{ secrets.\u2026 }}` (e.g. `env: COSIGN_PRIVATE_KEY: ${{ secrets.COSIGN_PRIVATE_KEY }}` with `--key env://COSIGN_PRIVATE_KEY`) or use a KMS URI."
+  help: "A key or password written in the workflow, or read from a file in the repository, is readable by everyone with read access. Pass it from `${{ secrets.\u2026 }}` (e.g. `env: COSIGN_PRIVATE_KEY: ${{ secrets.COSIGN_PRIVATE_KEY }}` with `--key env://COSIGN_PRIVATE_KEY`) or use a KMS URI.",
+  example: {
+    bad: "- env:\n    COSIGN_PASSWORD: hunter2\n  run: cosign sign --yes --key cosign.key ghcr.io/acme/api@${{ steps.build.outputs.digest }}",
+    good: "- env:\n    COSIGN_PASSWORD: ${{ secrets.COSIGN_PASSWORD }}\n  run: cosign sign --yes --key awskms:///alias/release ghcr.io/acme/api@${{ steps.build.outputs.digest }}"
+  }
 };
 var checkSigningKeyNotSecret = (model) => {
   const out = [];
@@ -104286,7 +104332,11 @@ var attestationOnly = {
   severity: "warning",
   area: "signing",
   description: "An image only gets a signed attestation, not an image signature.",
-  help: "A signed provenance attestation (actions/attest-build-provenance, `cosign attest`) is counted as an equivalent signature, but admission policies that verify image signatures will not accept it. Either add an image signature or make sure the admission policy verifies attestations."
+  help: "A signed provenance attestation (actions/attest-build-provenance, `cosign attest`) is counted as an equivalent signature, but admission policies that verify image signatures will not accept it. Either add an image signature or make sure the admission policy verifies attestations.",
+  example: {
+    bad: "- uses: actions/attest-build-provenance@v2\n  with:\n    subject-name: ghcr.io/acme/api\n    subject-digest: ${{ steps.build.outputs.digest }}\n    push-to-registry: true",
+    good: "- run: cosign sign --yes ghcr.io/acme/api@${{ steps.build.outputs.digest }}\n- uses: actions/attest-build-provenance@v2\n  with:\n    subject-name: ghcr.io/acme/api\n    subject-digest: ${{ steps.build.outputs.digest }}\n    push-to-registry: true"
+  }
 };
 var checkAttestationOnly = (model) => model.images.filter((img) => img.signatures.length > 0 && img.methods.every(isAttestation)).map(
   (img) => makeFinding(
@@ -104304,7 +104354,11 @@ var notInspected = {
   severity: "warning",
   area: "input",
   description: "Part of the pipeline could not be read (a remote reusable workflow or action, or an unreadable file).",
-  help: "Images pushed by pipeline parts that were not inspected cannot be judged. Provide the remote repositories with `remote-checkouts`, or a `github-token` so the action can read them through the API."
+  help: "Images pushed by pipeline parts that were not inspected cannot be judged. Provide the remote repositories with `remote-checkouts`, or a `github-token` so the action can read them through the API.",
+  example: {
+    bad: "jobs:\n  release:\n    uses: acme/shared/.github/workflows/container.yml@v1   # no checkout, no token",
+    good: "- uses: actions/checkout@v4\n  with: { repository: acme/shared, path: remote/acme/shared }\n- uses: image-signing-audit/image-signing-audit@v1\n  with:\n    remote-checkouts: remote"
+  }
 };
 
 // src/rules/parse-error.ts
@@ -104313,7 +104367,11 @@ var parseError = {
   severity: "warning",
   area: "input",
   description: "A pipeline or policy file could not be parsed.",
-  help: "A malformed file is skipped. Fix the syntax; if the file is intentionally invalid (a test fixture), ignore it in the configuration with a reason."
+  help: "A malformed file is skipped. Fix the syntax; if the file is intentionally invalid (a test fixture), ignore it in the configuration with a reason.",
+  example: {
+    bad: 'on: push\njobs:\n  build:\n    steps:\n      - run: echo "unterminated',
+    good: 'on: push\njobs:\n  build:\n    steps:\n      - run: echo "terminated"'
+  }
 };
 
 // src/rules/docker-content-trust.ts
@@ -104322,7 +104380,11 @@ var dockerContentTrust = {
   severity: "note",
   area: "signing",
   description: "An image is signed with Docker Content Trust, which is being retired.",
-  help: "Docker Content Trust (Notary v1) still counts as signing, but Docker is retiring it. Plan a move to Cosign or Notation signatures."
+  help: "Docker Content Trust (Notary v1) still counts as signing, but Docker is retiring it. Plan a move to Cosign or Notation signatures.",
+  example: {
+    bad: "- env:\n    DOCKER_CONTENT_TRUST: 1\n  run: docker push docker.io/acme/api:1.0",
+    good: "- run: docker push docker.io/acme/api:1.0\n- run: cosign sign --yes docker.io/acme/api@${DIGEST}"
+  }
 };
 var checkDockerContentTrust = (model) => model.images.filter((img) => img.methods.includes("docker-content-trust")).map(
   (img) => makeFinding(
@@ -104340,7 +104402,11 @@ var noAdmissionEnforcement = {
   severity: "error",
   area: "enforcement",
   description: "No admission controller in the repository enforces signature verification.",
-  help: "Signing is advisory until the cluster refuses unverified images. Add an enforcing policy (Sigstore policy-controller ClusterImagePolicy, Kyverno verifyImages with `failureAction: Enforce`, \u2026) or point `policy-paths` at the repository that holds the deployed policies."
+  help: "Signing is advisory until the cluster refuses unverified images. Add an enforcing policy (Sigstore policy-controller ClusterImagePolicy, Kyverno verifyImages with `failureAction: Enforce`, \u2026) or point `policy-paths` at the repository that holds the deployed policies.",
+  example: {
+    bad: "# images are signed, but nothing in the cluster checks",
+    good: 'apiVersion: policy.sigstore.dev/v1beta1\nkind: ClusterImagePolicy\nmetadata: { name: acme-signed }\nspec:\n  images: [{ glob: "ghcr.io/acme/**" }]\n  authorities:\n    - keyless:\n        identities:\n          - issuer: https://token.actions.githubusercontent.com\n            subject: https://github.com/acme/api/.github/workflows/release.yml@refs/heads/main'
+  }
 };
 
 // src/rules/enforcement-advisory-only.ts
@@ -104349,7 +104415,11 @@ var enforcementAdvisoryOnly = {
   severity: "warning",
   area: "enforcement",
   description: "A signature-verification policy only audits or warns.",
-  help: "A policy in audit, warn or dry-run mode (or a webhook with `failurePolicy: Ignore`, or a static pass authority) lets unverified images run. Switch it to enforce once the audit results are clean."
+  help: "A policy in audit, warn or dry-run mode (or a webhook with `failurePolicy: Ignore`, or a static pass authority) lets unverified images run. Switch it to enforce once the audit results are clean.",
+  example: {
+    bad: "apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nspec:\n  validationFailureAction: Audit",
+    good: "apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nspec:\n  validationFailureAction: Enforce"
+  }
 };
 
 // src/rules/image-not-covered.ts
@@ -104358,7 +104428,11 @@ var imageNotCovered = {
   severity: "error",
   area: "enforcement",
   description: "No enforcing policy matches a pushed image.",
-  help: "An image that no enforcing policy's patterns match is admitted without verification. Add its name (or a glob that matches it) to an enforcing policy."
+  help: "An image that no enforcing policy's patterns match is admitted without verification. Add its name (or a glob that matches it) to an enforcing policy.",
+  example: {
+    bad: 'verifyImages:\n  - imageReferences: ["ghcr.io/acme/web*"]   # ghcr.io/acme/api is pushed too',
+    good: 'verifyImages:\n  - imageReferences: ["ghcr.io/acme/*"]'
+  }
 };
 
 // src/rules/policy-trust-mismatch.ts
@@ -104367,7 +104441,11 @@ var policyTrustMismatch = {
   severity: "error",
   area: "enforcement",
   description: "A policy's trust settings do not match how CI signs the image.",
-  help: "A policy that expects another key, another keyless identity, a signature where CI only attests (or the reverse), or the legacy signature format where CI writes Sigstore bundles, rejects the images CI produces \u2014 or admits none of them. Align the policy with the signing step."
+  help: "A policy that expects another key, another keyless identity, a signature where CI only attests (or the reverse), or the legacy signature format where CI writes Sigstore bundles, rejects the images CI produces \u2014 or admits none of them. Align the policy with the signing step.",
+  example: {
+    bad: '# CI signs keylessly from release.yml; the policy expects a key\nattestors:\n  - entries:\n      - keys:\n          publicKeys: "-----BEGIN PUBLIC KEY-----..." ',
+    good: "attestors:\n  - entries:\n      - keyless:\n          issuer: https://token.actions.githubusercontent.com\n          subject: https://github.com/acme/api/.github/workflows/release.yml@refs/heads/main"
+  }
 };
 
 // src/rules/namespace-not-opted-in.ts
@@ -104376,7 +104454,11 @@ var namespaceNotOptedIn = {
   severity: "warning",
   area: "enforcement",
   description: "A namespace in the repository is not opted in to Sigstore policy-controller.",
-  help: 'policy-controller only evaluates namespaces labelled `policy.sigstore.dev/include: "true"`; pods in other namespaces are admitted unverified. Label the namespaces where the images run.'
+  help: 'policy-controller only evaluates namespaces labelled `policy.sigstore.dev/include: "true"`; pods in other namespaces are admitted unverified. Label the namespaces where the images run.',
+  example: {
+    bad: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop",
+    good: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    policy.sigstore.dev/include: "true"'
+  }
 };
 
 // src/rules/required-image-missing.ts
@@ -104385,7 +104467,11 @@ var requiredImageMissing = {
   severity: "error",
   area: "configuration",
   description: "An image the configuration requires was not found among the pushed images.",
-  help: "The configuration's `require-images` lists images that must be found. A refactor that moves the push where the analyzer cannot see it would otherwise pass silently. Restore a readable push, or update the configuration."
+  help: "The configuration's `require-images` lists images that must be found. A refactor that moves the push where the analyzer cannot see it would otherwise pass silently. Restore a readable push, or update the configuration.",
+  example: {
+    bad: "# .github/image-signing-audit.yml\nrequire-images:\n  - ghcr.io/acme/api     # the push moved into a script the analyzer cannot see",
+    good: "require-images:\n  - ghcr.io/acme/api     # and the release workflow pushes it visibly"
+  }
 };
 
 // src/rules/config-error.ts
@@ -104394,7 +104480,11 @@ var configError = {
   severity: "error",
   area: "configuration",
   description: "The action's configuration file is invalid.",
-  help: "The configuration file could not be read or validated; the analysis ran with defaults for the invalid parts. Fix the entry at the reported line."
+  help: "The configuration file could not be read or validated; the analysis ran with defaults for the invalid parts. Fix the entry at the reported line.",
+  example: {
+    bad: "ignore:\n  - rule: signed-by-tag\n    path: .github/workflows/legacy.yml   # no reason",
+    good: "ignore:\n  - rule: signed-by-tag\n    path: .github/workflows/legacy.yml\n    reason: legacy images are retired in Q3; tracked in ACME-123"
+  }
 };
 
 // src/rules/index.ts
@@ -104433,7 +104523,9 @@ var EPHEMERAL_REGISTRY_PATTERNS = [
   /^kind-registry(:\d+)?$/i,
   /^registry\.local(:\d+)?$/i,
   /^ko\.local$/i,
-  /^kind\.local$/i
+  /^kind\.local$/i,
+  // ttl.sh: anonymous registry whose images expire within 24 hours, used for throwaway test images.
+  /^ttl\.sh$/i
 ];
 var UNRESOLVED = /\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*|\{\{[^}]*\}\}|<[^>]*>/;
 function hasUnresolvedPart(text) {
@@ -105312,8 +105404,8 @@ function readImageValidatingPolicy(doc, ctx) {
   };
   const sig = named("verifyImageSignatures");
   const att = named("verifyAttestationSignatures");
-  for (const [list2, attestation] of [[sig, false], [att, true]]) {
-    const group = list2.flatMap((a) => ivpAttestor(doc, a, attestation));
+  for (const [list, attestation] of [[sig, false], [att, true]]) {
+    const group = list.flatMap((a) => ivpAttestor(doc, a, attestation));
     if (group.length > 0) trust.push(group);
   }
   if (trust.length === 0 && attestors.size > 0) notes.push("attestors are not referenced by verifyImageSignatures/verifyAttestationSignatures in a way that was read; trust not checked");
@@ -106013,8 +106105,8 @@ function patchesOf(repo, file, doc) {
     for (const part of splitDocuments(text)) {
       const parsed = parseDocument({ text: part.text, startLine: part.startLine + startLine - 1 }, where);
       for (const d of parsed.docs) {
-        const items = d.items(d.root);
-        if (items.length > 0) out.push(...jsonPatchModes(d, items, target2));
+        const items2 = d.items(d.root);
+        if (items2.length > 0) out.push(...jsonPatchModes(d, items2, target2));
         else out.push(...smpModes(d, target2));
       }
     }
@@ -106203,13 +106295,13 @@ function analyzeAdmission(input2) {
   const trust = trustContext(input2.repo, input2.repository);
   const judgements = /* @__PURE__ */ new Map();
   for (const image of input2.images) {
-    const list2 = [];
+    const list = [];
     for (const policy of policies) {
       if (!isEnforcing(policy)) continue;
       const judgement = judgeCoverage(policy, image, trust);
-      if (judgement.matched) list2.push({ policy, judgement });
+      if (judgement.matched) list.push({ policy, judgement });
     }
-    judgements.set(image.name, list2);
+    judgements.set(image.name, list);
   }
   const assessment = { images: input2.images, policies, installations, namespaces, judgements, requireEnforcement: input2.requireEnforcement };
   findings.push(
@@ -106222,8 +106314,8 @@ function analyzeAdmission(input2) {
   const coverage = /* @__PURE__ */ new Map();
   const coveredBy = /* @__PURE__ */ new Map();
   const coverNotes = /* @__PURE__ */ new Map();
-  for (const [name, list2] of judgements) {
-    for (const { policy, judgement } of list2) {
+  for (const [name, list] of judgements) {
+    for (const { policy, judgement } of list) {
       if (judgement.status !== "covered") continue;
       coverage.set(name, [...coverage.get(name) ?? [], describePolicy(policy)]);
       coveredBy.set(policy, [...coveredBy.get(policy) ?? [], name]);
@@ -106394,8 +106486,8 @@ function parseArgs(args, valueFlags, opts = {}) {
   const flags = /* @__PURE__ */ new Map();
   const positionals = [];
   const add = (name, value) => {
-    const list2 = flags.get(name);
-    if (list2) list2.push(value);
+    const list = flags.get(name);
+    if (list) list.push(value);
     else flags.set(name, [value]);
   };
   for (let i = 0; i < args.length; i++) {
@@ -107461,7 +107553,7 @@ var Parser = class {
   list(depth) {
     const line = this.line;
     this.advance();
-    const items = [];
+    const items2 = [];
     for (; ; ) {
       this.skip(true);
       if (this.pos >= this.s.length) {
@@ -107477,10 +107569,10 @@ var Parser = class {
         continue;
       }
       const before = this.pos;
-      items.push(this.expr([",", "]", "\n"], depth + 1));
+      items2.push(this.expr([",", "]", "\n"], depth + 1));
       if (this.pos === before) this.advance();
     }
-    return { kind: "list", items, line };
+    return { kind: "list", items: items2, line };
   }
   object(depth) {
     const line = this.line;
@@ -107685,8 +107777,8 @@ var BakeEvaluator = class {
   expression(raw, scope, depth) {
     const text = raw.trim();
     if (depth > 16) return void 0;
-    const str = /^"((?:[^"\\]|\\.)*)"$/.exec(text);
-    if (str) return this.interpolate((str[1] ?? "").replace(/\\(.)/g, "$1"), scope, depth + 1);
+    const str2 = /^"((?:[^"\\]|\\.)*)"$/.exec(text);
+    if (str2) return this.interpolate((str2[1] ?? "").replace(/\\(.)/g, "$1"), scope, depth + 1);
     const compose = /^([A-Za-z_][A-Za-z0-9_]*)(:?-)(.*)$/s.exec(text);
     if (compose?.[1]) {
       const v = this.variable(compose[1], scope, depth);
@@ -108643,7 +108735,7 @@ function applyEffects(frame, effects, line, guessed) {
         merge(frame, readBake({ ...opContext(frame), repo: st.repo, files: e.files, targets: e.targets, push: e.push, set: e.set, workdir: frame.cwd, env: exportedEnv(frame), location }));
         break;
       case "goreleaser":
-        merge(frame, readGoreleaser({ ...opContext(frame), repo: st.repo, args: e.args, workdir: frame.cwd, env: exportedEnv(frame), location }));
+        merge(frame, readGoreleaser({ ...opContext(frame), repo: st.repo, ...st.repository ? { repository: st.repository } : {}, args: e.args, workdir: frame.cwd, env: exportedEnv(frame), location }));
         break;
       case "limit":
         st.limits.push(e.text);
@@ -108959,11 +109051,11 @@ function indexOf(repo) {
     if (!p) continue;
     const slash = p.lastIndexOf("/");
     const parent = slash >= 0 ? p.slice(0, slash) : "";
-    const list2 = children.get(parent) ?? [];
-    list2.push(p.slice(slash + 1));
-    children.set(parent, list2);
+    const list = children.get(parent) ?? [];
+    list.push(p.slice(slash + 1));
+    children.set(parent, list);
   }
-  for (const list2 of children.values()) list2.sort();
+  for (const list of children.values()) list.sort();
   idx = { files, dirs, children, results: /* @__PURE__ */ new Map() };
   indexes.set(repo, idx);
   return idx;
@@ -109247,10 +109339,10 @@ var FUNCTIONS = {
     maxArgs: 3,
     run(state, args, scope) {
       const name = expand(state, args[0], scope).trim();
-      const list2 = words(expand(state, args[1] ?? "", scope));
+      const list = words(expand(state, args[1] ?? "", scope));
       const body = args[2] ?? "";
       const out = [];
-      for (const w of list2) {
+      for (const w of list) {
         const frame = { vars: /* @__PURE__ */ new Map([[name, { flavor: "simple", value: w, origin: "automatic" }]]), parent: scope ?? state.globals };
         out.push(expand(state, body, frame));
         if (state.work > state.bounds.maxWork) break;
@@ -109696,9 +109788,9 @@ function readRule(state, reader, raw, text, colon, location) {
     for (const t of targets2) {
       if (t.includes("%")) state.patternVars.push({ pattern: t, assignment });
       else {
-        const list2 = state.targetVars.get(t) ?? [];
-        list2.push(assignment);
-        state.targetVars.set(t, list2);
+        const list = state.targetVars.get(t) ?? [];
+        list.push(assignment);
+        state.targetVars.set(t, list);
       }
     }
     return;
@@ -109729,9 +109821,9 @@ function readRule(state, reader, raw, text, colon, location) {
   if (pattern) state.patternRules.push(rule);
   else {
     for (const t of targets2) {
-      const list2 = state.explicitRules.get(t) ?? [];
-      list2.push(rule);
-      state.explicitRules.set(t, list2);
+      const list = state.explicitRules.get(t) ?? [];
+      list.push(rule);
+      state.explicitRules.set(t, list);
       if (state.firstTarget === void 0 && (!t.startsWith(".") || t.includes("/")) && !isUnknown(t)) state.firstTarget = t;
     }
   }
@@ -110006,19 +110098,19 @@ function expandMake(inv, options = {}) {
 function assignmentsFromMakeflags(makeflags) {
   const dashes = makeflags.indexOf("-- ");
   if (dashes < 0) return [];
-  const items = [];
+  const items2 = [];
   let current = "";
   const rest = makeflags.slice(dashes + 3);
   for (let i = 0; i < rest.length; i++) {
     const ch = rest[i];
     if (ch === "\\" && i + 1 < rest.length) current += rest[++i];
     else if (ch === " ") {
-      if (current) items.push(current);
+      if (current) items2.push(current);
       current = "";
     } else current += ch;
   }
-  if (current) items.push(current);
-  return parseMakeArgs(items).assignments;
+  if (current) items2.push(current);
+  return parseMakeArgs(items2).assignments;
 }
 function workspacePath(rel) {
   return rel ? `$GITHUB_WORKSPACE/${rel}` : "$GITHUB_WORKSPACE";
@@ -110200,114 +110292,150 @@ function fmt(l) {
 }
 
 // src/shell/ast.ts
-var list = (xs, f) => xs ? Array.from(xs, f) : [];
-function spanOf(node) {
-  let cached;
-  return () => cached ??= { start: Number(node.Pos().Offset()), end: Number(node.End().Offset()) };
+var items = (slice2, f) => {
+  const out = [];
+  if (!slice2 || !slice2.$array) return out;
+  for (let i = 0; i < slice2.$length; i++) out.push(f(slice2.$array[slice2.$offset + i]));
+  return out;
+};
+function isNil(x) {
+  return x === null || x === void 0 || x.constructor?.nil === x || x.$val === void 0;
 }
-function convertStmts(c, stmts) {
-  return list(stmts, (s) => convertStmt(c, s));
+function typeOf(x) {
+  const name = x?.constructor?.string;
+  return name && name.startsWith("*syntax.") ? name.slice("*syntax.".length) : "";
+}
+function str(s) {
+  const v = typeof s === "string" ? s : String(s ?? "");
+  return /[^\x00-\x7f]/.test(v) ? Buffer.from(v, "latin1").toString("utf8") : v;
+}
+var offs = (pos) => Number(pos?.offs ?? 0);
+function convertRawFile(c, rawFile) {
+  return convertStmts(c, rawFile.Stmts);
+}
+function convertStmts(c, slice2) {
+  return items(slice2, (s) => convertStmt(c, s));
 }
 function convertStmt(c, s) {
   return {
-    line: Number(s.Pos().Line()),
-    cmd: s.Cmd ? convertCmd(c, s.Cmd) : null,
-    redirs: list(s.Redirs, (r) => convertRedir(c, r))
+    line: Number(s.Position.lineCol) >>> c.lineShift,
+    cmd: isNil(s.Cmd) ? null : convertCmd(c, s.Cmd),
+    redirs: items(s.Redirs, (r) => convertRedir(c, r))
   };
 }
 function convertRedir(c, r) {
   const o = c.ops;
-  const code = r.Op;
+  const code = Number(r.Op);
   const op = [o.redirOut, o.appendOut, o.clobberOut, o.redirAll, o.appendAll].includes(code) ? "out" : code === o.hdoc || code === o.dashHdoc ? "hdoc" : code === o.hereString ? "herestring" : code === o.redirIn ? "in" : "other";
-  const n = r.N;
-  return { op, fd: n ? String(n.Value) : void 0, word: r.Word ? convertWord(c, r.Word) : null, hdoc: r.Hdoc ? convertWord(c, r.Hdoc) : null };
+  return {
+    op,
+    fd: isNil(r.N) ? void 0 : str(r.N.Value),
+    word: isNil(r.Word) ? null : convertWord(c, r.Word),
+    hdoc: isNil(r.Hdoc) ? null : convertWord(c, r.Hdoc)
+  };
 }
 function convertCmd(c, cmd) {
-  switch (c.nodeType(cmd)) {
+  switch (typeOf(cmd)) {
     case "CallExpr":
-      return { t: "Call", assigns: list(cmd.Assigns, (a) => convertAssign(c, a)), args: list(cmd.Args, (w) => convertWord(c, w)) };
+      return { t: "Call", assigns: items(cmd.Assigns, (a) => convertAssign(c, a)), args: items(cmd.Args, (w) => convertWord(c, w)) };
     case "BinaryCmd": {
-      const code = cmd.Op;
+      const code = Number(cmd.Op);
       const op = code === c.ops.and ? "and" : code === c.ops.or ? "or" : "pipe";
-      const x = cmd.X;
-      return { t: "Binary", op, x: convertStmt(c, x), y: convertStmt(c, cmd.Y), xSpan: spanOf(x) };
+      const start = offs(cmd.X.Position);
+      const end = offs(cmd.OpPos);
+      return { t: "Binary", op, x: convertStmt(c, cmd.X), y: convertStmt(c, cmd.Y), xSpan: () => ({ start, end }) };
     }
     case "Block":
     case "Subshell":
       return { t: "Block", stmts: convertStmts(c, cmd.Stmts) };
     case "IfClause": {
       const clauses = [];
-      for (let k = cmd; k; k = k.Else) clauses.push({ cond: convertStmts(c, k.Cond), then: convertStmts(c, k.Then) });
+      for (let k = cmd; !isNil(k); k = k.Else) clauses.push({ cond: convertStmts(c, k.Cond), then: convertStmts(c, k.Then) });
       return { t: "If", clauses };
     }
     case "WhileClause":
       return { t: "While", cond: convertStmts(c, cmd.Cond), body: convertStmts(c, cmd.Do) };
     case "ForClause": {
       const loop = cmd.Loop;
-      if (c.nodeType(loop) !== "WordIter") return { t: "For", name: void 0, items: [], body: convertStmts(c, cmd.Do) };
-      const items = loop.Items;
-      return { t: "For", name: String(loop.Name.Value), items: items && items.length ? list(items, (w) => convertWord(c, w)) : null, body: convertStmts(c, cmd.Do) };
+      if (typeOf(loop) !== "WordIter") return { t: "For", name: void 0, items: [], body: convertStmts(c, cmd.Do) };
+      const list = loop.Items;
+      return { t: "For", name: str(loop.Name.Value), items: list && list.$length ? items(list, (w) => convertWord(c, w)) : null, body: convertStmts(c, cmd.Do) };
     }
     case "CaseClause":
-      return { t: "Case", word: cmd.Word ? convertWord(c, cmd.Word) : null, branches: list(cmd.Items, (i) => convertStmts(c, i.Stmts)) };
+      return { t: "Case", word: isNil(cmd.Word) ? null : convertWord(c, cmd.Word), branches: items(cmd.Items, (i) => convertStmts(c, i.Stmts)) };
     case "FuncDecl":
-      return { t: "Func", name: String(cmd.Name.Value), body: convertStmt(c, cmd.Body) };
+      return { t: "Func", name: str(cmd.Name.Value), body: convertStmt(c, cmd.Body) };
     case "DeclClause":
-      return { t: "Decl", variant: String(cmd.Variant?.Value ?? ""), args: list(cmd.Args, (a) => convertAssign(c, a)) };
+      return { t: "Decl", variant: isNil(cmd.Variant) ? "" : str(cmd.Variant.Value), args: items(cmd.Args, (a) => convertAssign(c, a)) };
     case "TimeClause":
     case "CoprocClause":
-      return { t: "Wrap", stmt: cmd.Stmt ? convertStmt(c, cmd.Stmt) : null };
+      return { t: "Wrap", stmt: isNil(cmd.Stmt) ? null : convertStmt(c, cmd.Stmt) };
     default:
       return { t: "Other" };
   }
 }
 function convertAssign(c, a) {
-  const name = a.Name;
   const arr = a.Array;
   return {
-    name: name ? String(name.Value) : void 0,
+    name: isNil(a.Name) ? void 0 : str(a.Name.Value),
     naked: Boolean(a.Naked),
     append: Boolean(a.Append),
-    value: a.Value ? convertWord(c, a.Value) : null,
-    array: arr ? list(arr.Elems, (e) => e.Value ? convertWord(c, e.Value) : null).filter((w) => w !== null) : null
+    value: isNil(a.Value) ? null : convertWord(c, a.Value),
+    array: isNil(arr) ? null : items(arr.Elems, (e) => isNil(e.Value) ? null : convertWord(c, e.Value)).filter((w) => w !== null)
   };
 }
 function convertWord(c, w) {
-  return { parts: list(w.Parts, (p) => convertPart(c, p)) };
+  return { parts: items(w.Parts, (p) => convertPart(c, p)) };
 }
 function maybeWord(c, n) {
-  return n && c.nodeType(n) === "Word" ? convertWord(c, n) : null;
+  return !isNil(n) && typeOf(n) === "Word" ? convertWord(c, n) : null;
 }
 function convertPart(c, p) {
-  const type = c.nodeType(p);
+  const type = typeOf(p);
   switch (type) {
     case "Lit":
-      return { t: "Lit", value: String(p.Value) };
+      return { t: "Lit", value: str(p.Value) };
     case "SglQuoted":
-      return { t: "SglQuoted", value: String(p.Value), dollar: Boolean(p.Dollar) };
+      return { t: "SglQuoted", value: str(p.Value), dollar: Boolean(p.Dollar) };
     case "DblQuoted":
-      return { t: "DblQuoted", parts: list(p.Parts, (x) => convertPart(c, x)) };
+      return { t: "DblQuoted", parts: items(p.Parts, (x) => convertPart(c, x)) };
     case "ParamExp": {
       const sl = p.Slice;
       const repl = p.Repl;
       const exp = p.Exp;
+      const start = offs(p.Dollar);
+      const end = p.Short ? isNil(p.Param) ? start + 2 : offs(p.Param.ValueEnd) : offs(p.Rbrace) + 1;
       return {
         t: "ParamExp",
-        name: String(p.Param?.Value ?? ""),
+        name: isNil(p.Param) ? "" : str(p.Param.Value),
         excl: Boolean(p.Excl),
         length: Boolean(p.Length),
-        index: p.Index ? maybeWord(c, p.Index) : null,
-        slice: sl ? { offset: maybeWord(c, sl.Offset), length: sl.Length ? maybeWord(c, sl.Length) : null } : null,
-        repl: repl ? { all: Boolean(repl.All), orig: repl.Orig ? convertWord(c, repl.Orig) : null, with: repl.With ? convertWord(c, repl.With) : null } : null,
-        exp: exp ? { op: c.ops.paramOps.get(exp.Op) ?? "", word: exp.Word ? convertWord(c, exp.Word) : null } : null,
-        span: spanOf(p)
+        index: isNil(p.Index) ? null : maybeWord(c, p.Index),
+        slice: isNil(sl) ? null : { offset: maybeWord(c, sl.Offset), length: maybeWord(c, sl.Length) },
+        repl: isNil(repl) ? null : { all: Boolean(repl.All), orig: isNil(repl.Orig) ? null : convertWord(c, repl.Orig), with: isNil(repl.With) ? null : convertWord(c, repl.With) },
+        exp: isNil(exp) ? null : { op: c.ops.paramOps.get(Number(exp.Op)) ?? "", word: isNil(exp.Word) ? null : convertWord(c, exp.Word) },
+        span: () => ({ start, end })
       };
     }
-    case "CmdSubst":
-    case "ProcSubst":
-      return { t: type, stmts: convertStmts(c, p.Stmts), span: spanOf(p) };
-    default:
-      return { t: "Other", span: spanOf(p) };
+    case "CmdSubst": {
+      const start = offs(p.Left);
+      const end = offs(p.Right) + 1;
+      return { t: "CmdSubst", stmts: convertStmts(c, p.Stmts), span: () => ({ start, end }) };
+    }
+    case "ProcSubst": {
+      const start = offs(p.OpPos);
+      const end = offs(p.Rparen) + 1;
+      return { t: "ProcSubst", stmts: convertStmts(c, p.Stmts), span: () => ({ start, end }) };
+    }
+    case "ArithmExp": {
+      const start = offs(p.Left);
+      const end = offs(p.Right) + 2;
+      return { t: "Other", span: () => ({ start, end }) };
+    }
+    default: {
+      const start = offs(p.OpPos ?? p.Left ?? p.ValuePos);
+      return { t: "Other", span: () => ({ start, end: start }) };
+    }
   }
 }
 
@@ -110319,19 +110447,24 @@ async function loadShellParser() {
   const sh = mod.default ?? mod;
   const syntax = sh.syntax;
   const parser = syntax.NewParser();
-  loaded = { syntax, parser, ops: probeOperators(syntax, parser) };
+  loaded = { syntax, parser, ops: probeOperators(syntax, parser), lineShift: probeLineShift(parser) };
 }
 function requireLoaded() {
   if (!loaded) throw new Error("shell parser not loaded: await loadShellParser() before analyzeRunScript()");
   return loaded;
 }
-function nodeType(node) {
-  const typeName = node?.__internal_object__?.constructor?.string;
-  if (typeof typeName === "string" && typeName.startsWith("*syntax.")) return typeName.slice("*syntax.".length);
-  return requireLoaded().syntax.NodeType(node);
-}
+var parseCache = /* @__PURE__ */ new Map();
+var PARSE_CACHE_MAX = 4e3;
 function parseShell(src, name) {
-  const { parser, ops } = requireLoaded();
+  const cached = parseCache.get(src);
+  if (cached) return cached;
+  const outcome = parseUncached(src, name);
+  if (parseCache.size >= PARSE_CACHE_MAX) parseCache.clear();
+  parseCache.set(src, outcome);
+  return outcome;
+}
+function parseUncached(src, name) {
+  const { parser, ops, lineShift } = requireLoaded();
   let file;
   try {
     file = parser.Parse(src, name);
@@ -110346,7 +110479,14 @@ function parseShell(src, name) {
     const message = typeof err?.Text === "string" && err.Text ? err.Text : String(err?.message ?? "shell syntax error");
     return { ok: false, line, message };
   }
-  return { ok: true, stmts: convertStmts({ nodeType, ops }, file.Stmts) };
+  return { ok: true, stmts: convertRawFile({ ops, lineShift }, file.__internal_object__) };
+}
+function probeLineShift(parser) {
+  const stmt = parser.Parse("a\nb\n    c d\n", "probe").Stmts[2];
+  const line = Number(stmt.Pos().Line());
+  const packed = Number(stmt.__internal_object__?.Position?.lineCol);
+  for (let shift = 8; shift <= 24; shift++) if (packed >>> shift === line && (packed & (1 << shift) - 1) === 5) return shift;
+  throw new Error("mvdan-sh: unexpected position layout");
 }
 function probeOperators(syntax, parser) {
   const bin = parser.Parse("a && b\na || b\na | b\na |& b\n", "probe").Stmts;
@@ -110425,12 +110565,12 @@ function appendSplit(acc, text) {
     acc.open = false;
   }
 }
-function appendItems(acc, items, quoted) {
+function appendItems(acc, items2, quoted) {
   if (!quoted) {
-    for (const item of items) appendSplit(acc, ` ${item} `);
+    for (const item of items2) appendSplit(acc, ` ${item} `);
     return;
   }
-  items.forEach((item, i) => {
+  items2.forEach((item, i) => {
     if (i > 0) {
       acc.fields.push(acc.cur);
       acc.cur = "";
@@ -110496,16 +110636,16 @@ function expandParam(frame, pe) {
   const name = pe.name;
   if (pe.excl) return writtenOf();
   if (name === "@" || name === "*") {
-    const items2 = positionalItems(frame);
-    if (!items2) return writtenOf();
-    return name === "@" ? items2 : items2.join(" ");
+    const items3 = positionalItems(frame);
+    if (!items3) return writtenOf();
+    return name === "@" ? items3 : items3.join(" ");
   }
   if (name === "#" && !pe.index) {
-    const items2 = positionalItems(frame);
-    return items2 ? String(items2.length) : writtenOf();
+    const items3 = positionalItems(frame);
+    return items3 ? String(items3.length) : writtenOf();
   }
   let value;
-  let items;
+  let items2;
   if (/^\d+$/.test(name)) {
     const n = Number(name);
     if (n === 0) value = frame.vars.get("0")?.text;
@@ -110514,16 +110654,16 @@ function expandParam(frame, pe) {
     const prefix = frame.prefixEnv?.get(name);
     const v = prefix !== void 0 ? { text: prefix } : frame.vars.get(name);
     value = v?.text;
-    items = v?.items;
+    items2 = v?.items;
   }
   if (pe.index) {
     const idx = expandString(frame, pe.index);
-    const list2 = items ?? (value !== void 0 ? [value] : void 0);
+    const list = items2 ?? (value !== void 0 ? [value] : void 0);
     if (idx === "@" || idx === "*") {
-      if (!list2) return writtenOf();
-      return idx === "@" ? list2 : list2.join(" ");
+      if (!list) return writtenOf();
+      return idx === "@" ? list : list.join(" ");
     }
-    if (/^\d+$/.test(idx)) value = list2?.[Number(idx)];
+    if (/^\d+$/.test(idx)) value = list?.[Number(idx)];
     else return writtenOf();
   }
   if (pe.length) return value !== void 0 && !hasUnresolved(value) ? String(value.length) : writtenOf();
@@ -110778,13 +110918,13 @@ function runFor(frame, cmd, line) {
     runStmts(frame, cmd.body);
     return;
   }
-  let items = cmd.items ? cmd.items.flatMap((w) => expandFields(frame, w)) : frame.positional ?? ["$@"];
-  if (items.length > MAX_LOOP_ITEMS) {
+  let items2 = cmd.items ? cmd.items.flatMap((w) => expandFields(frame, w)) : frame.positional ?? ["$@"];
+  if (items2.length > MAX_LOOP_ITEMS) {
     frame.state.limits.push(`loop bound (${MAX_LOOP_ITEMS} items) hit at ${frame.source.file}:${locationOf(frame, line).line}; remaining items not analysed`);
-    items = items.slice(0, MAX_LOOP_ITEMS);
+    items2 = items2.slice(0, MAX_LOOP_ITEMS);
   }
-  if (!items.length) items = [`$${name}`];
-  for (const item of items) {
+  if (!items2.length) items2 = [`$${name}`];
+  for (const item of items2) {
     frame.vars.set(name, { text: item });
     runStmts(frame, cmd.body);
   }
@@ -110810,9 +110950,9 @@ function assign2(frame, as) {
   const name = as.name;
   if (!name) return;
   if (as.array) {
-    const items = as.array.flatMap((w) => expandFields(frame, w));
+    const items2 = as.array.flatMap((w) => expandFields(frame, w));
     const prev2 = as.append ? frame.vars.get(name)?.items ?? [] : [];
-    const all = [...prev2, ...items];
+    const all = [...prev2, ...items2];
     frame.vars.set(name, { text: all[0] ?? "", items: all });
     return;
   }
@@ -111042,14 +111182,14 @@ function runXargs(frame, rest, line) {
   const inner = rest.slice(i);
   if (!inner.length) return;
   const known2 = frame.stdin !== void 0 && !isWhollyDynamic2(frame.stdin.trim());
-  let items = known2 ? splitFields(frame.stdin) : [`$(xargs input)`];
-  if (items.length > MAX_LOOP_ITEMS) items = items.slice(0, MAX_LOOP_ITEMS);
+  let items2 = known2 ? splitFields(frame.stdin) : [`$(xargs input)`];
+  if (items2.length > MAX_LOOP_ITEMS) items2 = items2.slice(0, MAX_LOOP_ITEMS);
   if (replace) {
-    for (const item of items) dispatch(frame, inner.map((a) => a.split(replace).join(item)), line, false);
+    for (const item of items2) dispatch(frame, inner.map((a) => a.split(replace).join(item)), line, false);
   } else if (perItem || !known2) {
-    for (const item of items) dispatch(frame, [...inner, item], line, false);
+    for (const item of items2) dispatch(frame, [...inner, item], line, false);
   } else {
-    dispatch(frame, [...inner, ...items], line, false);
+    dispatch(frame, [...inner, ...items2], line, false);
   }
 }
 function runShellCommand(frame, rest, line) {
@@ -111190,6 +111330,7 @@ substitutionHook.run = (frame, node) => {
 function analyzeRunScript(input2) {
   const state = {
     repo: input2.repo,
+    ...input2.repository ? { repository: input2.repository } : {},
     ctx: {
       chain: input2.chain,
       guard: input2.guard,
@@ -111954,6 +112095,25 @@ var publishDockerAction = simplePusher(
   },
   (s) => isTrue2(input(s, "no_push")) ? "false" : "true"
 );
+var devcontainersCi = {
+  matches: (a) => a === "devcontainers/ci",
+  run(step) {
+    const result = emptyActionResult();
+    const names = listInput(step, "imagename");
+    const tags = listInput(step, "imagetag");
+    const refs = names.flatMap((n) => tags.length ? tags.map((t) => `${n}:${t}`) : [`${n}:latest`]);
+    const mode = (input(step, "push") || "filter").trim().toLowerCase();
+    if (refs.length === 0) return result;
+    if (mode === "never") {
+      for (const r of refs) result.localBuilds.push({ name: r, reason: "devcontainers/ci with push: never", location: step.location });
+      return result;
+    }
+    const made = makePushes(refs, "devcontainers/ci", step.location, step.ctx);
+    result.operations.push(...made.pushes);
+    result.localBuilds.push(...made.local);
+    return result;
+  }
+};
 var actionCond = {
   matches: (a) => a === "haya14busa/action-cond",
   run(step) {
@@ -112099,6 +112259,7 @@ var ACTION_HANDLERS = [
   dockerBuildPush,
   publishDockerAction,
   actionCond,
+  devcontainersCi,
   cosignInstaller,
   attestAction,
   notationSign,
@@ -112267,10 +112428,10 @@ var RemoteSource = class {
   }
 };
 function virtualRepo(name, files) {
-  const list2 = [...files.keys()].map((p) => ({ path: p, size: files.get(p).length }));
+  const list = [...files.keys()].map((p) => ({ path: p, size: files.get(p).length }));
   return {
     root: `remote:${name}`,
-    files: list2,
+    files: list,
     limits: [],
     has: (p) => files.has(p),
     read: (p) => {
@@ -112395,7 +112556,8 @@ var Reader = class {
     for (const wf of loaded2) {
       const triggers = this.triggers(wf.doc);
       if (triggers.length === 1 && triggers[0] === "workflow_call" && calledLocally.has(wf.relPath)) continue;
-      await this.runWorkflow(wf, { inputs: {}, chain: [], prefix: "", guard: { conditions: [], continueOnError: false }, depth: 0, predecessors: /* @__PURE__ */ new Set(), callerIdToken: void 0 });
+      const refs = triggerRefs(wf.doc);
+      await this.runWorkflow(wf, { inputs: {}, chain: [], prefix: "", guard: { conditions: [], continueOnError: false }, depth: 0, predecessors: /* @__PURE__ */ new Set(), callerIdToken: void 0, ...refs ? { refs } : {} });
     }
     for (const f of this.input.remote.failures) if (!this.out.limits.includes(f)) this.out.limits.push(f);
     return this.out;
@@ -112477,7 +112639,8 @@ var Reader = class {
         const jobScope = { ...jobScopeBase, matrix, steps: {} };
         const lookup2 = scopeLookup(jobScope);
         jobScope.env = { ...scope.env, ...this.envMap(doc, doc.get(jobNode, "env"), lookup2, scope.env) };
-        const facts = { jobKey, location: jobLoc, idTokenWrite: idToken, predecessors: preds, workflowPath: wf.remote ?? wf.relPath };
+        const refs = wf.remote ? [`refs/tags/${wf.remote.replace(/^.*@/, "")}`] : call.refs;
+        const facts = { jobKey, location: jobLoc, idTokenWrite: idToken, predecessors: preds, workflowPath: wf.remote ?? wf.relPath, ...refs ? { refs } : {} };
         this.out.jobs.set(jobKey, facts);
         const uses = doc.str(doc.get(jobNode, "uses"));
         if (uses) {
@@ -112500,6 +112663,8 @@ var Reader = class {
           depth: call.depth,
           ephemeralRegistries: [...this.input.ephemeralRegistries, ...registryServices(doc, doc.get(jobNode, "services"))]
         };
+        const defaultShell = doc.str(doc.get(doc.get(doc.get(jobNode, "defaults"), "run"), "shell")) ?? doc.str(doc.get(doc.get(doc.get(root, "defaults"), "run"), "shell"));
+        if (defaultShell) run.defaultShell = defaultShell;
         await this.runSteps(wf, doc.get(jobNode, "steps"), run, call.chain);
         lastScope = jobScope;
       }
@@ -112585,7 +112750,8 @@ var Reader = class {
       guard: call.guard,
       depth: call.depth + 1,
       predecessors: call.predecessors,
-      callerIdToken: call.callerIdToken
+      callerIdToken: call.callerIdToken,
+      ...call.refs ? { refs: call.refs } : {}
     });
   }
   /** slsa-github-generator's container generator: a signed SLSA provenance attestation for image@digest. */
@@ -112683,7 +112849,10 @@ var Reader = class {
     const uses = doc.str(doc.get(node, "uses"));
     const workdir = (doc.str(doc.get(node, "working-directory")) ?? "").replace(/^\.\/?/, "").replace(/\/+$/, "");
     let produced = [];
-    if (runNode && (0, import_yaml7.isScalar)(runNode)) {
+    const shell = doc.str(doc.get(node, "shell")) ?? run.defaultShell;
+    if (runNode && (0, import_yaml7.isScalar)(runNode) && !isPosixShell(shell)) {
+      this.out.limits.push(`${stepLoc.file}:${stepLoc.line}: run step with shell '${shell}' is not analysed (only bash and sh are)`);
+    } else if (runNode && (0, import_yaml7.isScalar)(runNode)) {
       const script = interpolateOne(String(runNode.value ?? ""), lookup2);
       const block = runNode.type === "BLOCK_LITERAL" || runNode.type === "BLOCK_FOLDED";
       const line = doc.line(runNode) + (block ? 1 : 0);
@@ -112695,6 +112864,7 @@ var Reader = class {
         env: stepEnv,
         workingDirectory: workdir,
         repo: file.repo,
+        ...this.input.repository ? { repository: this.input.repository } : {},
         depth: SCRIPT_DEPTH
       });
       produced = r.operations;
@@ -112908,6 +113078,28 @@ var Reader = class {
     return combos;
   }
 };
+function isPosixShell(shell) {
+  if (!shell) return true;
+  return /^(bash|sh)(\s|$)/.test(shell.trim()) || /\/(bash|sh)(\s|$)/.test(shell.trim());
+}
+function triggerRefs(doc) {
+  const on = doc.get(doc.root, "on") ?? doc.get(doc.root, "true");
+  if (!on || !doc.isMap(on)) return void 0;
+  const refs = [];
+  for (const t of doc.entries(on)) {
+    if (t.key === "workflow_call") continue;
+    if (t.key === "release") {
+      refs.push("refs/tags/*");
+      continue;
+    }
+    if (t.key !== "push") return void 0;
+    const branches = doc.items(doc.get(t.value, "branches")).map((n) => doc.str(n) ?? "");
+    const tags = doc.items(doc.get(t.value, "tags")).map((n) => doc.str(n) ?? "");
+    if (branches.length === 0 && tags.length === 0) return void 0;
+    refs.push(...branches.map((b) => `refs/heads/${b}`), ...tags.map((x) => `refs/tags/${x}`));
+  }
+  return refs.length ? refs : void 0;
+}
 function registryServices(doc, services) {
   const out = [];
   for (const svc of doc.entries(services)) {
@@ -112987,9 +113179,8 @@ function finalizeReport(report) {
 
 // src/engine/analyze.ts
 async function analyze(options) {
-  const repo = openRepo(options.root);
-  const loadShellParser2 = loadShellParser;
-  if (loadShellParser2 && repo.files.some((f) => /^\.github\//.test(f.path))) await loadShellParser2();
+  const repo = options.repo ?? openRepo(options.root);
+  if (repo.files.some((f) => /^\.github\/workflows\//.test(f.path))) await loadShellParser();
   const remote = new RemoteSource(options.remoteCheckouts, options.remoteFetcher);
   const wf = await readWorkflows({
     repo,
@@ -113027,7 +113218,8 @@ async function analyze(options) {
         severity: "error",
         message: `The configuration requires an image matching ${pattern}, but no pipeline was found to push it.`,
         location: { file: ".github/image-signing-audit.yml", line: 1 },
-        related: []
+        related: [],
+        image: pattern
       });
     }
   }

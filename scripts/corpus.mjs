@@ -82,11 +82,22 @@ function labelCandidates(text, repository) {
 
 // ---- categories --------------------------------------------------------------------------------------------
 
-function category(total, signed) {
+/**
+ * all signed: every image is signed on every push path; none signed: no image gets any signature on any path;
+ * partially signed: everything in between (some images, or some push paths of an image). The same definition is
+ * applied to labels and to reports, so an image signed on its release path but pushed unsigned elsewhere makes
+ * the repository "partially signed" on both sides.
+ */
+function category(total, fullySigned, anySignature) {
   if (total === 0) return 'nothing pushed';
-  if (signed === total) return 'all signed';
-  if (signed === 0) return 'none signed';
+  if (fullySigned === total) return 'all signed';
+  if (anySignature === 0) return 'none signed';
   return 'partially signed';
+}
+
+/** Labels: some push path gets a signature (or an attestation). */
+function labelHasSignature(img) {
+  return img.signed === true || img.method === 'attestation-only';
 }
 
 /** Labels: signed means a signature (or an attestation) on every push path. */
@@ -148,9 +159,9 @@ for (const dir of repos) {
   const missing = candidates.filter((c) => !found.includes(c)).map((c) => c.name);
   const allCandidates = new Set(candidates.flatMap((c) => c.candidates));
   const extra = [...detectedNames].filter((n) => !allCandidates.has(n));
-  const expCat = category(labelImages.length, expectedSigned);
+  const expCat = category(labelImages.length, expectedSigned, labelImages.filter(labelHasSignature).length);
   const signedCount = images.filter((i) => i.signed).length;
-  const gotCat = report ? category(images.length, signedCount) : 'crash';
+  const gotCat = report ? category(images.length, signedCount, images.filter((i) => i.signed || (i.signatures ?? []).length > 0).length) : 'crash';
   const expEnf = labelEnforcement(label);
   const gotEnf = report ? detectedEnforcement(report) : 'crash';
   rows.push({

@@ -9,5 +9,6 @@ for (const rule of RULES) {
   out.push(`### Rule: \`${rule.id}\``, '');
   out.push(`**Severity:** ${rule.severity} · **Area:** ${rule.area}`, '');
   out.push(rule.description, '', rule.help, '');
+  out.push('Triggers it:', '', '```yaml', rule.example.bad, '```', '', 'Satisfies it:', '', '```yaml', rule.example.good, '```', '');
 }
 process.stdout.write(out.join('\n'));

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../src/engine/analyze.js';
 import type { Report } from '../../src/model/report.js';
-import * as shell from '../../src/shell/index.js';
+import { loadShellParser } from '../../src/shell/index.js';
 import { assertGolden, FIXTURES } from '../helpers/golden.js';
 
 /**
@@ -33,10 +33,7 @@ export function summarize(report: Report): unknown {
 }
 
 describe('workflow fixtures', () => {
-  before(async () => {
-    const load = (shell as { loadShellParser?: () => Promise<void> }).loadShellParser;
-    if (load) await load();
-  });
+  before(loadShellParser);
   for (const name of readdirSync(DIR).sort()) {
     if (name === 'remote-checkouts') continue;
     test(name, async () => {

@@ -8,7 +8,7 @@ import { compareLocations } from '../model/location.js';
 import type { PushOp, SignOp } from '../model/pipeline.js';
 import { REPORT_VERSION, type FindingReport, type LocalBuildReport, type Report } from '../model/report.js';
 import { SIGNING_CHECKS } from '../rules/signing.js';
-import * as shell from '../shell/index.js';
+import { loadShellParser } from '../shell/index.js';
 import { readWorkflows } from '../workflow/reader.js';
 import { RemoteSource } from '../workflow/remote.js';
 import { judgeImages, toImageReport, toSignedImageInfo, type JudgedImage } from './judge.js';
@@ -21,8 +21,8 @@ import { finalizeReport } from './verdict.js';
  */
 export async function analyze(options: AnalyzeOptions): Promise<Report> {
   const repo = options.repo ?? openRepo(options.root);
-  const loadShellParser = (shell as { loadShellParser?: () => Promise<void> }).loadShellParser;
-  if (loadShellParser && repo.files.some((f) => /^\.github\//.test(f.path))) await loadShellParser();
+  // The shell parser costs ~60 ms to load; only pay for it when there are workflows to read.
+  if (repo.files.some((f) => /^\.github\/workflows\//.test(f.path))) await loadShellParser();
   const remote = new RemoteSource(options.remoteCheckouts, options.remoteFetcher);
   const wf = await readWorkflows({
     repo,

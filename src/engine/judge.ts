@@ -64,7 +64,7 @@ export function judgeImages(input: JudgeInput): JudgedImage[] {
   const dead = input.signs.filter((s) => s.guard.neverRuns);
   const images: JudgedImage[] = [];
   for (const [name, pushes] of [...byName.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const paths: PushPath[] = pushes.map((push) => judgePath(name, push, live, dead, input));
+    const paths: PushPath[] = pushes.map((push) => judgePath(name, push, pushes, live, dead, input));
     const signedPaths = paths.filter((p) => p.signedBy.length > 0);
     const signatures = uniq(signedPaths.flatMap((p) => p.signedBy.map((s) => s.sign)));
     const methods = uniq(signatures.map((s) => methodOf(s, input.signs)));
@@ -89,11 +89,11 @@ export function judgeImages(input: JudgeInput): JudgedImage[] {
   return images;
 }
 
-function judgePath(name: string, push: PushOp, live: SignOp[], dead: SignOp[], input: JudgeInput): PushPath {
+function judgePath(name: string, push: PushOp, siblings: PushOp[], live: SignOp[], dead: SignOp[], input: JudgeInput): PushPath {
   const path: PushPath = { push, signedBy: [], rejected: [] };
-  for (const sign of dead) if (targets(sign, name, push) !== 'no') path.rejected.push({ sign, reason: `it can never run (${sign.guard.neverRuns})` });
+  for (const sign of dead) if (targets(sign, name, push, siblings) !== 'no') path.rejected.push({ sign, reason: `it can never run (${sign.guard.neverRuns})` });
   for (const sign of live) {
-    const t = targets(sign, name, push);
+    const t = targets(sign, name, push, siblings);
     if (t === 'no') continue;
     if (t === 'proximity' && !sameOrLaterJob(push, sign, input.jobs)) continue;
     const why = rejectReason(push, sign, input);
@@ -110,12 +110,39 @@ function judgePath(name: string, push: PushOp, live: SignOp[], dead: SignOp[], i
   return path;
 }
 
-/** Whether a sign op names the image: by name, by the push step's digest output, or (computed target) by position. */
-function targets(sign: SignOp, name: string, push: PushOp): 'name' | 'proximity' | 'no' {
-  if (sign.refs.some((r) => r.name === name)) return 'name';
+/**
+ * Whether a sign op names the image pushed by `push`: by name (and, where the references tell them apart, the
+ * same tag or the same step's digest), by the push step's digest output, or — for a computed target — by position.
+ */
+function targets(sign: SignOp, name: string, push: PushOp, siblings: PushOp[]): 'name' | 'proximity' | 'no' {
+  const named = sign.refs.filter((r) => r.name === name);
+  if (named.length > 0) return named.some((r) => refSelectsPush(r, push, siblings)) ? 'name' : 'no';
   if (sign.targetsSteps && push.digestFromStep && sign.targetsSteps.includes(push.digestFromStep) && sign.jobKey === push.jobKey && sign.refs.length === 0) return 'name';
   if (sign.unresolvedTarget || sign.refs.some(isWhollyDynamic)) return 'proximity';
   return 'no';
+}
+
+const DIGEST_STEP = /steps\.([\w-]+)\.outputs\.digest/;
+const TEMPLATE = /\$|\{\{|<[^>]*>/;
+
+/**
+ * Same name can still be another push: `name:1.0-dev` is not `name:1.0`, and `@${{ steps.a.outputs.digest }}` is
+ * not what step b pushed. A reference selects a push unless another push of the same name matches it exactly.
+ */
+function refSelectsPush(ref: ImageRef, push: PushOp, siblings: PushOp[]): boolean {
+  const stepOf = (r: ImageRef) => (r.digest ? DIGEST_STEP.exec(r.digest)?.[1] : undefined);
+  const step = stepOf(ref);
+  if (step !== undefined) {
+    if (push.digestFromStep === step) return true;
+    return !siblings.some((p) => p !== push && p.digestFromStep === step && p.jobKey === push.jobKey);
+  }
+  if (ref.digest !== undefined || ref.tag === undefined) return true;
+  const tagsOf = (p: PushOp) => p.refs.filter((r) => r.name === ref.name && r.tag !== undefined).map((r) => r.tag!);
+  const mine = tagsOf(push);
+  if (mine.length === 0 || mine.includes(ref.tag)) return true;
+  // Two literal tags that differ name two different images.
+  if (!TEMPLATE.test(ref.tag) && mine.every((t) => !TEMPLATE.test(t))) return false;
+  return !siblings.some((p) => p !== push && tagsOf(p).includes(ref.tag!));
 }
 
 /** A reference whose repository part is entirely computed (`$REF`, `${{ … }}`, `"$tag"@…`). */

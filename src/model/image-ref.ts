@@ -10,6 +10,8 @@ export const EPHEMERAL_REGISTRY_PATTERNS: RegExp[] = [
   /^registry\.local(:\d+)?$/i,
   /^ko\.local$/i,
   /^kind\.local$/i,
+  // ttl.sh: anonymous registry whose images expire within 24 hours, used for throwaway test images.
+  /^ttl\.sh$/i,
 ];
 
 const UNRESOLVED = /\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*|\{\{[^}]*\}\}|<[^>]*>/;

@@ -8,6 +8,10 @@ export const attestationOnly: RuleDefinition = {
   area: 'signing',
   description: "An image only gets a signed attestation, not an image signature.",
   help: "A signed provenance attestation (actions/attest-build-provenance, `cosign attest`) is counted as an equivalent signature, but admission policies that verify image signatures will not accept it. Either add an image signature or make sure the admission policy verifies attestations.",
+  example: {
+    bad: "- uses: actions/attest-build-provenance@v2\n  with:\n    subject-name: ghcr.io/acme/api\n    subject-digest: ${{ steps.build.outputs.digest }}\n    push-to-registry: true",
+    good: "- run: cosign sign --yes ghcr.io/acme/api@${{ steps.build.outputs.digest }}\n- uses: actions/attest-build-provenance@v2\n  with:\n    subject-name: ghcr.io/acme/api\n    subject-digest: ${{ steps.build.outputs.digest }}\n    push-to-registry: true",
+  },
 };
 
 /** Images whose only counted signatures are attestations. */

@@ -7,6 +7,10 @@ export const committedPrivateKey: RuleDefinition = {
   area: 'signing',
   description: "A private signing key is committed to the repository.",
   help: "A private key in the tree lets anyone who can read the repository sign images as you. Remove it, rotate it, keep the key in a secret or a KMS (`cosign sign --key awskms://\u2026`), or switch to keyless signing.",
+  example: {
+    bad: "# .github/cosign.key is committed\n- run: cosign sign --key .github/cosign.key ghcr.io/acme/api@${{ steps.build.outputs.digest }}",
+    good: "- env:\n    COSIGN_PRIVATE_KEY: ${{ secrets.COSIGN_PRIVATE_KEY }}\n    COSIGN_PASSWORD: ${{ secrets.COSIGN_PASSWORD }}\n  run: cosign sign --yes --key env://COSIGN_PRIVATE_KEY ghcr.io/acme/api@${{ steps.build.outputs.digest }}",
+  },
 };
 
 /** Private keys found in the tree (test fixtures are reported as warnings). */

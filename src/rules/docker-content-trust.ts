@@ -7,6 +7,10 @@ export const dockerContentTrust: RuleDefinition = {
   area: 'signing',
   description: "An image is signed with Docker Content Trust, which is being retired.",
   help: "Docker Content Trust (Notary v1) still counts as signing, but Docker is retiring it. Plan a move to Cosign or Notation signatures.",
+  example: {
+    bad: "- env:\n    DOCKER_CONTENT_TRUST: 1\n  run: docker push docker.io/acme/api:1.0",
+    good: "- run: docker push docker.io/acme/api:1.0\n- run: cosign sign --yes docker.io/acme/api@${DIGEST}",
+  },
 };
 
 /** Images signed with Docker Content Trust (still counted, being retired). */

@@ -7,6 +7,10 @@ export const keylessWithoutIdToken: RuleDefinition = {
   area: 'signing',
   description: "Keyless signing runs in a job without `id-token: write`.",
   help: "Keyless (Fulcio) signing needs a GitHub OIDC token. Without `permissions: id-token: write` on the job (or workflow) the sign step fails or falls back to an interactive flow. Grant `id-token: write` on the signing job only.",
+  example: {
+    bad: "jobs:\n  release:\n    permissions:\n      packages: write\n    steps:\n      - run: cosign sign --yes ghcr.io/acme/api@${{ steps.build.outputs.digest }}",
+    good: "jobs:\n  release:\n    permissions:\n      packages: write\n      id-token: write\n    steps:\n      - run: cosign sign --yes ghcr.io/acme/api@${{ steps.build.outputs.digest }}",
+  },
 };
 
 /** Keyless signing (Fulcio) in a job that cannot get an OIDC token. */

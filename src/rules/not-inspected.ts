@@ -6,4 +6,8 @@ export const notInspected: RuleDefinition = {
   area: 'input',
   description: "Part of the pipeline could not be read (a remote reusable workflow or action, or an unreadable file).",
   help: "Images pushed by pipeline parts that were not inspected cannot be judged. Provide the remote repositories with `remote-checkouts`, or a `github-token` so the action can read them through the API.",
+  example: {
+    bad: "jobs:\n  release:\n    uses: acme/shared/.github/workflows/container.yml@v1   # no checkout, no token",
+    good: "- uses: actions/checkout@v4\n  with: { repository: acme/shared, path: remote/acme/shared }\n- uses: image-signing-audit/image-signing-audit@v1\n  with:\n    remote-checkouts: remote",
+  },
 };

@@ -6,4 +6,8 @@ export const parseError: RuleDefinition = {
   area: 'input',
   description: "A pipeline or policy file could not be parsed.",
   help: "A malformed file is skipped. Fix the syntax; if the file is intentionally invalid (a test fixture), ignore it in the configuration with a reason.",
+  example: {
+    bad: "on: push\njobs:\n  build:\n    steps:\n      - run: echo \"unterminated",
+    good: "on: push\njobs:\n  build:\n    steps:\n      - run: echo \"terminated\"",
+  },
 };

@@ -7,6 +7,10 @@ export const partiallySignedImage: RuleDefinition = {
   area: 'signing',
   description: "An image is signed on some push paths but pushed unsigned on others.",
   help: "A path that pushes without signing (another workflow, a narrower `if:` on the sign step, `continue-on-error: true`, another event) publishes an unsigned image under the same name. Sign on every path that pushes, with the same guard as the push.",
+  example: {
+    bad: "- id: build\n  uses: docker/build-push-action@v6\n  with: { push: true, tags: ghcr.io/acme/api:edge }\n- if: github.event_name == 'release'   # pushes on main are never signed\n  run: cosign sign --yes ghcr.io/acme/api@${{ steps.build.outputs.digest }}",
+    good: "- id: build\n  uses: docker/build-push-action@v6\n  with: { push: true, tags: ghcr.io/acme/api:edge }\n- run: cosign sign --yes ghcr.io/acme/api@${{ steps.build.outputs.digest }}",
+  },
 };
 
 /** Images signed on some push paths and pushed unsigned on others. */

@@ -6,4 +6,8 @@ export const requiredImageMissing: RuleDefinition = {
   area: 'configuration',
   description: "An image the configuration requires was not found among the pushed images.",
   help: "The configuration's `require-images` lists images that must be found. A refactor that moves the push where the analyzer cannot see it would otherwise pass silently. Restore a readable push, or update the configuration.",
+  example: {
+    bad: "# .github/image-signing-audit.yml\nrequire-images:\n  - ghcr.io/acme/api     # the push moved into a script the analyzer cannot see",
+    good: "require-images:\n  - ghcr.io/acme/api     # and the release workflow pushes it visibly",
+  },
 };

@@ -12,6 +12,8 @@ export interface RuleDefinition {
   description: string;
   /** Why it matters and what to do, in Markdown (SARIF `help.markdown`). */
   help: string;
+  /** Short YAML snippets for the README rule reference: what triggers the rule and what satisfies it. */
+  example: { bad: string; good: string };
   /** Which stage of the analysis raises it. */
   area: 'signing' | 'enforcement' | 'input' | 'configuration';
 }

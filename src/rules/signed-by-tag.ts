@@ -8,6 +8,10 @@ export const signedByTag: RuleDefinition = {
   area: 'signing',
   description: "A signature targets a mutable tag instead of the image digest.",
   help: "Signing `image:tag` resolves the tag at signing time; if the tag moved between push and sign, the wrong image is signed. Sign `image@sha256:\u2026` using the digest output of the push step.",
+  example: {
+    bad: "- run: cosign sign --yes ghcr.io/acme/api:latest",
+    good: "- run: cosign sign --yes ghcr.io/acme/api@${{ steps.build.outputs.digest }}",
+  },
 };
 
 /** Counted signatures that name a mutable tag rather than the digest. */

@@ -7,6 +7,10 @@ export const signingKeyNotSecret: RuleDefinition = {
   area: 'signing',
   description: "A signing key or its password does not come from a secret or a KMS.",
   help: "A key or password written in the workflow, or read from a file in the repository, is readable by everyone with read access. Pass it from `${{ secrets.\u2026 }}` (e.g. `env: COSIGN_PRIVATE_KEY: ${{ secrets.COSIGN_PRIVATE_KEY }}` with `--key env://COSIGN_PRIVATE_KEY`) or use a KMS URI.",
+  example: {
+    bad: "- env:\n    COSIGN_PASSWORD: hunter2\n  run: cosign sign --yes --key cosign.key ghcr.io/acme/api@${{ steps.build.outputs.digest }}",
+    good: "- env:\n    COSIGN_PASSWORD: ${{ secrets.COSIGN_PASSWORD }}\n  run: cosign sign --yes --key awskms:///alias/release ghcr.io/acme/api@${{ steps.build.outputs.digest }}",
+  },
 };
 
 /** Keys and key passwords that are written in the pipeline or read from a file in the repository. */

@@ -7,6 +7,10 @@ export const unsignedImage: RuleDefinition = {
   area: 'signing',
   description: "A container image that CI pushes to a registry is never signed.",
   help: "Anyone with push access to the registry can replace the tag, and every later deployment pulls the replacement (CWE-494). Sign the pushed digest in the same job, after the push: for example `cosign sign --yes <image>@${{ steps.build.outputs.digest }}` with `id-token: write` for keyless signing, or `notation sign`.",
+  example: {
+    bad: "- uses: docker/build-push-action@v6\n  with:\n    push: true\n    tags: ghcr.io/acme/api:latest",
+    good: "- id: build\n  uses: docker/build-push-action@v6\n  with:\n    push: true\n    tags: ghcr.io/acme/api:latest\n- run: cosign sign --yes ghcr.io/acme/api@${{ steps.build.outputs.digest }}",
+  },
 };
 
 /** Images with no signed push path at all. */

@@ -53,7 +53,7 @@ export function applyEffects(frame: Frame, effects: CommandEffect[], line: numbe
         merge(frame, readBake({ ...opContext(frame), repo: st.repo, files: e.files, targets: e.targets, push: e.push, set: e.set, workdir: frame.cwd, env: exportedEnv(frame), location }));
         break;
       case 'goreleaser':
-        merge(frame, readGoreleaser({ ...opContext(frame), repo: st.repo, args: e.args, workdir: frame.cwd, env: exportedEnv(frame), location }));
+        merge(frame, readGoreleaser({ ...opContext(frame), repo: st.repo, ...(st.repository ? { repository: st.repository } : {}), args: e.args, workdir: frame.cwd, env: exportedEnv(frame), location }));
         break;
       case 'limit':
         st.limits.push(e.text);

@@ -19,6 +19,8 @@ export interface RunScriptInput extends OpContext {
   workingDirectory: string;
   /** The tree the script lives in (the scanned repository, or a remote checkout). */
   repo: RepoReader;
+  /** owner/name of the scanned repository (goreleaser's `{{ .ProjectName }}` default). */
+  repository?: string;
   /** Remaining indirection depth (make targets, scripts); at 0 the call is reported as a limit, not followed. */
   depth: number;
   /** Positional parameters (`$1`, `$@`) when the script is run with arguments. */
@@ -40,6 +42,7 @@ export interface RunScriptResult extends ReaderResult {
 export function analyzeRunScript(input: RunScriptInput): RunScriptResult {
   const state: RunState = {
     repo: input.repo,
+    ...(input.repository ? { repository: input.repository } : {}),
     ctx: {
       chain: input.chain,
       guard: input.guard,

@@ -38,6 +38,7 @@ export type Sink =
 /** Everything one analyzeRunScript call accumulates, shared by the scripts, functions and recipes it reaches. */
 export interface RunState {
   repo: RepoReader;
+  repository?: string;
   ctx: OpContext;
   operations: Operation[];
   localBuilds: LocalBuild[];

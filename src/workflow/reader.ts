@@ -76,6 +76,8 @@ interface JobRun {
   depth: number;
   /** Registry hosts that only exist for this job (a `registry` service container), plus the configured ones. */
   ephemeralRegistries: string[];
+  /** `defaults.run.shell` of the job or workflow. */
+  defaultShell?: string;
 }
 
 const WORKFLOW_RE = /^\.github\/workflows\/[^/]+\.ya?ml$/i;
@@ -228,6 +230,8 @@ class Reader {
           depth: call.depth,
           ephemeralRegistries: [...this.input.ephemeralRegistries, ...registryServices(doc, doc.get(jobNode, 'services'))],
         };
+        const defaultShell = doc.str(doc.get(doc.get(doc.get(jobNode, 'defaults'), 'run'), 'shell')) ?? doc.str(doc.get(doc.get(doc.get(root, 'defaults'), 'run'), 'shell'));
+        if (defaultShell) run.defaultShell = defaultShell;
         await this.runSteps(wf, doc.get(jobNode, 'steps'), run, call.chain);
         lastScope = jobScope;
       }
@@ -430,7 +434,10 @@ class Reader {
     const uses = doc.str(doc.get(node, 'uses'));
     const workdir = (doc.str(doc.get(node, 'working-directory')) ?? '').replace(/^\.\/?/, '').replace(/\/+$/, '');
     let produced: Operation[] = [];
-    if (runNode && isScalar(runNode)) {
+    const shell = doc.str(doc.get(node, 'shell')) ?? run.defaultShell;
+    if (runNode && isScalar(runNode) && !isPosixShell(shell)) {
+      this.out.limits.push(`${stepLoc.file}:${stepLoc.line}: run step with shell '${shell}' is not analysed (only bash and sh are)`);
+    } else if (runNode && isScalar(runNode)) {
       const script = interpolateOne(String(runNode.value ?? ''), lookup);
       const block = (runNode as Scalar).type === 'BLOCK_LITERAL' || (runNode as Scalar).type === 'BLOCK_FOLDED';
       const line = doc.line(runNode) + (block ? 1 : 0);
@@ -442,6 +449,7 @@ class Reader {
         env: stepEnv,
         workingDirectory: workdir,
         repo: file.repo,
+        ...(this.input.repository ? { repository: this.input.repository } : {}),
         depth: SCRIPT_DEPTH,
       });
       produced = r.operations;
@@ -697,6 +705,12 @@ class Reader {
     if (capped) this.out.limits.push(`matrix bound (${MAX_MATRIX_COMBINATIONS} combinations) hit at ${loc.file}:${loc.line}; the rest not expanded`);
     return combos;
   }
+}
+
+/** bash and sh (with their options, e.g. `bash -e {0}`) are analysed; pwsh, python, node, cmd are not. */
+function isPosixShell(shell: string | undefined): boolean {
+  if (!shell) return true;
+  return /^(bash|sh)(\s|$)/.test(shell.trim()) || /\/(bash|sh)(\s|$)/.test(shell.trim());
 }
 
 /** The refs a workflow's runs can have, when every trigger pins them (push branches/tags, release). */

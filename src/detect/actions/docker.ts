@@ -258,6 +258,30 @@ export const publishDockerAction = simplePusher(
   (s) => (isTrue(input(s, 'no_push')) ? 'false' : 'true'),
 );
 
+/**
+ * devcontainers/ci: builds the dev container image and pushes `imageName` when `push` is `always`, or `filter`
+ * (the default) when the ref/event filters match — a conditional push. `never` or no imageName: no push.
+ */
+export const devcontainersCi: ActionHandler = {
+  matches: (a) => a === 'devcontainers/ci',
+  run(step) {
+    const result = emptyActionResult();
+    const names = listInput(step, 'imagename');
+    const tags = listInput(step, 'imagetag');
+    const refs = names.flatMap((n) => (tags.length ? tags.map((t) => `${n}:${t}`) : [`${n}:latest`]));
+    const mode = (input(step, 'push') || 'filter').trim().toLowerCase();
+    if (refs.length === 0) return result;
+    if (mode === 'never') {
+      for (const r of refs) result.localBuilds.push({ name: r, reason: 'devcontainers/ci with push: never', location: step.location });
+      return result;
+    }
+    const made = makePushes(refs, 'devcontainers/ci', step.location, step.ctx);
+    result.operations.push(...made.pushes);
+    result.localBuilds.push(...made.local);
+    return result;
+  },
+};
+
 /** haya14busa/action-cond: `value` is if_true or if_false depending on `cond`. Modelled so the choice stays conditional. */
 export const actionCond: ActionHandler = {
   matches: (a) => a === 'haya14busa/action-cond',

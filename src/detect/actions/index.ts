@@ -1,4 +1,4 @@
-import { actionCond, bakeAction, buildPushAction, dockerBuildPush, dockerManifestAction, metadataAction, publishDockerAction, pushToRegistry, tagPushAction } from './docker.js';
+import { actionCond, bakeAction, buildPushAction, devcontainersCi, dockerBuildPush, dockerManifestAction, metadataAction, publishDockerAction, pushToRegistry, tagPushAction } from './docker.js';
 import { attestAction, cosignInstaller, dockerTrustSign, goreleaserAction, notationSign, setupKo } from './signing.js';
 import type { ActionHandler } from './types.js';
 
@@ -13,6 +13,7 @@ export const ACTION_HANDLERS: readonly ActionHandler[] = [
   dockerBuildPush,
   publishDockerAction,
   actionCond,
+  devcontainersCi,
   cosignInstaller,
   attestAction,
   notationSign,
