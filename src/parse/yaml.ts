@@ -83,7 +83,8 @@ export class YamlDoc {
       if (!isPair(item)) continue;
       const keyNode = this.deref(item.key);
       if (!keyNode || !isScalar(keyNode)) continue;
-      const key = String(keyNode.value);
+      // With `merge: true` the parser marks merge keys with a symbol value rather than the string '<<'.
+      const key = typeof keyNode.value === 'symbol' ? '<<' : String(keyNode.value);
       if (key === '<<') {
         // Merge key (when the parser did not apply it): splice in the referenced map(s), earlier keys win.
         const src = this.deref(item.value);

@@ -294,7 +294,7 @@ class Reader {
       if (caller.remote) {
         // `./` inside a remote workflow refers to the remote repository.
         const rel = uses.slice(2).replace(/@.*$/, '');
-        const d = this.load(caller.repo, rel, `${caller.remote.split('/.github/')[0]}/${rel}`);
+        const d = this.load(caller.repo, rel, remoteDisplay(caller.remote, rel));
         if (d) target = { doc: d, repo: caller.repo, file: rel, relPath: rel, remote: caller.remote };
       } else {
         const rel = uses.slice(2).replace(/@.*$/, '');
@@ -510,7 +510,7 @@ class Reader {
     if (uses.startsWith('docker://')) return [];
     if (uses.startsWith('./')) {
       const rel = uses.slice(2).replace(/\/+$/, '');
-      return this.runComposite(file.repo, rel, file.remote ? `${file.remote.split('@')[0]!.split('/.github/')[0]}/${rel}` : rel, file.remote, stepLoc, id, withInputs, ctx, run, chain);
+      return this.runComposite(file.repo, rel, file.remote ? remoteDisplay(file.remote, rel) : rel, file.remote, stepLoc, id, withInputs, ctx, run, chain);
     }
     const parsed = parseUses(uses);
     if (!parsed) return [];
@@ -553,7 +553,8 @@ class Reader {
       const path = actionDir ? `${actionDir}/${name}` : name;
       const got = await this.input.remote.readFile(parsed.owner, parsed.repo, parsed.ref, path);
       if ('error' in got) continue;
-      return this.runComposite(got.repo, actionDir, `${parsed.owner}/${parsed.repo}/${actionDir}@${parsed.ref}`.replace('/@', '@'), `${parsed.owner}/${parsed.repo}`, stepLoc, id, withInputs, ctx, run, chain, got.display);
+      const remoteId = `${parsed.owner}/${parsed.repo}/${actionDir ? `${actionDir}/` : ''}@${parsed.ref}`.replace('/@', '@');
+      return this.runComposite(got.repo, actionDir, remoteId, remoteId, stepLoc, id, withInputs, ctx, run, chain, got.display);
     }
     const inputs: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(withInputs)) inputs[k] = v[0];
@@ -591,7 +592,7 @@ class Reader {
       // A local Docker/JS action directory without action.yml, or a missing path.
       return [];
     }
-    const shown = displayFile ?? (remote ? `${display.replace(/@.*$/, '')}/${relPath.split('/').pop()}` : relPath);
+    const shown = displayFile ?? (remote ? remoteDisplay(remote, relPath) : relPath);
     const doc = this.load(repo, relPath, shown);
     if (!doc) return [];
     const runs = doc.get(doc.root, 'runs');
@@ -705,6 +706,16 @@ class Reader {
     if (capped) this.out.limits.push(`matrix bound (${MAX_MATRIX_COMBINATIONS} combinations) hit at ${loc.file}:${loc.line}; the rest not expanded`);
     return combos;
   }
+}
+
+/**
+ * Display path of a file in a remote repository, `owner/repo/path@ref`, from the `owner/repo/…@ref` of the remote
+ * workflow or action it was reached from.
+ */
+function remoteDisplay(remote: string, relPath: string): string {
+  const [owner, repo] = remote.split('/');
+  const ref = remote.includes('@') ? remote.slice(remote.lastIndexOf('@') + 1) : '';
+  return `${owner}/${repo}/${relPath}${ref ? `@${ref}` : ''}`;
 }
 
 /** bash and sh (with their options, e.g. `bash -e {0}`) are analysed; pwsh, python, node, cmd are not. */

@@ -20,15 +20,8 @@ function releaseScript(lines: number): string {
   return out.slice(0, lines).join('\n');
 }
 
-test('a 200-line script is analysed in a few milliseconds once the parser is loaded', () => {
-  const script = releaseScript(200);
-  run(script); // warm-up (JIT)
-  const runs = 20;
-  const t0 = performance.now();
-  let result = run(script);
-  for (let i = 1; i < runs; i++) result = run(script);
-  const perRun = (performance.now() - t0) / runs;
-  console.log(`analyzeRunScript, 200-line script: ${perRun.toFixed(2)} ms per run`);
-  assert.ok(pushes(result).length > 100);
-  assert.ok(perRun < 100, `took ${perRun} ms`);
+// Speed is measured by `npm run bench`, never asserted in a test; this test checks the result on a long script.
+test('a 200-line release script: every push in the loops and functions is found', () => {
+  const result = run(releaseScript(200));
+  assert.ok(pushes(result).length > 100, `only ${pushes(result).length} pushes`);
 });
