@@ -104919,7 +104919,7 @@ var YamlDoc = class {
       if (!(0, import_yaml.isPair)(item)) continue;
       const keyNode = this.deref(item.key);
       if (!keyNode || !(0, import_yaml.isScalar)(keyNode)) continue;
-      const key = String(keyNode.value);
+      const key = typeof keyNode.value === "symbol" ? "<<" : String(keyNode.value);
       if (key === "<<") {
         const src = this.deref(item.value);
         const maps = src && (0, import_yaml.isSeq)(src) ? src.items : [src];
@@ -108792,6 +108792,14 @@ function ephemeralHost(frame, name) {
   return void 0;
 }
 
+// src/workflow/script-relevance.ts
+var TOOLS = /docker|podman|buildah|kaniko|executor|\bko\b|crane|skopeo|oras|\bpack\b|jib|goreleaser|cosign|notation|nerdctl|regctl|\bmake\b|\bgmake\b|github_env|github_output|set-output|\.sh\b|\bbash\s+-c|\bsh\s+-c/i;
+var SHELL_BUILTINS = /(^|[;&|(`]|\b(then|do|else)\b)\s*(source|\.|eval)\s+\S/m;
+var SCRIPT_CALL = /(^|[;&|(`]|\b(then|do|else|exec|sudo|time|env)\b)\s*(\.{1,2}\/|[\w-]+\/)[\w./-]*[\w-](\s|$|;)/m;
+function scriptMayMatter(script) {
+  return TOOLS.test(script) || SCRIPT_CALL.test(script) || SHELL_BUILTINS.test(script);
+}
+
 // src/shell/indirection.ts
 import { posix as posix10 } from "node:path";
 
@@ -108888,6 +108896,43 @@ var KNOWN_LONG_FLAGS = /* @__PURE__ */ new Set([
   "version",
   "help"
 ]);
+
+// src/make/memo.ts
+var MAKEFILE_NAME = /(^|\/)(GNUmakefile|makefile|Makefile)$|\.mk$/;
+var memos = /* @__PURE__ */ new WeakMap();
+function memoFor(repo) {
+  let memo = memos.get(repo);
+  if (!memo) {
+    const vocabulary = /* @__PURE__ */ new Set(["MAKEFLAGS", "MAKEFILES", "MAKELEVEL"]);
+    for (const f of repo.files) {
+      if (!MAKEFILE_NAME.test(f.path)) continue;
+      const r = repo.read(f.path);
+      if (r.ok) for (const m of r.text.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) vocabulary.add(m[0]);
+    }
+    memo = { vocabulary, results: /* @__PURE__ */ new Map() };
+    memos.set(repo, memo);
+  }
+  return memo;
+}
+function memoizedExpand(inv, expand2) {
+  const memo = memoFor(inv.repo);
+  const env = Object.entries(inv.env).filter(([k]) => memo.vocabulary.has(k)).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+  const key = JSON.stringify([inv.args, inv.cwd, env, inv.depth, inv.location.file, inv.location.line]);
+  const hit = memo.results.get(key);
+  if (!hit) {
+    const result = expand2(inv);
+    memo.results.set(key, { env: inv.env, result });
+    return result;
+  }
+  return {
+    ...hit.result,
+    commands: hit.result.commands.map((rc) => {
+      const env2 = { ...inv.env };
+      for (const [k, v] of Object.entries(rc.env)) if (hit.env[k] !== v) env2[k] = v;
+      return { ...rc, env: env2 };
+    })
+  };
+}
 
 // src/make/expand.ts
 import { posix as posix6 } from "node:path";
@@ -110024,6 +110069,10 @@ function recipeEnv(state, scope, baseEnv) {
 // src/make/index.ts
 var DEFAULT_MAKEFILES = ["GNUmakefile", "makefile", "Makefile"];
 function expandMake(inv, options = {}) {
+  if (Object.keys(options).length > 0) return expandUncached(inv, options);
+  return memoizedExpand(inv, (i) => expandUncached(i, options));
+}
+function expandUncached(inv, options) {
   const limits = [];
   const findings = [];
   const where = `${inv.location.file}:${inv.location.line}`;
@@ -110214,6 +110263,7 @@ function runScriptFile(frame, path, args, line, mode) {
     st.limits.push(`${rel} is not a shell script (${first.trim()}); not followed`);
     return;
   }
+  if (mode === "exec" && !scriptMayMatter(read.text)) return;
   const callLoc = locationOf(frame, line);
   const { source, masked } = makeSource(read.text, rel, 1);
   const child = mode === "source" ? { ...frame, source, chain: [...frame.chain, callLoc], depth: frame.depth - 1, positional: args.length ? args : frame.positional, prefixEnv: void 0 } : childFrame(frame, source, [...frame.chain, callLoc], args);
@@ -110268,6 +110318,7 @@ function runMake(frame, args, line) {
   st.limits.push(...expansion.limits);
   st.findings.push(...expansion.findings);
   for (const rc of expansion.commands) {
+    if (!scriptMayMatter(rc.text)) continue;
     const { source, masked } = makeSource(rc.text, rc.file, rc.line);
     const vars = new Map(Object.entries(rc.env).map(([k, v]) => [k, { text: v }]));
     const recipeFrame = {
@@ -111709,12 +111760,24 @@ function callFunction2(node, lookup2) {
   }
 }
 var EXPR_RE = /\$\{\{([\s\S]*?)\}\}/g;
-function evaluateSource(src, lookup2) {
-  try {
-    return evaluate2(parseExpression(src), lookup2);
-  } catch {
-    return [unknown(src.trim())];
+var parsedExpressions = /* @__PURE__ */ new Map();
+var MAX_PARSED_EXPRESSIONS = 2e4;
+function parseCached(src) {
+  let node = parsedExpressions.get(src);
+  if (node === void 0) {
+    try {
+      node = parseExpression(src);
+    } catch {
+      node = null;
+    }
+    if (parsedExpressions.size >= MAX_PARSED_EXPRESSIONS) parsedExpressions.clear();
+    parsedExpressions.set(src, node);
   }
+  return node;
+}
+function evaluateSource(src, lookup2) {
+  const node = parseCached(src);
+  return node ? evaluate2(node, lookup2) : [unknown(src.trim())];
 }
 function interpolate(text, lookup2) {
   if (!text.includes("${{")) return [text];
@@ -112446,6 +112509,45 @@ function parseUses(uses) {
   return { owner: m[1], repo: m[2], path: (m[3] ?? "").replace(/^\//, ""), ref: m[4] };
 }
 
+// src/workflow/script-cache.ts
+var ScriptCache = class {
+  cache = /* @__PURE__ */ new Map();
+  analyze(input2) {
+    if (!scriptMayMatter(input2.script)) return { operations: [], localBuilds: [], findings: [], limits: [], envWrites: {}, outputWrites: {} };
+    const key = JSON.stringify([
+      input2.repo.root,
+      input2.file,
+      input2.line,
+      input2.script,
+      input2.env,
+      input2.workingDirectory,
+      input2.depth,
+      input2.ephemeralRegistries,
+      input2.repository ?? "",
+      input2.args ?? null
+    ]);
+    let hit = this.cache.get(key);
+    if (!hit) {
+      hit = { input: input2, result: analyzeRunScript(input2) };
+      this.cache.set(key, hit);
+    }
+    return { ...hit.result, operations: hit.result.operations.map((op) => restamp(op, hit.input, input2)) };
+  }
+};
+function restamp(op, from, to) {
+  const guard = op.guard === from.guard ? to.guard : { ...op.guard, conditions: [...to.guard.conditions, ...op.guard.conditions.slice(from.guard.conditions.length)] };
+  const copy = {
+    ...op,
+    chain: [...to.chain, ...op.chain.slice(from.chain.length)],
+    guard,
+    jobKey: to.jobKey,
+    stepIndex: to.stepIndex
+  };
+  if (to.parallelGroup !== void 0) copy.parallelGroup = to.parallelGroup;
+  else delete copy.parallelGroup;
+  return copy;
+}
+
 // src/workflow/scope.ts
 function githubContext(repository) {
   if (!repository) return {};
@@ -112538,6 +112640,7 @@ var Reader = class {
   input;
   out = { operations: [], localBuilds: [], findings: [], limits: [], jobs: /* @__PURE__ */ new Map(), workflows: 0 };
   parsed = /* @__PURE__ */ new Map();
+  scripts = new ScriptCache();
   github;
   async run() {
     const files = this.input.repo.files.filter((f) => WORKFLOW_RE.test(f.path)).map((f) => f.path);
@@ -112715,7 +112818,7 @@ var Reader = class {
     if (uses.startsWith("./")) {
       if (caller.remote) {
         const rel = uses.slice(2).replace(/@.*$/, "");
-        const d = this.load(caller.repo, rel, `${caller.remote.split("/.github/")[0]}/${rel}`);
+        const d = this.load(caller.repo, rel, remoteDisplay(caller.remote, rel));
         if (d) target2 = { doc: d, repo: caller.repo, file: rel, relPath: rel, remote: caller.remote };
       } else {
         const rel = uses.slice(2).replace(/@.*$/, "");
@@ -112856,7 +112959,7 @@ var Reader = class {
       const script = interpolateOne(String(runNode.value ?? ""), lookup2);
       const block = runNode.type === "BLOCK_LITERAL" || runNode.type === "BLOCK_FOLDED";
       const line = doc.line(runNode) + (block ? 1 : 0);
-      const r = analyzeRunScript({
+      const r = this.scripts.analyze({
         ...ctx,
         script,
         file: file.file,
@@ -112907,7 +113010,7 @@ var Reader = class {
     if (uses.startsWith("docker://")) return [];
     if (uses.startsWith("./")) {
       const rel = uses.slice(2).replace(/\/+$/, "");
-      return this.runComposite(file.repo, rel, file.remote ? `${file.remote.split("@")[0].split("/.github/")[0]}/${rel}` : rel, file.remote, stepLoc, id, withInputs, ctx, run, chain);
+      return this.runComposite(file.repo, rel, file.remote ? remoteDisplay(file.remote, rel) : rel, file.remote, stepLoc, id, withInputs, ctx, run, chain);
     }
     const parsed = parseUses(uses);
     if (!parsed) return [];
@@ -112949,7 +113052,8 @@ var Reader = class {
       const path = actionDir ? `${actionDir}/${name}` : name;
       const got = await this.input.remote.readFile(parsed.owner, parsed.repo, parsed.ref, path);
       if ("error" in got) continue;
-      return this.runComposite(got.repo, actionDir, `${parsed.owner}/${parsed.repo}/${actionDir}@${parsed.ref}`.replace("/@", "@"), `${parsed.owner}/${parsed.repo}`, stepLoc, id, withInputs, ctx, run, chain, got.display);
+      const remoteId = `${parsed.owner}/${parsed.repo}/${actionDir ? `${actionDir}/` : ""}@${parsed.ref}`.replace("/@", "@");
+      return this.runComposite(got.repo, actionDir, remoteId, remoteId, stepLoc, id, withInputs, ctx, run, chain, got.display);
     }
     const inputs = {};
     for (const [k, v] of Object.entries(withInputs)) inputs[k] = v[0];
@@ -112973,7 +113077,7 @@ var Reader = class {
     if (!relPath) {
       return [];
     }
-    const shown = displayFile ?? (remote ? `${display.replace(/@.*$/, "")}/${relPath.split("/").pop()}` : relPath);
+    const shown = displayFile ?? (remote ? remoteDisplay(remote, relPath) : relPath);
     const doc = this.load(repo, relPath, shown);
     if (!doc) return [];
     const runs = doc.get(doc.root, "runs");
@@ -113078,6 +113182,11 @@ var Reader = class {
     return combos;
   }
 };
+function remoteDisplay(remote, relPath) {
+  const [owner, repo] = remote.split("/");
+  const ref = remote.includes("@") ? remote.slice(remote.lastIndexOf("@") + 1) : "";
+  return `${owner}/${repo}/${relPath}${ref ? `@${ref}` : ""}`;
+}
 function isPosixShell(shell) {
   if (!shell) return true;
   return /^(bash|sh)(\s|$)/.test(shell.trim()) || /\/(bash|sh)(\s|$)/.test(shell.trim());
@@ -113250,10 +113359,11 @@ function localBuilds(builds, pushed) {
   const seen = /* @__PURE__ */ new Set();
   const out = [];
   for (const b of builds) {
-    const key = `${b.name}\0${b.location.file}:${b.location.line}`;
-    if (seen.has(key) || pushed.has(b.name)) continue;
+    const name = parseImageRef(b.name).name || b.name;
+    const key = `${name}\0${b.location.file}:${b.location.line}`;
+    if (seen.has(key) || pushed.has(name)) continue;
     seen.add(key);
-    out.push({ name: b.name, reason: b.reason, file: b.location.file, line: b.location.line });
+    out.push({ name, reason: b.reason, file: b.location.file, line: b.location.line });
   }
   return out.sort((a, b) => compareLocations(a, b) || (a.name < b.name ? -1 : 1));
 }

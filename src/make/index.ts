@@ -3,6 +3,7 @@ import { normalizeRelPath, type RepoReader } from '../discover/repo.js';
 import type { Finding } from '../model/finding.js';
 import type { Location } from '../model/location.js';
 import { parseMakeArgs } from './args.js';
+import { memoizedExpand } from './memo.js';
 import { expand } from './expand.js';
 import { evalText, readFile } from './read.js';
 import { runGoals } from './run.js';
@@ -62,6 +63,12 @@ const DEFAULT_MAKEFILES = ['GNUmakefile', 'makefile', 'Makefile'];
  * caller to follow.
  */
 export function expandMake(inv: MakeInvocation, options: MakeOptions = {}): MakeExpansion {
+  // Bound overrides (tests) bypass the memo so they always see a fresh expansion.
+  if (Object.keys(options).length > 0) return expandUncached(inv, options);
+  return memoizedExpand(inv, (i) => expandUncached(i, options));
+}
+
+function expandUncached(inv: MakeInvocation, options: MakeOptions): MakeExpansion {
   const limits: string[] = [];
   const findings: Finding[] = [];
   const where = `${inv.location.file}:${inv.location.line}`;

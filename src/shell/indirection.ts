@@ -1,3 +1,4 @@
+import { scriptMayMatter } from '../workflow/script-relevance.js';
 import { posix } from 'node:path';
 import { normalizeRelPath } from '../discover/repo.js';
 import { expandMake } from '../make/index.js';
@@ -58,6 +59,9 @@ export function runScriptFile(frame: Frame, path: string, args: string[], line: 
     st.limits.push(`${rel} is not a shell script (${first.trim()}); not followed`);
     return;
   }
+  // A script that names no relevant tool cannot push, sign or feed $GITHUB_ENV (report generators, test drivers).
+  // A sourced script may still set variables the caller uses, so those are always read.
+  if (mode === 'exec' && !scriptMayMatter(read.text)) return;
   const callLoc = locationOf(frame, line);
   const { source, masked } = makeSource(read.text, rel, 1);
   const child: Frame =
@@ -121,6 +125,9 @@ export function runMake(frame: Frame, args: string[], line: number): void {
   st.limits.push(...expansion.limits);
   st.findings.push(...expansion.findings);
   for (const rc of expansion.commands) {
+    // Recipe lines that name no relevant tool (kubectl, helm, go test…) are not parsed: large Makefiles expand to
+    // thousands of them and parsing is the expensive part.
+    if (!scriptMayMatter(rc.text)) continue;
     const { source, masked } = makeSource(rc.text, rc.file, rc.line);
     const vars = new Map<string, Value>(Object.entries(rc.env).map(([k, v]) => [k, { text: v }]));
     const recipeFrame: Frame = {

@@ -375,13 +375,28 @@ function callFunction(node: Extract<Node, { t: 'call' }>, lookup: Lookup): EValu
 
 const EXPR_RE = /\$\{\{([\s\S]*?)\}\}/g;
 
+/** Parsed expressions by source text: the same `${{ … }}` recurs across steps, matrix combinations and callers. */
+const parsedExpressions = new Map<string, Node | null>();
+const MAX_PARSED_EXPRESSIONS = 20_000;
+
+function parseCached(src: string): Node | null {
+  let node = parsedExpressions.get(src);
+  if (node === undefined) {
+    try {
+      node = parseExpression(src);
+    } catch {
+      node = null;
+    }
+    if (parsedExpressions.size >= MAX_PARSED_EXPRESSIONS) parsedExpressions.clear();
+    parsedExpressions.set(src, node);
+  }
+  return node;
+}
+
 /** Evaluates one expression source; a syntax error yields one unknown. */
 export function evaluateSource(src: string, lookup: Lookup): EValue[] {
-  try {
-    return evaluate(parseExpression(src), lookup);
-  } catch {
-    return [unknown(src.trim())];
-  }
+  const node = parseCached(src);
+  return node ? evaluate(node, lookup) : [unknown(src.trim())];
 }
 
 /**

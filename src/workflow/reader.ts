@@ -7,9 +7,9 @@ import type { Location } from '../model/location.js';
 import { parseImageRef } from '../model/image-ref.js';
 import type { Guard, LocalBuild, OpContext, Operation, PushOp, SignOp } from '../model/pipeline.js';
 import { parseYaml, yamlDocs, type YamlDoc } from '../parse/yaml.js';
-import { analyzeRunScript } from '../shell/index.js';
 import { evaluateGuard, interpolate, interpolateOne, known, type Lookup } from './expr.js';
 import { parseUses, type RemoteSource } from './remote.js';
+import { ScriptCache } from './script-cache.js';
 import { emptyScope, githubContext, scopeLookup, type Scope } from './scope.js';
 
 /** Reusable workflows and composite actions nest; GitHub allows 4 and 10 levels. Bound ours and say so. */
@@ -90,6 +90,7 @@ export async function readWorkflows(input: WorkflowReaderInput): Promise<Workflo
 class Reader {
   private readonly out: WorkflowReadResult = { operations: [], localBuilds: [], findings: [], limits: [], jobs: new Map(), workflows: 0 };
   private readonly parsed = new Map<string, YamlDoc | null>();
+  private readonly scripts = new ScriptCache();
   private readonly github: Record<string, unknown>;
 
   constructor(private readonly input: WorkflowReaderInput) {
@@ -441,7 +442,7 @@ class Reader {
       const script = interpolateOne(String(runNode.value ?? ''), lookup);
       const block = (runNode as Scalar).type === 'BLOCK_LITERAL' || (runNode as Scalar).type === 'BLOCK_FOLDED';
       const line = doc.line(runNode) + (block ? 1 : 0);
-      const r = analyzeRunScript({
+      const r = this.scripts.analyze({
         ...ctx,
         script,
         file: file.file,
