@@ -104884,6 +104884,8 @@ var YamlDoc = class {
   lineCounter;
   aliasBudget = MAX_ALIAS_RESOLUTIONS;
   aliasLimitHit = false;
+  /** Set when toPlain() stopped at MAX_PLAIN_NODES. */
+  sizeLimitHit = false;
   get root() {
     return this.deref(this.doc.contents);
   }
@@ -104966,7 +104968,10 @@ var YamlDoc = class {
   }
   /** Plain JS value with alias and size bounds. */
   toPlain(node, budget = { left: MAX_PLAIN_NODES }) {
-    if (budget.left-- <= 0) return void 0;
+    if (budget.left-- <= 0) {
+      this.sizeLimitHit = true;
+      return void 0;
+    }
     const n = this.deref(node);
     if (!n) return null;
     if ((0, import_yaml.isScalar)(n)) return n.value;
@@ -104979,6 +104984,12 @@ var YamlDoc = class {
     return null;
   }
 };
+function yamlLimitNotes(doc) {
+  const notes = [];
+  if (doc.aliasLimitHit) notes.push(`${doc.file}: YAML alias bound (${MAX_ALIAS_RESOLUTIONS} dereferences) hit; further aliases were not expanded`);
+  if (doc.sizeLimitHit) notes.push(`${doc.file}: YAML value size bound (${MAX_PLAIN_NODES} nodes) hit; the value was truncated`);
+  return notes;
+}
 function yamlDocs(parsed) {
   return parsed.docs.map((d) => new YamlDoc(parsed.file, d, parsed.lineCounter));
 }
@@ -112663,6 +112674,7 @@ var Reader = class {
       await this.runWorkflow(wf, { inputs: {}, chain: [], prefix: "", guard: { conditions: [], continueOnError: false }, depth: 0, predecessors: /* @__PURE__ */ new Set(), callerIdToken: void 0, ...refs ? { refs } : {} });
     }
     for (const f of this.input.remote.failures) if (!this.out.limits.includes(f)) this.out.limits.push(f);
+    for (const doc of this.parsed.values()) if (doc) this.out.limits.push(...yamlLimitNotes(doc));
     return this.out;
   }
   load(repo, relPath, display) {

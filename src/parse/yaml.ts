@@ -38,6 +38,8 @@ export function parseYaml(text: string, file: string): ParsedYaml {
 export class YamlDoc {
   private aliasBudget = MAX_ALIAS_RESOLUTIONS;
   aliasLimitHit = false;
+  /** Set when toPlain() stopped at MAX_PLAIN_NODES. */
+  sizeLimitHit = false;
   constructor(
     readonly file: string,
     readonly doc: Document.Parsed,
@@ -140,7 +142,10 @@ export class YamlDoc {
 
   /** Plain JS value with alias and size bounds. */
   toPlain(node: unknown, budget = { left: MAX_PLAIN_NODES }): unknown {
-    if (budget.left-- <= 0) return undefined;
+    if (budget.left-- <= 0) {
+      this.sizeLimitHit = true;
+      return undefined;
+    }
     const n = this.deref(node);
     if (!n) return null;
     if (isScalar(n)) return n.value;
@@ -152,6 +157,14 @@ export class YamlDoc {
     }
     return null;
   }
+}
+
+/** The bounds a document hit while it was read, as limit notes (empty when none). */
+export function yamlLimitNotes(doc: YamlDoc): string[] {
+  const notes: string[] = [];
+  if (doc.aliasLimitHit) notes.push(`${doc.file}: YAML alias bound (${MAX_ALIAS_RESOLUTIONS} dereferences) hit; further aliases were not expanded`);
+  if (doc.sizeLimitHit) notes.push(`${doc.file}: YAML value size bound (${MAX_PLAIN_NODES} nodes) hit; the value was truncated`);
+  return notes;
 }
 
 export function yamlDocs(parsed: ParsedYaml): YamlDoc[] {

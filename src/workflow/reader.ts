@@ -6,7 +6,7 @@ import type { Finding } from '../model/finding.js';
 import type { Location } from '../model/location.js';
 import { parseImageRef } from '../model/image-ref.js';
 import type { Guard, LocalBuild, OpContext, Operation, PushOp, SignOp } from '../model/pipeline.js';
-import { parseYaml, yamlDocs, type YamlDoc } from '../parse/yaml.js';
+import { parseYaml, yamlDocs, yamlLimitNotes, type YamlDoc } from '../parse/yaml.js';
 import { evaluateGuard, interpolate, interpolateOne, known, type Lookup } from './expr.js';
 import { parseUses, type RemoteSource } from './remote.js';
 import { ScriptCache } from './script-cache.js';
@@ -120,6 +120,7 @@ class Reader {
       await this.runWorkflow(wf, { inputs: {}, chain: [], prefix: '', guard: { conditions: [], continueOnError: false }, depth: 0, predecessors: new Set(), callerIdToken: undefined, ...(refs ? { refs } : {}) });
     }
     for (const f of this.input.remote.failures) if (!this.out.limits.includes(f)) this.out.limits.push(f);
+    for (const doc of this.parsed.values()) if (doc) this.out.limits.push(...yamlLimitNotes(doc));
     return this.out;
   }
 
