@@ -1,14 +1,6 @@
-// Prints the rule reference (Markdown, one section per rule) from the compiled rule registry, so the README's
-// reference and the SARIF help URIs (README.md#rule-<id>) come from the same declarations.
-// Usage: npx tsc -p tsconfig.test.json && node scripts/gen-rule-docs.mjs > rules.md
-import { RULES } from '../build/src/rules/index.js';
+// Prints the README's rule reference from the compiled rule registry (src/render/rule-docs.ts).
+// Usage: npx tsc -p tsconfig.test.json && node scripts/gen-rule-docs.mjs
+// A test fails when README.md's "## Rule reference" section differs from this output.
+import { renderRuleReference } from '../build/src/render/rule-docs.js';
 
-const out = ['## Rule reference', ''];
-for (const rule of RULES) {
-  // GitHub derives the anchor #rule-<id> from this heading (the SARIF helpUri points there).
-  out.push(`### Rule: \`${rule.id}\``, '');
-  out.push(`**Severity:** ${rule.severity} · **Area:** ${rule.area}`, '');
-  out.push(rule.description, '', rule.help, '');
-  out.push('Triggers it:', '', '```yaml', rule.example.bad, '```', '', 'Satisfies it:', '', '```yaml', rule.example.good, '```', '');
-}
-process.stdout.write(out.join('\n'));
+process.stdout.write(renderRuleReference());
