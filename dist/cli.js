@@ -104912,10 +104912,20 @@ var YamlDoc = class {
     const off = n?.range?.[1];
     return off === void 0 ? this.line(node) : this.lineCounter.linePos(Math.max(0, off - 1)).line;
   }
+  /** Entries per map node: readers look keys up many times per step, and documents are never mutated. */
+  entryCache = /* @__PURE__ */ new WeakMap();
   /** Map entries with string keys, merge keys already applied by the parser. */
   entries(node) {
     const n = this.deref(node);
     if (!n || !(0, import_yaml.isMap)(n)) return [];
+    const cached = this.entryCache.get(n);
+    if (cached) return cached;
+    const out = this.computeEntries(n);
+    this.entryCache.set(n, out);
+    return out;
+  }
+  computeEntries(n) {
+    if (!(0, import_yaml.isMap)(n)) return [];
     const out = [];
     for (const item of n.items) {
       if (!(0, import_yaml.isPair)(item)) continue;
@@ -108808,7 +108818,8 @@ var TOOLS = /docker|podman|buildah|kaniko|executor|\bko\b|crane|skopeo|oras|\bpa
 var SHELL_BUILTINS = /(^|[;&|(`]|\b(then|do|else)\b)\s*(source|\.|eval)\s+\S/m;
 var SCRIPT_CALL = /(^|[;&|(`]|\b(then|do|else|exec|sudo|time|env)\b)\s*(\.{1,2}\/|[\w-]+\/)[\w./-]*[\w-](\s|$|;)/m;
 function scriptMayMatter(script) {
-  return TOOLS.test(script) || SCRIPT_CALL.test(script) || SHELL_BUILTINS.test(script);
+  const code = script.includes("#") ? script.replace(/^[ \t]*#.*$/gm, "") : script;
+  return TOOLS.test(code) || SCRIPT_CALL.test(code) || SHELL_BUILTINS.test(code);
 }
 
 // src/shell/indirection.ts
@@ -110754,6 +110765,7 @@ function replaceIn(frame, pe, repl, value, writtenOf) {
   }
   return writtenOf();
 }
+var OPTIONAL_OVERRIDE = /^\$\{\{\s*(vars|secrets)\.[\w-]+\s*\}\}$/;
 function applyOperator(frame, pe, exp, value, writtenOf) {
   const op = exp.op;
   const isSet = value !== void 0;
@@ -110763,7 +110775,8 @@ function applyOperator(frame, pe, exp, value, writtenOf) {
     case ":-":
     case "=":
     case ":=": {
-      const use = op.startsWith(":") ? nonEmpty : isSet;
+      const optional = value !== void 0 && OPTIONAL_OVERRIDE.test(value.trim());
+      const use = !optional && (op.startsWith(":") ? nonEmpty : isSet);
       if (use) return value;
       const d = expandString(frame, exp.word);
       if (op.endsWith("=")) frame.vars.set(pe.name, { text: d });
@@ -110846,6 +110859,96 @@ function parseKeyValueFile(text) {
     if (eq > 0) out[line.slice(0, eq).trim()] = line.slice(eq + 1);
   }
   return out;
+}
+
+// src/shell/text-filters.ts
+function sedFilter(text, args) {
+  let extended = false;
+  const scripts = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "-E" || a === "-r" || a === "--regexp-extended") extended = true;
+    else if (a === "-e") scripts.push(args[++i] ?? "");
+    else if (a.startsWith("-")) return void 0;
+    else if (scripts.length === 0) scripts.push(a);
+    else return void 0;
+  }
+  if (scripts.length === 0) return void 0;
+  const subs = [];
+  for (const s of scripts.flatMap((x) => x.split(/;\s*/).filter(Boolean))) {
+    const sub = parseSubstitution(s, extended);
+    if (!sub) return void 0;
+    subs.push(sub);
+  }
+  const trailing = text.endsWith("\n");
+  const lines = (trailing ? text.slice(0, -1) : text).split("\n");
+  const out = lines.map((line) => subs.reduce((acc, s) => acc.replace(s.re, s.replacement), line));
+  return out.join("\n") + (trailing ? "\n" : "");
+}
+function parseSubstitution(script, extended) {
+  if (script[0] !== "s" || script.length < 4) return void 0;
+  const d = script[1];
+  const parts = [];
+  let cur = "";
+  for (let i = 2; i < script.length; i++) {
+    const c = script[i];
+    if (c === "\\" && script[i + 1] === d) {
+      cur += d === "/" ? "\\/" : d;
+      i++;
+    } else if (c === d) {
+      parts.push(cur);
+      cur = "";
+    } else cur += c;
+  }
+  parts.push(cur);
+  if (parts.length !== 3) return void 0;
+  const [pattern, repl, flags] = parts;
+  if (!/^g?$/.test(flags)) return void 0;
+  const source = extended ? pattern : breToJs(pattern);
+  if (source === void 0) return void 0;
+  let re;
+  try {
+    re = new RegExp(source, flags);
+  } catch {
+    return void 0;
+  }
+  const replacement = repl.replace(/\$/g, "$$$$").replace(/\\([1-9])/g, "$$$1").replace(/(^|[^\\])&/g, "$1$$&").replace(/\\&/g, "&").replace(/\\n/g, "\n");
+  return { re, replacement };
+}
+function breToJs(bre) {
+  let out = "";
+  for (let i = 0; i < bre.length; i++) {
+    const c = bre[i];
+    if (c === "\\") {
+      const n = bre[++i];
+      if (n === void 0) return void 0;
+      out += "(){}+?|".includes(n) ? n : `\\${n}`;
+    } else if ("(){}+?|".includes(c)) out += `\\${c}`;
+    else out += c;
+  }
+  return out;
+}
+function awkFilter(text, args) {
+  let sep2;
+  let program;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "-F") sep2 = args[++i];
+    else if (a.startsWith("-F")) sep2 = a.slice(2);
+    else if (a === "-") continue;
+    else if (program === void 0) program = a;
+    else return void 0;
+  }
+  const m = program && /^\s*\{\s*print\s+((?:\$\d+\s*,?\s*)+)\s*;?\s*\}\s*$/.exec(program);
+  if (!m) return void 0;
+  const fields = [...m[1].matchAll(/\$(\d+)/g)].map((x) => Number(x[1]));
+  const trailing = text.endsWith("\n");
+  const lines = (trailing ? text.slice(0, -1) : text).split("\n");
+  const out = lines.map((line) => {
+    const cols = sep2 === void 0 || sep2 === " " ? line.trim().split(/[ \t]+/) : line.split(sep2.length === 1 ? sep2 : new RegExp(sep2));
+    return fields.map((f) => f === 0 ? line : cols[f - 1] ?? "").join(" ");
+  });
+  return out.join("\n") + (trailing || text.length > 0 ? "\n" : "");
 }
 
 // src/shell/interpreter.ts
@@ -111090,6 +111193,13 @@ function dispatch(frame, argv0, line, guessedIn) {
       if (frame.stdin !== void 0) writeOut(frame, translate(frame.stdin, rest));
       else markUnknown2();
       return;
+    case "sed":
+    case "awk": {
+      const out = frame.stdin !== void 0 && !hasUnresolved(rest.join(" ")) ? cmd === "sed" ? sedFilter(frame.stdin, rest) : awkFilter(frame.stdin, rest) : void 0;
+      if (out !== void 0) writeOut(frame, out);
+      else markUnknown2();
+      return;
+    }
     case "cd":
       if (rest[0] && !hasUnresolved(rest[0]) && rest[0] !== "-") frame.cwd = resolvePath(frame, rest[0]);
       return;
@@ -112436,14 +112546,16 @@ var IRRELEVANT_PREFIXES = [
   "kentaro-m/",
   "andstor/",
   "styfle/",
-  "ossf/"
+  "ossf/",
+  // Buf pushes protobuf modules to the Buf Schema Registry, not container images.
+  "bufbuild/"
 ];
 function isKnownIrrelevant(action) {
   return IRRELEVANT_PREFIXES.some((p) => action === p.replace(/\/$/, "") || action.startsWith(p));
 }
 function looksImageRelated(action, inputs) {
   const name = action.toLowerCase();
-  if (/retention|cleanup|delete|prune|scan|lint|vuln|test|setup|install|cache|label|comment|notify|backport|sync|changelog|gh-release/.test(name.split("/").slice(1).join("/"))) return false;
+  if (/retention|clean|delete|prune|scan|lint|vuln|test|setup|install|cache|label|comment|notify|backport|sync|changelog|gh-release/.test(name.split("/").slice(1).join("/"))) return false;
   if (/docker|image|container[-_]?(build|push|publish|release)|oci[-_]|push|publish|kaniko|buildah|podman|crane|cosign|notation|goreleaser|(^|[/_-])ko($|[/_-])|sign/.test(name)) return true;
   return Object.keys(inputs).some((k) => /^(push|image|images|image[-_]?name|image[-_]?ref|registry|tags|dockerfile|platforms)$/i.test(k));
 }
@@ -112647,12 +112759,15 @@ var Reader = class {
   constructor(input2) {
     this.input = input2;
     this.github = githubContext(input2.repository);
+    this.runnerEnv = input2.repository ? { GITHUB_REPOSITORY: input2.repository, GITHUB_REPOSITORY_OWNER: input2.repository.split("/")[0], CI: "true", GITHUB_ACTIONS: "true" } : { CI: "true", GITHUB_ACTIONS: "true" };
   }
   input;
   out = { operations: [], localBuilds: [], findings: [], limits: [], jobs: /* @__PURE__ */ new Map(), workflows: 0 };
   parsed = /* @__PURE__ */ new Map();
   scripts = new ScriptCache();
   github;
+  /** Default variables the runner sets for every step, where the repository name gives them. */
+  runnerEnv;
   async run() {
     const files = this.input.repo.files.filter((f) => WORKFLOW_RE.test(f.path)).map((f) => f.path);
     const loaded2 = [];
@@ -112807,6 +112922,7 @@ var Reader = class {
         const type = doc.str(doc.get(i.value, "type"));
         if (defNode && (0, import_yaml7.isScalar)(defNode)) out[i.key] = coerceInput(String(defNode.value ?? ""), type);
         else if (type === "boolean") out[i.key] = false;
+        else if (trigger === "workflow_call") out[i.key] = type === "number" ? 0 : "";
       }
     }
     return out;
@@ -112958,7 +113074,7 @@ var Reader = class {
       const v = interpolateOne(doc.str(coe), lookup2);
       if (v === "true" || /\$\{\{/.test(v)) guard = { ...guard, continueOnError: true };
     }
-    const stepEnv = { ...scope.env, ...this.envMap(doc, doc.get(node, "env"), lookup2, scope.env) };
+    const stepEnv = { ...this.runnerEnv, ...scope.env, ...this.envMap(doc, doc.get(node, "env"), lookup2, scope.env) };
     const ctx = { chain, guard, jobKey: run.jobKey, stepIndex, ...group !== void 0 ? { parallelGroup: group } : {}, ephemeralRegistries: run.ephemeralRegistries };
     const runNode = doc.get(node, "run");
     const uses = doc.str(doc.get(node, "uses"));
@@ -112978,7 +113094,9 @@ var Reader = class {
         line,
         env: stepEnv,
         workingDirectory: workdir,
-        repo: file.repo,
+        // Steps of remote composite actions and reusable workflows run in the caller's workspace: `make`, `./hack/x.sh`
+        // refer to the scanned repository, not to the action's.
+        repo: this.input.repo,
         ...this.input.repository ? { repository: this.input.repository } : {},
         depth: SCRIPT_DEPTH
       });

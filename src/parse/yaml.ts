@@ -76,10 +76,22 @@ export class YamlDoc {
     return off === undefined ? this.line(node) : this.lineCounter.linePos(Math.max(0, off - 1)).line;
   }
 
+  /** Entries per map node: readers look keys up many times per step, and documents are never mutated. */
+  private readonly entryCache = new WeakMap<object, Array<{ key: string; keyNode: Node; value: Node | null }>>();
+
   /** Map entries with string keys, merge keys already applied by the parser. */
   entries(node: unknown): Array<{ key: string; keyNode: Node; value: Node | null }> {
     const n = this.deref(node);
     if (!n || !isMap(n)) return [];
+    const cached = this.entryCache.get(n);
+    if (cached) return cached;
+    const out = this.computeEntries(n);
+    this.entryCache.set(n, out);
+    return out;
+  }
+
+  private computeEntries(n: Node): Array<{ key: string; keyNode: Node; value: Node | null }> {
+    if (!isMap(n)) return [];
     const out: Array<{ key: string; keyNode: Node; value: Node | null }> = [];
     for (const item of n.items) {
       if (!isPair(item)) continue;

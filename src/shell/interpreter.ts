@@ -11,6 +11,7 @@ import { MAX_COMMANDS, MAX_FUNCTION_DEPTH, MAX_LOOP_ITEMS, locationOf, type Fram
 import { hasUnresolved, isWhollyDynamic, mapLiteralParts, splitFields } from './text.js';
 import { expandFields, expandString, nodeText, substitutionHook } from './words.js';
 import { writeOut } from './sinks.js';
+import { awkFilter, sedFilter } from './text-filters.js';
 
 /**
  * Walks a parsed script the way bash would run it, but without running anything: every branch of `if`/`case`,
@@ -279,6 +280,13 @@ export function dispatch(frame: Frame, argv0: string[], line: number, guessedIn:
       if (frame.stdin !== undefined) writeOut(frame, translate(frame.stdin, rest));
       else markUnknown();
       return;
+    case 'sed':
+    case 'awk': {
+      const out = frame.stdin !== undefined && !hasUnresolved(rest.join(' ')) ? (cmd === 'sed' ? sedFilter(frame.stdin, rest) : awkFilter(frame.stdin, rest)) : undefined;
+      if (out !== undefined) writeOut(frame, out);
+      else markUnknown();
+      return;
+    }
     case 'cd':
       if (rest[0] && !hasUnresolved(rest[0]) && rest[0] !== '-') frame.cwd = resolvePath(frame, rest[0]);
       return;

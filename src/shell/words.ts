@@ -218,6 +218,8 @@ function replaceIn(frame: Frame, pe: ParamPart, repl: NonNullable<ParamPart['rep
   return writtenOf();
 }
 
+const OPTIONAL_OVERRIDE = /^\$\{\{\s*(vars|secrets)\.[\w-]+\s*\}\}$/;
+
 function applyOperator(frame: Frame, pe: ParamPart, exp: NonNullable<ParamPart['exp']>, value: string | undefined, writtenOf: () => string): string {
   const op = exp.op;
   const isSet = value !== undefined;
@@ -227,7 +229,10 @@ function applyOperator(frame: Frame, pe: ParamPart, exp: NonNullable<ParamPart['
     case ':-':
     case '=':
     case ':=': {
-      const use = op.startsWith(':') ? nonEmpty : isSet;
+      // `${X:-default}` where X is a repository variable or secret (`${{ vars.X }}`): the idiom of an optional
+      // override, usually unset, so the default is the value to show.
+      const optional = value !== undefined && OPTIONAL_OVERRIDE.test(value.trim());
+      const use = !optional && (op.startsWith(':') ? nonEmpty : isSet);
       if (use) return value!;
       const d = expandString(frame, exp.word);
       if (op.endsWith('=')) frame.vars.set(pe.name, { text: d });

@@ -93,8 +93,12 @@ class Reader {
   private readonly scripts = new ScriptCache();
   private readonly github: Record<string, unknown>;
 
+  /** Default variables the runner sets for every step, where the repository name gives them. */
+  private readonly runnerEnv: Record<string, string>;
+
   constructor(private readonly input: WorkflowReaderInput) {
     this.github = githubContext(input.repository);
+    this.runnerEnv = input.repository ? { GITHUB_REPOSITORY: input.repository, GITHUB_REPOSITORY_OWNER: input.repository.split('/')[0]!, CI: 'true', GITHUB_ACTIONS: 'true' } : { CI: 'true', GITHUB_ACTIONS: 'true' };
   }
 
   async run(): Promise<WorkflowReadResult> {
@@ -263,7 +267,9 @@ class Reader {
         const type = doc.str(doc.get(i.value, 'type'));
         if (defNode && isScalar(defNode)) out[i.key] = coerceInput(String((defNode as Scalar).value ?? ''), type);
         else if (type === 'boolean') out[i.key] = false;
-        // workflow_dispatch inputs without a default are unknown (the person running it chooses).
+        // A workflow_call input the caller does not pass and that has no default is empty; workflow_dispatch
+        // inputs without a default stay unknown (the person running it chooses).
+        else if (trigger === 'workflow_call') out[i.key] = type === 'number' ? 0 : '';
       }
     }
     return out;
@@ -430,7 +436,7 @@ class Reader {
       const v = interpolateOne(doc.str(coe)!, lookup);
       if (v === 'true' || /\$\{\{/.test(v)) guard = { ...guard, continueOnError: true };
     }
-    const stepEnv = { ...scope.env, ...this.envMap(doc, doc.get(node, 'env'), lookup, scope.env) };
+    const stepEnv = { ...this.runnerEnv, ...scope.env, ...this.envMap(doc, doc.get(node, 'env'), lookup, scope.env) };
     const ctx: OpContext = { chain, guard, jobKey: run.jobKey, stepIndex, ...(group !== undefined ? { parallelGroup: group } : {}), ephemeralRegistries: run.ephemeralRegistries };
     const runNode = doc.get(node, 'run');
     const uses = doc.str(doc.get(node, 'uses'));
@@ -450,7 +456,9 @@ class Reader {
         line,
         env: stepEnv,
         workingDirectory: workdir,
-        repo: file.repo,
+        // Steps of remote composite actions and reusable workflows run in the caller's workspace: `make`, `./hack/x.sh`
+        // refer to the scanned repository, not to the action's.
+        repo: this.input.repo,
         ...(this.input.repository ? { repository: this.input.repository } : {}),
         depth: SCRIPT_DEPTH,
       });

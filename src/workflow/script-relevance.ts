@@ -12,5 +12,7 @@ const SHELL_BUILTINS = /(^|[;&|(`]|\b(then|do|else)\b)\s*(source|\.|eval)\s+\S/m
 const SCRIPT_CALL = /(^|[;&|(`]|\b(then|do|else|exec|sudo|time|env)\b)\s*(\.{1,2}\/|[\w-]+\/)[\w./-]*[\w-](\s|$|;)/m;
 
 export function scriptMayMatter(script: string): boolean {
-  return TOOLS.test(script) || SCRIPT_CALL.test(script) || SHELL_BUILTINS.test(script);
+  // Whole-line comments do not run (`# Usage: release.sh …` in a header must not make a report script relevant).
+  const code = script.includes('#') ? script.replace(/^[ \t]*#.*$/gm, '') : script;
+  return TOOLS.test(code) || SCRIPT_CALL.test(code) || SHELL_BUILTINS.test(code);
 }

@@ -123,6 +123,8 @@ const IRRELEVANT_PREFIXES = [
   'andstor/',
   'styfle/',
   'ossf/',
+  // Buf pushes protobuf modules to the Buf Schema Registry, not container images.
+  'bufbuild/',
 ];
 
 export function isKnownIrrelevant(action: string): boolean {
@@ -136,7 +138,7 @@ export function isKnownIrrelevant(action: string): boolean {
  */
 export function looksImageRelated(action: string, inputs: Record<string, string[]>): boolean {
   const name = action.toLowerCase();
-  if (/retention|cleanup|delete|prune|scan|lint|vuln|test|setup|install|cache|label|comment|notify|backport|sync|changelog|gh-release/.test(name.split('/').slice(1).join('/'))) return false;
+  if (/retention|clean|delete|prune|scan|lint|vuln|test|setup|install|cache|label|comment|notify|backport|sync|changelog|gh-release/.test(name.split('/').slice(1).join('/'))) return false;
   if (/docker|image|container[-_]?(build|push|publish|release)|oci[-_]|push|publish|kaniko|buildah|podman|crane|cosign|notation|goreleaser|(^|[/_-])ko($|[/_-])|sign/.test(name)) return true;
   return Object.keys(inputs).some((k) => /^(push|image|images|image[-_]?name|image[-_]?ref|registry|tags|dockerfile|platforms)$/i.test(k));
 }
