@@ -106672,7 +106672,7 @@ function classifyCosign(inv) {
 }
 function signEffect(inv, rest, tool) {
   const p = parseArgs(rest, VALUE_FLAGS, { singleDashLong: true });
-  const refs = p.positionals.filter((x) => !x.dynamic).map((x) => x.text);
+  const refs = p.positionals.map((x) => x.text);
   const unresolvedTarget = p.positionals.length === 0 || p.positionals.some((x) => x.dynamic);
   const keyValue = flagValues(p, "--key").at(-1);
   const key = keyValue !== void 0 ? keySource(inv, keyValue) : hasFlag(p, "--sk") ? { value: "--sk", source: "unknown" } : void 0;
@@ -110150,7 +110150,7 @@ function expandUncached(inv, options) {
     }
     goals = [goal];
   }
-  const known2 = goals.filter((g) => {
+  const known3 = goals.filter((g) => {
     if (looksUnresolved(g) || isUnknown(g)) {
       limits.push(`make at ${where}: target ${stripMarks(g)} is only known at run time; not followed`);
       return false;
@@ -110158,7 +110158,7 @@ function expandUncached(inv, options) {
     return true;
   });
   state.globals.vars.set("MAKECMDGOALS", { flavor: "simple", value: args.targets.join(" "), origin: "default" });
-  const lines = runGoals(state, known2, inv.env);
+  const lines = runGoals(state, known3, inv.env);
   const commands = [];
   for (const l of lines) {
     if (args.dryRun && !l.runsUnderDryRun) continue;
@@ -110440,11 +110440,28 @@ function convertCmd(c, cmd) {
       return { t: "Func", name: str(cmd.Name.Value), body: convertStmt(c, cmd.Body) };
     case "DeclClause":
       return { t: "Decl", variant: isNil(cmd.Variant) ? "" : str(cmd.Variant.Value), args: items(cmd.Args, (a) => convertAssign(c, a)) };
+    case "TestClause":
+      return { t: "Test", expr: convertTest(c, cmd.X) };
     case "TimeClause":
     case "CoprocClause":
       return { t: "Wrap", stmt: isNil(cmd.Stmt) ? null : convertStmt(c, cmd.Stmt) };
     default:
       return { t: "Other" };
+  }
+}
+function convertTest(c, x) {
+  if (isNil(x)) return null;
+  switch (typeOf(x)) {
+    case "BinaryTest":
+      return { k: "binary", op: c.ops.testOps.get(Number(x.Op)) ?? "?", x: convertTest(c, x.X), y: convertTest(c, x.Y) };
+    case "UnaryTest":
+      return { k: "unary", op: c.ops.testOps.get(Number(x.Op)) ?? "?", x: convertTest(c, x.X) };
+    case "ParenTest":
+      return convertTest(c, x.X);
+    case "Word":
+      return { k: "word", word: convertWord(c, x) };
+    default:
+      return null;
   }
 }
 function convertAssign(c, a) {
@@ -110571,7 +110588,17 @@ function probeOperators(syntax, parser) {
     const pe = params[i + 1].Parts[0];
     if (syntax.NodeType(pe) === "ParamExp" && pe.Exp) paramOps.set(pe.Exp.Op, s);
   });
+  const testOps = /* @__PURE__ */ new Map();
+  for (const op of ["==", "=", "!=", "=~", "&&", "||", "<", ">"]) {
+    const x = parser.Parse(`[[ a ${op} b ]]`, "probe").Stmts[0].Cmd.X;
+    if (syntax.NodeType(x) === "BinaryTest") testOps.set(x.Op, op);
+  }
+  for (const op of ["-z", "-n", "!", "-f", "-d", "-e"]) {
+    const x = parser.Parse(`[[ ${op} a ]]`, "probe").Stmts[0].Cmd.X;
+    if (syntax.NodeType(x) === "UnaryTest") testOps.set(x.Op, op);
+  }
   return {
+    testOps,
     and: bin[0].Cmd.Op,
     or: bin[1].Cmd.Op,
     pipe: bin[2].Cmd.Op,
@@ -110951,6 +110978,104 @@ function awkFilter(text, args) {
   return out.join("\n") + (trailing || text.length > 0 ? "\n" : "");
 }
 
+// src/shell/conditions.ts
+function staticTruth(frame, cond) {
+  if (cond.length !== 1) return void 0;
+  const stmt = cond[0];
+  if (stmt.redirs.length > 0 || !stmt.cmd) return void 0;
+  const cmd = stmt.cmd;
+  if (cmd.t === "Test") return cmd.expr ? evalTest(frame, cmd.expr) : void 0;
+  if (cmd.t === "Binary" && cmd.op !== "pipe") {
+    const x = staticTruth(frame, [cmd.x]);
+    const y = staticTruth(frame, [cmd.y]);
+    return cmd.op === "and" ? and3(x, y) : or3(x, y);
+  }
+  if (cmd.t === "Call" && cmd.assigns.length === 0 && cmd.args.length > 0) {
+    if (cmd.args.some(hasSubstitution)) return void 0;
+    const argv = cmd.args.map((w) => expandString(frame, w));
+    const name = argv[0];
+    if (name === "true" && argv.length === 1) return true;
+    if (name === "false" && argv.length === 1) return false;
+    if (name === "[" && argv[argv.length - 1] === "]") return evalTestArgs(argv.slice(1, -1));
+    if (name === "test") return evalTestArgs(argv.slice(1));
+  }
+  return void 0;
+}
+function and3(x, y) {
+  if (x === false || y === false) return false;
+  return x === true && y === true ? true : void 0;
+}
+function or3(x, y) {
+  if (x === true || y === true) return true;
+  return x === false && y === false ? false : void 0;
+}
+function hasSubstitution(word) {
+  const walk = (parts) => parts.some((p) => p.t === "CmdSubst" || p.t === "ProcSubst" || p.t === "Other" || p.t === "DblQuoted" && walk(p.parts));
+  return walk(word.parts);
+}
+function known(frame, e) {
+  if (!e || e.k !== "word" || hasSubstitution(e.word)) return void 0;
+  const v = expandString(frame, e.word);
+  return hasUnresolved(v) ? void 0 : v;
+}
+function evalTest(frame, e) {
+  switch (e.k) {
+    case "word": {
+      const v = known(frame, e);
+      return v === void 0 ? void 0 : v !== "";
+    }
+    case "unary": {
+      if (e.op === "!") {
+        const x = e.x ? evalTest(frame, e.x) : void 0;
+        return x === void 0 ? void 0 : !x;
+      }
+      const v = known(frame, e.x);
+      if (v === void 0) return void 0;
+      if (e.op === "-z") return v === "";
+      if (e.op === "-n") return v !== "";
+      return void 0;
+    }
+    case "binary": {
+      if (e.op === "&&" || e.op === "||") {
+        const x = e.x ? evalTest(frame, e.x) : void 0;
+        const y = e.y ? evalTest(frame, e.y) : void 0;
+        return e.op === "&&" ? and3(x, y) : or3(x, y);
+      }
+      const a = known(frame, e.x);
+      const b = known(frame, e.y);
+      if (a === void 0 || b === void 0) return void 0;
+      if (e.op === "==" || e.op === "=") return globMatch(a, b);
+      if (e.op === "!=") return !globMatch(a, b);
+      if (e.op === "=~") {
+        try {
+          return new RegExp(b).test(a);
+        } catch {
+          return void 0;
+        }
+      }
+      return void 0;
+    }
+  }
+}
+function evalTestArgs(args) {
+  if (args.some(hasUnresolved)) return void 0;
+  if (args[0] === "!") {
+    const r = evalTestArgs(args.slice(1));
+    return r === void 0 ? void 0 : !r;
+  }
+  if (args.length === 1) return args[0] !== "";
+  if (args.length === 2 && args[0] === "-z") return args[1] === "";
+  if (args.length === 2 && args[0] === "-n") return args[1] !== "";
+  if (args.length === 3 && (args[1] === "=" || args[1] === "==")) return args[0] === args[2];
+  if (args.length === 3 && args[1] === "!=") return args[0] !== args[2];
+  return void 0;
+}
+function globMatch(value, pattern) {
+  if (!/[*?]/.test(pattern)) return value === pattern;
+  const re = new RegExp("^" + pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$");
+  return re.test(value);
+}
+
 // src/shell/interpreter.ts
 function makeSource(text, file, line) {
   const masked = maskExpressions(text);
@@ -111049,8 +111174,11 @@ function runCommandNode(frame, cmd, line) {
       return;
     case "If":
       for (const c of cmd.clauses) {
+        const truth = c.cond.length === 0 ? true : staticTruth(frame, c.cond);
+        if (truth === false) continue;
         runStmts(frame, c.cond);
         runStmts(frame, c.then);
+        if (truth === true) break;
       }
       return;
     case "While":
@@ -111353,12 +111481,12 @@ function runXargs(frame, rest, line) {
   }
   const inner = rest.slice(i);
   if (!inner.length) return;
-  const known2 = frame.stdin !== void 0 && !isWhollyDynamic2(frame.stdin.trim());
-  let items2 = known2 ? splitFields(frame.stdin) : [`$(xargs input)`];
+  const known3 = frame.stdin !== void 0 && !isWhollyDynamic2(frame.stdin.trim());
+  let items2 = known3 ? splitFields(frame.stdin) : [`$(xargs input)`];
   if (items2.length > MAX_LOOP_ITEMS) items2 = items2.slice(0, MAX_LOOP_ITEMS);
   if (replace) {
     for (const item of items2) dispatch(frame, inner.map((a) => a.split(replace).join(item)), line, false);
-  } else if (perItem || !known2) {
+  } else if (perItem || !known3) {
     for (const item of items2) dispatch(frame, [...inner, item], line, false);
   } else {
     dispatch(frame, [...inner, ...items2], line, false);
@@ -111556,7 +111684,7 @@ var import_yaml7 = __toESM(require_dist(), 1);
 
 // src/workflow/expr.ts
 var MAX_ALTERNATIVES = 8;
-var known = (value) => ({ known: true, value });
+var known2 = (value) => ({ known: true, value });
 var unknown = (...atoms) => ({ known: false, atoms: [...new Set(atoms)] });
 function tokenize(src) {
   const toks = [];
@@ -111730,9 +111858,9 @@ function cap(vals) {
 function evaluate2(node, lookup2) {
   switch (node.t) {
     case "lit":
-      return [known(node.v)];
+      return [known2(node.v)];
     case "not":
-      return cap(evaluate2(node.e, lookup2).map((v) => v.known ? known(!truthy(v.value)) : unknown(...v.atoms.map((a) => `!(${a})`))));
+      return cap(evaluate2(node.e, lookup2).map((v) => v.known ? known2(!truthy(v.value)) : unknown(...v.atoms.map((a) => `!(${a})`))));
     case "ref": {
       const path = [];
       for (const seg of node.path) {
@@ -111758,10 +111886,10 @@ function evaluate2(node, lookup2) {
       return cap(
         evaluate2(node.base, lookup2).map((b) => {
           if (!b.known || b.value === null || typeof b.value !== "object") return unknown(node.text);
-          if (key === "*") return known(Array.isArray(b.value) ? b.value : Object.values(b.value));
+          if (key === "*") return known2(Array.isArray(b.value) ? b.value : Object.values(b.value));
           const obj = b.value;
           const k = Array.isArray(obj) ? key : Object.keys(obj).find((x) => x.toLowerCase() === key.toLowerCase());
-          return k !== void 0 && k in obj ? known(obj[k]) : known(null);
+          return k !== void 0 && k in obj ? known2(obj[k]) : known2(null);
         })
       );
     }
@@ -111796,7 +111924,7 @@ function evaluate2(node, lookup2) {
             out.push(unknown(node.text));
             continue;
           }
-          out.push(known(compare(node.op, l.value, r.value)));
+          out.push(known2(compare(node.op, l.value, r.value)));
         }
       return cap(out);
     }
@@ -111816,16 +111944,16 @@ function compare(op, a, b) {
 }
 function callFunction2(node, lookup2) {
   const single = (i) => {
-    const vs = node.args[i] ? evaluate2(node.args[i], lookup2) : [known(null)];
+    const vs = node.args[i] ? evaluate2(node.args[i], lookup2) : [known2(null)];
     return vs.length === 1 ? vs[0] : unknown(node.text);
   };
   switch (node.name) {
     case "success":
     case "always":
-      return [known(true)];
+      return [known2(true)];
     case "failure":
     case "cancelled":
-      return [known(false)];
+      return [known2(false)];
     case "contains":
     case "startswith":
     case "endswith": {
@@ -111834,33 +111962,33 @@ function callFunction2(node, lookup2) {
       if (!a.known || !b.known) return [unknown(node.text)];
       const needle = toText(b.value).toLowerCase();
       if (node.name === "contains") {
-        if (Array.isArray(a.value)) return [known(a.value.some((x) => looseEquals(x, b.value)))];
-        return [known(toText(a.value).toLowerCase().includes(needle))];
+        if (Array.isArray(a.value)) return [known2(a.value.some((x) => looseEquals(x, b.value)))];
+        return [known2(toText(a.value).toLowerCase().includes(needle))];
       }
       const hay = toText(a.value).toLowerCase();
-      return [known(node.name === "startswith" ? hay.startsWith(needle) : hay.endsWith(needle))];
+      return [known2(node.name === "startswith" ? hay.startsWith(needle) : hay.endsWith(needle))];
     }
     case "format": {
       const args = node.args.map((_, i) => single(i));
       if (args.some((a) => !a.known)) return [unknown(node.text)];
       const fmt2 = toText(args[0].value);
-      return [known(fmt2.replace(/\{(\d+)\}/g, (_, d) => toText(args[Number(d) + 1]?.value ?? "")).replace(/\{\{/g, "{").replace(/\}\}/g, "}"))];
+      return [known2(fmt2.replace(/\{(\d+)\}/g, (_, d) => toText(args[Number(d) + 1]?.value ?? "")).replace(/\{\{/g, "{").replace(/\}\}/g, "}"))];
     }
     case "join": {
       const a = single(0);
-      const sep2 = node.args[1] ? single(1) : known(",");
+      const sep2 = node.args[1] ? single(1) : known2(",");
       if (!a.known || !sep2.known) return [unknown(node.text)];
-      return [known(Array.isArray(a.value) ? a.value.map(toText).join(toText(sep2.value)) : toText(a.value))];
+      return [known2(Array.isArray(a.value) ? a.value.map(toText).join(toText(sep2.value)) : toText(a.value))];
     }
     case "tojson": {
       const a = single(0);
-      return a.known ? [known(JSON.stringify(a.value, null, 2))] : [unknown(node.text)];
+      return a.known ? [known2(JSON.stringify(a.value, null, 2))] : [unknown(node.text)];
     }
     case "fromjson": {
       const a = single(0);
       if (!a.known) return [unknown(node.text)];
       try {
-        return [known(JSON.parse(toText(a.value)))];
+        return [known2(JSON.parse(toText(a.value)))];
       } catch {
         return [unknown(node.text)];
       }
@@ -112688,7 +112816,7 @@ function fromText(text, path) {
   if (text === void 0) return [unknown(path)];
   const inner = wholeExpression(text);
   if (inner !== void 0) return [unknown(inner)];
-  return [known(text)];
+  return [known2(text)];
 }
 function dig(value, rest, path) {
   let cur = value;
@@ -112706,7 +112834,7 @@ function dig(value, rest, path) {
     cur = obj[key];
   }
   if (typeof cur === "string") return fromText(cur, path);
-  return cur === void 0 ? [unknown(path)] : [known(cur)];
+  return cur === void 0 ? [unknown(path)] : [known2(cur)];
 }
 function scopeLookup(scope) {
   return (path, text) => {
@@ -113059,7 +113187,7 @@ var Reader = class {
     const stepIndex = ++run.seq;
     const id = doc.str(doc.get(node, "id"));
     const scope = run.scope;
-    scope.env = { ...scope.env, ...run.envWrites };
+    if (Object.keys(run.envWrites).length > 0) scope.env = { ...scope.env, ...run.envWrites };
     const lookup2 = scopeLookup(scope);
     const cond = doc.str(doc.get(node, "if"));
     const guard0 = this.extendGuard(run.guard, cond, lookup2);
@@ -113074,17 +113202,19 @@ var Reader = class {
       const v = interpolateOne(doc.str(coe), lookup2);
       if (v === "true" || /\$\{\{/.test(v)) guard = { ...guard, continueOnError: true };
     }
-    const stepEnv = { ...this.runnerEnv, ...scope.env, ...this.envMap(doc, doc.get(node, "env"), lookup2, scope.env) };
-    const ctx = { chain, guard, jobKey: run.jobKey, stepIndex, ...group !== void 0 ? { parallelGroup: group } : {}, ephemeralRegistries: run.ephemeralRegistries };
     const runNode = doc.get(node, "run");
     const uses = doc.str(doc.get(node, "uses"));
+    const script = runNode && (0, import_yaml7.isScalar)(runNode) ? interpolateOne(String(runNode.value ?? ""), lookup2) : void 0;
+    if (script !== void 0 && !scriptMayMatter(script)) return;
+    if (script === void 0 && (!uses || isIrrelevantUses(uses))) return;
+    const stepEnv = { ...this.runnerEnv, ...scope.env, ...this.envMap(doc, doc.get(node, "env"), lookup2, scope.env) };
+    const ctx = { chain, guard, jobKey: run.jobKey, stepIndex, ...group !== void 0 ? { parallelGroup: group } : {}, ephemeralRegistries: run.ephemeralRegistries };
     const workdir = (doc.str(doc.get(node, "working-directory")) ?? "").replace(/^\.\/?/, "").replace(/\/+$/, "");
     let produced = [];
     const shell = doc.str(doc.get(node, "shell")) ?? run.defaultShell;
-    if (runNode && (0, import_yaml7.isScalar)(runNode) && !isPosixShell(shell)) {
+    if (script !== void 0 && !isPosixShell(shell)) {
       this.out.limits.push(`${stepLoc.file}:${stepLoc.line}: run step with shell '${shell}' is not analysed (only bash and sh are)`);
-    } else if (runNode && (0, import_yaml7.isScalar)(runNode)) {
-      const script = interpolateOne(String(runNode.value ?? ""), lookup2);
+    } else if (script !== void 0 && runNode) {
       const block = runNode.type === "BLOCK_LITERAL" || runNode.type === "BLOCK_FOLDED";
       const line = doc.line(runNode) + (block ? 1 : 0);
       const r = this.scripts.analyze({
@@ -113251,7 +113381,7 @@ var Reader = class {
   }
   envMap(doc, node, lookup2, outer) {
     const env = {};
-    const scoped = (path, text) => path[0] === "env" && path[1] !== void 0 && outer[path[1]] !== void 0 ? [known(outer[path[1]])] : lookup2(path, text);
+    const scoped = (path, text) => path[0] === "env" && path[1] !== void 0 && outer[path[1]] !== void 0 ? [known2(outer[path[1]])] : lookup2(path, text);
     for (const e of doc.entries(node)) {
       const raw = doc.str(e.value);
       if (raw === void 0) continue;
@@ -113316,6 +113446,13 @@ function remoteDisplay(remote, relPath) {
   const [owner, repo] = remote.split("/");
   const ref = remote.includes("@") ? remote.slice(remote.lastIndexOf("@") + 1) : "";
   return `${owner}/${repo}/${relPath}${ref ? `@${ref}` : ""}`;
+}
+function isIrrelevantUses(uses) {
+  if (uses.startsWith("./") || uses.startsWith("docker://")) return uses.startsWith("docker://");
+  const parsed = parseUses(uses);
+  if (!parsed) return true;
+  const action = `${parsed.owner}/${parsed.repo}${parsed.path ? `/${parsed.path}` : ""}`.toLowerCase();
+  return !handlerFor(action) && isKnownIrrelevant(action);
 }
 function isPosixShell(shell) {
   if (!shell) return true;

@@ -65,7 +65,14 @@ export type Cmd =
   | { t: 'Func'; name: string; body: Stmt }
   | { t: 'Decl'; variant: string; args: Assign[] }
   | { t: 'Wrap'; stmt: Stmt | null }
+  | { t: 'Test'; expr: TestExpr | null }
   | { t: 'Other' };
+
+/** A `[[ … ]]` expression; operators by spelling. */
+export type TestExpr =
+  | { k: 'binary'; op: string; x: TestExpr | null; y: TestExpr | null }
+  | { k: 'unary'; op: string; x: TestExpr | null }
+  | { k: 'word'; word: Word };
 
 export interface Converter {
   ops: OperatorTable;
@@ -174,11 +181,29 @@ function convertCmd(c: Converter, cmd: ShNode): Cmd {
       return { t: 'Func', name: str(cmd.Name.Value), body: convertStmt(c, cmd.Body) };
     case 'DeclClause':
       return { t: 'Decl', variant: isNil(cmd.Variant) ? '' : str(cmd.Variant.Value), args: items(cmd.Args, (a) => convertAssign(c, a)) };
+    case 'TestClause':
+      return { t: 'Test', expr: convertTest(c, cmd.X) };
     case 'TimeClause':
     case 'CoprocClause':
       return { t: 'Wrap', stmt: isNil(cmd.Stmt) ? null : convertStmt(c, cmd.Stmt) };
     default:
       return { t: 'Other' };
+  }
+}
+
+function convertTest(c: Converter, x: ShNode): TestExpr | null {
+  if (isNil(x)) return null;
+  switch (typeOf(x)) {
+    case 'BinaryTest':
+      return { k: 'binary', op: c.ops.testOps.get(Number(x.Op)) ?? '?', x: convertTest(c, x.X), y: convertTest(c, x.Y) };
+    case 'UnaryTest':
+      return { k: 'unary', op: c.ops.testOps.get(Number(x.Op)) ?? '?', x: convertTest(c, x.X) };
+    case 'ParenTest':
+      return convertTest(c, x.X);
+    case 'Word':
+      return { k: 'word', word: convertWord(c, x) };
+    default:
+      return null;
   }
 }
 

@@ -12,6 +12,7 @@ import { hasUnresolved, isWhollyDynamic, mapLiteralParts, splitFields } from './
 import { expandFields, expandString, nodeText, substitutionHook } from './words.js';
 import { writeOut } from './sinks.js';
 import { awkFilter, sedFilter } from './text-filters.js';
+import { staticTruth } from './conditions.js';
 
 /**
  * Walks a parsed script the way bash would run it, but without running anything: every branch of `if`/`case`,
@@ -123,9 +124,14 @@ function runCommandNode(frame: Frame, cmd: Cmd, line: number): void {
       runStmts(frame, cmd.stmts);
       return;
     case 'If':
+      // A condition known to be false skips its branch; one known to be true ends the chain. Unknown conditions
+      // follow every branch.
       for (const c of cmd.clauses) {
+        const truth = c.cond.length === 0 ? true : staticTruth(frame, c.cond);
+        if (truth === false) continue;
         runStmts(frame, c.cond);
         runStmts(frame, c.then);
+        if (truth === true) break;
       }
       return;
     case 'While':

@@ -32,6 +32,8 @@ export interface OperatorTable {
   redirIn: number;
   /** ParamExp.Exp.Op → its spelling (`:-`, `,,`, `#`, …). */
   paramOps: Map<number, string>;
+  /** `[[ … ]]` BinaryTest/UnaryTest Op → its spelling (`==`, `!=`, `&&`, `-z`, `!`, …). */
+  testOps: Map<number, string>;
 }
 
 let loaded: LoadedParser | undefined;
@@ -121,7 +123,17 @@ function probeOperators(syntax: any, parser: any): OperatorTable {
     const pe = params[i + 1].Parts[0];
     if (syntax.NodeType(pe) === 'ParamExp' && pe.Exp) paramOps.set(pe.Exp.Op, s);
   });
+  const testOps = new Map<number, string>();
+  for (const op of ['==', '=', '!=', '=~', '&&', '||', '<', '>']) {
+    const x = parser.Parse(`[[ a ${op} b ]]`, 'probe').Stmts[0].Cmd.X;
+    if (syntax.NodeType(x) === 'BinaryTest') testOps.set(x.Op, op);
+  }
+  for (const op of ['-z', '-n', '!', '-f', '-d', '-e']) {
+    const x = parser.Parse(`[[ ${op} a ]]`, 'probe').Stmts[0].Cmd.X;
+    if (syntax.NodeType(x) === 'UnaryTest') testOps.set(x.Op, op);
+  }
   return {
+    testOps,
     and: bin[0].Cmd.Op,
     or: bin[1].Cmd.Op,
     pipe: bin[2].Cmd.Op,

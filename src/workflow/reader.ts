@@ -10,6 +10,7 @@ import { parseYaml, yamlDocs, yamlLimitNotes, type YamlDoc } from '../parse/yaml
 import { evaluateGuard, interpolate, interpolateOne, known, type Lookup } from './expr.js';
 import { parseUses, type RemoteSource } from './remote.js';
 import { ScriptCache } from './script-cache.js';
+import { scriptMayMatter } from './script-relevance.js';
 import { emptyScope, githubContext, scopeLookup, type Scope } from './scope.js';
 
 /** Reusable workflows and composite actions nest; GitHub allows 4 and 10 levels. Bound ours and say so. */
@@ -421,7 +422,7 @@ class Reader {
     const stepIndex = ++run.seq;
     const id = doc.str(doc.get(node, 'id'));
     const scope = run.scope;
-    scope.env = { ...scope.env, ...run.envWrites };
+    if (Object.keys(run.envWrites).length > 0) scope.env = { ...scope.env, ...run.envWrites };
     const lookup = scopeLookup(scope);
     const cond = doc.str(doc.get(node, 'if'));
     const guard0 = this.extendGuard(run.guard, cond, lookup);
@@ -436,17 +437,20 @@ class Reader {
       const v = interpolateOne(doc.str(coe)!, lookup);
       if (v === 'true' || /\$\{\{/.test(v)) guard = { ...guard, continueOnError: true };
     }
-    const stepEnv = { ...this.runnerEnv, ...scope.env, ...this.envMap(doc, doc.get(node, 'env'), lookup, scope.env) };
-    const ctx: OpContext = { chain, guard, jobKey: run.jobKey, stepIndex, ...(group !== undefined ? { parallelGroup: group } : {}), ephemeralRegistries: run.ephemeralRegistries };
     const runNode = doc.get(node, 'run');
     const uses = doc.str(doc.get(node, 'uses'));
+    // Most steps cannot matter (checkout, setup-*, test runners): decide that before building their environment.
+    const script = runNode && isScalar(runNode) ? interpolateOne(String(runNode.value ?? ''), lookup) : undefined;
+    if (script !== undefined && !scriptMayMatter(script)) return;
+    if (script === undefined && (!uses || isIrrelevantUses(uses))) return;
+    const stepEnv = { ...this.runnerEnv, ...scope.env, ...this.envMap(doc, doc.get(node, 'env'), lookup, scope.env) };
+    const ctx: OpContext = { chain, guard, jobKey: run.jobKey, stepIndex, ...(group !== undefined ? { parallelGroup: group } : {}), ephemeralRegistries: run.ephemeralRegistries };
     const workdir = (doc.str(doc.get(node, 'working-directory')) ?? '').replace(/^\.\/?/, '').replace(/\/+$/, '');
     let produced: Operation[] = [];
     const shell = doc.str(doc.get(node, 'shell')) ?? run.defaultShell;
-    if (runNode && isScalar(runNode) && !isPosixShell(shell)) {
+    if (script !== undefined && !isPosixShell(shell)) {
       this.out.limits.push(`${stepLoc.file}:${stepLoc.line}: run step with shell '${shell}' is not analysed (only bash and sh are)`);
-    } else if (runNode && isScalar(runNode)) {
-      const script = interpolateOne(String(runNode.value ?? ''), lookup);
+    } else if (script !== undefined && runNode) {
       const block = (runNode as Scalar).type === 'BLOCK_LITERAL' || (runNode as Scalar).type === 'BLOCK_FOLDED';
       const line = doc.line(runNode) + (block ? 1 : 0);
       const r = this.scripts.analyze({
@@ -726,6 +730,15 @@ function remoteDisplay(remote: string, relPath: string): string {
   const [owner, repo] = remote.split('/');
   const ref = remote.includes('@') ? remote.slice(remote.lastIndexOf('@') + 1) : '';
   return `${owner}/${repo}/${relPath}${ref ? `@${ref}` : ''}`;
+}
+
+/** A remote action known to neither push nor sign, with no handler: nothing to read. */
+function isIrrelevantUses(uses: string): boolean {
+  if (uses.startsWith('./') || uses.startsWith('docker://')) return uses.startsWith('docker://');
+  const parsed = parseUses(uses);
+  if (!parsed) return true;
+  const action = `${parsed.owner}/${parsed.repo}${parsed.path ? `/${parsed.path}` : ''}`.toLowerCase();
+  return !handlerFor(action) && isKnownIrrelevant(action);
 }
 
 /** bash and sh (with their options, e.g. `bash -e {0}`) are analysed; pwsh, python, node, cmd are not. */

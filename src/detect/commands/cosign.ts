@@ -37,7 +37,9 @@ export function classifyCosign(inv: CommandInvocation): CommandEffect[] {
 
 function signEffect(inv: CommandInvocation, rest: Arg[], tool: string): CommandEffect {
   const p = parseArgs(rest, VALUE_FLAGS, { singleDashLong: true });
-  const refs = p.positionals.filter((x) => !x.dynamic).map((x) => x.text);
+  // Computed targets stay in refs as written (`"$tag"@${DIGEST}`): the judge matches them by position, and the
+  // written form still tells whether the digest is used.
+  const refs = p.positionals.map((x) => x.text);
   const unresolvedTarget = p.positionals.length === 0 || p.positionals.some((x) => x.dynamic);
   const keyValue = flagValues(p, '--key').at(-1);
   const key = keyValue !== undefined ? keySource(inv, keyValue) : hasFlag(p, '--sk') ? { value: '--sk', source: 'unknown' as const } : undefined;
