@@ -108378,16 +108378,16 @@ function entryId(ctx, entry) {
   const id = ctx.y.str(ctx.y.get(entry, "id"));
   return id !== void 0 ? renderTemplate(id, ctx.values) : void 0;
 }
-function readDockers(ctx) {
+function readTemplateEntries(ctx, section, field, kind) {
   const { y } = ctx;
   const out = [];
-  for (const entry of y.items(y.get(y.root, "dockers"))) {
+  for (const entry of y.items(y.get(y.root, section))) {
     const notes = [];
     const { skip, confidence } = skipReason(ctx, entry, notes);
     const id = entryId(ctx, entry);
-    for (const t of strings(y, y.get(entry, "image_templates"))) {
+    for (const t of strings(y, y.get(entry, field))) {
       out.push({
-        kind: "docker",
+        kind,
         ...id !== void 0 ? { id } : {},
         refs: [refFor(ctx, t.text)],
         location: { file: ctx.file, line: t.line },
@@ -108399,26 +108399,11 @@ function readDockers(ctx) {
   }
   return out;
 }
+function readDockers(ctx) {
+  return readTemplateEntries(ctx, "dockers", "image_templates", "docker");
+}
 function readManifests(ctx) {
-  const { y } = ctx;
-  const out = [];
-  for (const entry of y.items(y.get(y.root, "docker_manifests"))) {
-    const notes = [];
-    const { skip, confidence } = skipReason(ctx, entry, notes);
-    const id = entryId(ctx, entry);
-    for (const t of strings(y, y.get(entry, "name_template"))) {
-      out.push({
-        kind: "manifest",
-        ...id !== void 0 ? { id } : {},
-        refs: [refFor(ctx, t.text)],
-        location: { file: ctx.file, line: t.line },
-        ...skip ? { skip } : {},
-        notes,
-        confidence
-      });
-    }
-  }
-  return out;
+  return readTemplateEntries(ctx, "docker_manifests", "name_template", "manifest");
 }
 function readDockersV2(ctx) {
   const { y } = ctx;
@@ -108574,6 +108559,22 @@ function locationOf(frame, line) {
   return { file: frame.source.file, line: frame.source.line + line - 1 };
 }
 
+// src/util/brackets.ts
+function findClosingBracket(text, open) {
+  const opener = text[open];
+  const closer = opener === "(" ? ")" : "}";
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === opener) depth++;
+    else if (ch === closer) {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
+}
+
 // src/shell/text.ts
 function unresolvedSpans(s) {
   const spans = [];
@@ -108601,18 +108602,8 @@ function unresolvedSpans(s) {
   return spans;
 }
 function matchBalanced(s, open) {
-  const opener = s[open];
-  const closer = opener === "(" ? ")" : "}";
-  let depth = 0;
-  for (let i = open; i < s.length; i++) {
-    const c = s[i];
-    if (c === opener) depth++;
-    else if (c === closer) {
-      depth--;
-      if (depth === 0) return i + 1;
-    }
-  }
-  return s.length;
+  const close = findClosingBracket(s, open);
+  return close < 0 ? s.length : close + 1;
 }
 function hasUnresolved(s) {
   return unresolvedSpans(s).length > 0 || /<[^>]+>/.test(s);
@@ -109013,20 +109004,7 @@ function words(text) {
   if (current) out.push(current);
   return out;
 }
-function findClose(text, open) {
-  const o = text[open];
-  const c = o === "(" ? ")" : "}";
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === o) depth++;
-    else if (ch === c) {
-      depth--;
-      if (depth === 0) return i;
-    }
-  }
-  return -1;
-}
+var findClose = findClosingBracket;
 function skipReference(text, i) {
   const next = text[i + 1];
   if (next === "(" || next === "{") {
@@ -112088,6 +112066,16 @@ function wholeExpression(text) {
 function emptyActionResult() {
   return { operations: [], localBuilds: [], findings: [], limits: [], outputs: {}, envWrites: {} };
 }
+function mergeReaderResult(result, r) {
+  result.operations.push(...r.operations);
+  result.localBuilds.push(...r.localBuilds);
+  result.findings.push(...r.findings);
+  result.limits.push(...r.limits);
+}
+function actionWorkdir(step) {
+  const rel = input(step, "workdir").replace(/^\.\/?/, "").replace(/\/+$/, "");
+  return rel || step.workdir;
+}
 function input(step, name) {
   return step.inputs[name]?.[0] ?? "";
 }
@@ -112310,15 +112298,12 @@ var bakeAction = {
       targets: listInput(step, "targets"),
       push: decision.push,
       set: listInput(step, "set", /\n/),
-      workdir: input(step, "workdir") || step.workdir,
+      workdir: actionWorkdir(step),
       env: step.env,
       location: step.location,
       ...step.stepId ? { stepId: step.stepId } : {}
     });
-    result.operations.push(...r.operations);
-    result.localBuilds.push(...r.localBuilds);
-    result.findings.push(...r.findings);
-    result.limits.push(...r.limits);
+    mergeReaderResult(result, r);
     if (step.stepId) result.outputs["metadata"] = `\${{ steps.${step.stepId}.outputs.metadata }}`;
     return result;
   }
@@ -112383,28 +112368,23 @@ var dockerManifestAction = simplePusher(
   (s) => input(s, "push") || "false"
 );
 var tagPushAction = simplePusher(["akhilerm/tag-push-action"], "akhilerm/tag-push-action", (s) => listInput(s, "dst", /\n/), () => void 0);
+function registryImageTags(step, imageInput) {
+  const registry = input(step, "registry");
+  const image = input(step, imageInput);
+  const name = registry && !image.startsWith(registry) ? `${registry}/${image}` : image;
+  const tags = listInput(step, "tags");
+  return (tags.length ? tags : ["latest"]).map((t) => `${name}:${t}`);
+}
 var dockerBuildPush = simplePusher(
   ["mr-smithers-excellent/docker-build-push"],
   "mr-smithers-excellent/docker-build-push",
-  (s) => {
-    const registry = input(s, "registry");
-    const image = input(s, "image");
-    const name = registry && !image.startsWith(registry) ? `${registry}/${image}` : image;
-    const tags = listInput(s, "tags");
-    return (tags.length ? tags : ["latest"]).map((t) => `${name}:${t}`);
-  },
-  (s) => input(s, "pushimage") || input(s, "pushImage") || "true"
+  (s) => registryImageTags(s, "image"),
+  (s) => input(s, "pushimage") || "true"
 );
 var publishDockerAction = simplePusher(
   ["elgohr/publish-docker-github-action"],
   "elgohr/Publish-Docker-Github-Action",
-  (s) => {
-    const registry = input(s, "registry");
-    const name = input(s, "name");
-    const full = registry && !name.startsWith(registry) ? `${registry}/${name}` : name;
-    const tags = listInput(s, "tags");
-    return (tags.length ? tags : ["latest"]).map((t) => `${full}:${t}`);
-  },
+  (s) => registryImageTags(s, "name"),
   (s) => isTrue2(input(s, "no_push")) ? "false" : "true"
 );
 var devcontainersCi = {
@@ -112526,15 +112506,12 @@ var goreleaserAction = {
       ...step.ctx,
       repo: step.repo,
       args,
-      workdir: input(step, "workdir") ? joinPath(step.workdir, input(step, "workdir")) : step.workdir,
+      workdir: actionWorkdir(step),
       env: step.env,
       location: step.location,
       ...step.repository ? { repository: step.repository } : {}
     });
-    result.operations.push(...r.operations);
-    result.localBuilds.push(...r.localBuilds);
-    result.findings.push(...r.findings);
-    result.limits.push(...r.limits);
+    mergeReaderResult(result, r);
     return result;
   }
 };
@@ -112554,10 +112531,6 @@ function splitArgs3(text) {
   const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
   for (let m = re.exec(text); m; m = re.exec(text)) out.push(m[1] ?? m[2] ?? m[3] ?? "");
   return out;
-}
-function joinPath(base2, rel) {
-  const r = rel.replace(/^\.\/?/, "").replace(/\/+$/, "");
-  return base2 ? `${base2}/${r}` : r;
 }
 
 // src/detect/actions/index.ts

@@ -201,16 +201,20 @@ function entryId(ctx: ConfigContext, entry: unknown): string | undefined {
   return id !== undefined ? renderTemplate(id, ctx.values) : undefined;
 }
 
-function readDockers(ctx: ConfigContext): GoreleaserImage[] {
+/**
+ * `dockers` (one push per `image_templates` line) and `docker_manifests` (one push per `name_template`: its
+ * image_templates name images that `dockers` already pushed) have the same shape.
+ */
+function readTemplateEntries(ctx: ConfigContext, section: 'dockers' | 'docker_manifests', field: 'image_templates' | 'name_template', kind: 'docker' | 'manifest'): GoreleaserImage[] {
   const { y } = ctx;
   const out: GoreleaserImage[] = [];
-  for (const entry of y.items(y.get(y.root, 'dockers'))) {
+  for (const entry of y.items(y.get(y.root, section))) {
     const notes: string[] = [];
     const { skip, confidence } = skipReason(ctx, entry, notes);
     const id = entryId(ctx, entry);
-    for (const t of strings(y, y.get(entry, 'image_templates'))) {
+    for (const t of strings(y, y.get(entry, field))) {
       out.push({
-        kind: 'docker',
+        kind,
         ...(id !== undefined ? { id } : {}),
         refs: [refFor(ctx, t.text)],
         location: { file: ctx.file, line: t.line },
@@ -223,27 +227,12 @@ function readDockers(ctx: ConfigContext): GoreleaserImage[] {
   return out;
 }
 
+function readDockers(ctx: ConfigContext): GoreleaserImage[] {
+  return readTemplateEntries(ctx, 'dockers', 'image_templates', 'docker');
+}
+
 function readManifests(ctx: ConfigContext): GoreleaserImage[] {
-  const { y } = ctx;
-  const out: GoreleaserImage[] = [];
-  for (const entry of y.items(y.get(y.root, 'docker_manifests'))) {
-    const notes: string[] = [];
-    const { skip, confidence } = skipReason(ctx, entry, notes);
-    const id = entryId(ctx, entry);
-    // image_templates name images pushed by `dockers`; only the manifest list itself is a new push.
-    for (const t of strings(y, y.get(entry, 'name_template'))) {
-      out.push({
-        kind: 'manifest',
-        ...(id !== undefined ? { id } : {}),
-        refs: [refFor(ctx, t.text)],
-        location: { file: ctx.file, line: t.line },
-        ...(skip ? { skip } : {}),
-        notes,
-        confidence,
-      });
-    }
-  }
-  return out;
+  return readTemplateEntries(ctx, 'docker_manifests', 'name_template', 'manifest');
 }
 
 function readDockersV2(ctx: ConfigContext): GoreleaserImage[] {

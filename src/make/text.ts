@@ -1,3 +1,4 @@
+import { findClosingBracket } from '../util/brackets.js';
 /**
  * Text helpers shared by the Makefile reader: make's notion of words, parenthesis matching that skips variable
  * references, and the marker that tracks text make cannot know statically.
@@ -52,20 +53,8 @@ export function words(text: string): string[] {
  * Index of the parenthesis that closes the one at `open` (`(` or `{`), counting only that kind as make does;
  * -1 when unterminated.
  */
-export function findClose(text: string, open: number): number {
-  const o = text[open];
-  const c = o === '(' ? ')' : '}';
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === o) depth++;
-    else if (ch === c) {
-      depth--;
-      if (depth === 0) return i;
-    }
-  }
-  return -1;
-}
+/** Index of the bracket closing the `(`/`{` at `open`, or -1. */
+export const findClose = findClosingBracket;
 
 /** Index just past a `$(…)`/`${…}` reference starting at `i` (text[i] === '$'), or i + 1 / i + 2 for `$x`/`$$`. */
 export function skipReference(text: string, i: number): number {

@@ -1,3 +1,4 @@
+import { findClosingBracket } from '../util/brackets.js';
 /**
  * Text helpers for expanded shell words. Unknown parts stay as written (`$X`, `${X,,}`, `$(cmd)`, `${{ expr }}`);
  * these helpers keep such parts intact when splitting, case-mapping or slicing.
@@ -31,19 +32,10 @@ export function unresolvedSpans(s: string): Array<[number, number]> {
 }
 
 /** Index after the bracket group opening at `open` (`(` or `{`), nesting-aware; the string end if unbalanced. */
+/** End (exclusive) of the `$(…)` or `${…}` whose bracket is at `open`; the text's end when unbalanced. */
 function matchBalanced(s: string, open: number): number {
-  const opener = s[open]!;
-  const closer = opener === '(' ? ')' : '}';
-  let depth = 0;
-  for (let i = open; i < s.length; i++) {
-    const c = s[i];
-    if (c === opener) depth++;
-    else if (c === closer) {
-      depth--;
-      if (depth === 0) return i + 1;
-    }
-  }
-  return s.length;
+  const close = findClosingBracket(s, open);
+  return close < 0 ? s.length : close + 1;
 }
 
 export function hasUnresolved(s: string): boolean {

@@ -1,7 +1,7 @@
 import { readBake } from '../bake.js';
 import { conditionalValues, UNKNOWN_LOOKUP } from '../../workflow/expr.js';
 import type { OpContext } from '../../model/pipeline.js';
-import { emptyActionResult, input, inputLocation, listInput, type ActionHandler, type ActionResult, type ActionStep } from './types.js';
+import { actionWorkdir, emptyActionResult, input, inputLocation, listInput, mergeReaderResult, type ActionHandler, type ActionResult, type ActionStep } from './types.js';
 import { makePushes, parseCsvAttributes } from './refs.js';
 
 /** Where a metadata-action bake definition lands on the runner; bake-action reads it by this path. */
@@ -151,15 +151,12 @@ export const bakeAction: ActionHandler = {
       targets: listInput(step, 'targets'),
       push: decision.push,
       set: listInput(step, 'set', /\n/),
-      workdir: input(step, 'workdir') || step.workdir,
+      workdir: actionWorkdir(step),
       env: step.env,
       location: step.location,
       ...(step.stepId ? { stepId: step.stepId } : {}),
     });
-    result.operations.push(...r.operations);
-    result.localBuilds.push(...r.localBuilds);
-    result.findings.push(...r.findings);
-    result.limits.push(...r.limits);
+    mergeReaderResult(result, r);
     if (step.stepId) result.outputs['metadata'] = `\${{ steps.${step.stepId}.outputs.metadata }}`;
     return result;
   },
@@ -232,29 +229,27 @@ export const dockerManifestAction = simplePusher(
 
 export const tagPushAction = simplePusher(['akhilerm/tag-push-action'], 'akhilerm/tag-push-action', (s) => listInput(s, 'dst', /\n/), () => undefined);
 
+/** `registry` + `<image input>` + `tags` (default latest), the inputs of several build-and-push actions. */
+function registryImageTags(step: ActionStep, imageInput: string): string[] {
+  const registry = input(step, 'registry');
+  const image = input(step, imageInput);
+  const name = registry && !image.startsWith(registry) ? `${registry}/${image}` : image;
+  const tags = listInput(step, 'tags');
+  return (tags.length ? tags : ['latest']).map((t) => `${name}:${t}`);
+}
+
+// Inputs reach handlers with lowercased names (`pushImage` → `pushimage`), like GitHub matches them.
 export const dockerBuildPush = simplePusher(
   ['mr-smithers-excellent/docker-build-push'],
   'mr-smithers-excellent/docker-build-push',
-  (s) => {
-    const registry = input(s, 'registry');
-    const image = input(s, 'image');
-    const name = registry && !image.startsWith(registry) ? `${registry}/${image}` : image;
-    const tags = listInput(s, 'tags');
-    return (tags.length ? tags : ['latest']).map((t) => `${name}:${t}`);
-  },
-  (s) => input(s, 'pushimage') || input(s, 'pushImage') || 'true',
+  (s) => registryImageTags(s, 'image'),
+  (s) => input(s, 'pushimage') || 'true',
 );
 
 export const publishDockerAction = simplePusher(
   ['elgohr/publish-docker-github-action'],
   'elgohr/Publish-Docker-Github-Action',
-  (s) => {
-    const registry = input(s, 'registry');
-    const name = input(s, 'name');
-    const full = registry && !name.startsWith(registry) ? `${registry}/${name}` : name;
-    const tags = listInput(s, 'tags');
-    return (tags.length ? tags : ['latest']).map((t) => `${full}:${t}`);
-  },
+  (s) => registryImageTags(s, 'name'),
   (s) => (isTrue(input(s, 'no_push')) ? 'false' : 'true'),
 );
 

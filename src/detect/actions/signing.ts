@@ -2,7 +2,7 @@ import { parseImageRef } from '../../model/image-ref.js';
 import type { KeyMaterial, SignOp } from '../../model/pipeline.js';
 import type { SignMethod } from '../../model/report.js';
 import { readGoreleaser } from '../goreleaser.js';
-import { emptyActionResult, input, inputLocation, listInput, type ActionHandler, type ActionStep } from './types.js';
+import { actionWorkdir, emptyActionResult, input, inputLocation, listInput, mergeReaderResult, type ActionHandler, type ActionStep } from './types.js';
 
 /**
  * sigstore/cosign-installer: records which cosign major version the job gets, because cosign 3 writes Sigstore
@@ -108,15 +108,12 @@ export const goreleaserAction: ActionHandler = {
       ...step.ctx,
       repo: step.repo,
       args,
-      workdir: input(step, 'workdir') ? joinPath(step.workdir, input(step, 'workdir')) : step.workdir,
+      workdir: actionWorkdir(step),
       env: step.env,
       location: step.location,
       ...(step.repository ? { repository: step.repository } : {}),
     });
-    result.operations.push(...r.operations);
-    result.localBuilds.push(...r.localBuilds);
-    result.findings.push(...r.findings);
-    result.limits.push(...r.limits);
+    mergeReaderResult(result, r);
     return result;
   },
 };
@@ -140,9 +137,4 @@ export function splitArgs(text: string): string[] {
   const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
   for (let m = re.exec(text); m; m = re.exec(text)) out.push(m[1] ?? m[2] ?? m[3] ?? '');
   return out;
-}
-
-function joinPath(base: string, rel: string): string {
-  const r = rel.replace(/^\.\/?/, '').replace(/\/+$/, '');
-  return base ? `${base}/${r}` : r;
 }

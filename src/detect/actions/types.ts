@@ -1,7 +1,7 @@
 import type { RepoReader } from '../../discover/repo.js';
 import type { Finding } from '../../model/finding.js';
 import type { Location } from '../../model/location.js';
-import type { LocalBuild, OpContext, Operation } from '../../model/pipeline.js';
+import type { LocalBuild, OpContext, Operation, ReaderResult } from '../../model/pipeline.js';
 
 /** One `uses: owner/repo[/path]@ref` step, with its `with:` inputs already interpolated in the job's scope. */
 export interface ActionStep {
@@ -51,6 +51,20 @@ export interface ActionHandler {
 
 export function emptyActionResult(): ActionResult {
   return { operations: [], localBuilds: [], findings: [], limits: [], outputs: {}, envWrites: {} };
+}
+
+/** Adds what a config reader (goreleaser, bake) found to an action's result. */
+export function mergeReaderResult(result: ActionResult, r: ReaderResult): void {
+  result.operations.push(...r.operations);
+  result.localBuilds.push(...r.localBuilds);
+  result.findings.push(...r.findings);
+  result.limits.push(...r.limits);
+}
+
+/** The directory an action works in: its `workdir` input, relative to the workspace (the repository root). */
+export function actionWorkdir(step: ActionStep): string {
+  const rel = input(step, 'workdir').replace(/^\.\/?/, '').replace(/\/+$/, '');
+  return rel || step.workdir;
 }
 
 /** First alternative of an input, or ''. */
