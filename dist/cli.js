@@ -104256,7 +104256,7 @@ var keylessWithoutIdToken = {
 var checkKeylessWithoutIdToken = (model) => {
   const out = [];
   for (const sign of model.signs) {
-    if (!sign.keyless || sign.guard.neverRuns || !sign.jobKey) continue;
+    if (!sign.keyless || sign.identityToken || sign.guard.neverRuns || !sign.jobKey) continue;
     if (sign.tool.startsWith("slsa-framework/")) continue;
     const job = model.jobs.get(sign.jobKey);
     if (!job || job.idTokenWrite) continue;
@@ -106677,6 +106677,7 @@ function signEffect(inv, rest, tool) {
   const keyValue = flagValues(p, "--key").at(-1);
   const key = keyValue !== void 0 ? keySource(inv, keyValue) : hasFlag(p, "--sk") ? { value: "--sk", source: "unknown" } : void 0;
   const keyless = key === void 0;
+  const identityToken = keyless && (flagValues(p, "--identity-token").length > 0 || inv.lookup("SIGSTORE_ID_TOKEN") !== void 0);
   const method = tool === "cosign attest" ? "cosign-attest" : keyless ? "cosign-keyless" : key.source === "kms" ? "cosign-kms" : "cosign-key";
   const bundle = boolFlag(p, "--new-bundle-format");
   const password = inv.lookup("COSIGN_PASSWORD");
@@ -106689,6 +106690,7 @@ function signEffect(inv, rest, tool) {
     refs,
     unresolvedTarget,
     keyless,
+    ...identityToken ? { identityToken } : {},
     ...key ? { key } : {},
     ...password !== void 0 && !keyless ? { password: passwordSource(password) } : {},
     signatureFormat: bundle === void 0 ? "default" : bundle ? "bundle" : "legacy",
@@ -108731,6 +108733,7 @@ function applyEffects(frame, effects, line, guessed) {
           refs,
           ...e.unresolvedTarget ? { unresolvedTarget: true } : {},
           keyless: e.keyless,
+          ...e.identityToken ? { identityToken: true } : {},
           ...e.key ? { key: keyMaterial(e.key, location) } : {},
           ...e.password ? { password: keyMaterial(e.password, location) } : {},
           ...e.signatureFormat ? { signatureFormat: e.signatureFormat } : {},

@@ -137,3 +137,13 @@ test('signing only ephemeral (test registry) images produces no sign operation',
   const r = run('cosign sign --key keys/cosign.key localhost:5000/test/demo:1');
   assert.deepEqual(signs(r), []);
 });
+
+test('keyless signing with an explicit identity token is marked, so it does not need GitHub id-token permission', () => {
+  const explicit = signs(run('cosign sign --yes --identity-token "$OIDC_TOKEN" ghcr.io/acme/a@sha256:1'))[0]!;
+  assert.equal(explicit.keyless, true);
+  assert.equal(explicit.identityToken, true);
+  const fromEnv = signs(run('SIGSTORE_ID_TOKEN=$(cat token) cosign sign --yes ghcr.io/acme/a@sha256:1'))[0]!;
+  assert.equal(fromEnv.identityToken, true);
+  const github = signs(run('cosign sign --yes ghcr.io/acme/a@sha256:1'))[0]!;
+  assert.equal(github.identityToken, undefined);
+});

@@ -73,6 +73,8 @@ export interface SignOp extends OperationBase {
   /** When the target cannot be resolved to names at all (`cosign sign $(cat refs)`), sign ops apply by proximity. */
   unresolvedTarget?: boolean;
   keyless: boolean;
+  /** Keyless signing with an OIDC token passed explicitly (`--identity-token`, SIGSTORE_ID_TOKEN) rather than GitHub's. */
+  identityToken?: boolean;
   key?: KeyMaterial;
   password?: KeyMaterial;
   /**

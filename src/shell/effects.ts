@@ -37,6 +37,7 @@ export function applyEffects(frame: Frame, effects: CommandEffect[], line: numbe
           refs,
           ...(e.unresolvedTarget ? { unresolvedTarget: true } : {}),
           keyless: e.keyless,
+          ...(e.identityToken ? { identityToken: true } : {}),
           ...(e.key ? { key: keyMaterial(e.key, location) } : {}),
           ...(e.password ? { password: keyMaterial(e.password, location) } : {}),
           ...(e.signatureFormat ? { signatureFormat: e.signatureFormat } : {}),

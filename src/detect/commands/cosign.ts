@@ -44,6 +44,7 @@ function signEffect(inv: CommandInvocation, rest: Arg[], tool: string): CommandE
   const keyValue = flagValues(p, '--key').at(-1);
   const key = keyValue !== undefined ? keySource(inv, keyValue) : hasFlag(p, '--sk') ? { value: '--sk', source: 'unknown' as const } : undefined;
   const keyless = key === undefined;
+  const identityToken = keyless && (flagValues(p, '--identity-token').length > 0 || inv.lookup('SIGSTORE_ID_TOKEN') !== undefined);
   const method = tool === 'cosign attest' ? 'cosign-attest' : keyless ? 'cosign-keyless' : key.source === 'kms' ? 'cosign-kms' : 'cosign-key';
   const bundle = boolFlag(p, '--new-bundle-format');
   const password = inv.lookup('COSIGN_PASSWORD');
@@ -56,6 +57,7 @@ function signEffect(inv: CommandInvocation, rest: Arg[], tool: string): CommandE
     refs,
     unresolvedTarget,
     keyless,
+    ...(identityToken ? { identityToken } : {}),
     ...(key ? { key } : {}),
     ...(password !== undefined && !keyless ? { password: passwordSource(password) } : {}),
     signatureFormat: bundle === undefined ? 'default' : bundle ? 'bundle' : 'legacy',

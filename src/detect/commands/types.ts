@@ -35,6 +35,8 @@ export type CommandEffect =
       /** Some target is wholly dynamic: the judge attributes it by proximity. */
       unresolvedTarget: boolean;
       keyless: boolean;
+      /** Keyless with an OIDC token given explicitly (`--identity-token`, SIGSTORE_ID_TOKEN), not GitHub's. */
+      identityToken?: boolean;
       key?: KeySpec;
       password?: KeySpec;
       signatureFormat?: 'legacy' | 'bundle' | 'default';

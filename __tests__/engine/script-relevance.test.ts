@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { scriptMayMatter } from '../../src/workflow/script-relevance.js';
+
+test('scripts that name a push, sign or build tool, make, a repository script or GITHUB_ENV may matter', () => {
+  for (const s of [
+    'docker push ghcr.io/a/b:1',
+    '$DOCKER push x',
+    '$COSIGN_CLI sign --yes x',
+    'make release',
+    './hack/publish',
+    'cd x && ../scripts/release',
+    'echo "tag=1" >> "$GITHUB_OUTPUT"',
+    'source ./env.sh',
+    'ko build ./cmd/app',
+    'bash -c "crane copy a b"',
+  ])
+    assert.ok(scriptMayMatter(s), s);
+});
+
+test('test runners, linters and report scripts are skipped, also when a comment names a tool', () => {
+  for (const s of [
+    'go test ./...',
+    'npm ci && npm test',
+    'kubectl apply -f config/crds',
+    'yq eval ".spec.skip = true" -i test.yaml',
+    '# Usage: release.sh <version>\necho done',
+    'chainsaw test --config .chainsaw.yaml',
+  ])
+    assert.ok(!scriptMayMatter(s), s);
+});
