@@ -104072,7 +104072,7 @@ function judgePath(name, push, siblings, live, dead, input2) {
   for (const sign of live) {
     const t = targets(sign, name, push, siblings);
     if (t === "no") continue;
-    if (t === "proximity" && !sameOrLaterJob(push, sign, input2.jobs)) continue;
+    if (t === "proximity" && !recentPush(push, sign, input2)) continue;
     const why = rejectReason(push, sign, input2);
     if (why) {
       path.rejected.push({ sign, reason: why });
@@ -104114,9 +104114,13 @@ function isWhollyDynamic(ref) {
   const n = ref.name.replace(/^docker\.io\/(library\/)?/, "");
   return /^(\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_]\w*)$/.test(n) || /^["']?\$/.test(n);
 }
-function sameOrLaterJob(push, sign, jobs) {
-  if (push.jobKey === sign.jobKey) return true;
-  return !!(sign.jobKey && push.jobKey && jobs.get(sign.jobKey)?.predecessors.has(push.jobKey));
+function recentPush(push, sign, input2) {
+  const seq = (o) => o.seq ?? 0;
+  const previousSign = Math.max(-1, ...input2.signs.filter((s) => s !== sign && s.jobKey === sign.jobKey && seq(s) < seq(sign) && Math.floor(seq(s) / 1e3) !== Math.floor(seq(sign) / 1e3)).map(seq));
+  const window2 = input2.pushes.filter((p) => p.jobKey === sign.jobKey && seq(p) < seq(sign) && seq(p) > previousSign);
+  if (window2.length > 0) return window2.includes(push);
+  if (input2.pushes.some((p) => p.jobKey === sign.jobKey && seq(p) < seq(sign))) return false;
+  return !!(sign.jobKey && push.jobKey && input2.jobs.get(sign.jobKey)?.predecessors.has(push.jobKey));
 }
 function rejectReason(push, sign, input2) {
   const order = orderOf(push, sign, input2.jobs);
@@ -104230,12 +104234,16 @@ var signedByTag = {
 };
 var checkSignedByTag = (model) => {
   const out = [];
+  const seen = /* @__PURE__ */ new Set();
   for (const img of model.images) {
     for (const sign of img.signatures) {
       if (signsByDigest(sign, img.name)) continue;
-      out.push(
-        makeFinding(signedByTag, `${img.name} is signed by tag (${sign.tool}), not by digest: if the tag moves between push and signing, another image gets the signature. Sign ${img.name}@<digest>.`, sign.location, [{ ...img.paths[0].push.location, message: "pushed here" }], img.name)
-      );
+      const key = `${img.name}\0${sign.location.file}:${sign.location.line}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const computed = sign.refs.length === 0 || sign.refs.every((r) => !r.resolved && r.digest === void 0 && r.tag === void 0);
+      const message = computed ? `${img.name} may be signed by tag: the reference ${sign.tool} signs is computed at run time (${sign.refs[0]?.raw ?? "unknown"}), so whether it names the digest cannot be seen. Make it name ${img.name}@<digest>.` : `${img.name} is signed by tag (${sign.tool}), not by digest: if the tag moves between push and signing, another image gets the signature. Sign ${img.name}@<digest>.`;
+      out.push(makeFinding(signedByTag, message, sign.location, [{ ...img.paths[0].push.location, message: "pushed here" }], img.name));
     }
   }
   return out;

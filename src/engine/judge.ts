@@ -95,7 +95,7 @@ function judgePath(name: string, push: PushOp, siblings: PushOp[], live: SignOp[
   for (const sign of live) {
     const t = targets(sign, name, push, siblings);
     if (t === 'no') continue;
-    if (t === 'proximity' && !sameOrLaterJob(push, sign, input.jobs)) continue;
+    if (t === 'proximity' && !recentPush(push, sign, input)) continue;
     const why = rejectReason(push, sign, input);
     if (why) {
       path.rejected.push({ sign, reason: why });
@@ -152,10 +152,18 @@ function isWhollyDynamic(ref: ImageRef): boolean {
   return /^(\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_]\w*)$/.test(n) || /^["']?\$/.test(n);
 }
 
-/** Computed targets only count within the same job run or a job that runs after it. */
-function sameOrLaterJob(push: PushOp, sign: SignOp, jobs: Map<string, JobFacts>): boolean {
-  if (push.jobKey === sign.jobKey) return true;
-  return !!(sign.jobKey && push.jobKey && jobs.get(sign.jobKey)?.predecessors.has(push.jobKey));
+/**
+ * A computed target (`cosign sign $(cat refs)`) signs what its job pushed since the previous signing step of the
+ * job (so "build A, sign, build B, sign" pairs each sign with its own build, and "build A, build B, sign" signs
+ * both); without such a push in its own job, what the jobs it waits for pushed.
+ */
+function recentPush(push: PushOp, sign: SignOp, input: JudgeInput): boolean {
+  const seq = (o: { seq?: number }) => o.seq ?? 0;
+  const previousSign = Math.max(-1, ...input.signs.filter((s) => s !== sign && s.jobKey === sign.jobKey && seq(s) < seq(sign) && Math.floor(seq(s) / 1000) !== Math.floor(seq(sign) / 1000)).map(seq));
+  const window = input.pushes.filter((p) => p.jobKey === sign.jobKey && seq(p) < seq(sign) && seq(p) > previousSign);
+  if (window.length > 0) return window.includes(push);
+  if (input.pushes.some((p) => p.jobKey === sign.jobKey && seq(p) < seq(sign))) return false;
+  return !!(sign.jobKey && push.jobKey && input.jobs.get(sign.jobKey)?.predecessors.has(push.jobKey));
 }
 
 function rejectReason(push: PushOp, sign: SignOp, input: JudgeInput): string | undefined {

@@ -17,12 +17,21 @@ export const signedByTag: RuleDefinition = {
 /** Counted signatures that name a mutable tag rather than the digest. */
 export const checkSignedByTag: SigningCheck = (model) => {
   const out = [];
+  const seen = new Set<string>();
   for (const img of model.images) {
     for (const sign of img.signatures) {
       if (signsByDigest(sign, img.name)) continue;
-      out.push(
-        makeFinding(signedByTag, `${img.name} is signed by tag (${sign.tool}), not by digest: if the tag moves between push and signing, another image gets the signature. Sign ${img.name}@<digest>.`, sign.location, [{ ...img.paths[0]!.push.location, message: 'pushed here' }], img.name),
-      );
+      // One finding per image and signing line, however many callers reach that line.
+      const key = `${img.name}\u0000${sign.location.file}:${sign.location.line}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      // A reference computed at run time (`cosign sign $(make publish)`) may or may not name the digest: say so
+      // rather than claim a tag.
+      const computed = sign.refs.length === 0 || sign.refs.every((r) => !r.resolved && r.digest === undefined && r.tag === undefined);
+      const message = computed
+        ? `${img.name} may be signed by tag: the reference ${sign.tool} signs is computed at run time (${sign.refs[0]?.raw ?? 'unknown'}), so whether it names the digest cannot be seen. Make it name ${img.name}@<digest>.`
+        : `${img.name} is signed by tag (${sign.tool}), not by digest: if the tag moves between push and signing, another image gets the signature. Sign ${img.name}@<digest>.`;
+      out.push(makeFinding(signedByTag, message, sign.location, [{ ...img.paths[0]!.push.location, message: 'pushed here' }], img.name));
     }
   }
   return out;
