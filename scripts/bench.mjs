@@ -2,7 +2,11 @@
 // `node dist/cli.js <dir> --format json` on a generated monorepo, a generated small repository, and the large
 // corpus trees in ../shared/corpus when present. A benchmark, not a test: it always exits 0.
 //
-// Usage: node scripts/bench.mjs [--runs N] [--keep] [--json]
+// The Action runs on Node 24 (action.yml `runs.using: node24`); the CLI also on Node 20. Each tree is measured with
+// the Node running this script and, when found, a Node 24 binary: `--node PATH`, or the one .ci/run installs in
+// $TMPDIR/isa-node24 (`npm install --prefix $TMPDIR/isa-node24 node@24`).
+//
+// Usage: node scripts/bench.mjs [--runs N] [--keep] [--json] [--node PATH]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +20,11 @@ const runs = Math.max(1, Number(runsArg >= 0 ? argv[runsArg + 1] : 5) || 5);
 const keep = argv.includes('--keep');
 const asJson = argv.includes('--json');
 const cli = join(root, 'dist', 'cli.js');
+const nodeArg = argv.indexOf('--node');
+const node24Default = join(process.env.TMPDIR || tmpdir(), 'isa-node24', 'node_modules', '.bin', 'node');
+const extraNode = nodeArg >= 0 ? argv[nodeArg + 1] : existsSync(node24Default) ? node24Default : undefined;
+const nodes = [process.execPath, ...(extraNode && extraNode !== process.execPath ? [extraNode] : [])];
+const nodeVersion = (bin) => spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout.trim();
 const corpus = resolve(root, '..', 'shared', 'corpus');
 
 if (!existsSync(cli)) {
@@ -281,7 +290,7 @@ function generateSmall(base) {
 // ---- measurement -----------------------------------------------------------------------------------------
 
 /** Runs the CLI in a wrapper that reports peak RSS; the CLI reads process.argv.slice(2), so argv is rebuilt first. */
-function runOnce(dir) {
+function runOnce(dir, nodeBin) {
   const cliUrl = pathToFileURL(cli).href;
   const wrapper = [
     `process.argv = [process.argv[0], ${JSON.stringify(cli)}, ...process.argv.slice(1)];`,
@@ -289,7 +298,7 @@ function runOnce(dir) {
     `await import(${JSON.stringify(cliUrl)});`,
   ].join('\n');
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', wrapper, '--', dir, '--format', 'json'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(nodeBin, ['--input-type=module', '-e', wrapper, '--', dir, '--format', 'json'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const rss = /ISA_MAXRSS (\d+)/.exec(r.stderr ?? '');
   let images;
@@ -307,14 +316,14 @@ function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-function measure(label, dir, target) {
+function measure(label, dir, target, nodeBin) {
   const samples = [];
-  for (let i = 0; i < runs; i++) samples.push(runOnce(dir));
+  for (let i = 0; i < runs; i++) samples.push(runOnce(dir, nodeBin));
   const ms = median(samples.map((s) => s.ms));
   const rssMb = Math.max(...samples.map((s) => s.rssMb));
   const ok = samples.every((s) => s.ok);
   const pass = ok && ms < target.ms && (target.mb === undefined || rssMb < target.mb);
-  return { label, dir, runs, medianMs: Math.round(ms), peakRssMb: Math.round(rssMb), images: samples[0]?.images, target, result: ok ? (pass ? 'PASS' : 'MISS') : 'ERROR', ...(ok ? {} : { error: samples.find((s) => !s.ok)?.stderr?.slice(0, 300) }) };
+  return { label, node: nodeVersion(nodeBin), dir, runs, medianMs: Math.round(ms), peakRssMb: Math.round(rssMb), images: samples[0]?.images, target, result: ok ? (pass ? 'PASS' : 'MISS') : 'ERROR', ...(ok ? {} : { error: samples.find((s) => !s.ok)?.stderr?.slice(0, 300) }) };
 }
 
 const work = mkdtempSync(join(tmpdir(), 'isa-bench-'));
@@ -324,22 +333,25 @@ generateMonorepo(mono);
 generateSmall(small);
 
 const rows = [];
-rows.push(measure('small repository (3 workflows)', small, { ms: 250 }));
-rows.push(measure('generated monorepo (400 workflows, 3,000 manifests, 150 charts)', mono, { ms: 1000, mb: 200 }));
 let corpusNote;
-for (const name of ['kyverno+kyverno', 'kyverno+policies']) {
-  const dir = join(corpus, 'repos', name);
-  if (existsSync(dir)) rows.push(measure(`corpus ${name.replace('+', '/')}`, dir, { ms: 1000, mb: 200 }));
-  else corpusNote = `corpus trees not found under ${join(corpus, 'repos')}; only generated trees measured`;
+for (const nodeBin of nodes) {
+  rows.push(measure('small repository (3 workflows)', small, { ms: 250 }, nodeBin));
+  rows.push(measure('generated monorepo (400 workflows, 3,000 manifests, 150 charts)', mono, { ms: 1000, mb: 200 }, nodeBin));
+  for (const name of ['kyverno+kyverno', 'kyverno+policies']) {
+    const dir = join(corpus, 'repos', name);
+    if (existsSync(dir)) rows.push(measure(`corpus ${name.replace('+', '/')}`, dir, { ms: 1000, mb: 200 }, nodeBin));
+    else corpusNote = `corpus trees not found under ${join(corpus, 'repos')}; only generated trees measured`;
+  }
 }
 if (!keep) rmSync(work, { recursive: true, force: true });
 
 if (asJson) {
-  process.stdout.write(`${JSON.stringify({ node: process.version, runs, rows, ...(corpusNote ? { note: corpusNote } : {}) }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ nodes: nodes.map(nodeVersion), runs, rows, ...(corpusNote ? { note: corpusNote } : {}) }, null, 2)}\n`);
   process.exit(0);
 }
-const header = ['target tree', 'median ms', 'peak RSS MB', 'images', 'target', 'result'];
+const header = ['node', 'target tree', 'median ms', 'peak RSS MB', 'images', 'target', 'result'];
 const table = rows.map((r) => [
+  r.node,
   r.label,
   String(r.medianMs),
   String(r.peakRssMb),
@@ -349,7 +361,7 @@ const table = rows.map((r) => [
 ]);
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
 const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
-console.log(`bench: node ${process.version}, median of ${runs} runs, whole process (Node start included)${keep ? `, trees kept in ${work}` : ''}`);
+console.log(`bench: median of ${runs} runs, whole process (Node start included)${keep ? `, trees kept in ${work}` : ''}`);
 console.log(line(header));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const row of table) console.log(line(row));
