@@ -104522,6 +104522,22 @@ function ruleById(id) {
   return rule;
 }
 
+// src/util/brackets.ts
+function findClosingBracket(text, open) {
+  const opener = text[open];
+  const closer = opener === "(" ? ")" : "}";
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === opener) depth++;
+    else if (ch === closer) {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
+}
+
 // src/model/image-ref.ts
 var EPHEMERAL_REGISTRY_PATTERNS = [
   /^localhost(:\d+)?$/i,
@@ -104583,8 +104599,19 @@ function isEphemeralRegistry(name, extra = []) {
 }
 function templateSpans(s) {
   const spans = [];
-  const re = /\$\{\{[\s\S]*?\}\}|\{\{[\s\S]*?\}\}|\$\{[^}]*\}|\$\([^)]*\)/g;
-  for (let m = re.exec(s); m; m = re.exec(s)) spans.push([m.index, m.index + m[0].length]);
+  for (let i = 0; i < s.length; i++) {
+    let end = -1;
+    if (s.startsWith("${{", i)) end = s.indexOf("}}", i + 3) + 2;
+    else if (s.startsWith("{{", i)) end = s.indexOf("}}", i + 2) + 2;
+    else if (s[i] === "$" && (s[i + 1] === "{" || s[i + 1] === "(")) {
+      const close = findClosingBracket(s, i + 1);
+      end = close < 0 ? s.length : close + 1;
+    }
+    if (end > i) {
+      spans.push([i, end]);
+      i = end - 1;
+    }
+  }
   return spans;
 }
 function findOutsideTemplates(s, ch) {
@@ -108567,22 +108594,6 @@ var MAX_FUNCTION_DEPTH = 16;
 var MAX_COMMANDS = 2e4;
 function locationOf(frame, line) {
   return { file: frame.source.file, line: frame.source.line + line - 1 };
-}
-
-// src/util/brackets.ts
-function findClosingBracket(text, open) {
-  const opener = text[open];
-  const closer = opener === "(" ? ")" : "}";
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === opener) depth++;
-    else if (ch === closer) {
-      depth--;
-      if (depth === 0) return i;
-    }
-  }
-  return -1;
 }
 
 // src/shell/text.ts

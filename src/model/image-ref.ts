@@ -1,3 +1,4 @@
+import { findClosingBracket } from '../util/brackets.js';
 import type { ImageRef } from './pipeline.js';
 
 /** Registries that exist only for the duration of a job or on the runner itself. */
@@ -77,10 +78,22 @@ export function isDigestReference(ref: ImageRef): boolean {
   return ref.digest !== undefined && ref.digest.length > 0;
 }
 
+/** Spans of template parts (`${{ … }}`, `{{ … }}`, `${…}`, `$(…)`), nested brackets included. */
 function templateSpans(s: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
-  const re = /\$\{\{[\s\S]*?\}\}|\{\{[\s\S]*?\}\}|\$\{[^}]*\}|\$\([^)]*\)/g;
-  for (let m = re.exec(s); m; m = re.exec(s)) spans.push([m.index, m.index + m[0].length]);
+  for (let i = 0; i < s.length; i++) {
+    let end = -1;
+    if (s.startsWith('${{', i)) end = s.indexOf('}}', i + 3) + 2;
+    else if (s.startsWith('{{', i)) end = s.indexOf('}}', i + 2) + 2;
+    else if (s[i] === '$' && (s[i + 1] === '{' || s[i + 1] === '(')) {
+      const close = findClosingBracket(s, i + 1);
+      end = close < 0 ? s.length : close + 1;
+    }
+    if (end > i) {
+      spans.push([i, end]);
+      i = end - 1;
+    }
+  }
   return spans;
 }
 
