@@ -1826,7 +1826,7 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
     var isScalar4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
@@ -1862,7 +1862,7 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias2;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap4;
+    exports.isMap = isMap5;
     exports.isNode = isNode;
     exports.isPair = isPair2;
     exports.isScalar = isScalar4;
@@ -5974,9 +5974,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap4 = fc.start.source === "{";
-      const fcName = isMap4 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap4 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap5 = fc.start.source === "{";
+      const fcName = isMap5 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap5 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -6012,7 +6012,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap4 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap5 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -6052,7 +6052,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap4 && !sep2 && !props.found) {
+        if (!isMap5 && !sep2 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -6075,7 +6075,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap4 && !props.found && ctx.options.strict) {
+            if (!isMap5 && !props.found && ctx.options.strict) {
               if (sep2)
                 for (const st of sep2) {
                   if (st === valueProps.found)
@@ -6107,7 +6107,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap4) {
+          if (isMap5) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -6123,7 +6123,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap4 ? "}" : "]";
+      const expectedEnd = isMap5 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -111680,7 +111680,7 @@ function analyzeRunScript(input2) {
 }
 
 // src/workflow/reader.ts
-var import_yaml7 = __toESM(require_dist(), 1);
+var import_yaml8 = __toESM(require_dist(), 1);
 
 // src/workflow/expr.ts
 var MAX_ALTERNATIVES = 8;
@@ -112794,6 +112794,120 @@ function restamp(op, from, to) {
   return copy;
 }
 
+// src/workflow/syntax.ts
+var import_yaml7 = __toESM(require_dist(), 1);
+var MAX_MATRIX_COMBINATIONS = 16;
+function remoteDisplay(remote, relPath) {
+  const [owner, repo] = remote.split("/");
+  const ref = remote.includes("@") ? remote.slice(remote.lastIndexOf("@") + 1) : "";
+  return `${owner}/${repo}/${relPath}${ref ? `@${ref}` : ""}`;
+}
+function isIrrelevantUses(uses) {
+  if (uses.startsWith("./") || uses.startsWith("docker://")) return uses.startsWith("docker://");
+  const parsed = parseUses(uses);
+  if (!parsed) return true;
+  const action = `${parsed.owner}/${parsed.repo}${parsed.path ? `/${parsed.path}` : ""}`.toLowerCase();
+  return !handlerFor(action) && isKnownIrrelevant(action);
+}
+function isPosixShell(shell) {
+  if (!shell) return true;
+  return /^(bash|sh)(\s|$)/.test(shell.trim()) || /\/(bash|sh)(\s|$)/.test(shell.trim());
+}
+function triggerRefs(doc) {
+  const on = doc.get(doc.root, "on") ?? doc.get(doc.root, "true");
+  if (!on || !doc.isMap(on)) return void 0;
+  const refs = [];
+  for (const t of doc.entries(on)) {
+    if (t.key === "workflow_call") continue;
+    if (t.key === "release") {
+      refs.push("refs/tags/*");
+      continue;
+    }
+    if (t.key !== "push") return void 0;
+    const branches = doc.items(doc.get(t.value, "branches")).map((n) => doc.str(n) ?? "");
+    const tags = doc.items(doc.get(t.value, "tags")).map((n) => doc.str(n) ?? "");
+    if (branches.length === 0 && tags.length === 0) return void 0;
+    refs.push(...branches.map((b) => `refs/heads/${b}`), ...tags.map((x) => `refs/tags/${x}`));
+  }
+  return refs.length ? refs : void 0;
+}
+function registryServices(doc, services) {
+  const out = [];
+  for (const svc of doc.entries(services)) {
+    const image = doc.str(doc.get(svc.value, "image")) ?? doc.str(svc.value) ?? "";
+    if (/(^|\/)(registry|distribution|zot|zot-linux-amd64)(:|@|$)/i.test(image)) out.push(svc.key);
+  }
+  return out;
+}
+function coerceInput(text, type) {
+  if (type === "boolean" || !type && (text === "true" || text === "false")) {
+    if (text === "true") return true;
+    if (text === "false" || text === "") return type === "boolean" ? false : text;
+  }
+  if (type === "number" && text.trim() !== "" && !Number.isNaN(Number(text))) return Number(text);
+  return text;
+}
+function hasIdTokenWrite(doc, perms) {
+  const s = doc.str(perms);
+  if (s !== void 0) return s === "write-all";
+  return doc.str(doc.get(perms, "id-token")) === "write";
+}
+function topoOrder(ids, needs) {
+  const out = [];
+  const state = /* @__PURE__ */ new Map();
+  const visit = (id) => {
+    if (state.get(id) === 2 || state.get(id) === 1) return;
+    state.set(id, 1);
+    for (const n of needs.get(id) ?? []) if (ids.includes(n)) visit(n);
+    state.set(id, 2);
+    out.push(id);
+  };
+  for (const id of ids) visit(id);
+  return out;
+}
+function strings2(doc, node) {
+  if (!node) return [];
+  const s = doc.str(node);
+  if (s !== void 0) return [s];
+  return doc.items(node).map((n) => doc.str(n) ?? "").filter(Boolean);
+}
+function matrixCombinations(doc, node, lookup2) {
+  if (!node || !(0, import_yaml7.isMap)(node)) return { combos: [{}], capped: false };
+  const base2 = [];
+  let include = [];
+  let exclude = [];
+  for (const e of doc.entries(node)) {
+    const plain = doc.toPlain(e.value);
+    if (e.key === "include") include = Array.isArray(plain) ? plain.filter((x) => x && typeof x === "object") : [];
+    else if (e.key === "exclude") exclude = Array.isArray(plain) ? plain.filter((x) => x && typeof x === "object") : [];
+    else if (Array.isArray(plain)) base2.push([e.key, plain.map((v) => typeof v === "string" ? interpolateOne(v, lookup2) : v)]);
+  }
+  let combos = [{}];
+  let capped = false;
+  for (const [k, vals] of base2) {
+    const next = [];
+    for (const c of combos)
+      for (const v of vals) {
+        if (next.length >= MAX_MATRIX_COMBINATIONS) {
+          capped = true;
+          break;
+        }
+        next.push({ ...c, [k]: v });
+      }
+    combos = next;
+  }
+  combos = combos.filter((c) => !exclude.some((x) => Object.entries(x).every(([k, v]) => JSON.stringify(c[k]) === JSON.stringify(v))));
+  for (const inc of include) {
+    const baseKeys = base2.map(([k]) => k);
+    const matching = combos.filter((c) => Object.entries(inc).every(([k, v]) => !baseKeys.includes(k) || JSON.stringify(c[k]) === JSON.stringify(v)));
+    if (matching.length > 0 && Object.keys(inc).some((k) => baseKeys.includes(k))) for (const m of matching) Object.assign(m, { ...inc, ...m });
+    else if (combos.length < MAX_MATRIX_COMBINATIONS) combos.push({ ...inc });
+    else capped = true;
+  }
+  if (combos.length === 0) combos = [{}];
+  return { combos, capped };
+}
+
 // src/workflow/scope.ts
 function githubContext(repository) {
   if (!repository) return {};
@@ -112871,7 +112985,6 @@ function lookupEnv(env, name) {
 
 // src/workflow/reader.ts
 var MAX_CALL_DEPTH = 8;
-var MAX_MATRIX_COMBINATIONS = 16;
 var SCRIPT_DEPTH = 6;
 var WORKFLOW_RE = /^\.github\/workflows\/[^/]+\.ya?ml$/i;
 async function readWorkflows(input2) {
@@ -112926,7 +113039,7 @@ var Reader = class {
     }
     const parsed = parseYaml(read.text, display);
     const docs = yamlDocs(parsed);
-    if (parsed.errors.length > 0 || docs.length === 0 || !(0, import_yaml7.isMap)(docs[0].root)) {
+    if (parsed.errors.length > 0 || docs.length === 0 || !(0, import_yaml8.isMap)(docs[0].root)) {
       const err = parsed.errors[0];
       this.out.findings.push(finding2("parse-error", "warning", `${display} is not valid YAML${err ? `: ${err.message}` : ""}; it was not analysed`, { file: display, line: err?.line ?? 1 }));
       this.parsed.set(key, null);
@@ -112955,7 +113068,7 @@ var Reader = class {
     const jobsNode = doc.get(root, "jobs");
     const jobEntries = doc.entries(jobsNode);
     const needsOf = /* @__PURE__ */ new Map();
-    for (const j of jobEntries) needsOf.set(j.key, this.strings(doc, doc.get(j.value, "needs")));
+    for (const j of jobEntries) needsOf.set(j.key, strings2(doc, doc.get(j.value, "needs")));
     const order = topoOrder(jobEntries.map((j) => j.key), needsOf);
     const jobKeysOf = /* @__PURE__ */ new Map();
     const allKeys = [];
@@ -112983,7 +113096,8 @@ var Reader = class {
       }
       const perms = doc.get(jobNode, "permissions") ?? wfPerms;
       const idToken = perms ? hasIdTokenWrite(doc, perms) : call.callerIdToken ?? false;
-      const combos = this.matrixCombinations(doc, doc.get(doc.get(jobNode, "strategy"), "matrix"), lookupBase, jobLoc);
+      const { combos, capped } = matrixCombinations(doc, doc.get(doc.get(jobNode, "strategy"), "matrix"), lookupBase);
+      if (capped) this.out.limits.push(`matrix bound (${MAX_MATRIX_COMBINATIONS} combinations) hit at ${jobLoc.file}:${jobLoc.line}; the rest not expanded`);
       const keys = [];
       let lastScope;
       for (const [ci, matrix] of combos.entries()) {
@@ -113043,7 +113157,7 @@ var Reader = class {
         if (i.key in out) continue;
         const defNode = doc.get(i.value, "default");
         const type = doc.str(doc.get(i.value, "type"));
-        if (defNode && (0, import_yaml7.isScalar)(defNode)) out[i.key] = coerceInput(String(defNode.value ?? ""), type);
+        if (defNode && (0, import_yaml8.isScalar)(defNode)) out[i.key] = coerceInput(String(defNode.value ?? ""), type);
         else if (type === "boolean") out[i.key] = false;
         else if (trigger === "workflow_call") out[i.key] = type === "number" ? 0 : "";
       }
@@ -113199,7 +113313,7 @@ var Reader = class {
     }
     const runNode = doc.get(node, "run");
     const uses = doc.str(doc.get(node, "uses"));
-    const script = runNode && (0, import_yaml7.isScalar)(runNode) ? interpolateOne(String(runNode.value ?? ""), lookup2) : void 0;
+    const script = runNode && (0, import_yaml8.isScalar)(runNode) ? interpolateOne(String(runNode.value ?? ""), lookup2) : void 0;
     if (script !== void 0 && !scriptMayMatter(script)) return;
     if (script === void 0 && (!uses || isIrrelevantUses(uses))) return;
     const stepEnv = { ...this.runnerEnv, ...scope.env, ...this.envMap(doc, doc.get(node, "env"), lookup2, scope.env) };
@@ -113392,119 +113506,7 @@ var Reader = class {
     }
     return out;
   }
-  strings(doc, node) {
-    if (!node) return [];
-    const s = doc.str(node);
-    if (s !== void 0) return [s];
-    return doc.items(node).map((n) => doc.str(n) ?? "").filter(Boolean);
-  }
-  matrixCombinations(doc, node, lookup2, loc2) {
-    if (!node) return [{}];
-    if (!(0, import_yaml7.isMap)(node)) return [{}];
-    const base2 = [];
-    let include = [];
-    let exclude = [];
-    for (const e of doc.entries(node)) {
-      const plain = doc.toPlain(e.value);
-      if (e.key === "include") include = Array.isArray(plain) ? plain.filter((x) => x && typeof x === "object") : [];
-      else if (e.key === "exclude") exclude = Array.isArray(plain) ? plain.filter((x) => x && typeof x === "object") : [];
-      else if (Array.isArray(plain)) base2.push([e.key, plain.map((v) => typeof v === "string" ? interpolateOne(v, lookup2) : v)]);
-    }
-    let combos = [{}];
-    let capped = false;
-    for (const [k, vals] of base2) {
-      const next = [];
-      for (const c of combos)
-        for (const v of vals) {
-          if (next.length >= MAX_MATRIX_COMBINATIONS) {
-            capped = true;
-            break;
-          }
-          next.push({ ...c, [k]: v });
-        }
-      combos = next;
-    }
-    combos = combos.filter((c) => !exclude.some((x) => Object.entries(x).every(([k, v]) => JSON.stringify(c[k]) === JSON.stringify(v))));
-    for (const inc of include) {
-      const baseKeys = base2.map(([k]) => k);
-      const matching = combos.filter((c) => Object.entries(inc).every(([k, v]) => !baseKeys.includes(k) || JSON.stringify(c[k]) === JSON.stringify(v)));
-      if (matching.length > 0 && Object.keys(inc).some((k) => baseKeys.includes(k))) for (const m of matching) Object.assign(m, { ...inc, ...m });
-      else if (combos.length < MAX_MATRIX_COMBINATIONS) combos.push({ ...inc });
-      else capped = true;
-    }
-    if (combos.length === 0) combos = [{}];
-    if (capped) this.out.limits.push(`matrix bound (${MAX_MATRIX_COMBINATIONS} combinations) hit at ${loc2.file}:${loc2.line}; the rest not expanded`);
-    return combos;
-  }
 };
-function remoteDisplay(remote, relPath) {
-  const [owner, repo] = remote.split("/");
-  const ref = remote.includes("@") ? remote.slice(remote.lastIndexOf("@") + 1) : "";
-  return `${owner}/${repo}/${relPath}${ref ? `@${ref}` : ""}`;
-}
-function isIrrelevantUses(uses) {
-  if (uses.startsWith("./") || uses.startsWith("docker://")) return uses.startsWith("docker://");
-  const parsed = parseUses(uses);
-  if (!parsed) return true;
-  const action = `${parsed.owner}/${parsed.repo}${parsed.path ? `/${parsed.path}` : ""}`.toLowerCase();
-  return !handlerFor(action) && isKnownIrrelevant(action);
-}
-function isPosixShell(shell) {
-  if (!shell) return true;
-  return /^(bash|sh)(\s|$)/.test(shell.trim()) || /\/(bash|sh)(\s|$)/.test(shell.trim());
-}
-function triggerRefs(doc) {
-  const on = doc.get(doc.root, "on") ?? doc.get(doc.root, "true");
-  if (!on || !doc.isMap(on)) return void 0;
-  const refs = [];
-  for (const t of doc.entries(on)) {
-    if (t.key === "workflow_call") continue;
-    if (t.key === "release") {
-      refs.push("refs/tags/*");
-      continue;
-    }
-    if (t.key !== "push") return void 0;
-    const branches = doc.items(doc.get(t.value, "branches")).map((n) => doc.str(n) ?? "");
-    const tags = doc.items(doc.get(t.value, "tags")).map((n) => doc.str(n) ?? "");
-    if (branches.length === 0 && tags.length === 0) return void 0;
-    refs.push(...branches.map((b) => `refs/heads/${b}`), ...tags.map((x) => `refs/tags/${x}`));
-  }
-  return refs.length ? refs : void 0;
-}
-function registryServices(doc, services) {
-  const out = [];
-  for (const svc of doc.entries(services)) {
-    const image = doc.str(doc.get(svc.value, "image")) ?? doc.str(svc.value) ?? "";
-    if (/(^|\/)(registry|distribution|zot|zot-linux-amd64)(:|@|$)/i.test(image)) out.push(svc.key);
-  }
-  return out;
-}
-function coerceInput(text, type) {
-  if (type === "boolean" || !type && (text === "true" || text === "false")) {
-    if (text === "true") return true;
-    if (text === "false" || text === "") return type === "boolean" ? false : text;
-  }
-  if (type === "number" && text.trim() !== "" && !Number.isNaN(Number(text))) return Number(text);
-  return text;
-}
-function hasIdTokenWrite(doc, perms) {
-  const s = doc.str(perms);
-  if (s !== void 0) return s === "write-all";
-  return doc.str(doc.get(perms, "id-token")) === "write";
-}
-function topoOrder(ids, needs) {
-  const out = [];
-  const state = /* @__PURE__ */ new Map();
-  const visit = (id) => {
-    if (state.get(id) === 2 || state.get(id) === 1) return;
-    state.set(id, 1);
-    for (const n of needs.get(id) ?? []) if (ids.includes(n)) visit(n);
-    state.set(id, 2);
-    out.push(id);
-  };
-  for (const id of ids) visit(id);
-  return out;
-}
 function finding2(rule, severity, message, location, related = []) {
   return { rule, severity, message, location, related };
 }

@@ -10,13 +10,12 @@ import { parseYaml, yamlDocs, yamlLimitNotes, type YamlDoc } from '../parse/yaml
 import { evaluateGuard, interpolate, interpolateOne, known, type Lookup } from './expr.js';
 import { parseUses, type RemoteSource } from './remote.js';
 import { ScriptCache } from './script-cache.js';
+import { coerceInput, hasIdTokenWrite, isIrrelevantUses, isPosixShell, matrixCombinations, MAX_MATRIX_COMBINATIONS, registryServices, remoteDisplay, strings, topoOrder, triggerRefs } from './syntax.js';
 import { scriptMayMatter } from './script-relevance.js';
 import { emptyScope, githubContext, scopeLookup, type Scope } from './scope.js';
 
 /** Reusable workflows and composite actions nest; GitHub allows 4 and 10 levels. Bound ours and say so. */
 export const MAX_CALL_DEPTH = 8;
-/** Matrix combinations expanded per job. */
-export const MAX_MATRIX_COMBINATIONS = 16;
 /** Indirection depth handed to scripts (make targets, scripts calling scripts). */
 export const SCRIPT_DEPTH = 6;
 
@@ -175,7 +174,7 @@ class Reader {
     const jobsNode = doc.get(root, 'jobs');
     const jobEntries = doc.entries(jobsNode);
     const needsOf = new Map<string, string[]>();
-    for (const j of jobEntries) needsOf.set(j.key, this.strings(doc, doc.get(j.value, 'needs')));
+    for (const j of jobEntries) needsOf.set(j.key, strings(doc, doc.get(j.value, 'needs')));
     const order = topoOrder(jobEntries.map((j) => j.key), needsOf);
     const jobKeysOf = new Map<string, string[]>();
     const allKeys: string[] = [];
@@ -203,7 +202,8 @@ class Reader {
       }
       const perms = doc.get(jobNode, 'permissions') ?? wfPerms;
       const idToken = perms ? hasIdTokenWrite(doc, perms) : (call.callerIdToken ?? false);
-      const combos = this.matrixCombinations(doc, doc.get(doc.get(jobNode, 'strategy'), 'matrix'), lookupBase, jobLoc);
+      const { combos, capped } = matrixCombinations(doc, doc.get(doc.get(jobNode, 'strategy'), 'matrix'), lookupBase);
+      if (capped) this.out.limits.push(`matrix bound (${MAX_MATRIX_COMBINATIONS} combinations) hit at ${jobLoc.file}:${jobLoc.line}; the rest not expanded`);
       const keys: string[] = [];
       let lastScope: Scope | undefined;
       for (const [ci, matrix] of combos.entries()) {
@@ -674,136 +674,6 @@ class Reader {
     return out;
   }
 
-  private strings(doc: YamlDoc, node: Node | null): string[] {
-    if (!node) return [];
-    const s = doc.str(node);
-    if (s !== undefined) return [s];
-    return doc.items(node).map((n) => doc.str(n) ?? '').filter(Boolean);
-  }
-
-  private matrixCombinations(doc: YamlDoc, node: Node | null, lookup: Lookup, loc: Location): Array<Record<string, unknown>> {
-    if (!node) return [{}];
-    if (!isMap(node)) return [{}];
-    const base: Array<[string, unknown[]]> = [];
-    let include: Array<Record<string, unknown>> = [];
-    let exclude: Array<Record<string, unknown>> = [];
-    for (const e of doc.entries(node)) {
-      const plain = doc.toPlain(e.value);
-      if (e.key === 'include') include = Array.isArray(plain) ? (plain.filter((x) => x && typeof x === 'object') as Array<Record<string, unknown>>) : [];
-      else if (e.key === 'exclude') exclude = Array.isArray(plain) ? (plain.filter((x) => x && typeof x === 'object') as Array<Record<string, unknown>>) : [];
-      else if (Array.isArray(plain)) base.push([e.key, plain.map((v) => (typeof v === 'string' ? interpolateOne(v, lookup) : v))]);
-      // A value given as an expression (`${{ fromJSON(…) }}`) stays unknown.
-    }
-    let combos: Array<Record<string, unknown>> = [{}];
-    let capped = false;
-    for (const [k, vals] of base) {
-      const next: Array<Record<string, unknown>> = [];
-      for (const c of combos)
-        for (const v of vals) {
-          if (next.length >= MAX_MATRIX_COMBINATIONS) {
-            capped = true;
-            break;
-          }
-          next.push({ ...c, [k]: v });
-        }
-      combos = next;
-    }
-    combos = combos.filter((c) => !exclude.some((x) => Object.entries(x).every(([k, v]) => JSON.stringify(c[k]) === JSON.stringify(v))));
-    for (const inc of include) {
-      const baseKeys = base.map(([k]) => k);
-      const matching = combos.filter((c) => Object.entries(inc).every(([k, v]) => !baseKeys.includes(k) || JSON.stringify(c[k]) === JSON.stringify(v)));
-      if (matching.length > 0 && Object.keys(inc).some((k) => baseKeys.includes(k))) for (const m of matching) Object.assign(m, { ...inc, ...m });
-      else if (combos.length < MAX_MATRIX_COMBINATIONS) combos.push({ ...inc });
-      else capped = true;
-    }
-    if (combos.length === 0) combos = [{}];
-    if (capped) this.out.limits.push(`matrix bound (${MAX_MATRIX_COMBINATIONS} combinations) hit at ${loc.file}:${loc.line}; the rest not expanded`);
-    return combos;
-  }
-}
-
-/**
- * Display path of a file in a remote repository, `owner/repo/path@ref`, from the `owner/repo/…@ref` of the remote
- * workflow or action it was reached from.
- */
-function remoteDisplay(remote: string, relPath: string): string {
-  const [owner, repo] = remote.split('/');
-  const ref = remote.includes('@') ? remote.slice(remote.lastIndexOf('@') + 1) : '';
-  return `${owner}/${repo}/${relPath}${ref ? `@${ref}` : ''}`;
-}
-
-/** A remote action known to neither push nor sign, with no handler: nothing to read. */
-function isIrrelevantUses(uses: string): boolean {
-  if (uses.startsWith('./') || uses.startsWith('docker://')) return uses.startsWith('docker://');
-  const parsed = parseUses(uses);
-  if (!parsed) return true;
-  const action = `${parsed.owner}/${parsed.repo}${parsed.path ? `/${parsed.path}` : ''}`.toLowerCase();
-  return !handlerFor(action) && isKnownIrrelevant(action);
-}
-
-/** bash and sh (with their options, e.g. `bash -e {0}`) are analysed; pwsh, python, node, cmd are not. */
-function isPosixShell(shell: string | undefined): boolean {
-  if (!shell) return true;
-  return /^(bash|sh)(\s|$)/.test(shell.trim()) || /\/(bash|sh)(\s|$)/.test(shell.trim());
-}
-
-/** The refs a workflow's runs can have, when every trigger pins them (push branches/tags, release). */
-function triggerRefs(doc: YamlDoc): string[] | undefined {
-  const on = doc.get(doc.root, 'on') ?? doc.get(doc.root, 'true');
-  if (!on || !doc.isMap(on)) return undefined;
-  const refs: string[] = [];
-  for (const t of doc.entries(on)) {
-    if (t.key === 'workflow_call') continue;
-    if (t.key === 'release') {
-      refs.push('refs/tags/*');
-      continue;
-    }
-    if (t.key !== 'push') return undefined;
-    const branches = doc.items(doc.get(t.value, 'branches')).map((n) => doc.str(n) ?? '');
-    const tags = doc.items(doc.get(t.value, 'tags')).map((n) => doc.str(n) ?? '');
-    if (branches.length === 0 && tags.length === 0) return undefined;
-    refs.push(...branches.map((b) => `refs/heads/${b}`), ...tags.map((x) => `refs/tags/${x}`));
-  }
-  return refs.length ? refs : undefined;
-}
-
-/** Service containers running a registry image: their names are hosts that vanish with the job. */
-function registryServices(doc: YamlDoc, services: Node | null): string[] {
-  const out: string[] = [];
-  for (const svc of doc.entries(services)) {
-    const image = doc.str(doc.get(svc.value, 'image')) ?? doc.str(svc.value) ?? '';
-    if (/(^|\/)(registry|distribution|zot|zot-linux-amd64)(:|@|$)/i.test(image)) out.push(svc.key);
-  }
-  return out;
-}
-
-function coerceInput(text: string, type: string | undefined): unknown {
-  if (type === 'boolean' || (!type && (text === 'true' || text === 'false'))) {
-    if (text === 'true') return true;
-    if (text === 'false' || text === '') return type === 'boolean' ? false : text;
-  }
-  if (type === 'number' && text.trim() !== '' && !Number.isNaN(Number(text))) return Number(text);
-  return text;
-}
-
-function hasIdTokenWrite(doc: YamlDoc, perms: Node): boolean {
-  const s = doc.str(perms);
-  if (s !== undefined) return s === 'write-all';
-  return doc.str(doc.get(perms, 'id-token')) === 'write';
-}
-
-function topoOrder(ids: string[], needs: Map<string, string[]>): string[] {
-  const out: string[] = [];
-  const state = new Map<string, number>();
-  const visit = (id: string) => {
-    if (state.get(id) === 2 || state.get(id) === 1) return;
-    state.set(id, 1);
-    for (const n of needs.get(id) ?? []) if (ids.includes(n)) visit(n);
-    state.set(id, 2);
-    out.push(id);
-  };
-  for (const id of ids) visit(id);
-  return out;
 }
 
 export function finding(rule: string, severity: Finding['severity'], message: string, location: Location, related: Finding['related'] = []): Finding {
