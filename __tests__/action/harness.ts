@@ -4,24 +4,16 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 export const ROOT = process.cwd();
 export const FIXTURES = join(ROOT, '__tests__', 'fixtures', 'action');
 
 /**
- * Bundles src/index.ts with the same esbuild settings as scripts/build.mjs into a temporary file. The test runs
- * this fresh bundle rather than the committed dist/index.js because CI runs the tests before it rebuilds
- * dist/, so a committed bundle could lag the sources under test; the dist-vs-sources check in .ci/run covers
- * the committed file.
+ * The action bundle exactly as the runner executes it: dist/index.js. `npm test` rebuilds dist/ before the tests
+ * (pretest), so this is the bundle of the sources under test; CI then checks that the committed dist/ is identical.
  */
 export async function buildActionBundle(): Promise<{ file: string; dispose: () => void }> {
-  const { build } = await import('esbuild');
-  const { bundleOptions } = (await import(pathToFileURL(join(ROOT, 'scripts', 'build-config.mjs')).href)) as { bundleOptions: Record<string, unknown> };
-  const dir = mkdtempSync(join(tmpdir(), 'isa-bundle-'));
-  const file = join(dir, 'index.js');
-  await build({ ...bundleOptions, entryPoints: [join(ROOT, 'src', 'index.ts')], outfile: file });
-  return { file, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  return { file: join(ROOT, 'dist', 'index.js'), dispose: () => undefined };
 }
 
 export interface FakeApi {
