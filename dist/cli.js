@@ -111921,7 +111921,7 @@ function evaluate2(node, lookup2) {
       for (const l of ls)
         for (const r of rs) {
           if (!l.known || !r.known) {
-            out.push(unknown(node.text));
+            out.push(compareWithDomain(node.op, l, r) ?? unknown(node.text));
             continue;
           }
           out.push(known2(compare(node.op, l.value, r.value)));
@@ -111929,6 +111929,16 @@ function evaluate2(node, lookup2) {
       return cap(out);
     }
   }
+}
+function compareWithDomain(op, l, r) {
+  if (op !== "==" && op !== "!=") return void 0;
+  const [u, k] = !l.known && r.known ? [l, r] : !r.known && l.known ? [r, l] : [void 0, void 0];
+  if (!u || !k || !u.domain || typeof k.value !== "string") return void 0;
+  const value = k.value.toLowerCase();
+  const set = u.domain.filter((d) => op === "==" ? d.toLowerCase() === value : d.toLowerCase() !== value);
+  if (set.length === 0) return known2(false);
+  if (set.length === u.domain.length) return known2(true);
+  return unknown(`${u.atoms.join(" ")} in [${[...set].sort().join(", ")}]`);
 }
 function compare(op, a, b) {
   switch (op) {
@@ -112909,6 +112919,7 @@ function matrixCombinations(doc, node, lookup2) {
 }
 
 // src/workflow/scope.ts
+var EVENTS = "__events";
 function githubContext(repository) {
   if (!repository) return {};
   const [owner, name] = repository.split("/");
@@ -112952,6 +112963,9 @@ function scopeLookup(scope) {
     switch (h) {
       case "github":
         if (rest[0] === "event" && rest[1] === "inputs" && rest[2]) return dig(scope.inputs, rest.slice(2), text);
+        if (rest.length === 1 && rest[0] === "event_name" && Array.isArray(scope.github[EVENTS])) {
+          return [{ known: false, atoms: ["github.event_name"], domain: scope.github[EVENTS] }];
+        }
         return dig(scope.github, rest, text);
       case "inputs":
         return dig(scope.inputs, rest, text);
@@ -113022,7 +113036,8 @@ var Reader = class {
       const triggers = this.triggers(wf.doc);
       if (triggers.length === 1 && triggers[0] === "workflow_call" && calledLocally.has(wf.relPath)) continue;
       const refs = triggerRefs(wf.doc);
-      await this.runWorkflow(wf, { inputs: {}, chain: [], prefix: "", guard: { conditions: [], continueOnError: false }, depth: 0, predecessors: /* @__PURE__ */ new Set(), callerIdToken: void 0, ...refs ? { refs } : {} });
+      const events = triggers.includes("workflow_call") ? void 0 : triggers;
+      await this.runWorkflow(wf, { inputs: {}, chain: [], prefix: "", guard: { conditions: [], continueOnError: false }, depth: 0, predecessors: /* @__PURE__ */ new Set(), callerIdToken: void 0, ...refs ? { refs } : {}, ...events ? { events } : {} });
     }
     for (const f of this.input.remote.failures) if (!this.out.limits.includes(f)) this.out.limits.push(f);
     for (const doc of this.parsed.values()) if (doc) this.out.limits.push(...yamlLimitNotes(doc));
@@ -113060,7 +113075,7 @@ var Reader = class {
   async runWorkflow(wf, call) {
     const { doc } = wf;
     const root = doc.root;
-    const scope = emptyScope(this.github);
+    const scope = emptyScope(call.events ? { ...this.github, [EVENTS]: call.events } : this.github);
     scope.inputs = { ...this.inputDefaults(doc), ...call.inputs };
     const lookup0 = scopeLookup(scope);
     scope.env = this.envMap(doc, doc.get(root, "env"), lookup0, {});
@@ -113219,7 +113234,8 @@ var Reader = class {
       depth: call.depth + 1,
       predecessors: call.predecessors,
       callerIdToken: call.callerIdToken,
-      ...call.refs ? { refs: call.refs } : {}
+      ...call.refs ? { refs: call.refs } : {},
+      ...call.events ? { events: call.events } : {}
     });
   }
   /** slsa-github-generator's container generator: a signed SLSA provenance attestation for image@digest. */

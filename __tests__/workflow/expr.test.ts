@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { conditionalValues, evaluateGuard, interpolate, known, UNKNOWN_LOOKUP, unknown, type Lookup } from '../../src/workflow/expr.js';
-import { githubContext, scopeLookup, emptyScope } from '../../src/workflow/scope.js';
+import { EVENTS, githubContext, scopeLookup, emptyScope } from '../../src/workflow/scope.js';
 
 const scope = emptyScope(githubContext('dexidp/dex'));
 scope.inputs = { publish: '${{ github.event_name == \'push\' }}', flag: true };
@@ -51,4 +51,16 @@ test('functions and comparisons follow GitHub semantics', () => {
 
 test('a syntax error in an expression is kept as written, not thrown', () => {
   assert.deepEqual(interpolate('${{ ((( }}', UNKNOWN_LOOKUP), ['${{ ((( }}']);
+});
+
+test('github.event_name comparisons are decided or canonicalized over the workflow triggers', () => {
+  const s = emptyScope({ ...githubContext('acme/app'), [EVENTS]: ['push', 'pull_request'] });
+  const l = scopeLookup(s);
+  assert.deepEqual(evaluateGuard("github.event_name != 'pull_request'", l), evaluateGuard("github.event_name == 'push'", l));
+  assert.deepEqual(evaluateGuard("github.event_name == 'release'", l), { value: false });
+  assert.deepEqual(evaluateGuard("github.event_name != 'schedule'", l), { value: true });
+  const wide = scopeLookup(emptyScope({ ...githubContext('acme/app'), [EVENTS]: ['push', 'pull_request', 'workflow_dispatch'] }));
+  assert.notDeepEqual(evaluateGuard("github.event_name != 'pull_request'", wide), evaluateGuard("github.event_name == 'push'", wide));
+  // Without a known domain the atoms stay as written.
+  assert.deepEqual(evaluateGuard("github.event_name == 'push'", lookup), { atoms: ["github.event_name == 'push'"] });
 });

@@ -9,8 +9,11 @@
 
 /** `when` lists the unknown conditions under which this alternative is the result (`c && 'x' || 'y'`). */
 export type Known = { known: true; value: unknown; when?: string[] };
-/** `falsy` marks the left side of `unknown && x` when it short-circuits: unknown, but certainly falsy. */
-export type Unknown = { known: false; atoms: string[]; falsy?: boolean };
+/**
+ * `falsy` marks the left side of `unknown && x` when it short-circuits: unknown, but certainly falsy.
+ * `domain` lists the values an unknown can take when they are known (github.event_name: the workflow's triggers).
+ */
+export type Unknown = { known: false; atoms: string[]; falsy?: boolean; domain?: string[] };
 export type EValue = Known | Unknown;
 
 const MAX_ALTERNATIVES = 8;
@@ -280,7 +283,7 @@ export function evaluate(node: Node, lookup: Lookup): EValue[] {
       for (const l of ls)
         for (const r of rs) {
           if (!l.known || !r.known) {
-            out.push(unknown(node.text));
+            out.push(compareWithDomain(node.op, l, r) ?? unknown(node.text));
             continue;
           }
           out.push(known(compare(node.op, l.value, r.value)));
@@ -288,6 +291,22 @@ export function evaluate(node: Node, lookup: Lookup): EValue[] {
       return cap(out);
     }
   }
+}
+
+/**
+ * `github.event_name != 'pull_request'` in a workflow triggered by push and pull_request is the same condition as
+ * `github.event_name == 'push'`: with a known domain, equality tests become a set of values, decided when the set is
+ * empty or the whole domain, and otherwise one canonical atom, so equal conditions compare equal.
+ */
+function compareWithDomain(op: string, l: EValue, r: EValue): EValue | undefined {
+  if (op !== '==' && op !== '!=') return undefined;
+  const [u, k] = !l.known && r.known ? [l, r] : !r.known && l.known ? [r, l] : [undefined, undefined];
+  if (!u || !k || !u.domain || typeof k.value !== 'string') return undefined;
+  const value = k.value.toLowerCase();
+  const set = u.domain.filter((d) => (op === '==' ? d.toLowerCase() === value : d.toLowerCase() !== value));
+  if (set.length === 0) return known(false);
+  if (set.length === u.domain.length) return known(true);
+  return unknown(`${u.atoms.join(' ')} in [${[...set].sort().join(', ')}]`);
 }
 
 function compare(op: string, a: unknown, b: unknown): boolean {

@@ -12,7 +12,7 @@ import { parseUses, type RemoteSource } from './remote.js';
 import { ScriptCache } from './script-cache.js';
 import { coerceInput, hasIdTokenWrite, isIrrelevantUses, isPosixShell, matrixCombinations, MAX_MATRIX_COMBINATIONS, registryServices, remoteDisplay, strings, topoOrder, triggerRefs } from './syntax.js';
 import { scriptMayMatter } from './script-relevance.js';
-import { emptyScope, githubContext, scopeLookup, type Scope } from './scope.js';
+import { emptyScope, EVENTS, githubContext, scopeLookup, type Scope } from './scope.js';
 
 /** Reusable workflows and composite actions nest; GitHub allows 4 and 10 levels. Bound ours and say so. */
 export const MAX_CALL_DEPTH = 8;
@@ -121,7 +121,9 @@ class Reader {
       // with the inputs they pass; otherwise it is a root (its own triggers, or called from other repositories).
       if (triggers.length === 1 && triggers[0] === 'workflow_call' && calledLocally.has(wf.relPath)) continue;
       const refs = triggerRefs(wf.doc);
-      await this.runWorkflow(wf, { inputs: {}, chain: [], prefix: '', guard: { conditions: [], continueOnError: false }, depth: 0, predecessors: new Set(), callerIdToken: undefined, ...(refs ? { refs } : {}) });
+      // A workflow only callable from other repositories runs on their events: unknown here.
+      const events = triggers.includes('workflow_call') ? undefined : triggers;
+      await this.runWorkflow(wf, { inputs: {}, chain: [], prefix: '', guard: { conditions: [], continueOnError: false }, depth: 0, predecessors: new Set(), callerIdToken: undefined, ...(refs ? { refs } : {}), ...(events ? { events } : {}) });
     }
     for (const f of this.input.remote.failures) if (!this.out.limits.includes(f)) this.out.limits.push(f);
     for (const doc of this.parsed.values()) if (doc) this.out.limits.push(...yamlLimitNotes(doc));
@@ -162,11 +164,11 @@ class Reader {
 
   private async runWorkflow(
     wf: LoadedFile,
-    call: { inputs: Record<string, unknown>; chain: Location[]; prefix: string; guard: Guard; depth: number; predecessors: Set<string>; callerIdToken: boolean | undefined; refs?: string[] },
+    call: { inputs: Record<string, unknown>; chain: Location[]; prefix: string; guard: Guard; depth: number; predecessors: Set<string>; callerIdToken: boolean | undefined; refs?: string[]; events?: string[] },
   ): Promise<{ outputs: Record<string, string>; jobKeys: string[] }> {
     const { doc } = wf;
     const root = doc.root;
-    const scope = emptyScope(this.github);
+    const scope = emptyScope(call.events ? { ...this.github, [EVENTS]: call.events } : this.github);
     scope.inputs = { ...this.inputDefaults(doc), ...call.inputs };
     const lookup0 = scopeLookup(scope);
     scope.env = this.envMap(doc, doc.get(root, 'env'), lookup0, {});
@@ -281,7 +283,7 @@ class Reader {
     jobNode: Node,
     uses: string,
     scope: Scope,
-    call: { chain: Location[]; prefix: string; guard: Guard; depth: number; predecessors: Set<string>; callerIdToken: boolean | undefined; refs?: string[] },
+    call: { chain: Location[]; prefix: string; guard: Guard; depth: number; predecessors: Set<string>; callerIdToken: boolean | undefined; refs?: string[]; events?: string[] },
     jobKey: string,
   ): Promise<{ outputs: Record<string, string>; jobKeys: string[] }> {
     const doc = caller.doc;
@@ -341,6 +343,7 @@ class Reader {
       predecessors: call.predecessors,
       callerIdToken: call.callerIdToken,
       ...(call.refs ? { refs: call.refs } : {}),
+      ...(call.events ? { events: call.events } : {}),
     });
   }
 

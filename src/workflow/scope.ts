@@ -18,6 +18,9 @@ export interface Scope {
   stepIds?: Set<string>;
 }
 
+/** Key in the github context holding the events that can trigger the run (the root workflow's `on:`). */
+export const EVENTS = '__events';
+
 export function githubContext(repository: string | undefined): Record<string, unknown> {
   if (!repository) return {};
   const [owner, name] = repository.split('/');
@@ -66,6 +69,9 @@ export function scopeLookup(scope: Scope): Lookup {
     switch (h) {
       case 'github':
         if (rest[0] === 'event' && rest[1] === 'inputs' && rest[2]) return dig(scope.inputs, rest.slice(2), text);
+        if (rest.length === 1 && rest[0] === 'event_name' && Array.isArray(scope.github[EVENTS])) {
+          return [{ known: false, atoms: ['github.event_name'], domain: scope.github[EVENTS] as string[] }];
+        }
         return dig(scope.github, rest, text);
       case 'inputs':
         return dig(scope.inputs, rest, text);
