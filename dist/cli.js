@@ -113009,7 +113009,12 @@ var Reader = class {
   constructor(input2) {
     this.input = input2;
     this.github = githubContext(input2.repository);
-    this.runnerEnv = input2.repository ? { GITHUB_REPOSITORY: input2.repository, GITHUB_REPOSITORY_OWNER: input2.repository.split("/")[0], CI: "true", GITHUB_ACTIONS: "true" } : { CI: "true", GITHUB_ACTIONS: "true" };
+    this.runnerEnv = {
+      GITHUB_REPOSITORY: input2.repository ?? "${{ github.repository }}",
+      GITHUB_REPOSITORY_OWNER: input2.repository?.split("/")[0] ?? "${{ github.repository_owner }}",
+      CI: "true",
+      GITHUB_ACTIONS: "true"
+    };
   }
   input;
   out = { operations: [], localBuilds: [], findings: [], limits: [], jobs: /* @__PURE__ */ new Map(), workflows: 0 };

@@ -98,7 +98,14 @@ class Reader {
 
   constructor(private readonly input: WorkflowReaderInput) {
     this.github = githubContext(input.repository);
-    this.runnerEnv = input.repository ? { GITHUB_REPOSITORY: input.repository, GITHUB_REPOSITORY_OWNER: input.repository.split('/')[0]!, CI: 'true', GITHUB_ACTIONS: 'true' } : { CI: 'true', GITHUB_ACTIONS: 'true' };
+    // Unknown repository: the variables hold the expression they equal, so `$GITHUB_REPOSITORY_OWNER` in a script
+    // and `${{ github.repository_owner }}` in YAML name the same (unresolved) image.
+    this.runnerEnv = {
+      GITHUB_REPOSITORY: input.repository ?? '${{ github.repository }}',
+      GITHUB_REPOSITORY_OWNER: input.repository?.split('/')[0] ?? '${{ github.repository_owner }}',
+      CI: 'true',
+      GITHUB_ACTIONS: 'true',
+    };
   }
 
   async run(): Promise<WorkflowReadResult> {
