@@ -106890,6 +106890,7 @@ function classifyDocker(inv) {
     return dockerBuild(inv, args.slice(a0 === "build" ? 1 : 2), a0 === "buildx" ? "docker buildx build" : "docker build");
   }
   if (a0 === "bake" || a0 === "buildx" && a1 === "bake") return dockerBake(args.slice(a0 === "bake" ? 1 : 2));
+  if (a0 === "compose") return classifyCompose(args.slice(1));
   if (a0 === "buildx" && a1 === "imagetools" && a2 === "create") return imagetoolsCreate(args.slice(3));
   if (a0 === "manifest" && a1 === "push") {
     const p = parseArgs(args.slice(2), /* @__PURE__ */ new Set());
@@ -106958,6 +106959,26 @@ function dockerBake(args) {
       set: flagValues(p, "--set")
     }
   ];
+}
+var COMPOSE_VALUE_FLAGS = /* @__PURE__ */ new Set(["-f", "--file", "-p", "--project-name", "--env-file", "--profile", "--project-directory", "--ansi", "--progress", "--parallel"]);
+function classifyCompose(args) {
+  let i = 0;
+  const files = [];
+  while (i < args.length && args[i].text.startsWith("-")) {
+    const t = args[i].text;
+    const eq = t.indexOf("=");
+    const flag = eq > 0 ? t.slice(0, eq) : t;
+    const takesValue = COMPOSE_VALUE_FLAGS.has(flag) && eq < 0;
+    if (flag === "-f" || flag === "--file") files.push(eq > 0 ? t.slice(eq + 1) : args[i + 1]?.text ?? "");
+    i += takesValue ? 2 : 1;
+  }
+  const sub = args[i]?.text;
+  const rest = parseArgs(args.slice(i + 1), /* @__PURE__ */ new Set(["--builder", "--build-arg", "--ssh", "-m", "--memory", "--progress"]));
+  const services = rest.positionals.map((x) => x.text);
+  if (sub === "push" || sub === "build" && boolFlag(rest, "--push") === true) {
+    return [{ kind: "bake", files: files.filter(Boolean), targets: services, push: true, set: [] }];
+  }
+  return [];
 }
 function imagetoolsCreate(args) {
   const p = parseArgs(args, IMAGETOOLS_VALUE_FLAGS);
@@ -107330,6 +107351,7 @@ function classifySkopeo(inv) {
 // src/detect/commands/index.ts
 var TOOL_ALIASES = {
   docker: "docker",
+  "docker-compose": "docker-compose",
   podman: "podman",
   buildah: "buildah",
   executor: "kaniko",
@@ -107368,6 +107390,8 @@ function classifyCommand(inv, extras = {}) {
   switch (inv.tool) {
     case "docker":
       return classifyDocker(inv);
+    case "docker-compose":
+      return classifyCompose(inv.args);
     case "podman":
     case "buildah":
       return classifyPodmanBuildah(inv);

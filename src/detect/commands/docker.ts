@@ -25,6 +25,7 @@ export function classifyDocker(inv: CommandInvocation): CommandEffect[] {
     return dockerBuild(inv, args.slice(a0 === 'build' ? 1 : 2), a0 === 'buildx' ? 'docker buildx build' : 'docker build');
   }
   if (a0 === 'bake' || (a0 === 'buildx' && a1 === 'bake')) return dockerBake(args.slice(a0 === 'bake' ? 1 : 2));
+  if (a0 === 'compose') return classifyCompose(args.slice(1));
   if (a0 === 'buildx' && a1 === 'imagetools' && a2 === 'create') return imagetoolsCreate(args.slice(3));
   if (a0 === 'manifest' && a1 === 'push') {
     const p = parseArgs(args.slice(2), new Set());
@@ -100,6 +101,32 @@ function dockerBake(args: Arg[]): CommandEffect[] {
       set: flagValues(p, '--set'),
     },
   ];
+}
+
+const COMPOSE_VALUE_FLAGS = new Set(['-f', '--file', '-p', '--project-name', '--env-file', '--profile', '--project-directory', '--ansi', '--progress', '--parallel']);
+
+/**
+ * `docker compose [-f file…] push [service…]` and `… build --push`: the images of the compose services that build
+ * one, read from the compose files the way bake reads them (bake's compose support is the same definition).
+ */
+export function classifyCompose(args: Arg[]): CommandEffect[] {
+  let i = 0;
+  const files: string[] = [];
+  while (i < args.length && args[i]!.text.startsWith('-')) {
+    const t = args[i]!.text;
+    const eq = t.indexOf('=');
+    const flag = eq > 0 ? t.slice(0, eq) : t;
+    const takesValue = COMPOSE_VALUE_FLAGS.has(flag) && eq < 0;
+    if (flag === '-f' || flag === '--file') files.push(eq > 0 ? t.slice(eq + 1) : (args[i + 1]?.text ?? ''));
+    i += takesValue ? 2 : 1;
+  }
+  const sub = args[i]?.text;
+  const rest = parseArgs(args.slice(i + 1), new Set(['--builder', '--build-arg', '--ssh', '-m', '--memory', '--progress']));
+  const services = rest.positionals.map((x) => x.text);
+  if (sub === 'push' || (sub === 'build' && boolFlag(rest, '--push') === true)) {
+    return [{ kind: 'bake', files: files.filter(Boolean), targets: services, push: true, set: [] }];
+  }
+  return [];
 }
 
 function imagetoolsCreate(args: Arg[]): CommandEffect[] {

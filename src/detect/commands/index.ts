@@ -1,6 +1,6 @@
 import { classifyCosign, classifyNotation } from './cosign.js';
 import { classifyCrane } from './crane.js';
-import { classifyDocker } from './docker.js';
+import { classifyCompose, classifyDocker } from './docker.js';
 import { classifyGoreleaser } from './goreleaser.js';
 import { classifyJib } from './jib.js';
 import { classifyKaniko } from './kaniko.js';
@@ -17,6 +17,7 @@ export type { Arg, CommandEffect, CommandInvocation, KeySpec } from './types.js'
 /** Executable basenames → the tool family they belong to. */
 const TOOL_ALIASES: Record<string, string> = {
   docker: 'docker',
+  'docker-compose': 'docker-compose',
   podman: 'podman',
   buildah: 'buildah',
   executor: 'kaniko',
@@ -61,6 +62,8 @@ export function classifyCommand(inv: CommandInvocation, extras: { koYamlImportPa
   switch (inv.tool) {
     case 'docker':
       return classifyDocker(inv);
+    case 'docker-compose':
+      return classifyCompose(inv.args);
     case 'podman':
     case 'buildah':
       return classifyPodmanBuildah(inv);
