@@ -106832,6 +106832,34 @@ function classifyCrane(inv) {
   }
 }
 
+// src/detect/commands/cloud-builds.ts
+function classifyGcloud(inv) {
+  const words2 = inv.args.map((a) => a.text);
+  const sub = words2.findIndex((w, i) => w === "builds" && words2[i + 1] === "submit");
+  if (sub < 0) return [];
+  const p = parseArgs(inv.args.slice(sub + 2), /* @__PURE__ */ new Set(["--tag", "-t", "--config", "--region", "--project", "--substitutions", "--timeout", "--machine-type", "--pack", "--gcs-source-staging-dir", "--gcs-log-dir", "--worker-pool", "--service-account", "--ignore-file", "--disk-size"]));
+  const tags = flagValues(p, "--tag", "-t");
+  return tags.length ? [{ kind: "push", tool: "gcloud builds submit", refs: tags }] : [];
+}
+function classifyAz(inv) {
+  const words2 = inv.args.map((a) => a.text);
+  if (words2[0] !== "acr" || words2[1] !== "build") return [];
+  const p = parseArgs(inv.args.slice(2), /* @__PURE__ */ new Set(["-t", "--image", "-r", "--registry", "-f", "--file", "--platform", "--build-arg", "--secret-build-arg", "--target", "--timeout", "--resource-group", "-g", "--subscription", "--agent-pool", "--auth-mode", "--log-template", "--source-acr-auth-id"]));
+  if (p.flags.has("--no-push")) return [];
+  const registry = flagValues(p, "-r", "--registry")[0];
+  const images = flagValues(p, "-t", "--image");
+  if (!registry || images.length === 0) return [];
+  const host = registry.includes(".") ? registry : `${registry}.azurecr.io`;
+  return [{ kind: "push", tool: "az acr build", refs: images.map((i) => `${host}/${i}`) }];
+}
+function classifyRegctl(inv) {
+  const [a0, a1] = inv.args.map((a) => a.text);
+  if (a0 !== "image" || a1 !== "copy" && a1 !== "cp") return [];
+  const p = parseArgs(inv.args.slice(2), /* @__PURE__ */ new Set(["--platform", "--format", "--referrers-src", "--referrers-tgt"]));
+  const dst = p.positionals[1];
+  return dst ? [{ kind: "push", tool: "regctl image copy", refs: [dst.text] }] : [];
+}
+
 // src/detect/commands/docker.ts
 var GLOBAL_VALUE_FLAGS = /* @__PURE__ */ new Set(["--config", "-c", "--context", "-H", "--host", "-l", "--log-level", "--tlscacert", "--tlscert", "--tlskey"]);
 var BUILD_VALUE_FLAGS = /* @__PURE__ */ new Set([
@@ -107352,6 +107380,11 @@ function classifySkopeo(inv) {
 var TOOL_ALIASES = {
   docker: "docker",
   "docker-compose": "docker-compose",
+  // nerdctl mirrors docker's push/build/compose command line.
+  nerdctl: "docker",
+  gcloud: "gcloud",
+  az: "az",
+  regctl: "regctl",
   podman: "podman",
   buildah: "buildah",
   executor: "kaniko",
@@ -107392,6 +107425,12 @@ function classifyCommand(inv, extras = {}) {
       return classifyDocker(inv);
     case "docker-compose":
       return classifyCompose(inv.args);
+    case "gcloud":
+      return classifyGcloud(inv);
+    case "az":
+      return classifyAz(inv);
+    case "regctl":
+      return classifyRegctl(inv);
     case "podman":
     case "buildah":
       return classifyPodmanBuildah(inv);
@@ -108851,7 +108890,7 @@ function ephemeralHost(frame, name) {
 }
 
 // src/workflow/script-relevance.ts
-var TOOLS = /docker|podman|buildah|kaniko|executor|\bko\b|crane|skopeo|oras|\bpack\b|jib|goreleaser|cosign|notation|nerdctl|regctl|\bmake\b|\bgmake\b|github_env|github_output|set-output|\.sh\b|\bbash\s+-c|\bsh\s+-c/i;
+var TOOLS = /docker|podman|buildah|kaniko|executor|\bko\b|crane|skopeo|oras|\bpack\b|jib|goreleaser|cosign|notation|nerdctl|regctl|builds\s+submit|acr\s+build|\bmake\b|\bgmake\b|github_env|github_output|set-output|\.sh\b|\bbash\s+-c|\bsh\s+-c/i;
 var SHELL_BUILTINS = /(^|[;&|(`]|\b(then|do|else)\b)\s*(source|\.|eval)\s+\S/m;
 var SCRIPT_CALL = /(^|[;&|(`]|\b(then|do|else|exec|sudo|time|env)\b)\s*(\.{1,2}\/|[\w-]+\/)[\w./-]*[\w-](\s|$|;)/m;
 function scriptMayMatter(script) {

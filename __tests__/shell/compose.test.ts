@@ -21,3 +21,12 @@ test('must find nothing: compose up, build without --push, pull', () => {
     assert.deepEqual(pushedNames(run(script)), [], script);
   }
 });
+
+test('remote builders push what they build: gcloud builds submit, az acr build, regctl image copy, nerdctl push', () => {
+  assert.deepEqual(pushedNames(run('gcloud builds submit --tag gcr.io/acme-prod/api:v1 .')), ['gcr.io/acme-prod/api']);
+  assert.deepEqual(pushedNames(run('az acr build -r acmeprod -t api:{{.Run.ID}} .')), ['acmeprod.azurecr.io/api']);
+  assert.deepEqual(pushedNames(run('az acr build -r acmeprod -t api:1 --no-push .')), []);
+  assert.deepEqual(pushedNames(run('regctl image copy ghcr.io/acme/api:1 docker.io/acme/api:1')), ['docker.io/acme/api']);
+  assert.deepEqual(pushedNames(run('nerdctl push ghcr.io/acme/api:1')), ['ghcr.io/acme/api']);
+  assert.deepEqual(pushedNames(run('gcloud run deploy api --image gcr.io/acme-prod/api:v1')), []);
+});

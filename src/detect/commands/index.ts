@@ -1,5 +1,6 @@
 import { classifyCosign, classifyNotation } from './cosign.js';
 import { classifyCrane } from './crane.js';
+import { classifyAz, classifyGcloud, classifyRegctl } from './cloud-builds.js';
 import { classifyCompose, classifyDocker } from './docker.js';
 import { classifyGoreleaser } from './goreleaser.js';
 import { classifyJib } from './jib.js';
@@ -18,6 +19,11 @@ export type { Arg, CommandEffect, CommandInvocation, KeySpec } from './types.js'
 const TOOL_ALIASES: Record<string, string> = {
   docker: 'docker',
   'docker-compose': 'docker-compose',
+  // nerdctl mirrors docker's push/build/compose command line.
+  nerdctl: 'docker',
+  gcloud: 'gcloud',
+  az: 'az',
+  regctl: 'regctl',
   podman: 'podman',
   buildah: 'buildah',
   executor: 'kaniko',
@@ -64,6 +70,12 @@ export function classifyCommand(inv: CommandInvocation, extras: { koYamlImportPa
       return classifyDocker(inv);
     case 'docker-compose':
       return classifyCompose(inv.args);
+    case 'gcloud':
+      return classifyGcloud(inv);
+    case 'az':
+      return classifyAz(inv);
+    case 'regctl':
+      return classifyRegctl(inv);
     case 'podman':
     case 'buildah':
       return classifyPodmanBuildah(inv);
