@@ -113213,7 +113213,8 @@ var Reader = class {
           depth: call.depth,
           ephemeralRegistries: [...this.input.ephemeralRegistries, ...registryServices(doc, doc.get(jobNode, "services"))]
         };
-        const defaultShell = doc.str(doc.get(doc.get(doc.get(jobNode, "defaults"), "run"), "shell")) ?? doc.str(doc.get(doc.get(doc.get(root, "defaults"), "run"), "shell"));
+        const runsOn = JSON.stringify(doc.toPlain(doc.get(jobNode, "runs-on")) ?? "");
+        const defaultShell = doc.str(doc.get(doc.get(doc.get(jobNode, "defaults"), "run"), "shell")) ?? doc.str(doc.get(doc.get(doc.get(root, "defaults"), "run"), "shell")) ?? (/windows/i.test(interpolateOne(runsOn, scopeLookup(jobScope))) ? "pwsh" : void 0);
         if (defaultShell) run.defaultShell = defaultShell;
         await this.runSteps(wf, doc.get(jobNode, "steps"), run, call.chain);
         lastScope = jobScope;

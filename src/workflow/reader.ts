@@ -246,7 +246,12 @@ class Reader {
           depth: call.depth,
           ephemeralRegistries: [...this.input.ephemeralRegistries, ...registryServices(doc, doc.get(jobNode, 'services'))],
         };
-        const defaultShell = doc.str(doc.get(doc.get(doc.get(jobNode, 'defaults'), 'run'), 'shell')) ?? doc.str(doc.get(doc.get(doc.get(root, 'defaults'), 'run'), 'shell'));
+        // Windows runners default to pwsh, the others to bash.
+        const runsOn = JSON.stringify(doc.toPlain(doc.get(jobNode, 'runs-on')) ?? '');
+        const defaultShell =
+          doc.str(doc.get(doc.get(doc.get(jobNode, 'defaults'), 'run'), 'shell')) ??
+          doc.str(doc.get(doc.get(doc.get(root, 'defaults'), 'run'), 'shell')) ??
+          (/windows/i.test(interpolateOne(runsOn, scopeLookup(jobScope))) ? 'pwsh' : undefined);
         if (defaultShell) run.defaultShell = defaultShell;
         await this.runSteps(wf, doc.get(jobNode, 'steps'), run, call.chain);
         lastScope = jobScope;
