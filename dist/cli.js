@@ -103953,6 +103953,7 @@ function readBounded(realRoot, rel, listed) {
 }
 
 // src/rules/signing-model.ts
+var NOT_INSPECTED_PREFIX = "(not inspected) ";
 function makeFinding(rule, message, location, related = [], image) {
   const seen = /* @__PURE__ */ new Set([`${location.file}:${location.line}`]);
   const unique = related.filter((r) => {
@@ -103980,9 +103981,10 @@ var checkUnsignedImage = (model) => model.images.filter((img) => img.signatures.
   const [first, ...rest] = img.paths;
   const rejected = img.paths.flatMap((p) => p.rejected);
   const why = rejected.length > 0 ? ` A signing step targets it but does not count: ${rejected[0].reason}.` : "";
+  const uninspected = img.confidence === "low" && img.name.startsWith(NOT_INSPECTED_PREFIX);
   return makeFinding(
     unsignedImage,
-    `${img.name} is pushed but never signed.${why} Sign its digest after the push (e.g. cosign sign --yes ${img.name}@\${{ steps.<build>.outputs.digest }}).`,
+    uninspected ? `${img.name.slice(NOT_INSPECTED_PREFIX.length)} may push images, and it could not be read, so no signature can be confirmed. Make it readable (remote-checkouts or a github-token), or exclude its images in the configuration with a reason.` : `${img.name} is pushed but never signed.${why} Sign its digest after the push (e.g. cosign sign --yes ${img.name}@\${{ steps.<build>.outputs.digest }}).`,
     first.push.location,
     [...rest.map((p) => ({ ...p.push.location, message: "also pushed here" })), ...rejected.map((r) => ({ ...r.sign.location, message: `signing step not counted: ${r.reason}` }))],
     img.name
@@ -113277,7 +113279,7 @@ var Reader = class {
     } else {
       const parsed = parseUses(uses);
       if (parsed && /slsa-framework\/slsa-github-generator/i.test(`${parsed.owner}/${parsed.repo}`) && /generator_container_slsa3/i.test(parsed.path)) {
-        this.slsaContainerAttestation(withInputs, usesLoc, scope, call, jobKey);
+        this.slsaContainerAttestation(withInputs, usesLoc, call, jobKey);
         return { outputs: {}, jobKeys: [] };
       }
       if (parsed) {
@@ -113308,7 +113310,7 @@ var Reader = class {
     });
   }
   /** slsa-github-generator's container generator: a signed SLSA provenance attestation for image@digest. */
-  slsaContainerAttestation(inputs, loc2, _scope, call, jobKey) {
+  slsaContainerAttestation(inputs, loc2, call, jobKey) {
     const image = String(inputs["image"] ?? "");
     const digest = String(inputs["digest"] ?? "");
     if (!image) return;
@@ -113336,7 +113338,7 @@ var Reader = class {
     const perms = doc && jobNode ? doc.get(jobNode, "permissions") : null;
     const packagesWrite = !!perms && doc !== void 0 && (doc.str(perms) === "write-all" || doc.str(doc.get(perms, "packages")) === "write");
     if (!looksImageRelated(uses, inputTexts) && !packagesWrite) return;
-    const name = `(not inspected) ${uses}`;
+    const name = `${NOT_INSPECTED_PREFIX}${uses}`;
     this.out.findings.push(
       finding2("not-inspected", "warning", `${uses} may build or push images but was not inspected (${why}). Provide it with --remote-checkouts / remote-checkouts, or give the action a github-token.`, loc2)
     );

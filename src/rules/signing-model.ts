@@ -12,6 +12,9 @@ export interface SigningModel {
   privateKeys: Array<{ location: Location; kind: string; testOnly: boolean }>;
 }
 
+/** Name given to the placeholder image of a pipeline part that could not be read. */
+export const NOT_INSPECTED_PREFIX = '(not inspected) ';
+
 export type SigningCheck = (model: SigningModel) => Finding[];
 
 export function makeFinding(rule: { id: string; severity: Finding['severity'] }, message: string, location: Location, related: Finding['related'] = [], image?: string): Finding {

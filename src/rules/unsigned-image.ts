@@ -1,4 +1,4 @@
-import { makeFinding, type SigningCheck } from './signing-model.js';
+import { makeFinding, NOT_INSPECTED_PREFIX, type SigningCheck } from './signing-model.js';
 import type { RuleDefinition } from './rule.js';
 
 export const unsignedImage: RuleDefinition = {
@@ -21,9 +21,12 @@ export const checkUnsignedImage: SigningCheck = (model) =>
       const [first, ...rest] = img.paths;
       const rejected = img.paths.flatMap((p) => p.rejected);
       const why = rejected.length > 0 ? ` A signing step targets it but does not count: ${rejected[0]!.reason}.` : '';
+      const uninspected = img.confidence === 'low' && img.name.startsWith(NOT_INSPECTED_PREFIX);
       return makeFinding(
         unsignedImage,
-        `${img.name} is pushed but never signed.${why} Sign its digest after the push (e.g. cosign sign --yes ${img.name}@\${{ steps.<build>.outputs.digest }}).`,
+        uninspected
+          ? `${img.name.slice(NOT_INSPECTED_PREFIX.length)} may push images, and it could not be read, so no signature can be confirmed. Make it readable (remote-checkouts or a github-token), or exclude its images in the configuration with a reason.`
+          : `${img.name} is pushed but never signed.${why} Sign its digest after the push (e.g. cosign sign --yes ${img.name}@\${{ steps.<build>.outputs.digest }}).`,
         first!.push.location,
         [...rest.map((p) => ({ ...p.push.location, message: 'also pushed here' })), ...rejected.map((r) => ({ ...r.sign.location, message: `signing step not counted: ${r.reason}` }))],
         img.name,

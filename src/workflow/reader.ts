@@ -5,6 +5,7 @@ import type { ActionStep } from '../detect/actions/types.js';
 import type { Finding } from '../model/finding.js';
 import type { Location } from '../model/location.js';
 import { parseImageRef } from '../model/image-ref.js';
+import { NOT_INSPECTED_PREFIX } from '../rules/signing-model.js';
 import type { Guard, LocalBuild, OpContext, Operation, PushOp, SignOp } from '../model/pipeline.js';
 import { parseYaml, yamlDocs, yamlLimitNotes, type YamlDoc } from '../parse/yaml.js';
 import { evaluateGuard, interpolate, interpolateOne, known, type Lookup } from './expr.js';
@@ -327,7 +328,7 @@ class Reader {
     } else {
       const parsed = parseUses(uses);
       if (parsed && /slsa-framework\/slsa-github-generator/i.test(`${parsed.owner}/${parsed.repo}`) && /generator_container_slsa3/i.test(parsed.path)) {
-        this.slsaContainerAttestation(withInputs, usesLoc, scope, call, jobKey);
+        this.slsaContainerAttestation(withInputs, usesLoc, call, jobKey);
         return { outputs: {}, jobKeys: [] };
       }
       if (parsed) {
@@ -360,7 +361,7 @@ class Reader {
   }
 
   /** slsa-github-generator's container generator: a signed SLSA provenance attestation for image@digest. */
-  private slsaContainerAttestation(inputs: Record<string, unknown>, loc: Location, _scope: Scope, call: { chain: Location[]; guard: Guard }, jobKey: string): void {
+  private slsaContainerAttestation(inputs: Record<string, unknown>, loc: Location, call: { chain: Location[]; guard: Guard }, jobKey: string): void {
     const image = String(inputs['image'] ?? '');
     const digest = String(inputs['digest'] ?? '');
     if (!image) return;
@@ -389,7 +390,7 @@ class Reader {
     const perms = doc && jobNode ? doc.get(jobNode, 'permissions') : null;
     const packagesWrite = !!perms && doc !== undefined && (doc.str(perms) === 'write-all' || doc.str(doc.get(perms, 'packages')) === 'write');
     if (!looksImageRelated(uses, inputTexts) && !packagesWrite) return;
-    const name = `(not inspected) ${uses}`;
+    const name = `${NOT_INSPECTED_PREFIX}${uses}`;
     this.out.findings.push(
       finding('not-inspected', 'warning', `${uses} may build or push images but was not inspected (${why}). Provide it with --remote-checkouts / remote-checkouts, or give the action a github-token.`, loc),
     );
