@@ -112351,7 +112351,8 @@ function metadataTags(step) {
   return tags.length ? tags : ["{{branch}}"];
 }
 var metadataAction = {
-  matches: (a) => a === "docker/metadata-action",
+  // crazy-max/ghaction-docker-meta is its former name, still pinned in older workflows.
+  matches: (a) => a === "docker/metadata-action" || a === "crazy-max/ghaction-docker-meta",
   run(step) {
     const result = emptyActionResult();
     const images = [];
@@ -112697,6 +112698,7 @@ var IRRELEVANT_PREFIXES = [
   "denoland/",
   "oven-sh/",
   "crazy-max/ghaction-setup-docker",
+  "crazy-max/ghaction-docker-buildx",
   "crazy-max/ghaction-github-runtime",
   "crazy-max/ghaction-import-gpg",
   "goto-bus-stop/",
@@ -112751,11 +112753,21 @@ var IRRELEVANT_PREFIXES = [
 function isKnownIrrelevant(action) {
   return IRRELEVANT_PREFIXES.some((p) => action === p.replace(/\/$/, "") || action.startsWith(p));
 }
+var NOT_PUBLISHING = /retention|clean|delete|prune|scan|lint|vuln|test|setup|install|cache|label|comment|notify|backport|sync|changelog|gh-release|npm|pypi|gem|nuget|vscode|pages|description|readme/;
+function worthReading(action, inputs) {
+  const name = action.toLowerCase();
+  if (NOT_PUBLISHING.test(name.split("/").slice(1).join("/"))) return false;
+  return /docker|image|container|oci|registry|push|publish|release|kaniko|buildah|podman|crane|cosign|sign|notation|goreleaser|(^|[/_-])ko($|[/_.-])/.test(name) || looksImageRelated(action, inputs);
+}
 function looksImageRelated(action, inputs) {
   const name = action.toLowerCase();
-  if (/retention|clean|delete|prune|scan|lint|vuln|test|setup|install|cache|label|comment|notify|backport|sync|changelog|gh-release/.test(name.split("/").slice(1).join("/"))) return false;
-  if (/docker|image|container[-_]?(build|push|publish|release)|oci[-_]|push|publish|kaniko|buildah|podman|crane|cosign|notation|goreleaser|(^|[/_-])ko($|[/_-])|sign/.test(name)) return true;
-  return Object.keys(inputs).some((k) => /^(push|image|images|image[-_]?name|image[-_]?ref|registry|tags|dockerfile|platforms)$/i.test(k));
+  const path = name.split("/").slice(1).join("/");
+  if (NOT_PUBLISHING.test(path)) return false;
+  if (/docker|image|container|oci[-_]|kaniko|buildah|podman|crane|cosign|notation|goreleaser|(^|[/_-])ko($|[/_.-])/.test(name)) return true;
+  const keys = Object.keys(inputs).map((k) => k.toLowerCase());
+  const imageInputs = keys.some((k) => /^(image|images|image[-_]?name|image[-_]?ref|image[-_]?tag|dockerfile|platforms)$/.test(k));
+  if (imageInputs) return true;
+  return /push|publish|sign|release/.test(name) && keys.includes("tags") && keys.includes("registry");
 }
 
 // src/workflow/remote.ts
@@ -113502,7 +113514,7 @@ var Reader = class {
       return r.operations;
     }
     if (isKnownIrrelevant(action)) return [];
-    if (!looksImageRelated(action, withInputs)) return [];
+    if (!worthReading(action, withInputs)) return [];
     const actionDir = parsed.path;
     for (const name of ["action.yml", "action.yaml"]) {
       const path = actionDir ? `${actionDir}/${name}` : name;

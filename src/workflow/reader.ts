@@ -1,6 +1,6 @@
 import { isMap, isScalar, type Node, type Scalar } from 'yaml';
 import type { RepoReader } from '../discover/repo.js';
-import { handlerFor, isKnownIrrelevant, looksImageRelated } from '../detect/actions/index.js';
+import { handlerFor, isKnownIrrelevant, looksImageRelated, worthReading } from '../detect/actions/index.js';
 import type { ActionStep } from '../detect/actions/types.js';
 import type { Finding } from '../model/finding.js';
 import type { Location } from '../model/location.js';
@@ -577,7 +577,7 @@ class Reader {
     }
     if (isKnownIrrelevant(action)) return [];
     // An unknown remote action: read it when it could matter (composite actions that run scripts).
-    if (!looksImageRelated(action, withInputs)) return [];
+    if (!worthReading(action, withInputs)) return [];
     const actionDir = parsed.path;
     for (const name of ['action.yml', 'action.yaml']) {
       const path = actionDir ? `${actionDir}/${name}` : name;

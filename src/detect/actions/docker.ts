@@ -102,7 +102,8 @@ function metadataTags(step: ActionStep): string[] {
 
 /** docker/metadata-action: computes names and tags; no push. Its outputs feed build-push-action and signing. */
 export const metadataAction: ActionHandler = {
-  matches: (a) => a === 'docker/metadata-action',
+  // crazy-max/ghaction-docker-meta is its former name, still pinned in older workflows.
+  matches: (a) => a === 'docker/metadata-action' || a === 'crazy-max/ghaction-docker-meta',
   run(step) {
     const result = emptyActionResult();
     const images: string[] = [];

@@ -75,6 +75,7 @@ const IRRELEVANT_PREFIXES = [
   'denoland/',
   'oven-sh/',
   'crazy-max/ghaction-setup-docker',
+  'crazy-max/ghaction-docker-buildx',
   'crazy-max/ghaction-github-runtime',
   'crazy-max/ghaction-import-gpg',
   'goto-bus-stop/',
@@ -131,14 +132,32 @@ export function isKnownIrrelevant(action: string): boolean {
   return IRRELEVANT_PREFIXES.some((p) => action === p.replace(/\/$/, '') || action.startsWith(p));
 }
 
+/** Names of actions that manage, scan or describe images, or publish other things. */
+const NOT_PUBLISHING = /retention|clean|delete|prune|scan|lint|vuln|test|setup|install|cache|label|comment|notify|backport|sync|changelog|gh-release|npm|pypi|gem|nuget|vscode|pages|description|readme/;
+
+/**
+ * Whether a remote composite action is worth reading when its source is available (remote checkouts, API):
+ * broader than looksImageRelated, since reading costs little and finds what the action really does.
+ */
+export function worthReading(action: string, inputs: Record<string, string[]>): boolean {
+  const name = action.toLowerCase();
+  if (NOT_PUBLISHING.test(name.split('/').slice(1).join('/'))) return false;
+  return /docker|image|container|oci|registry|push|publish|release|kaniko|buildah|podman|crane|cosign|sign|notation|goreleaser|(^|[/_-])ko($|[/_.-])/.test(name) || looksImageRelated(action, inputs);
+}
+
 /**
  * Whether a remote action or reusable workflow looks like it might build, push or sign images: its name says so,
  * or it takes inputs that only image publishers take. Deliberately narrow: an uninspected part is reported as an
- * unknown image, which fails the verdict, so noise here would be costly.
+ * unknown image, which fails the verdict, so noise here would be costly. "publish", "push", "sign" and "release"
+ * alone are not enough (npm, PyPI, VS Code and GitHub releases use them too): they need image-like inputs.
  */
 export function looksImageRelated(action: string, inputs: Record<string, string[]>): boolean {
   const name = action.toLowerCase();
-  if (/retention|clean|delete|prune|scan|lint|vuln|test|setup|install|cache|label|comment|notify|backport|sync|changelog|gh-release/.test(name.split('/').slice(1).join('/'))) return false;
-  if (/docker|image|container[-_]?(build|push|publish|release)|oci[-_]|push|publish|kaniko|buildah|podman|crane|cosign|notation|goreleaser|(^|[/_-])ko($|[/_-])|sign/.test(name)) return true;
-  return Object.keys(inputs).some((k) => /^(push|image|images|image[-_]?name|image[-_]?ref|registry|tags|dockerfile|platforms)$/i.test(k));
+  const path = name.split('/').slice(1).join('/');
+  if (NOT_PUBLISHING.test(path)) return false;
+  if (/docker|image|container|oci[-_]|kaniko|buildah|podman|crane|cosign|notation|goreleaser|(^|[/_-])ko($|[/_.-])/.test(name)) return true;
+  const keys = Object.keys(inputs).map((k) => k.toLowerCase());
+  const imageInputs = keys.some((k) => /^(image|images|image[-_]?name|image[-_]?ref|image[-_]?tag|dockerfile|platforms)$/.test(k));
+  if (imageInputs) return true;
+  return /push|publish|sign|release/.test(name) && keys.includes('tags') && keys.includes('registry');
 }
