@@ -112997,6 +112997,7 @@ function matrixCombinations(doc, node, lookup2) {
 
 // src/workflow/scope.ts
 var EVENTS = "__events";
+var REFS = "__refs";
 function githubContext(repository) {
   if (!repository) return {};
   const [owner, name] = repository.split("/");
@@ -113042,6 +113043,9 @@ function scopeLookup(scope) {
         if (rest[0] === "event" && rest[1] === "inputs" && rest[2]) return dig(scope.inputs, rest.slice(2), text);
         if (rest.length === 1 && rest[0] === "event_name" && Array.isArray(scope.github[EVENTS])) {
           return [{ known: false, atoms: ["github.event_name"], domain: scope.github[EVENTS] }];
+        }
+        if (rest.length === 1 && rest[0] === "ref" && Array.isArray(scope.github[REFS])) {
+          return [{ known: false, atoms: ["github.ref"], domain: scope.github[REFS] }];
         }
         return dig(scope.github, rest, text);
       case "inputs":
@@ -113157,7 +113161,8 @@ var Reader = class {
   async runWorkflow(wf, call) {
     const { doc } = wf;
     const root = doc.root;
-    const scope = emptyScope(call.events ? { ...this.github, [EVENTS]: call.events } : this.github);
+    const literalRefs = call.refs && call.refs.every((r) => !/[*?[]/.test(r)) ? call.refs : void 0;
+    const scope = emptyScope({ ...this.github, ...call.events ? { [EVENTS]: call.events } : {}, ...literalRefs ? { [REFS]: literalRefs } : {} });
     scope.inputs = { ...this.inputDefaults(doc), ...call.inputs };
     const lookup0 = scopeLookup(scope);
     scope.env = this.envMap(doc, doc.get(root, "env"), lookup0, {});

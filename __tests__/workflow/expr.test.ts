@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { conditionalValues, evaluateGuard, interpolate, known, UNKNOWN_LOOKUP, unknown, type Lookup } from '../../src/workflow/expr.js';
-import { EVENTS, githubContext, scopeLookup, emptyScope } from '../../src/workflow/scope.js';
+import { EVENTS, githubContext, REFS, scopeLookup, emptyScope } from '../../src/workflow/scope.js';
 
 const scope = emptyScope(githubContext('dexidp/dex'));
 scope.inputs = { publish: '${{ github.event_name == \'push\' }}', flag: true };
@@ -63,4 +63,10 @@ test('github.event_name comparisons are decided or canonicalized over the workfl
   assert.notDeepEqual(evaluateGuard("github.event_name != 'pull_request'", wide), evaluateGuard("github.event_name == 'push'", wide));
   // Without a known domain the atoms stay as written.
   assert.deepEqual(evaluateGuard("github.event_name == 'push'", lookup), { atoms: ["github.event_name == 'push'"] });
+});
+
+test('github.ref comparisons are decided when the triggers pin literal refs', () => {
+  const l = scopeLookup(emptyScope({ ...githubContext('acme/app'), [REFS]: ['refs/heads/main'] }));
+  assert.deepEqual(evaluateGuard("github.ref == 'refs/heads/main'", l), { value: true });
+  assert.deepEqual(evaluateGuard("github.ref != 'refs/heads/main'", l), { value: false });
 });

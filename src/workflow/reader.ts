@@ -13,7 +13,7 @@ import { parseUses, type RemoteSource } from './remote.js';
 import { ScriptCache } from './script-cache.js';
 import { coerceInput, hasIdTokenWrite, isIrrelevantUses, isPosixShell, matrixCombinations, MAX_MATRIX_COMBINATIONS, registryServices, remoteDisplay, strings, topoOrder, triggerRefs } from './syntax.js';
 import { scriptMayMatter } from './script-relevance.js';
-import { emptyScope, EVENTS, githubContext, scopeLookup, type Scope } from './scope.js';
+import { emptyScope, EVENTS, githubContext, REFS, scopeLookup, type Scope } from './scope.js';
 
 /** Reusable workflows and composite actions nest; GitHub allows 4 and 10 levels. Bound ours and say so. */
 export const MAX_CALL_DEPTH = 8;
@@ -176,7 +176,9 @@ class Reader {
   ): Promise<{ outputs: Record<string, string>; jobKeys: string[] }> {
     const { doc } = wf;
     const root = doc.root;
-    const scope = emptyScope(call.events ? { ...this.github, [EVENTS]: call.events } : this.github);
+    // The ref domain only helps when every ref is literal (a glob like refs/tags/v* names no single value).
+    const literalRefs = call.refs && call.refs.every((r) => !/[*?[]/.test(r)) ? call.refs : undefined;
+    const scope = emptyScope({ ...this.github, ...(call.events ? { [EVENTS]: call.events } : {}), ...(literalRefs ? { [REFS]: literalRefs } : {}) });
     scope.inputs = { ...this.inputDefaults(doc), ...call.inputs };
     const lookup0 = scopeLookup(scope);
     scope.env = this.envMap(doc, doc.get(root, 'env'), lookup0, {});

@@ -20,6 +20,8 @@ export interface Scope {
 
 /** Key in the github context holding the events that can trigger the run (the root workflow's `on:`). */
 export const EVENTS = '__events';
+/** Key holding the git refs the run can have, when all are literal (`on: push: branches: [main]`). */
+export const REFS = '__refs';
 
 export function githubContext(repository: string | undefined): Record<string, unknown> {
   if (!repository) return {};
@@ -71,6 +73,9 @@ export function scopeLookup(scope: Scope): Lookup {
         if (rest[0] === 'event' && rest[1] === 'inputs' && rest[2]) return dig(scope.inputs, rest.slice(2), text);
         if (rest.length === 1 && rest[0] === 'event_name' && Array.isArray(scope.github[EVENTS])) {
           return [{ known: false, atoms: ['github.event_name'], domain: scope.github[EVENTS] as string[] }];
+        }
+        if (rest.length === 1 && rest[0] === 'ref' && Array.isArray(scope.github[REFS])) {
+          return [{ known: false, atoms: ['github.ref'], domain: scope.github[REFS] as string[] }];
         }
         return dig(scope.github, rest, text);
       case 'inputs':
