@@ -1,6 +1,5 @@
 import type { Guard, Operation } from '../model/pipeline.js';
 import { analyzeRunScript, type RunScriptInput, type RunScriptResult } from '../shell/index.js';
-import { scriptMayMatter } from './script-relevance.js';
 
 /**
  * Matrix combinations, reusable workflows called from several jobs and composite actions used in many steps run
@@ -12,7 +11,6 @@ export class ScriptCache {
   private readonly cache = new Map<string, { input: RunScriptInput; result: RunScriptResult }>();
 
   analyze(input: RunScriptInput): RunScriptResult {
-    if (!scriptMayMatter(input.script)) return { operations: [], localBuilds: [], findings: [], limits: [], envWrites: {}, outputWrites: {} };
     const key = JSON.stringify([
       input.repo.root,
       input.file,
