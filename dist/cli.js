@@ -104595,9 +104595,13 @@ function registryOf(name) {
   return i >= 0 ? name.slice(0, i) : name;
 }
 function isEphemeralRegistry(name, extra = []) {
-  const host = registryOf(name);
-  if (EPHEMERAL_REGISTRY_PATTERNS.some((re) => re.test(host))) return true;
-  return extra.some((e) => e.toLowerCase() === host.toLowerCase());
+  const host = registryOf(name).toLowerCase();
+  const bare = host.replace(/:\d+$/, "");
+  if (EPHEMERAL_REGISTRY_PATTERNS.some((re) => re.test(host) || re.test(bare))) return true;
+  return extra.some((e) => {
+    const el = e.toLowerCase();
+    return el === host || el === bare || el.replace(/:\d+$/, "") === bare;
+  });
 }
 function templateSpans(s) {
   const spans = [];
@@ -108882,13 +108886,7 @@ function merge(frame, r) {
 function ephemeralHost(frame, name) {
   const host = registryOf(name);
   if (!host || hasUnresolved(host)) return void 0;
-  const bare = host.replace(/:\d+$/, "").toLowerCase();
-  if (EPHEMERAL_REGISTRY_PATTERNS.some((re) => re.test(host) || re.test(bare))) return host;
-  for (const e of frame.state.ctx.ephemeralRegistries) {
-    const el = e.toLowerCase();
-    if (el === host.toLowerCase() || el === bare || el.replace(/:\d+$/, "") === bare) return host;
-  }
-  return void 0;
+  return isEphemeralRegistry(name, frame.state.ctx.ephemeralRegistries) ? host : void 0;
 }
 
 // src/workflow/script-relevance.ts
@@ -112193,10 +112191,9 @@ function inputLocation(step, name) {
 
 // src/detect/actions/refs.ts
 function ephemeralReason(name, ctx) {
-  const host = name.split("/")[0] ?? "";
-  const bare = host.replace(/:\d+$/, "");
+  const host = registryOf(name);
   if (isEphemeralRegistry(name)) return `ephemeral registry ${host}`;
-  if (ctx.ephemeralRegistries.some((e) => e.toLowerCase() === host.toLowerCase() || e.toLowerCase() === bare.toLowerCase())) return `ephemeral registry ${host} (job service or configured)`;
+  if (isEphemeralRegistry(name, ctx.ephemeralRegistries)) return `ephemeral registry ${host} (job service or configured)`;
   return void 0;
 }
 function confidenceOf(resolved) {
@@ -112846,7 +112843,6 @@ function parseUses(uses) {
 var ScriptCache = class {
   cache = /* @__PURE__ */ new Map();
   analyze(input2) {
-    if (!scriptMayMatter(input2.script)) return { operations: [], localBuilds: [], findings: [], limits: [], envWrites: {}, outputWrites: {} };
     const key = JSON.stringify([
       input2.repo.root,
       input2.file,
@@ -113665,7 +113661,12 @@ async function analyze(options) {
     remote,
     ephemeralRegistries: options.ephemeralRegistries ?? []
   });
-  const pushes = wf.operations.filter((o) => o.kind === "push");
+  const allPushes = wf.operations.filter((o) => o.kind === "push");
+  const pushes = allPushes.filter((p) => !p.ephemeral);
+  for (const p of allPushes) {
+    if (!p.ephemeral) continue;
+    for (const ref of p.refs) wf.localBuilds.push({ name: ref.name, reason: `${p.tool} to ephemeral registry ${p.ephemeral}`, location: p.location });
+  }
   const signs = wf.operations.filter((o) => o.kind === "sign");
   const limits = [...repo.limits, ...wf.limits];
   let judged = judgeImages({ pushes, signs, jobs: wf.jobs, ...options.acceptMethods ? { acceptMethods: options.acceptMethods } : {} });

@@ -31,7 +31,14 @@ export async function analyze(options: AnalyzeOptions): Promise<Report> {
     remote,
     ephemeralRegistries: options.ephemeralRegistries ?? [],
   });
-  const pushes = wf.operations.filter((o): o is PushOp => o.kind === 'push');
+  // Config readers (goreleaser, bake) mark pushes to ephemeral registries instead of dropping them: those are
+  // local builds, never images.
+  const allPushes = wf.operations.filter((o): o is PushOp => o.kind === 'push');
+  const pushes = allPushes.filter((p) => !p.ephemeral);
+  for (const p of allPushes) {
+    if (!p.ephemeral) continue;
+    for (const ref of p.refs) wf.localBuilds.push({ name: ref.name, reason: `${p.tool} to ephemeral registry ${p.ephemeral}`, location: p.location });
+  }
   const signs = wf.operations.filter((o): o is SignOp => o.kind === 'sign');
   const limits = [...repo.limits, ...wf.limits];
 

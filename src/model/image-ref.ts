@@ -67,10 +67,18 @@ export function registryOf(name: string): string {
   return i >= 0 ? name.slice(0, i) : name;
 }
 
+/**
+ * Whether `name` lives in a registry that vanishes with the job: the built-in hosts, or one of `extra` (a service
+ * container's name, configured hosts). Hosts compare case-insensitively, with or without their port.
+ */
 export function isEphemeralRegistry(name: string, extra: string[] = []): boolean {
-  const host = registryOf(name);
-  if (EPHEMERAL_REGISTRY_PATTERNS.some((re) => re.test(host))) return true;
-  return extra.some((e) => e.toLowerCase() === host.toLowerCase());
+  const host = registryOf(name).toLowerCase();
+  const bare = host.replace(/:\d+$/, '');
+  if (EPHEMERAL_REGISTRY_PATTERNS.some((re) => re.test(host) || re.test(bare))) return true;
+  return extra.some((e) => {
+    const el = e.toLowerCase();
+    return el === host || el === bare || el.replace(/:\d+$/, '') === bare;
+  });
 }
 
 /** Whether a digest part names a content digest (literal or symbolic) rather than being empty. */

@@ -1,7 +1,7 @@
 import type { CommandEffect, KeySpec } from '../detect/commands/index.js';
 import { readBake } from '../detect/bake.js';
 import { readGoreleaser } from '../detect/goreleaser.js';
-import { parseImageRef, registryOf, EPHEMERAL_REGISTRY_PATTERNS } from '../model/image-ref.js';
+import { isEphemeralRegistry, parseImageRef, registryOf } from '../model/image-ref.js';
 import type { Location } from '../model/location.js';
 import type { ImageRef, KeyMaterial, OperationBase, ReaderResult } from '../model/pipeline.js';
 import type { Confidence } from '../model/report.js';
@@ -109,11 +109,5 @@ function merge(frame: Frame, r: ReaderResult): void {
 export function ephemeralHost(frame: Frame, name: string): string | undefined {
   const host = registryOf(name);
   if (!host || hasUnresolved(host)) return undefined;
-  const bare = host.replace(/:\d+$/, '').toLowerCase();
-  if (EPHEMERAL_REGISTRY_PATTERNS.some((re) => re.test(host) || re.test(bare))) return host;
-  for (const e of frame.state.ctx.ephemeralRegistries) {
-    const el = e.toLowerCase();
-    if (el === host.toLowerCase() || el === bare || el.replace(/:\d+$/, '') === bare) return host;
-  }
-  return undefined;
+  return isEphemeralRegistry(name, frame.state.ctx.ephemeralRegistries) ? host : undefined;
 }

@@ -1,14 +1,13 @@
-import { isEphemeralRegistry, parseImageRef } from '../../model/image-ref.js';
+import { isEphemeralRegistry, parseImageRef, registryOf } from '../../model/image-ref.js';
 import type { Location } from '../../model/location.js';
 import type { LocalBuild, OpContext, PushOp } from '../../model/pipeline.js';
 import type { Confidence } from '../../model/report.js';
 
-/** Whether a host (with or without port) is ephemeral here: built-in list or the context's extra hosts. */
+/** Why a reference goes to an ephemeral registry in this context (built-in hosts, a job service, configured ones). */
 export function ephemeralReason(name: string, ctx: OpContext): string | undefined {
-  const host = name.split('/')[0] ?? '';
-  const bare = host.replace(/:\d+$/, '');
+  const host = registryOf(name);
   if (isEphemeralRegistry(name)) return `ephemeral registry ${host}`;
-  if (ctx.ephemeralRegistries.some((e) => e.toLowerCase() === host.toLowerCase() || e.toLowerCase() === bare.toLowerCase())) return `ephemeral registry ${host} (job service or configured)`;
+  if (isEphemeralRegistry(name, ctx.ephemeralRegistries)) return `ephemeral registry ${host} (job service or configured)`;
   return undefined;
 }
 
