@@ -111134,9 +111134,7 @@ function evalTestArgs(args) {
   return void 0;
 }
 function globMatch(value, pattern) {
-  if (!/[*?]/.test(pattern)) return value === pattern;
-  const re = new RegExp("^" + pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$");
-  return re.test(value);
+  return new RegExp(`^${globToRegexSource(pattern)}$`).test(value);
 }
 
 // src/shell/interpreter.ts

@@ -1,6 +1,6 @@
 import type { Part, Stmt, TestExpr, Word } from './ast.js';
 import type { Frame } from './state.js';
-import { hasUnresolved } from './text.js';
+import { globToRegexSource, hasUnresolved } from './text.js';
 import { expandString } from './words.js';
 
 /**
@@ -108,9 +108,7 @@ function evalTestArgs(args: string[]): boolean | undefined {
   return undefined;
 }
 
-/** `[[ a == pattern ]]`: the right side is a glob (quoting is not tracked, so `*`, `?` are always wildcards). */
+/** `[[ a == pattern ]]`: the right side is a shell pattern (quoting is not tracked, so `*`, `?`, `[…]` always match as such). */
 function globMatch(value: string, pattern: string): boolean {
-  if (!/[*?]/.test(pattern)) return value === pattern;
-  const re = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
-  return re.test(value);
+  return new RegExp(`^${globToRegexSource(pattern)}$`).test(value);
 }
