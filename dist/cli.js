@@ -103854,115 +103854,10 @@ var require_mvdan_sh = __commonJS({
 // src/engine/analyze.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
 
-// src/discover/repo.ts
-import { closeSync, openSync, readdirSync, readSync, realpathSync, statSync } from "node:fs";
-import { join, posix, sep } from "node:path";
-var MAX_FILE_BYTES = 1024 * 1024;
-var MAX_FILES = 2e5;
-var MAX_DEPTH = 40;
-var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
-function openRepo(root) {
-  const realRoot = realpathSync(root);
-  const limits = [];
-  const files = [];
-  const walk = (dir, rel, depth) => {
-    if (depth > MAX_DEPTH) {
-      limits.push(`directory depth bound (${MAX_DEPTH}) hit at ${rel}; deeper files not scanned`);
-      return;
-    }
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      if (files.length >= MAX_FILES) {
-        if (!limits.some((l) => l.startsWith("file count bound"))) limits.push(`file count bound (${MAX_FILES}) hit; remaining files not scanned`);
-        return;
-      }
-      const childRel = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isSymbolicLink()) continue;
-      if (entry.isDirectory()) {
-        if (!SKIP_DIRS.has(entry.name)) walk(join(dir, entry.name), childRel, depth + 1);
-      } else if (entry.isFile()) {
-        files.push({ path: childRel, size: -1 });
-      }
-    }
-  };
-  walk(realRoot, "", 0);
-  files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  const index = new Set(files.map((f) => f.path));
-  const cache3 = /* @__PURE__ */ new Map();
-  return {
-    root: realRoot,
-    files,
-    limits,
-    has: (path) => index.has(normalizeRelPath(path) ?? ""),
-    read(path) {
-      const rel = normalizeRelPath(path);
-      if (rel === void 0) return { ok: false, reason: "path leaves the repository" };
-      const cached = cache3.get(rel);
-      if (cached) return cached;
-      const result = readBounded(realRoot, rel, index.has(rel));
-      cache3.set(rel, result);
-      return result;
-    }
-  };
-}
-function normalizeRelPath(path) {
-  if (path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path)) return void 0;
-  const norm = posix.normalize(path.replace(/\\/g, "/"));
-  if (norm === ".." || norm.startsWith("../")) return void 0;
-  return norm === "." ? "" : norm.replace(/^\.\//, "").replace(/\/$/, "");
-}
-function readBounded(realRoot, rel, listed) {
-  const abs = join(realRoot, rel);
-  if (!listed) {
-    let real;
-    try {
-      real = realpathSync(abs);
-    } catch {
-      return { ok: false, reason: "no such file" };
-    }
-    if (real !== abs) return { ok: false, reason: "path goes through a symbolic link; not followed" };
-  }
-  let size;
-  try {
-    const st = statSync(abs);
-    if (!st.isFile()) return { ok: false, reason: "not a regular file" };
-    size = st.size;
-  } catch {
-    return { ok: false, reason: "no such file" };
-  }
-  if (size > MAX_FILE_BYTES) return { ok: false, reason: `file is ${size} bytes, over the ${MAX_FILE_BYTES}-byte bound; not read` };
-  const buf = Buffer.alloc(size);
-  const fd = openSync(abs, "r");
-  try {
-    let off = 0;
-    while (off < size) {
-      const n = readSync(fd, buf, off, size - off, off);
-      if (n <= 0) break;
-      off += n;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  if (buf.subarray(0, Math.min(buf.length, 8192)).includes(0)) return { ok: false, reason: "binary file (NUL byte); not read" };
-  return { ok: true, text: buf.toString("utf8") };
-}
-
 // src/rules/signing-model.ts
 var NOT_INSPECTED_PREFIX = "(not inspected) ";
 function makeFinding(rule, message, location, related = [], image) {
-  const seen = /* @__PURE__ */ new Set([`${location.file}:${location.line}`]);
-  const unique = related.filter((r) => {
-    const k = `${r.file}:${r.line}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-  return { rule: rule.id, severity: rule.severity, message, location, related: unique, ...image ? { image } : {} };
+  return ruleFinding(rule.id, message, location, related, { severity: rule.severity, ...image ? { image } : {} });
 }
 
 // src/rules/unsigned-image.ts
@@ -104522,6 +104417,123 @@ function ruleById(id) {
   const rule = BY_ID.get(id);
   if (!rule) throw new Error(`unknown rule id: ${id}`);
   return rule;
+}
+
+// src/rules/finding.ts
+function ruleFinding(id, message, location, related = [], extra = {}) {
+  const seen = /* @__PURE__ */ new Set([`${location.file}:${location.line}`]);
+  const unique = related.filter((r) => {
+    const k = `${r.file}:${r.line}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  return {
+    rule: id,
+    severity: extra.severity ?? ruleById(id).severity,
+    message,
+    location,
+    related: unique,
+    ...extra.image ? { image: extra.image } : {}
+  };
+}
+
+// src/discover/repo.ts
+import { closeSync, openSync, readdirSync, readSync, realpathSync, statSync } from "node:fs";
+import { join, posix, sep } from "node:path";
+var MAX_FILE_BYTES = 1024 * 1024;
+var MAX_FILES = 2e5;
+var MAX_DEPTH = 40;
+var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
+function openRepo(root) {
+  const realRoot = realpathSync(root);
+  const limits = [];
+  const files = [];
+  const walk = (dir, rel, depth) => {
+    if (depth > MAX_DEPTH) {
+      limits.push(`directory depth bound (${MAX_DEPTH}) hit at ${rel}; deeper files not scanned`);
+      return;
+    }
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (files.length >= MAX_FILES) {
+        if (!limits.some((l) => l.startsWith("file count bound"))) limits.push(`file count bound (${MAX_FILES}) hit; remaining files not scanned`);
+        return;
+      }
+      const childRel = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isSymbolicLink()) continue;
+      if (entry.isDirectory()) {
+        if (!SKIP_DIRS.has(entry.name)) walk(join(dir, entry.name), childRel, depth + 1);
+      } else if (entry.isFile()) {
+        files.push({ path: childRel, size: -1 });
+      }
+    }
+  };
+  walk(realRoot, "", 0);
+  files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  const index = new Set(files.map((f) => f.path));
+  const cache3 = /* @__PURE__ */ new Map();
+  return {
+    root: realRoot,
+    files,
+    limits,
+    has: (path) => index.has(normalizeRelPath(path) ?? ""),
+    read(path) {
+      const rel = normalizeRelPath(path);
+      if (rel === void 0) return { ok: false, reason: "path leaves the repository" };
+      const cached = cache3.get(rel);
+      if (cached) return cached;
+      const result = readBounded(realRoot, rel, index.has(rel));
+      cache3.set(rel, result);
+      return result;
+    }
+  };
+}
+function normalizeRelPath(path) {
+  if (path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path)) return void 0;
+  const norm = posix.normalize(path.replace(/\\/g, "/"));
+  if (norm === ".." || norm.startsWith("../")) return void 0;
+  return norm === "." ? "" : norm.replace(/^\.\//, "").replace(/\/$/, "");
+}
+function readBounded(realRoot, rel, listed) {
+  const abs = join(realRoot, rel);
+  if (!listed) {
+    let real;
+    try {
+      real = realpathSync(abs);
+    } catch {
+      return { ok: false, reason: "no such file" };
+    }
+    if (real !== abs) return { ok: false, reason: "path goes through a symbolic link; not followed" };
+  }
+  let size;
+  try {
+    const st = statSync(abs);
+    if (!st.isFile()) return { ok: false, reason: "not a regular file" };
+    size = st.size;
+  } catch {
+    return { ok: false, reason: "no such file" };
+  }
+  if (size > MAX_FILE_BYTES) return { ok: false, reason: `file is ${size} bytes, over the ${MAX_FILE_BYTES}-byte bound; not read` };
+  const buf = Buffer.alloc(size);
+  const fd = openSync(abs, "r");
+  try {
+    let off = 0;
+    while (off < size) {
+      const n = readSync(fd, buf, off, size - off, off);
+      if (n <= 0) break;
+      off += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  if (buf.subarray(0, Math.min(buf.length, 8192)).includes(0)) return { ok: false, reason: "binary file (NUL byte); not read" };
+  return { ok: true, text: buf.toString("utf8") };
 }
 
 // src/util/brackets.ts
@@ -107470,8 +107482,8 @@ function classifyCommand(inv, extras = {}) {
 }
 
 // src/detect/bake.ts
-var import_picomatch = __toESM(require_picomatch2(), 1);
 import { posix as posix3 } from "node:path";
+var import_picomatch = __toESM(require_picomatch2(), 1);
 
 // src/detect/bake-files.ts
 var import_yaml4 = __toESM(require_dist(), 1);
@@ -108101,13 +108113,7 @@ function loadFiles(inv, def, result) {
     const problems = loadBakeFile(def, path, read.text, false);
     if (problems.length) {
       const first = problems[0];
-      result.findings.push({
-        rule: "parse-error",
-        severity: "warning",
-        message: `bake file ${path} could not be parsed: ${first.message}`,
-        location: { file: path, line: first.line },
-        related: [{ ...inv.location, message: "bake runs here" }]
-      });
+      result.findings.push(ruleFinding("parse-error", `bake file ${path} could not be parsed: ${first.message}`, { file: path, line: first.line }, [{ ...inv.location, message: "bake runs here" }]));
     }
     loaded2++;
   }
@@ -108443,13 +108449,7 @@ function findConfig(inv, run, result) {
   return void 0;
 }
 function parseErrorFinding(file, line, message, from) {
-  return {
-    rule: "parse-error",
-    severity: "warning",
-    message: `goreleaser config ${file} could not be parsed: ${message}`,
-    location: { file, line },
-    related: [{ ...from, message: "goreleaser runs here" }]
-  };
+  return ruleFinding("parse-error", `goreleaser config ${file} could not be parsed: ${message}`, { file, line }, [{ ...from, message: "goreleaser runs here" }]);
 }
 function strings(y, node) {
   const n = y.deref(node);
@@ -109639,7 +109639,7 @@ function readLines(state, lines, reader) {
 function parseProblem(state, location, message) {
   const key = `${location.file}:${location.line}: ${message}`;
   if (state.findings.some((f) => `${f.location.file}:${f.location.line}: ${f.message}` === key)) return;
-  state.findings.push({ rule: "parse-error", severity: "warning", message: `Makefile: ${message}`, location, related: [] });
+  state.findings.push(ruleFinding("parse-error", `Makefile: ${message}`, location));
 }
 function isActive(reader) {
   for (const c of reader.conditionals) if (!c.active) return false;
@@ -111145,13 +111145,7 @@ function makeSource(text, file, line) {
 function runSource(frame, maskedText) {
   const parsed = parseShell(maskedText, frame.source.file);
   if (!parsed.ok) {
-    frame.state.findings.push({
-      rule: "parse-error",
-      severity: "warning",
-      message: `shell script does not parse: ${parsed.message}`,
-      location: locationOf(frame, parsed.line),
-      related: []
-    });
+    frame.state.findings.push(ruleFinding("parse-error", `shell script does not parse: ${parsed.message}`, locationOf(frame, parsed.line)));
     return;
   }
   runStmts(frame, parsed.stmts);
@@ -113128,7 +113122,7 @@ var Reader = class {
     if (this.parsed.has(key)) return this.parsed.get(key);
     const read = repo.read(relPath);
     if (!read.ok) {
-      this.out.findings.push(finding2("parse-error", "warning", `${display} could not be read: ${read.reason}`, { file: display, line: 1 }));
+      this.out.findings.push(ruleFinding("parse-error", `${display} could not be read: ${read.reason}`, { file: display, line: 1 }));
       this.parsed.set(key, null);
       return null;
     }
@@ -113136,7 +113130,7 @@ var Reader = class {
     const docs = yamlDocs(parsed);
     if (parsed.errors.length > 0 || docs.length === 0 || !(0, import_yaml8.isMap)(docs[0].root)) {
       const err = parsed.errors[0];
-      this.out.findings.push(finding2("parse-error", "warning", `${display} is not valid YAML${err ? `: ${err.message}` : ""}; it was not analysed`, { file: display, line: err?.line ?? 1 }));
+      this.out.findings.push(ruleFinding("parse-error", `${display} is not valid YAML${err ? `: ${err.message}` : ""}; it was not analysed`, { file: display, line: err?.line ?? 1 }));
       this.parsed.set(key, null);
       return null;
     }
@@ -113351,7 +113345,7 @@ var Reader = class {
     if (!looksImageRelated(uses, inputTexts) && !packagesWrite) return;
     const name = `${NOT_INSPECTED_PREFIX}${uses}`;
     this.out.findings.push(
-      finding2("not-inspected", "warning", `${uses} may build or push images but was not inspected (${why}). Provide it with --remote-checkouts / remote-checkouts, or give the action a github-token.`, loc2)
+      ruleFinding("not-inspected", `${uses} may build or push images but was not inspected (${why}). Provide it with --remote-checkouts / remote-checkouts, or give the action a github-token.`, loc2)
     );
     const op = {
       kind: "push",
@@ -113605,9 +113599,6 @@ var Reader = class {
     return out;
   }
 };
-function finding2(rule, severity, message, location, related = []) {
-  return { rule, severity, message, location, related };
-}
 
 // src/engine/verdict.ts
 var VERDICT_RULES = /* @__PURE__ */ new Set([
@@ -113689,14 +113680,9 @@ async function analyze(options) {
   for (const pattern of options.requireImages ?? []) {
     const match = (0, import_picomatch2.default)(pattern, { dot: true });
     if (!images.some((i) => match(i.name) || i.name === pattern)) {
-      findings.push({
-        rule: "required-image-missing",
-        severity: "error",
-        message: `The configuration requires an image matching ${pattern}, but no pipeline was found to push it.`,
-        location: { file: ".github/image-signing-audit.yml", line: 1 },
-        related: [],
-        image: pattern
-      });
+      findings.push(
+        ruleFinding("required-image-missing", `The configuration requires an image matching ${pattern}, but no pipeline was found to push it.`, { file: ".github/image-signing-audit.yml", line: 1 }, [], { image: pattern })
+      );
     }
   }
   const report = {

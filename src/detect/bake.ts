@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { ruleFinding } from '../rules/finding.js';
 import picomatch from 'picomatch';
 import { normalizeRelPath, type RepoReader } from '../discover/repo.js';
 import { isEphemeralRegistry, parseImageRef, registryOf } from '../model/image-ref.js';
@@ -139,13 +140,7 @@ function loadFiles(inv: BakeInvocation, def: BakeDefinition, result: ReaderResul
     const problems = loadBakeFile(def, path, read.text, false);
     if (problems.length) {
       const first = problems[0]!;
-      result.findings.push({
-        rule: 'parse-error',
-        severity: 'warning',
-        message: `bake file ${path} could not be parsed: ${first.message}`,
-        location: { file: path, line: first.line },
-        related: [{ ...inv.location, message: 'bake runs here' }],
-      });
+      result.findings.push(ruleFinding('parse-error', `bake file ${path} could not be parsed: ${first.message}`, { file: path, line: first.line }, [{ ...inv.location, message: 'bake runs here' }]));
     }
     loaded++;
   }

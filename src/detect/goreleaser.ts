@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { ruleFinding } from '../rules/finding.js';
 import { normalizeRelPath, type RepoReader } from '../discover/repo.js';
 import type { Finding } from '../model/finding.js';
 import { isEphemeralRegistry, parseImageRef, registryOf } from '../model/image-ref.js';
@@ -151,13 +152,7 @@ function findConfig(inv: GoreleaserInvocation, run: GoreleaserRun, result: Reade
 }
 
 function parseErrorFinding(file: string, line: number, message: string, from: Location): Finding {
-  return {
-    rule: 'parse-error',
-    severity: 'warning',
-    message: `goreleaser config ${file} could not be parsed: ${message}`,
-    location: { file, line },
-    related: [{ ...from, message: 'goreleaser runs here' }],
-  };
+  return ruleFinding('parse-error', `goreleaser config ${file} could not be parsed: ${message}`, { file, line }, [{ ...from, message: 'goreleaser runs here' }]);
 }
 
 function strings(y: YamlDoc, node: unknown): Array<{ text: string; line: number }> {

@@ -1,4 +1,5 @@
 import picomatch from 'picomatch';
+import { ruleFinding } from '../rules/finding.js';
 import { analyzeAdmission } from '../admission/index.js';
 import { findPrivateKeys } from '../discover/private-keys.js';
 import { openRepo } from '../discover/repo.js';
@@ -68,14 +69,9 @@ export async function analyze(options: AnalyzeOptions): Promise<Report> {
   for (const pattern of options.requireImages ?? []) {
     const match = picomatch(pattern, { dot: true });
     if (!images.some((i) => match(i.name) || i.name === pattern)) {
-      findings.push({
-        rule: 'required-image-missing',
-        severity: 'error',
-        message: `The configuration requires an image matching ${pattern}, but no pipeline was found to push it.`,
-        location: { file: '.github/image-signing-audit.yml', line: 1 },
-        related: [],
-        image: pattern,
-      });
+      findings.push(
+        ruleFinding('required-image-missing', `The configuration requires an image matching ${pattern}, but no pipeline was found to push it.`, { file: '.github/image-signing-audit.yml', line: 1 }, [], { image: pattern }),
+      );
     }
   }
 

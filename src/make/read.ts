@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { ruleFinding } from '../rules/finding.js';
 import { normalizeRelPath } from '../discover/repo.js';
 import type { Location } from '../model/location.js';
 import { expand } from './expand.js';
@@ -117,7 +118,7 @@ function readLines(state: MakeState, lines: LogicalLine[], reader: Reader): void
 function parseProblem(state: MakeState, location: Location, message: string): void {
   const key = `${location.file}:${location.line}: ${message}`;
   if (state.findings.some((f) => `${f.location.file}:${f.location.line}: ${f.message}` === key)) return;
-  state.findings.push({ rule: 'parse-error', severity: 'warning', message: `Makefile: ${message}`, location, related: [] });
+  state.findings.push(ruleFinding('parse-error', `Makefile: ${message}`, location));
 }
 
 function isActive(reader: Reader): boolean {

@@ -1,5 +1,6 @@
 import type { JudgedImage } from '../engine/judge.js';
 import type { Finding } from '../model/finding.js';
+import { ruleFinding } from './finding.js';
 import type { Location } from '../model/location.js';
 import type { SignOp } from '../model/pipeline.js';
 import type { JobFacts } from '../workflow/reader.js';
@@ -18,13 +19,5 @@ export const NOT_INSPECTED_PREFIX = '(not inspected) ';
 export type SigningCheck = (model: SigningModel) => Finding[];
 
 export function makeFinding(rule: { id: string; severity: Finding['severity'] }, message: string, location: Location, related: Finding['related'] = [], image?: string): Finding {
-  // Matrix combinations and several callers reach the same lines; list each related place once.
-  const seen = new Set([`${location.file}:${location.line}`]);
-  const unique = related.filter((r) => {
-    const k = `${r.file}:${r.line}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-  return { rule: rule.id, severity: rule.severity, message, location, related: unique, ...(image ? { image } : {}) };
+  return ruleFinding(rule.id, message, location, related, { severity: rule.severity, ...(image ? { image } : {}) });
 }

@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { ruleFinding } from '../rules/finding.js';
 import { classifyCommand, isKnownTool, toolFromCommandWord, toolFromVariableName } from '../detect/commands/index.js';
 import type { Arg, CommandEffect, CommandInvocation } from '../detect/commands/index.js';
 import { normalizeRelPath } from '../discover/repo.js';
@@ -29,13 +30,7 @@ export function makeSource(text: string, file: string, line: number): { source: 
 export function runSource(frame: Frame, maskedText: string): void {
   const parsed = parseShell(maskedText, frame.source.file);
   if (!parsed.ok) {
-    frame.state.findings.push({
-      rule: 'parse-error',
-      severity: 'warning',
-      message: `shell script does not parse: ${parsed.message}`,
-      location: locationOf(frame, parsed.line),
-      related: [],
-    });
+    frame.state.findings.push(ruleFinding('parse-error', `shell script does not parse: ${parsed.message}`, locationOf(frame, parsed.line)));
     return;
   }
   runStmts(frame, parsed.stmts);

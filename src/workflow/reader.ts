@@ -5,6 +5,7 @@ import type { ActionStep } from '../detect/actions/types.js';
 import type { Finding } from '../model/finding.js';
 import type { Location } from '../model/location.js';
 import { parseImageRef } from '../model/image-ref.js';
+import { ruleFinding } from '../rules/finding.js';
 import { NOT_INSPECTED_PREFIX } from '../rules/signing-model.js';
 import type { Guard, LocalBuild, OpContext, Operation, PushOp, SignOp } from '../model/pipeline.js';
 import { parseYaml, yamlDocs, yamlLimitNotes, type YamlDoc } from '../parse/yaml.js';
@@ -143,7 +144,7 @@ class Reader {
     if (this.parsed.has(key)) return this.parsed.get(key)!;
     const read = repo.read(relPath);
     if (!read.ok) {
-      this.out.findings.push(finding('parse-error', 'warning', `${display} could not be read: ${read.reason}`, { file: display, line: 1 }));
+      this.out.findings.push(ruleFinding('parse-error', `${display} could not be read: ${read.reason}`, { file: display, line: 1 }));
       this.parsed.set(key, null);
       return null;
     }
@@ -151,7 +152,7 @@ class Reader {
     const docs = yamlDocs(parsed);
     if (parsed.errors.length > 0 || docs.length === 0 || !isMap(docs[0]!.root)) {
       const err = parsed.errors[0];
-      this.out.findings.push(finding('parse-error', 'warning', `${display} is not valid YAML${err ? `: ${err.message}` : ''}; it was not analysed`, { file: display, line: err?.line ?? 1 }));
+      this.out.findings.push(ruleFinding('parse-error', `${display} is not valid YAML${err ? `: ${err.message}` : ''}; it was not analysed`, { file: display, line: err?.line ?? 1 }));
       this.parsed.set(key, null);
       return null;
     }
@@ -394,7 +395,7 @@ class Reader {
     if (!looksImageRelated(uses, inputTexts) && !packagesWrite) return;
     const name = `${NOT_INSPECTED_PREFIX}${uses}`;
     this.out.findings.push(
-      finding('not-inspected', 'warning', `${uses} may build or push images but was not inspected (${why}). Provide it with --remote-checkouts / remote-checkouts, or give the action a github-token.`, loc),
+      ruleFinding('not-inspected', `${uses} may build or push images but was not inspected (${why}). Provide it with --remote-checkouts / remote-checkouts, or give the action a github-token.`, loc),
     );
     const op: PushOp = {
       kind: 'push',
@@ -692,8 +693,4 @@ class Reader {
     return out;
   }
 
-}
-
-export function finding(rule: string, severity: Finding['severity'], message: string, location: Location, related: Finding['related'] = []): Finding {
-  return { rule, severity, message, location, related };
 }
