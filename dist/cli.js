@@ -106261,7 +106261,7 @@ function imageRelated(image) {
   ];
 }
 function finding(rule, severity, message, location, related, image) {
-  return { rule, severity, message, location: { file: location.file, line: location.line }, related, ...image ? { image } : {} };
+  return ruleFinding(rule, message, { file: location.file, line: location.line }, related, { severity, ...image ? { image } : {} });
 }
 
 // src/admission/rules/no-admission-enforcement.ts

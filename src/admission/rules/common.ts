@@ -1,4 +1,5 @@
 import type { SignedImageInfo } from '../../model/analysis.js';
+import { ruleFinding } from '../../rules/finding.js';
 import type { Finding, Severity } from '../../model/finding.js';
 import type { RelatedLocation } from '../../model/location.js';
 import { ruleById } from '../../rules/index.js';
@@ -38,5 +39,5 @@ export function imageRelated(image: SignedImageInfo): RelatedLocation[] {
 }
 
 export function finding(rule: string, severity: Severity, message: string, location: Finding['location'], related: RelatedLocation[], image?: string): Finding {
-  return { rule, severity, message, location: { file: location.file, line: location.line }, related, ...(image ? { image } : {}) };
+  return ruleFinding(rule, message, { file: location.file, line: location.line }, related, { severity, ...(image ? { image } : {}) });
 }
