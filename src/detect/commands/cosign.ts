@@ -17,7 +17,7 @@ const VALUE_FLAGS = new Set([
   '--predicate', '--type', '--only', '--platform', '--certificate-identity', '--certificate-oidc-issuer',
   '--certificate-identity-regexp', '--certificate-oidc-issuer-regexp', '--k8s-keychain-secret', '--ca-roots',
   '--ca-intermediates', '--sk-slot', '--attachment-tag-prefix', '--registry-referrers-mode', '--max-workers',
-  '-d', '--verbose-level', '--output-file', '--signature-digest-algorithm',
+  '--verbose-level', '--output-file', '--signature-digest-algorithm',
 ]);
 
 const KMS_PREFIXES = ['awskms://', 'gcpkms://', 'azurekms://', 'hashivault://', 'pkcs11:'];
@@ -111,7 +111,7 @@ function passwordSource(value: string): KeySpec {
 /** `notation sign [flags] REF…`. */
 const NOTATION_VALUE_FLAGS = new Set([
   '-k', '--key', '--signature-format', '-u', '--username', '-p', '--password', '--plugin', '--id', '--plugin-config',
-  '-e', '--expiry', '-m', '--user-metadata', '--timestamp-url', '--timestamp-root-cert', '-d',
+  '-e', '--expiry', '-m', '--user-metadata', '--timestamp-url', '--timestamp-root-cert',
 ]);
 
 export function classifyNotation(inv: CommandInvocation): CommandEffect[] {
