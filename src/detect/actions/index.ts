@@ -132,8 +132,11 @@ export function isKnownIrrelevant(action: string): boolean {
   return IRRELEVANT_PREFIXES.some((p) => action === p.replace(/\/$/, '') || action.startsWith(p));
 }
 
-/** Names of actions that manage, scan or describe images, or publish other things. */
-const NOT_PUBLISHING = /retention|clean|delete|prune|scan|lint|vuln|test|setup|install|cache|label|comment|notify|backport|sync|changelog|gh-release|npm|pypi|gem|nuget|vscode|pages|description|readme/;
+/**
+ * Names of actions that manage, scan or describe images, publish other things, or only log in to or verify against
+ * a registry (`redhat-actions/podman-login`, `notation-action/verify`): never an image themselves.
+ */
+const NOT_PUBLISHING = /retention|clean|delete|prune|scan|lint|vuln|test|setup|install|cache|label|comment|notify|backport|sync|changelog|gh-release|npm|pypi|gem|nuget|vscode|pages|description|readme|(^|[/_-])(login|logout|verify|auth)($|[/_-])/;
 
 /**
  * Whether a remote composite action is worth reading when its source is available (remote checkouts, API):
