@@ -13,6 +13,7 @@ import { SIGNING_CHECKS } from '../rules/signing.js';
 import { loadShellParser } from '../shell/index.js';
 import { readWorkflows } from '../workflow/reader.js';
 import { RemoteSource } from '../workflow/remote.js';
+import { separateUnresolved } from './unresolved.js';
 import { judgeImages, toImageReport, toSignedImageInfo, type JudgedImage } from './judge.js';
 import type { AnalyzeOptions } from './options.js';
 import { finalizeReport } from './verdict.js';
@@ -35,7 +36,8 @@ export async function analyze(options: AnalyzeOptions): Promise<Report> {
   // Config readers (goreleaser, bake) mark pushes to ephemeral registries instead of dropping them: those are
   // local builds, never images.
   const allPushes = wf.operations.filter((o): o is PushOp => o.kind === 'push');
-  const pushes = allPushes.filter((p) => !p.ephemeral);
+  const separated = separateUnresolved(allPushes.filter((p) => !p.ephemeral));
+  const pushes = separated.pushes;
   for (const p of allPushes) {
     if (!p.ephemeral) continue;
     for (const ref of p.refs) wf.localBuilds.push({ name: ref.name, reason: `${p.tool} to ephemeral registry ${p.ephemeral}`, location: p.location });
@@ -46,7 +48,7 @@ export async function analyze(options: AnalyzeOptions): Promise<Report> {
   let judged = judgeImages({ pushes, signs, jobs: wf.jobs, ...(options.acceptMethods ? { acceptMethods: options.acceptMethods } : {}) });
   judged = excludeImages(judged, options.excludeImages ?? [], limits);
 
-  const findings: Finding[] = [...wf.findings];
+  const findings: Finding[] = [...wf.findings, ...separated.findings];
   const privateKeys = findPrivateKeys(repo);
   for (const check of SIGNING_CHECKS) findings.push(...check({ images: judged, signs, jobs: wf.jobs, privateKeys }));
 

@@ -16,6 +16,7 @@ import { policyTrustMismatch } from './policy-trust-mismatch.js';
 import { namespaceNotOptedIn } from './namespace-not-opted-in.js';
 import { requiredImageMissing } from './required-image-missing.js';
 import { configError } from './config-error.js';
+import { unresolvedPush } from './unresolved-push.js';
 
 /** Every rule, in documentation order. A finding whose id is not here is a programming error. */
 export const RULES: readonly RuleDefinition[] = [
@@ -27,6 +28,7 @@ export const RULES: readonly RuleDefinition[] = [
   signingKeyNotSecret,
   attestationOnly,
   notInspected,
+  unresolvedPush,
   parseError,
   dockerContentTrust,
   noAdmissionEnforcement,
