@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { atom } from '../../src/logic/formula.js';
 import { openRepo, type RepoReader } from '../../src/discover/repo.js';
 import type { Location } from '../../src/model/location.js';
 import type { OpContext, Operation, PushOp, ReaderResult, SignOp } from '../../src/model/pipeline.js';
@@ -13,7 +14,7 @@ export const STEP: Location = { file: '.github/workflows/release.yml', line: 42 
 export function context(): OpContext {
   return {
     chain: [{ file: '.github/workflows/release.yml', line: 10 }],
-    guard: { conditions: ["startsWith(github.ref, 'refs/tags/')"], continueOnError: false },
+    guard: { formula: atom("startsWith(github.ref, 'refs/tags/')"), continueOnError: false },
     jobKey: '.github/workflows/release.yml#release',
     stepIndex: 3,
     ephemeralRegistries: [],

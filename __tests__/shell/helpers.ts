@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { TRUE } from '../../src/logic/formula.js';
 import { openRepo, type RepoReader } from '../../src/discover/repo.js';
 import type { PushOp, SignOp } from '../../src/model/pipeline.js';
 import { analyzeRunScript, type RunScriptInput, type RunScriptResult } from '../../src/shell/index.js';
@@ -21,7 +22,7 @@ export function run(script: string, opts: Partial<RunScriptInput> = {}): RunScri
     repo: shellFixtureRepo(),
     depth: 4,
     chain: [],
-    guard: { conditions: [], continueOnError: false },
+    guard: { formula: TRUE, continueOnError: false },
     jobKey: '.github/workflows/release.yml#release',
     stepIndex: 3,
     ephemeralRegistries: [],

@@ -3,6 +3,7 @@ import type { Location } from '../model/location.js';
 import { compareLocations } from '../model/location.js';
 import type { ImageRef, PushOp, SignOp } from '../model/pipeline.js';
 import type { Confidence, ImageReport, SignMethod } from '../model/report.js';
+import { conjuncts, formulaKey, formulaText, implies, type Decision, type Formula } from '../logic/formula.js';
 import type { JobFacts } from '../workflow/reader.js';
 
 /**
@@ -27,7 +28,11 @@ export interface Rejection {
 export interface PushPath {
   push: PushOp;
   /** Signing operations that cover this push path. */
-  signedBy: Array<{ sign: SignOp; byProximity: boolean }>;
+  /**
+   * Signing operations that cover this push path. `undecided`: whether the signature's condition holds whenever the
+   * push's does could not be decided within the bound; counted, at medium confidence, with a note.
+   */
+  signedBy: Array<{ sign: SignOp; byProximity: boolean; undecided: boolean }>;
   /** Signing operations that target the image but do not cover this path, with why. */
   rejected: Rejection[];
 }
@@ -70,10 +75,12 @@ export function judgeImages(input: JudgeInput): JudgedImage[] {
     const methods = uniq(signatures.map((s) => methodOf(s, input.signs)));
     const digestFlags = signatures.map((s) => signsByDigest(s, name));
     const proximity = signedPaths.some((p) => p.signedBy.every((s) => s.byProximity));
-    const confidence = minConfidence([...pushes.map((p) => p.confidence), ...signatures.map((s) => s.confidence), proximity ? 'medium' : 'high']);
+    const undecided = signedPaths.some((p) => p.signedBy.every((s) => s.undecided));
+    const confidence = minConfidence([...pushes.map((p) => p.confidence), ...signatures.map((s) => s.confidence), proximity || undecided ? 'medium' : 'high']);
     const notes: string[] = [];
     for (const p of pushes) for (const n of p.notes ?? []) if (!notes.includes(n)) notes.push(n);
     if (proximity) notes.push('a signing command with a computed target runs after the push in the same job run; matched by position');
+    if (undecided) notes.push('whether the signing step runs whenever the push runs could not be decided within the analysis bound (conditions too large); counted as signed');
     images.push({
       name,
       paths,
@@ -96,7 +103,8 @@ function judgePath(name: string, push: PushOp, siblings: PushOp[], live: SignOp[
     const t = targets(sign, name, push, siblings);
     if (t === 'no') continue;
     if (t === 'proximity' && !recentPush(push, sign, input)) continue;
-    const why = rejectReason(push, sign, input);
+    const covers = implies(push.guard.formula, sign.guard.formula);
+    const why = rejectReason(push, sign, covers, input);
     if (why) {
       path.rejected.push({ sign, reason: why });
       continue;
@@ -105,7 +113,7 @@ function judgePath(name: string, push: PushOp, siblings: PushOp[], live: SignOp[
       path.rejected.push({ sign, reason: `its method (${methodOf(sign, input.signs)}${signsByDigest(sign, name) ? '' : ', by tag'}) is not accepted by the configuration` });
       continue;
     }
-    path.signedBy.push({ sign, byProximity: t === 'proximity' });
+    path.signedBy.push({ sign, byProximity: t === 'proximity', undecided: covers === 'unknown' });
   }
   return path;
 }
@@ -166,15 +174,21 @@ function recentPush(push: PushOp, sign: SignOp, input: JudgeInput): boolean {
   return !!(sign.jobKey && push.jobKey && input.jobs.get(sign.jobKey)?.predecessors.has(push.jobKey));
 }
 
-function rejectReason(push: PushOp, sign: SignOp, input: JudgeInput): string | undefined {
+function rejectReason(push: PushOp, sign: SignOp, covers: Decision, input: JudgeInput): string | undefined {
   const order = orderOf(push, sign, input.jobs);
   if (order === 'parallel') return 'it is in the same parallel: group as the push, so it races it';
   if (order === 'before') return 'it runs before the push';
   if (order === 'unrelated') return 'it runs in another workflow run or a job that does not wait for the push';
   if (sign.guard.continueOnError) return 'it has continue-on-error: true, so a failed signature does not stop the release';
-  const missing = sign.guard.conditions.filter((c) => !push.guard.conditions.includes(c));
-  if (missing.length > 0) return `its condition (${missing.join(' && ')}) is narrower than the push's`;
+  if (covers === false) return `its condition (${conditionText(sign.guard.formula, push.guard.formula)}) is narrower than the push's`;
   return undefined;
+}
+
+/** The sign's conditions that the push's guard does not already state, as an expression. */
+function conditionText(sign: Formula, push: Formula): string {
+  const stated = new Set(conjuncts(push).map(formulaKey));
+  const extra = conjuncts(sign).filter((c) => !stated.has(formulaKey(c)));
+  return (extra.length ? extra : conjuncts(sign)).map(formulaText).join(' && ');
 }
 
 function orderOf(push: PushOp, sign: SignOp, jobs: Map<string, JobFacts>): 'after' | 'before' | 'parallel' | 'unrelated' {

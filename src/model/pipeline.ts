@@ -1,3 +1,4 @@
+import type { Formula } from '../logic/formula.js';
 import type { Finding } from './finding.js';
 import type { Location } from './location.js';
 import type { Confidence, SignMethod } from './report.js';
@@ -22,8 +23,16 @@ export interface ImageRef {
 
 /** The conditions and flags that decide whether a step runs on a given path. */
 export interface Guard {
-  /** `if:` expressions on the path from the workflow trigger down to this operation (job, step, composite step). */
-  conditions: string[];
+  /**
+   * When the operation runs: the conjunction of every condition on the path from the workflow trigger down to it
+   * (job and step `if:`, a `push:` that depends on an unknown, the shell branch it sits in).
+   */
+  formula: Formula;
+  /**
+   * The part of `formula` added inside a step (the shell branch an operation sits in), so that a cached script
+   * analysis can be stamped onto another step's guard.
+   */
+  local?: Formula;
   continueOnError: boolean;
   /** Non-empty when the operation can never run (e.g. its `if:` names a step id that does not exist). */
   neverRuns?: string;

@@ -37,6 +37,8 @@ export interface Stmt {
   line: number;
   cmd: Cmd | null;
   redirs: Redir[];
+  /** `! cmd`: the statement's status is inverted. */
+  negated?: boolean;
 }
 
 export interface Redir {
@@ -125,6 +127,7 @@ function convertStmt(c: Converter, s: ShNode): Stmt {
     line: Number(s.Position.lineCol) >>> c.lineShift,
     cmd: isNil(s.Cmd) ? null : convertCmd(c, s.Cmd),
     redirs: items(s.Redirs, (r) => convertRedir(c, r)),
+    ...(s.Negated ? { negated: true } : {}),
   };
 }
 

@@ -1,4 +1,6 @@
 import type { Part, Stmt, TestExpr, Word } from './ast.js';
+import { and, atom, eq, FALSE, not, or, TRUE, type Formula } from '../logic/formula.js';
+import { evaluateSource, UNKNOWN_LOOKUP, wholeExpression } from '../workflow/expr.js';
 import type { Frame } from './state.js';
 import { globToRegexSource, hasUnresolved } from './text.js';
 import { expandString } from './words.js';
@@ -111,4 +113,124 @@ function evalTestArgs(args: string[]): boolean | undefined {
 /** `[[ a == pattern ]]`: the right side is a shell pattern (quoting is not tracked, so `*`, `?`, `[…]` always match as such). */
 function globMatch(value: string, pattern: string): boolean {
   return new RegExp(`^${globToRegexSource(pattern)}$`).test(value);
+}
+
+/**
+ * The condition under which a shell condition succeeds, as a formula: decided when its operands are known;
+ * `[ ${{ github.event_name }} == push ]` is the same equality atom a workflow `if:` would give, so a push and a
+ * signature guarded by the two spellings compare equal; any other test or command is one atom of its own text.
+ * Nothing is evaluated twice: conditions with `$(…)` are atoms.
+ */
+export function conditionFormula(frame: Frame, cond: Stmt[]): Formula {
+  if (cond.length === 0) return TRUE;
+  const last = cond[cond.length - 1]!; // the list's status is its last command's
+  const f = stmtFormula(frame, last);
+  return last.negated ? not(f) : f;
+}
+
+function stmtFormula(frame: Frame, stmt: Stmt): Formula {
+  const truth = staticTruth(frame, [stmt]);
+  if (truth !== undefined) return truth ? TRUE : FALSE;
+  const cmd = stmt.cmd;
+  if (!cmd) return TRUE;
+  if (cmd.t === 'Binary' && cmd.op !== 'pipe') {
+    const x = cmd.x.negated ? not(stmtFormula(frame, cmd.x)) : stmtFormula(frame, cmd.x);
+    const y = cmd.y.negated ? not(stmtFormula(frame, cmd.y)) : stmtFormula(frame, cmd.y);
+    return cmd.op === 'and' ? and(x, y) : or(x, y);
+  }
+  if (cmd.t === 'Call' && cmd.args.length > 0 && !cmd.args.some(hasSubstitution)) {
+    const argv = cmd.args.map((w) => expandString(frame, w));
+    const test = argv[0] === '[' && argv[argv.length - 1] === ']' ? argv.slice(1, -1) : argv[0] === 'test' ? argv.slice(1) : undefined;
+    const f = test ? testArgsFormula(test) : undefined;
+    if (f) return f;
+    return shellAtom(argv.join(' '));
+  }
+  if (cmd.t === 'Test' && cmd.expr) {
+    const f = testExprFormula(frame, cmd.expr);
+    if (f) return f;
+  }
+  return shellAtom(`${cmd.t.toLowerCase()} at line ${stmt.line}`);
+}
+
+function testExprFormula(frame: Frame, e: TestExpr): Formula | undefined {
+  const decided = evalTest(frame, e);
+  if (decided !== undefined) return decided ? TRUE : FALSE;
+  if (e.k === 'unary' && e.op === '!') {
+    const x = e.x ? testExprFormula(frame, e.x) : undefined;
+    return x ? not(x) : undefined;
+  }
+  if (e.k === 'binary' && (e.op === '&&' || e.op === '||')) {
+    const x = e.x ? testExprFormula(frame, e.x) : undefined;
+    const y = e.y ? testExprFormula(frame, e.y) : undefined;
+    if (!x || !y) return undefined;
+    return e.op === '&&' ? and(x, y) : or(x, y);
+  }
+  const word = (t: TestExpr | null) => (t && t.k === 'word' && !hasSubstitution(t.word) ? expandString(frame, t.word) : undefined);
+  if (e.k === 'binary' && (e.op === '==' || e.op === '=' || e.op === '!=')) {
+    const a = word(e.x);
+    const b = word(e.y);
+    if (a === undefined || b === undefined) return undefined;
+    return equality(a, b, e.op !== '!=') ?? shellAtom(`[[ ${a} ${e.op} ${b} ]]`);
+  }
+  if (e.k === 'unary' && (e.op === '-n' || e.op === '-z')) {
+    const a = word(e.x);
+    if (a === undefined) return undefined;
+    const f = truthOfText(a);
+    return e.op === '-n' ? f : not(f);
+  }
+  if (e.k === 'word') {
+    const a = word(e);
+    return a === undefined ? undefined : truthOfText(a);
+  }
+  return undefined;
+}
+
+function testArgsFormula(args: string[]): Formula | undefined {
+  if (args[0] === '!') {
+    const r = testArgsFormula(args.slice(1));
+    return r ? not(r) : undefined;
+  }
+  if (args.length === 3 && (args[1] === '=' || args[1] === '==' || args[1] === '!=')) return equality(args[0]!, args[2]!, args[1] !== '!=') ?? shellAtom(`[ ${args.join(' ')} ]`);
+  if (args.length === 2 && (args[0] === '-n' || args[0] === '-z')) {
+    const f = truthOfText(args[1]!);
+    return args[0] === '-n' ? f : not(f);
+  }
+  if (args.length === 1) return truthOfText(args[0]!);
+  return undefined;
+}
+
+/** `${{ subject }} == literal` (either order) as the workflow's own equality atom. */
+function equality(a: string, b: string, equal: boolean): Formula | undefined {
+  const subjectA = expressionSubject(a);
+  const subjectB = expressionSubject(b);
+  const [subject, literal] = subjectA !== undefined && !hasUnresolved(b) ? [subjectA, b] : subjectB !== undefined && !hasUnresolved(a) ? [subjectB, a] : [undefined, undefined];
+  if (subject === undefined || literal === undefined || /[*?[]/.test(literal)) return undefined;
+  const f = eq(subject, literal);
+  return equal ? f : not(f);
+}
+
+/** "Non-empty": for a whole `${{ x }}` the workflow's truthiness atom of x, else an atom of the text. */
+function truthOfText(text: string): Formula {
+  if (!hasUnresolved(text)) return text !== '' ? TRUE : FALSE;
+  const subject = expressionSubject(text);
+  return subject !== undefined ? atom(subject) : shellAtom(`-n ${text}`);
+}
+
+/** The reference a whole `${{ ref }}` names (`github.event_name`), when the text is exactly that. */
+function expressionSubject(text: string): string | undefined {
+  const inner = wholeExpression(text);
+  if (inner === undefined) return undefined;
+  const v = evaluateSource(inner, UNKNOWN_LOOKUP);
+  if (v.length !== 1 || v[0]!.known) return undefined;
+  const u = v[0]!;
+  return !u.truth && u.atoms.length === 1 && /^[A-Za-z_][\w-]*(\.[\w*-]+)*$/.test(u.atoms[0]!) ? u.atoms[0]! : undefined;
+}
+
+/**
+ * An atom for a shell condition the engine cannot decide. Written as a call so that it survives being stored as a
+ * workflow expression and read back (quotes, which the atom text cannot carry, are dropped).
+ */
+export function shellAtom(text: string): Formula {
+  const clean = text.replace(/\$\{\{|\}\}/g, '').replace(/['"\\]/g, '').replace(/\s+/g, ' ').trim().slice(0, 200);
+  return atom(`shell('${clean}')`);
 }

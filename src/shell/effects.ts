@@ -3,7 +3,8 @@ import { readBake } from '../detect/bake.js';
 import { readGoreleaser } from '../detect/goreleaser.js';
 import { isEphemeralRegistry, parseImageRef, registryOf } from '../model/image-ref.js';
 import type { Location } from '../model/location.js';
-import type { ImageRef, KeyMaterial, OperationBase, ReaderResult } from '../model/pipeline.js';
+import { and, TRUE } from '../logic/formula.js';
+import type { Guard, ImageRef, KeyMaterial, OperationBase, ReaderResult } from '../model/pipeline.js';
 import type { Confidence } from '../model/report.js';
 import { exportedEnv } from './interpreter.js';
 import { locationOf, type Frame } from './state.js';
@@ -65,7 +66,7 @@ export function applyEffects(frame: Frame, effects: CommandEffect[], line: numbe
 
 function opContext(frame: Frame) {
   const ctx = frame.state.ctx;
-  return { ...ctx, chain: frame.chain };
+  return { ...ctx, chain: frame.chain, guard: guardIn(frame) };
 }
 
 function base(frame: Frame, tool: string, location: Location, refs: ImageRef[], guessed: boolean, notes?: string[]): OperationBase {
@@ -76,13 +77,20 @@ function base(frame: Frame, tool: string, location: Location, refs: ImageRef[], 
     tool,
     location,
     chain: frame.chain,
-    guard: ctx.guard,
+    guard: guardIn(frame),
     confidence,
     jobKey: ctx.jobKey,
     stepIndex: ctx.stepIndex,
     ...(ctx.parallelGroup !== undefined ? { parallelGroup: ctx.parallelGroup } : {}),
     ...(allNotes.length ? { notes: allNotes } : {}),
   };
+}
+
+/** The step's guard narrowed by the shell branch the operation sits in. */
+function guardIn(frame: Frame): Guard {
+  const g = frame.state.ctx.guard;
+  if (frame.cond.k === 'const' && frame.cond.v) return g;
+  return { ...g, formula: and(g.formula, frame.cond), local: and(g.local ?? TRUE, frame.cond) };
 }
 
 function keyMaterial(k: KeySpec, location: Location): KeyMaterial {

@@ -1,7 +1,10 @@
 import type { RepoReader } from '../discover/repo.js';
 import type { OpContext, ReaderResult } from '../model/pipeline.js';
 import { makeSource, runSource } from './interpreter.js';
-import { parseKeyValueFile } from './sinks.js';
+import { TRUE } from '../logic/formula.js';
+import { joinWrites, type Written } from '../logic/value.js';
+import { alternativesText } from '../workflow/expr.js';
+import { parseWrites } from './sinks.js';
 import type { Frame, RunState, Value } from './state.js';
 
 export { loadShellParser, isShellParserLoaded } from './parser.js';
@@ -57,7 +60,7 @@ export function analyzeRunScript(input: RunScriptInput): RunScriptResult {
     limits: [],
     envText: [],
     outputText: [],
-    outputWrites: {},
+    outputWrites: [],
     secretFiles: new Set(),
     commands: 0,
     budgetHit: false,
@@ -68,6 +71,7 @@ export function analyzeRunScript(input: RunScriptInput): RunScriptResult {
   const { source, masked } = makeSource(input.script, input.file, input.line);
   const frame: Frame = {
     state,
+    cond: TRUE,
     vars,
     exported: new Set(vars.keys()),
     functions: new Map(),
@@ -86,7 +90,17 @@ export function analyzeRunScript(input: RunScriptInput): RunScriptResult {
     localBuilds: state.localBuilds,
     findings: state.findings,
     limits: [...new Set(state.limits)],
-    envWrites: parseKeyValueFile(state.envText.join('')),
-    outputWrites: { ...state.outputWrites, ...parseKeyValueFile(state.outputText.join('')) },
+    envWrites: joinedText(parseWrites(state.envText)),
+    outputWrites: joinedText([...state.outputWrites, ...parseWrites(state.outputText)]),
   };
+}
+
+/**
+ * Each name's value after the script: one text, or — when the script wrote it in branches it cannot decide — one
+ * conditional expression holding every alternative with its condition, for the workflow reader to evaluate.
+ */
+function joinedText(writes: Written[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, alts] of joinWrites(writes)) out[key] = alternativesText(alts);
+  return out;
 }

@@ -87,6 +87,7 @@ function childFrame(frame: Frame, source: Frame['source'], chain: Location[], ar
   for (const [k, v] of Object.entries(exportedEnv(frame))) vars.set(k, { text: v });
   return {
     state: frame.state,
+    cond: frame.cond,
     vars,
     exported: new Set(vars.keys()),
     functions: new Map(),
@@ -132,6 +133,7 @@ export function runMake(frame: Frame, args: string[], line: number): void {
     const vars = new Map<string, Value>(Object.entries(rc.env).map(([k, v]) => [k, { text: v }]));
     const recipeFrame: Frame = {
       state: st,
+      cond: frame.cond,
       vars,
       exported: new Set(vars.keys()),
       functions: new Map(),

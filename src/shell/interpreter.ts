@@ -13,7 +13,8 @@ import { hasUnresolved, isWhollyDynamic, mapLiteralParts, splitFields } from './
 import { expandFields, expandString, nodeText, substitutionHook } from './words.js';
 import { writeOut } from './sinks.js';
 import { awkFilter, sedFilter } from './text-filters.js';
-import { staticTruth } from './conditions.js';
+import { and, FALSE, not, TRUE, type Formula } from '../logic/formula.js';
+import { conditionFormula, shellAtom, staticTruth } from './conditions.js';
 
 /**
  * Walks a parsed script the way bash would run it, but without running anything: every branch of `if`/`case`,
@@ -111,24 +112,32 @@ function runCommandNode(frame: Frame, cmd: Cmd, line: number): void {
         runStmt(frame, cmd.y);
         frame.stdin = savedStdin;
       } else {
+        // `x && y` runs y when x succeeds, `x || y` when it fails. A test is its formula; a command is taken to
+        // succeed (`docker push … && cosign sign …`), so only its failure is an undecided branch.
         runStmt(frame, cmd.x);
-        runStmt(frame, cmd.y);
+        const x = cmd.x.cmd?.t === 'Call' && !isTestCall(cmd.x) ? (cmd.x.negated ? FALSE : TRUE) : conditionFormula(frame, [cmd.x]);
+        const succeeded = cmd.op === 'and' ? x : cmd.x.cmd?.t === 'Call' && !isTestCall(cmd.x) ? shellAtom(`${cmd.x.line}: command fails`) : not(x);
+        underCondition(frame, succeeded, () => runStmt(frame, cmd.y));
       }
       return;
     case 'Block':
       runStmts(frame, cmd.stmts);
       return;
-    case 'If':
+    case 'If': {
       // A condition known to be false skips its branch; one known to be true ends the chain. Unknown conditions
-      // follow every branch.
+      // follow every branch, each under its own condition: this one holds and none before it did.
+      let none: Formula = TRUE;
       for (const c of cmd.clauses) {
         const truth = c.cond.length === 0 ? true : staticTruth(frame, c.cond);
         if (truth === false) continue;
-        runStmts(frame, c.cond);
-        runStmts(frame, c.then);
+        const f = truth === true ? TRUE : conditionFormula(frame, c.cond);
+        underCondition(frame, none, () => runStmts(frame, c.cond));
+        underCondition(frame, and(none, f), () => runStmts(frame, c.then));
         if (truth === true) break;
+        none = and(none, not(f));
       }
       return;
+    }
     case 'While':
       runStmts(frame, cmd.cond);
       runStmts(frame, cmd.body);
@@ -136,10 +145,11 @@ function runCommandNode(frame: Frame, cmd: Cmd, line: number): void {
     case 'For':
       runFor(frame, cmd, line);
       return;
-    case 'Case':
-      expandString(frame, cmd.word);
-      for (const b of cmd.branches) runStmts(frame, b);
+    case 'Case': {
+      const word = expandString(frame, cmd.word);
+      cmd.branches.forEach((b, i) => underCondition(frame, shellAtom(`case ${word} branch ${i + 1} at line ${line}`), () => runStmts(frame, b)));
       return;
+    }
     case 'Func':
       frame.functions.set(cmd.name, { body: cmd.body, source: frame.source });
       return;
@@ -153,6 +163,28 @@ function runCommandNode(frame: Frame, cmd: Cmd, line: number): void {
       // [[ … ]], (( … )), let: no commands to find (substitutions inside are rare and ignored).
       return;
   }
+}
+
+/** Runs `body` with the path condition narrowed by `f`. */
+function underCondition(frame: Frame, f: Formula, body: () => void): void {
+  if (f.k === 'const' && f.v) {
+    body();
+    return;
+  }
+  const saved = frame.cond;
+  frame.cond = and(saved, f);
+  try {
+    body();
+  } finally {
+    frame.cond = saved;
+  }
+}
+
+function isTestCall(stmt: Stmt): boolean {
+  const c = stmt.cmd;
+  if (!c || c.t !== 'Call' || c.args.length === 0) return false;
+  const first = c.args[0]!.parts[0];
+  return first?.t === 'Lit' && (first.value === '[' || first.value === 'test' || first.value === 'true' || first.value === 'false');
 }
 
 function runFor(frame: Frame, cmd: Cmd & { t: 'For' }, line: number): void {

@@ -1,4 +1,6 @@
 import { isSecretExpression } from './expressions.js';
+import { formulaKey } from '../logic/formula.js';
+import type { ConditionalText, Written } from '../logic/value.js';
 import type { Frame } from './state.js';
 
 /** Writes command output to wherever the current statement sends it. */
@@ -7,10 +9,10 @@ export function writeOut(frame: Frame, text: string): void {
   const st = frame.state;
   switch (sink.kind) {
     case 'github-env':
-      st.envText.push(text);
+      st.envText.push({ text, when: frame.cond });
       return;
     case 'github-output':
-      st.outputText.push(text);
+      st.outputText.push({ text, when: frame.cond });
       return;
     case 'file':
       if (isSecretExpression(text)) st.secretFiles.add(sink.path);
@@ -19,7 +21,7 @@ export function writeOut(frame: Frame, text: string): void {
       sink.buffer.push(text);
       return;
     case 'stdout':
-      for (const m of text.matchAll(/::set-output name=([^:]+)::(.*)/g)) st.outputWrites[m[1]!.trim()] = m[2]!.trim();
+      for (const m of text.matchAll(/::set-output name=([^:]+)::(.*)/g)) st.outputWrites.push({ key: m[1]!.trim(), value: m[2]!.trim(), when: frame.cond });
       return;
     default:
       return;
@@ -27,11 +29,32 @@ export function writeOut(frame: Frame, text: string): void {
 }
 
 /**
+ * The writes appended to $GITHUB_ENV / $GITHUB_OUTPUT, in order, each under its condition. Consecutive appends
+ * under one condition are parsed together, as a `name<<EOF` block is usually written by several commands.
+ */
+export function parseWrites(chunks: readonly ConditionalText[]): Written[] {
+  const out: Written[] = [];
+  for (let i = 0; i < chunks.length; ) {
+    const when = chunks[i]!.when;
+    const key = formulaKey(when);
+    let text = '';
+    for (; i < chunks.length && formulaKey(chunks[i]!.when) === key; i++) text += chunks[i]!.text;
+    for (const [name, value] of parseKeyValueEntries(text)) out.push({ key: name, value, when });
+  }
+  return out;
+}
+
+/**
  * Parses what was appended to $GITHUB_ENV / $GITHUB_OUTPUT: `name=value` lines and the multi-line
  * `name<<DELIM … DELIM` form. Later writes win, as on the runner.
  */
 export function parseKeyValueFile(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  return Object.fromEntries(parseKeyValueEntries(text));
+}
+
+/** `name=value` and `name<<DELIM` entries in order of writing. */
+function parseKeyValueEntries(text: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.replace(/\r$/, '');
@@ -41,12 +64,12 @@ export function parseKeyValueFile(text: string): Record<string, string> {
       const body: string[] = [];
       let j = i + 1;
       while (j < lines.length && lines[j]!.replace(/\r$/, '') !== delim) body.push(lines[j++]!);
-      out[name!.trim()] = body.join('\n');
+      out.push([name!.trim(), body.join('\n')]);
       i = j;
       continue;
     }
     const eq = line.indexOf('=');
-    if (eq > 0) out[line.slice(0, eq).trim()] = line.slice(eq + 1);
+    if (eq > 0) out.push([line.slice(0, eq).trim(), line.slice(eq + 1)]);
   }
   return out;
 }

@@ -2,6 +2,8 @@ import type { RepoReader } from '../discover/repo.js';
 import type { Finding } from '../model/finding.js';
 import type { Location } from '../model/location.js';
 import type { LocalBuild, OpContext, Operation } from '../model/pipeline.js';
+import type { Formula } from '../logic/formula.js';
+import type { ConditionalText, Written } from '../logic/value.js';
 import type { Stmt } from './ast.js';
 
 /** Bounds: untrusted scripts can loop, recurse and call each other. */
@@ -44,9 +46,11 @@ export interface RunState {
   localBuilds: LocalBuild[];
   findings: Finding[];
   limits: string[];
-  envText: string[];
-  outputText: string[];
-  outputWrites: Record<string, string>;
+  /** What was appended to $GITHUB_ENV / $GITHUB_OUTPUT, each under the shell path condition it was written in. */
+  envText: ConditionalText[];
+  outputText: ConditionalText[];
+  /** `::set-output` writes, in order. */
+  outputWrites: Written[];
   /** Repository-relative paths written from a secret (`echo "${{ secrets.KEY }}" > cosign.key`). */
   secretFiles: Set<string>;
   commands: number;
@@ -73,6 +77,11 @@ export interface Frame {
   sink: Sink;
   /** Text known to arrive on standard input (pipe, here-doc, here-string); undefined when unknown. */
   stdin: string | undefined;
+  /**
+   * The condition under which the statement being run executes, relative to the step: the branches of `if`,
+   * `case`, `&&` and `||` the engine cannot decide. Operations and `$GITHUB_OUTPUT` writes carry it.
+   */
+  cond: Formula;
   /** Variables set for the current command only (`VAR=x cmd`). */
   prefixEnv?: Map<string, string>;
 }

@@ -1,3 +1,5 @@
+import { and, atom, eq, FALSE, not, or, TRUE, formulaKey, formulaText, type Formula } from '../logic/formula.js';
+
 /**
  * GitHub Actions expressions (`${{ … }}`), evaluated statically.
  *
@@ -7,25 +9,60 @@
  * `cond && 'x' || ''` pick between literals on an unknown condition.
  */
 
-/** `when` lists the unknown conditions under which this alternative is the result (`c && 'x' || 'y'`). */
-export type Known = { known: true; value: unknown; when?: string[] };
 /**
- * `falsy` marks the left side of `unknown && x` when it short-circuits: unknown, but certainly falsy.
- * `domain` lists the values an unknown can take when they are known (github.event_name: the workflow's triggers).
+ * `when` is the condition under which this alternative is the result (`c && 'x' || 'y'`, a step output written in
+ * one branch of a shell `if`); absent means always.
  */
-export type Unknown = { known: false; atoms: string[]; falsy?: boolean; domain?: string[] };
+export type Known = { known: true; value: unknown; when?: Formula };
+/**
+ * An unknown value. `atoms` keep the text it came from (for display and for writing it back as an expression);
+ * `truth` is the formula for "this value is truthy" (default: the atom of its text); `subject` is set when the value
+ * is a plain reference, so that comparing it with a literal gives an equality atom. `falsy` marks a value known to
+ * be falsy though unknown (the left side of `unknown && x` when it short-circuits). `domain` lists the values it can
+ * take when those are known (github.event_name: the workflow's triggers).
+ */
+export type Unknown = { known: false; atoms: string[]; falsy?: boolean; domain?: string[]; when?: Formula; truth?: Formula; subject?: string };
 export type EValue = Known | Unknown;
 
 const MAX_ALTERNATIVES = 8;
 
-export const known = (value: unknown): Known => ({ known: true, value });
+export const known = (value: unknown, when?: Formula): Known => (when && !(when.k === 'const' && when.v) ? { known: true, value, when } : { known: true, value });
 export const unknown = (...atoms: string[]): Unknown => ({ known: false, atoms: [...new Set(atoms)] });
+
+/** The condition under which an alternative holds. */
+export function whenOf(v: EValue): Formula {
+  return v.when ?? TRUE;
+}
+
+/** "This value is truthy" as a formula. */
+export function truthOf(v: EValue): Formula {
+  if (v.known) return truthy(v.value) ? TRUE : FALSE;
+  if (v.falsy) return FALSE;
+  if (v.truth) return v.truth;
+  return atom(normalizeAtom(v.atoms.length === 1 ? v.atoms[0]! : v.atoms.join(' && ')));
+}
+
+/** The subject an unknown compares as: its own reference text. */
+function subjectOf(v: Unknown): string | undefined {
+  if (v.subject) return v.subject;
+  if (v.truth || v.falsy || v.atoms.length !== 1) return undefined;
+  const a = normalizeAtom(v.atoms[0]!);
+  return /^[A-Za-z_][\w-]*(\.[\w*-]+|\[[^\]]*\])*$/.test(a) ? a : undefined;
+}
+
+function withWhen(v: EValue, when: Formula): EValue {
+  const w = and(when, whenOf(v));
+  if (w.k === 'const' && w.v) return v.when ? stripWhen(v) : v;
+  return { ...v, when: w };
+}
 
 /** Looks up a context path (`github.repository`, `inputs.push`, `steps.meta.outputs.tags`). */
 export type Lookup = (path: string[], text: string) => EValue[];
 
-type Node =
+export type Node =
   | { t: 'lit'; v: unknown }
+  /** An already evaluated value (arguments handed to a function once, not re-evaluated). */
+  | { t: 'val'; v: EValue }
   | { t: 'ref'; path: Array<string | Node>; text: string }
   | { t: 'call'; name: string; args: Node[]; text: string }
   | { t: 'not'; e: Node }
@@ -206,7 +243,9 @@ function cap(vals: EValue[]): EValue[] {
   const out: EValue[] = [];
   const seen = new Set<string>();
   for (const v of vals) {
-    const key = v.known ? 'k' + JSON.stringify(v.value) + (v.when ?? []).join('\u0000') : (v.falsy ? 'f' : 'u') + v.atoms.join('\u0000');
+    const when = whenOf(v);
+    if (when.k === 'const' && !when.v) continue; // an alternative that can never hold
+    const key = (v.known ? 'k' + JSON.stringify(v.value) : (v.falsy ? 'f' : 'u') + v.atoms.join('\u0000') + (v.truth ? formulaKey(v.truth) : '')) + '|' + formulaKey(when);
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(v);
@@ -215,12 +254,30 @@ function cap(vals: EValue[]): EValue[] {
   return out;
 }
 
+function atomsOf(v: EValue): string[] {
+  return v.known ? [toText(v.value)] : v.atoms;
+}
+
+/** Whether a value's truthiness is decided (known, or unknown but certainly falsy/truthy). */
+function decidedTruth(v: EValue): boolean | undefined {
+  const t = truthOf(v);
+  return t.k === 'const' ? t.v : undefined;
+}
+
 export function evaluate(node: Node, lookup: Lookup): EValue[] {
   switch (node.t) {
     case 'lit':
       return [known(node.v)];
+    case 'val':
+      return [node.v];
     case 'not':
-      return cap(evaluate(node.e, lookup).map((v) => (v.known ? known(!truthy(v.value)) : unknown(...v.atoms.map((a) => `!(${a})`)))));
+      return cap(
+        evaluate(node.e, lookup).map((v): EValue => {
+          const d = decidedTruth(v);
+          if (d !== undefined) return known(!d, v.when);
+          return { known: false, atoms: atomsOf(v).map((a) => `!(${a})`), truth: not(truthOf(v)), ...(v.when ? { when: v.when } : {}) };
+        }),
+      );
     case 'ref': {
       const path: string[] = [];
       for (const seg of node.path) {
@@ -234,7 +291,7 @@ export function evaluate(node: Node, lookup: Lookup): EValue[] {
       return cap(lookup(path, node.text));
     }
     case 'call':
-      return cap(callFunction(node, lookup));
+      return cap(callWithAlternatives(node, lookup));
     case 'index': {
       let key: string;
       if (typeof node.seg === 'string') key = node.seg;
@@ -245,35 +302,41 @@ export function evaluate(node: Node, lookup: Lookup): EValue[] {
       }
       return cap(
         evaluate(node.base, lookup).map((b) => {
-          if (!b.known || b.value === null || typeof b.value !== 'object') return unknown(node.text);
-          if (key === '*') return known(Array.isArray(b.value) ? b.value : Object.values(b.value as object));
+          if (!b.known || b.value === null || typeof b.value !== 'object') return withWhen(unknown(node.text), whenOf(b));
+          if (key === '*') return known(Array.isArray(b.value) ? b.value : Object.values(b.value as object), b.when);
           const obj = b.value as Record<string, unknown>;
           const k = Array.isArray(obj) ? key : Object.keys(obj).find((x) => x.toLowerCase() === key.toLowerCase());
-          return k !== undefined && k in obj ? known(obj[k]) : known(null);
+          return k !== undefined && k in obj ? known(obj[k], b.when) : known(null, b.when);
         }),
       );
     }
     case 'bin': {
       const ls = evaluate(node.l, lookup);
       if (node.op === '&&' || node.op === '||') {
+        // GitHub's && and || return one of their operands. Each alternative of the left side either decides the
+        // result (it short-circuits) or hands over to the right side, under the condition that it does so.
         const out: EValue[] = [];
+        let rs: EValue[] | undefined;
+        const right = () => (rs ??= evaluate(node.r, lookup));
         for (const l of ls) {
-          if (l.known) {
-            const pickLeft = node.op === '&&' ? !truthy(l.value) : truthy(l.value);
-            if (pickLeft) out.push(l);
-            else out.push(...evaluate(node.r, lookup));
+          const lw = whenOf(l);
+          const d = decidedTruth(l);
+          const stopsHere = node.op === '&&' ? d === false : d === true;
+          if (stopsHere) {
+            out.push(l);
+            continue;
+          }
+          if (d !== undefined) {
+            out.push(...right().map((r) => withWhen(r, lw)));
+            continue;
+          }
+          const t = truthOf(l);
+          if (node.op === '&&') {
+            out.push(...right().map((r) => withWhen(r, and(lw, t))));
+            out.push({ known: false, atoms: atomsOf(l), falsy: true, when: and(lw, not(t)) });
           } else {
-            // Unknown condition: either side may be the result. For `&&` the left side would be falsy.
-            const rs = evaluate(node.r, lookup);
-            if (node.op === '&&') {
-              out.push(...rs.map((r): EValue => (r.known ? { ...r, when: [...(r.when ?? []), ...l.atoms] } : unknown(...l.atoms, ...r.atoms))));
-              out.push({ known: false, atoms: l.atoms, falsy: true });
-            } else if (l.falsy) {
-              // `c && 'x' || 'y'`: the right side is the result exactly when c is false.
-              out.push(...rs.map((r): EValue => (r.known ? { ...r, when: [...(r.when ?? []), ...l.atoms.map((a) => `!(${a})`)] } : r)));
-            } else {
-              out.push(l, ...rs);
-            }
+            out.push(withWhen(l, and(lw, t)));
+            out.push(...right().map((r) => withWhen(r, and(lw, not(t)))));
           }
         }
         return cap(out);
@@ -282,11 +345,12 @@ export function evaluate(node: Node, lookup: Lookup): EValue[] {
       const out: EValue[] = [];
       for (const l of ls)
         for (const r of rs) {
+          const when = and(whenOf(l), whenOf(r));
           if (!l.known || !r.known) {
-            out.push(compareWithDomain(node.op, l, r) ?? unknown(node.text));
+            out.push(withWhen(compareUnknown(node.op, l, r, node.text), when));
             continue;
           }
-          out.push(known(compare(node.op, l.value, r.value)));
+          out.push(known(compare(node.op, l.value, r.value), when));
         }
       return cap(out);
     }
@@ -294,19 +358,59 @@ export function evaluate(node: Node, lookup: Lookup): EValue[] {
 }
 
 /**
- * `github.event_name != 'pull_request'` in a workflow triggered by push and pull_request is the same condition as
- * `github.event_name == 'push'`: with a known domain, equality tests become a set of values, decided when the set is
- * empty or the whole domain, and otherwise one canonical atom, so equal conditions compare equal.
+ * A function over arguments with several alternatives is evaluated once per combination (bounded), each result
+ * holding under the combination's conditions. Arguments are evaluated once and handed over as values.
  */
-function compareWithDomain(op: string, l: EValue, r: EValue): EValue | undefined {
-  if (op !== '==' && op !== '!=') return undefined;
+function callWithAlternatives(node: Extract<Node, { t: 'call' }>, lookup: Lookup): EValue[] {
+  const args = node.args.map((a) => evaluate(a, lookup));
+  let combos: EValue[][] = [[]];
+  for (const alts of args) {
+    const next: EValue[][] = [];
+    for (const c of combos) for (const a of alts.length ? alts : [known(null)]) if (next.length < MAX_ALTERNATIVES) next.push([...c, a]);
+    combos = next;
+  }
+  const out: EValue[] = [];
+  for (const combo of combos) {
+    const when = and(...combo.map(whenOf));
+    const plain = combo.map((v): Node => ({ t: 'val', v: v.when ? stripWhen(v) : v }));
+    for (const r of callFunction({ ...node, args: plain }, lookup)) out.push(withWhen(r, when));
+  }
+  return out;
+}
+
+function stripWhen(v: EValue): EValue {
+  const copy = { ...v };
+  delete copy.when;
+  return copy;
+}
+
+/**
+ * A comparison with an unknown side. A plain reference compared with a literal is an equality atom (decided or
+ * narrowed by a known domain: `github.event_name != 'pull_request'` on push and pull_request triggers is
+ * `github.event_name == 'push'`); anything else is one atom of its own text.
+ */
+function compareUnknown(op: string, l: EValue, r: EValue, text: string): EValue {
   const [u, k] = !l.known && r.known ? [l, r] : !r.known && l.known ? [r, l] : [undefined, undefined];
-  if (!u || !k || !u.domain || typeof k.value !== 'string') return undefined;
-  const value = k.value.toLowerCase();
-  const set = u.domain.filter((d) => (op === '==' ? d.toLowerCase() === value : d.toLowerCase() !== value));
-  if (set.length === 0) return known(false);
-  if (set.length === u.domain.length) return known(true);
-  return unknown(`${u.atoms.join(' ')} in [${[...set].sort().join(', ')}]`);
+  const subject = u ? subjectOf(u) : undefined;
+  if ((op === '==' || op === '!=') && u && k && subject !== undefined && (k.value === null || typeof k.value !== 'object')) {
+    const g = equalityFormula(subject, toText(k.value), op === '==', u.domain);
+    if (g.k === 'const') return known(g.v);
+    return { known: false, atoms: [normalizeAtom(formulaText(g))], truth: g };
+  }
+  return unknown(text);
+}
+
+/**
+ * `subject == value` (or `!=`). Over a closed domain the comparison is the set of domain values it admits, written
+ * as equalities, so `!= 'pull_request'` and `== 'push'` on push and pull_request triggers are one formula.
+ */
+function equalityFormula(subject: string, value: string, equal: boolean, domain: string[] | undefined): Formula {
+  if (!domain) return equal ? eq(subject, value) : not(eq(subject, value));
+  const v = value.toLowerCase();
+  const values = [...new Set(domain.map((d) => d.toLowerCase()))];
+  const admitted = values.filter((d) => (d === v) === equal).sort();
+  if (admitted.length === values.length) return TRUE;
+  return or(...admitted.map((d) => eq(subject, d, domain)));
 }
 
 function compare(op: string, a: unknown, b: unknown): boolean {
@@ -423,81 +527,194 @@ export function evaluateSource(src: string, lookup: Lookup): EValue[] {
  * Returns the alternatives (bounded) when an expression has several possible known values.
  */
 export function interpolate(text: string, lookup: Lookup): string[] {
-  if (!text.includes('${{')) return [text];
-  let results = [''];
+  return interpolateAlternatives(text, lookup).map((a) => a.text);
+}
+
+/** One possible text of an interpolated value and the condition under which it is the text. */
+export interface TextAlternative {
+  text: string;
+  when: Formula;
+}
+
+/** Like `interpolate`, keeping each alternative's condition; equal texts are merged (their conditions or-ed). */
+export function interpolateAlternatives(text: string, lookup: Lookup): TextAlternative[] {
+  if (!text.includes('${{')) return [{ text, when: TRUE }];
+  let results: TextAlternative[] = [{ text: '', when: TRUE }];
   let last = 0;
-  EXPR_RE.lastIndex = 0;
-  for (let m = EXPR_RE.exec(text); m; m = EXPR_RE.exec(text)) {
+  // matchAll keeps its own position: these loops re-enter each other (an alternative is interpolated again).
+  for (const m of text.matchAll(EXPR_RE)) {
     const before = text.slice(last, m.index);
     const vals = evaluateSource(m[1]!, lookup);
-    const pieces = [...new Set(vals.map((v) => (v.known ? toText(v.value) : v.falsy ? '' : unknownText(v, m![0]))))];
-    const next: string[] = [];
-    for (const r of results) for (const p of pieces) if (next.length < MAX_ALTERNATIVES) next.push(r + before + p);
+    const pieces = vals.map((v) => ({ text: v.known ? toText(v.value) : v.falsy ? '' : unknownText(v, m[0]), when: whenOf(v) }));
+    const next: TextAlternative[] = [];
+    for (const r of results)
+      for (const p of pieces) {
+        const when = and(r.when, p.when);
+        if (when.k === 'const' && !when.v) continue;
+        if (next.length < MAX_ALTERNATIVES) next.push({ text: r.text + before + p.text, when });
+      }
     results = next;
     last = m.index + m[0].length;
   }
   const tail = text.slice(last);
-  return results.map((r) => r + tail);
+  const merged = new Map<string, Formula>();
+  for (const r of results) {
+    const t = r.text + tail;
+    const prev = merged.get(t);
+    merged.set(t, prev ? or(prev, r.when) : r.when);
+  }
+  return [...merged].map(([t, when]) => ({ text: t, when }));
 }
 
 /**
- * Unknown expressions are kept as written, except a single atom, which is written as its own expression so
- * that an input forwarded from a caller (`inputs.push` = `github.event_name == 'push'`) keeps its meaning.
+ * Unknown expressions are kept as written, except where their meaning can be written as an expression of its own
+ * (a single reference, or a condition), so that a value forwarded from a caller (`inputs.push` =
+ * `github.event_name == 'push'`) keeps its meaning.
  */
 function unknownText(v: Unknown, written: string): string {
-  if (v.atoms.length === 1) return `\${{ ${v.atoms[0]} }}`;
-  return written;
+  const own = unknownExpression(v);
+  return own !== undefined ? `\${{ ${own} }}` : written;
+}
+
+/** An expression that re-evaluates to this unknown, when there is one. */
+function unknownExpression(v: Unknown): string | undefined {
+  if (v.truth) return formulaText(v.truth);
+  if (v.atoms.length === 1) return v.atoms[0]!;
+  return undefined;
 }
 
 export interface ConditionalValue {
   /** The value, or undefined when it is unknown. */
   value: string | undefined;
-  /** Unknown conditions under which this is the value. */
-  when: string[];
+  /** The condition under which this is the value (for an unknown value: under which it is also truthy). */
+  when: Formula;
 }
 
 /**
- * The possible values of a text that is one whole expression, each with the conditions it depends on.
+ * The possible values of a text that is one whole expression, each with the condition it holds under.
  * Used where a decision hangs on an unknown (`push: ${{ inputs.push }}`, `outputs: ${{ c && 'type=image,push=true' || … }}`).
  */
 export function conditionalValues(text: string, lookup: Lookup): ConditionalValue[] {
   const inner = wholeExpression(text);
-  if (inner === undefined) return [{ value: text.includes('${{') ? interpolateOne(text, lookup) : text, when: [] }];
+  if (inner === undefined) return [{ value: text.includes('${{') ? interpolateOne(text, lookup) : text, when: TRUE }];
   return evaluateSource(inner, lookup).map((v) =>
-    v.known ? { value: toText(v.value), when: (v.when ?? []).map(normalizeAtom) } : { value: v.falsy ? '' : undefined, when: v.atoms.map(normalizeAtom) },
+    v.known ? { value: toText(v.value), when: whenOf(v) } : { value: v.falsy ? '' : undefined, when: and(whenOf(v), truthOf(v)) },
   );
 }
 
 /** A lookup that knows nothing: every reference is an unknown atom. */
 export const UNKNOWN_LOOKUP: Lookup = (_path, text) => [unknown(text)];
 
-/** Interpolates and returns the first alternative (for values where alternatives do not matter). */
+/**
+ * Interpolates into one text. Where an expression has several alternatives under conditions, the text is written
+ * as one expression that re-evaluates to the same alternatives and conditions (`${{ c && 'a' || !c && 'b' }}`), so
+ * what a step output, an env variable or a reusable workflow's input holds survives being stored as text.
+ */
 export function interpolateOne(text: string, lookup: Lookup): string {
-  return interpolate(text, lookup)[0] ?? text;
+  if (!text.includes('${{')) return text;
+  const pieces: Array<{ literal: string } | { expr: string }> = [];
+  let conditional = false;
+  let last = 0;
+  // matchAll keeps its own position: these loops re-enter each other (an alternative is interpolated again).
+  for (const m of text.matchAll(EXPR_RE)) {
+    pieces.push({ literal: text.slice(last, m.index) });
+    const vals = evaluateSource(m[1]!, lookup);
+    const single = vals.length === 1 && !vals[0]!.when ? vals[0]! : undefined;
+    if (single?.known) pieces.push({ literal: toText(single.value) });
+    else if (single && single.falsy) pieces.push({ literal: '' });
+    else if (single) pieces.push({ literal: unknownText(single, m[0]) });
+    else {
+      const expr = alternativesExpression(vals);
+      if (expr === undefined) pieces.push({ literal: interpolate(m[0], lookup)[0] ?? m[0] });
+      else {
+        conditional = true;
+        pieces.push({ expr });
+      }
+    }
+    last = m.index + m[0].length;
+  }
+  pieces.push({ literal: text.slice(last) });
+  if (!conditional) return pieces.map((p) => ('literal' in p ? p.literal : '')).join('');
+  const parts = pieces.filter((p) => !('literal' in p) || p.literal !== '');
+  if (parts.length === 1 && 'expr' in parts[0]!) return `\${{ ${parts[0].expr} }}`;
+  // Mixed text: format('ghcr.io/{0}:{1}', …), with literal braces doubled as format() wants them.
+  let fmt = '';
+  const args: string[] = [];
+  for (const p of parts) {
+    if ('literal' in p) fmt += p.literal.replace(/[{}]/g, (c) => c + c);
+    else {
+      fmt += `{${args.length}}`;
+      args.push(p.expr);
+    }
+  }
+  if (/\$\{\{|\}\}/.test(fmt)) return interpolate(text, lookup)[0] ?? text;
+  return `\${{ format(${quoteLiteral(fmt)}, ${args.join(', ')}) }}`;
 }
 
-export type GuardValue = { value: boolean } | { atoms: string[] };
+/** Text alternatives as one text: the only one, or one conditional expression; the first when that cannot be written. */
+export function alternativesText(alts: TextAlternative[]): string {
+  if (alts.length <= 1) return alts[0]?.text ?? '';
+  const vals = alts.map((a): EValue => {
+    const inner = wholeExpression(a.text);
+    if (inner !== undefined) {
+      const ev = evaluateSource(inner, UNKNOWN_LOOKUP);
+      if (ev.length === 1) return withWhen(ev[0]!, a.when);
+    }
+    return known(a.text, a.when);
+  });
+  const expr = alternativesExpression(vals);
+  return expr === undefined ? alts[0]!.text : `\${{ ${expr} }}`;
+}
 
 /**
- * Evaluates an `if:` condition (with or without `${{ }}`) to true, false, or the unknown atoms it depends on.
+ * The alternatives as one expression, `(w1) && v1 || (w2) && v2 …`, falsy values last (an `&&` chain cannot
+ * select a falsy value before others). Undefined when a value cannot be written back.
+ */
+function alternativesExpression(vals: EValue[]): string | undefined {
+  const ordered = [...vals.filter((v) => decidedTruth(v) !== false), ...vals.filter((v) => decidedTruth(v) === false)];
+  const terms: string[] = [];
+  for (const v of ordered) {
+    const value = v.known ? literalExpression(v.value) : v.falsy ? "''" : unknownExpression(v);
+    if (value === undefined || value.includes('${{') || value.includes('}}')) return undefined;
+    const w = whenOf(v);
+    if (w.k === 'const' && !w.v) continue;
+    const cond = formulaText(w);
+    if (cond.includes('}}')) return undefined;
+    terms.push(w.k === 'const' ? `(${value})` : `(${cond}) && (${value})`);
+  }
+  return terms.length ? terms.join(' || ') : undefined;
+}
+
+function literalExpression(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'string') return quoteLiteral(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return `fromJSON(${quoteLiteral(JSON.stringify(v))})`;
+}
+
+function quoteLiteral(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/**
+ * An `if:` condition (with or without `${{ }}`) as a formula: true, false, or a condition over unknown atoms.
  * A condition without a status function implicitly means `success() && (cond)`, which is the same statically.
  */
-export function evaluateGuard(condition: string, lookup: Lookup): GuardValue {
+export function evaluateGuard(condition: string, lookup: Lookup): Formula {
   let src = condition.trim();
   const whole = /^\$\{\{([\s\S]*)\}\}$/.exec(src);
   if (whole && !whole[1]!.includes('${{')) src = whole[1]!;
   else if (src.includes('${{')) {
     // Mixed text and expressions: a non-empty string is truthy unless it resolves to empty.
     const alts = interpolate(src, lookup);
-    return alts.every((a) => a.length > 0 && !a.includes('${{')) ? { value: true } : { atoms: [normalizeAtom(condition)] };
+    return alts.every((a) => a.length > 0 && !a.includes('${{')) ? TRUE : atom(normalizeAtom(condition));
   }
-  const vals = evaluateSource(src, lookup);
-  if (vals.every((v) => v.known && truthy(v.value))) return { value: true };
-  if (vals.every((v) => (v.known && !truthy(v.value)) || (!v.known && v.falsy === true))) return { value: false };
-  const atoms = new Set<string>();
-  for (const v of vals) if (!v.known) for (const a of v.atoms) atoms.add(normalizeAtom(a));
-  if (atoms.size === 0) return { atoms: [normalizeAtom(src)] };
-  return { atoms: [...atoms] };
+  return truthFormula(evaluateSource(src, lookup));
+}
+
+/** "The result is truthy": some alternative holds and is truthy. */
+export function truthFormula(vals: EValue[]): Formula {
+  return or(...vals.map((v) => and(whenOf(v), truthOf(v))));
 }
 
 export function normalizeAtom(s: string): string {

@@ -9,7 +9,8 @@ import { ruleFinding } from '../rules/finding.js';
 import { NOT_INSPECTED_PREFIX } from '../rules/signing-model.js';
 import type { Guard, LocalBuild, OpContext, Operation, PushOp, SignOp } from '../model/pipeline.js';
 import { parseYaml, yamlDocs, yamlLimitNotes, type YamlDoc } from '../parse/yaml.js';
-import { evaluateGuard, interpolate, interpolateOne, known, type Lookup } from './expr.js';
+import { and, TRUE, type Formula } from '../logic/formula.js';
+import { alternativesText, evaluateGuard, interpolateAlternatives, interpolateOne, known, type Lookup } from './expr.js';
 import { parseUses, type RemoteSource } from './remote.js';
 import { ScriptCache } from './script-cache.js';
 import { coerceInput, hasIdTokenWrite, isIrrelevantUses, isPosixShell, matrixCombinations, MAX_MATRIX_COMBINATIONS, registryServices, remoteDisplay, strings, topoOrder, triggerRefs } from './syntax.js';
@@ -132,7 +133,7 @@ class Reader {
       const refs = triggerRefs(wf.doc);
       // A workflow only callable from other repositories runs on their events: unknown here.
       const events = triggers.includes('workflow_call') ? undefined : triggers;
-      await this.runWorkflow(wf, { inputs: {}, chain: [], prefix: '', guard: { conditions: [], continueOnError: false }, depth: 0, predecessors: new Set(), callerIdToken: undefined, ...(refs ? { refs } : {}), ...(events ? { events } : {}) });
+      await this.runWorkflow(wf, { inputs: {}, chain: [], prefix: '', guard: { formula: TRUE, continueOnError: false }, depth: 0, predecessors: new Set(), callerIdToken: undefined, ...(refs ? { refs } : {}), ...(events ? { events } : {}) });
     }
     for (const f of this.input.remote.failures) if (!this.out.limits.includes(f)) this.out.limits.push(f);
     for (const doc of this.parsed.values()) if (doc) this.out.limits.push(...yamlLimitNotes(doc));
@@ -493,16 +494,19 @@ class Reader {
       if (id) scope.steps[id] = { outputs: { ...r.outputWrites } };
     } else if (uses) {
       const withInputs: Record<string, string[]> = {};
+      const inputWhen: Record<string, Formula[]> = {};
       const inputLines: Record<string, number> = {};
       const withNode = doc.get(node, 'with');
       for (const e of doc.entries(withNode)) {
         const raw = doc.str(e.value);
         if (raw === undefined) continue;
-        withInputs[e.key.toLowerCase()] = interpolate(raw, lookup);
+        const alternatives = interpolateAlternatives(raw, lookup);
+        withInputs[e.key.toLowerCase()] = alternatives.map((a) => a.text);
+        inputWhen[e.key.toLowerCase()] = alternatives.map((a) => a.when);
         inputLines[e.key.toLowerCase()] = doc.line(e.keyNode);
       }
       const usesLoc = { file: file.file, line: doc.line(doc.get(node, 'uses')) };
-      produced = await this.runUses(file, uses, usesLoc, stepLoc, id, withInputs, inputLines, ctx, stepEnv, workdir, run, chain);
+      produced = await this.runUses(file, uses, usesLoc, stepLoc, id, { texts: withInputs, when: inputWhen }, inputLines, ctx, stepEnv, workdir, run, chain);
     }
     for (const [i, op] of produced.entries()) {
       op.seq = stepIndex * 1000 + i;
@@ -532,7 +536,7 @@ class Reader {
     usesLoc: Location,
     stepLoc: Location,
     id: string | undefined,
-    withInputs: Record<string, string[]>,
+    given: StepInputs,
     inputLines: Record<string, number>,
     ctx: OpContext,
     env: Record<string, string>,
@@ -540,10 +544,11 @@ class Reader {
     run: JobRun,
     chain: Location[],
   ): Promise<Operation[]> {
+    const withInputs = given.texts;
     if (uses.startsWith('docker://')) return [];
     if (uses.startsWith('./')) {
       const rel = uses.slice(2).replace(/\/+$/, '');
-      return this.runComposite(file.repo, rel, file.remote ? remoteDisplay(file.remote, rel) : rel, file.remote, stepLoc, id, withInputs, ctx, run, chain);
+      return this.runComposite(file.repo, rel, file.remote ? remoteDisplay(file.remote, rel) : rel, file.remote, stepLoc, id, given, ctx, run, chain);
     }
     const parsed = parseUses(uses);
     if (!parsed) return [];
@@ -557,6 +562,7 @@ class Reader {
         ref: parsed.ref,
         ...(comment ? { refComment: comment } : {}),
         inputs: withInputs,
+        inputWhen: given.when,
         inputLines,
         ...(id ? { stepId: id } : {}),
         location: stepLoc,
@@ -587,10 +593,10 @@ class Reader {
       const got = await this.input.remote.readFile(parsed.owner, parsed.repo, parsed.ref, path);
       if ('error' in got) continue;
       const remoteId = `${parsed.owner}/${parsed.repo}/${actionDir ? `${actionDir}/` : ''}@${parsed.ref}`.replace('/@', '@');
-      return this.runComposite(got.repo, actionDir, remoteId, remoteId, stepLoc, id, withInputs, ctx, run, chain, got.display);
+      return this.runComposite(got.repo, actionDir, remoteId, remoteId, stepLoc, id, given, ctx, run, chain, got.display);
     }
     const inputs: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(withInputs)) inputs[k] = v[0];
+    for (const k of Object.keys(withInputs)) inputs[k] = inputText(given, k);
     this.notInspected(uses, usesLoc, this.input.remote.available ? 'not found in the remote checkouts or through the API' : 'no remote checkout and no GitHub token given', inputs, ctx.guard, ctx.jobKey, chain);
     return [];
   }
@@ -603,7 +609,7 @@ class Reader {
     remote: string | undefined,
     stepLoc: Location,
     id: string | undefined,
-    withInputs: Record<string, string[]>,
+    given: StepInputs,
     ctx: OpContext,
     run: JobRun,
     chain: Location[],
@@ -632,11 +638,11 @@ class Reader {
     if (doc.str(doc.get(runs, 'using')) !== 'composite') return [];
     const inputs: Record<string, unknown> = {};
     for (const i of doc.entries(doc.get(doc.root, 'inputs'))) {
-      const given = withInputs[i.key.toLowerCase()];
+      const key = i.key.toLowerCase();
       const def = doc.str(doc.get(i.value, 'default'));
-      inputs[i.key] = given !== undefined ? given[0] : def !== undefined ? interpolateOne(def, scopeLookup(run.scope)) : '';
+      inputs[i.key] = given.texts[key] !== undefined ? inputText(given, key) : def !== undefined ? interpolateOne(def, scopeLookup(run.scope)) : '';
     }
-    for (const [k, v] of Object.entries(withInputs)) if (!(k in inputs)) inputs[k] = v[0];
+    for (const k of Object.keys(given.texts)) if (!(k in inputs)) inputs[k] = inputText(given, k);
     const innerScope: Scope = { ...run.scope, inputs, steps: {}, env: { ...run.scope.env, ...run.envWrites } };
     const innerRun: JobRun = { ...run, scope: innerScope, guard: ctx.guard, depth: run.depth + 1 };
     await this.runSteps({ doc, repo, file: shown, relPath, ...(remote ? { remote } : {}) }, doc.get(runs, 'steps'), innerRun, [...chain, stepLoc]);
@@ -665,11 +671,9 @@ class Reader {
 
   private extendGuard(base: Guard, cond: string | undefined, lookup: Lookup): Guard | 'never' {
     if (!cond) return base;
-    const g = evaluateGuard(cond, lookup);
-    if ('value' in g) return g.value ? base : 'never';
-    const conditions = [...base.conditions];
-    for (const a of g.atoms) if (!conditions.includes(a)) conditions.push(a);
-    return { ...base, conditions };
+    const formula = and(base.formula, evaluateGuard(cond, lookup));
+    if (formula.k === 'const' && !formula.v) return 'never';
+    return { ...base, formula };
   }
 
   private envMap(doc: YamlDoc, node: Node | null, lookup: Lookup, outer: Record<string, string>): Record<string, string> {
@@ -694,3 +698,17 @@ class Reader {
   }
 
 }
+
+/** A step's `with:` inputs: each input's possible texts and the condition of each. */
+interface StepInputs {
+  texts: Record<string, string[]>;
+  when: Record<string, Formula[]>;
+}
+
+/** One input as one text: its only value, or its alternatives written as one conditional expression. */
+function inputText(given: StepInputs, key: string): string {
+  const texts = given.texts[key] ?? [];
+  const when = given.when[key] ?? [];
+  return alternativesText(texts.map((text, i) => ({ text, when: when[i] ?? TRUE })));
+}
+

@@ -37,15 +37,35 @@ export function emptyScope(github: Record<string, unknown>): Scope {
   return { github, inputs: {}, env: {}, matrix: {}, steps: {}, needs: {}, jobs: {} };
 }
 
-/** A stored text value as an expression value: a whole unresolved `${{ expr }}` stays unknown with its atom. */
-function fromText(text: string | undefined, path: string): EValue[] {
+/**
+ * A stored text value as an expression value. A whole `${{ expr }}` (an unknown written back as an expression, or
+ * alternatives under conditions) is evaluated again, with only what the workflow fixes for every job known (the
+ * trigger events and refs), so its formula comes back as it was stored.
+ */
+function fromText(text: string | undefined, path: string, scope: Scope): EValue[] {
   if (text === undefined) return [unknown(path)];
   const inner = wholeExpression(text);
-  if (inner !== undefined) return [unknown(inner)];
+  if (inner !== undefined) return evaluateSource(inner, storedLookup(scope));
   return [known(text)];
 }
 
-function dig(value: unknown, rest: string[], path: string): EValue[] {
+/** What a stored expression may refer to: the run's fixed domains; everything else is an unknown atom. */
+function storedLookup(scope: Scope): Lookup {
+  return (path, text) => {
+    const domain = fixedDomain(scope, path);
+    return domain ? [domain] : [unknown(text)];
+  };
+}
+
+function fixedDomain(scope: Scope, path: string[]): EValue | undefined {
+  if (path.length !== 2 || path[0]!.toLowerCase() !== 'github') return undefined;
+  const field = path[1]!.toLowerCase();
+  if (field === 'event_name' && Array.isArray(scope.github[EVENTS])) return { known: false, atoms: ['github.event_name'], subject: 'github.event_name', domain: scope.github[EVENTS] as string[] };
+  if (field === 'ref' && Array.isArray(scope.github[REFS])) return { known: false, atoms: ['github.ref'], subject: 'github.ref', domain: scope.github[REFS] as string[] };
+  return undefined;
+}
+
+function dig(value: unknown, rest: string[], path: string, scope: Scope): EValue[] {
   let cur = value;
   for (const seg of rest) {
     if (cur === null || cur === undefined) return [unknown(path)];
@@ -60,7 +80,7 @@ function dig(value: unknown, rest: string[], path: string): EValue[] {
     if (key === undefined) return [unknown(path)];
     cur = obj[key];
   }
-  if (typeof cur === 'string') return fromText(cur, path);
+  if (typeof cur === 'string') return fromText(cur, path, scope);
   return cur === undefined ? [unknown(path)] : [known(cur)];
 }
 
@@ -70,33 +90,31 @@ export function scopeLookup(scope: Scope): Lookup {
     const h = (head ?? '').toLowerCase();
     switch (h) {
       case 'github':
-        if (rest[0] === 'event' && rest[1] === 'inputs' && rest[2]) return dig(scope.inputs, rest.slice(2), text);
-        if (rest.length === 1 && rest[0] === 'event_name' && Array.isArray(scope.github[EVENTS])) {
-          return [{ known: false, atoms: ['github.event_name'], domain: scope.github[EVENTS] as string[] }];
+        if (rest[0] === 'event' && rest[1] === 'inputs' && rest[2]) return dig(scope.inputs, rest.slice(2), text, scope);
+        {
+          const domain = fixedDomain(scope, path);
+          if (domain) return [domain];
         }
-        if (rest.length === 1 && rest[0] === 'ref' && Array.isArray(scope.github[REFS])) {
-          return [{ known: false, atoms: ['github.ref'], domain: scope.github[REFS] as string[] }];
-        }
-        return dig(scope.github, rest, text);
+        return dig(scope.github, rest, text, scope);
       case 'inputs':
-        return dig(scope.inputs, rest, text);
+        return dig(scope.inputs, rest, text, scope);
       case 'env':
-        return rest.length === 1 ? fromText(lookupEnv(scope.env, rest[0]!), text) : [unknown(text)];
+        return rest.length === 1 ? fromText(lookupEnv(scope.env, rest[0]!), text, scope) : [unknown(text)];
       case 'matrix':
-        return dig(scope.matrix, rest, text);
+        return dig(scope.matrix, rest, text, scope);
       case 'steps': {
         const [id, field, name] = rest;
-        if (field === 'outputs' && id && name) return fromText(scope.steps[id]?.outputs[name], text);
+        if (field === 'outputs' && id && name) return fromText(scope.steps[id]?.outputs[name], text, scope);
         return [unknown(text)];
       }
       case 'needs': {
         const [id, field, name] = rest;
-        if (field === 'outputs' && id && name) return fromText(scope.needs[id]?.outputs[name], text);
+        if (field === 'outputs' && id && name) return fromText(scope.needs[id]?.outputs[name], text, scope);
         return [unknown(text)];
       }
       case 'jobs': {
         const [id, field, name] = rest;
-        if (field === 'outputs' && id && name) return fromText(scope.jobs[id]?.outputs[name], text);
+        if (field === 'outputs' && id && name) return fromText(scope.jobs[id]?.outputs[name], text, scope);
         return [unknown(text)];
       }
       default:

@@ -1,3 +1,4 @@
+import { and, TRUE } from '../logic/formula.js';
 import type { Guard, Operation } from '../model/pipeline.js';
 import { analyzeRunScript, type RunScriptInput, type RunScriptResult } from '../shell/index.js';
 
@@ -34,7 +35,7 @@ export class ScriptCache {
 }
 
 function restamp(op: Operation, from: RunScriptInput, to: RunScriptInput): Operation {
-  const guard: Guard = op.guard === from.guard ? to.guard : { ...op.guard, conditions: [...to.guard.conditions, ...op.guard.conditions.slice(from.guard.conditions.length)] };
+  const guard: Guard = op.guard === from.guard ? to.guard : { ...op.guard, formula: and(to.guard.formula, op.guard.local ?? TRUE) };
   const copy: Operation = {
     ...op,
     chain: [...to.chain, ...op.chain.slice(from.chain.length)],

@@ -1,4 +1,5 @@
 import { readBake } from '../bake.js';
+import { and, FALSE, or, TRUE, type Formula } from '../../logic/formula.js';
 import { conditionalValues, UNKNOWN_LOOKUP } from '../../workflow/expr.js';
 import type { OpContext } from '../../model/pipeline.js';
 import { actionWorkdir, emptyActionResult, input, inputLocation, listInput, mergeReaderResult, type ActionHandler, type ActionResult, type ActionStep } from './types.js';
@@ -11,22 +12,41 @@ export const METADATA_BAKE_FILE = '<docker/metadata-action bake file>';
  * Decides whether a push-controlling value pushes: 'yes', 'no', or the unknown conditions under which it does.
  * `interpret` tells whether one concrete value means "push".
  */
-function pushDecision(text: string, interpret: (value: string) => boolean): { push: boolean; when: string[][] } {
+function pushDecision(text: string, interpret: (value: string) => boolean, given: Formula = TRUE): { push: boolean; when: Formula } {
   const alternatives = conditionalValues(text, UNKNOWN_LOOKUP);
   const pushing = alternatives.filter((a) => (a.value === undefined ? true : interpret(a.value)));
-  return { push: pushing.length > 0, when: pushing.map((a) => a.when) };
+  const when = and(given, or(...pushing.map((a) => a.when)));
+  return { push: !(when.k === 'const' && !when.v), when };
 }
 
-function guarded(ctx: OpContext, when: string[][]): OpContext {
-  // Push happens under any of the alternatives; only conditions shared by all of them are certain.
-  if (when.length === 0) return ctx;
-  const shared = when.reduce((acc, w) => acc.filter((a) => w.includes(a)));
-  if (shared.length === 0) return ctx;
-  return { ...ctx, guard: { ...ctx.guard, conditions: [...ctx.guard.conditions, ...shared.filter((a) => !ctx.guard.conditions.includes(a))] } };
+/** The push decision over every alternative of an input, each under its own condition. */
+function inputDecision(step: ActionStep, name: string, interpret: (value: string) => boolean): { push: boolean; when: Formula } | undefined {
+  const texts = step.inputs[name];
+  if (!texts?.length) return undefined;
+  const decisions = texts.map((t, i) => pushDecision(t, interpret, step.inputWhen?.[name]?.[i] ?? TRUE));
+  const when = or(...decisions.map((d) => d.when));
+  return { push: decisions.some((d) => d.push), when };
+}
+
+/** The push happens when the step runs and one of the pushing alternatives holds. */
+function guarded(ctx: OpContext, when: Formula): OpContext {
+  if (when.k === 'const') return ctx;
+  return { ...ctx, guard: { ...ctx.guard, formula: and(ctx.guard.formula, when), local: and(ctx.guard.local ?? TRUE, when) } };
 }
 
 function isTrue(v: string): boolean {
   return v.trim().toLowerCase() === 'true';
+}
+
+/** One `outputs:` entry of build-push-action: a registry output, or an image output with push=true. */
+function outputPushes(v: string): boolean {
+  const attrs = parseCsvAttributes(v);
+  if (attrs['type'] === 'registry') return true;
+  if (attrs['type'] === 'image') {
+    const p = attrs['push'] ?? 'false';
+    return p.includes('${{') ? true : isTrue(p);
+  }
+  return false;
 }
 
 /** docker/build-push-action: pushes on `push: true` or a registry/image output with push=true. */
@@ -35,28 +55,20 @@ export const buildPushAction: ActionHandler = {
   run(step) {
     const result = emptyActionResult();
     const tags = listInput(step, 'tags');
-    const outputs = listInput(step, 'outputs', /\n/);
     const names: string[] = [];
-    const decisions: Array<{ push: boolean; when: string[][] }> = [];
-    for (const out of outputs) {
-      decisions.push(
-        pushDecision(out, (v) => {
-          const attrs = parseCsvAttributes(v);
-          if (attrs['type'] === 'registry') return true;
-          if (attrs['type'] === 'image') {
-            const p = attrs['push'] ?? 'false';
-            return p.includes('${{') ? true : isTrue(p);
-          }
-          return false;
-        }),
-      );
-      const attrs = parseCsvAttributes(out);
-      if (attrs['name']) names.push(...attrs['name'].split(/[,\s]+/).filter(Boolean));
-      const pushAttr = attrs['push'];
-      if (pushAttr && pushAttr.includes('${{')) decisions.push(pushDecision(pushAttr, isTrue));
-    }
-    const pushInput = input(step, 'push');
-    if (pushInput) decisions.push(pushDecision(pushInput, isTrue));
+    const decisions: Array<{ push: boolean; when: Formula }> = [];
+    (step.inputs['outputs'] ?? []).forEach((alternative, i) => {
+      const when = step.inputWhen?.['outputs']?.[i] ?? TRUE;
+      for (const out of alternative.split('\n').map((o) => o.trim()).filter(Boolean)) {
+        decisions.push(pushDecision(out, outputPushes, when));
+        const attrs = parseCsvAttributes(out);
+        if (attrs['name']) for (const n of attrs['name'].split(/[,\s]+/).filter(Boolean)) if (!names.includes(n)) names.push(n);
+        const pushAttr = attrs['push'];
+        if (pushAttr && pushAttr.includes('${{')) decisions.push(pushDecision(pushAttr, isTrue, when));
+      }
+    });
+    const pushInput = inputDecision(step, 'push', isTrue);
+    if (pushInput) decisions.push(pushInput);
     const pushing = decisions.filter((d) => d.push);
     const refs = [...tags, ...names];
     if (pushing.length === 0) {
@@ -64,9 +76,7 @@ export const buildPushAction: ActionHandler = {
       addBuildOutputs(result, step);
       return result;
     }
-    // An unconditional decision wins over conditional ones.
-    const when = pushing.some((d) => d.when.every((w) => w.length === 0)) ? [] : pushing.flatMap((d) => d.when);
-    const ctx = guarded(step.ctx, when);
+    const ctx = guarded(step.ctx, or(...pushing.map((d) => d.when)));
     const { pushes, local } = makePushes(refs, 'docker/build-push-action', step.location, ctx, step.stepId ? { digestFromStep: step.stepId } : {});
     if (refs.length === 0) result.limits.push(`${step.location.file}:${step.location.line}: build-push-action pushes without tags or an output name; image name unknown`);
     result.operations.push(...pushes);
@@ -142,8 +152,7 @@ export const bakeAction: ActionHandler = {
     const result = emptyActionResult();
     const files = listInput(step, 'files');
     const virtualFiles = step.virtualFiles;
-    const pushText = input(step, 'push');
-    const decision = pushText ? pushDecision(pushText, isTrue) : { push: false, when: [] };
+    const decision = inputDecision(step, 'push', isTrue) ?? { push: false, when: FALSE };
     const r = readBake({
       ...guarded(step.ctx, decision.when),
       repo: step.repo,

@@ -1,4 +1,5 @@
 import type { RepoReader } from '../../discover/repo.js';
+import type { Formula } from '../../logic/formula.js';
 import type { Finding } from '../../model/finding.js';
 import type { Location } from '../../model/location.js';
 import type { LocalBuild, OpContext, Operation, ReaderResult } from '../../model/pipeline.js';
@@ -12,6 +13,8 @@ export interface ActionStep {
   refComment?: string;
   /** Each input's possible values (an input with `${{ cond && 'a' || 'b' }}` has two). */
   inputs: Record<string, string[]>;
+  /** The condition under which each alternative of `inputs` holds (same order); absent means always. */
+  inputWhen?: Record<string, Formula[]>;
   /** Line of each input key, for precise locations. */
   inputLines: Record<string, number>;
   stepId?: string;
