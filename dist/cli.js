@@ -58,7 +58,7 @@ var require_constants = __commonJS({
     var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
     var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
     var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-    var STAR = `${QMARK}*?`;
+    var STAR2 = `${QMARK}*?`;
     var SEP = "/";
     var POSIX_CHARS = {
       DOT_LITERAL,
@@ -74,7 +74,7 @@ var require_constants = __commonJS({
       NO_DOT_SLASH,
       NO_DOTS_SLASH,
       QMARK_NO_DOT,
-      STAR,
+      STAR: STAR2,
       START_ANCHOR,
       SEP
     };
@@ -921,7 +921,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         QMARK,
         QMARK_NO_DOT,
-        STAR,
+        STAR: STAR2,
         START_ANCHOR
       } = PLATFORM_CHARS;
       const globstar = (opts2) => {
@@ -929,7 +929,7 @@ var require_parse = __commonJS({
       };
       const nodot = opts.dot ? "" : NO_DOT;
       const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-      let star = opts.bash === true ? globstar(opts) : STAR;
+      let star = opts.bash === true ? globstar(opts) : STAR2;
       if (opts.capture) {
         star = `(${star})`;
       }
@@ -1603,14 +1603,14 @@ var require_parse = __commonJS({
         NO_DOT,
         NO_DOTS,
         NO_DOTS_SLASH,
-        STAR,
+        STAR: STAR2,
         START_ANCHOR
       } = constants.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
       const state = { negated: false, prefix: "" };
-      let star = opts.bash === true ? ".*?" : STAR;
+      let star = opts.bash === true ? ".*?" : STAR2;
       if (opts.capture) {
         star = `(${star})`;
       }
@@ -6608,8 +6608,8 @@ var require_resolve_flow_scalar = __commonJS({
     };
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
-      const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
+      const ok2 = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
+      const code = ok2 ? parseInt(cc, 16) : NaN;
       try {
         return String.fromCodePoint(code);
       } catch {
@@ -104020,10 +104020,10 @@ function recentPush(push, sign, input2) {
   return !!(sign.jobKey && push.jobKey && input2.jobs.get(sign.jobKey)?.predecessors.has(push.jobKey));
 }
 function rejectReason(push, sign, input2) {
-  const order = orderOf(push, sign, input2.jobs);
-  if (order === "parallel") return "it is in the same parallel: group as the push, so it races it";
-  if (order === "before") return "it runs before the push";
-  if (order === "unrelated") return "it runs in another workflow run or a job that does not wait for the push";
+  const order2 = orderOf(push, sign, input2.jobs);
+  if (order2 === "parallel") return "it is in the same parallel: group as the push, so it races it";
+  if (order2 === "before") return "it runs before the push";
+  if (order2 === "unrelated") return "it runs in another workflow run or a job that does not wait for the push";
   if (sign.guard.continueOnError) return "it has continue-on-error: true, so a failed signature does not stop the release";
   const missing = sign.guard.conditions.filter((c) => !push.guard.conditions.includes(c));
   if (missing.length > 0) return `its condition (${missing.join(" && ")}) is narrower than the push's`;
@@ -104770,8 +104770,8 @@ function evaluateMaterial(auth, ev, ctx) {
   const ids = auth.identities ?? [];
   if (ids.length === 0 || ids.every((i) => Object.keys(i).length === 0)) return { status: "unchecked", reason: "the policy accepts any keyless identity; the signer is not pinned" };
   const results = ids.map((id) => evaluateIdentity(id, ev, ctx.repository));
-  const ok = results.find((r) => r.status === "ok");
-  if (ok) return ok;
+  const ok2 = results.find((r) => r.status === "ok");
+  if (ok2) return ok2;
   const unchecked = results.find((r) => r.status === "unchecked");
   if (unchecked) return unchecked;
   return results[0] ?? { status: "unchecked" };
@@ -104812,8 +104812,8 @@ function evaluateIdentity(id, ev, repository) {
     const subjectBase = at > 0 ? id.subject.slice(0, at) : id.subject;
     if (refs.length > 0) {
       const candidates = refs.map((r) => `${base2}@${r}`);
-      const ok = candidates.some((c) => subjectRe ? subjectRe.test(c) : c.toLowerCase() === id.subject.toLowerCase() || refGlobMatches(id.subject, c));
-      if (ok) return { status: "ok" };
+      const ok2 = candidates.some((c) => subjectRe ? subjectRe.test(c) : c.toLowerCase() === id.subject.toLowerCase() || refGlobMatches(id.subject, c));
+      if (ok2) return { status: "ok" };
       if (!subjectRe && subjectBase.toLowerCase() === base2.toLowerCase()) return { status: "unchecked", reason: `workflow matches; ref ${id.subject.slice(at + 1)} not among CI's trigger refs (${refs.join(", ")})` };
       return { status: "mismatch", reason: `the policy expects subject ${id.subject}; CI signs as ${candidates.join(" or ")}` };
     }
@@ -105266,9 +105266,9 @@ var EXAMPLE_SEGMENTS = /* @__PURE__ */ new Set(["example", "examples", "sample",
 var POLICY_EXTENSIONS = /\.(ya?ml|json|tf|tpl)$/i;
 function classifyPath(path) {
   if (!POLICY_EXTENSIONS.test(path)) return "skip";
-  const segments = path.toLowerCase().split("/");
-  const dirs = segments.slice(0, -1);
-  const base2 = segments[segments.length - 1] ?? "";
+  const segments2 = path.toLowerCase().split("/");
+  const dirs = segments2.slice(0, -1);
+  const base2 = segments2[segments2.length - 1] ?? "";
   if (dirs.some((d) => SKIP_SEGMENTS.has(d))) return "skip";
   if (/^(chainsaw-test|kyverno-test)\.ya?ml$/.test(base2) || /[._-]test\.ya?ml$/.test(base2)) return "skip";
   if (dirs.some((d) => EXAMPLE_SEGMENTS.has(d))) return "example";
@@ -108999,27 +108999,27 @@ var KNOWN_LONG_FLAGS = /* @__PURE__ */ new Set([
 var MAKEFILE_NAME = /(^|\/)(GNUmakefile|makefile|Makefile)$|\.mk$/;
 var memos = /* @__PURE__ */ new WeakMap();
 function memoFor(repo) {
-  let memo = memos.get(repo);
-  if (!memo) {
+  let memo2 = memos.get(repo);
+  if (!memo2) {
     const vocabulary = /* @__PURE__ */ new Set(["MAKEFLAGS", "MAKEFILES", "MAKELEVEL"]);
     for (const f of repo.files) {
       if (!MAKEFILE_NAME.test(f.path)) continue;
       const r = repo.read(f.path);
       if (r.ok) for (const m of r.text.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) vocabulary.add(m[0]);
     }
-    memo = { vocabulary, results: /* @__PURE__ */ new Map() };
-    memos.set(repo, memo);
+    memo2 = { vocabulary, results: /* @__PURE__ */ new Map() };
+    memos.set(repo, memo2);
   }
-  return memo;
+  return memo2;
 }
 function memoizedExpand(inv, expand2) {
-  const memo = memoFor(inv.repo);
-  const env = Object.entries(inv.env).filter(([k]) => memo.vocabulary.has(k)).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+  const memo2 = memoFor(inv.repo);
+  const env = Object.entries(inv.env).filter(([k]) => memo2.vocabulary.has(k)).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
   const key = JSON.stringify([inv.args, inv.cwd, env, inv.depth, inv.location.file, inv.location.line]);
-  const hit = memo.results.get(key);
+  const hit = memo2.results.get(key);
   if (!hit) {
     const result = expand2(inv);
-    memo.results.set(key, { env: inv.env, result });
+    memo2.results.set(key, { env: inv.env, result });
     return result;
   }
   return {
@@ -109230,9 +109230,9 @@ function wildcard(repo, dir, patterns) {
   }
   return out;
 }
-function globSegments(idx, segments) {
+function globSegments(idx, segments2) {
   let current = [""];
-  for (const segment of segments) {
+  for (const segment of segments2) {
     const next = [];
     const glob = /[*?[]/.test(segment);
     const re = glob ? globToRegExp(segment) : void 0;
@@ -111737,146 +111737,563 @@ function analyzeRunScript(input2) {
 // src/workflow/reader.ts
 var import_yaml8 = __toESM(require_dist(), 1);
 
+// src/workflow/expr-functions.ts
+var MAX_EXPRESSION_LENGTH = 21e3;
+var MAX_PARSER_DEPTH = 50;
+var MAX_RESULT_LENGTH = 1e6;
+var MAX_JSON_DEPTH = 64;
+var MAX_SERIALIZE_DEPTH = 256;
+function kindOf(v) {
+  if (v === null || v === void 0) return "null";
+  switch (typeof v) {
+    case "boolean":
+      return "boolean";
+    case "number":
+      return "number";
+    case "string":
+      return "string";
+    default:
+      return Array.isArray(v) ? "array" : "object";
+  }
+}
+var isPrimitive = (v) => {
+  const k = kindOf(v);
+  return k !== "array" && k !== "object";
+};
+var filtered = /* @__PURE__ */ new WeakSet();
+function filteredArray(items2) {
+  filtered.add(items2);
+  return items2;
+}
+function formatNumber(n) {
+  if (Number.isNaN(n)) return "NaN";
+  if (n === Infinity) return "Infinity";
+  if (n === -Infinity) return "-Infinity";
+  if (n === 0) return "0";
+  const r = Number(n.toPrecision(15));
+  const [mantissa, e] = r.toExponential().split("e");
+  const exp = Number(e);
+  if (exp >= 15 || exp <= -5) return `${mantissa}E${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+  return String(r);
+}
+function parseNumber(s) {
+  const t = s.trim();
+  if (t === "") return 0;
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return Number(t);
+  const radix = /^0x[0-9a-fA-F]+$/.test(t) ? 16 : /^0o[0-7]+$/.test(t) ? 8 : 0;
+  if (radix) {
+    const digits = t.slice(2).replace(/^0+(?=.)/, "");
+    const v = parseInt(digits, radix);
+    if (radix === 16) return digits.length <= 8 ? v > 2147483647 ? v - 4294967296 : v : NaN;
+    return v <= 2147483647 ? v : NaN;
+  }
+  if (t === "Infinity") return Infinity;
+  if (t === "-Infinity") return -Infinity;
+  return NaN;
+}
+function toNumber(v) {
+  switch (kindOf(v)) {
+    case "null":
+      return 0;
+    case "boolean":
+      return v ? 1 : 0;
+    case "number":
+      return v;
+    case "string":
+      return parseNumber(v);
+    default:
+      return NaN;
+  }
+}
+function coerceString(v) {
+  switch (kindOf(v)) {
+    case "null":
+      return "";
+    case "boolean":
+      return v ? "true" : "false";
+    case "number":
+      return formatNumber(v);
+    case "string":
+      return v;
+    case "array":
+      return "Array";
+    default:
+      return "Object";
+  }
+}
+function foldCase(s) {
+  if (/^[\x00-\x7f]*$/.test(s)) return s.toUpperCase();
+  let out = "";
+  for (const ch of s) {
+    if (ch === "\u0131") {
+      out += ch;
+      continue;
+    }
+    const u = ch.toUpperCase();
+    out += u.length === ch.length ? u : ch;
+  }
+  return out;
+}
+function coerce(a, b) {
+  const ka = kindOf(a);
+  const kb = kindOf(b);
+  if (ka === kb) return [a, b];
+  if (ka === "number" && kb === "string") return [a, toNumber(b)];
+  if (ka === "string" && kb === "number") return [toNumber(a), b];
+  if (ka === "boolean" || ka === "null") return coerce(toNumber(a), b);
+  if (kb === "boolean" || kb === "null") return coerce(a, toNumber(b));
+  return [a, b];
+}
+function looseEquals(a, b) {
+  const [x, y] = coerce(a, b);
+  const k = kindOf(x);
+  if (k !== kindOf(y)) return false;
+  switch (k) {
+    case "null":
+      return true;
+    case "number":
+      return !Number.isNaN(x) && !Number.isNaN(y) && x === y;
+    case "string":
+      return foldCase(x) === foldCase(y);
+    default:
+      return x === y;
+  }
+}
+function order(a, b) {
+  const [x, y] = coerce(a, b);
+  const k = kindOf(x);
+  if (k !== kindOf(y)) return void 0;
+  switch (k) {
+    case "number": {
+      const [m, n] = [x, y];
+      return Number.isNaN(m) || Number.isNaN(n) ? void 0 : m < n ? -1 : m > n ? 1 : 0;
+    }
+    case "string": {
+      const [m, n] = [foldCase(x), foldCase(y)];
+      return m < n ? -1 : m > n ? 1 : 0;
+    }
+    case "boolean":
+      return x === y ? 0 : x ? 1 : -1;
+    default:
+      return void 0;
+  }
+}
+function compareValues(op, a, b) {
+  switch (op) {
+    case "==":
+      return looseEquals(a, b);
+    case "!=":
+      return !looseEquals(a, b);
+    case "<":
+      return order(a, b) === -1;
+    case ">":
+      return order(a, b) === 1;
+    case "<=":
+      return looseEquals(a, b) || order(a, b) === -1;
+    case ">=":
+      return looseEquals(a, b) || order(a, b) === 1;
+    default:
+      return false;
+  }
+}
+var STAR = { star: true };
+function property(obj, key) {
+  const folded = foldCase(key);
+  for (const k of Object.keys(obj)) if (k === key || foldCase(k) === folded) return obj[k];
+  return void 0;
+}
+function propertyValues(obj) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const k of Object.keys(obj)) {
+    const f = foldCase(k);
+    if (seen.has(f)) continue;
+    seen.add(f);
+    out.push(obj[k]);
+  }
+  return out;
+}
+function propertyEntries(obj) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const k of Object.keys(obj)) {
+    const f = foldCase(k);
+    if (seen.has(f)) continue;
+    seen.add(f);
+    out.push([k, obj[k]]);
+  }
+  return out;
+}
+function indexParts(index) {
+  const key = isPrimitive(index) ? coerceString(index) : void 0;
+  const f = toNumber(index);
+  return { key, pos: Number.isFinite(f) && f >= 0 ? Math.floor(f) : void 0 };
+}
+function deref(base2, seg) {
+  const parts = seg.star ? { key: void 0, pos: void 0 } : indexParts(seg.index);
+  const kind = kindOf(base2);
+  if (kind === "array" && filtered.has(base2)) {
+    const out = [];
+    for (const item of base2) {
+      const k = kindOf(item);
+      if (k === "object") {
+        const obj = item;
+        if (seg.star) out.push(...propertyValues(obj));
+        else if (parts.key !== void 0) {
+          const v = property(obj, parts.key);
+          if (v !== void 0) out.push(v);
+        }
+      } else if (k === "array") {
+        const arr = item;
+        if (seg.star) out.push(...arr);
+        else if (parts.pos !== void 0 && parts.pos < arr.length) out.push(arr[parts.pos] ?? null);
+      }
+    }
+    return filteredArray(out);
+  }
+  if (kind === "array") {
+    const arr = base2;
+    if (seg.star) return filteredArray([...arr]);
+    return parts.pos !== void 0 && parts.pos < arr.length ? arr[parts.pos] ?? null : null;
+  }
+  if (kind === "object") {
+    const obj = base2;
+    if (seg.star) return filteredArray(propertyValues(obj));
+    const v = parts.key === void 0 ? void 0 : property(obj, parts.key);
+    return v === void 0 ? null : v;
+  }
+  return seg.star ? filteredArray([]) : null;
+}
+function toJson(v) {
+  const out = [];
+  let size = 0;
+  const write = (s) => {
+    out.push(s);
+    size += s.length;
+  };
+  const go = (x, indent, depth) => {
+    if (depth > MAX_SERIALIZE_DEPTH || size > MAX_RESULT_LENGTH) return false;
+    const k = kindOf(x);
+    if (k === "null") write("null");
+    else if (k === "boolean") write(x ? "true" : "false");
+    else if (k === "number") write(JSON.stringify(x));
+    else if (k === "string") write(JSON.stringify(x));
+    else {
+      const entries = k === "array" ? x.map((e) => [void 0, e]) : propertyEntries(x);
+      const [open, close] = k === "array" ? ["[", "]"] : ["{", "}"];
+      if (entries.length === 0) {
+        write(open + close);
+        return true;
+      }
+      const inner = indent + "  ";
+      write(open);
+      for (let i = 0; i < entries.length; i++) {
+        const [key, value] = entries[i];
+        write((i ? ",\n" : "\n") + inner + (key === void 0 ? "" : JSON.stringify(key) + ": "));
+        if (!go(value, inner, depth + 1)) return false;
+      }
+      write("\n" + indent + close);
+    }
+    return true;
+  };
+  return go(v, "", 0) && size <= MAX_RESULT_LENGTH ? out.join("") : void 0;
+}
+function fromJson(text) {
+  if (text.trim() === "") return { ok: false };
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "[" || c === "{") {
+      if (++depth > MAX_JSON_DEPTH) return { ok: false };
+    } else if (c === "]" || c === "}") depth--;
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+var ARITY = {
+  contains: [2, 2],
+  startswith: [2, 2],
+  endswith: [2, 2],
+  format: [1, 255],
+  join: [1, 2],
+  tojson: [1, 1],
+  fromjson: [1, 1],
+  case: [3, Infinity],
+  success: [0, 0],
+  always: [0, 0],
+  failure: [0, 0],
+  cancelled: [0, 0],
+  hashfiles: [1, Infinity]
+};
+var IMPLEMENTED = /* @__PURE__ */ new Set(["contains", "startswith", "endswith", "format", "join", "tojson", "fromjson"]);
+var isKnownFunction = (name) => IMPLEMENTED.has(name);
+function validArity(name, count) {
+  const a = ARITY[name];
+  if (!a) return true;
+  if (count < a[0] || count > a[1]) return false;
+  return name !== "case" || count % 2 === 1;
+}
+function formatString(fmt2, args) {
+  let out = "";
+  let i = 0;
+  while (i < fmt2.length) {
+    const l = fmt2.indexOf("{", i);
+    const r = fmt2.indexOf("}", i);
+    if (l >= 0 && (r < 0 || r > l)) {
+      if (fmt2[l + 1] === "{") {
+        out += fmt2.slice(i, l + 1);
+        i = l + 2;
+        continue;
+      }
+      let j = l + 1;
+      while (j < fmt2.length && fmt2[j] >= "0" && fmt2[j] <= "9") j++;
+      if (j === l + 1 || fmt2[j] !== "}") return void 0;
+      const n = Number(fmt2.slice(l + 1, j));
+      if (n > 255 || n >= args.length) return void 0;
+      out += fmt2.slice(i, l) + args[n];
+      i = j + 1;
+    } else if (r >= 0) {
+      if (fmt2[r + 1] !== "}") return void 0;
+      out += fmt2.slice(i, r + 1);
+      i = r + 2;
+    } else {
+      out += fmt2.slice(i);
+      break;
+    }
+    if (out.length > MAX_RESULT_LENGTH) return void 0;
+  }
+  return out.length > MAX_RESULT_LENGTH ? void 0 : out;
+}
+var fail = { ok: false };
+var ok = (value) => ({ ok: true, value });
+function callKnown(name, args) {
+  if (!validArity(name, args.length)) return fail;
+  const [a, b] = args;
+  switch (name) {
+    case "contains":
+      if (isPrimitive(a)) return ok(isPrimitive(b) && foldCase(coerceString(a)).includes(foldCase(coerceString(b))));
+      if (kindOf(a) === "array") return ok(a.some((item) => looseEquals(b, item)));
+      return ok(false);
+    case "startswith":
+    case "endswith": {
+      if (!isPrimitive(a) || !isPrimitive(b)) return ok(false);
+      const [hay, needle] = [foldCase(coerceString(a)), foldCase(coerceString(b))];
+      return ok(name === "startswith" ? hay.startsWith(needle) : hay.endsWith(needle));
+    }
+    case "format": {
+      const s = formatString(coerceString(a), args.slice(1).map(coerceString));
+      return s === void 0 ? fail : ok(s);
+    }
+    case "join": {
+      if (isPrimitive(a)) return ok(coerceString(a));
+      if (kindOf(a) !== "array") return ok("");
+      const sep2 = args.length > 1 && isPrimitive(b) ? coerceString(b) : ",";
+      let out = "";
+      const items2 = a;
+      for (let i = 0; i < items2.length; i++) {
+        out += (i ? sep2 : "") + coerceString(items2[i]);
+        if (out.length > MAX_RESULT_LENGTH) return fail;
+      }
+      return ok(out);
+    }
+    case "tojson": {
+      const s = toJson(a);
+      return s === void 0 ? fail : ok(s);
+    }
+    case "fromjson":
+      return fromJson(coerceString(a));
+    default:
+      return fail;
+  }
+}
+
 // src/workflow/expr.ts
 var MAX_ALTERNATIVES = 8;
 var known2 = (value) => ({ known: true, value });
 var unknown = (...atoms) => ({ known: false, atoms: [...new Set(atoms)] });
+var MAX_TREE_DEPTH = 200;
+var isBoundary = (c) => "()[],.!<>=&|".includes(c) || /\s/.test(c);
+var IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+var KEYWORDS = { true: true, false: false, null: null, NaN: NaN, Infinity: Infinity };
 function tokenize(src) {
+  if (src.length > MAX_EXPRESSION_LENGTH) throw new Error("expression too long");
   const toks = [];
+  const push = (k, pos, end, val) => toks.push({ k, v: src.slice(pos, end), val, pos, end });
+  const word = (from) => {
+    let j = from;
+    while (j < src.length && !isBoundary(src[j])) j++;
+    return j;
+  };
+  const number = (start) => {
+    let j = start + 1;
+    while (j < src.length && (src[j] === "." || !isBoundary(src[j]))) j++;
+    const value = parseNumber(src.slice(start, j));
+    if (Number.isNaN(value)) throw new Error(`unexpected symbol '${src.slice(start, j)}'`);
+    push("lit", start, j, value);
+    return j;
+  };
   let i = 0;
   while (i < src.length) {
     const c = src[i];
-    if (/\s/.test(c)) {
+    const prev = toks[toks.length - 1];
+    if (c === " " || c === "	" || c === "\r" || c === "\n") {
       i++;
-      continue;
-    }
-    if (c === "'") {
+    } else if ("()[],*".includes(c)) {
+      push("op", i, ++i);
+    } else if (c === ".") {
+      if (prev && (prev.k === "id" || prev.k === "op" && (prev.v === "]" || prev.v === ")" || prev.v === "*"))) push("op", i, ++i);
+      else i = number(i);
+    } else if (c === "-" || c === "+" || c >= "0" && c <= "9") {
+      i = number(i);
+    } else if (c === "!" || c === "<" || c === ">" || c === "=") {
+      const two = src[i + 1] === "=";
+      if (c === "=" && !two) throw new Error("unexpected symbol '='");
+      push("op", i, i += two ? 2 : 1);
+    } else if (c === "&" || c === "|") {
+      if (src[i + 1] !== c) throw new Error(`unexpected symbol '${c}'`);
+      push("op", i, i += 2);
+    } else if (c === "'") {
       let j = i + 1;
-      let s = "";
-      while (j < src.length) {
-        if (src[j] === "'" && src[j + 1] === "'") {
-          s += "'";
-          j += 2;
-        } else if (src[j] === "'") break;
-        else s += src[j++];
-      }
-      toks.push({ k: "str", v: s, pos: i });
+      while (j < src.length && !(src[j] === "'" && src[j + 1] !== "'")) j += src[j] === "'" ? 2 : 1;
+      if (j >= src.length) throw new Error("unterminated string");
+      push("lit", i, j + 1, src.slice(i + 1, j).replace(/''/g, "'"));
       i = j + 1;
-      continue;
+    } else {
+      const j = word(i + 1);
+      const text = src.slice(i, j);
+      if (!IDENTIFIER.test(text)) throw new Error(`unexpected symbol '${text}'`);
+      const afterDot = prev?.k === "op" && prev.v === ".";
+      if (!afterDot && Object.prototype.hasOwnProperty.call(KEYWORDS, text)) push("lit", i, j, KEYWORDS[text]);
+      else push("id", i, j);
+      i = j;
     }
-    const two = src.slice(i, i + 2);
-    if (["==", "!=", "<=", ">=", "&&", "||"].includes(two)) {
-      toks.push({ k: "op", v: two, pos: i });
-      i += 2;
-      continue;
-    }
-    if ("!<>()[],.*".includes(c)) {
-      toks.push({ k: "op", v: c, pos: i });
-      i++;
-      continue;
-    }
-    const num = /^(0x[0-9a-f]+|-?\d+(\.\d+)?(e[+-]?\d+)?)/i.exec(src.slice(i));
-    if (num && !/[A-Za-z_]/.test(src[i + num[0].length] ?? "")) {
-      toks.push({ k: "num", v: num[0], pos: i });
-      i += num[0].length;
-      continue;
-    }
-    const id = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(src.slice(i));
-    if (id) {
-      toks.push({ k: "id", v: id[0], pos: i });
-      i += id[0].length;
-      continue;
-    }
-    throw new Error(`unexpected character '${c}'`);
   }
-  toks.push({ k: "end", v: "", pos: src.length });
+  toks.push({ k: "end", v: "", pos: src.length, end: src.length });
   return toks;
 }
 function parseExpression(src) {
   const toks = tokenize(src);
   let p = 0;
+  let depth = 0;
+  const treeDepth = /* @__PURE__ */ new WeakMap();
+  const mk = (node, kids) => {
+    let d = 1;
+    for (const k of kids) if (typeof k !== "string") d = Math.max(d, (treeDepth.get(k) ?? 1) + 1);
+    if (d > MAX_TREE_DEPTH) throw new Error("expression nested too deeply");
+    treeDepth.set(node, d);
+    return node;
+  };
+  const enter = () => {
+    if (++depth > MAX_PARSER_DEPTH) throw new Error("expression nested too deeply");
+  };
   const peek = () => toks[p];
-  const eat = (v) => {
-    if (peek().v !== v || peek().k === "str") throw new Error(`expected '${v}'`);
+  const isOp = (v) => peek().k === "op" && peek().v === v;
+  const expect = (v) => {
+    if (!isOp(v)) throw new Error(peek().k === "end" ? "unexpected end of expression" : `expected '${v}'`);
     p++;
   };
-  const slice2 = (from) => src.slice(toks[from].pos, peek().pos).trim();
-  const binary = (next, ops) => () => {
+  const text = (from) => src.slice(toks[from].pos, toks[p - 1].end);
+  const expression = () => {
+    enter();
+    const e = or();
+    depth--;
+    return e;
+  };
+  const chain = (ops, next, counts) => () => {
     const start = p;
     let l = next();
+    if (!(peek().k === "op" && ops.includes(peek().v))) return l;
+    if (counts) enter();
     while (peek().k === "op" && ops.includes(peek().v)) {
       const op = toks[p++].v;
       const r = next();
-      l = { t: "bin", op, l, r, text: slice2(start) };
+      l = mk({ t: "bin", op, l, r, text: text(start) }, [l, r]);
     }
+    if (counts) depth--;
     return l;
+  };
+  const unary = () => {
+    if (!isOp("!")) return postfix();
+    p++;
+    enter();
+    const e = unary();
+    depth--;
+    return mk({ t: "not", e }, [e]);
+  };
+  const comparison = chain(["<", "<=", ">", ">="], unary, false);
+  const equality = chain(["==", "!="], comparison, false);
+  const and = chain(["&&"], equality, true);
+  const or = chain(["||"], and, true);
+  const postfix = () => {
+    const start = p;
+    const [base2, indexable] = primary();
+    if (!indexable) return base2;
+    let node = base2;
+    let steps = 0;
+    for (; ; ) {
+      let seg;
+      if (isOp("[")) {
+        p++;
+        if (isOp("*")) {
+          p++;
+          seg = "*";
+        } else seg = expression();
+        expect("]");
+      } else if (isOp(".")) {
+        p++;
+        const t = peek();
+        if (t.k === "id" || t.k === "op" && t.v === "*") {
+          p++;
+          seg = t.v;
+        } else throw new Error(`unexpected '${t.v}' after '.'`);
+      } else break;
+      enter();
+      steps++;
+      const at = text(start);
+      node = node.t === "ref" ? mk({ t: "ref", path: [...node.path, seg], text: at }, [...node.path, seg]) : mk({ t: "index", base: node, seg, text: at }, [node, seg]);
+    }
+    depth -= steps;
+    return node;
   };
   const primary = () => {
     const tok = peek();
+    const start = p;
+    if (tok.k === "lit") {
+      p++;
+      return [mk({ t: "lit", v: tok.val }, []), false];
+    }
     if (tok.k === "op" && tok.v === "(") {
       p++;
-      const e = or();
-      eat(")");
-      return postfix(e, p);
-    }
-    if (tok.k === "op" && tok.v === "!") {
-      p++;
-      return { t: "not", e: primary() };
-    }
-    if (tok.k === "str") {
-      p++;
-      return { t: "lit", v: tok.v };
-    }
-    if (tok.k === "num") {
-      p++;
-      return { t: "lit", v: Number(tok.v) };
+      const e = expression();
+      expect(")");
+      return [e, true];
     }
     if (tok.k === "id") {
-      const start = p;
       p++;
-      const lower = tok.v.toLowerCase();
-      if (lower === "true" || lower === "false") return { t: "lit", v: lower === "true" };
-      if (lower === "null") return { t: "lit", v: null };
-      if (peek().v === "(" && peek().k === "op") {
-        p++;
-        const args = [];
-        if (peek().v !== ")") {
-          args.push(or());
-          while (peek().v === ",") {
-            p++;
-            args.push(or());
-          }
-        }
-        eat(")");
-        return postfix({ t: "call", name: lower, args, text: slice2(start) }, start);
+      if (!isOp("(")) return [mk({ t: "ref", path: [tok.v], text: tok.v }, []), true];
+      p++;
+      const args = [];
+      while (!isOp(")")) {
+        if (args.length) expect(",");
+        args.push(expression());
       }
-      return postfix({ t: "ref", path: [tok.v], text: tok.v }, start);
+      p++;
+      const name = tok.v.toLowerCase();
+      if (!validArity(name, args.length)) throw new Error(`wrong number of arguments to ${tok.v}()`);
+      return [mk({ t: "call", name, args, text: text(start) }, args), true];
     }
-    throw new Error(`unexpected token '${tok.v}'`);
+    throw new Error(tok.k === "end" ? "unexpected end of expression" : `unexpected '${tok.v}'`);
   };
-  const postfix = (base2, start) => {
-    let node = base2;
-    for (; ; ) {
-      if (peek().v === "." && peek().k === "op") {
-        p++;
-        const t = toks[p++];
-        const seg = t.k === "op" && t.v === "*" ? "*" : t.v;
-        node = extend(node, seg, slice2(start));
-      } else if (peek().v === "[" && peek().k === "op") {
-        p++;
-        const idx = or();
-        eat("]");
-        node = extend(node, idx.t === "lit" ? String(idx.v) : idx, slice2(start));
-      } else return node;
-    }
-  };
-  const extend = (node, seg, text) => node.t === "ref" ? { t: "ref", path: [...node.path, seg], text } : { t: "index", base: node, seg, text };
-  const unary = () => primary();
-  const comparison = binary(unary, ["<", "<=", ">", ">="]);
-  const equality = binary(comparison, ["==", "!="]);
-  const and = binary(equality, ["&&"]);
-  const or = binary(and, ["||"]);
-  const tree = or();
+  if (peek().k === "end") throw new Error("empty expression");
+  const tree = expression();
   if (peek().k !== "end") throw new Error(`unexpected '${peek().v}'`);
   return tree;
 }
@@ -111888,15 +112305,9 @@ function truthy(v) {
 function toText(v) {
   if (v === null || v === void 0) return "";
   if (typeof v === "string") return v;
-  if (typeof v === "number" || typeof v === "boolean") return String(v);
-  return JSON.stringify(v, null, 2);
-}
-function looseEquals(a, b) {
-  if (typeof a === "string" && typeof b === "string") return a.toLowerCase() === b.toLowerCase();
-  if (typeof a === typeof b) return a === b;
-  const num = (x) => x === null ? 0 : typeof x === "boolean" ? x ? 1 : 0 : typeof x === "string" ? x.trim() === "" ? 0 : Number(x) : NaN;
-  if (typeof a === "object" || typeof b === "object") return a === b;
-  return num(a) === num(b);
+  if (typeof v === "number") return formatNumber(v);
+  if (typeof v === "boolean") return v ? "true" : "false";
+  return toJson(v) ?? coerceString(v);
 }
 function cap(vals) {
   const out = [];
@@ -111910,7 +112321,15 @@ function cap(vals) {
   }
   return out;
 }
+var memo;
 function evaluate2(node, lookup2) {
+  const hit = memo?.get(node);
+  if (hit) return hit;
+  const vals = evaluateNode(node, lookup2);
+  memo?.set(node, vals);
+  return vals;
+}
+function evaluateNode(node, lookup2) {
   switch (node.t) {
     case "lit":
       return [known2(node.v)];
@@ -111918,35 +112337,33 @@ function evaluate2(node, lookup2) {
       return cap(evaluate2(node.e, lookup2).map((v) => v.known ? known2(!truthy(v.value)) : unknown(...v.atoms.map((a) => `!(${a})`))));
     case "ref": {
       const path = [];
-      for (const seg of node.path) {
-        if (typeof seg === "string") path.push(seg);
-        else {
-          const idx = evaluate2(seg, lookup2);
-          if (idx.length !== 1 || !idx[0].known) return [unknown(node.text)];
-          path.push(toText(idx[0].value));
+      let i = 0;
+      for (; i < node.path.length; i++) {
+        const seg = node.path[i];
+        if (seg === "*") break;
+        if (typeof seg === "string") {
+          path.push(seg);
+          continue;
         }
+        const idx = evaluate2(seg, lookup2);
+        if (idx.length !== 1 || !idx[0].known) return [unknown(node.text)];
+        const v = idx[0].value;
+        if (typeof v === "string") path.push(v);
+        else if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) path.push(String(v));
+        else break;
       }
-      return cap(lookup2(path, node.text));
+      const found = lookup2(path, node.text);
+      if (i === node.path.length) return cap(found);
+      const rest = segments(node.path.slice(i), lookup2);
+      if (!rest) return [unknown(node.text)];
+      return cap(found.map((b) => b.known ? { ...b, value: rest.reduce(deref, b.value) } : unknown(node.text)));
     }
     case "call":
       return cap(callFunction2(node, lookup2));
     case "index": {
-      let key;
-      if (typeof node.seg === "string") key = node.seg;
-      else {
-        const idx = evaluate2(node.seg, lookup2);
-        if (idx.length !== 1 || !idx[0].known) return [unknown(node.text)];
-        key = toText(idx[0].value);
-      }
-      return cap(
-        evaluate2(node.base, lookup2).map((b) => {
-          if (!b.known || b.value === null || typeof b.value !== "object") return unknown(node.text);
-          if (key === "*") return known2(Array.isArray(b.value) ? b.value : Object.values(b.value));
-          const obj = b.value;
-          const k = Array.isArray(obj) ? key : Object.keys(obj).find((x) => x.toLowerCase() === key.toLowerCase());
-          return k !== void 0 && k in obj ? known2(obj[k]) : known2(null);
-        })
-      );
+      const seg = segments([node.seg], lookup2);
+      if (!seg) return [unknown(node.text)];
+      return cap(evaluate2(node.base, lookup2).map((b) => b.known ? { ...b, value: deref(b.value, seg[0]) } : unknown(node.text)));
     }
     case "bin": {
       const ls = evaluate2(node.l, lookup2);
@@ -111979,7 +112396,7 @@ function evaluate2(node, lookup2) {
             out.push(compareWithDomain(node.op, l, r) ?? unknown(node.text));
             continue;
           }
-          out.push(known2(compare(node.op, l.value, r.value)));
+          out.push(known2(compareValues(node.op, l.value, r.value)));
         }
       return cap(out);
     }
@@ -111995,18 +112412,20 @@ function compareWithDomain(op, l, r) {
   if (set.length === u.domain.length) return known2(true);
   return unknown(`${u.atoms.join(" ")} in [${[...set].sort().join(", ")}]`);
 }
-function compare(op, a, b) {
-  switch (op) {
-    case "==":
-      return looseEquals(a, b);
-    case "!=":
-      return !looseEquals(a, b);
-    default: {
-      const x = typeof a === "string" && typeof b === "string" ? a.localeCompare(b) : Number(a) - Number(b);
-      return op === "<" ? x < 0 : op === "<=" ? x <= 0 : op === ">" ? x > 0 : x >= 0;
+function segments(segs, lookup2) {
+  const out = [];
+  for (const seg of segs) {
+    if (seg === "*") out.push(STAR);
+    else if (typeof seg === "string") out.push({ star: false, index: seg });
+    else {
+      const idx = evaluate2(seg, lookup2);
+      if (idx.length !== 1 || !idx[0].known) return void 0;
+      out.push({ star: false, index: idx[0].value });
     }
   }
+  return out;
 }
+var evaluationFailed = false;
 function callFunction2(node, lookup2) {
   const single = (i) => {
     const vs = node.args[i] ? evaluate2(node.args[i], lookup2) : [known2(null)];
@@ -112019,58 +112438,29 @@ function callFunction2(node, lookup2) {
     case "failure":
     case "cancelled":
       return [known2(false)];
-    case "contains":
-    case "startswith":
-    case "endswith": {
-      const a = single(0);
-      const b = single(1);
-      if (!a.known || !b.known) return [unknown(node.text)];
-      const needle = toText(b.value).toLowerCase();
-      if (node.name === "contains") {
-        if (Array.isArray(a.value)) return [known2(a.value.some((x) => looseEquals(x, b.value)))];
-        return [known2(toText(a.value).toLowerCase().includes(needle))];
-      }
-      const hay = toText(a.value).toLowerCase();
-      return [known2(node.name === "startswith" ? hay.startsWith(needle) : hay.endsWith(needle))];
-    }
-    case "format": {
-      const args = node.args.map((_, i) => single(i));
-      if (args.some((a) => !a.known)) return [unknown(node.text)];
-      const fmt2 = toText(args[0].value);
-      return [known2(fmt2.replace(/\{(\d+)\}/g, (_, d) => toText(args[Number(d) + 1]?.value ?? "")).replace(/\{\{/g, "{").replace(/\}\}/g, "}"))];
-    }
-    case "join": {
-      const a = single(0);
-      const sep2 = node.args[1] ? single(1) : known2(",");
-      if (!a.known || !sep2.known) return [unknown(node.text)];
-      return [known2(Array.isArray(a.value) ? a.value.map(toText).join(toText(sep2.value)) : toText(a.value))];
-    }
-    case "tojson": {
-      const a = single(0);
-      return a.known ? [known2(JSON.stringify(a.value, null, 2))] : [unknown(node.text)];
-    }
-    case "fromjson": {
-      const a = single(0);
-      if (!a.known) return [unknown(node.text)];
-      try {
-        return [known2(JSON.parse(toText(a.value)))];
-      } catch {
-        return [unknown(node.text)];
-      }
-    }
     case "case": {
       const out = [];
       for (let i = 0; i + 1 < node.args.length; i += 2) {
         const pred = single(i);
-        if (pred.known && !truthy(pred.value)) continue;
+        if (pred.known && typeof pred.value !== "boolean") {
+          evaluationFailed = true;
+          return [unknown(node.text)];
+        }
+        if (pred.known && !pred.value) continue;
         out.push(single(i + 1));
         if (pred.known) return out;
       }
       if (node.args.length % 2 === 1) out.push(single(node.args.length - 1));
       return out.length ? out : [unknown(node.text)];
     }
-    default:
+    default: {
+      const args = node.args.map((_, i) => single(i));
+      if (args.some((a) => !a.known)) return [unknown(node.text)];
+      const r = callKnown(node.name, args.map((a) => a.value));
+      if (r.ok) return [known2(r.value)];
+      if (isKnownFunction(node.name)) evaluationFailed = true;
       return [unknown(node.text)];
+    }
   }
 }
 var EXPR_RE = /\$\{\{([\s\S]*?)\}\}/g;
@@ -112091,7 +112481,16 @@ function parseCached(src) {
 }
 function evaluateSource(src, lookup2) {
   const node = parseCached(src);
-  return node ? evaluate2(node, lookup2) : [unknown(src.trim())];
+  if (!node) return [unknown(src.trim())];
+  const [outerFailed, outerMemo] = [evaluationFailed, memo];
+  evaluationFailed = false;
+  memo = /* @__PURE__ */ new Map();
+  try {
+    const vals = evaluate2(node, lookup2);
+    return evaluationFailed ? [unknown(src.trim())] : vals;
+  } finally {
+    [evaluationFailed, memo] = [outerFailed, outerMemo];
+  }
 }
 function interpolate(text, lookup2) {
   if (!text.includes("${{")) return [text];
@@ -113159,10 +113558,10 @@ var Reader = class {
     const jobEntries = doc.entries(jobsNode);
     const needsOf = /* @__PURE__ */ new Map();
     for (const j of jobEntries) needsOf.set(j.key, strings2(doc, doc.get(j.value, "needs")));
-    const order = topoOrder(jobEntries.map((j) => j.key), needsOf);
+    const order2 = topoOrder(jobEntries.map((j) => j.key), needsOf);
     const jobKeysOf = /* @__PURE__ */ new Map();
     const allKeys = [];
-    for (const jobId of order) {
+    for (const jobId of order2) {
       const jobNode = doc.get(jobsNode, jobId);
       if (!jobNode) continue;
       const jobLoc = { file: wf.file, line: doc.line(doc.keyNode(jobsNode, jobId)) };
