@@ -112144,7 +112144,7 @@ function tokenize(src) {
   while (i < src.length) {
     const c = src[i];
     const prev = toks[toks.length - 1];
-    if (c === " " || c === "	" || c === "\r" || c === "\n") {
+    if (/\s/.test(c)) {
       i++;
     } else if ("()[],*".includes(c)) {
       push("op", i, ++i);

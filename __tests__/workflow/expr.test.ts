@@ -118,6 +118,8 @@ test('known values follow the runner: coercions, case-insensitive comparison, nu
     ["fromJSON('[5,6]')[true]", '6'],
     ["fromJSON('[5,6]')[-1] == null", 'true'],
     ["case(ctx.n > 2, 'big', 'small')", 'big'],
+    ["'a' ==\u00a0'A'", 'true'],
+    ["'it''s ''quoted'''", "it's 'quoted'"],
   ];
   // evaluateSource, not interpolate: the text between `${{` and `}}` may itself hold `}}`.
   const text = (src: string) => evaluateSource(src, data).map((v) => (v.known ? toText(v.value) : undefined));

@@ -89,7 +89,8 @@ function tokenize(src: string): Tok[] {
   while (i < src.length) {
     const c = src[i]!;
     const prev = toks[toks.length - 1];
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
+    if (/\s/.test(c)) {
+      // Any white space, as the runner's lexer (Char.IsWhiteSpace); the JavaScript port takes only four.
       i++;
     } else if ('()[],*'.includes(c)) {
       push('op', i, ++i);
