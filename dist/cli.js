@@ -58,7 +58,7 @@ var require_constants = __commonJS({
     var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
     var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
     var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-    var STAR = `${QMARK}*?`;
+    var STAR2 = `${QMARK}*?`;
     var SEP = "/";
     var POSIX_CHARS = {
       DOT_LITERAL,
@@ -74,7 +74,7 @@ var require_constants = __commonJS({
       NO_DOT_SLASH,
       NO_DOTS_SLASH,
       QMARK_NO_DOT,
-      STAR,
+      STAR: STAR2,
       START_ANCHOR,
       SEP
     };
@@ -674,7 +674,7 @@ var require_parse = __commonJS({
       const parts = [];
       let bracket = 0;
       let paren = 0;
-      let quote = 0;
+      let quote2 = 0;
       let value = "";
       let escaped = false;
       for (const ch of input2) {
@@ -689,11 +689,11 @@ var require_parse = __commonJS({
           continue;
         }
         if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
+          quote2 = quote2 === 1 ? 0 : 1;
           value += ch;
           continue;
         }
-        if (quote === 0) {
+        if (quote2 === 0) {
           if (ch === "[") {
             bracket++;
           } else if (ch === "]" && bracket > 0) {
@@ -770,7 +770,7 @@ var require_parse = __commonJS({
       }
       let bracket = 0;
       let paren = 0;
-      let quote = 0;
+      let quote2 = 0;
       let escaped = false;
       for (let i = 1; i < pattern.length; i++) {
         const ch = pattern[i];
@@ -783,10 +783,10 @@ var require_parse = __commonJS({
           continue;
         }
         if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
+          quote2 = quote2 === 1 ? 0 : 1;
           continue;
         }
-        if (quote === 1) {
+        if (quote2 === 1) {
           continue;
         }
         if (ch === "[") {
@@ -921,7 +921,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         QMARK,
         QMARK_NO_DOT,
-        STAR,
+        STAR: STAR2,
         START_ANCHOR
       } = PLATFORM_CHARS;
       const globstar = (opts2) => {
@@ -929,7 +929,7 @@ var require_parse = __commonJS({
       };
       const nodot = opts.dot ? "" : NO_DOT;
       const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-      let star = opts.bash === true ? globstar(opts) : STAR;
+      let star = opts.bash === true ? globstar(opts) : STAR2;
       if (opts.capture) {
         star = `(${star})`;
       }
@@ -1603,14 +1603,14 @@ var require_parse = __commonJS({
         NO_DOT,
         NO_DOTS,
         NO_DOTS_SLASH,
-        STAR,
+        STAR: STAR2,
         START_ANCHOR
       } = constants.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
       const state = { negated: false, prefix: "" };
-      let star = opts.bash === true ? ".*?" : STAR;
+      let star = opts.bash === true ? ".*?" : STAR2;
       if (opts.capture) {
         star = `(${star})`;
       }
@@ -4481,12 +4481,12 @@ ${cn.comment}` : item.comment;
             } else
               throw new TypeError(`Expected [key, value] tuple: ${it}`);
           } else if (it && it instanceof Object) {
-            const keys = Object.keys(it);
-            if (keys.length === 1) {
-              key = keys[0];
+            const keys2 = Object.keys(it);
+            if (keys2.length === 1) {
+              key = keys2[0];
               value = it[key];
             } else {
-              throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
+              throw new TypeError(`Expected tuple with one key, not ${keys2.length} keys`);
             }
           } else {
             key = it;
@@ -5032,8 +5032,8 @@ var require_tags = __commonJS({
         if (Array.isArray(customTags))
           tags = [];
         else {
-          const keys = Array.from(schemas.keys()).filter((key) => key !== "yaml11").map((key) => JSON.stringify(key)).join(", ");
-          throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
+          const keys2 = Array.from(schemas.keys()).filter((key) => key !== "yaml11").map((key) => JSON.stringify(key)).join(", ");
+          throw new Error(`Unknown schema "${schemaName}"; use one of ${keys2} or define customTags array`);
         }
       }
       if (Array.isArray(customTags)) {
@@ -5048,8 +5048,8 @@ var require_tags = __commonJS({
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
           const tagName = JSON.stringify(tag);
-          const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
-          throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
+          const keys2 = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
+          throw new Error(`Unknown custom tag ${tagName}; use one of ${keys2}`);
         }
         if (!tags2.includes(tagObj))
           tags2.push(tagObj);
@@ -6608,8 +6608,8 @@ var require_resolve_flow_scalar = __commonJS({
     };
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
-      const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
+      const ok2 = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
+      const code = ok2 ? parseInt(cc, 16) : NaN;
       try {
         return String.fromCodePoint(code);
       } catch {
@@ -7818,9 +7818,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote = this.charAt(0);
-        let end = this.buffer.indexOf(quote, this.pos + 1);
-        if (quote === "'") {
+        const quote2 = this.charAt(0);
+        let end = this.buffer.indexOf(quote2, this.pos + 1);
+        if (quote2 === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -103921,6 +103921,202 @@ function compareLocations(a, b) {
   return (a.column ?? 0) - (b.column ?? 0);
 }
 
+// src/logic/formula.ts
+var TRUE = { k: "const", v: true };
+var FALSE = { k: "const", v: false };
+var MAX_NODES = 400;
+var keys = /* @__PURE__ */ new WeakMap();
+var sizes = /* @__PURE__ */ new WeakMap();
+function formulaKey(f) {
+  let k = keys.get(f);
+  if (k !== void 0) return k;
+  switch (f.k) {
+    case "const":
+      k = f.v ? "T" : "F";
+      break;
+    case "atom":
+      k = `a(${f.id})`;
+      break;
+    case "eq":
+      k = `e(${f.subject}=${f.value})`;
+      break;
+    case "not":
+      k = `!${formulaKey(f.f)}`;
+      break;
+    case "and":
+    case "or":
+      k = `${f.k}[${f.fs.map(formulaKey).join(",")}]`;
+      break;
+  }
+  keys.set(f, k);
+  return k;
+}
+function size(f) {
+  let n = sizes.get(f);
+  if (n !== void 0) return n;
+  n = f.k === "not" ? 1 + size(f.f) : f.k === "and" || f.k === "or" ? f.fs.reduce((a, x) => a + size(x), 1) : 1;
+  sizes.set(f, n);
+  return n;
+}
+function atom(id) {
+  return { k: "atom", id };
+}
+function eq(subject, value, domain) {
+  const v = value.toLowerCase();
+  if (domain) {
+    const d = [...new Set(domain.map((x) => x.toLowerCase()))].sort();
+    if (!d.includes(v)) return FALSE;
+    if (d.length === 1) return TRUE;
+    return { k: "eq", subject, value: v, domain: d };
+  }
+  return { k: "eq", subject, value: v };
+}
+function not(f) {
+  if (f.k === "const") return f.v ? FALSE : TRUE;
+  if (f.k === "not") return f.f;
+  return { k: "not", f };
+}
+function and(...fs) {
+  return junction("and", fs);
+}
+function or(...fs) {
+  return junction("or", fs);
+}
+function junction(kind, input2) {
+  const unit = kind === "and";
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  const stack = [...input2].reverse();
+  while (stack.length) {
+    const f = stack.pop();
+    if (f.k === "const") {
+      if (f.v === unit) continue;
+      return f;
+    }
+    if (f.k === kind) {
+      for (let i = f.fs.length - 1; i >= 0; i--) stack.push(f.fs[i]);
+      continue;
+    }
+    const key = formulaKey(f);
+    if (seen.has(key)) continue;
+    const negated = f.k === "not" ? formulaKey(f.f) : `!${key}`;
+    if (seen.has(negated)) return unit ? FALSE : TRUE;
+    seen.add(key);
+    out.push(f);
+  }
+  if (out.length === 0) return unit ? TRUE : FALSE;
+  if (out.length === 1) return out[0];
+  const other = kind === "and" ? "or" : "and";
+  if (out.some((f) => f.k === other)) {
+    const negations = new Set(out.map((f) => f.k === "not" ? formulaKey(f.f) : `!${formulaKey(f)}`));
+    const reduced = out.map((f) => f.k === other && f.fs.some((g) => negations.has(formulaKey(g))) ? junction(other, f.fs.filter((g) => !negations.has(formulaKey(g)))) : f);
+    if (reduced.some((f, i) => f !== out[i])) return junction(kind, reduced);
+  }
+  const result = { k: kind, fs: out };
+  if (size(result) > MAX_NODES) return atom(`complex condition #${hash(formulaKey(result))}`);
+  return result;
+}
+function hash(s) {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return (h >>> 0).toString(16);
+}
+var WORK_BUDGET = 2e5;
+var MAX_VARIABLES = 40;
+var OutOfBudget = class extends Error {
+};
+function implies(a, b) {
+  if (b.k === "const" && b.v) return true;
+  if (formulaKey(a) === formulaKey(b)) return true;
+  const s = satisfiable(and(a, not(b)));
+  return s === "unknown" ? "unknown" : !s;
+}
+function satisfiable(f) {
+  if (f.k === "const") return f.v;
+  if (variables(f).size > MAX_VARIABLES) return "unknown";
+  const work = { left: WORK_BUDGET };
+  try {
+    return sat(f, work);
+  } catch (e) {
+    if (e instanceof OutOfBudget) return "unknown";
+    throw e;
+  }
+}
+function variables(f) {
+  const vars = /* @__PURE__ */ new Map();
+  const stack = [f];
+  while (stack.length) {
+    const g = stack.pop();
+    if (g.k === "atom") {
+      if (!vars.has(g.id)) vars.set(g.id, { kind: "atom", id: g.id });
+    } else if (g.k === "eq") {
+      let v = vars.get(g.subject);
+      if (!v || v.kind === "atom") {
+        v = { kind: "subject", subject: g.subject, values: /* @__PURE__ */ new Set(), closed: g.domain };
+        vars.set(g.subject, v);
+      }
+      v.values.add(g.value);
+    } else if (g.k === "not") stack.push(g.f);
+    else if (g.k === "and" || g.k === "or") stack.push(...g.fs);
+  }
+  return vars;
+}
+function sat(f, work) {
+  if (f.k === "const") return f.v;
+  const first = variables(f).values().next().value;
+  if (first.kind === "atom") {
+    return sat(substitute(f, first.id, void 0, true, work), work) || sat(substitute(f, first.id, void 0, false, work), work);
+  }
+  const values = first.closed ? [...first.closed] : [...first.values, ...first.values.has("") ? [] : [""], OTHER];
+  for (const value of values) if (sat(substitute(f, first.subject, value, value !== "", work), work)) return true;
+  return false;
+}
+var OTHER = "\0other";
+function substitute(f, name, value, truth, work) {
+  work.left -= size(f);
+  if (work.left < 0) throw new OutOfBudget();
+  const walk = (g) => {
+    switch (g.k) {
+      case "const":
+        return g;
+      case "atom":
+        return g.id === name ? truth ? TRUE : FALSE : g;
+      case "eq":
+        return g.subject === name && value !== void 0 ? g.value === value ? TRUE : FALSE : g;
+      case "not":
+        return not(walk(g.f));
+      case "and":
+        return and(...g.fs.map(walk));
+      case "or":
+        return or(...g.fs.map(walk));
+    }
+  };
+  return walk(f);
+}
+function formulaText(f) {
+  switch (f.k) {
+    case "const":
+      return f.v ? "true" : "false";
+    case "atom":
+      return f.id;
+    case "eq":
+      return `${f.subject} == ${quote(f.value)}`;
+    case "not":
+      if (f.f.k === "eq") return `${f.f.subject} != ${quote(f.f.value)}`;
+      return f.f.k === "atom" && /^[\w.-]+$/.test(f.f.id) ? `!${f.f.id}` : `!(${formulaText(f.f)})`;
+    case "and":
+      return f.fs.map((x) => x.k === "or" ? `(${formulaText(x)})` : formulaText(x)).join(" && ");
+    case "or":
+      return f.fs.map((x) => x.k === "and" ? `(${formulaText(x)})` : formulaText(x)).join(" || ");
+  }
+}
+function quote(s) {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+function conjuncts(f) {
+  return f.k === "and" ? f.fs : f.k === "const" && f.v ? [] : [f];
+}
+
 // src/engine/judge.ts
 var ATTESTATION_METHODS = /* @__PURE__ */ new Set(["attestation", "cosign-attest"]);
 function isAttestation(method) {
@@ -103945,10 +104141,12 @@ function judgeImages(input2) {
     const methods = uniq(signatures.map((s) => methodOf(s, input2.signs)));
     const digestFlags = signatures.map((s) => signsByDigest(s, name));
     const proximity = signedPaths.some((p) => p.signedBy.every((s) => s.byProximity));
-    const confidence = minConfidence([...pushes.map((p) => p.confidence), ...signatures.map((s) => s.confidence), proximity ? "medium" : "high"]);
+    const undecided = signedPaths.some((p) => p.signedBy.every((s) => s.undecided));
+    const confidence = minConfidence([...pushes.map((p) => p.confidence), ...signatures.map((s) => s.confidence), proximity || undecided ? "medium" : "high"]);
     const notes = [];
     for (const p of pushes) for (const n of p.notes ?? []) if (!notes.includes(n)) notes.push(n);
     if (proximity) notes.push("a signing command with a computed target runs after the push in the same job run; matched by position");
+    if (undecided) notes.push("whether the signing step runs whenever the push runs could not be decided within the analysis bound (conditions too large); counted as signed");
     images.push({
       name,
       paths,
@@ -103970,7 +104168,8 @@ function judgePath(name, push, siblings, live, dead, input2) {
     const t = targets(sign, name, push, siblings);
     if (t === "no") continue;
     if (t === "proximity" && !recentPush(push, sign, input2)) continue;
-    const why = rejectReason(push, sign, input2);
+    const covers = implies(push.guard.formula, sign.guard.formula);
+    const why = rejectReason(push, sign, covers, input2);
     if (why) {
       path.rejected.push({ sign, reason: why });
       continue;
@@ -103979,7 +104178,7 @@ function judgePath(name, push, siblings, live, dead, input2) {
       path.rejected.push({ sign, reason: `its method (${methodOf(sign, input2.signs)}${signsByDigest(sign, name) ? "" : ", by tag"}) is not accepted by the configuration` });
       continue;
     }
-    path.signedBy.push({ sign, byProximity: t === "proximity" });
+    path.signedBy.push({ sign, byProximity: t === "proximity", undecided: covers === "unknown" });
   }
   return path;
 }
@@ -104019,15 +104218,19 @@ function recentPush(push, sign, input2) {
   if (input2.pushes.some((p) => p.jobKey === sign.jobKey && seq(p) < seq(sign))) return false;
   return !!(sign.jobKey && push.jobKey && input2.jobs.get(sign.jobKey)?.predecessors.has(push.jobKey));
 }
-function rejectReason(push, sign, input2) {
-  const order = orderOf(push, sign, input2.jobs);
-  if (order === "parallel") return "it is in the same parallel: group as the push, so it races it";
-  if (order === "before") return "it runs before the push";
-  if (order === "unrelated") return "it runs in another workflow run or a job that does not wait for the push";
+function rejectReason(push, sign, covers, input2) {
+  const order2 = orderOf(push, sign, input2.jobs);
+  if (order2 === "parallel") return "it is in the same parallel: group as the push, so it races it";
+  if (order2 === "before") return "it runs before the push";
+  if (order2 === "unrelated") return "it runs in another workflow run or a job that does not wait for the push";
   if (sign.guard.continueOnError) return "it has continue-on-error: true, so a failed signature does not stop the release";
-  const missing = sign.guard.conditions.filter((c) => !push.guard.conditions.includes(c));
-  if (missing.length > 0) return `its condition (${missing.join(" && ")}) is narrower than the push's`;
+  if (covers === false) return `its condition (${conditionText(sign.guard.formula, push.guard.formula)}) is narrower than the push's`;
   return void 0;
+}
+function conditionText(sign, push) {
+  const stated = new Set(conjuncts(push).map(formulaKey));
+  const extra = conjuncts(sign).filter((c) => !stated.has(formulaKey(c)));
+  return (extra.length ? extra : conjuncts(sign)).map(formulaText).join(" && ");
 }
 function orderOf(push, sign, jobs) {
   if (push.jobKey === sign.jobKey) {
@@ -104392,6 +104595,19 @@ var configError = {
   }
 };
 
+// src/rules/unresolved-push.ts
+var unresolvedPush = {
+  id: "unresolved-push",
+  severity: "warning",
+  area: "signing",
+  description: "A push whose image name is computed at run time (command output, `read`, `envsubst`), so no image can be named or judged.",
+  help: "The name is made by a command the analysis does not run, so it is not counted as an image and its signing is not judged. Write the name where the analysis can read it (a literal, an `env:` value, a workflow input or a build-push/metadata action), or sign the exact digest the push produced in the same step.",
+  example: {
+    bad: '- run: |\n    read -r tag < tag.txt\n    docker push "$tag"',
+    good: '- env:\n    IMAGE: ghcr.io/acme/app\n  run: |\n    docker push "$IMAGE:$VERSION"\n    cosign sign --yes "$IMAGE@$(crane digest "$IMAGE:$VERSION")"'
+  }
+};
+
 // src/rules/index.ts
 var RULES = [
   unsignedImage,
@@ -104402,6 +104618,7 @@ var RULES = [
   signingKeyNotSecret,
   attestationOnly,
   notInspected,
+  unresolvedPush,
   parseError,
   dockerContentTrust,
   noAdmissionEnforcement,
@@ -104511,21 +104728,21 @@ function readBounded(realRoot, rel, listed) {
     }
     if (real !== abs) return { ok: false, reason: "path goes through a symbolic link; not followed" };
   }
-  let size;
+  let size2;
   try {
     const st = statSync(abs);
     if (!st.isFile()) return { ok: false, reason: "not a regular file" };
-    size = st.size;
+    size2 = st.size;
   } catch {
     return { ok: false, reason: "no such file" };
   }
-  if (size > MAX_FILE_BYTES) return { ok: false, reason: `file is ${size} bytes, over the ${MAX_FILE_BYTES}-byte bound; not read` };
-  const buf = Buffer.alloc(size);
+  if (size2 > MAX_FILE_BYTES) return { ok: false, reason: `file is ${size2} bytes, over the ${MAX_FILE_BYTES}-byte bound; not read` };
+  const buf = Buffer.alloc(size2);
   const fd = openSync(abs, "r");
   try {
     let off = 0;
-    while (off < size) {
-      const n = readSync(fd, buf, off, size - off, off);
+    while (off < size2) {
+      const n = readSync(fd, buf, off, size2 - off, off);
       if (n <= 0) break;
       off += n;
     }
@@ -104770,8 +104987,8 @@ function evaluateMaterial(auth, ev, ctx) {
   const ids = auth.identities ?? [];
   if (ids.length === 0 || ids.every((i) => Object.keys(i).length === 0)) return { status: "unchecked", reason: "the policy accepts any keyless identity; the signer is not pinned" };
   const results = ids.map((id) => evaluateIdentity(id, ev, ctx.repository));
-  const ok = results.find((r) => r.status === "ok");
-  if (ok) return ok;
+  const ok2 = results.find((r) => r.status === "ok");
+  if (ok2) return ok2;
   const unchecked = results.find((r) => r.status === "unchecked");
   if (unchecked) return unchecked;
   return results[0] ?? { status: "unchecked" };
@@ -104812,8 +105029,8 @@ function evaluateIdentity(id, ev, repository) {
     const subjectBase = at > 0 ? id.subject.slice(0, at) : id.subject;
     if (refs.length > 0) {
       const candidates = refs.map((r) => `${base2}@${r}`);
-      const ok = candidates.some((c) => subjectRe ? subjectRe.test(c) : c.toLowerCase() === id.subject.toLowerCase() || refGlobMatches(id.subject, c));
-      if (ok) return { status: "ok" };
+      const ok2 = candidates.some((c) => subjectRe ? subjectRe.test(c) : c.toLowerCase() === id.subject.toLowerCase() || refGlobMatches(id.subject, c));
+      if (ok2) return { status: "ok" };
       if (!subjectRe && subjectBase.toLowerCase() === base2.toLowerCase()) return { status: "unchecked", reason: `workflow matches; ref ${id.subject.slice(at + 1)} not among CI's trigger refs (${refs.join(", ")})` };
       return { status: "mismatch", reason: `the policy expects subject ${id.subject}; CI signs as ${candidates.join(" or ")}` };
     }
@@ -105101,9 +105318,9 @@ var Doc = class {
     return this.y.get(node, key);
   }
   /** Follows a key path; undefined segments stop the walk. */
-  path(node, ...keys) {
+  path(node, ...keys2) {
     let cur = node;
-    for (const k of keys) {
+    for (const k of keys2) {
       cur = this.y.get(cur, k);
       if (!cur) return null;
     }
@@ -105112,8 +105329,8 @@ var Doc = class {
   str(node) {
     return this.y.str(node);
   }
-  strAt(node, ...keys) {
-    return this.y.str(this.path(node, ...keys));
+  strAt(node, ...keys2) {
+    return this.y.str(this.path(node, ...keys2));
   }
   items(node) {
     return this.y.items(node);
@@ -105266,9 +105483,9 @@ var EXAMPLE_SEGMENTS = /* @__PURE__ */ new Set(["example", "examples", "sample",
 var POLICY_EXTENSIONS = /\.(ya?ml|json|tf|tpl)$/i;
 function classifyPath(path) {
   if (!POLICY_EXTENSIONS.test(path)) return "skip";
-  const segments = path.toLowerCase().split("/");
-  const dirs = segments.slice(0, -1);
-  const base2 = segments[segments.length - 1] ?? "";
+  const segments2 = path.toLowerCase().split("/");
+  const dirs = segments2.slice(0, -1);
+  const base2 = segments2[segments2.length - 1] ?? "";
   if (dirs.some((d) => SKIP_SEGMENTS.has(d))) return "skip";
   if (/^(chainsaw-test|kyverno-test)\.ya?ml$/.test(base2) || /[._-]test\.ya?ml$/.test(base2)) return "skip";
   if (dirs.some((d) => EXAMPLE_SEGMENTS.has(d))) return "example";
@@ -105384,9 +105601,9 @@ function readKyvernoPolicy(doc, ctx) {
   }
   return policies;
 }
-function entryPatterns(doc, entry, ...keys) {
+function entryPatterns(doc, entry, ...keys2) {
   const out = [];
-  for (const key of keys) {
+  for (const key of keys2) {
     const node = doc.get(entry, key);
     if (!node) continue;
     const scalar = doc.str(node);
@@ -105424,15 +105641,15 @@ function entryTrust(doc, entry, type) {
 function attestorEntry(doc, e, scheme, attestation, bundle) {
   const out = [];
   const extra = bundle ? { bundle } : {};
-  const keys = doc.get(e, "keys");
-  if (keys) {
-    const pk = doc.strAt(keys, "publicKeys");
-    const kms = doc.strAt(keys, "kms");
-    const secret = doc.get(keys, "secret");
-    if (pk) out.push({ ...keyAuthority(doc, doc.get(keys, "publicKeys"), pk, scheme, attestation, "public key"), ...extra });
-    else if (kms) out.push({ ...keyAuthority(doc, doc.get(keys, "kms"), kms, scheme, attestation, "KMS key"), ...extra });
+  const keys2 = doc.get(e, "keys");
+  if (keys2) {
+    const pk = doc.strAt(keys2, "publicKeys");
+    const kms = doc.strAt(keys2, "kms");
+    const secret = doc.get(keys2, "secret");
+    if (pk) out.push({ ...keyAuthority(doc, doc.get(keys2, "publicKeys"), pk, scheme, attestation, "public key"), ...extra });
+    else if (kms) out.push({ ...keyAuthority(doc, doc.get(keys2, "kms"), kms, scheme, attestation, "KMS key"), ...extra });
     else if (secret) out.push({ ...keyAuthority(doc, secret, `k8s://${doc.strAt(secret, "namespace") ?? ""}/${doc.strAt(secret, "name") ?? ""}`, scheme, attestation, "key from a Secret"), ...extra });
-    else out.push({ ...keyAuthority(doc, keys, void 0, scheme, attestation, "public key"), ...extra });
+    else out.push({ ...keyAuthority(doc, keys2, void 0, scheme, attestation, "public key"), ...extra });
   }
   const keyless = doc.get(e, "keyless");
   if (keyless) out.push({ ...keylessAuthority(doc, keyless, [identityFrom(doc, keyless, true)], attestation, "keyless identity"), ...extra });
@@ -106577,10 +106794,10 @@ function parseArgs(args, valueFlags, opts = {}) {
     }
     let name = t;
     let inline;
-    const eq = t.indexOf("=");
-    if (eq > 0) {
-      name = t.slice(0, eq);
-      inline = t.slice(eq + 1);
+    const eq2 = t.indexOf("=");
+    if (eq2 > 0) {
+      name = t.slice(0, eq2);
+      inline = t.slice(eq2 + 1);
     }
     if (opts.singleDashLong && /^-[A-Za-z][A-Za-z0-9-]+$/.test(name)) name = `-${name}`;
     if (inline !== void 0) {
@@ -106613,11 +106830,11 @@ function boolFlag(p, ...names) {
 function parseKeyValueList(text) {
   const out = /* @__PURE__ */ new Map();
   for (const field of splitCsv(text)) {
-    const eq = field.indexOf("=");
-    if (eq < 0) out.set(field.trim().toLowerCase(), "");
+    const eq2 = field.indexOf("=");
+    if (eq2 < 0) out.set(field.trim().toLowerCase(), "");
     else {
-      const key = field.slice(0, eq).trim().toLowerCase();
-      const value = field.slice(eq + 1).trim();
+      const key = field.slice(0, eq2).trim().toLowerCase();
+      const value = field.slice(eq2 + 1).trim();
       out.set(key, out.has(key) ? `${out.get(key)},${value}` : value);
     }
   }
@@ -106626,13 +106843,13 @@ function parseKeyValueList(text) {
 function splitCsv(text) {
   const fields = [];
   let cur = "";
-  let quote = "";
+  let quote2 = "";
   for (const ch of text) {
-    if (quote) {
-      if (ch === quote) quote = "";
+    if (quote2) {
+      if (ch === quote2) quote2 = "";
       else cur += ch;
     } else if (ch === '"' || ch === "'") {
-      quote = ch;
+      quote2 = ch;
     } else if (ch === ",") {
       fields.push(cur);
       cur = "";
@@ -106707,7 +106924,6 @@ var VALUE_FLAGS = /* @__PURE__ */ new Set([
   "--attachment-tag-prefix",
   "--registry-referrers-mode",
   "--max-workers",
-  "-d",
   "--verbose-level",
   "--output-file",
   "--signature-digest-algorithm"
@@ -106805,8 +107021,7 @@ var NOTATION_VALUE_FLAGS = /* @__PURE__ */ new Set([
   "-m",
   "--user-metadata",
   "--timestamp-url",
-  "--timestamp-root-cert",
-  "-d"
+  "--timestamp-root-cert"
 ]);
 function classifyNotation(inv) {
   if (inv.args[0]?.text !== "sign") return [];
@@ -107012,10 +107227,10 @@ function classifyCompose(args) {
   const files = [];
   while (i < args.length && args[i].text.startsWith("-")) {
     const t = args[i].text;
-    const eq = t.indexOf("=");
-    const flag = eq > 0 ? t.slice(0, eq) : t;
-    const takesValue = COMPOSE_VALUE_FLAGS.has(flag) && eq < 0;
-    if (flag === "-f" || flag === "--file") files.push(eq > 0 ? t.slice(eq + 1) : args[i + 1]?.text ?? "");
+    const eq2 = t.indexOf("=");
+    const flag = eq2 > 0 ? t.slice(0, eq2) : t;
+    const takesValue = COMPOSE_VALUE_FLAGS.has(flag) && eq2 < 0;
+    if (flag === "-f" || flag === "--file") files.push(eq2 > 0 ? t.slice(eq2 + 1) : args[i + 1]?.text ?? "");
     i += takesValue ? 2 : 1;
   }
   const sub = args[i]?.text;
@@ -108174,8 +108389,8 @@ function collectOutputs(chain, ev, sets, name) {
 function isRegistryOutput(output) {
   const fields = new Map(
     output.split(",").map((f) => {
-      const eq = f.indexOf("=");
-      return [f.slice(0, eq < 0 ? void 0 : eq).trim().toLowerCase(), eq < 0 ? "" : f.slice(eq + 1).trim().toLowerCase()];
+      const eq2 = f.indexOf("=");
+      return [f.slice(0, eq2 < 0 ? void 0 : eq2).trim().toLowerCase(), eq2 < 0 ? "" : f.slice(eq2 + 1).trim().toLowerCase()];
     })
   );
   const type = fields.get("type");
@@ -108267,8 +108482,8 @@ var FLAGS_WITH_VALUE = /* @__PURE__ */ new Set([
 ]);
 function splitFlag(arg) {
   if (!arg.startsWith("-")) return [arg, void 0];
-  const eq = arg.indexOf("=");
-  return eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, void 0];
+  const eq2 = arg.indexOf("=");
+  return eq2 > 0 ? [arg.slice(0, eq2), arg.slice(eq2 + 1)] : [arg, void 0];
 }
 
 // src/detect/goreleaser-sign.ts
@@ -108348,10 +108563,10 @@ function usableEnv(v) {
 function configEnv(entries, base2) {
   const env = { ...base2 };
   for (const entry of entries) {
-    const eq = entry.indexOf("=");
-    if (eq <= 0) continue;
-    const key = entry.slice(0, eq).trim();
-    env[key] = renderTemplate(entry.slice(eq + 1), { env });
+    const eq2 = entry.indexOf("=");
+    if (eq2 <= 0) continue;
+    const key = entry.slice(0, eq2).trim();
+    env[key] = renderTemplate(entry.slice(eq2 + 1), { env });
   }
   return env;
 }
@@ -108848,7 +109063,7 @@ function applyEffects(frame, effects, line, guessed) {
 }
 function opContext(frame) {
   const ctx = frame.state.ctx;
-  return { ...ctx, chain: frame.chain };
+  return { ...ctx, chain: frame.chain, guard: guardIn(frame) };
 }
 function base(frame, tool, location, refs, guessed, notes) {
   const ctx = frame.state.ctx;
@@ -108858,13 +109073,18 @@ function base(frame, tool, location, refs, guessed, notes) {
     tool,
     location,
     chain: frame.chain,
-    guard: ctx.guard,
+    guard: guardIn(frame),
     confidence,
     jobKey: ctx.jobKey,
     stepIndex: ctx.stepIndex,
     ...ctx.parallelGroup !== void 0 ? { parallelGroup: ctx.parallelGroup } : {},
     ...allNotes.length ? { notes: allNotes } : {}
   };
+}
+function guardIn(frame) {
+  const g = frame.state.ctx.guard;
+  if (frame.cond.k === "const" && frame.cond.v) return g;
+  return { ...g, formula: and(g.formula, frame.cond), local: and(g.local ?? TRUE, frame.cond) };
 }
 function keyMaterial(k, location) {
   return { value: k.value, source: k.source, location };
@@ -108943,9 +109163,9 @@ function parseMakeArgs(args) {
       continue;
     }
     if (arg.startsWith("--")) {
-      const eq = arg.indexOf("=");
-      const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-      if (eq >= 0) takeOption(name, arg.slice(eq + 1));
+      const eq2 = arg.indexOf("=");
+      const name = eq2 >= 0 ? arg.slice(2, eq2) : arg.slice(2);
+      if (eq2 >= 0) takeOption(name, arg.slice(eq2 + 1));
       else if (LONG_WITH_ARG.has(name) && !LONG_OPTIONAL.has(name) && i + 1 < args.length) takeOption(name, args[++i]);
       else if (name === "environment-overrides") out.environmentOverrides = true;
       else if (name === "dry-run" || name === "just-print" || name === "recon") out.dryRun = true;
@@ -108999,27 +109219,27 @@ var KNOWN_LONG_FLAGS = /* @__PURE__ */ new Set([
 var MAKEFILE_NAME = /(^|\/)(GNUmakefile|makefile|Makefile)$|\.mk$/;
 var memos = /* @__PURE__ */ new WeakMap();
 function memoFor(repo) {
-  let memo = memos.get(repo);
-  if (!memo) {
+  let memo2 = memos.get(repo);
+  if (!memo2) {
     const vocabulary = /* @__PURE__ */ new Set(["MAKEFLAGS", "MAKEFILES", "MAKELEVEL"]);
     for (const f of repo.files) {
       if (!MAKEFILE_NAME.test(f.path)) continue;
       const r = repo.read(f.path);
       if (r.ok) for (const m of r.text.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) vocabulary.add(m[0]);
     }
-    memo = { vocabulary, results: /* @__PURE__ */ new Map() };
-    memos.set(repo, memo);
+    memo2 = { vocabulary, results: /* @__PURE__ */ new Map() };
+    memos.set(repo, memo2);
   }
-  return memo;
+  return memo2;
 }
 function memoizedExpand(inv, expand2) {
-  const memo = memoFor(inv.repo);
-  const env = Object.entries(inv.env).filter(([k]) => memo.vocabulary.has(k)).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+  const memo2 = memoFor(inv.repo);
+  const env = Object.entries(inv.env).filter(([k]) => memo2.vocabulary.has(k)).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
   const key = JSON.stringify([inv.args, inv.cwd, env, inv.depth, inv.location.file, inv.location.line]);
-  const hit = memo.results.get(key);
+  const hit = memo2.results.get(key);
   if (!hit) {
     const result = expand2(inv);
-    memo.results.set(key, { env: inv.env, result });
+    memo2.results.set(key, { env: inv.env, result });
     return result;
   }
   return {
@@ -109230,9 +109450,9 @@ function wildcard(repo, dir, patterns) {
   }
   return out;
 }
-function globSegments(idx, segments) {
+function globSegments(idx, segments2) {
   let current = [""];
-  for (const segment of segments) {
+  for (const segment of segments2) {
     const next = [];
     const glob = /[*?[]/.test(segment);
     const re = glob ? globToRegExp(segment) : void 0;
@@ -109327,11 +109547,11 @@ function expandReference(state, inner, scope) {
   }
   const colon = findTopLevel(inner, ":");
   if (colon >= 0) {
-    const eq = findTopLevel(inner, "=", colon + 1);
-    if (eq >= 0) {
+    const eq2 = findTopLevel(inner, "=", colon + 1);
+    if (eq2 >= 0) {
       const name = expand(state, inner.slice(0, colon), scope);
-      const from = expand(state, inner.slice(colon + 1, eq), scope);
-      const to = expand(state, inner.slice(eq + 1), scope);
+      const from = expand(state, inner.slice(colon + 1, eq2), scope);
+      const to = expand(state, inner.slice(eq2 + 1), scope);
       const value = expandVariable(state, name, scope);
       return from.includes("%") ? patsubst(from, to, value) : patsubst(`%${from}`, `%${to}`, value);
     }
@@ -110368,6 +110588,7 @@ function childFrame(frame, source, chain, args) {
   for (const [k, v] of Object.entries(exportedEnv(frame))) vars.set(k, { text: v });
   return {
     state: frame.state,
+    cond: frame.cond,
     vars,
     exported: new Set(vars.keys()),
     functions: /* @__PURE__ */ new Map(),
@@ -110408,6 +110629,7 @@ function runMake(frame, args, line) {
     const vars = new Map(Object.entries(rc.env).map(([k, v]) => [k, { text: v }]));
     const recipeFrame = {
       state: st,
+      cond: frame.cond,
       vars,
       exported: new Set(vars.keys()),
       functions: /* @__PURE__ */ new Map(),
@@ -110456,7 +110678,8 @@ function convertStmt(c, s) {
   return {
     line: Number(s.Position.lineCol) >>> c.lineShift,
     cmd: isNil(s.Cmd) ? null : convertCmd(c, s.Cmd),
-    redirs: items(s.Redirs, (r) => convertRedir(c, r))
+    redirs: items(s.Redirs, (r) => convertRedir(c, r)),
+    ...s.Negated ? { negated: true } : {}
   };
 }
 function convertRedir(c, r) {
@@ -110912,10 +111135,10 @@ function writeOut(frame, text) {
   const st = frame.state;
   switch (sink.kind) {
     case "github-env":
-      st.envText.push(text);
+      st.envText.push({ text, when: frame.cond });
       return;
     case "github-output":
-      st.outputText.push(text);
+      st.outputText.push({ text, when: frame.cond });
       return;
     case "file":
       if (isSecretExpression(text)) st.secretFiles.add(sink.path);
@@ -110924,14 +111147,25 @@ function writeOut(frame, text) {
       sink.buffer.push(text);
       return;
     case "stdout":
-      for (const m of text.matchAll(/::set-output name=([^:]+)::(.*)/g)) st.outputWrites[m[1].trim()] = m[2].trim();
+      for (const m of text.matchAll(/::set-output name=([^:]+)::(.*)/g)) st.outputWrites.push({ key: m[1].trim(), value: m[2].trim(), when: frame.cond });
       return;
     default:
       return;
   }
 }
-function parseKeyValueFile(text) {
-  const out = {};
+function parseWrites(chunks) {
+  const out = [];
+  for (let i = 0; i < chunks.length; ) {
+    const when = chunks[i].when;
+    const key = formulaKey(when);
+    let text = "";
+    for (; i < chunks.length && formulaKey(chunks[i].when) === key; i++) text += chunks[i].text;
+    for (const [name, value] of parseKeyValueEntries(text)) out.push({ key: name, value, when });
+  }
+  return out;
+}
+function parseKeyValueEntries(text) {
+  const out = [];
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].replace(/\r$/, "");
@@ -110941,12 +111175,12 @@ function parseKeyValueFile(text) {
       const body = [];
       let j = i + 1;
       while (j < lines.length && lines[j].replace(/\r$/, "") !== delim) body.push(lines[j++]);
-      out[name.trim()] = body.join("\n");
+      out.push([name.trim(), body.join("\n")]);
       i = j;
       continue;
     }
-    const eq = line.indexOf("=");
-    if (eq > 0) out[line.slice(0, eq).trim()] = line.slice(eq + 1);
+    const eq2 = line.indexOf("=");
+    if (eq2 > 0) out.push([line.slice(0, eq2).trim(), line.slice(eq2 + 1)]);
   }
   return out;
 }
@@ -111041,6 +111275,976 @@ function awkFilter(text, args) {
   return out.join("\n") + (trailing || text.length > 0 ? "\n" : "");
 }
 
+// src/workflow/expr-functions.ts
+var MAX_EXPRESSION_LENGTH = 21e3;
+var MAX_PARSER_DEPTH = 50;
+var MAX_RESULT_LENGTH = 1e6;
+var MAX_JSON_DEPTH = 64;
+var MAX_SERIALIZE_DEPTH = 256;
+function kindOf(v) {
+  if (v === null || v === void 0) return "null";
+  switch (typeof v) {
+    case "boolean":
+      return "boolean";
+    case "number":
+      return "number";
+    case "string":
+      return "string";
+    default:
+      return Array.isArray(v) ? "array" : "object";
+  }
+}
+var isPrimitive = (v) => {
+  const k = kindOf(v);
+  return k !== "array" && k !== "object";
+};
+var filtered = /* @__PURE__ */ new WeakSet();
+function filteredArray(items2) {
+  filtered.add(items2);
+  return items2;
+}
+function formatNumber(n) {
+  if (Number.isNaN(n)) return "NaN";
+  if (n === Infinity) return "Infinity";
+  if (n === -Infinity) return "-Infinity";
+  if (n === 0) return "0";
+  const r = Number(n.toPrecision(15));
+  const [mantissa, e] = r.toExponential().split("e");
+  const exp = Number(e);
+  if (exp >= 15 || exp <= -5) return `${mantissa}E${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+  return String(r);
+}
+function parseNumber(s) {
+  const t = s.trim();
+  if (t === "") return 0;
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return Number(t);
+  const radix = /^0x[0-9a-fA-F]+$/.test(t) ? 16 : /^0o[0-7]+$/.test(t) ? 8 : 0;
+  if (radix) {
+    const digits = t.slice(2).replace(/^0+(?=.)/, "");
+    const v = parseInt(digits, radix);
+    if (radix === 16) return digits.length <= 8 ? v > 2147483647 ? v - 4294967296 : v : NaN;
+    return v <= 2147483647 ? v : NaN;
+  }
+  if (t === "Infinity") return Infinity;
+  if (t === "-Infinity") return -Infinity;
+  return NaN;
+}
+function toNumber(v) {
+  switch (kindOf(v)) {
+    case "null":
+      return 0;
+    case "boolean":
+      return v ? 1 : 0;
+    case "number":
+      return v;
+    case "string":
+      return parseNumber(v);
+    default:
+      return NaN;
+  }
+}
+function coerceString(v) {
+  switch (kindOf(v)) {
+    case "null":
+      return "";
+    case "boolean":
+      return v ? "true" : "false";
+    case "number":
+      return formatNumber(v);
+    case "string":
+      return v;
+    case "array":
+      return "Array";
+    default:
+      return "Object";
+  }
+}
+function foldCase(s) {
+  if (/^[\x00-\x7f]*$/.test(s)) return s.toUpperCase();
+  let out = "";
+  for (const ch of s) {
+    if (ch === "\u0131") {
+      out += ch;
+      continue;
+    }
+    const u = ch.toUpperCase();
+    out += u.length === ch.length ? u : ch;
+  }
+  return out;
+}
+function coerce(a, b) {
+  const ka = kindOf(a);
+  const kb = kindOf(b);
+  if (ka === kb) return [a, b];
+  if (ka === "number" && kb === "string") return [a, toNumber(b)];
+  if (ka === "string" && kb === "number") return [toNumber(a), b];
+  if (ka === "boolean" || ka === "null") return coerce(toNumber(a), b);
+  if (kb === "boolean" || kb === "null") return coerce(a, toNumber(b));
+  return [a, b];
+}
+function looseEquals(a, b) {
+  const [x, y] = coerce(a, b);
+  const k = kindOf(x);
+  if (k !== kindOf(y)) return false;
+  switch (k) {
+    case "null":
+      return true;
+    case "number":
+      return !Number.isNaN(x) && !Number.isNaN(y) && x === y;
+    case "string":
+      return foldCase(x) === foldCase(y);
+    default:
+      return x === y;
+  }
+}
+function order(a, b) {
+  const [x, y] = coerce(a, b);
+  const k = kindOf(x);
+  if (k !== kindOf(y)) return void 0;
+  switch (k) {
+    case "number": {
+      const [m, n] = [x, y];
+      return Number.isNaN(m) || Number.isNaN(n) ? void 0 : m < n ? -1 : m > n ? 1 : 0;
+    }
+    case "string": {
+      const [m, n] = [foldCase(x), foldCase(y)];
+      return m < n ? -1 : m > n ? 1 : 0;
+    }
+    case "boolean":
+      return x === y ? 0 : x ? 1 : -1;
+    default:
+      return void 0;
+  }
+}
+function compareValues(op, a, b) {
+  switch (op) {
+    case "==":
+      return looseEquals(a, b);
+    case "!=":
+      return !looseEquals(a, b);
+    case "<":
+      return order(a, b) === -1;
+    case ">":
+      return order(a, b) === 1;
+    case "<=":
+      return looseEquals(a, b) || order(a, b) === -1;
+    case ">=":
+      return looseEquals(a, b) || order(a, b) === 1;
+    default:
+      return false;
+  }
+}
+var STAR = { star: true };
+function property(obj, key) {
+  const folded = foldCase(key);
+  for (const k of Object.keys(obj)) if (k === key || foldCase(k) === folded) return obj[k];
+  return void 0;
+}
+function propertyValues(obj) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const k of Object.keys(obj)) {
+    const f = foldCase(k);
+    if (seen.has(f)) continue;
+    seen.add(f);
+    out.push(obj[k]);
+  }
+  return out;
+}
+function propertyEntries(obj) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const k of Object.keys(obj)) {
+    const f = foldCase(k);
+    if (seen.has(f)) continue;
+    seen.add(f);
+    out.push([k, obj[k]]);
+  }
+  return out;
+}
+function indexParts(index) {
+  const key = isPrimitive(index) ? coerceString(index) : void 0;
+  const f = toNumber(index);
+  return { key, pos: Number.isFinite(f) && f >= 0 ? Math.floor(f) : void 0 };
+}
+function deref(base2, seg) {
+  const parts = seg.star ? { key: void 0, pos: void 0 } : indexParts(seg.index);
+  const kind = kindOf(base2);
+  if (kind === "array" && filtered.has(base2)) {
+    const out = [];
+    for (const item of base2) {
+      const k = kindOf(item);
+      if (k === "object") {
+        const obj = item;
+        if (seg.star) out.push(...propertyValues(obj));
+        else if (parts.key !== void 0) {
+          const v = property(obj, parts.key);
+          if (v !== void 0) out.push(v);
+        }
+      } else if (k === "array") {
+        const arr = item;
+        if (seg.star) out.push(...arr);
+        else if (parts.pos !== void 0 && parts.pos < arr.length) out.push(arr[parts.pos] ?? null);
+      }
+    }
+    return filteredArray(out);
+  }
+  if (kind === "array") {
+    const arr = base2;
+    if (seg.star) return filteredArray([...arr]);
+    return parts.pos !== void 0 && parts.pos < arr.length ? arr[parts.pos] ?? null : null;
+  }
+  if (kind === "object") {
+    const obj = base2;
+    if (seg.star) return filteredArray(propertyValues(obj));
+    const v = parts.key === void 0 ? void 0 : property(obj, parts.key);
+    return v === void 0 ? null : v;
+  }
+  return seg.star ? filteredArray([]) : null;
+}
+function toJson(v) {
+  const out = [];
+  let size2 = 0;
+  const write = (s) => {
+    out.push(s);
+    size2 += s.length;
+  };
+  const go = (x, indent, depth) => {
+    if (depth > MAX_SERIALIZE_DEPTH || size2 > MAX_RESULT_LENGTH) return false;
+    const k = kindOf(x);
+    if (k === "null") write("null");
+    else if (k === "boolean") write(x ? "true" : "false");
+    else if (k === "number") write(JSON.stringify(x));
+    else if (k === "string") write(JSON.stringify(x));
+    else {
+      const entries = k === "array" ? x.map((e) => [void 0, e]) : propertyEntries(x);
+      const [open, close] = k === "array" ? ["[", "]"] : ["{", "}"];
+      if (entries.length === 0) {
+        write(open + close);
+        return true;
+      }
+      const inner = indent + "  ";
+      write(open);
+      for (let i = 0; i < entries.length; i++) {
+        const [key, value] = entries[i];
+        write((i ? ",\n" : "\n") + inner + (key === void 0 ? "" : JSON.stringify(key) + ": "));
+        if (!go(value, inner, depth + 1)) return false;
+      }
+      write("\n" + indent + close);
+    }
+    return true;
+  };
+  return go(v, "", 0) && size2 <= MAX_RESULT_LENGTH ? out.join("") : void 0;
+}
+function fromJson(text) {
+  if (text.trim() === "") return { ok: false };
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "[" || c === "{") {
+      if (++depth > MAX_JSON_DEPTH) return { ok: false };
+    } else if (c === "]" || c === "}") depth--;
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+var ARITY = {
+  contains: [2, 2],
+  startswith: [2, 2],
+  endswith: [2, 2],
+  format: [1, 255],
+  join: [1, 2],
+  tojson: [1, 1],
+  fromjson: [1, 1],
+  case: [3, Infinity],
+  success: [0, 0],
+  always: [0, 0],
+  failure: [0, 0],
+  cancelled: [0, 0],
+  hashfiles: [1, Infinity]
+};
+var IMPLEMENTED = /* @__PURE__ */ new Set(["contains", "startswith", "endswith", "format", "join", "tojson", "fromjson"]);
+var isKnownFunction = (name) => IMPLEMENTED.has(name);
+function validArity(name, count) {
+  const a = ARITY[name];
+  if (!a) return true;
+  if (count < a[0] || count > a[1]) return false;
+  return name !== "case" || count % 2 === 1;
+}
+function formatString(fmt2, args) {
+  let out = "";
+  let i = 0;
+  while (i < fmt2.length) {
+    const l = fmt2.indexOf("{", i);
+    const r = fmt2.indexOf("}", i);
+    if (l >= 0 && (r < 0 || r > l)) {
+      if (fmt2[l + 1] === "{") {
+        out += fmt2.slice(i, l + 1);
+        i = l + 2;
+        continue;
+      }
+      let j = l + 1;
+      while (j < fmt2.length && fmt2[j] >= "0" && fmt2[j] <= "9") j++;
+      if (j === l + 1 || fmt2[j] !== "}") return void 0;
+      const n = Number(fmt2.slice(l + 1, j));
+      if (n > 255 || n >= args.length) return void 0;
+      out += fmt2.slice(i, l) + args[n];
+      i = j + 1;
+    } else if (r >= 0) {
+      if (fmt2[r + 1] !== "}") return void 0;
+      out += fmt2.slice(i, r + 1);
+      i = r + 2;
+    } else {
+      out += fmt2.slice(i);
+      break;
+    }
+    if (out.length > MAX_RESULT_LENGTH) return void 0;
+  }
+  return out.length > MAX_RESULT_LENGTH ? void 0 : out;
+}
+var fail = { ok: false };
+var ok = (value) => ({ ok: true, value });
+function callKnown(name, args) {
+  if (!validArity(name, args.length)) return fail;
+  const [a, b] = args;
+  switch (name) {
+    case "contains":
+      if (isPrimitive(a)) return ok(isPrimitive(b) && foldCase(coerceString(a)).includes(foldCase(coerceString(b))));
+      if (kindOf(a) === "array") return ok(a.some((item) => looseEquals(b, item)));
+      return ok(false);
+    case "startswith":
+    case "endswith": {
+      if (!isPrimitive(a) || !isPrimitive(b)) return ok(false);
+      const [hay, needle] = [foldCase(coerceString(a)), foldCase(coerceString(b))];
+      return ok(name === "startswith" ? hay.startsWith(needle) : hay.endsWith(needle));
+    }
+    case "format": {
+      const s = formatString(coerceString(a), args.slice(1).map(coerceString));
+      return s === void 0 ? fail : ok(s);
+    }
+    case "join": {
+      if (isPrimitive(a)) return ok(coerceString(a));
+      if (kindOf(a) !== "array") return ok("");
+      const sep2 = args.length > 1 && isPrimitive(b) ? coerceString(b) : ",";
+      let out = "";
+      const items2 = a;
+      for (let i = 0; i < items2.length; i++) {
+        out += (i ? sep2 : "") + coerceString(items2[i]);
+        if (out.length > MAX_RESULT_LENGTH) return fail;
+      }
+      return ok(out);
+    }
+    case "tojson": {
+      const s = toJson(a);
+      return s === void 0 ? fail : ok(s);
+    }
+    case "fromjson":
+      return fromJson(coerceString(a));
+    default:
+      return fail;
+  }
+}
+
+// src/workflow/expr.ts
+var MAX_ALTERNATIVES = 8;
+var known = (value, when) => when && !(when.k === "const" && when.v) ? { known: true, value, when } : { known: true, value };
+var unknown = (...atoms) => ({ known: false, atoms: [...new Set(atoms)] });
+function whenOf(v) {
+  return v.when ?? TRUE;
+}
+function truthOf(v) {
+  if (v.known) return truthy(v.value) ? TRUE : FALSE;
+  if (v.falsy) return FALSE;
+  if (v.truth) return v.truth;
+  return atom(normalizeAtom(v.atoms.length === 1 ? v.atoms[0] : v.atoms.join(" && ")));
+}
+function subjectOf(v) {
+  if (v.subject) return v.subject;
+  if (v.truth || v.falsy || v.atoms.length !== 1) return void 0;
+  const a = normalizeAtom(v.atoms[0]);
+  return /^[A-Za-z_][\w-]*(\.[\w*-]+|\[[^\]]*\])*$/.test(a) ? a : void 0;
+}
+function withWhen(v, when) {
+  const w = and(when, whenOf(v));
+  if (w.k === "const" && w.v) return v.when ? stripWhen(v) : v;
+  return { ...v, when: w };
+}
+var MAX_TREE_DEPTH = 200;
+var isBoundary = (c) => "()[],.!<>=&|".includes(c) || /\s/.test(c);
+var IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+var KEYWORDS = { true: true, false: false, null: null, NaN: NaN, Infinity: Infinity };
+function tokenize(src) {
+  if (src.length > MAX_EXPRESSION_LENGTH) throw new Error("expression too long");
+  const toks = [];
+  const push = (k, pos, end, val) => toks.push({ k, v: src.slice(pos, end), val, pos, end });
+  const word = (from) => {
+    let j = from;
+    while (j < src.length && !isBoundary(src[j])) j++;
+    return j;
+  };
+  const number = (start) => {
+    let j = start + 1;
+    while (j < src.length && (src[j] === "." || !isBoundary(src[j]))) j++;
+    const value = parseNumber(src.slice(start, j));
+    if (Number.isNaN(value)) throw new Error(`unexpected symbol '${src.slice(start, j)}'`);
+    push("lit", start, j, value);
+    return j;
+  };
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i];
+    const prev = toks[toks.length - 1];
+    if (/\s/.test(c)) {
+      i++;
+    } else if ("()[],*".includes(c)) {
+      push("op", i, ++i);
+    } else if (c === ".") {
+      if (prev && (prev.k === "id" || prev.k === "op" && (prev.v === "]" || prev.v === ")" || prev.v === "*"))) push("op", i, ++i);
+      else i = number(i);
+    } else if (c === "-" || c === "+" || c >= "0" && c <= "9") {
+      i = number(i);
+    } else if (c === "!" || c === "<" || c === ">" || c === "=") {
+      const two = src[i + 1] === "=";
+      if (c === "=" && !two) throw new Error("unexpected symbol '='");
+      push("op", i, i += two ? 2 : 1);
+    } else if (c === "&" || c === "|") {
+      if (src[i + 1] !== c) throw new Error(`unexpected symbol '${c}'`);
+      push("op", i, i += 2);
+    } else if (c === "'") {
+      let j = i + 1;
+      while (j < src.length && !(src[j] === "'" && src[j + 1] !== "'")) j += src[j] === "'" ? 2 : 1;
+      if (j >= src.length) throw new Error("unterminated string");
+      push("lit", i, j + 1, src.slice(i + 1, j).replace(/''/g, "'"));
+      i = j + 1;
+    } else {
+      const j = word(i + 1);
+      const text = src.slice(i, j);
+      if (!IDENTIFIER.test(text)) throw new Error(`unexpected symbol '${text}'`);
+      const afterDot = prev?.k === "op" && prev.v === ".";
+      if (!afterDot && Object.prototype.hasOwnProperty.call(KEYWORDS, text)) push("lit", i, j, KEYWORDS[text]);
+      else push("id", i, j);
+      i = j;
+    }
+  }
+  toks.push({ k: "end", v: "", pos: src.length, end: src.length });
+  return toks;
+}
+function parseExpression(src) {
+  const toks = tokenize(src);
+  let p = 0;
+  let depth = 0;
+  const treeDepth = /* @__PURE__ */ new WeakMap();
+  const mk = (node, kids) => {
+    let d = 1;
+    for (const k of kids) if (typeof k !== "string") d = Math.max(d, (treeDepth.get(k) ?? 1) + 1);
+    if (d > MAX_TREE_DEPTH) throw new Error("expression nested too deeply");
+    treeDepth.set(node, d);
+    return node;
+  };
+  const enter = () => {
+    if (++depth > MAX_PARSER_DEPTH) throw new Error("expression nested too deeply");
+  };
+  const peek = () => toks[p];
+  const isOp = (v) => peek().k === "op" && peek().v === v;
+  const expect = (v) => {
+    if (!isOp(v)) throw new Error(peek().k === "end" ? "unexpected end of expression" : `expected '${v}'`);
+    p++;
+  };
+  const text = (from) => src.slice(toks[from].pos, toks[p - 1].end);
+  const expression = () => {
+    enter();
+    const e = or2();
+    depth--;
+    return e;
+  };
+  const chain = (ops, next, counts) => () => {
+    const start = p;
+    let l = next();
+    if (!(peek().k === "op" && ops.includes(peek().v))) return l;
+    if (counts) enter();
+    while (peek().k === "op" && ops.includes(peek().v)) {
+      const op = toks[p++].v;
+      const r = next();
+      l = mk({ t: "bin", op, l, r, text: text(start) }, [l, r]);
+    }
+    if (counts) depth--;
+    return l;
+  };
+  const unary = () => {
+    if (!isOp("!")) return postfix();
+    p++;
+    enter();
+    const e = unary();
+    depth--;
+    return mk({ t: "not", e }, [e]);
+  };
+  const comparison = chain(["<", "<=", ">", ">="], unary, false);
+  const equality2 = chain(["==", "!="], comparison, false);
+  const and2 = chain(["&&"], equality2, true);
+  const or2 = chain(["||"], and2, true);
+  const postfix = () => {
+    const start = p;
+    const [base2, indexable] = primary();
+    if (!indexable) return base2;
+    let node = base2;
+    let steps = 0;
+    for (; ; ) {
+      let seg;
+      if (isOp("[")) {
+        p++;
+        if (isOp("*")) {
+          p++;
+          seg = "*";
+        } else seg = expression();
+        expect("]");
+      } else if (isOp(".")) {
+        p++;
+        const t = peek();
+        if (t.k === "id" || t.k === "op" && t.v === "*") {
+          p++;
+          seg = t.v;
+        } else throw new Error(`unexpected '${t.v}' after '.'`);
+      } else break;
+      enter();
+      steps++;
+      const at = text(start);
+      node = node.t === "ref" ? mk({ t: "ref", path: [...node.path, seg], text: at }, [...node.path, seg]) : mk({ t: "index", base: node, seg, text: at }, [node, seg]);
+    }
+    depth -= steps;
+    return node;
+  };
+  const primary = () => {
+    const tok = peek();
+    const start = p;
+    if (tok.k === "lit") {
+      p++;
+      return [mk({ t: "lit", v: tok.val }, []), false];
+    }
+    if (tok.k === "op" && tok.v === "(") {
+      p++;
+      const e = expression();
+      expect(")");
+      return [e, true];
+    }
+    if (tok.k === "id") {
+      p++;
+      if (!isOp("(")) return [mk({ t: "ref", path: [tok.v], text: tok.v }, []), true];
+      p++;
+      const args = [];
+      while (!isOp(")")) {
+        if (args.length) expect(",");
+        args.push(expression());
+      }
+      p++;
+      const name = tok.v.toLowerCase();
+      if (!validArity(name, args.length)) throw new Error(`wrong number of arguments to ${tok.v}()`);
+      return [mk({ t: "call", name, args, text: text(start) }, args), true];
+    }
+    throw new Error(tok.k === "end" ? "unexpected end of expression" : `unexpected '${tok.v}'`);
+  };
+  if (peek().k === "end") throw new Error("empty expression");
+  const tree = expression();
+  if (peek().k !== "end") throw new Error(`unexpected '${peek().v}'`);
+  return tree;
+}
+function truthy(v) {
+  if (v === null || v === void 0 || v === false || v === "" || v === 0) return false;
+  if (typeof v === "number" && Number.isNaN(v)) return false;
+  return true;
+}
+function toText(v) {
+  if (v === null || v === void 0) return "";
+  if (typeof v === "string") return v;
+  if (typeof v === "number") return formatNumber(v);
+  if (typeof v === "boolean") return v ? "true" : "false";
+  return toJson(v) ?? coerceString(v);
+}
+function cap(vals) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const v of vals) {
+    const when = whenOf(v);
+    if (when.k === "const" && !when.v) continue;
+    const key = (v.known ? "k" + JSON.stringify(v.value) : (v.falsy ? "f" : "u") + v.atoms.join("\0") + (v.truth ? formulaKey(v.truth) : "")) + "|" + formulaKey(when);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(v);
+    if (out.length >= MAX_ALTERNATIVES) break;
+  }
+  return out;
+}
+function atomsOf(v) {
+  return v.known ? [toText(v.value)] : v.atoms;
+}
+function decidedTruth(v) {
+  const t = truthOf(v);
+  return t.k === "const" ? t.v : void 0;
+}
+var memo;
+function evaluate2(node, lookup2) {
+  const hit = memo?.get(node);
+  if (hit) return hit;
+  const vals = evaluateNode(node, lookup2);
+  memo?.set(node, vals);
+  return vals;
+}
+function evaluateNode(node, lookup2) {
+  switch (node.t) {
+    case "lit":
+      return [known(node.v)];
+    case "val":
+      return [node.v];
+    case "not":
+      return cap(
+        evaluate2(node.e, lookup2).map((v) => {
+          const d = decidedTruth(v);
+          if (d !== void 0) return known(!d, v.when);
+          return { known: false, atoms: atomsOf(v).map((a) => `!(${a})`), truth: not(truthOf(v)), ...v.when ? { when: v.when } : {} };
+        })
+      );
+    case "ref": {
+      const path = [];
+      let i = 0;
+      for (; i < node.path.length; i++) {
+        const seg = node.path[i];
+        if (seg === "*") break;
+        if (typeof seg === "string") {
+          path.push(seg);
+          continue;
+        }
+        const idx = evaluate2(seg, lookup2);
+        if (idx.length !== 1 || !idx[0].known) return [unknown(node.text)];
+        const v = idx[0].value;
+        if (typeof v === "string") path.push(v);
+        else if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) path.push(String(v));
+        else break;
+      }
+      const found = lookup2(path, node.text);
+      if (i === node.path.length) return cap(found);
+      const rest = segments(node.path.slice(i), lookup2);
+      if (!rest) return [unknown(node.text)];
+      return cap(found.map((b) => b.known ? { ...b, value: rest.reduce(deref, b.value) } : unknown(node.text)));
+    }
+    case "call":
+      return cap(callWithAlternatives(node, lookup2));
+    case "index": {
+      const seg = segments([node.seg], lookup2);
+      if (!seg) return [unknown(node.text)];
+      return cap(evaluate2(node.base, lookup2).map((b) => b.known ? { ...b, value: deref(b.value, seg[0]) } : withWhen(unknown(node.text), whenOf(b))));
+    }
+    case "bin": {
+      const ls = evaluate2(node.l, lookup2);
+      if (node.op === "&&" || node.op === "||") {
+        const out2 = [];
+        let rs2;
+        const right = () => rs2 ??= evaluate2(node.r, lookup2);
+        for (const l of ls) {
+          const lw = whenOf(l);
+          const d = decidedTruth(l);
+          const stopsHere = node.op === "&&" ? d === false : d === true;
+          if (stopsHere) {
+            out2.push(l);
+            continue;
+          }
+          if (d !== void 0) {
+            out2.push(...right().map((r) => withWhen(r, lw)));
+            continue;
+          }
+          const t = truthOf(l);
+          if (node.op === "&&") {
+            out2.push(...right().map((r) => withWhen(r, and(lw, t))));
+            out2.push({ known: false, atoms: atomsOf(l), falsy: true, when: and(lw, not(t)) });
+          } else {
+            out2.push(withWhen(l, and(lw, t)));
+            out2.push(...right().map((r) => withWhen(r, and(lw, not(t)))));
+          }
+        }
+        return cap(out2);
+      }
+      const rs = evaluate2(node.r, lookup2);
+      const out = [];
+      for (const l of ls)
+        for (const r of rs) {
+          const when = and(whenOf(l), whenOf(r));
+          if (!l.known || !r.known) {
+            out.push(withWhen(compareUnknown(node.op, l, r, node.text), when));
+            continue;
+          }
+          out.push(known(compareValues(node.op, l.value, r.value), when));
+        }
+      return cap(out);
+    }
+  }
+}
+function callWithAlternatives(node, lookup2) {
+  const args = node.args.map((a) => evaluate2(a, lookup2));
+  let combos = [[]];
+  for (const alts of args) {
+    const next = [];
+    for (const c of combos) for (const a of alts.length ? alts : [known(null)]) if (next.length < MAX_ALTERNATIVES) next.push([...c, a]);
+    combos = next;
+  }
+  const out = [];
+  for (const combo of combos) {
+    const when = and(...combo.map(whenOf));
+    const plain = combo.map((v) => ({ t: "val", v: v.when ? stripWhen(v) : v }));
+    for (const r of callFunction({ ...node, args: plain }, lookup2)) out.push(withWhen(r, when));
+  }
+  return out;
+}
+function stripWhen(v) {
+  const copy = { ...v };
+  delete copy.when;
+  return copy;
+}
+function compareUnknown(op, l, r, text) {
+  const [u, k] = !l.known && r.known ? [l, r] : !r.known && l.known ? [r, l] : [void 0, void 0];
+  const subject = u ? subjectOf(u) : void 0;
+  if ((op === "==" || op === "!=") && u && k && subject !== void 0 && (k.value === null || typeof k.value !== "object")) {
+    const g = equalityFormula(subject, toText(k.value), op === "==", u.domain);
+    if (g.k === "const") return known(g.v);
+    return { known: false, atoms: [normalizeAtom(formulaText(g))], truth: g };
+  }
+  return unknown(text);
+}
+function equalityFormula(subject, value, equal, domain) {
+  if (!domain) return equal ? eq(subject, value) : not(eq(subject, value));
+  const v = value.toLowerCase();
+  const values = [...new Set(domain.map((d) => d.toLowerCase()))];
+  const admitted = values.filter((d) => d === v === equal).sort();
+  if (admitted.length === values.length) return TRUE;
+  return or(...admitted.map((d) => eq(subject, d, domain)));
+}
+function segments(segs, lookup2) {
+  const out = [];
+  for (const seg of segs) {
+    if (seg === "*") out.push(STAR);
+    else if (typeof seg === "string") out.push({ star: false, index: seg });
+    else {
+      const idx = evaluate2(seg, lookup2);
+      if (idx.length !== 1 || !idx[0].known) return void 0;
+      out.push({ star: false, index: idx[0].value });
+    }
+  }
+  return out;
+}
+var evaluationFailed = false;
+function callFunction(node, lookup2) {
+  const single = (i) => {
+    const vs = node.args[i] ? evaluate2(node.args[i], lookup2) : [known(null)];
+    return vs.length === 1 ? vs[0] : unknown(node.text);
+  };
+  switch (node.name) {
+    case "success":
+    case "always":
+      return [known(true)];
+    case "failure":
+    case "cancelled":
+      return [known(false)];
+    case "case": {
+      const out = [];
+      for (let i = 0; i + 1 < node.args.length; i += 2) {
+        const pred = single(i);
+        if (pred.known && typeof pred.value !== "boolean") {
+          evaluationFailed = true;
+          return [unknown(node.text)];
+        }
+        if (pred.known && !pred.value) continue;
+        out.push(single(i + 1));
+        if (pred.known) return out;
+      }
+      if (node.args.length % 2 === 1) out.push(single(node.args.length - 1));
+      return out.length ? out : [unknown(node.text)];
+    }
+    default: {
+      const args = node.args.map((_, i) => single(i));
+      if (args.some((a) => !a.known)) return [unknown(node.text)];
+      const r = callKnown(node.name, args.map((a) => a.value));
+      if (r.ok) return [known(r.value)];
+      if (isKnownFunction(node.name)) evaluationFailed = true;
+      return [unknown(node.text)];
+    }
+  }
+}
+var EXPR_RE = /\$\{\{([\s\S]*?)\}\}/g;
+var parsedExpressions = /* @__PURE__ */ new Map();
+var MAX_PARSED_EXPRESSIONS = 2e4;
+function parseCached(src) {
+  let node = parsedExpressions.get(src);
+  if (node === void 0) {
+    try {
+      node = parseExpression(src);
+    } catch {
+      node = null;
+    }
+    if (parsedExpressions.size >= MAX_PARSED_EXPRESSIONS) parsedExpressions.clear();
+    parsedExpressions.set(src, node);
+  }
+  return node;
+}
+function evaluateSource(src, lookup2) {
+  const node = parseCached(src);
+  if (!node) return [unknown(src.trim())];
+  const [outerFailed, outerMemo] = [evaluationFailed, memo];
+  evaluationFailed = false;
+  memo = /* @__PURE__ */ new Map();
+  try {
+    const vals = evaluate2(node, lookup2);
+    return evaluationFailed ? [unknown(src.trim())] : vals;
+  } finally {
+    [evaluationFailed, memo] = [outerFailed, outerMemo];
+  }
+}
+function interpolate(text, lookup2) {
+  return interpolateAlternatives(text, lookup2).map((a) => a.text);
+}
+function interpolateAlternatives(text, lookup2) {
+  if (!text.includes("${{")) return [{ text, when: TRUE }];
+  let results = [{ text: "", when: TRUE }];
+  let last = 0;
+  for (const m of text.matchAll(EXPR_RE)) {
+    const before = text.slice(last, m.index);
+    const vals = evaluateSource(m[1], lookup2);
+    const pieces = vals.map((v) => ({ text: v.known ? toText(v.value) : v.falsy ? "" : unknownText(v, m[0]), when: whenOf(v) }));
+    const next = [];
+    for (const r of results)
+      for (const p of pieces) {
+        const when = and(r.when, p.when);
+        if (when.k === "const" && !when.v) continue;
+        if (next.length < MAX_ALTERNATIVES) next.push({ text: r.text + before + p.text, when });
+      }
+    results = next;
+    last = m.index + m[0].length;
+  }
+  const tail = text.slice(last);
+  const merged = /* @__PURE__ */ new Map();
+  for (const r of results) {
+    const t = r.text + tail;
+    const prev = merged.get(t);
+    merged.set(t, prev ? or(prev, r.when) : r.when);
+  }
+  return [...merged].map(([t, when]) => ({ text: t, when }));
+}
+function unknownText(v, written) {
+  const own = unknownExpression(v);
+  return own !== void 0 ? `\${{ ${own} }}` : written;
+}
+function unknownExpression(v) {
+  if (v.truth) return formulaText(v.truth);
+  if (v.atoms.length === 1) return v.atoms[0];
+  return void 0;
+}
+function conditionalValues(text, lookup2) {
+  const inner = wholeExpression(text);
+  if (inner === void 0) return [{ value: text.includes("${{") ? interpolateOne(text, lookup2) : text, when: TRUE }];
+  return evaluateSource(inner, lookup2).map(
+    (v) => v.known ? { value: toText(v.value), when: whenOf(v) } : { value: v.falsy ? "" : void 0, when: and(whenOf(v), truthOf(v)) }
+  );
+}
+var UNKNOWN_LOOKUP = (_path, text) => [unknown(text)];
+function interpolateOne(text, lookup2) {
+  if (!text.includes("${{")) return text;
+  const pieces = [];
+  let conditional2 = false;
+  let last = 0;
+  for (const m of text.matchAll(EXPR_RE)) {
+    pieces.push({ literal: text.slice(last, m.index) });
+    const vals = evaluateSource(m[1], lookup2);
+    const single = vals.length === 1 && !vals[0].when ? vals[0] : void 0;
+    if (single?.known) pieces.push({ literal: toText(single.value) });
+    else if (single && single.falsy) pieces.push({ literal: "" });
+    else if (single) pieces.push({ literal: unknownText(single, m[0]) });
+    else {
+      const expr = alternativesExpression(vals);
+      if (expr === void 0) pieces.push({ literal: interpolate(m[0], lookup2)[0] ?? m[0] });
+      else {
+        conditional2 = true;
+        pieces.push({ expr });
+      }
+    }
+    last = m.index + m[0].length;
+  }
+  pieces.push({ literal: text.slice(last) });
+  if (!conditional2) return pieces.map((p) => "literal" in p ? p.literal : "").join("");
+  const parts = pieces.filter((p) => !("literal" in p) || p.literal !== "");
+  if (parts.length === 1 && "expr" in parts[0]) return `\${{ ${parts[0].expr} }}`;
+  let fmt2 = "";
+  const args = [];
+  for (const p of parts) {
+    if ("literal" in p) fmt2 += p.literal.replace(/[{}]/g, (c) => c + c);
+    else {
+      fmt2 += `{${args.length}}`;
+      args.push(p.expr);
+    }
+  }
+  if (/\$\{\{|\}\}/.test(fmt2)) return interpolate(text, lookup2)[0] ?? text;
+  return `\${{ format(${quoteLiteral(fmt2)}, ${args.join(", ")}) }}`;
+}
+function alternativesText(alts) {
+  if (alts.length <= 1) return alts[0]?.text ?? "";
+  const vals = alts.map((a) => {
+    const inner = wholeExpression(a.text);
+    if (inner !== void 0) {
+      const ev = evaluateSource(inner, UNKNOWN_LOOKUP);
+      if (ev.length === 1) return withWhen(ev[0], a.when);
+    }
+    return known(a.text, a.when);
+  });
+  const expr = alternativesExpression(vals);
+  return expr === void 0 ? alts[0].text : `\${{ ${expr} }}`;
+}
+function alternativesExpression(vals) {
+  const ordered = [...vals.filter((v) => decidedTruth(v) !== false), ...vals.filter((v) => decidedTruth(v) === false)];
+  const terms = [];
+  for (const v of ordered) {
+    const value = v.known ? literalExpression(v.value) : v.falsy ? "''" : unknownExpression(v);
+    if (value === void 0 || value.includes("${{") || value.includes("}}")) return void 0;
+    const w = whenOf(v);
+    if (w.k === "const" && !w.v) continue;
+    const cond = formulaText(w);
+    if (cond.includes("}}")) return void 0;
+    terms.push(w.k === "const" ? `(${value})` : `(${cond}) && (${value})`);
+  }
+  return terms.length ? terms.join(" || ") : void 0;
+}
+function literalExpression(v) {
+  if (v === null || v === void 0) return "null";
+  if (typeof v === "string") return quoteLiteral(v);
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  return `fromJSON(${quoteLiteral(JSON.stringify(v))})`;
+}
+function quoteLiteral(s) {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+function evaluateGuard(condition, lookup2) {
+  let src = condition.trim();
+  const whole = /^\$\{\{([\s\S]*)\}\}$/.exec(src);
+  if (whole && !whole[1].includes("${{")) src = whole[1];
+  else if (src.includes("${{")) {
+    const alts = interpolate(src, lookup2);
+    return alts.every((a) => a.length > 0 && !a.includes("${{")) ? TRUE : atom(normalizeAtom(condition));
+  }
+  return truthFormula(evaluateSource(src, lookup2));
+}
+function truthFormula(vals) {
+  return or(...vals.map((v) => and(whenOf(v), truthOf(v))));
+}
+function normalizeAtom(s) {
+  return s.replace(/\s+/g, " ").replace(/"/g, "'").trim();
+}
+function wholeExpression(text) {
+  const m = /^\s*\$\{\{([\s\S]*?)\}\}\s*$/.exec(text);
+  return m && !m[1].includes("${{") ? m[1].trim() : void 0;
+}
+
 // src/shell/conditions.ts
 function staticTruth(frame, cond) {
   if (cond.length !== 1) return void 0;
@@ -111076,7 +112280,7 @@ function hasSubstitution(word) {
   const walk = (parts) => parts.some((p) => p.t === "CmdSubst" || p.t === "ProcSubst" || p.t === "Other" || p.t === "DblQuoted" && walk(p.parts));
   return walk(word.parts);
 }
-function known(frame, e) {
+function known2(frame, e) {
   if (!e || e.k !== "word" || hasSubstitution(e.word)) return void 0;
   const v = expandString(frame, e.word);
   return hasUnresolved(v) ? void 0 : v;
@@ -111084,7 +112288,7 @@ function known(frame, e) {
 function evalTest(frame, e) {
   switch (e.k) {
     case "word": {
-      const v = known(frame, e);
+      const v = known2(frame, e);
       return v === void 0 ? void 0 : v !== "";
     }
     case "unary": {
@@ -111092,7 +112296,7 @@ function evalTest(frame, e) {
         const x = e.x ? evalTest(frame, e.x) : void 0;
         return x === void 0 ? void 0 : !x;
       }
-      const v = known(frame, e.x);
+      const v = known2(frame, e.x);
       if (v === void 0) return void 0;
       if (e.op === "-z") return v === "";
       if (e.op === "-n") return v !== "";
@@ -111104,8 +112308,8 @@ function evalTest(frame, e) {
         const y = e.y ? evalTest(frame, e.y) : void 0;
         return e.op === "&&" ? and3(x, y) : or3(x, y);
       }
-      const a = known(frame, e.x);
-      const b = known(frame, e.y);
+      const a = known2(frame, e.x);
+      const b = known2(frame, e.y);
       if (a === void 0 || b === void 0) return void 0;
       if (e.op === "==" || e.op === "=") return globMatch(a, b);
       if (e.op === "!=") return !globMatch(a, b);
@@ -111135,6 +112339,105 @@ function evalTestArgs(args) {
 }
 function globMatch(value, pattern) {
   return new RegExp(`^${globToRegexSource(pattern)}$`).test(value);
+}
+function conditionFormula(frame, cond) {
+  if (cond.length === 0) return TRUE;
+  const last = cond[cond.length - 1];
+  const f = stmtFormula(frame, last);
+  return last.negated ? not(f) : f;
+}
+function stmtFormula(frame, stmt) {
+  const truth = staticTruth(frame, [stmt]);
+  if (truth !== void 0) return truth ? TRUE : FALSE;
+  const cmd = stmt.cmd;
+  if (!cmd) return TRUE;
+  if (cmd.t === "Binary" && cmd.op !== "pipe") {
+    const x = cmd.x.negated ? not(stmtFormula(frame, cmd.x)) : stmtFormula(frame, cmd.x);
+    const y = cmd.y.negated ? not(stmtFormula(frame, cmd.y)) : stmtFormula(frame, cmd.y);
+    return cmd.op === "and" ? and(x, y) : or(x, y);
+  }
+  if (cmd.t === "Call" && cmd.args.length > 0 && !cmd.args.some(hasSubstitution)) {
+    const argv = cmd.args.map((w) => expandString(frame, w));
+    const test = argv[0] === "[" && argv[argv.length - 1] === "]" ? argv.slice(1, -1) : argv[0] === "test" ? argv.slice(1) : void 0;
+    const f = test ? testArgsFormula(test) : void 0;
+    if (f) return f;
+    return shellAtom(argv.join(" "));
+  }
+  if (cmd.t === "Test" && cmd.expr) {
+    const f = testExprFormula(frame, cmd.expr);
+    if (f) return f;
+  }
+  return shellAtom(`${cmd.t.toLowerCase()} at line ${stmt.line}`);
+}
+function testExprFormula(frame, e) {
+  const decided = evalTest(frame, e);
+  if (decided !== void 0) return decided ? TRUE : FALSE;
+  if (e.k === "unary" && e.op === "!") {
+    const x = e.x ? testExprFormula(frame, e.x) : void 0;
+    return x ? not(x) : void 0;
+  }
+  if (e.k === "binary" && (e.op === "&&" || e.op === "||")) {
+    const x = e.x ? testExprFormula(frame, e.x) : void 0;
+    const y = e.y ? testExprFormula(frame, e.y) : void 0;
+    if (!x || !y) return void 0;
+    return e.op === "&&" ? and(x, y) : or(x, y);
+  }
+  const word = (t) => t && t.k === "word" && !hasSubstitution(t.word) ? expandString(frame, t.word) : void 0;
+  if (e.k === "binary" && (e.op === "==" || e.op === "=" || e.op === "!=")) {
+    const a = word(e.x);
+    const b = word(e.y);
+    if (a === void 0 || b === void 0) return void 0;
+    return equality(a, b, e.op !== "!=") ?? shellAtom(`[[ ${a} ${e.op} ${b} ]]`);
+  }
+  if (e.k === "unary" && (e.op === "-n" || e.op === "-z")) {
+    const a = word(e.x);
+    if (a === void 0) return void 0;
+    const f = truthOfText(a);
+    return e.op === "-n" ? f : not(f);
+  }
+  if (e.k === "word") {
+    const a = word(e);
+    return a === void 0 ? void 0 : truthOfText(a);
+  }
+  return void 0;
+}
+function testArgsFormula(args) {
+  if (args[0] === "!") {
+    const r = testArgsFormula(args.slice(1));
+    return r ? not(r) : void 0;
+  }
+  if (args.length === 3 && (args[1] === "=" || args[1] === "==" || args[1] === "!=")) return equality(args[0], args[2], args[1] !== "!=") ?? shellAtom(`[ ${args.join(" ")} ]`);
+  if (args.length === 2 && (args[0] === "-n" || args[0] === "-z")) {
+    const f = truthOfText(args[1]);
+    return args[0] === "-n" ? f : not(f);
+  }
+  if (args.length === 1) return truthOfText(args[0]);
+  return void 0;
+}
+function equality(a, b, equal) {
+  const subjectA = expressionSubject(a);
+  const subjectB = expressionSubject(b);
+  const [subject, literal] = subjectA !== void 0 && !hasUnresolved(b) ? [subjectA, b] : subjectB !== void 0 && !hasUnresolved(a) ? [subjectB, a] : [void 0, void 0];
+  if (subject === void 0 || literal === void 0 || /[*?[]/.test(literal)) return void 0;
+  const f = eq(subject, literal);
+  return equal ? f : not(f);
+}
+function truthOfText(text) {
+  if (!hasUnresolved(text)) return text !== "" ? TRUE : FALSE;
+  const subject = expressionSubject(text);
+  return subject !== void 0 ? atom(subject) : shellAtom(`-n ${text}`);
+}
+function expressionSubject(text) {
+  const inner = wholeExpression(text);
+  if (inner === void 0) return void 0;
+  const v = evaluateSource(inner, UNKNOWN_LOOKUP);
+  if (v.length !== 1 || v[0].known) return void 0;
+  const u = v[0];
+  return !u.truth && u.atoms.length === 1 && /^[A-Za-z_][\w-]*(\.[\w*-]+)*$/.test(u.atoms[0]) ? u.atoms[0] : void 0;
+}
+function shellAtom(text) {
+  const clean = text.replace(/\$\{\{|\}\}/g, "").replace(/['"\\]/g, "").replace(/\s+/g, " ").trim().slice(0, 200);
+  return atom(`shell('${clean}')`);
 }
 
 // src/shell/interpreter.ts
@@ -111221,21 +112524,27 @@ function runCommandNode(frame, cmd, line) {
         frame.stdin = savedStdin;
       } else {
         runStmt(frame, cmd.x);
-        runStmt(frame, cmd.y);
+        const x = cmd.x.cmd?.t === "Call" && !isTestCall(cmd.x) ? cmd.x.negated ? FALSE : TRUE : conditionFormula(frame, [cmd.x]);
+        const succeeded = cmd.op === "and" ? x : cmd.x.cmd?.t === "Call" && !isTestCall(cmd.x) ? shellAtom(`${cmd.x.line}: command fails`) : not(x);
+        underCondition(frame, succeeded, () => runStmt(frame, cmd.y));
       }
       return;
     case "Block":
       runStmts(frame, cmd.stmts);
       return;
-    case "If":
+    case "If": {
+      let none = TRUE;
       for (const c of cmd.clauses) {
         const truth = c.cond.length === 0 ? true : staticTruth(frame, c.cond);
         if (truth === false) continue;
-        runStmts(frame, c.cond);
-        runStmts(frame, c.then);
+        const f = truth === true ? TRUE : conditionFormula(frame, c.cond);
+        underCondition(frame, none, () => runStmts(frame, c.cond));
+        underCondition(frame, and(none, f), () => runStmts(frame, c.then));
         if (truth === true) break;
+        none = and(none, not(f));
       }
       return;
+    }
     case "While":
       runStmts(frame, cmd.cond);
       runStmts(frame, cmd.body);
@@ -111243,10 +112552,11 @@ function runCommandNode(frame, cmd, line) {
     case "For":
       runFor(frame, cmd, line);
       return;
-    case "Case":
-      expandString(frame, cmd.word);
-      for (const b of cmd.branches) runStmts(frame, b);
+    case "Case": {
+      const word = expandString(frame, cmd.word);
+      cmd.branches.forEach((b, i) => underCondition(frame, shellAtom(`case ${word} branch ${i + 1} at line ${line}`), () => runStmts(frame, b)));
       return;
+    }
     case "Func":
       frame.functions.set(cmd.name, { body: cmd.body, source: frame.source });
       return;
@@ -111259,6 +112569,25 @@ function runCommandNode(frame, cmd, line) {
     default:
       return;
   }
+}
+function underCondition(frame, f, body) {
+  if (f.k === "const" && f.v) {
+    body();
+    return;
+  }
+  const saved = frame.cond;
+  frame.cond = and(saved, f);
+  try {
+    body();
+  } finally {
+    frame.cond = saved;
+  }
+}
+function isTestCall(stmt) {
+  const c = stmt.cmd;
+  if (!c || c.t !== "Call" || c.args.length === 0) return false;
+  const first = c.args[0].parts[0];
+  return first?.t === "Lit" && (first.value === "[" || first.value === "test" || first.value === "true" || first.value === "false");
 }
 function runFor(frame, cmd, line) {
   const name = cmd.name;
@@ -111346,7 +112675,7 @@ function dispatch(frame, argv0, line, guessedIn) {
   };
   const fn = frame.functions.get(cmd);
   if (fn) {
-    callFunction(frame, fn, rest, line);
+    callFunction2(frame, fn, rest, line);
     return;
   }
   switch (cmd) {
@@ -111565,7 +112894,7 @@ function runShellCommand(frame, rest, line) {
   }
   if (frame.stdin !== void 0) runShellString(frame, frame.stdin, line, "child", []);
 }
-function callFunction(frame, fn, args, line) {
+function callFunction2(frame, fn, args, line) {
   if (frame.functionDepth >= MAX_FUNCTION_DEPTH) {
     frame.state.limits.push(`function call depth bound (${MAX_FUNCTION_DEPTH}) hit in ${frame.source.file}`);
     return;
@@ -111681,6 +113010,25 @@ substitutionHook.run = (frame, node) => {
   return buffer.join("").replace(/\n+$/, "");
 };
 
+// src/logic/value.ts
+function joinWrites(writes) {
+  const out = /* @__PURE__ */ new Map();
+  for (const w of writes) {
+    const before = out.get(w.key) ?? [];
+    const kept = before.map((a) => ({ text: a.text, when: and(a.when, not(w.when)) })).filter((a) => !(a.when.k === "const" && !a.when.v));
+    out.set(w.key, mergeAlternatives([...kept, { text: w.value, when: w.when }]));
+  }
+  return out;
+}
+function mergeAlternatives(alts) {
+  const byText = /* @__PURE__ */ new Map();
+  for (const a of alts) {
+    const prev = byText.get(a.text);
+    byText.set(a.text, prev ? or(prev, a.when) : a.when);
+  }
+  return [...byText].map(([text, when]) => ({ text, when }));
+}
+
 // src/shell/index.ts
 function analyzeRunScript(input2) {
   const state = {
@@ -111700,7 +113048,7 @@ function analyzeRunScript(input2) {
     limits: [],
     envText: [],
     outputText: [],
-    outputWrites: {},
+    outputWrites: [],
     secretFiles: /* @__PURE__ */ new Set(),
     commands: 0,
     budgetHit: false,
@@ -111711,6 +113059,7 @@ function analyzeRunScript(input2) {
   const { source, masked } = makeSource(input2.script, input2.file, input2.line);
   const frame = {
     state,
+    cond: TRUE,
     vars,
     exported: new Set(vars.keys()),
     functions: /* @__PURE__ */ new Map(),
@@ -111729,425 +113078,18 @@ function analyzeRunScript(input2) {
     localBuilds: state.localBuilds,
     findings: state.findings,
     limits: [...new Set(state.limits)],
-    envWrites: parseKeyValueFile(state.envText.join("")),
-    outputWrites: { ...state.outputWrites, ...parseKeyValueFile(state.outputText.join("")) }
+    envWrites: joinedText(parseWrites(state.envText)),
+    outputWrites: joinedText([...state.outputWrites, ...parseWrites(state.outputText)])
   };
+}
+function joinedText(writes) {
+  const out = {};
+  for (const [key, alts] of joinWrites(writes)) out[key] = alternativesText(alts);
+  return out;
 }
 
 // src/workflow/reader.ts
 var import_yaml8 = __toESM(require_dist(), 1);
-
-// src/workflow/expr.ts
-var MAX_ALTERNATIVES = 8;
-var known2 = (value) => ({ known: true, value });
-var unknown = (...atoms) => ({ known: false, atoms: [...new Set(atoms)] });
-function tokenize(src) {
-  const toks = [];
-  let i = 0;
-  while (i < src.length) {
-    const c = src[i];
-    if (/\s/.test(c)) {
-      i++;
-      continue;
-    }
-    if (c === "'") {
-      let j = i + 1;
-      let s = "";
-      while (j < src.length) {
-        if (src[j] === "'" && src[j + 1] === "'") {
-          s += "'";
-          j += 2;
-        } else if (src[j] === "'") break;
-        else s += src[j++];
-      }
-      toks.push({ k: "str", v: s, pos: i });
-      i = j + 1;
-      continue;
-    }
-    const two = src.slice(i, i + 2);
-    if (["==", "!=", "<=", ">=", "&&", "||"].includes(two)) {
-      toks.push({ k: "op", v: two, pos: i });
-      i += 2;
-      continue;
-    }
-    if ("!<>()[],.*".includes(c)) {
-      toks.push({ k: "op", v: c, pos: i });
-      i++;
-      continue;
-    }
-    const num = /^(0x[0-9a-f]+|-?\d+(\.\d+)?(e[+-]?\d+)?)/i.exec(src.slice(i));
-    if (num && !/[A-Za-z_]/.test(src[i + num[0].length] ?? "")) {
-      toks.push({ k: "num", v: num[0], pos: i });
-      i += num[0].length;
-      continue;
-    }
-    const id = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(src.slice(i));
-    if (id) {
-      toks.push({ k: "id", v: id[0], pos: i });
-      i += id[0].length;
-      continue;
-    }
-    throw new Error(`unexpected character '${c}'`);
-  }
-  toks.push({ k: "end", v: "", pos: src.length });
-  return toks;
-}
-function parseExpression(src) {
-  const toks = tokenize(src);
-  let p = 0;
-  const peek = () => toks[p];
-  const eat = (v) => {
-    if (peek().v !== v || peek().k === "str") throw new Error(`expected '${v}'`);
-    p++;
-  };
-  const slice2 = (from) => src.slice(toks[from].pos, peek().pos).trim();
-  const binary = (next, ops) => () => {
-    const start = p;
-    let l = next();
-    while (peek().k === "op" && ops.includes(peek().v)) {
-      const op = toks[p++].v;
-      const r = next();
-      l = { t: "bin", op, l, r, text: slice2(start) };
-    }
-    return l;
-  };
-  const primary = () => {
-    const tok = peek();
-    if (tok.k === "op" && tok.v === "(") {
-      p++;
-      const e = or();
-      eat(")");
-      return postfix(e, p);
-    }
-    if (tok.k === "op" && tok.v === "!") {
-      p++;
-      return { t: "not", e: primary() };
-    }
-    if (tok.k === "str") {
-      p++;
-      return { t: "lit", v: tok.v };
-    }
-    if (tok.k === "num") {
-      p++;
-      return { t: "lit", v: Number(tok.v) };
-    }
-    if (tok.k === "id") {
-      const start = p;
-      p++;
-      const lower = tok.v.toLowerCase();
-      if (lower === "true" || lower === "false") return { t: "lit", v: lower === "true" };
-      if (lower === "null") return { t: "lit", v: null };
-      if (peek().v === "(" && peek().k === "op") {
-        p++;
-        const args = [];
-        if (peek().v !== ")") {
-          args.push(or());
-          while (peek().v === ",") {
-            p++;
-            args.push(or());
-          }
-        }
-        eat(")");
-        return postfix({ t: "call", name: lower, args, text: slice2(start) }, start);
-      }
-      return postfix({ t: "ref", path: [tok.v], text: tok.v }, start);
-    }
-    throw new Error(`unexpected token '${tok.v}'`);
-  };
-  const postfix = (base2, start) => {
-    let node = base2;
-    for (; ; ) {
-      if (peek().v === "." && peek().k === "op") {
-        p++;
-        const t = toks[p++];
-        const seg = t.k === "op" && t.v === "*" ? "*" : t.v;
-        node = extend(node, seg, slice2(start));
-      } else if (peek().v === "[" && peek().k === "op") {
-        p++;
-        const idx = or();
-        eat("]");
-        node = extend(node, idx.t === "lit" ? String(idx.v) : idx, slice2(start));
-      } else return node;
-    }
-  };
-  const extend = (node, seg, text) => node.t === "ref" ? { t: "ref", path: [...node.path, seg], text } : { t: "index", base: node, seg, text };
-  const unary = () => primary();
-  const comparison = binary(unary, ["<", "<=", ">", ">="]);
-  const equality = binary(comparison, ["==", "!="]);
-  const and = binary(equality, ["&&"]);
-  const or = binary(and, ["||"]);
-  const tree = or();
-  if (peek().k !== "end") throw new Error(`unexpected '${peek().v}'`);
-  return tree;
-}
-function truthy(v) {
-  if (v === null || v === void 0 || v === false || v === "" || v === 0) return false;
-  if (typeof v === "number" && Number.isNaN(v)) return false;
-  return true;
-}
-function toText(v) {
-  if (v === null || v === void 0) return "";
-  if (typeof v === "string") return v;
-  if (typeof v === "number" || typeof v === "boolean") return String(v);
-  return JSON.stringify(v, null, 2);
-}
-function looseEquals(a, b) {
-  if (typeof a === "string" && typeof b === "string") return a.toLowerCase() === b.toLowerCase();
-  if (typeof a === typeof b) return a === b;
-  const num = (x) => x === null ? 0 : typeof x === "boolean" ? x ? 1 : 0 : typeof x === "string" ? x.trim() === "" ? 0 : Number(x) : NaN;
-  if (typeof a === "object" || typeof b === "object") return a === b;
-  return num(a) === num(b);
-}
-function cap(vals) {
-  const out = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const v of vals) {
-    const key = v.known ? "k" + JSON.stringify(v.value) + (v.when ?? []).join("\0") : (v.falsy ? "f" : "u") + v.atoms.join("\0");
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(v);
-    if (out.length >= MAX_ALTERNATIVES) break;
-  }
-  return out;
-}
-function evaluate2(node, lookup2) {
-  switch (node.t) {
-    case "lit":
-      return [known2(node.v)];
-    case "not":
-      return cap(evaluate2(node.e, lookup2).map((v) => v.known ? known2(!truthy(v.value)) : unknown(...v.atoms.map((a) => `!(${a})`))));
-    case "ref": {
-      const path = [];
-      for (const seg of node.path) {
-        if (typeof seg === "string") path.push(seg);
-        else {
-          const idx = evaluate2(seg, lookup2);
-          if (idx.length !== 1 || !idx[0].known) return [unknown(node.text)];
-          path.push(toText(idx[0].value));
-        }
-      }
-      return cap(lookup2(path, node.text));
-    }
-    case "call":
-      return cap(callFunction2(node, lookup2));
-    case "index": {
-      let key;
-      if (typeof node.seg === "string") key = node.seg;
-      else {
-        const idx = evaluate2(node.seg, lookup2);
-        if (idx.length !== 1 || !idx[0].known) return [unknown(node.text)];
-        key = toText(idx[0].value);
-      }
-      return cap(
-        evaluate2(node.base, lookup2).map((b) => {
-          if (!b.known || b.value === null || typeof b.value !== "object") return unknown(node.text);
-          if (key === "*") return known2(Array.isArray(b.value) ? b.value : Object.values(b.value));
-          const obj = b.value;
-          const k = Array.isArray(obj) ? key : Object.keys(obj).find((x) => x.toLowerCase() === key.toLowerCase());
-          return k !== void 0 && k in obj ? known2(obj[k]) : known2(null);
-        })
-      );
-    }
-    case "bin": {
-      const ls = evaluate2(node.l, lookup2);
-      if (node.op === "&&" || node.op === "||") {
-        const out2 = [];
-        for (const l of ls) {
-          if (l.known) {
-            const pickLeft = node.op === "&&" ? !truthy(l.value) : truthy(l.value);
-            if (pickLeft) out2.push(l);
-            else out2.push(...evaluate2(node.r, lookup2));
-          } else {
-            const rs2 = evaluate2(node.r, lookup2);
-            if (node.op === "&&") {
-              out2.push(...rs2.map((r) => r.known ? { ...r, when: [...r.when ?? [], ...l.atoms] } : unknown(...l.atoms, ...r.atoms)));
-              out2.push({ known: false, atoms: l.atoms, falsy: true });
-            } else if (l.falsy) {
-              out2.push(...rs2.map((r) => r.known ? { ...r, when: [...r.when ?? [], ...l.atoms.map((a) => `!(${a})`)] } : r));
-            } else {
-              out2.push(l, ...rs2);
-            }
-          }
-        }
-        return cap(out2);
-      }
-      const rs = evaluate2(node.r, lookup2);
-      const out = [];
-      for (const l of ls)
-        for (const r of rs) {
-          if (!l.known || !r.known) {
-            out.push(compareWithDomain(node.op, l, r) ?? unknown(node.text));
-            continue;
-          }
-          out.push(known2(compare(node.op, l.value, r.value)));
-        }
-      return cap(out);
-    }
-  }
-}
-function compareWithDomain(op, l, r) {
-  if (op !== "==" && op !== "!=") return void 0;
-  const [u, k] = !l.known && r.known ? [l, r] : !r.known && l.known ? [r, l] : [void 0, void 0];
-  if (!u || !k || !u.domain || typeof k.value !== "string") return void 0;
-  const value = k.value.toLowerCase();
-  const set = u.domain.filter((d) => op === "==" ? d.toLowerCase() === value : d.toLowerCase() !== value);
-  if (set.length === 0) return known2(false);
-  if (set.length === u.domain.length) return known2(true);
-  return unknown(`${u.atoms.join(" ")} in [${[...set].sort().join(", ")}]`);
-}
-function compare(op, a, b) {
-  switch (op) {
-    case "==":
-      return looseEquals(a, b);
-    case "!=":
-      return !looseEquals(a, b);
-    default: {
-      const x = typeof a === "string" && typeof b === "string" ? a.localeCompare(b) : Number(a) - Number(b);
-      return op === "<" ? x < 0 : op === "<=" ? x <= 0 : op === ">" ? x > 0 : x >= 0;
-    }
-  }
-}
-function callFunction2(node, lookup2) {
-  const single = (i) => {
-    const vs = node.args[i] ? evaluate2(node.args[i], lookup2) : [known2(null)];
-    return vs.length === 1 ? vs[0] : unknown(node.text);
-  };
-  switch (node.name) {
-    case "success":
-    case "always":
-      return [known2(true)];
-    case "failure":
-    case "cancelled":
-      return [known2(false)];
-    case "contains":
-    case "startswith":
-    case "endswith": {
-      const a = single(0);
-      const b = single(1);
-      if (!a.known || !b.known) return [unknown(node.text)];
-      const needle = toText(b.value).toLowerCase();
-      if (node.name === "contains") {
-        if (Array.isArray(a.value)) return [known2(a.value.some((x) => looseEquals(x, b.value)))];
-        return [known2(toText(a.value).toLowerCase().includes(needle))];
-      }
-      const hay = toText(a.value).toLowerCase();
-      return [known2(node.name === "startswith" ? hay.startsWith(needle) : hay.endsWith(needle))];
-    }
-    case "format": {
-      const args = node.args.map((_, i) => single(i));
-      if (args.some((a) => !a.known)) return [unknown(node.text)];
-      const fmt2 = toText(args[0].value);
-      return [known2(fmt2.replace(/\{(\d+)\}/g, (_, d) => toText(args[Number(d) + 1]?.value ?? "")).replace(/\{\{/g, "{").replace(/\}\}/g, "}"))];
-    }
-    case "join": {
-      const a = single(0);
-      const sep2 = node.args[1] ? single(1) : known2(",");
-      if (!a.known || !sep2.known) return [unknown(node.text)];
-      return [known2(Array.isArray(a.value) ? a.value.map(toText).join(toText(sep2.value)) : toText(a.value))];
-    }
-    case "tojson": {
-      const a = single(0);
-      return a.known ? [known2(JSON.stringify(a.value, null, 2))] : [unknown(node.text)];
-    }
-    case "fromjson": {
-      const a = single(0);
-      if (!a.known) return [unknown(node.text)];
-      try {
-        return [known2(JSON.parse(toText(a.value)))];
-      } catch {
-        return [unknown(node.text)];
-      }
-    }
-    case "case": {
-      const out = [];
-      for (let i = 0; i + 1 < node.args.length; i += 2) {
-        const pred = single(i);
-        if (pred.known && !truthy(pred.value)) continue;
-        out.push(single(i + 1));
-        if (pred.known) return out;
-      }
-      if (node.args.length % 2 === 1) out.push(single(node.args.length - 1));
-      return out.length ? out : [unknown(node.text)];
-    }
-    default:
-      return [unknown(node.text)];
-  }
-}
-var EXPR_RE = /\$\{\{([\s\S]*?)\}\}/g;
-var parsedExpressions = /* @__PURE__ */ new Map();
-var MAX_PARSED_EXPRESSIONS = 2e4;
-function parseCached(src) {
-  let node = parsedExpressions.get(src);
-  if (node === void 0) {
-    try {
-      node = parseExpression(src);
-    } catch {
-      node = null;
-    }
-    if (parsedExpressions.size >= MAX_PARSED_EXPRESSIONS) parsedExpressions.clear();
-    parsedExpressions.set(src, node);
-  }
-  return node;
-}
-function evaluateSource(src, lookup2) {
-  const node = parseCached(src);
-  return node ? evaluate2(node, lookup2) : [unknown(src.trim())];
-}
-function interpolate(text, lookup2) {
-  if (!text.includes("${{")) return [text];
-  let results = [""];
-  let last = 0;
-  EXPR_RE.lastIndex = 0;
-  for (let m = EXPR_RE.exec(text); m; m = EXPR_RE.exec(text)) {
-    const before = text.slice(last, m.index);
-    const vals = evaluateSource(m[1], lookup2);
-    const pieces = [...new Set(vals.map((v) => v.known ? toText(v.value) : v.falsy ? "" : unknownText(v, m[0])))];
-    const next = [];
-    for (const r of results) for (const p of pieces) if (next.length < MAX_ALTERNATIVES) next.push(r + before + p);
-    results = next;
-    last = m.index + m[0].length;
-  }
-  const tail = text.slice(last);
-  return results.map((r) => r + tail);
-}
-function unknownText(v, written) {
-  if (v.atoms.length === 1) return `\${{ ${v.atoms[0]} }}`;
-  return written;
-}
-function conditionalValues(text, lookup2) {
-  const inner = wholeExpression(text);
-  if (inner === void 0) return [{ value: text.includes("${{") ? interpolateOne(text, lookup2) : text, when: [] }];
-  return evaluateSource(inner, lookup2).map(
-    (v) => v.known ? { value: toText(v.value), when: (v.when ?? []).map(normalizeAtom) } : { value: v.falsy ? "" : void 0, when: v.atoms.map(normalizeAtom) }
-  );
-}
-var UNKNOWN_LOOKUP = (_path, text) => [unknown(text)];
-function interpolateOne(text, lookup2) {
-  return interpolate(text, lookup2)[0] ?? text;
-}
-function evaluateGuard(condition, lookup2) {
-  let src = condition.trim();
-  const whole = /^\$\{\{([\s\S]*)\}\}$/.exec(src);
-  if (whole && !whole[1].includes("${{")) src = whole[1];
-  else if (src.includes("${{")) {
-    const alts = interpolate(src, lookup2);
-    return alts.every((a) => a.length > 0 && !a.includes("${{")) ? { value: true } : { atoms: [normalizeAtom(condition)] };
-  }
-  const vals = evaluateSource(src, lookup2);
-  if (vals.every((v) => v.known && truthy(v.value))) return { value: true };
-  if (vals.every((v) => v.known && !truthy(v.value) || !v.known && v.falsy === true)) return { value: false };
-  const atoms = /* @__PURE__ */ new Set();
-  for (const v of vals) if (!v.known) for (const a of v.atoms) atoms.add(normalizeAtom(a));
-  if (atoms.size === 0) return { atoms: [normalizeAtom(src)] };
-  return { atoms: [...atoms] };
-}
-function normalizeAtom(s) {
-  return s.replace(/\s+/g, " ").replace(/"/g, "'").trim();
-}
-function wholeExpression(text) {
-  const m = /^\s*\$\{\{([\s\S]*?)\}\}\s*$/.exec(text);
-  return m && !m[1].includes("${{") ? m[1].trim() : void 0;
-}
 
 // src/detect/actions/types.ts
 function emptyActionResult() {
@@ -112227,12 +113169,12 @@ function makePushes(refs, tool, location, ctx, extra = {}) {
 function parseCsvAttributes(text) {
   const out = {};
   for (const field of splitCsv2(text)) {
-    const eq = field.indexOf("=");
-    if (eq < 0) {
+    const eq2 = field.indexOf("=");
+    if (eq2 < 0) {
       if (field.trim()) out[field.trim().toLowerCase()] = "true";
       continue;
     }
-    out[field.slice(0, eq).trim().toLowerCase()] = field.slice(eq + 1).trim();
+    out[field.slice(0, eq2).trim().toLowerCase()] = field.slice(eq2 + 1).trim();
   }
   return out;
 }
@@ -112260,47 +113202,56 @@ function splitCsv2(text) {
 
 // src/detect/actions/docker.ts
 var METADATA_BAKE_FILE = "<docker/metadata-action bake file>";
-function pushDecision(text, interpret) {
+function pushDecision(text, interpret, given = TRUE) {
   const alternatives = conditionalValues(text, UNKNOWN_LOOKUP);
   const pushing = alternatives.filter((a) => a.value === void 0 ? true : interpret(a.value));
-  return { push: pushing.length > 0, when: pushing.map((a) => a.when) };
+  const when = and(given, or(...pushing.map((a) => a.when)));
+  return { push: !(when.k === "const" && !when.v), when };
+}
+function inputDecision(step, name, interpret) {
+  const texts = step.inputs[name];
+  if (!texts?.length) return void 0;
+  const decisions = texts.map((t, i) => pushDecision(t, interpret, step.inputWhen?.[name]?.[i] ?? TRUE));
+  const when = or(...decisions.map((d) => d.when));
+  return { push: decisions.some((d) => d.push), when };
 }
 function guarded(ctx, when) {
-  if (when.length === 0) return ctx;
-  const shared = when.reduce((acc, w) => acc.filter((a) => w.includes(a)));
-  if (shared.length === 0) return ctx;
-  return { ...ctx, guard: { ...ctx.guard, conditions: [...ctx.guard.conditions, ...shared.filter((a) => !ctx.guard.conditions.includes(a))] } };
+  if (when.k === "const") return ctx;
+  return { ...ctx, guard: { ...ctx.guard, formula: and(ctx.guard.formula, when), local: and(ctx.guard.local ?? TRUE, when) } };
 }
 function isTrue2(v) {
   return v.trim().toLowerCase() === "true";
+}
+function outputPushes(v) {
+  const attrs = parseCsvAttributes(v);
+  if (attrs["type"] === "registry") return true;
+  if (attrs["type"] === "image") {
+    const p = attrs["push"] ?? "false";
+    return p.includes("${{") ? true : isTrue2(p);
+  }
+  return false;
 }
 var buildPushAction = {
   matches: (a) => a === "docker/build-push-action",
   run(step) {
     const result = emptyActionResult();
     const tags = listInput(step, "tags");
-    const outputs = listInput(step, "outputs", /\n/);
     const names = [];
     const decisions = [];
-    for (const out of outputs) {
-      decisions.push(
-        pushDecision(out, (v) => {
-          const attrs2 = parseCsvAttributes(v);
-          if (attrs2["type"] === "registry") return true;
-          if (attrs2["type"] === "image") {
-            const p = attrs2["push"] ?? "false";
-            return p.includes("${{") ? true : isTrue2(p);
-          }
-          return false;
-        })
-      );
-      const attrs = parseCsvAttributes(out);
-      if (attrs["name"]) names.push(...attrs["name"].split(/[,\s]+/).filter(Boolean));
-      const pushAttr = attrs["push"];
-      if (pushAttr && pushAttr.includes("${{")) decisions.push(pushDecision(pushAttr, isTrue2));
-    }
-    const pushInput = input(step, "push");
-    if (pushInput) decisions.push(pushDecision(pushInput, isTrue2));
+    (step.inputs["outputs"] ?? []).forEach((alternative, i) => {
+      const when = step.inputWhen?.["outputs"]?.[i] ?? TRUE;
+      for (const out of alternative.split("\n").map((o) => o.trim()).filter(Boolean)) {
+        decisions.push(pushDecision(out, outputPushes, when));
+        const attrs = parseCsvAttributes(out);
+        if (attrs["name"]) {
+          for (const n of attrs["name"].split(/[,\s]+/).filter(Boolean)) if (!names.includes(n)) names.push(n);
+        }
+        const pushAttr = attrs["push"];
+        if (pushAttr && pushAttr.includes("${{")) decisions.push(pushDecision(pushAttr, isTrue2, when));
+      }
+    });
+    const pushInput = inputDecision(step, "push", isTrue2);
+    if (pushInput) decisions.push(pushInput);
     const pushing = decisions.filter((d) => d.push);
     const refs = [...tags, ...names];
     if (pushing.length === 0) {
@@ -112308,8 +113259,7 @@ var buildPushAction = {
       addBuildOutputs(result, step);
       return result;
     }
-    const when = pushing.some((d) => d.when.every((w) => w.length === 0)) ? [] : pushing.flatMap((d) => d.when);
-    const ctx = guarded(step.ctx, when);
+    const ctx = guarded(step.ctx, or(...pushing.map((d) => d.when)));
     const { pushes, local } = makePushes(refs, "docker/build-push-action", step.location, ctx, step.stepId ? { digestFromStep: step.stepId } : {});
     if (refs.length === 0) result.limits.push(`${step.location.file}:${step.location.line}: build-push-action pushes without tags or an output name; image name unknown`);
     result.operations.push(...pushes);
@@ -112375,8 +113325,7 @@ var bakeAction = {
     const result = emptyActionResult();
     const files = listInput(step, "files");
     const virtualFiles = step.virtualFiles;
-    const pushText = input(step, "push");
-    const decision = pushText ? pushDecision(pushText, isTrue2) : { push: false, when: [] };
+    const decision = inputDecision(step, "push", isTrue2) ?? { push: false, when: FALSE };
     const r = readBake({
       ...guarded(step.ctx, decision.when),
       repo: step.repo,
@@ -112500,9 +113449,9 @@ var actionCond = {
     const cond = input(step, "cond");
     const t = input(step, "if_true");
     const f = input(step, "if_false");
-    const quote = (s) => `'${s.replace(/'/g, "''")}'`;
+    const quote2 = (s) => `'${s.replace(/'/g, "''")}'`;
     const inner = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(cond)?.[1];
-    if (inner !== void 0) result.outputs["value"] = `\${{ (${inner.trim()}) && ${quote(t)} || ${quote(f)} }}`;
+    if (inner !== void 0) result.outputs["value"] = `\${{ (${inner.trim()}) && ${quote2(t)} || ${quote2(f)} }}`;
     else result.outputs["value"] = isTrue2(cond) ? t : f;
     return result;
   }
@@ -112742,7 +113691,7 @@ var IRRELEVANT_PREFIXES = [
 function isKnownIrrelevant(action) {
   return IRRELEVANT_PREFIXES.some((p) => action === p.replace(/\/$/, "") || action.startsWith(p));
 }
-var NOT_PUBLISHING = /retention|clean|delete|prune|scan|lint|vuln|test|setup|install|cache|label|comment|notify|backport|sync|changelog|gh-release|npm|pypi|gem|nuget|vscode|pages|description|readme/;
+var NOT_PUBLISHING = /retention|clean|delete|prune|scan|lint|vuln|test|setup|install|cache|label|comment|notify|backport|sync|changelog|gh-release|npm|pypi|gem|nuget|vscode|pages|description|readme|(^|[/_-])(login|logout|verify|auth)($|[/_-])/;
 function worthReading(action, inputs) {
   const name = action.toLowerCase();
   if (NOT_PUBLISHING.test(name.split("/").slice(1).join("/"))) return false;
@@ -112753,10 +113702,10 @@ function looksImageRelated(action, inputs) {
   const path = name.split("/").slice(1).join("/");
   if (NOT_PUBLISHING.test(path)) return false;
   if (/docker|image|container|oci[-_]|kaniko|buildah|podman|crane|cosign|notation|goreleaser|(^|[/_-])ko($|[/_.-])/.test(name)) return true;
-  const keys = Object.keys(inputs).map((k) => k.toLowerCase());
-  const imageInputs = keys.some((k) => /^(image|images|image[-_]?name|image[-_]?ref|image[-_]?tag|dockerfile|platforms)$/.test(k));
+  const keys2 = Object.keys(inputs).map((k) => k.toLowerCase());
+  const imageInputs = keys2.some((k) => /^(image|images|image[-_]?name|image[-_]?ref|image[-_]?tag|dockerfile|platforms)$/.test(k));
   if (imageInputs) return true;
-  return /push|publish|sign|release/.test(name) && keys.includes("tags") && keys.includes("registry");
+  return /push|publish|sign|release/.test(name) && keys2.includes("tags") && keys2.includes("registry");
 }
 
 // src/workflow/remote.ts
@@ -112856,7 +113805,7 @@ var ScriptCache = class {
   }
 };
 function restamp(op, from, to) {
-  const guard = op.guard === from.guard ? to.guard : { ...op.guard, conditions: [...to.guard.conditions, ...op.guard.conditions.slice(from.guard.conditions.length)] };
+  const guard = op.guard === from.guard ? to.guard : { ...op.guard, formula: and(to.guard.formula, op.guard.local ?? TRUE) };
   const copy = {
     ...op,
     chain: [...to.chain, ...op.chain.slice(from.chain.length)],
@@ -112998,13 +113947,26 @@ function githubContext(repository) {
 function emptyScope(github) {
   return { github, inputs: {}, env: {}, matrix: {}, steps: {}, needs: {}, jobs: {} };
 }
-function fromText(text, path) {
+function fromText(text, path, scope) {
   if (text === void 0) return [unknown(path)];
   const inner = wholeExpression(text);
-  if (inner !== void 0) return [unknown(inner)];
-  return [known2(text)];
+  if (inner !== void 0) return evaluateSource(inner, storedLookup(scope));
+  return [known(text)];
 }
-function dig(value, rest, path) {
+function storedLookup(scope) {
+  return (path, text) => {
+    const domain = fixedDomain(scope, path);
+    return domain ? [domain] : [unknown(text)];
+  };
+}
+function fixedDomain(scope, path) {
+  if (path.length !== 2 || path[0].toLowerCase() !== "github") return void 0;
+  const field = path[1].toLowerCase();
+  if (field === "event_name" && Array.isArray(scope.github[EVENTS])) return { known: false, atoms: ["github.event_name"], subject: "github.event_name", domain: scope.github[EVENTS] };
+  if (field === "ref" && Array.isArray(scope.github[REFS])) return { known: false, atoms: ["github.ref"], subject: "github.ref", domain: scope.github[REFS] };
+  return void 0;
+}
+function dig(value, rest, path, scope) {
   let cur = value;
   for (const seg of rest) {
     if (cur === null || cur === void 0) return [unknown(path)];
@@ -113019,8 +113981,8 @@ function dig(value, rest, path) {
     if (key === void 0) return [unknown(path)];
     cur = obj[key];
   }
-  if (typeof cur === "string") return fromText(cur, path);
-  return cur === void 0 ? [unknown(path)] : [known2(cur)];
+  if (typeof cur === "string") return fromText(cur, path, scope);
+  return cur === void 0 ? [unknown(path)] : [known(cur)];
 }
 function scopeLookup(scope) {
   return (path, text) => {
@@ -113028,33 +113990,31 @@ function scopeLookup(scope) {
     const h = (head ?? "").toLowerCase();
     switch (h) {
       case "github":
-        if (rest[0] === "event" && rest[1] === "inputs" && rest[2]) return dig(scope.inputs, rest.slice(2), text);
-        if (rest.length === 1 && rest[0] === "event_name" && Array.isArray(scope.github[EVENTS])) {
-          return [{ known: false, atoms: ["github.event_name"], domain: scope.github[EVENTS] }];
+        if (rest[0] === "event" && rest[1] === "inputs" && rest[2]) return dig(scope.inputs, rest.slice(2), text, scope);
+        {
+          const domain = fixedDomain(scope, path);
+          if (domain) return [domain];
         }
-        if (rest.length === 1 && rest[0] === "ref" && Array.isArray(scope.github[REFS])) {
-          return [{ known: false, atoms: ["github.ref"], domain: scope.github[REFS] }];
-        }
-        return dig(scope.github, rest, text);
+        return dig(scope.github, rest, text, scope);
       case "inputs":
-        return dig(scope.inputs, rest, text);
+        return dig(scope.inputs, rest, text, scope);
       case "env":
-        return rest.length === 1 ? fromText(lookupEnv(scope.env, rest[0]), text) : [unknown(text)];
+        return rest.length === 1 ? fromText(lookupEnv(scope.env, rest[0]), text, scope) : [unknown(text)];
       case "matrix":
-        return dig(scope.matrix, rest, text);
+        return dig(scope.matrix, rest, text, scope);
       case "steps": {
         const [id, field, name] = rest;
-        if (field === "outputs" && id && name) return fromText(scope.steps[id]?.outputs[name], text);
+        if (field === "outputs" && id && name) return fromText(scope.steps[id]?.outputs[name], text, scope);
         return [unknown(text)];
       }
       case "needs": {
         const [id, field, name] = rest;
-        if (field === "outputs" && id && name) return fromText(scope.needs[id]?.outputs[name], text);
+        if (field === "outputs" && id && name) return fromText(scope.needs[id]?.outputs[name], text, scope);
         return [unknown(text)];
       }
       case "jobs": {
         const [id, field, name] = rest;
-        if (field === "outputs" && id && name) return fromText(scope.jobs[id]?.outputs[name], text);
+        if (field === "outputs" && id && name) return fromText(scope.jobs[id]?.outputs[name], text, scope);
         return [unknown(text)];
       }
       default:
@@ -113111,7 +114071,7 @@ var Reader = class {
       if (triggers.length === 1 && triggers[0] === "workflow_call" && calledLocally.has(wf.relPath)) continue;
       const refs = triggerRefs(wf.doc);
       const events = triggers.includes("workflow_call") ? void 0 : triggers;
-      await this.runWorkflow(wf, { inputs: {}, chain: [], prefix: "", guard: { conditions: [], continueOnError: false }, depth: 0, predecessors: /* @__PURE__ */ new Set(), callerIdToken: void 0, ...refs ? { refs } : {}, ...events ? { events } : {} });
+      await this.runWorkflow(wf, { inputs: {}, chain: [], prefix: "", guard: { formula: TRUE, continueOnError: false }, depth: 0, predecessors: /* @__PURE__ */ new Set(), callerIdToken: void 0, ...refs ? { refs } : {}, ...events ? { events } : {} });
     }
     for (const f of this.input.remote.failures) if (!this.out.limits.includes(f)) this.out.limits.push(f);
     for (const doc of this.parsed.values()) if (doc) this.out.limits.push(...yamlLimitNotes(doc));
@@ -113159,10 +114119,10 @@ var Reader = class {
     const jobEntries = doc.entries(jobsNode);
     const needsOf = /* @__PURE__ */ new Map();
     for (const j of jobEntries) needsOf.set(j.key, strings2(doc, doc.get(j.value, "needs")));
-    const order = topoOrder(jobEntries.map((j) => j.key), needsOf);
+    const order2 = topoOrder(jobEntries.map((j) => j.key), needsOf);
     const jobKeysOf = /* @__PURE__ */ new Map();
     const allKeys = [];
-    for (const jobId of order) {
+    for (const jobId of order2) {
       const jobNode = doc.get(jobsNode, jobId);
       if (!jobNode) continue;
       const jobLoc = { file: wf.file, line: doc.line(doc.keyNode(jobsNode, jobId)) };
@@ -113188,11 +114148,11 @@ var Reader = class {
       const idToken = perms ? hasIdTokenWrite(doc, perms) : call.callerIdToken ?? false;
       const { combos, capped } = matrixCombinations(doc, doc.get(doc.get(jobNode, "strategy"), "matrix"), lookupBase);
       if (capped) this.out.limits.push(`matrix bound (${MAX_MATRIX_COMBINATIONS} combinations) hit at ${jobLoc.file}:${jobLoc.line}; the rest not expanded`);
-      const keys = [];
+      const keys2 = [];
       let lastScope;
       for (const [ci, matrix] of combos.entries()) {
         const jobKey = `${call.prefix}${wf.file}#${jobId}${combos.length > 1 ? `[${ci}]` : ""}`;
-        keys.push(jobKey);
+        keys2.push(jobKey);
         const jobScope = { ...jobScopeBase, matrix, steps: {} };
         const lookup2 = scopeLookup(jobScope);
         jobScope.env = { ...scope.env, ...this.envMap(doc, doc.get(jobNode, "env"), lookup2, scope.env) };
@@ -113202,7 +114162,7 @@ var Reader = class {
         const uses = doc.str(doc.get(jobNode, "uses"));
         if (uses) {
           const nested = await this.callReusable(wf, jobNode, uses, jobScope, { ...call, guard, predecessors: preds, callerIdToken: idToken }, jobKey);
-          keys.push(...nested.jobKeys);
+          keys2.push(...nested.jobKeys);
           jobScope.needs = scope.needs;
           scope.needs[jobId] = { outputs: nested.outputs };
           lastScope = void 0;
@@ -113227,8 +114187,8 @@ var Reader = class {
         lastScope = jobScope;
       }
       if (lastScope) scope.needs[jobId] = { outputs: this.outputsMap(doc, doc.get(jobNode, "outputs"), scopeLookup(lastScope)) };
-      jobKeysOf.set(jobId, keys);
-      allKeys.push(...keys);
+      jobKeysOf.set(jobId, keys2);
+      allKeys.push(...keys2);
       scope.jobs[jobId] = scope.needs[jobId] ?? { outputs: {} };
     }
     const callOutputs = {};
@@ -113439,16 +114399,19 @@ var Reader = class {
       if (id) scope.steps[id] = { outputs: { ...r.outputWrites } };
     } else if (uses) {
       const withInputs = {};
+      const inputWhen = {};
       const inputLines = {};
       const withNode = doc.get(node, "with");
       for (const e of doc.entries(withNode)) {
         const raw = doc.str(e.value);
         if (raw === void 0) continue;
-        withInputs[e.key.toLowerCase()] = interpolate(raw, lookup2);
+        const alternatives = interpolateAlternatives(raw, lookup2);
+        withInputs[e.key.toLowerCase()] = alternatives.map((a) => a.text);
+        inputWhen[e.key.toLowerCase()] = alternatives.map((a) => a.when);
         inputLines[e.key.toLowerCase()] = doc.line(e.keyNode);
       }
       const usesLoc = { file: file.file, line: doc.line(doc.get(node, "uses")) };
-      produced = await this.runUses(file, uses, usesLoc, stepLoc, id, withInputs, inputLines, ctx, stepEnv, workdir, run, chain);
+      produced = await this.runUses(file, uses, usesLoc, stepLoc, id, { texts: withInputs, when: inputWhen }, inputLines, ctx, stepEnv, workdir, run, chain);
     }
     for (const [i, op] of produced.entries()) {
       op.seq = stepIndex * 1e3 + i;
@@ -113467,11 +114430,12 @@ var Reader = class {
       op.notes = [...op.notes ?? [], `cosign ${run.cosignMajor}.x installed by sigstore/cosign-installer`];
     }
   }
-  async runUses(file, uses, usesLoc, stepLoc, id, withInputs, inputLines, ctx, env, workdir, run, chain) {
+  async runUses(file, uses, usesLoc, stepLoc, id, given, inputLines, ctx, env, workdir, run, chain) {
+    const withInputs = given.texts;
     if (uses.startsWith("docker://")) return [];
     if (uses.startsWith("./")) {
       const rel = uses.slice(2).replace(/\/+$/, "");
-      return this.runComposite(file.repo, rel, file.remote ? remoteDisplay(file.remote, rel) : rel, file.remote, stepLoc, id, withInputs, ctx, run, chain);
+      return this.runComposite(file.repo, rel, file.remote ? remoteDisplay(file.remote, rel) : rel, file.remote, stepLoc, id, given, ctx, run, chain);
     }
     const parsed = parseUses(uses);
     if (!parsed) return [];
@@ -113485,6 +114449,7 @@ var Reader = class {
         ref: parsed.ref,
         ...comment ? { refComment: comment } : {},
         inputs: withInputs,
+        inputWhen: given.when,
         inputLines,
         ...id ? { stepId: id } : {},
         location: stepLoc,
@@ -113514,15 +114479,15 @@ var Reader = class {
       const got = await this.input.remote.readFile(parsed.owner, parsed.repo, parsed.ref, path);
       if ("error" in got) continue;
       const remoteId = `${parsed.owner}/${parsed.repo}/${actionDir ? `${actionDir}/` : ""}@${parsed.ref}`.replace("/@", "@");
-      return this.runComposite(got.repo, actionDir, remoteId, remoteId, stepLoc, id, withInputs, ctx, run, chain, got.display);
+      return this.runComposite(got.repo, actionDir, remoteId, remoteId, stepLoc, id, given, ctx, run, chain, got.display);
     }
     const inputs = {};
-    for (const [k, v] of Object.entries(withInputs)) inputs[k] = v[0];
+    for (const k of Object.keys(withInputs)) inputs[k] = inputText(given, k);
     this.notInspected(uses, usesLoc, this.input.remote.available ? "not found in the remote checkouts or through the API" : "no remote checkout and no GitHub token given", inputs, ctx.guard, ctx.jobKey, chain);
     return [];
   }
   /** Runs a composite action's steps inside the calling job (same runner, same env, own steps namespace). */
-  async runComposite(repo, dir, display, remote, stepLoc, id, withInputs, ctx, run, chain, displayFile) {
+  async runComposite(repo, dir, display, remote, stepLoc, id, given, ctx, run, chain, displayFile) {
     if (run.depth >= MAX_CALL_DEPTH) {
       this.out.limits.push(`composite action nesting bound (${MAX_CALL_DEPTH}) hit at ${stepLoc.file}:${stepLoc.line}; ${display} not followed`);
       return [];
@@ -113545,11 +114510,11 @@ var Reader = class {
     if (doc.str(doc.get(runs, "using")) !== "composite") return [];
     const inputs = {};
     for (const i of doc.entries(doc.get(doc.root, "inputs"))) {
-      const given = withInputs[i.key.toLowerCase()];
+      const key = i.key.toLowerCase();
       const def = doc.str(doc.get(i.value, "default"));
-      inputs[i.key] = given !== void 0 ? given[0] : def !== void 0 ? interpolateOne(def, scopeLookup(run.scope)) : "";
+      inputs[i.key] = given.texts[key] !== void 0 ? inputText(given, key) : def !== void 0 ? interpolateOne(def, scopeLookup(run.scope)) : "";
     }
-    for (const [k, v] of Object.entries(withInputs)) if (!(k in inputs)) inputs[k] = v[0];
+    for (const k of Object.keys(given.texts)) if (!(k in inputs)) inputs[k] = inputText(given, k);
     const innerScope = { ...run.scope, inputs, steps: {}, env: { ...run.scope.env, ...run.envWrites } };
     const innerRun = { ...run, scope: innerScope, guard: ctx.guard, depth: run.depth + 1 };
     await this.runSteps({ doc, repo, file: shown, relPath, ...remote ? { remote } : {} }, doc.get(runs, "steps"), innerRun, [...chain, stepLoc]);
@@ -113574,15 +114539,13 @@ var Reader = class {
   }
   extendGuard(base2, cond, lookup2) {
     if (!cond) return base2;
-    const g = evaluateGuard(cond, lookup2);
-    if ("value" in g) return g.value ? base2 : "never";
-    const conditions = [...base2.conditions];
-    for (const a of g.atoms) if (!conditions.includes(a)) conditions.push(a);
-    return { ...base2, conditions };
+    const formula = and(base2.formula, evaluateGuard(cond, lookup2));
+    if (formula.k === "const" && !formula.v) return "never";
+    return { ...base2, formula };
   }
   envMap(doc, node, lookup2, outer) {
     const env = {};
-    const scoped = (path, text) => path[0] === "env" && path[1] !== void 0 && outer[path[1]] !== void 0 ? [known2(outer[path[1]])] : lookup2(path, text);
+    const scoped = (path, text) => path[0] === "env" && path[1] !== void 0 && outer[path[1]] !== void 0 ? [known(outer[path[1]])] : lookup2(path, text);
     for (const e of doc.entries(node)) {
       const raw = doc.str(e.value);
       if (raw === void 0) continue;
@@ -113599,6 +114562,75 @@ var Reader = class {
     return out;
   }
 };
+function inputText(given, key) {
+  const texts = given.texts[key] ?? [];
+  const when = given.when[key] ?? [];
+  return alternativesText(texts.map((text, i) => ({ text, when: when[i] ?? TRUE })));
+}
+
+// src/engine/unresolved.ts
+function separateUnresolved(pushes) {
+  const kept = [];
+  const findings = [];
+  const reported = /* @__PURE__ */ new Set();
+  for (const push of pushes) {
+    const refs = push.refs.flatMap(splitList);
+    const named = [];
+    for (const ref of refs) {
+      const computed = computedPart(ref.name);
+      if (computed === void 0) {
+        named.push(ref);
+        continue;
+      }
+      const key = `${push.location.file}:${push.location.line}:${ref.name}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      findings.push(
+        ruleFinding(
+          "unresolved-push",
+          `${push.tool} pushes an image whose name is computed at run time (${computed}); it is not counted as an image and its signing is not judged. Give the name where the analysis can read it (a literal, an env value or an input).`,
+          push.location,
+          push.chain
+        )
+      );
+    }
+    if (named.length === refs.length && refs.length === push.refs.length) kept.push(push);
+    else if (named.length > 0) kept.push({ ...push, refs: named, confidence: push.confidence === "high" ? "medium" : push.confidence });
+  }
+  return { pushes: kept, findings };
+}
+function splitList(ref) {
+  if (!ref.raw.includes(",")) return [ref];
+  const parts = splitOutsideTemplates(ref.raw).map((p) => p.trim()).filter(Boolean);
+  return parts.length > 1 ? parts.map(parseImageRef) : [ref];
+}
+function splitOutsideTemplates(text) {
+  const parts = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "$" && (text[i + 1] === "{" || text[i + 1] === "(")) {
+      depth++;
+      i += text.startsWith("${{", i) ? 2 : 1;
+    } else if (depth > 0 && (c === "{" || c === "(")) depth++;
+    else if (depth > 0 && text.startsWith("}}", i)) {
+      depth--;
+      i++;
+    } else if (depth > 0 && (c === "}" || c === ")")) depth--;
+    else if (c === "," && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
+function computedPart(name) {
+  const m = /\$\([^)]*\)?|`[^`]*`?/.exec(name);
+  if (!m) return void 0;
+  return m[0].length > 60 ? `${m[0].slice(0, 57)}\u2026` : m[0];
+}
 
 // src/engine/verdict.ts
 var VERDICT_RULES = /* @__PURE__ */ new Set([
@@ -113651,7 +114683,8 @@ async function analyze(options) {
     ephemeralRegistries: options.ephemeralRegistries ?? []
   });
   const allPushes = wf.operations.filter((o) => o.kind === "push");
-  const pushes = allPushes.filter((p) => !p.ephemeral);
+  const separated = separateUnresolved(allPushes.filter((p) => !p.ephemeral));
+  const pushes = separated.pushes;
   for (const p of allPushes) {
     if (!p.ephemeral) continue;
     for (const ref of p.refs) wf.localBuilds.push({ name: ref.name, reason: `${p.tool} to ephemeral registry ${p.ephemeral}`, location: p.location });
@@ -113660,7 +114693,7 @@ async function analyze(options) {
   const limits = [...repo.limits, ...wf.limits];
   let judged = judgeImages({ pushes, signs, jobs: wf.jobs, ...options.acceptMethods ? { acceptMethods: options.acceptMethods } : {} });
   judged = excludeImages(judged, options.excludeImages ?? [], limits);
-  const findings = [...wf.findings];
+  const findings = [...wf.findings, ...separated.findings];
   const privateKeys = findPrivateKeys(repo);
   for (const check of SIGNING_CHECKS) findings.push(...check({ images: judged, signs, jobs: wf.jobs, privateKeys }));
   const admission = analyzeAdmission({
@@ -113771,10 +114804,10 @@ function parseCliArgs(argv, env) {
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let inline;
-    const eq = arg.indexOf("=");
-    if (arg.startsWith("--") && eq > 0) {
-      inline = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
+    const eq2 = arg.indexOf("=");
+    if (arg.startsWith("--") && eq2 > 0) {
+      inline = arg.slice(eq2 + 1);
+      arg = arg.slice(0, eq2);
     }
     const value = () => {
       if (inline !== void 0) return inline;

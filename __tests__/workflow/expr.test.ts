@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { formulaText, implies } from '../../src/logic/formula.js';
 import { test } from 'node:test';
-import { conditionalValues, evaluateGuard, interpolate, known, UNKNOWN_LOOKUP, unknown, type Lookup } from '../../src/workflow/expr.js';
+import { conditionalValues, evaluateGuard, evaluateSource, interpolate, known, toText, UNKNOWN_LOOKUP, unknown, type Lookup } from '../../src/workflow/expr.js';
 import { EVENTS, githubContext, REFS, scopeLookup, emptyScope } from '../../src/workflow/scope.js';
 
 const scope = emptyScope(githubContext('dexidp/dex'));
@@ -79,4 +79,64 @@ test('github.ref comparisons are decided when the triggers pin literal refs', ()
   const l = scopeLookup(emptyScope({ ...githubContext('acme/app'), [REFS]: ['refs/heads/main'] }));
   assert.equal(guardText("github.ref == 'refs/heads/main'", l), 'true');
   assert.equal(guardText("github.ref != 'refs/heads/main'", l), 'false');
+});
+
+test('known values follow the runner: coercions, case-insensitive comparison, number text, functions, dereference', () => {
+  const data: Lookup = (path) => {
+    if (path[0] !== 'ctx') return [unknown(path.join('.'))];
+    const ctx: unknown = { list: [{ os: 'linux' }, { OS: 'mac' }, 'x'], obj: { Key: 'v' }, n: 3 };
+    let v = ctx;
+    for (const k of path.slice(1)) v = v && typeof v === 'object' ? (Object.entries(v).find(([key]) => key.toLowerCase() === k.toLowerCase())?.[1] ?? null) : null;
+    return [known(v)];
+  };
+  const cases: Array<[string, string]> = [
+    ["'1' == 1", 'true'],
+    ['null == 0', 'true'],
+    ["null == ''", 'true'],
+    ["'' == 0", 'true'],
+    ['true == 1', 'true'],
+    ["true == 'true'", 'false'],
+    ['NaN == NaN', 'false'],
+    ["'0x1F' == 31", 'true'],
+    ["' 7 ' == 7", 'true'],
+    ["'abc' == 'ABC'", 'true'],
+    ["'a' < '_'", 'true'],
+    ["'B' > 'a'", 'true'],
+    ["'abc' <= 'ABC'", 'true'],
+    ['fromJSON(\'[]\') < 1', 'false'],
+    ['1e3', '1000'],
+    ['.5', '0.5'],
+    ['-0', '0'],
+    ['0x1F', '31'],
+    ['1e15', '1E+15'],
+    ['0.00001', '1E-05'],
+    ['-Infinity', '-Infinity'],
+    ["format('{0}{{x}}{1}', 1.50, null)", '1.5{x}'],
+    ["format('{0}', fromJSON('[1]'))", 'Array'],
+    ["join(fromJSON('[1,null,true]'))", '1,,true'],
+    ["join('abc', '-')", 'abc'],
+    ["contains(fromJSON('[1,2]'), '2')", 'true'],
+    ["contains(ctx.obj, 'Key')", 'false'],
+    ["startsWith('Hello', 'hE')", 'true'],
+    ["endsWith(1.50, '.5')", 'true'],
+    ["toJSON(fromJSON('{\"A\":[1,{}],\"a\":2}'))", '{\n  "A": [\n    1,\n    {}\n  ]\n}'],
+    ['ctx.list.*.os', '[\n  "linux",\n  "mac"\n]'],
+    ["join(ctx.list[*].OS, ' ')", 'linux mac'],
+    ["ctx['OBJ'].key", 'v'],
+    ['ctx.obj.missing', ''],
+    ["fromJSON('[5,6]')[1.9]", '6'],
+    ["fromJSON('[5,6]')[true]", '6'],
+    ["fromJSON('[5,6]')[-1] == null", 'true'],
+    ["case(ctx.n > 2, 'big', 'small')", 'big'],
+    ["'a' ==\u00a0'A'", 'true'],
+    ["'it''s ''quoted'''", "it's 'quoted'"],
+  ];
+  // evaluateSource, not interpolate: the text between `${{` and `}}` may itself hold `}}`.
+  const text = (src: string) => evaluateSource(src, data).map((v) => (v.known ? toText(v.value) : undefined));
+  for (const [src, want] of cases) assert.deepEqual(text(src), [want], src);
+  // GitHub fails these: unknown.
+  for (const src of ["format('{0')", "format('}')", "format('{1}', 'a')", "format('{0:x}', 1)", "fromJSON('')", "fromJSON('{')", "case(1, 'a', 'b')", 'TRUE', "'a'[0]", 'ctx.0', '1 = 1', 'join(ctx.list,)'])
+    assert.deepEqual(text(src), [undefined], src);
+  // An error anywhere makes the whole expression unknown, as GitHub's evaluation stops.
+  assert.deepEqual(interpolate("${{ fromJSON('{') || 'x' }}", data), ["${{ fromJSON('{') || 'x' }}"]);
 });

@@ -9,6 +9,22 @@ import { and, atom, eq, FALSE, not, or, TRUE, formulaKey, formulaText, type Form
  * `cond && 'x' || ''` pick between literals on an unknown condition.
  */
 
+import {
+  callKnown,
+  coerceString,
+  compareValues,
+  deref,
+  formatNumber,
+  MAX_EXPRESSION_LENGTH,
+  MAX_PARSER_DEPTH,
+  parseNumber,
+  STAR,
+  toJson,
+  isKnownFunction,
+  validArity,
+  type Segment,
+} from './expr-functions.js';
+
 /**
  * `when` is the condition under which this alternative is the result (`c && 'x' || 'y'`, a step output written in
  * one branch of a shell `if`); absent means always.
@@ -59,6 +75,7 @@ function withWhen(v: EValue, when: Formula): EValue {
 /** Looks up a context path (`github.repository`, `inputs.push`, `steps.meta.outputs.tags`). */
 export type Lookup = (path: string[], text: string) => EValue[];
 
+/** `*` in a `path` or `seg` is the filter (`.*`, `[*]`); a bracketed key is always a Node. */
 export type Node =
   | { t: 'lit'; v: unknown }
   /** An already evaluated value (arguments handed to a function once, not re-evaluated). */
@@ -71,146 +88,208 @@ export type Node =
 
 // ---------------------------------------------------------------- tokenizer and parser
 
-type Tok = { k: 'str' | 'num' | 'id' | 'op' | 'end'; v: string; pos: number };
+/**
+ * Tokens as GitHub's lexer makes them: a literal (string, number, true/false/null/NaN/Infinity), an identifier,
+ * or punctuation. `end` is the offset after the token, so node texts are the source as written.
+ */
+type Tok = { k: 'lit' | 'id' | 'op' | 'end'; v: string; val?: unknown; pos: number; end: number };
+
+/**
+ * Our own bound on the parse tree's depth, on top of GitHub's: chains of one operator (`a && b && …`) count once
+ * for GitHub but nest in our binary tree, and evaluation recurses along it.
+ */
+const MAX_TREE_DEPTH = 200;
+
+const isBoundary = (c: string): boolean => '()[],.!<>=&|'.includes(c) || /\s/.test(c);
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const KEYWORDS: Record<string, unknown> = { true: true, false: false, null: null, NaN: NaN, Infinity: Infinity };
 
 function tokenize(src: string): Tok[] {
+  if (src.length > MAX_EXPRESSION_LENGTH) throw new Error('expression too long');
   const toks: Tok[] = [];
+  const push = (k: Tok['k'], pos: number, end: number, val?: unknown) => toks.push({ k, v: src.slice(pos, end), val, pos, end });
+  const word = (from: number) => {
+    let j = from;
+    while (j < src.length && !isBoundary(src[j]!)) j++;
+    return j;
+  };
+  // A number runs to the next boundary character other than '.' (GitHub's lexer); its text must parse.
+  const number = (start: number) => {
+    let j = start + 1;
+    while (j < src.length && (src[j] === '.' || !isBoundary(src[j]!))) j++;
+    const value = parseNumber(src.slice(start, j));
+    if (Number.isNaN(value)) throw new Error(`unexpected symbol '${src.slice(start, j)}'`);
+    push('lit', start, j, value);
+    return j;
+  };
   let i = 0;
   while (i < src.length) {
     const c = src[i]!;
+    const prev = toks[toks.length - 1];
     if (/\s/.test(c)) {
+      // Any white space, as the runner's lexer (Char.IsWhiteSpace); the JavaScript port takes only four.
       i++;
-      continue;
-    }
-    if (c === "'") {
+    } else if ('()[],*'.includes(c)) {
+      push('op', i, ++i);
+    } else if (c === '.') {
+      // After a name, `]`, `)` or `*` a dot dereferences; elsewhere it starts a number (`.5`).
+      if (prev && (prev.k === 'id' || (prev.k === 'op' && (prev.v === ']' || prev.v === ')' || prev.v === '*')))) push('op', i, ++i);
+      else i = number(i);
+    } else if (c === '-' || c === '+' || (c >= '0' && c <= '9')) {
+      i = number(i);
+    } else if (c === '!' || c === '<' || c === '>' || c === '=') {
+      const two = src[i + 1] === '=';
+      if (c === '=' && !two) throw new Error("unexpected symbol '='");
+      push('op', i, (i += two ? 2 : 1));
+    } else if (c === '&' || c === '|') {
+      if (src[i + 1] !== c) throw new Error(`unexpected symbol '${c}'`);
+      push('op', i, (i += 2));
+    } else if (c === "'") {
       let j = i + 1;
-      let s = '';
-      while (j < src.length) {
-        if (src[j] === "'" && src[j + 1] === "'") {
-          s += "'";
-          j += 2;
-        } else if (src[j] === "'") break;
-        else s += src[j++];
-      }
-      toks.push({ k: 'str', v: s, pos: i });
+      while (j < src.length && !(src[j] === "'" && src[j + 1] !== "'")) j += src[j] === "'" ? 2 : 1;
+      if (j >= src.length) throw new Error('unterminated string');
+      push('lit', i, j + 1, src.slice(i + 1, j).replace(/''/g, "'"));
       i = j + 1;
-      continue;
+    } else {
+      const j = word(i + 1);
+      const text = src.slice(i, j);
+      if (!IDENTIFIER.test(text)) throw new Error(`unexpected symbol '${text}'`);
+      const afterDot = prev?.k === 'op' && prev.v === '.';
+      if (!afterDot && Object.prototype.hasOwnProperty.call(KEYWORDS, text)) push('lit', i, j, KEYWORDS[text]);
+      else push('id', i, j);
+      i = j;
     }
-    const two = src.slice(i, i + 2);
-    if (['==', '!=', '<=', '>=', '&&', '||'].includes(two)) {
-      toks.push({ k: 'op', v: two, pos: i });
-      i += 2;
-      continue;
-    }
-    if ('!<>()[],.*'.includes(c)) {
-      toks.push({ k: 'op', v: c, pos: i });
-      i++;
-      continue;
-    }
-    const num = /^(0x[0-9a-f]+|-?\d+(\.\d+)?(e[+-]?\d+)?)/i.exec(src.slice(i));
-    if (num && !/[A-Za-z_]/.test(src[i + num[0].length] ?? '')) {
-      toks.push({ k: 'num', v: num[0], pos: i });
-      i += num[0].length;
-      continue;
-    }
-    const id = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(src.slice(i));
-    if (id) {
-      toks.push({ k: 'id', v: id[0], pos: i });
-      i += id[0].length;
-      continue;
-    }
-    throw new Error(`unexpected character '${c}'`);
   }
-  toks.push({ k: 'end', v: '', pos: src.length });
+  toks.push({ k: 'end', v: '', pos: src.length, end: src.length });
   return toks;
 }
 
+/**
+ * Parses one expression (the text between `${{` and `}}`) as GitHub does, with its bounds: at most
+ * MAX_EXPRESSION_LENGTH characters and parse depth MAX_PARSER_DEPTH, counted as GitHub's parser counts it
+ * (each group, argument, `!`, index step and operator chain). Throws on a syntax error. Recursion is bounded by
+ * that depth; the tree's own depth is bounded by MAX_TREE_DEPTH.
+ */
 export function parseExpression(src: string): Node {
   const toks = tokenize(src);
   let p = 0;
+  let depth = 0;
+  const treeDepth = new WeakMap<Node, number>();
+  const mk = <N extends Node>(node: N, kids: Array<Node | string>): N => {
+    let d = 1;
+    for (const k of kids) if (typeof k !== 'string') d = Math.max(d, (treeDepth.get(k) ?? 1) + 1);
+    if (d > MAX_TREE_DEPTH) throw new Error('expression nested too deeply');
+    treeDepth.set(node, d);
+    return node;
+  };
+  const enter = () => {
+    if (++depth > MAX_PARSER_DEPTH) throw new Error('expression nested too deeply');
+  };
   const peek = () => toks[p]!;
-  const eat = (v: string) => {
-    if (peek().v !== v || peek().k === 'str') throw new Error(`expected '${v}'`);
+  const isOp = (v: string) => peek().k === 'op' && peek().v === v;
+  const expect = (v: string) => {
+    if (!isOp(v)) throw new Error(peek().k === 'end' ? 'unexpected end of expression' : `expected '${v}'`);
     p++;
   };
-  const slice = (from: number) => src.slice(toks[from]!.pos, peek().pos).trim();
-  const binary = (next: () => Node, ops: string[]) => (): Node => {
+  const text = (from: number) => src.slice(toks[from]!.pos, toks[p - 1]!.end);
+
+  const expression = (): Node => {
+    enter();
+    const e = or();
+    depth--;
+    return e;
+  };
+  // `a && b && c`: one level for GitHub, a left-nested chain for us.
+  const chain = (ops: string[], next: () => Node, counts: boolean) => (): Node => {
     const start = p;
     let l = next();
+    if (!(peek().k === 'op' && ops.includes(peek().v))) return l;
+    if (counts) enter();
     while (peek().k === 'op' && ops.includes(peek().v)) {
       const op = toks[p++]!.v;
       const r = next();
-      l = { t: 'bin', op, l, r, text: slice(start) };
+      l = mk({ t: 'bin', op, l, r, text: text(start) }, [l, r]);
     }
+    if (counts) depth--;
     return l;
   };
-  const primary = (): Node => {
+  const unary = (): Node => {
+    if (!isOp('!')) return postfix();
+    p++;
+    enter();
+    const e = unary();
+    depth--;
+    return mk({ t: 'not', e }, [e]);
+  };
+  const comparison = chain(['<', '<=', '>', '>='], unary, false);
+  const equality = chain(['==', '!='], comparison, false);
+  const and = chain(['&&'], equality, true);
+  const or = chain(['||'], and, true);
+
+  /** Index steps apply to groups, calls and context names, not to literals (GitHub's grammar). */
+  const postfix = (): Node => {
+    const start = p;
+    const [base, indexable] = primary();
+    if (!indexable) return base;
+    let node = base;
+    let steps = 0;
+    for (;;) {
+      let seg: string | Node;
+      if (isOp('[')) {
+        p++;
+        if (isOp('*')) {
+          p++;
+          seg = '*';
+        } else seg = expression();
+        expect(']');
+      } else if (isOp('.')) {
+        p++;
+        const t = peek();
+        if (t.k === 'id' || (t.k === 'op' && t.v === '*')) {
+          p++;
+          seg = t.v;
+        } else throw new Error(`unexpected '${t.v}' after '.'`);
+      } else break;
+      enter();
+      steps++;
+      const at = text(start);
+      node = node.t === 'ref' ? mk({ t: 'ref', path: [...node.path, seg], text: at }, [...node.path, seg]) : mk({ t: 'index', base: node, seg, text: at }, [node, seg]);
+    }
+    depth -= steps;
+    return node;
+  };
+  const primary = (): [Node, boolean] => {
     const tok = peek();
+    const start = p;
+    if (tok.k === 'lit') {
+      p++;
+      return [mk({ t: 'lit', v: tok.val }, []), false];
+    }
     if (tok.k === 'op' && tok.v === '(') {
       p++;
-      const e = or();
-      eat(')');
-      return postfix(e, p);
-    }
-    if (tok.k === 'op' && tok.v === '!') {
-      p++;
-      return { t: 'not', e: primary() };
-    }
-    if (tok.k === 'str') {
-      p++;
-      return { t: 'lit', v: tok.v };
-    }
-    if (tok.k === 'num') {
-      p++;
-      return { t: 'lit', v: Number(tok.v) };
+      const e = expression();
+      expect(')');
+      return [e, true];
     }
     if (tok.k === 'id') {
-      const start = p;
       p++;
-      const lower = tok.v.toLowerCase();
-      if (lower === 'true' || lower === 'false') return { t: 'lit', v: lower === 'true' };
-      if (lower === 'null') return { t: 'lit', v: null };
-      if (peek().v === '(' && peek().k === 'op') {
-        p++;
-        const args: Node[] = [];
-        if (peek().v !== ')') {
-          args.push(or());
-          while (peek().v === ',') {
-            p++;
-            args.push(or());
-          }
-        }
-        eat(')');
-        return postfix({ t: 'call', name: lower, args, text: slice(start) }, start);
+      if (!isOp('(')) return [mk({ t: 'ref', path: [tok.v], text: tok.v }, []), true];
+      p++;
+      const args: Node[] = [];
+      while (!isOp(')')) {
+        if (args.length) expect(',');
+        args.push(expression());
       }
-      return postfix({ t: 'ref', path: [tok.v], text: tok.v }, start);
+      p++;
+      const name = tok.v.toLowerCase();
+      if (!validArity(name, args.length)) throw new Error(`wrong number of arguments to ${tok.v}()`);
+      return [mk({ t: 'call', name, args, text: text(start) }, args), true];
     }
-    throw new Error(`unexpected token '${tok.v}'`);
+    throw new Error(tok.k === 'end' ? 'unexpected end of expression' : `unexpected '${tok.v}'`);
   };
-  const postfix = (base: Node, start: number): Node => {
-    let node = base;
-    for (;;) {
-      if (peek().v === '.' && peek().k === 'op') {
-        p++;
-        const t = toks[p++]!;
-        const seg = t.k === 'op' && t.v === '*' ? '*' : t.v;
-        node = extend(node, seg, slice(start));
-      } else if (peek().v === '[' && peek().k === 'op') {
-        p++;
-        const idx = or();
-        eat(']');
-        node = extend(node, idx.t === 'lit' ? String(idx.v) : idx, slice(start));
-      } else return node;
-    }
-  };
-  const extend = (node: Node, seg: string | Node, text: string): Node =>
-    node.t === 'ref' ? { t: 'ref', path: [...node.path, seg], text } : { t: 'index', base: node, seg, text };
-  const unary = (): Node => primary();
-  const comparison = binary(unary, ['<', '<=', '>', '>=']);
-  const equality = binary(comparison, ['==', '!=']);
-  const and = binary(equality, ['&&']);
-  const or = binary(and, ['||']);
-  const tree = or();
+
+  if (peek().k === 'end') throw new Error('empty expression');
+  const tree = expression();
   if (peek().k !== 'end') throw new Error(`unexpected '${peek().v}'`);
   return tree;
 }
@@ -223,20 +302,17 @@ export function truthy(v: unknown): boolean {
   return true;
 }
 
-/** GitHub's string form of a value (objects as JSON). */
+/**
+ * The text of a value where the runner inserts it: null empty, numbers as GitHub prints them; objects and arrays
+ * as toJSON prints them (the runner keeps them whole where a value is one expression; inside functions they read
+ * as 'Object'/'Array', see coerceString).
+ */
 export function toText(v: unknown): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return JSON.stringify(v, null, 2);
-}
-
-function looseEquals(a: unknown, b: unknown): boolean {
-  if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
-  if (typeof a === typeof b) return a === b;
-  const num = (x: unknown) => (x === null ? 0 : typeof x === 'boolean' ? (x ? 1 : 0) : typeof x === 'string' ? (x.trim() === '' ? 0 : Number(x)) : NaN);
-  if (typeof a === 'object' || typeof b === 'object') return a === b;
-  return num(a) === num(b);
+  if (typeof v === 'number') return formatNumber(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  return toJson(v) ?? coerceString(v);
 }
 
 function cap(vals: EValue[]): EValue[] {
@@ -264,7 +340,21 @@ function decidedTruth(v: EValue): boolean | undefined {
   return t.k === 'const' ? t.v : undefined;
 }
 
+/**
+ * Results by node during one evaluateSource: a node is evaluated once however many alternatives of its left side
+ * ask for it, so `x || (x || (x || …))` costs linear time, not exponential.
+ */
+let memo: Map<Node, EValue[]> | undefined;
+
 export function evaluate(node: Node, lookup: Lookup): EValue[] {
+  const hit = memo?.get(node);
+  if (hit) return hit;
+  const vals = evaluateNode(node, lookup);
+  memo?.set(node, vals);
+  return vals;
+}
+
+function evaluateNode(node: Node, lookup: Lookup): EValue[] {
   switch (node.t) {
     case 'lit':
       return [known(node.v)];
@@ -279,36 +369,36 @@ export function evaluate(node: Node, lookup: Lookup): EValue[] {
         }),
       );
     case 'ref': {
+      // Names (and keys that evaluate to text or a position) go to the lookup, which knows what is unknown; a
+      // `*` or another key is applied to the known value found so far.
       const path: string[] = [];
-      for (const seg of node.path) {
-        if (typeof seg === 'string') path.push(seg);
-        else {
-          const idx = evaluate(seg, lookup);
-          if (idx.length !== 1 || !idx[0]!.known) return [unknown(node.text)];
-          path.push(toText(idx[0]!.value));
+      let i = 0;
+      for (; i < node.path.length; i++) {
+        const seg = node.path[i]!;
+        if (seg === '*') break;
+        if (typeof seg === 'string') {
+          path.push(seg);
+          continue;
         }
+        const idx = evaluate(seg, lookup);
+        if (idx.length !== 1 || !idx[0]!.known) return [unknown(node.text)];
+        const v = idx[0]!.value;
+        if (typeof v === 'string') path.push(v);
+        else if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) path.push(String(v));
+        else break;
       }
-      return cap(lookup(path, node.text));
+      const found = lookup(path, node.text);
+      if (i === node.path.length) return cap(found);
+      const rest = segments(node.path.slice(i), lookup);
+      if (!rest) return [unknown(node.text)];
+      return cap(found.map((b) => (b.known ? { ...b, value: rest.reduce(deref, b.value) } : unknown(node.text))));
     }
     case 'call':
       return cap(callWithAlternatives(node, lookup));
     case 'index': {
-      let key: string;
-      if (typeof node.seg === 'string') key = node.seg;
-      else {
-        const idx = evaluate(node.seg, lookup);
-        if (idx.length !== 1 || !idx[0]!.known) return [unknown(node.text)];
-        key = toText(idx[0]!.value);
-      }
-      return cap(
-        evaluate(node.base, lookup).map((b) => {
-          if (!b.known || b.value === null || typeof b.value !== 'object') return withWhen(unknown(node.text), whenOf(b));
-          if (key === '*') return known(Array.isArray(b.value) ? b.value : Object.values(b.value as object), b.when);
-          const obj = b.value as Record<string, unknown>;
-          const k = Array.isArray(obj) ? key : Object.keys(obj).find((x) => x.toLowerCase() === key.toLowerCase());
-          return k !== undefined && k in obj ? known(obj[k], b.when) : known(null, b.when);
-        }),
-      );
+      const seg = segments([node.seg], lookup);
+      if (!seg) return [unknown(node.text)];
+      return cap(evaluate(node.base, lookup).map((b) => (b.known ? { ...b, value: deref(b.value, seg[0]!) } : withWhen(unknown(node.text), whenOf(b)))));
     }
     case 'bin': {
       const ls = evaluate(node.l, lookup);
@@ -350,7 +440,7 @@ export function evaluate(node: Node, lookup: Lookup): EValue[] {
             out.push(withWhen(compareUnknown(node.op, l, r, node.text), when));
             continue;
           }
-          out.push(known(compare(node.op, l.value, r.value), when));
+          out.push(known(compareValues(node.op, l.value, r.value), when));
         }
       return cap(out);
     }
@@ -413,18 +503,23 @@ function equalityFormula(subject: string, value: string, equal: boolean, domain:
   return or(...admitted.map((d) => eq(subject, d, domain)));
 }
 
-function compare(op: string, a: unknown, b: unknown): boolean {
-  switch (op) {
-    case '==':
-      return looseEquals(a, b);
-    case '!=':
-      return !looseEquals(a, b);
-    default: {
-      const x = typeof a === 'string' && typeof b === 'string' ? a.localeCompare(b) : Number(a) - Number(b);
-      return op === '<' ? x < 0 : op === '<=' ? x <= 0 : op === '>' ? x > 0 : x >= 0;
+/** Index steps as segments, evaluated once; undefined when a key is not one known value. */
+function segments(segs: Array<string | Node>, lookup: Lookup): Segment[] | undefined {
+  const out: Segment[] = [];
+  for (const seg of segs) {
+    if (seg === '*') out.push(STAR);
+    else if (typeof seg === 'string') out.push({ star: false, index: seg });
+    else {
+      const idx = evaluate(seg, lookup);
+      if (idx.length !== 1 || !idx[0]!.known) return undefined;
+      out.push({ star: false, index: idx[0]!.value });
     }
   }
+  return out;
 }
+
+/** Set when a function fails on known values, as GitHub's evaluation would (see evaluateSource). */
+let evaluationFailed = false;
 
 function callFunction(node: Extract<Node, { t: 'call' }>, lookup: Lookup): EValue[] {
   const single = (i: number): EValue => {
@@ -438,59 +533,32 @@ function callFunction(node: Extract<Node, { t: 'call' }>, lookup: Lookup): EValu
     case 'failure':
     case 'cancelled':
       return [known(false)];
-    case 'contains':
-    case 'startswith':
-    case 'endswith': {
-      const a = single(0);
-      const b = single(1);
-      if (!a.known || !b.known) return [unknown(node.text)];
-      const needle = toText(b.value).toLowerCase();
-      if (node.name === 'contains') {
-        if (Array.isArray(a.value)) return [known(a.value.some((x) => looseEquals(x, b.value)))];
-        return [known(toText(a.value).toLowerCase().includes(needle))];
-      }
-      const hay = toText(a.value).toLowerCase();
-      return [known(node.name === 'startswith' ? hay.startsWith(needle) : hay.endsWith(needle))];
-    }
-    case 'format': {
-      const args = node.args.map((_, i) => single(i));
-      if (args.some((a) => !a.known)) return [unknown(node.text)];
-      const fmt = toText((args[0] as Known).value);
-      return [known(fmt.replace(/\{(\d+)\}/g, (_, d: string) => toText((args[Number(d) + 1] as Known | undefined)?.value ?? '')).replace(/\{\{/g, '{').replace(/\}\}/g, '}'))];
-    }
-    case 'join': {
-      const a = single(0);
-      const sep = node.args[1] ? single(1) : known(',');
-      if (!a.known || !sep.known) return [unknown(node.text)];
-      return [known(Array.isArray(a.value) ? a.value.map(toText).join(toText(sep.value)) : toText(a.value))];
-    }
-    case 'tojson': {
-      const a = single(0);
-      return a.known ? [known(JSON.stringify(a.value, null, 2))] : [unknown(node.text)];
-    }
-    case 'fromjson': {
-      const a = single(0);
-      if (!a.known) return [unknown(node.text)];
-      try {
-        return [known(JSON.parse(toText(a.value)))];
-      } catch {
-        return [unknown(node.text)];
-      }
-    }
     case 'case': {
-      // case(pred1, val1, pred2, val2, …, default)
+      // case(pred1, val1, pred2, val2, …, default); a predicate that is not a boolean is an error.
       const out: EValue[] = [];
       for (let i = 0; i + 1 < node.args.length; i += 2) {
         const pred = single(i);
-        if (pred.known && !truthy(pred.value)) continue;
+        if (pred.known && typeof pred.value !== 'boolean') {
+          evaluationFailed = true;
+          return [unknown(node.text)];
+        }
+        if (pred.known && !pred.value) continue;
         out.push(single(i + 1));
         if (pred.known) return out;
       }
       if (node.args.length % 2 === 1) out.push(single(node.args.length - 1));
       return out.length ? out : [unknown(node.text)];
     }
-    default:
+    default: {
+      // The other functions on known arguments; a failure in GitHub's evaluation (invalid format string, bad
+      // JSON) is an unknown value.
+      const args = node.args.map((_, i) => single(i));
+      if (args.some((a) => !a.known)) return [unknown(node.text)];
+      const r = callKnown(node.name, args.map((a) => (a as Known).value));
+      if (r.ok) return [known(r.value)];
+      if (isKnownFunction(node.name)) evaluationFailed = true;
       return [unknown(node.text)];
+    }
   }
 }
 
@@ -519,7 +587,17 @@ function parseCached(src: string): Node | null {
 /** Evaluates one expression source; a syntax error yields one unknown. */
 export function evaluateSource(src: string, lookup: Lookup): EValue[] {
   const node = parseCached(src);
-  return node ? evaluate(node, lookup) : [unknown(src.trim())];
+  if (!node) return [unknown(src.trim())];
+  // An evaluation error (invalid format string, bad JSON) stops GitHub's whole evaluation: all of it is unknown.
+  const [outerFailed, outerMemo] = [evaluationFailed, memo];
+  evaluationFailed = false;
+  memo = new Map();
+  try {
+    const vals = evaluate(node, lookup);
+    return evaluationFailed ? [unknown(src.trim())] : vals;
+  } finally {
+    [evaluationFailed, memo] = [outerFailed, outerMemo];
+  }
 }
 
 /**
