@@ -11,7 +11,7 @@ import { assertGolden, FIXTURES } from '../helpers/golden.js';
  * a compact summary of images, signatures and findings is compared with golden/workflows/<folder>.json.
  */
 const DIR = join(FIXTURES, 'workflows');
-const REPOSITORY: Record<string, string> = { 'dynamic-image-name': 'acme/dyn' };
+const REPOSITORY: Record<string, string> = { 'dynamic-image-name': 'acme/dyn', 'local-action-own': 'docker/build-push-action' };
 const REMOTE: Record<string, string> = { 'remote-inspected': join(DIR, 'remote-checkouts') };
 
 export function summarize(report: Report): unknown {

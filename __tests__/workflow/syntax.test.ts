@@ -32,6 +32,22 @@ test('matrix: product, exclude, include extending a combination or adding one, e
   assert.deepEqual(matrixCombinations(e, e.get(e.root, 'm'), UNKNOWN_LOOKUP).combos, [{}]);
 });
 
+test('matrix: an include-only matrix has one combination per entry, none without it', () => {
+  const d = doc(`m:
+  include:
+    - name: Docker Hub
+      slug: acme/app
+    - name: GitHub
+      slug: ghcr.io/acme/app
+`);
+  assert.deepEqual(matrixCombinations(d, d.get(d.root, 'm'), UNKNOWN_LOOKUP).combos, [
+    { name: 'Docker Hub', slug: 'acme/app' },
+    { name: 'GitHub', slug: 'ghcr.io/acme/app' },
+  ]);
+  const e = doc('m:\n  os: ${{ fromJSON(needs.a.outputs.os) }}\n  include:\n    - os: mac\n');
+  assert.deepEqual(matrixCombinations(e, e.get(e.root, 'm'), UNKNOWN_LOOKUP).combos, [{}, { os: 'mac' }]);
+});
+
 test('matrix: the combination bound is reported, not exceeded', () => {
   const d = doc('m:\n  a: [1, 2, 3, 4, 5]\n  b: [1, 2, 3, 4, 5]\n');
   const { combos, capped } = matrixCombinations(d, d.get(d.root, 'm'), UNKNOWN_LOOKUP);

@@ -1,7 +1,7 @@
 import { isMap, isScalar, type Node, type Scalar } from 'yaml';
 import type { RepoReader } from '../discover/repo.js';
 import { handlerFor, isKnownIrrelevant, looksImageRelated, worthReading } from '../detect/actions/index.js';
-import type { ActionStep } from '../detect/actions/types.js';
+import type { ActionHandler, ActionStep } from '../detect/actions/types.js';
 import type { Finding } from '../model/finding.js';
 import type { Location } from '../model/location.js';
 import { parseImageRef } from '../model/image-ref.js';
@@ -10,6 +10,7 @@ import { NOT_INSPECTED_PREFIX } from '../rules/signing-model.js';
 import type { Guard, LocalBuild, OpContext, Operation, PushOp, SignOp } from '../model/pipeline.js';
 import { parseYaml, yamlDocs, yamlLimitNotes, type YamlDoc } from '../parse/yaml.js';
 import { evaluateGuard, interpolate, interpolateOne, known, type Lookup } from './expr.js';
+import { classifyLocalAction, localNotInspected, ownerRepoOf } from './local-action.js';
 import { parseUses, type RemoteSource } from './remote.js';
 import { ScriptCache } from './script-cache.js';
 import { coerceInput, hasIdTokenWrite, isIrrelevantUses, isPosixShell, matrixCombinations, MAX_MATRIX_COMBINATIONS, registryServices, remoteDisplay, strings, topoOrder, triggerRefs } from './syntax.js';
@@ -543,41 +544,17 @@ class Reader {
     if (uses.startsWith('docker://')) return [];
     if (uses.startsWith('./')) {
       const rel = uses.slice(2).replace(/\/+$/, '');
+      // A JavaScript or Docker action at a path: the handler of the action it is, or not inspected (local-action.ts).
+      const opaque = this.opaqueAction(file.repo, rel, (p) => (file.remote ? remoteDisplay(file.remote, p) : p), file.remote ? ownerRepoOf(file.remote) : this.input.repository, uses, withInputs, usesLoc, ctx);
+      if (opaque === 'not-inspected') return [];
+      if (opaque) return this.runHandler(file, opaque.handler, opaque.action, '', usesLoc, stepLoc, id, withInputs, inputLines, ctx, env, workdir, run);
       return this.runComposite(file.repo, rel, file.remote ? remoteDisplay(file.remote, rel) : rel, file.remote, stepLoc, id, withInputs, ctx, run, chain);
     }
     const parsed = parseUses(uses);
     if (!parsed) return [];
     const action = `${parsed.owner}/${parsed.repo}${parsed.path ? `/${parsed.path}` : ''}`.toLowerCase();
     const handler = handlerFor(action);
-    if (handler) {
-      const lineText = this.lineText(file, usesLoc.line);
-      const comment = /#\s*(v?\d+(?:\.\d+)*)/.exec(lineText)?.[1];
-      const step: ActionStep = {
-        action,
-        ref: parsed.ref,
-        ...(comment ? { refComment: comment } : {}),
-        inputs: withInputs,
-        inputLines,
-        ...(id ? { stepId: id } : {}),
-        location: stepLoc,
-        ctx,
-        repo: this.input.repo,
-        ...(this.input.repository ? { repository: this.input.repository } : {}),
-        env,
-        workdir,
-        ...(run.cosignMajor !== undefined ? { cosignMajor: run.cosignMajor } : {}),
-        virtualFiles: run.virtualFiles,
-      };
-      const r = handler.run(step);
-      this.out.localBuilds.push(...r.localBuilds);
-      this.out.findings.push(...r.findings);
-      this.out.limits.push(...r.limits);
-      Object.assign(run.envWrites, r.envWrites);
-      if (r.virtualFiles) Object.assign(run.virtualFiles, r.virtualFiles);
-      if (r.cosignMajor !== undefined) run.cosignMajor = r.cosignMajor;
-      if (id) run.scope.steps[id] = { outputs: r.outputs };
-      return r.operations;
-    }
+    if (handler) return this.runHandler(file, handler, action, parsed.ref, usesLoc, stepLoc, id, withInputs, inputLines, ctx, env, workdir, run);
     if (isKnownIrrelevant(action)) return [];
     // An unknown remote action: read it when it could matter (composite actions that run scripts).
     if (!worthReading(action, withInputs)) return [];
@@ -587,12 +564,78 @@ class Reader {
       const got = await this.input.remote.readFile(parsed.owner, parsed.repo, parsed.ref, path);
       if ('error' in got) continue;
       const remoteId = `${parsed.owner}/${parsed.repo}/${actionDir ? `${actionDir}/` : ''}@${parsed.ref}`.replace('/@', '@');
+      // Read, but JavaScript or Docker: as opaque as an unread one.
+      const opaque = this.opaqueAction(got.repo, actionDir, () => got.display, undefined, uses, withInputs, usesLoc, ctx);
+      if (opaque === 'not-inspected') return [];
+      if (opaque) return this.runHandler(file, opaque.handler, opaque.action, parsed.ref, usesLoc, stepLoc, id, withInputs, inputLines, ctx, env, workdir, run);
       return this.runComposite(got.repo, actionDir, remoteId, remoteId, stepLoc, id, withInputs, ctx, run, chain, got.display);
     }
     const inputs: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(withInputs)) inputs[k] = v[0];
     this.notInspected(uses, usesLoc, this.input.remote.available ? 'not found in the remote checkouts or through the API' : 'no remote checkout and no GitHub token given', inputs, ctx.guard, ctx.jobKey, chain);
     return [];
+  }
+
+  /**
+   * A JavaScript or Docker action at `dir`: the handler of the known action it is a copy of, or 'not-inspected'
+   * (recorded here) when it may publish images; undefined for composite actions and irrelevant opaque ones.
+   */
+  private opaqueAction(repo: RepoReader, dir: string, displayOf: (relPath: string) => string, ownerRepo: string | undefined, uses: string, withInputs: Record<string, string[]>, usesLoc: Location, ctx: OpContext): { action: string; handler: ActionHandler } | 'not-inspected' | undefined {
+    const relPath = ['action.yml', 'action.yaml'].map((n) => (dir ? `${dir}/${n}` : n)).find((p) => repo.has(p) || repo.read(p).ok);
+    if (!relPath) return undefined;
+    const doc = this.load(repo, relPath, displayOf(relPath));
+    if (!doc) return undefined;
+    const decision = classifyLocalAction({ doc, dir, ...(ownerRepo ? { ownerRepo } : {}), withInputs });
+    if (decision.kind === 'handler') return decision;
+    if (decision.kind === 'ignore') return undefined;
+    const { finding, op } = localNotInspected(uses, decision.using, usesLoc, ctx);
+    this.out.findings.push(finding);
+    this.out.operations.push(op);
+    return 'not-inspected';
+  }
+
+  private runHandler(
+    file: LoadedFile,
+    handler: ActionHandler,
+    action: string,
+    ref: string,
+    usesLoc: Location,
+    stepLoc: Location,
+    id: string | undefined,
+    withInputs: Record<string, string[]>,
+    inputLines: Record<string, number>,
+    ctx: OpContext,
+    env: Record<string, string>,
+    workdir: string,
+    run: JobRun,
+  ): Operation[] {
+    const lineText = this.lineText(file, usesLoc.line);
+    const comment = /#\s*(v?\d+(?:\.\d+)*)/.exec(lineText)?.[1];
+    const step: ActionStep = {
+      action,
+      ref,
+      ...(comment ? { refComment: comment } : {}),
+      inputs: withInputs,
+      inputLines,
+      ...(id ? { stepId: id } : {}),
+      location: stepLoc,
+      ctx,
+      repo: this.input.repo,
+      ...(this.input.repository ? { repository: this.input.repository } : {}),
+      env,
+      workdir,
+      ...(run.cosignMajor !== undefined ? { cosignMajor: run.cosignMajor } : {}),
+      virtualFiles: run.virtualFiles,
+    };
+    const r = handler.run(step);
+    this.out.localBuilds.push(...r.localBuilds);
+    this.out.findings.push(...r.findings);
+    this.out.limits.push(...r.limits);
+    Object.assign(run.envWrites, r.envWrites);
+    if (r.virtualFiles) Object.assign(run.virtualFiles, r.virtualFiles);
+    if (r.cosignMajor !== undefined) run.cosignMajor = r.cosignMajor;
+    if (id) run.scope.steps[id] = { outputs: r.outputs };
+    return r.operations;
   }
 
   /** Runs a composite action's steps inside the calling job (same runner, same env, own steps namespace). */

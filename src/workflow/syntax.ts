@@ -119,7 +119,10 @@ export function matrixCombinations(doc: YamlDoc, node: Node | null, lookup: Look
     else if (Array.isArray(plain)) base.push([e.key, plain.map((v) => (typeof v === 'string' ? interpolateOne(v, lookup) : v))]);
     // A value given as an expression (`${{ fromJSON(…) }}`) stays unknown.
   }
-  let combos: Array<Record<string, unknown>> = [{}];
+  // Without base keys there is no combination to extend: each `include` entry is its own job. (A base key given as
+  // an expression keeps the unknown combination `{}`.)
+  const includeOnly = doc.entries(node).every((e) => e.key === 'include' || e.key === 'exclude');
+  let combos: Array<Record<string, unknown>> = includeOnly ? [] : [{}];
   let capped = false;
   for (const [k, vals] of base) {
     const next: Array<Record<string, unknown>> = [];

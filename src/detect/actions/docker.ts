@@ -2,7 +2,7 @@ import { readBake } from '../bake.js';
 import { conditionalValues, UNKNOWN_LOOKUP } from '../../workflow/expr.js';
 import type { OpContext } from '../../model/pipeline.js';
 import { actionWorkdir, emptyActionResult, input, inputLocation, listInput, mergeReaderResult, type ActionHandler, type ActionResult, type ActionStep } from './types.js';
-import { makePushes, parseCsvAttributes } from './refs.js';
+import { makePushes, parseCsvAttributes, splitCsv } from './refs.js';
 
 /** Where a metadata-action bake definition lands on the runner; bake-action reads it by this path. */
 export const METADATA_BAKE_FILE = '<docker/metadata-action bake file>';
@@ -38,26 +38,29 @@ export const buildPushAction: ActionHandler = {
     const outputs = listInput(step, 'outputs', /\n/);
     const names: string[] = [];
     const decisions: Array<{ push: boolean; when: string[][] }> = [];
+    const loadedNames: string[] = [];
     for (const out of outputs) {
-      decisions.push(
-        pushDecision(out, (v) => {
-          const attrs = parseCsvAttributes(v);
-          if (attrs['type'] === 'registry') return true;
-          if (attrs['type'] === 'image') {
-            const p = attrs['push'] ?? 'false';
-            return p.includes('${{') ? true : isTrue(p);
-          }
-          return false;
-        }),
-      );
+      const decision = pushDecision(out, (v) => {
+        const attrs = parseCsvAttributes(v);
+        if (attrs['type'] === 'registry') return true;
+        if (attrs['type'] === 'image') {
+          const p = attrs['push'] ?? 'false';
+          return p.includes('${{') ? true : isTrue(p);
+        }
+        return false;
+      });
+      decisions.push(decision);
       const attrs = parseCsvAttributes(out);
-      if (attrs['name']) names.push(...attrs['name'].split(/[,\s]+/).filter(Boolean));
+      // Only the outputs that push name pushed images; `type=docker,name=app:local` beside them is a local load.
+      const localExporter = !decision.push && /^(docker|oci|tar|local|cacheonly)$/.test(attrs['type'] ?? '');
+      if (attrs['name']) (localExporter ? loadedNames : names).push(...attrs['name'].split(/[,\s]+/).filter(Boolean));
       const pushAttr = attrs['push'];
       if (pushAttr && pushAttr.includes('${{')) decisions.push(pushDecision(pushAttr, isTrue));
     }
     const pushInput = input(step, 'push');
     if (pushInput) decisions.push(pushDecision(pushInput, isTrue));
     const pushing = decisions.filter((d) => d.push);
+    for (const n of loadedNames) result.localBuilds.push({ name: n, reason: 'build output without push', location: step.location });
     const refs = [...tags, ...names];
     if (pushing.length === 0) {
       for (const r of refs) result.localBuilds.push({ name: r, reason: 'built without push', location: step.location });
@@ -93,7 +96,9 @@ function metadataTags(step: ActionStep): string[] {
     const attrs = parseCsvAttributes(spec);
     if (attrs['enable'] === 'false') continue;
     const type = attrs['type'] ?? 'raw';
-    const value = type === 'raw' ? (attrs['value'] ?? spec) : type === 'sha' ? 'sha-{{sha}}' : `{{${type}}}`;
+    // metadata-action reads a field without `=` as the value (`type=raw,gh-runid-1`).
+    const bare = splitCsv(spec).map((f) => f.trim()).filter((f) => f && !f.includes('='));
+    const value = type === 'raw' ? (attrs['value'] ?? bare[bare.length - 1] ?? spec) : type === 'sha' ? 'sha-{{sha}}' : `{{${type}}}`;
     const tag = `${attrs['prefix'] ?? ''}${value}${attrs['suffix'] ?? ''}`;
     if (!tags.includes(tag)) tags.push(tag);
   }
