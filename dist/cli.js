@@ -1163,9 +1163,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix12 = POSIX_REGEX_SOURCE[rest2];
-                if (posix12) {
-                  prev.value = pre + posix12;
+                const posix13 = POSIX_REGEX_SOURCE[rest2];
+                if (posix13) {
+                  prev.value = pre + posix13;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1682,7 +1682,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix12 = opts.windows;
+      const posix13 = opts.windows;
       const regex = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -1692,8 +1692,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output } = picomatch3.test(input2, regex, options, { glob, posix: posix12 });
-        const result = { glob, state, regex, posix: posix12, input: input2, output, match, isMatch };
+        const { isMatch, match, output } = picomatch3.test(input2, regex, options, { glob, posix: posix13 });
+        const result = { glob, state, regex, posix: posix13, input: input2, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1718,7 +1718,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch3.test = (input2, regex, options, { glob, posix: posix12 } = {}) => {
+    picomatch3.test = (input2, regex, options, { glob, posix: posix13 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1726,7 +1726,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix12 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix13 ? utils.toPosixSlashes : null);
       let match = input2 === glob;
       let output = match && format ? format(input2) : input2;
       if (match === false) {
@@ -1735,16 +1735,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch3.matchBase(input2, regex, options, posix12);
+          match = picomatch3.matchBase(input2, regex, options, posix13);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch3.matchBase = (input2, glob, options, posix12 = options && options.windows) => {
+    picomatch3.matchBase = (input2, glob, options, posix13 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
-      return regex.test(utils.basename(input2, { windows: posix12 }));
+      return regex.test(utils.basename(input2, { windows: posix13 }));
     };
     picomatch3.isMatch = (str2, patterns, options) => picomatch3(patterns, options)(str2);
     picomatch3.parse = (pattern, options) => {
@@ -104560,6 +104560,8 @@ var EPHEMERAL_REGISTRY_PATTERNS = [
   /^0\.0\.0\.0(:\d+)?$/,
   /^kind-registry(:\d+)?$/i,
   /^registry\.local(:\d+)?$/i,
+  // RFC 6761: `.localhost` names resolve to the loopback interface (k3d's `registry.localhost`).
+  /^([a-z0-9-]+\.)*localhost(:\d+)?$/i,
   /^ko\.local$/i,
   /^kind\.local$/i,
   // ttl.sh: anonymous registry whose images expire within 24 hours, used for throwaway test images.
@@ -104607,6 +104609,7 @@ function registryOf(name) {
   return i >= 0 ? name.slice(0, i) : name;
 }
 function isEphemeralRegistry(name, extra = []) {
+  if (isPerRunRegistryHost(registryOf(name))) return true;
   const host = registryOf(name).toLowerCase();
   const bare = host.replace(/:\d+$/, "");
   if (EPHEMERAL_REGISTRY_PATTERNS.some((re) => re.test(host) || re.test(bare))) return true;
@@ -104614,6 +104617,16 @@ function isEphemeralRegistry(name, extra = []) {
     const el = e.toLowerCase();
     return el === host || el === bare || el.replace(/:\d+$/, "") === bare;
   });
+}
+var PER_RUN_HOST_PARTS = [
+  /\$\(\s*openssl\s+rand\b/i,
+  /\$\(\s*uuidgen\b/i,
+  /\$\{?RANDOM\b/,
+  /\$\{?GITHUB_RUN_ID\b/,
+  /\$\{\{\s*github\.run_id\s*\}\}/i
+];
+function isPerRunRegistryHost(host) {
+  return PER_RUN_HOST_PARTS.some((re) => re.test(host));
 }
 function templateSpans(s) {
   const spans = [];
@@ -106533,7 +106546,7 @@ var SIGNING_CHECKS = [
 ];
 
 // src/shell/interpreter.ts
-import { posix as posix11 } from "node:path";
+import { posix as posix12 } from "node:path";
 
 // src/shell/expressions.ts
 var EXPRESSION = /\$\{\{[\s\S]*?\}\}/g;
@@ -107041,6 +107054,52 @@ function classifyGoreleaser(inv) {
   return [{ kind: "goreleaser", args: inv.args.map((a) => a.text) }];
 }
 
+// src/detect/commands/helm.ts
+import { posix as posix3 } from "node:path";
+var VALUE_FLAGS3 = /* @__PURE__ */ new Set(["--ca-file", "--cert-file", "--key-file", "--username", "--password", "--kube-context", "--kubeconfig", "--namespace", "-n", "--registry-config", "--repository-cache", "--repository-config", "--burst-limit"]);
+function classifyHelm(inv) {
+  if (inv.args[0]?.text !== "push") return [];
+  const p = parseArgs(inv.args.slice(1), VALUE_FLAGS3);
+  const [chart, remote] = p.positionals;
+  if (!chart || !remote || !remote.text.startsWith("oci://")) return [];
+  const base2 = remote.text.slice("oci://".length).replace(/\/+$/, "");
+  const { name, version } = chartOf(chart.text);
+  return [{ kind: "push", tool: "helm push", refs: [`${base2}/${name}${version ? `:${version}` : ""}`], artifact: "helm-chart" }];
+}
+function chartOf(file) {
+  const base2 = posix3.basename(maskRuntimeParts(file)).replace(/\.tgz$/, "");
+  const m = /^(.+?)-((?:v?\d|\$).*)$/.exec(base2);
+  const name = m ? m[1] : base2;
+  const version = m?.[2];
+  if (!name || /[$*?`[]/.test(name)) return { name: "<chart>" };
+  return version && !/[$*?`[]/.test(version) ? { name, version } : { name };
+}
+function maskRuntimeParts(text) {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    let end = -1;
+    if (text.startsWith("${{", i)) end = text.indexOf("}}", i + 3) + 1;
+    else if (c === "$" && (text[i + 1] === "{" || text[i + 1] === "(")) end = findClosingBracket(text, i + 1);
+    else if (c === "`") end = text.indexOf("`", i + 1);
+    if (end > i) {
+      out += "$";
+      i = end;
+    } else out += c;
+  }
+  return out;
+}
+
+// src/detect/commands/flux.ts
+var VALUE_FLAGS4 = /* @__PURE__ */ new Set(["--path", "--source", "--revision", "--creds", "--provider", "--ignore-paths", "--annotations", "-a", "--output", "-o", "--namespace", "-n", "--context", "--kubeconfig", "--timeout"]);
+function classifyFlux(inv) {
+  if (inv.args[0]?.text !== "push" || inv.args[1]?.text !== "artifact") return [];
+  const p = parseArgs(inv.args.slice(2), VALUE_FLAGS4);
+  const url = p.positionals[0]?.text;
+  if (!url || !url.startsWith("oci://")) return [];
+  return [{ kind: "push", tool: "flux push artifact", refs: [url.slice("oci://".length)], artifact: "oci-artifact" }];
+}
+
 // src/detect/commands/jib.ts
 function classifyJib(inv) {
   const words2 = inv.args.map((a) => a.text);
@@ -107062,7 +107121,7 @@ function classifyJib(inv) {
 }
 
 // src/detect/commands/kaniko.ts
-var VALUE_FLAGS3 = /* @__PURE__ */ new Set([
+var VALUE_FLAGS5 = /* @__PURE__ */ new Set([
   "-d",
   "--destination",
   "-c",
@@ -107098,7 +107157,7 @@ var VALUE_FLAGS3 = /* @__PURE__ */ new Set([
   "--git"
 ]);
 function classifyKaniko(inv) {
-  const p = parseArgs(inv.args, VALUE_FLAGS3);
+  const p = parseArgs(inv.args, VALUE_FLAGS5);
   const destinations = flagValues(p, "-d", "--destination");
   if (!destinations.length) return [];
   if (boolFlag(p, "--no-push")) return destinations.map((name) => ({ kind: "local", tool: "kaniko", name, reason: "kaniko --no-push (not pushed)" }));
@@ -107113,7 +107172,7 @@ function classifyKind(inv) {
 }
 
 // src/detect/commands/ko.ts
-var VALUE_FLAGS4 = /* @__PURE__ */ new Set([
+var VALUE_FLAGS6 = /* @__PURE__ */ new Set([
   "-t",
   "--tags",
   "--platform",
@@ -107138,7 +107197,7 @@ function classifyKo(inv, readYamlImportPaths) {
   const sub = inv.args[0]?.text;
   if (!sub || !PUSHING_SUBCOMMANDS.has(sub)) return [];
   const args = inv.args.slice(1);
-  const p = parseArgs(args, new Set([...VALUE_FLAGS4].filter((f) => f !== "--push")));
+  const p = parseArgs(args, new Set([...VALUE_FLAGS6].filter((f) => f !== "--push")));
   const repo = inv.lookup("KO_DOCKER_REPO") ?? "$KO_DOCKER_REPO";
   const notes = [];
   let importPaths = p.positionals.map((x) => x.text);
@@ -107167,7 +107226,7 @@ function classifyKo(inv, readYamlImportPaths) {
 }
 
 // src/detect/commands/oras.ts
-var VALUE_FLAGS5 = /* @__PURE__ */ new Set([
+var VALUE_FLAGS7 = /* @__PURE__ */ new Set([
   "--artifact-type",
   "-a",
   "--annotation",
@@ -107193,14 +107252,16 @@ var VALUE_FLAGS5 = /* @__PURE__ */ new Set([
   "--cert-file",
   "--key-file",
   "--oci-layout-path",
-  "--template"
+  "--template",
+  "--distribution-spec",
+  "--subject"
 ]);
 function classifyOras(inv) {
   const sub = inv.args[0]?.text;
-  const p = parseArgs(inv.args.slice(1), VALUE_FLAGS5);
-  if (sub === "push") {
+  const p = parseArgs(inv.args.slice(1), VALUE_FLAGS7);
+  if (sub === "push" || sub === "attach") {
     const ref = p.positionals[0];
-    return ref ? [{ kind: "push", tool: "oras push", refs: [ref.text] }] : [];
+    return ref ? [{ kind: "push", tool: `oras ${sub}`, refs: [ref.text], artifact: "oci-artifact" }] : [];
   }
   if (sub === "cp" || sub === "copy") {
     const dst = p.positionals[1];
@@ -107210,7 +107271,7 @@ function classifyOras(inv) {
 }
 
 // src/detect/commands/pack.ts
-var VALUE_FLAGS6 = /* @__PURE__ */ new Set([
+var VALUE_FLAGS8 = /* @__PURE__ */ new Set([
   "-B",
   "--builder",
   "-p",
@@ -107253,7 +107314,7 @@ var VALUE_FLAGS6 = /* @__PURE__ */ new Set([
 ]);
 function classifyPack(inv) {
   if (inv.args[0]?.text !== "build") return [];
-  const p = parseArgs(inv.args.slice(1), VALUE_FLAGS6);
+  const p = parseArgs(inv.args.slice(1), VALUE_FLAGS8);
   const names = [...p.positionals.slice(0, 1).map((x) => x.text), ...flagValues(p, "-t", "--tag")];
   if (!names.length) return [];
   if (boolFlag(p, "--publish")) return [{ kind: "push", tool: "pack build --publish", refs: names }];
@@ -107337,7 +107398,7 @@ function classifyPodmanBuildah(inv) {
 }
 
 // src/detect/commands/skopeo.ts
-var VALUE_FLAGS7 = /* @__PURE__ */ new Set([
+var VALUE_FLAGS9 = /* @__PURE__ */ new Set([
   "--authfile",
   "--src-authfile",
   "--dest-authfile",
@@ -107384,9 +107445,9 @@ var VALUE_FLAGS7 = /* @__PURE__ */ new Set([
 ]);
 function classifySkopeo(inv) {
   let i = 0;
-  while (i < inv.args.length && inv.args[i].text.startsWith("-")) i += VALUE_FLAGS7.has(inv.args[i].text) ? 2 : 1;
+  while (i < inv.args.length && inv.args[i].text.startsWith("-")) i += VALUE_FLAGS9.has(inv.args[i].text) ? 2 : 1;
   if (inv.args[i]?.text !== "copy") return [];
-  const p = parseArgs(inv.args.slice(i + 1), VALUE_FLAGS7);
+  const p = parseArgs(inv.args.slice(i + 1), VALUE_FLAGS9);
   const dst = p.positionals[1];
   if (!dst) return [];
   if (!dst.text.startsWith("docker://") && !dst.dynamic && !dst.text.startsWith("$")) return [];
@@ -107420,7 +107481,9 @@ var TOOL_ALIASES = {
   goreleaser: "goreleaser",
   cosign: "cosign",
   notation: "notation",
-  kind: "kind"
+  kind: "kind",
+  helm: "helm",
+  flux: "flux"
 };
 function toolFromCommandWord(word) {
   const base2 = word.split("/").pop() ?? word;
@@ -107476,13 +107539,17 @@ function classifyCommand(inv, extras = {}) {
       return classifyNotation(inv);
     case "kind":
       return classifyKind(inv);
+    case "helm":
+      return classifyHelm(inv);
+    case "flux":
+      return classifyFlux(inv);
     default:
       return [];
   }
 }
 
 // src/detect/bake.ts
-import { posix as posix3 } from "node:path";
+import { posix as posix4 } from "node:path";
 var import_picomatch = __toESM(require_picomatch2(), 1);
 
 // src/detect/bake-files.ts
@@ -108096,7 +108163,7 @@ function loadFiles(inv, def, result) {
       loaded2++;
       continue;
     }
-    const path = normalizeRelPath(posix3.join(workdir || ".", file));
+    const path = normalizeRelPath(posix4.join(workdir || ".", file));
     if (path === void 0 || /\$\{\{|\$\{?[A-Za-z_]/.test(file)) {
       result.limits.push(`bake file \`${written}\` (${inv.location.file}:${inv.location.line}) could not be resolved to a repository file`);
       continue;
@@ -108191,7 +108258,7 @@ function parseSet(s) {
 }
 
 // src/detect/goreleaser.ts
-import { posix as posix4 } from "node:path";
+import { posix as posix5 } from "node:path";
 
 // src/detect/goreleaser-args.ts
 var NON_BUILDING = /* @__PURE__ */ new Set(["check", "healthcheck", "init", "jsonschema", "completion", "help", "man", "changelog", "announce", "verify"]);
@@ -108431,7 +108498,7 @@ function opBase(inv) {
 function findConfig(inv, run, result) {
   const workdir = normalizeRelPath(inv.workdir || ".") ?? "";
   if (run.config !== void 0) {
-    const path = normalizeRelPath(posix4.join(workdir || ".", run.config));
+    const path = normalizeRelPath(posix5.join(workdir || ".", run.config));
     if (path === void 0 || /\$\{\{|\$\{?[A-Za-z_]/.test(run.config)) {
       result.limits.push(`goreleaser config \`${run.config}\` (${inv.location.file}:${inv.location.line}) could not be resolved to a repository file`);
       return void 0;
@@ -108552,7 +108619,7 @@ function readKos(ctx, runEnv, limits) {
     const tags = strings(y, y.get(entry, "tags")).map((t) => renderTemplate(t.text.trim(), ctx.values));
     if (tags.length === 0) tags.push("latest");
     const main2 = y.str(y.get(entry, "main"));
-    const leaf = main2 && main2 !== "." ? posix4.basename(main2.replace(/\/+$/, "")) : ctx.values.projectName ?? "<main package>";
+    const leaf = main2 && main2 !== "." ? posix5.basename(main2.replace(/\/+$/, "")) : ctx.values.projectName ?? "<main package>";
     const flag = (k) => y.str(y.get(entry, k))?.trim().toLowerCase() === "true";
     for (const repo of repos) {
       const base2 = renderTemplate(repo.text.trim(), ctx.values).replace(/\/+$/, "");
@@ -108581,7 +108648,7 @@ function readDockerSigns(ctx, pushed, limits) {
     const line = y.line(entry);
     const location = { file: ctx.file, line, endLine: y.endLine(entry) };
     const cmd = (y.str(y.get(entry, "cmd")) ?? "cosign").trim();
-    const tool = posix4.basename(cmd);
+    const tool = posix5.basename(cmd);
     const argsNode = y.get(entry, "args");
     const args = y.isSeq(argsNode) ? strings(y, argsNode).map((a) => a.text) : DEFAULT_DOCKER_SIGN_ARGS;
     const info = inspectSignArgs(args);
@@ -108805,10 +108872,10 @@ function applyEffects(frame, effects, line, guessed) {
           const ref = parseImageRef(raw);
           if (!ref.name) continue;
           const host = ephemeralHost(frame, ref.name);
-          if (host) st.localBuilds.push({ name: ref.name, reason: `${e.tool} to ephemeral registry ${host}`, location });
+          if (host) st.localBuilds.push({ name: ref.name, reason: isPerRunRegistryHost(host) ? `${e.tool} to ${host}, a registry named per run (the run creates and removes it)` : `${e.tool} to ephemeral registry ${host}`, location });
           else refs.push(ref);
         }
-        if (refs.length) addOp(frame, { ...base(frame, e.tool, location, refs, guessed, e.notes), kind: "push", refs });
+        if (refs.length) addOp(frame, { ...base(frame, e.tool, location, refs, guessed, e.notes), kind: "push", refs, ...e.artifact ? { artifact: e.artifact } : {} });
         break;
       }
       case "sign": {
@@ -108885,12 +108952,12 @@ function merge(frame, r) {
 }
 function ephemeralHost(frame, name) {
   const host = registryOf(name);
-  if (!host || hasUnresolved(host)) return void 0;
+  if (!host || hasUnresolved(host) && !isPerRunRegistryHost(host)) return void 0;
   return isEphemeralRegistry(name, frame.state.ctx.ephemeralRegistries) ? host : void 0;
 }
 
 // src/workflow/script-relevance.ts
-var TOOLS = /docker|podman|buildah|kaniko|executor|\bko\b|crane|skopeo|oras|\bpack\b|jib|goreleaser|cosign|notation|nerdctl|regctl|builds\s+submit|acr\s+build|\bmake\b|\bgmake\b|github_env|github_output|set-output|\.sh\b|\bbash\s+-c|\bsh\s+-c/i;
+var TOOLS = /docker|podman|buildah|kaniko|executor|\bko\b|crane|skopeo|oras|\bpack\b|jib|goreleaser|cosign|notation|nerdctl|regctl|builds\s+submit|acr\s+build|helm\s+push|flux\s+push|\bmake\b|\bgmake\b|github_env|github_output|set-output|\.sh\b|\bbash\s+-c|\bsh\s+-c/i;
 var SHELL_BUILTINS = /(^|[;&|(`]|\b(then|do|else)\b)\s*(source|\.|eval)\s+\S/m;
 var SCRIPT_CALL = /(^|[;&|(`]|\b(then|do|else|exec|sudo|time|env)\b)\s*(\.{1,2}\/|[\w-]+\/)[\w./-]*[\w-](\s|$|;)/m;
 function scriptMayMatter(script) {
@@ -108899,10 +108966,10 @@ function scriptMayMatter(script) {
 }
 
 // src/shell/indirection.ts
-import { posix as posix10 } from "node:path";
+import { posix as posix11 } from "node:path";
 
 // src/make/index.ts
-import { posix as posix9 } from "node:path";
+import { posix as posix10 } from "node:path";
 
 // src/make/args.ts
 var SHORT_WITH_ARG = /* @__PURE__ */ new Set(["C", "f", "I", "o", "W"]);
@@ -109033,7 +109100,7 @@ function memoizedExpand(inv, expand2) {
 }
 
 // src/make/expand.ts
-import { posix as posix6 } from "node:path";
+import { posix as posix7 } from "node:path";
 
 // src/make/state.ts
 var DEFAULT_BOUNDS = {
@@ -109165,7 +109232,7 @@ function patsubst(from, to, text) {
 }
 
 // src/make/wildcard.ts
-import { posix as posix5 } from "node:path";
+import { posix as posix6 } from "node:path";
 var indexes = /* @__PURE__ */ new WeakMap();
 function indexOf(repo) {
   let idx = indexes.get(repo);
@@ -109214,7 +109281,7 @@ function wildcard(repo, dir, patterns) {
   const out = [];
   for (const pattern of patterns) {
     if (pattern.startsWith("/")) continue;
-    const full = normalizeRelPath(posix5.join(dir || ".", pattern));
+    const full = normalizeRelPath(posix6.join(dir || ".", pattern));
     if (full === void 0 || full === "") continue;
     const key = full;
     let hits = idx.results.get(key);
@@ -109255,7 +109322,7 @@ function globSegments(idx, segments) {
 function relativeTo(dir, path) {
   if (!dir) return path;
   if (path.startsWith(dir + "/")) return path.slice(dir.length + 1);
-  return posix5.relative(dir, path) || ".";
+  return posix6.relative(dir, path) || ".";
 }
 function exists(repo, path) {
   const idx = indexOf(repo);
@@ -109500,14 +109567,14 @@ function escapeDollars(text) {
   return text.replace(/\$/g, "$$$$");
 }
 function absolute(state, w) {
-  if (w.startsWith("/") || w.startsWith("$")) return w.startsWith("/") ? posix6.normalize(w) : w;
-  const rel = normalizeRelPath(posix6.join(state.dir || ".", w));
+  if (w.startsWith("/") || w.startsWith("$")) return w.startsWith("/") ? posix7.normalize(w) : w;
+  const rel = normalizeRelPath(posix7.join(state.dir || ".", w));
   if (rel === void 0) return w;
   return rel ? `$GITHUB_WORKSPACE/${rel}` : "$GITHUB_WORKSPACE";
 }
 
 // src/make/read.ts
-import { posix as posix7 } from "node:path";
+import { posix as posix8 } from "node:path";
 
 // src/make/lex.ts
 function lexMakefile(text, firstLine = 1) {
@@ -109825,7 +109892,7 @@ function readIncludes(state, reader, optional, spec, location) {
     }
     const names = /[*?[]/.test(word) ? wildcard(state.repo, state.dir, [word]) : [word];
     for (const name of names) {
-      const path = normalizeRelPath(posix7.join(state.dir || ".", name));
+      const path = normalizeRelPath(posix8.join(state.dir || ".", name));
       if (path === void 0) {
         if (!optional) addLimit(state, `make: included file ${name} is outside the repository (${location.file}:${location.line}); not read`);
         continue;
@@ -109961,7 +110028,7 @@ function readRule(state, reader, raw, text, colon, location) {
 }
 
 // src/make/run.ts
-import { posix as posix8 } from "node:path";
+import { posix as posix9 } from "node:path";
 function runGoals(state, goals, baseEnv) {
   const out = [];
   const visited = /* @__PURE__ */ new Set();
@@ -109975,7 +110042,7 @@ function runGoals(state, goals, baseEnv) {
     }
     const plan = planTarget(state, target2);
     if (!plan) {
-      if (isGoal && !exists(state.repo, posix8.join(state.dir || ".", target2))) {
+      if (isGoal && !exists(state.repo, posix9.join(state.dir || ".", target2))) {
         addLimit(state, `make: no rule to make target '${target2}' (make run at ${state.origin.file}:${state.origin.line}, in ${state.dir || "."})`);
       }
       return;
@@ -110090,7 +110157,7 @@ function findPatternRule(state, target2, depth) {
     const withDir = (p) => substitutePattern(parsePattern(p), stem);
     const prereqs = rule.prereqs.map(withDir);
     const orderOnly = rule.orderOnly.map(withDir);
-    const canMake = (p) => state.explicitRules.has(p) || state.phony.has(p) || exists(state.repo, posix8.join(state.dir || ".", p)) || depth < 2 && findPatternRule(state, p, depth + 1) !== void 0;
+    const canMake = (p) => state.explicitRules.has(p) || state.phony.has(p) || exists(state.repo, posix9.join(state.dir || ".", p)) || depth < 2 && findPatternRule(state, p, depth + 1) !== void 0;
     if (prereqs.every((p) => p === target2 ? false : canMake(p))) return { rule, prereqs, orderOnly, stem };
   }
   return void 0;
@@ -110176,7 +110243,7 @@ function expandUncached(inv, options) {
   const makefiles = [];
   if (args.makefiles.length > 0) {
     for (const f of args.makefiles) {
-      const path = f === "-" || looksUnresolved(f) ? void 0 : normalizeRelPath(posix9.join(dir || ".", f));
+      const path = f === "-" || looksUnresolved(f) ? void 0 : normalizeRelPath(posix10.join(dir || ".", f));
       if (path === void 0) {
         limits.push(`make at ${where}: makefile ${f} cannot be resolved inside the repository; not read`);
         continue;
@@ -110253,7 +110320,7 @@ function resolveDirectory(cwd, d) {
   const workspace = /^(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?|\$\{?PWD\}?|\$\(pwd\))(?=\/|$)/.exec(d);
   if (workspace) return normalizeRelPath("." + d.slice(workspace[0].length));
   if (looksUnresolved(d)) return void 0;
-  return normalizeRelPath(posix9.join(cwd || ".", d));
+  return normalizeRelPath(posix10.join(cwd || ".", d));
 }
 function createState(inv, dir, environmentOverrides, bounds, limits, findings) {
   const vars = /* @__PURE__ */ new Map();
@@ -110322,9 +110389,9 @@ function locateScript(frame, path) {
   const spans = unresolvedSpans(path);
   const tail = path.slice(spans[spans.length - 1][1]);
   if (!tail.startsWith("/") || hasUnresolved(tail)) return void 0;
-  const scriptDir = posix10.dirname(frame.source.file);
+  const scriptDir = posix11.dirname(frame.source.file);
   for (const dir of [scriptDir, frame.cwd, ""]) {
-    const rel = normalizeRelPath(posix10.join(dir || ".", `.${tail}`));
+    const rel = normalizeRelPath(posix11.join(dir || ".", `.${tail}`));
     if (rel && repo.has(rel)) return rel;
   }
   return void 0;
@@ -111200,7 +111267,7 @@ function sinkFor(frame, target2) {
 function resolvePath(frame, p) {
   const home = p.replace(/^~\//, "$HOME/");
   if (home.startsWith("/") || home.startsWith("$")) return home;
-  return normalizeRelPath(posix11.join(frame.cwd || ".", home)) ?? home;
+  return normalizeRelPath(posix12.join(frame.cwd || ".", home)) ?? home;
 }
 function runCommandNode(frame, cmd, line) {
   switch (cmd.t) {
@@ -112184,6 +112251,7 @@ function inputLocation(step, name) {
 // src/detect/actions/refs.ts
 function ephemeralReason(name, ctx) {
   const host = registryOf(name);
+  if (isPerRunRegistryHost(host)) return `${host}, a registry named per run (the run creates and removes it)`;
   if (isEphemeralRegistry(name)) return `ephemeral registry ${host}`;
   if (isEphemeralRegistry(name, ctx.ephemeralRegistries)) return `ephemeral registry ${host} (job service or configured)`;
   return void 0;
@@ -113689,6 +113757,48 @@ var Reader = class {
   }
 };
 
+// src/workflow/kind-registries.ts
+var CANDIDATE = /(\.(sh|bash|mk)|(^|\/)(GNU)?[Mm]akefile|^\.github\/.*\.ya?ml|(^|\/)[^/]*(kind|cluster)[^/]*\.ya?ml)$/i;
+var MAX_BYTES = 256 * 1024;
+function kindClusterRegistries(repo) {
+  const out = /* @__PURE__ */ new Set();
+  for (const f of repo.files) {
+    if (f.size > MAX_BYTES || !CANDIDATE.test(f.path)) continue;
+    const r = repo.read(f.path);
+    if (!r.ok || !r.text.includes("kind.x-k8s.io/")) continue;
+    const re = /registry\.mirrors\.\\?"([^"\\]+)\\?"\][\s\S]{0,80}?endpoint\s*=\s*\[\s*\\?"https?:\/\/([^"\\/]+)/g;
+    for (let m = re.exec(r.text); m; m = re.exec(r.text)) {
+      const mirror = m[1].toLowerCase();
+      const endpoint = m[2].toLowerCase();
+      if (!isLocalContainerHost(endpoint)) continue;
+      out.add(endpoint);
+      if (/:\d+$/.test(mirror) || !mirror.includes(".")) out.add(mirror);
+    }
+  }
+  return [...out].sort();
+}
+function isLocalContainerHost(host) {
+  const bare = host.replace(/:\d+$/, "");
+  return !bare.includes(".") || /^(localhost|127\.\d+\.\d+\.\d+)$/.test(bare);
+}
+
+// src/engine/artifacts.ts
+function artifactReports(pushes, signs) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const p of pushes) {
+    if (!p.artifact) continue;
+    for (const ref of p.refs) {
+      const key = `${ref.name}\0${p.location.file}:${p.location.line}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const signatures = p.tool === "oras attach" ? [] : signs.filter((s) => s.refs.some((r) => r.name === ref.name)).map((s) => ({ file: s.location.file, line: s.location.line, method: s.method })).filter((s, i, all) => all.findIndex((o) => o.file === s.file && o.line === s.line && o.method === s.method) === i);
+      out.push({ name: ref.name, kind: p.artifact, tool: p.tool, file: p.location.file, line: p.location.line, ...signatures.length ? { signatures } : {} });
+    }
+  }
+  return out.sort((a, b) => compareLocations(a, b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 // src/engine/verdict.ts
 var VERDICT_RULES = /* @__PURE__ */ new Set([
   "unsigned-image",
@@ -113737,10 +113847,10 @@ async function analyze(options) {
     repo,
     ...options.repository ? { repository: options.repository } : {},
     remote,
-    ephemeralRegistries: options.ephemeralRegistries ?? []
+    ephemeralRegistries: [...options.ephemeralRegistries ?? [], ...kindClusterRegistries(repo)]
   });
   const allPushes = wf.operations.filter((o) => o.kind === "push");
-  const pushes = allPushes.filter((p) => !p.ephemeral);
+  const pushes = allPushes.filter((p) => !p.ephemeral && !p.artifact);
   for (const p of allPushes) {
     if (!p.ephemeral) continue;
     for (const ref of p.refs) wf.localBuilds.push({ name: ref.name, reason: `${p.tool} to ephemeral registry ${p.ephemeral}`, location: p.location });
@@ -113774,6 +113884,7 @@ async function analyze(options) {
       );
     }
   }
+  const artifacts = artifactReports(allPushes.filter((p) => !p.ephemeral), signs);
   const report = {
     version: REPORT_VERSION,
     verdict: "not-applicable",
@@ -113781,6 +113892,7 @@ async function analyze(options) {
     ...options.repository ? { repository: options.repository } : {},
     images,
     localBuilds: localBuilds(wf.localBuilds, new Set(images.map((i) => i.name))),
+    ...artifacts.length ? { artifacts } : {},
     enforcement: admission.enforcement,
     findings: sortFindings(findings).map(toFindingReport),
     limits: [...new Set(limits)],
@@ -114058,6 +114170,15 @@ function renderText(report) {
     out.push("");
     out.push(`local builds, not counted (${report.localBuilds.length}):`);
     for (const b of report.localBuilds) out.push(`  ${printable(b.name)} (${printable(b.reason)}) at ${printable(b.file)}:${b.line}`);
+  }
+  const artifacts = report.artifacts ?? [];
+  if (artifacts.length > 0) {
+    out.push("");
+    out.push(`artifacts, not images (${artifacts.length}):`);
+    for (const a of artifacts) {
+      const signed = a.signatures?.length ? `; signatures: ${a.signatures.map((s) => `${s.method} at ${printable(s.file)}:${s.line}`).join(", ")}` : "";
+      out.push(`  ${printable(a.name)} (${a.kind}, ${printable(a.tool)}) at ${printable(a.file)}:${a.line}${signed}`);
+    }
   }
   out.push("");
   out.push(`enforcement (${report.enforcement.length}):`);

@@ -28,6 +28,7 @@ export function summarize(report: Report): unknown {
       signatures: i.signatures.map((s) => `${s.file}:${s.line} ${s.method}`),
     })),
     localBuilds: report.localBuilds.map((b) => `${b.name} (${b.reason}) ${b.file}:${b.line}`),
+    ...(report.artifacts ? { artifacts: report.artifacts.map((a) => `${a.name} (${a.kind}, ${a.tool}) ${a.file}:${a.line}${(a.signatures ?? []).map((s) => ` signed ${s.method} ${s.file}:${s.line}`).join('')}`) } : {}),
     findings: report.findings.map((f) => `${f.severity} ${f.rule} ${f.file}:${f.line}${f.image ? ` [${f.image}]` : ''}`),
   };
 }

@@ -13,6 +13,8 @@ import { SIGNING_CHECKS } from '../rules/signing.js';
 import { loadShellParser } from '../shell/index.js';
 import { readWorkflows } from '../workflow/reader.js';
 import { RemoteSource } from '../workflow/remote.js';
+import { kindClusterRegistries } from '../workflow/kind-registries.js';
+import { artifactReports } from './artifacts.js';
 import { judgeImages, toImageReport, toSignedImageInfo, type JudgedImage } from './judge.js';
 import type { AnalyzeOptions } from './options.js';
 import { finalizeReport } from './verdict.js';
@@ -30,12 +32,13 @@ export async function analyze(options: AnalyzeOptions): Promise<Report> {
     repo,
     ...(options.repository ? { repository: options.repository } : {}),
     remote,
-    ephemeralRegistries: options.ephemeralRegistries ?? [],
+    ephemeralRegistries: [...(options.ephemeralRegistries ?? []), ...kindClusterRegistries(repo)],
   });
   // Config readers (goreleaser, bake) mark pushes to ephemeral registries instead of dropping them: those are
   // local builds, never images.
   const allPushes = wf.operations.filter((o): o is PushOp => o.kind === 'push');
-  const pushes = allPushes.filter((p) => !p.ephemeral);
+  // Helm charts and other non-image OCI artifacts are listed apart (artifacts.ts), never judged as images.
+  const pushes = allPushes.filter((p) => !p.ephemeral && !p.artifact);
   for (const p of allPushes) {
     if (!p.ephemeral) continue;
     for (const ref of p.refs) wf.localBuilds.push({ name: ref.name, reason: `${p.tool} to ephemeral registry ${p.ephemeral}`, location: p.location });
@@ -75,6 +78,7 @@ export async function analyze(options: AnalyzeOptions): Promise<Report> {
     }
   }
 
+  const artifacts = artifactReports(allPushes.filter((p) => !p.ephemeral), signs);
   const report: Report = {
     version: REPORT_VERSION,
     verdict: 'not-applicable',
@@ -82,6 +86,7 @@ export async function analyze(options: AnalyzeOptions): Promise<Report> {
     ...(options.repository ? { repository: options.repository } : {}),
     images,
     localBuilds: localBuilds(wf.localBuilds, new Set(images.map((i) => i.name))),
+    ...(artifacts.length ? { artifacts } : {}),
     enforcement: admission.enforcement,
     findings: sortFindings(findings).map(toFindingReport),
     limits: [...new Set(limits)],

@@ -55,7 +55,12 @@ export interface PushOp extends OperationBase {
   ephemeral?: string;
   /** The step ids whose digest output names what this push produced (build-push-action `id`). */
   digestFromStep?: string;
+  /** Set when what is pushed is not a container image (a Helm chart, files or an SBOM pushed with oras): listed as an artifact. */
+  artifact?: ArtifactKind;
 }
+
+/** Non-image OCI artifacts: Helm charts, and everything else (`oras push`/`attach`, `flux push artifact`, …). */
+export type ArtifactKind = 'helm-chart' | 'oci-artifact';
 
 export interface KeyMaterial {
   /** The key reference as written (`cosign.key`, `env://COSIGN_KEY`, `awskms://…`, `${{ secrets.KEY }}`). */
