@@ -1163,9 +1163,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix13 = POSIX_REGEX_SOURCE[rest2];
-                if (posix13) {
-                  prev.value = pre + posix13;
+                const posix14 = POSIX_REGEX_SOURCE[rest2];
+                if (posix14) {
+                  prev.value = pre + posix14;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1682,7 +1682,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix13 = opts.windows;
+      const posix14 = opts.windows;
       const regex = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -1692,8 +1692,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output } = picomatch3.test(input2, regex, options, { glob, posix: posix13 });
-        const result = { glob, state, regex, posix: posix13, input: input2, output, match, isMatch };
+        const { isMatch, match, output } = picomatch3.test(input2, regex, options, { glob, posix: posix14 });
+        const result = { glob, state, regex, posix: posix14, input: input2, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1718,7 +1718,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch3.test = (input2, regex, options, { glob, posix: posix13 } = {}) => {
+    picomatch3.test = (input2, regex, options, { glob, posix: posix14 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1726,7 +1726,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix13 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix14 ? utils.toPosixSlashes : null);
       let match = input2 === glob;
       let output = match && format ? format(input2) : input2;
       if (match === false) {
@@ -1735,16 +1735,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch3.matchBase(input2, regex, options, posix13);
+          match = picomatch3.matchBase(input2, regex, options, posix14);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch3.matchBase = (input2, glob, options, posix13 = options && options.windows) => {
+    picomatch3.matchBase = (input2, glob, options, posix14 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
-      return regex.test(utils.basename(input2, { windows: posix13 }));
+      return regex.test(utils.basename(input2, { windows: posix14 }));
     };
     picomatch3.isMatch = (str2, patterns, options) => picomatch3(patterns, options)(str2);
     picomatch3.parse = (pattern, options) => {
@@ -106546,7 +106546,7 @@ var SIGNING_CHECKS = [
 ];
 
 // src/shell/interpreter.ts
-import { posix as posix12 } from "node:path";
+import { posix as posix13 } from "node:path";
 
 // src/shell/expressions.ts
 var EXPRESSION = /\$\{\{[\s\S]*?\}\}/g;
@@ -108258,13 +108258,15 @@ function parseSet(s) {
 }
 
 // src/detect/goreleaser.ts
-import { posix as posix5 } from "node:path";
+import { posix as posix6 } from "node:path";
 
 // src/detect/goreleaser-args.ts
 var NON_BUILDING = /* @__PURE__ */ new Set(["check", "healthcheck", "init", "jsonschema", "completion", "help", "man", "changelog", "announce", "verify"]);
 function parseGoreleaserArgs(args) {
   const run = { command: "", skipDocker: false, skipKo: false, skipSign: false };
   const skips = [];
+  let split = false;
+  let merge2 = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? "";
     const [flag, inline] = splitFlag(arg);
@@ -108286,6 +108288,12 @@ function parseGoreleaserArgs(args) {
         break;
       case "--skip":
         skips.push(...(value() ?? "").split(","));
+        break;
+      case "--split":
+        if (inline !== "false") split = true;
+        break;
+      case "--merge":
+        if (inline !== "false") merge2 = true;
         break;
       case "--skip-publish":
         skips.push("publish");
@@ -108311,6 +108319,8 @@ function parseGoreleaserArgs(args) {
     else if (s === "sign" || s === "docker-sign" || s === "docker_sign") run.skipSign = true;
   }
   if (run.command === "build") run.noPublish ??= "goreleaser build only compiles binaries";
+  if (split && run.command === "release") run.phase = "split";
+  else if (merge2 && (run.command === "continue" || run.command === "publish")) run.phase = "merge";
   return run;
 }
 function commandPublishes(run) {
@@ -108330,7 +108340,9 @@ var FLAGS_WITH_VALUE = /* @__PURE__ */ new Set([
   "--output",
   "-o",
   "--key",
-  "-k"
+  "-k",
+  "--dist",
+  "-d"
 ]);
 function splitFlag(arg) {
   if (!arg.startsWith("-")) return [arg, void 0];
@@ -108395,10 +108407,98 @@ function isSecretExpression2(v) {
   return !!v && /\$\{\{\s*secrets\./.test(v);
 }
 
+// src/detect/goreleaser-includes.ts
+import { posix as posix5 } from "node:path";
+var MAX_INCLUDE_DEPTH = 8;
+function loadConfigLayers(main2, repo, workdir, remoteFiles) {
+  const out = { layers: [], uninspected: [], limits: [], parseErrors: [] };
+  const seen = /* @__PURE__ */ new Set([main2.file]);
+  const visit = (layer, depth) => {
+    out.layers.push(layer);
+    const { y } = layer;
+    for (const entry of y.items(y.get(y.root, "includes"))) {
+      const location = { file: layer.file, line: y.line(entry) };
+      const fromFile = y.str(y.get(y.get(entry, "from_file"), "path"));
+      const fromUrl = y.str(y.get(y.get(entry, "from_url"), "url"));
+      let next;
+      if (fromFile !== void 0) {
+        const path = localPath(repo, workdir, layer.file, fromFile.trim());
+        if (!path) {
+          out.limits.push(`goreleaser include ${fromFile} (${location.file}:${location.line}) is not in the repository`);
+          continue;
+        }
+        const r = repo.read(path);
+        if (!r.ok) {
+          out.limits.push(`goreleaser include ${path} not read: ${r.reason}`);
+          continue;
+        }
+        next = { text: r.text, file: path };
+      } else if (fromUrl !== void 0) {
+        const gh = githubRawUrl(fromUrl.trim());
+        if (!gh) {
+          out.uninspected.push({ url: fromUrl.trim(), location, why: "only GitHub files are read, from the remote checkouts" });
+          continue;
+        }
+        const got = remoteFiles ? remoteFiles(gh.owner, gh.repo, gh.ref, gh.path) : { error: "no remote checkouts given" };
+        if ("error" in got) {
+          out.uninspected.push({ url: fromUrl.trim(), location, why: got.error });
+          continue;
+        }
+        next = { text: got.text, file: got.display };
+      } else continue;
+      if (seen.has(next.file)) {
+        out.limits.push(`goreleaser include ${next.file} (${location.file}:${location.line}) includes itself; not read again`);
+        continue;
+      }
+      if (depth + 1 >= MAX_INCLUDE_DEPTH) {
+        out.limits.push(`goreleaser include nesting bound (${MAX_INCLUDE_DEPTH}) hit at ${location.file}:${location.line}; ${next.file} not read`);
+        continue;
+      }
+      seen.add(next.file);
+      const parsed = parseYaml(next.text, next.file);
+      const doc = yamlDocs(parsed)[0];
+      if (parsed.errors.length > 0 || !doc || !doc.isMap(doc.root)) {
+        const first = parsed.errors[0];
+        out.parseErrors.push({ file: next.file, line: first?.line ?? 1, message: first?.message ?? "not a YAML mapping" });
+        continue;
+      }
+      visit({ y: doc, file: next.file }, depth + 1);
+    }
+  };
+  visit(main2, 0);
+  return out;
+}
+function localPath(repo, workdir, including, path) {
+  if (/\{\{|\$/.test(path)) return void 0;
+  const candidates = [posix5.join(workdir || ".", path), posix5.join(posix5.dirname(including), path)];
+  for (const c of candidates) {
+    const rel = normalizeRelPath(c);
+    if (rel !== void 0 && repo.has(rel)) return rel;
+  }
+  return void 0;
+}
+function githubRawUrl(url) {
+  let rest;
+  const prefixed = /^https?:\/\/raw\.githubusercontent\.com\/(.+)$/i.exec(url);
+  if (prefixed) rest = prefixed[1];
+  else if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) rest = url;
+  else return void 0;
+  const parts = rest.split("/").filter(Boolean);
+  if (parts.length < 4) return void 0;
+  const [owner, repo] = parts;
+  const refLen = parts[2] === "refs" && (parts[3] === "heads" || parts[3] === "tags") ? 3 : 1;
+  if (parts.length < 3 + refLen) return void 0;
+  const ref = parts.slice(2, 2 + refLen).join("/");
+  const path = parts.slice(2 + refLen).join("/");
+  if (!/^[\w.-]+$/.test(owner) || !/^[\w.-]+$/.test(repo) || /\{\{/.test(rest)) return void 0;
+  return { owner, repo, ref, path };
+}
+
 // src/detect/goreleaser-template.ts
 var PROJECT_NAME = /\{\{-?\s*\.ProjectName\s*-?\}\}/g;
 var ENV_VAR = /\{\{-?\s*\.Env\.([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}/g;
 var ENV_INDEX = /\{\{-?\s*index\s+\.Env\s+"([A-Za-z_][A-Za-z0-9_]*)"\s*-?\}\}/g;
+var VAR = /\{\{-?\s*\.Var\.([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}/g;
 var ENV_OR_DEFAULT = /\{\{-?\s*envOrDefault\s+"([A-Za-z_][A-Za-z0-9_]*)"\s+"([^"]*)"\s*-?\}\}/g;
 function renderTemplate(text, values) {
   if (!text.includes("{{")) return text;
@@ -108406,6 +108506,7 @@ function renderTemplate(text, values) {
   if (values.projectName !== void 0) out = out.replace(PROJECT_NAME, values.projectName);
   out = out.replace(ENV_VAR, (m, name) => usableEnv(values.env[name]) ?? m);
   out = out.replace(ENV_INDEX, (m, name) => usableEnv(values.env[name]) ?? m);
+  if (values.vars) out = out.replace(VAR, (m, name) => usableEnv(values.vars?.[name]) ?? m);
   out = out.replace(ENV_OR_DEFAULT, (_m, name, fallback) => usableEnv(values.env[name]) ?? fallback);
   return out;
 }
@@ -108443,27 +108544,42 @@ function readGoreleaser(inv) {
     result.findings.push(parseErrorFinding(configPath, first?.line ?? 1, first?.message ?? "not a YAML mapping", inv.location));
     return result;
   }
-  const y = doc;
-  const root = y.root;
-  const envList = y.items(y.get(root, "env")).map((n) => y.str(n)).filter((s) => s !== void 0);
+  const workdir = normalizeRelPath(inv.workdir || ".") ?? "";
+  const loaded2 = loadConfigLayers({ y: doc, file: configPath }, inv.repo, workdir, inv.remoteFiles);
+  result.limits.push(...loaded2.limits);
+  for (const e of loaded2.parseErrors) result.findings.push(parseErrorFinding(e.file, e.line, e.message, inv.location));
+  const layers = loaded2.layers;
+  const envList = [...layers].reverse().flatMap(({ y }) => y.items(y.get(y.root, "env")).map((n) => y.str(n)).filter((s) => s !== void 0));
   const env = configEnv(envList, inv.env);
   const repoName = inv.repository?.split("/")[1];
-  const projectNameRaw = y.str(y.get(root, "project_name"));
+  const projectNameRaw = layers.map(({ y }) => y.str(y.get(y.root, "project_name"))).find((v) => v !== void 0);
   const projectName = projectNameRaw !== void 0 ? renderTemplate(projectNameRaw, { env }) : repoName;
-  const ctx = { y, file: configPath, values: { env, ...projectName !== void 0 ? { projectName } : {} } };
+  const vars = {};
+  for (const { y } of [...layers].reverse()) for (const e of y.entries(y.get(y.root, "variables"))) if (y.str(e.value) !== void 0) vars[e.key] = y.str(e.value);
+  const values = { env, ...projectName !== void 0 ? { projectName } : {}, ...Object.keys(vars).length ? { vars } : {} };
+  const contexts = layers.map((l) => ({ y: l.y, file: l.file, values }));
   const images = [];
-  if (!run.skipDocker) {
-    images.push(...readDockers(ctx), ...readDockersV2(ctx), ...readManifests(ctx));
+  for (const ctx of contexts) {
+    if (!run.skipDocker) images.push(...readDockers(ctx), ...readDockersV2(ctx), ...readManifests(ctx));
+    if (!run.skipKo) images.push(...readKos(ctx, inv.env, result.limits));
   }
-  if (!run.skipKo) images.push(...readKos(ctx, inv.env, result.limits));
   const base2 = opBase(inv);
+  for (const u of loaded2.uninspected) notInspectedInclude(u, inv, base2, result);
   const pushed = [];
+  const signedHere = [];
   for (const image of images) {
     const reason = run.noPublish ?? image.skip;
     if (reason) {
       for (const ref of image.refs) result.localBuilds.push({ name: ref.name, reason, location: image.location });
       continue;
     }
+    if (run.phase === "split" && image.kind !== "docker") continue;
+    if (run.phase === "merge" && image.kind === "docker") {
+      signedHere.push(image);
+      continue;
+    }
+    const splitNote = "pushed by a `goreleaser release --split` job; docker_signs and docker_manifests run in the merge job";
+    if (run.phase === "split" && !image.notes.includes(splitNote)) image.notes.push(splitNote);
     pushed.push(image);
     const op = {
       kind: "push",
@@ -108478,10 +108594,27 @@ function readGoreleaser(inv) {
     if (name && isEphemeralRegistry(name, inv.ephemeralRegistries)) op.ephemeral = registryOf(name);
     result.operations.push(op);
   }
-  if (!run.skipSign && pushed.length > 0) {
-    for (const op of readDockerSigns(ctx, pushed, result.limits)) result.operations.push({ ...base2, ...op });
+  const targets2 = [...pushed, ...signedHere];
+  if (!run.skipSign && run.phase !== "split" && targets2.length > 0) {
+    for (const ctx of contexts) for (const op of readDockerSigns(ctx, targets2, result.limits)) result.operations.push({ ...base2, ...op });
   }
   return result;
+}
+function notInspectedInclude(u, inv, base2, result) {
+  result.findings.push(
+    ruleFinding("not-inspected", `goreleaser include ${u.url} was not inspected (${u.why}); images it configures are not known. Provide it with --remote-checkouts / remote-checkouts.`, u.location, [{ ...inv.location, message: "goreleaser runs here" }])
+  );
+  if (!/docker|image|container|(^|[/_.-])kos?([/_.-]|$)|oci/i.test(u.url.replace(/^[a-z]+:\/\/[^/]+/i, ""))) return;
+  const name = `${NOT_INSPECTED_PREFIX}goreleaser include ${u.url}`;
+  result.operations.push({
+    kind: "push",
+    tool: "goreleaser",
+    ...base2,
+    location: u.location,
+    confidence: "low",
+    refs: [{ raw: name, name, resolved: false }],
+    notes: [`configured in goreleaser include ${u.url}, not inspected: ${u.why}`]
+  });
 }
 function toolKey(kind) {
   return kind === "docker" ? "dockers" : kind === "docker-v2" ? "dockers_v2" : kind === "manifest" ? "docker_manifests" : "kos";
@@ -108498,7 +108631,7 @@ function opBase(inv) {
 function findConfig(inv, run, result) {
   const workdir = normalizeRelPath(inv.workdir || ".") ?? "";
   if (run.config !== void 0) {
-    const path = normalizeRelPath(posix5.join(workdir || ".", run.config));
+    const path = normalizeRelPath(posix6.join(workdir || ".", run.config));
     if (path === void 0 || /\$\{\{|\$\{?[A-Za-z_]/.test(run.config)) {
       result.limits.push(`goreleaser config \`${run.config}\` (${inv.location.file}:${inv.location.line}) could not be resolved to a repository file`);
       return void 0;
@@ -108619,7 +108752,7 @@ function readKos(ctx, runEnv, limits) {
     const tags = strings(y, y.get(entry, "tags")).map((t) => renderTemplate(t.text.trim(), ctx.values));
     if (tags.length === 0) tags.push("latest");
     const main2 = y.str(y.get(entry, "main"));
-    const leaf = main2 && main2 !== "." ? posix5.basename(main2.replace(/\/+$/, "")) : ctx.values.projectName ?? "<main package>";
+    const leaf = main2 && main2 !== "." ? posix6.basename(main2.replace(/\/+$/, "")) : ctx.values.projectName ?? "<main package>";
     const flag = (k) => y.str(y.get(entry, k))?.trim().toLowerCase() === "true";
     for (const repo of repos) {
       const base2 = renderTemplate(repo.text.trim(), ctx.values).replace(/\/+$/, "");
@@ -108648,7 +108781,7 @@ function readDockerSigns(ctx, pushed, limits) {
     const line = y.line(entry);
     const location = { file: ctx.file, line, endLine: y.endLine(entry) };
     const cmd = (y.str(y.get(entry, "cmd")) ?? "cosign").trim();
-    const tool = posix5.basename(cmd);
+    const tool = posix6.basename(cmd);
     const argsNode = y.get(entry, "args");
     const args = y.isSeq(argsNode) ? strings(y, argsNode).map((a) => a.text) : DEFAULT_DOCKER_SIGN_ARGS;
     const info = inspectSignArgs(args);
@@ -108966,10 +109099,10 @@ function scriptMayMatter(script) {
 }
 
 // src/shell/indirection.ts
-import { posix as posix11 } from "node:path";
+import { posix as posix12 } from "node:path";
 
 // src/make/index.ts
-import { posix as posix10 } from "node:path";
+import { posix as posix11 } from "node:path";
 
 // src/make/args.ts
 var SHORT_WITH_ARG = /* @__PURE__ */ new Set(["C", "f", "I", "o", "W"]);
@@ -109100,7 +109233,7 @@ function memoizedExpand(inv, expand2) {
 }
 
 // src/make/expand.ts
-import { posix as posix7 } from "node:path";
+import { posix as posix8 } from "node:path";
 
 // src/make/state.ts
 var DEFAULT_BOUNDS = {
@@ -109232,7 +109365,7 @@ function patsubst(from, to, text) {
 }
 
 // src/make/wildcard.ts
-import { posix as posix6 } from "node:path";
+import { posix as posix7 } from "node:path";
 var indexes = /* @__PURE__ */ new WeakMap();
 function indexOf(repo) {
   let idx = indexes.get(repo);
@@ -109281,7 +109414,7 @@ function wildcard(repo, dir, patterns) {
   const out = [];
   for (const pattern of patterns) {
     if (pattern.startsWith("/")) continue;
-    const full = normalizeRelPath(posix6.join(dir || ".", pattern));
+    const full = normalizeRelPath(posix7.join(dir || ".", pattern));
     if (full === void 0 || full === "") continue;
     const key = full;
     let hits = idx.results.get(key);
@@ -109322,7 +109455,7 @@ function globSegments(idx, segments) {
 function relativeTo(dir, path) {
   if (!dir) return path;
   if (path.startsWith(dir + "/")) return path.slice(dir.length + 1);
-  return posix6.relative(dir, path) || ".";
+  return posix7.relative(dir, path) || ".";
 }
 function exists(repo, path) {
   const idx = indexOf(repo);
@@ -109567,14 +109700,14 @@ function escapeDollars(text) {
   return text.replace(/\$/g, "$$$$");
 }
 function absolute(state, w) {
-  if (w.startsWith("/") || w.startsWith("$")) return w.startsWith("/") ? posix7.normalize(w) : w;
-  const rel = normalizeRelPath(posix7.join(state.dir || ".", w));
+  if (w.startsWith("/") || w.startsWith("$")) return w.startsWith("/") ? posix8.normalize(w) : w;
+  const rel = normalizeRelPath(posix8.join(state.dir || ".", w));
   if (rel === void 0) return w;
   return rel ? `$GITHUB_WORKSPACE/${rel}` : "$GITHUB_WORKSPACE";
 }
 
 // src/make/read.ts
-import { posix as posix8 } from "node:path";
+import { posix as posix9 } from "node:path";
 
 // src/make/lex.ts
 function lexMakefile(text, firstLine = 1) {
@@ -109892,7 +110025,7 @@ function readIncludes(state, reader, optional, spec, location) {
     }
     const names = /[*?[]/.test(word) ? wildcard(state.repo, state.dir, [word]) : [word];
     for (const name of names) {
-      const path = normalizeRelPath(posix8.join(state.dir || ".", name));
+      const path = normalizeRelPath(posix9.join(state.dir || ".", name));
       if (path === void 0) {
         if (!optional) addLimit(state, `make: included file ${name} is outside the repository (${location.file}:${location.line}); not read`);
         continue;
@@ -110028,7 +110161,7 @@ function readRule(state, reader, raw, text, colon, location) {
 }
 
 // src/make/run.ts
-import { posix as posix9 } from "node:path";
+import { posix as posix10 } from "node:path";
 function runGoals(state, goals, baseEnv) {
   const out = [];
   const visited = /* @__PURE__ */ new Set();
@@ -110042,7 +110175,7 @@ function runGoals(state, goals, baseEnv) {
     }
     const plan = planTarget(state, target2);
     if (!plan) {
-      if (isGoal && !exists(state.repo, posix9.join(state.dir || ".", target2))) {
+      if (isGoal && !exists(state.repo, posix10.join(state.dir || ".", target2))) {
         addLimit(state, `make: no rule to make target '${target2}' (make run at ${state.origin.file}:${state.origin.line}, in ${state.dir || "."})`);
       }
       return;
@@ -110157,7 +110290,7 @@ function findPatternRule(state, target2, depth) {
     const withDir = (p) => substitutePattern(parsePattern(p), stem);
     const prereqs = rule.prereqs.map(withDir);
     const orderOnly = rule.orderOnly.map(withDir);
-    const canMake = (p) => state.explicitRules.has(p) || state.phony.has(p) || exists(state.repo, posix9.join(state.dir || ".", p)) || depth < 2 && findPatternRule(state, p, depth + 1) !== void 0;
+    const canMake = (p) => state.explicitRules.has(p) || state.phony.has(p) || exists(state.repo, posix10.join(state.dir || ".", p)) || depth < 2 && findPatternRule(state, p, depth + 1) !== void 0;
     if (prereqs.every((p) => p === target2 ? false : canMake(p))) return { rule, prereqs, orderOnly, stem };
   }
   return void 0;
@@ -110243,7 +110376,7 @@ function expandUncached(inv, options) {
   const makefiles = [];
   if (args.makefiles.length > 0) {
     for (const f of args.makefiles) {
-      const path = f === "-" || looksUnresolved(f) ? void 0 : normalizeRelPath(posix10.join(dir || ".", f));
+      const path = f === "-" || looksUnresolved(f) ? void 0 : normalizeRelPath(posix11.join(dir || ".", f));
       if (path === void 0) {
         limits.push(`make at ${where}: makefile ${f} cannot be resolved inside the repository; not read`);
         continue;
@@ -110320,7 +110453,7 @@ function resolveDirectory(cwd, d) {
   const workspace = /^(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?|\$\{?PWD\}?|\$\(pwd\))(?=\/|$)/.exec(d);
   if (workspace) return normalizeRelPath("." + d.slice(workspace[0].length));
   if (looksUnresolved(d)) return void 0;
-  return normalizeRelPath(posix10.join(cwd || ".", d));
+  return normalizeRelPath(posix11.join(cwd || ".", d));
 }
 function createState(inv, dir, environmentOverrides, bounds, limits, findings) {
   const vars = /* @__PURE__ */ new Map();
@@ -110389,9 +110522,9 @@ function locateScript(frame, path) {
   const spans = unresolvedSpans(path);
   const tail = path.slice(spans[spans.length - 1][1]);
   if (!tail.startsWith("/") || hasUnresolved(tail)) return void 0;
-  const scriptDir = posix11.dirname(frame.source.file);
+  const scriptDir = posix12.dirname(frame.source.file);
   for (const dir of [scriptDir, frame.cwd, ""]) {
-    const rel = normalizeRelPath(posix11.join(dir || ".", `.${tail}`));
+    const rel = normalizeRelPath(posix12.join(dir || ".", `.${tail}`));
     if (rel && repo.has(rel)) return rel;
   }
   return void 0;
@@ -111267,7 +111400,7 @@ function sinkFor(frame, target2) {
 function resolvePath(frame, p) {
   const home = p.replace(/^~\//, "$HOME/");
   if (home.startsWith("/") || home.startsWith("$")) return home;
-  return normalizeRelPath(posix12.join(frame.cwd || ".", home)) ?? home;
+  return normalizeRelPath(posix13.join(frame.cwd || ".", home)) ?? home;
 }
 function runCommandNode(frame, cmd, line) {
   switch (cmd.t) {
@@ -111759,7 +111892,8 @@ function analyzeRunScript(input2) {
       jobKey: input2.jobKey,
       stepIndex: input2.stepIndex,
       ...input2.parallelGroup !== void 0 ? { parallelGroup: input2.parallelGroup } : {},
-      ephemeralRegistries: input2.ephemeralRegistries
+      ephemeralRegistries: input2.ephemeralRegistries,
+      ...input2.remoteFiles ? { remoteFiles: input2.remoteFiles } : {}
     },
     operations: [],
     localBuilds: [],
@@ -111802,7 +111936,7 @@ function analyzeRunScript(input2) {
 }
 
 // src/workflow/reader.ts
-var import_yaml8 = __toESM(require_dist(), 1);
+var import_yaml9 = __toESM(require_dist(), 1);
 
 // src/workflow/expr.ts
 var MAX_ALTERNATIVES = 8;
@@ -112920,6 +113054,16 @@ var RemoteSource = class {
     this.checkouts.set(key, reader);
     return reader;
   }
+  /** The remote checkouts only (no API): for readers that run synchronously (goreleaser `includes: from_url`). */
+  readCheckoutFile(owner, repo, ref, path) {
+    const rel = normalizeRelPath(path);
+    const display = `${owner}/${repo}/${path}@${ref}`;
+    if (rel === void 0) return { error: `${display}: path leaves the repository` };
+    const local = this.checkout(owner, repo);
+    if (!local) return { error: `${display}: no remote checkout of ${owner}/${repo}` };
+    const r = local.read(rel);
+    return r.ok ? { text: r.text, display } : { error: `${display}: ${r.reason} in the remote checkout` };
+  }
   async readFile(owner, repo, ref, path) {
     const rel = normalizeRelPath(path);
     const display = `${owner}/${repo}/${path}@${ref}`;
@@ -113002,7 +113146,7 @@ function restamp(op, from, to) {
 }
 
 // src/workflow/syntax.ts
-var import_yaml7 = __toESM(require_dist(), 1);
+var import_yaml8 = __toESM(require_dist(), 1);
 var MAX_MATRIX_COMBINATIONS = 16;
 function remoteDisplay(remote, relPath) {
   const [owner, repo] = remote.split("/");
@@ -113079,7 +113223,7 @@ function strings2(doc, node) {
   return doc.items(node).map((n) => doc.str(n) ?? "").filter(Boolean);
 }
 function matrixCombinations(doc, node, lookup2) {
-  if (!node || !(0, import_yaml7.isMap)(node)) return { combos: [{}], capped: false };
+  if (!node || !(0, import_yaml8.isMap)(node)) return { combos: [{}], capped: false };
   const base2 = [];
   let include = [];
   let exclude = [];
@@ -113223,6 +113367,8 @@ var Reader = class {
   parsed = /* @__PURE__ */ new Map();
   scripts = new ScriptCache();
   github;
+  /** Remote checkouts for readers that cannot wait on the API (goreleaser includes). */
+  remoteFiles = (owner, repo, ref, path) => this.input.remote.readCheckoutFile(owner, repo, ref, path);
   /** Default variables the runner sets for every step, where the repository name gives them. */
   runnerEnv;
   async run() {
@@ -113261,7 +113407,7 @@ var Reader = class {
     }
     const parsed = parseYaml(read.text, display);
     const docs = yamlDocs(parsed);
-    if (parsed.errors.length > 0 || docs.length === 0 || !(0, import_yaml8.isMap)(docs[0].root)) {
+    if (parsed.errors.length > 0 || docs.length === 0 || !(0, import_yaml9.isMap)(docs[0].root)) {
       const err = parsed.errors[0];
       this.out.findings.push(ruleFinding("parse-error", `${display} is not valid YAML${err ? `: ${err.message}` : ""}; it was not analysed`, { file: display, line: err?.line ?? 1 }));
       this.parsed.set(key, null);
@@ -113381,7 +113527,7 @@ var Reader = class {
         if (i.key in out) continue;
         const defNode = doc.get(i.value, "default");
         const type = doc.str(doc.get(i.value, "type"));
-        if (defNode && (0, import_yaml8.isScalar)(defNode)) out[i.key] = coerceInput(String(defNode.value ?? ""), type);
+        if (defNode && (0, import_yaml9.isScalar)(defNode)) out[i.key] = coerceInput(String(defNode.value ?? ""), type);
         else if (type === "boolean") out[i.key] = false;
         else if (trigger === "workflow_call") out[i.key] = type === "number" ? 0 : "";
       }
@@ -113538,11 +113684,11 @@ var Reader = class {
     }
     const runNode = doc.get(node, "run");
     const uses = doc.str(doc.get(node, "uses"));
-    const script = runNode && (0, import_yaml8.isScalar)(runNode) ? interpolateOne(String(runNode.value ?? ""), lookup2) : void 0;
+    const script = runNode && (0, import_yaml9.isScalar)(runNode) ? interpolateOne(String(runNode.value ?? ""), lookup2) : void 0;
     if (script !== void 0 && !scriptMayMatter(script)) return;
     if (script === void 0 && (!uses || isIrrelevantUses(uses))) return;
     const stepEnv = { ...this.runnerEnv, ...scope.env, ...this.envMap(doc, doc.get(node, "env"), lookup2, scope.env) };
-    const ctx = { chain, guard, jobKey: run.jobKey, stepIndex, ...group !== void 0 ? { parallelGroup: group } : {}, ephemeralRegistries: run.ephemeralRegistries };
+    const ctx = { chain, guard, jobKey: run.jobKey, stepIndex, ...group !== void 0 ? { parallelGroup: group } : {}, ephemeralRegistries: run.ephemeralRegistries, remoteFiles: this.remoteFiles };
     const workdir = (doc.str(doc.get(node, "working-directory")) ?? "").replace(/^\.\/?/, "").replace(/\/+$/, "");
     let produced = [];
     const shell = doc.str(doc.get(node, "shell")) ?? run.defaultShell;

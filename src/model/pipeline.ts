@@ -118,7 +118,12 @@ export interface OpContext {
   parallelGroup?: number;
   /** Registry hosts (with or without port) that are ephemeral in this context, beyond the built-in ones (e.g. a `registry` service container). */
   ephemeralRegistries: string[];
+  /** Files of other GitHub repositories from the remote checkouts (goreleaser `includes: from_url`); absent when none were given. */
+  remoteFiles?: RemoteFileLookup;
 }
+
+/** Reads `path` at `ref` of `owner/repo` from the remote checkouts, synchronously and without network. */
+export type RemoteFileLookup = (owner: string, repo: string, ref: string, path: string) => { text: string; display: string } | { error: string };
 
 /** What one pipeline reader returns. */
 export interface ReaderResult {

@@ -7,7 +7,7 @@ import type { Location } from '../model/location.js';
 import { parseImageRef } from '../model/image-ref.js';
 import { ruleFinding } from '../rules/finding.js';
 import { NOT_INSPECTED_PREFIX } from '../rules/signing-model.js';
-import type { Guard, LocalBuild, OpContext, Operation, PushOp, SignOp } from '../model/pipeline.js';
+import type { Guard, LocalBuild, OpContext, Operation, PushOp, RemoteFileLookup, SignOp } from '../model/pipeline.js';
 import { parseYaml, yamlDocs, yamlLimitNotes, type YamlDoc } from '../parse/yaml.js';
 import { evaluateGuard, interpolate, interpolateOne, known, type Lookup } from './expr.js';
 import { classifyLocalAction, localNotInspected, ownerRepoOf } from './local-action.js';
@@ -95,6 +95,8 @@ class Reader {
   private readonly parsed = new Map<string, YamlDoc | null>();
   private readonly scripts = new ScriptCache();
   private readonly github: Record<string, unknown>;
+  /** Remote checkouts for readers that cannot wait on the API (goreleaser includes). */
+  private readonly remoteFiles: RemoteFileLookup = (owner, repo, ref, path) => this.input.remote.readCheckoutFile(owner, repo, ref, path);
 
   /** Default variables the runner sets for every step, where the repository name gives them. */
   private readonly runnerEnv: Record<string, string>;
@@ -464,7 +466,7 @@ class Reader {
     if (script !== undefined && !scriptMayMatter(script)) return;
     if (script === undefined && (!uses || isIrrelevantUses(uses))) return;
     const stepEnv = { ...this.runnerEnv, ...scope.env, ...this.envMap(doc, doc.get(node, 'env'), lookup, scope.env) };
-    const ctx: OpContext = { chain, guard, jobKey: run.jobKey, stepIndex, ...(group !== undefined ? { parallelGroup: group } : {}), ephemeralRegistries: run.ephemeralRegistries };
+    const ctx: OpContext = { chain, guard, jobKey: run.jobKey, stepIndex, ...(group !== undefined ? { parallelGroup: group } : {}), ephemeralRegistries: run.ephemeralRegistries, remoteFiles: this.remoteFiles };
     const workdir = (doc.str(doc.get(node, 'working-directory')) ?? '').replace(/^\.\/?/, '').replace(/\/+$/, '');
     let produced: Operation[] = [];
     const shell = doc.str(doc.get(node, 'shell')) ?? run.defaultShell;
