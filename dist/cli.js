@@ -112825,6 +112825,24 @@ function splitArgs3(text) {
   return out;
 }
 
+// src/detect/actions/artifacts.ts
+var helmOciChartReleaser = {
+  matches: (a) => a === "appany/helm-oci-chart-releaser",
+  run(step) {
+    const result = emptyActionResult();
+    const registry = input(step, "registry").replace(/\/+$/, "");
+    const repository = input(step, "repository").replace(/^\/+|\/+$/g, "");
+    const name = input(step, "image") || input(step, "name");
+    if (!registry || !name) return result;
+    const tag = input(step, "tag");
+    const ref = `${registry}/${repository ? `${repository}/` : ""}${name}${tag ? `:${tag}` : ""}`;
+    const { pushes, local } = makePushes([ref], step.action, step.location, step.ctx, { artifact: "helm-chart" });
+    result.operations.push(...pushes);
+    result.localBuilds.push(...local);
+    return result;
+  }
+};
+
 // src/detect/actions/index.ts
 var ACTION_HANDLERS = [
   buildPushAction,
@@ -112842,7 +112860,8 @@ var ACTION_HANDLERS = [
   notationSign,
   dockerTrustSign,
   goreleaserAction,
-  setupKo
+  setupKo,
+  helmOciChartReleaser
 ];
 function handlerFor(action) {
   return ACTION_HANDLERS.find((h) => h.matches(action));
