@@ -112887,6 +112887,7 @@ var IRRELEVANT_PREFIXES = [
   "sigstore/scaffolding/",
   "slsa-framework/slsa-verifier",
   "notaryproject/notation-action/setup",
+  "notaryproject/notation-action/verify",
   "imjasonh/setup-crane",
   "oras-project/setup-oras",
   "ossf/scorecard-action",

@@ -12,7 +12,7 @@ import { assertGolden, FIXTURES } from '../helpers/golden.js';
  */
 const DIR = join(FIXTURES, 'workflows');
 const REPOSITORY: Record<string, string> = { 'dynamic-image-name': 'acme/dyn', 'local-action-own': 'docker/build-push-action' };
-const REMOTE: Record<string, string> = { 'remote-inspected': join(DIR, 'remote-checkouts'), 'goreleaser-includes': join(DIR, 'remote-checkouts') };
+const REMOTE: Record<string, string> = { 'remote-inspected': join(DIR, 'remote-checkouts'), 'goreleaser-includes': join(DIR, 'remote-checkouts'), 'remote-opaque-action': join(DIR, 'remote-checkouts') };
 
 export function summarize(report: Report): unknown {
   return {

@@ -53,6 +53,7 @@ const IRRELEVANT_PREFIXES = [
   'sigstore/scaffolding/',
   'slsa-framework/slsa-verifier',
   'notaryproject/notation-action/setup',
+  'notaryproject/notation-action/verify',
   'imjasonh/setup-crane',
   'oras-project/setup-oras',
   'ossf/scorecard-action',
