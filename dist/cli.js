@@ -113167,6 +113167,102 @@ function restamp(op, from, to) {
 
 // src/workflow/syntax.ts
 var import_yaml8 = __toESM(require_dist(), 1);
+
+// src/workflow/scope.ts
+var EVENTS = "__events";
+var REFS = "__refs";
+function githubContext(repository) {
+  if (!repository) return {};
+  const [owner, name] = repository.split("/");
+  return {
+    repository,
+    repository_owner: owner,
+    event: { repository: { name, full_name: repository, owner: { login: owner } } }
+  };
+}
+function emptyScope(github) {
+  return { github, inputs: {}, env: {}, matrix: {}, steps: {}, needs: {}, jobs: {} };
+}
+function fromText(text, path) {
+  if (text === void 0) return [unknown(path)];
+  const inner = wholeExpression(text);
+  if (inner !== void 0) return [unknown(inner)];
+  return [known2(text)];
+}
+function dig(value, rest, path) {
+  let cur = value;
+  for (const seg of rest) {
+    if (cur === null || cur === void 0) return [unknown(path)];
+    if (typeof cur === "string") {
+      const inner = wholeExpression(cur);
+      if (inner !== void 0) return [unknown(`${inner}.${rest.join(".")}`)];
+      return [unknown(path)];
+    }
+    if (typeof cur !== "object") return [unknown(path)];
+    const obj = cur;
+    const key = Object.keys(obj).find((k) => k.toLowerCase() === seg.toLowerCase());
+    if (key === void 0) return [unknown(path)];
+    cur = obj[key];
+  }
+  if (typeof cur === "string") return fromText(cur, path);
+  return cur === void 0 ? [unknown(path)] : [known2(cur)];
+}
+var MATRIX_COMPLETE = /* @__PURE__ */ Symbol("matrix-complete");
+function isCompleteMatrix(matrix) {
+  return matrix[MATRIX_COMPLETE] === true;
+}
+function markComplete(combos) {
+  for (const c of combos) Object.defineProperty(c, MATRIX_COMPLETE, { value: true, enumerable: false });
+  return combos;
+}
+function scopeLookup(scope) {
+  return (path, text) => {
+    const [head, ...rest] = path;
+    const h = (head ?? "").toLowerCase();
+    switch (h) {
+      case "github":
+        if (rest[0] === "event" && rest[1] === "inputs" && rest[2]) return dig(scope.inputs, rest.slice(2), text);
+        if (rest.length === 1 && rest[0] === "event_name" && Array.isArray(scope.github[EVENTS])) {
+          return [{ known: false, atoms: ["github.event_name"], domain: scope.github[EVENTS] }];
+        }
+        if (rest.length === 1 && rest[0] === "ref" && Array.isArray(scope.github[REFS])) {
+          return [{ known: false, atoms: ["github.ref"], domain: scope.github[REFS] }];
+        }
+        return dig(scope.github, rest, text);
+      case "inputs":
+        return dig(scope.inputs, rest, text);
+      case "env":
+        return rest.length === 1 ? fromText(lookupEnv(scope.env, rest[0]), text) : [unknown(text)];
+      case "matrix": {
+        const key = rest[0];
+        if (rest.length === 1 && key !== void 0 && isCompleteMatrix(scope.matrix) && !Object.keys(scope.matrix).some((k) => k.toLowerCase() === key.toLowerCase())) return [known2("")];
+        return dig(scope.matrix, rest, text);
+      }
+      case "steps": {
+        const [id, field, name] = rest;
+        if (field === "outputs" && id && name) return fromText(scope.steps[id]?.outputs[name], text);
+        return [unknown(text)];
+      }
+      case "needs": {
+        const [id, field, name] = rest;
+        if (field === "outputs" && id && name) return fromText(scope.needs[id]?.outputs[name], text);
+        return [unknown(text)];
+      }
+      case "jobs": {
+        const [id, field, name] = rest;
+        if (field === "outputs" && id && name) return fromText(scope.jobs[id]?.outputs[name], text);
+        return [unknown(text)];
+      }
+      default:
+        return [unknown(text)];
+    }
+  };
+}
+function lookupEnv(env, name) {
+  return Object.prototype.hasOwnProperty.call(env, name) ? env[name] : void 0;
+}
+
+// src/workflow/syntax.ts
 var MAX_MATRIX_COMBINATIONS = 16;
 function remoteDisplay(remote, relPath) {
   const [owner, repo] = remote.split("/");
@@ -113243,12 +113339,15 @@ function strings2(doc, node) {
   return doc.items(node).map((n) => doc.str(n) ?? "").filter(Boolean);
 }
 function matrixCombinations(doc, node, lookup2) {
-  if (!node || !(0, import_yaml8.isMap)(node)) return { combos: [{}], capped: false };
+  if (!node) return { combos: markComplete([{}]), capped: false };
+  if (!(0, import_yaml8.isMap)(node)) return { combos: [{}], capped: false };
+  let complete = true;
   const base2 = [];
   let include = [];
   let exclude = [];
   for (const e of doc.entries(node)) {
     const plain = doc.toPlain(e.value);
+    if (!Array.isArray(plain)) complete = false;
     if (e.key === "include") include = Array.isArray(plain) ? plain.filter((x) => x && typeof x === "object") : [];
     else if (e.key === "exclude") exclude = Array.isArray(plain) ? plain.filter((x) => x && typeof x === "object") : [];
     else if (Array.isArray(plain)) base2.push([e.key, plain.map((v) => typeof v === "string" ? interpolateOne(v, lookup2) : v)]);
@@ -113276,91 +113375,8 @@ function matrixCombinations(doc, node, lookup2) {
     else if (combos.length < MAX_MATRIX_COMBINATIONS) combos.push({ ...inc });
     else capped = true;
   }
-  if (combos.length === 0) combos = [{}];
-  return { combos, capped };
-}
-
-// src/workflow/scope.ts
-var EVENTS = "__events";
-var REFS = "__refs";
-function githubContext(repository) {
-  if (!repository) return {};
-  const [owner, name] = repository.split("/");
-  return {
-    repository,
-    repository_owner: owner,
-    event: { repository: { name, full_name: repository, owner: { login: owner } } }
-  };
-}
-function emptyScope(github) {
-  return { github, inputs: {}, env: {}, matrix: {}, steps: {}, needs: {}, jobs: {} };
-}
-function fromText(text, path) {
-  if (text === void 0) return [unknown(path)];
-  const inner = wholeExpression(text);
-  if (inner !== void 0) return [unknown(inner)];
-  return [known2(text)];
-}
-function dig(value, rest, path) {
-  let cur = value;
-  for (const seg of rest) {
-    if (cur === null || cur === void 0) return [unknown(path)];
-    if (typeof cur === "string") {
-      const inner = wholeExpression(cur);
-      if (inner !== void 0) return [unknown(`${inner}.${rest.join(".")}`)];
-      return [unknown(path)];
-    }
-    if (typeof cur !== "object") return [unknown(path)];
-    const obj = cur;
-    const key = Object.keys(obj).find((k) => k.toLowerCase() === seg.toLowerCase());
-    if (key === void 0) return [unknown(path)];
-    cur = obj[key];
-  }
-  if (typeof cur === "string") return fromText(cur, path);
-  return cur === void 0 ? [unknown(path)] : [known2(cur)];
-}
-function scopeLookup(scope) {
-  return (path, text) => {
-    const [head, ...rest] = path;
-    const h = (head ?? "").toLowerCase();
-    switch (h) {
-      case "github":
-        if (rest[0] === "event" && rest[1] === "inputs" && rest[2]) return dig(scope.inputs, rest.slice(2), text);
-        if (rest.length === 1 && rest[0] === "event_name" && Array.isArray(scope.github[EVENTS])) {
-          return [{ known: false, atoms: ["github.event_name"], domain: scope.github[EVENTS] }];
-        }
-        if (rest.length === 1 && rest[0] === "ref" && Array.isArray(scope.github[REFS])) {
-          return [{ known: false, atoms: ["github.ref"], domain: scope.github[REFS] }];
-        }
-        return dig(scope.github, rest, text);
-      case "inputs":
-        return dig(scope.inputs, rest, text);
-      case "env":
-        return rest.length === 1 ? fromText(lookupEnv(scope.env, rest[0]), text) : [unknown(text)];
-      case "matrix":
-        return dig(scope.matrix, rest, text);
-      case "steps": {
-        const [id, field, name] = rest;
-        if (field === "outputs" && id && name) return fromText(scope.steps[id]?.outputs[name], text);
-        return [unknown(text)];
-      }
-      case "needs": {
-        const [id, field, name] = rest;
-        if (field === "outputs" && id && name) return fromText(scope.needs[id]?.outputs[name], text);
-        return [unknown(text)];
-      }
-      case "jobs": {
-        const [id, field, name] = rest;
-        if (field === "outputs" && id && name) return fromText(scope.jobs[id]?.outputs[name], text);
-        return [unknown(text)];
-      }
-      default:
-        return [unknown(text)];
-    }
-  };
-}
-function lookupEnv(env, name) {
-  return Object.prototype.hasOwnProperty.call(env, name) ? env[name] : void 0;
+  if (combos.length === 0) return { combos: [{}], capped };
+  return { combos: complete ? markComplete(combos) : combos, capped };
 }
 
 // src/workflow/reader.ts
