@@ -1163,9 +1163,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix12 = POSIX_REGEX_SOURCE[rest2];
-                if (posix12) {
-                  prev.value = pre + posix12;
+                const posix14 = POSIX_REGEX_SOURCE[rest2];
+                if (posix14) {
+                  prev.value = pre + posix14;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1682,7 +1682,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix12 = opts.windows;
+      const posix14 = opts.windows;
       const regex = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -1692,8 +1692,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output } = picomatch3.test(input2, regex, options, { glob, posix: posix12 });
-        const result = { glob, state, regex, posix: posix12, input: input2, output, match, isMatch };
+        const { isMatch, match, output } = picomatch3.test(input2, regex, options, { glob, posix: posix14 });
+        const result = { glob, state, regex, posix: posix14, input: input2, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1718,7 +1718,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch3.test = (input2, regex, options, { glob, posix: posix12 } = {}) => {
+    picomatch3.test = (input2, regex, options, { glob, posix: posix14 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1726,7 +1726,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix12 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix14 ? utils.toPosixSlashes : null);
       let match = input2 === glob;
       let output = match && format ? format(input2) : input2;
       if (match === false) {
@@ -1735,16 +1735,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch3.matchBase(input2, regex, options, posix12);
+          match = picomatch3.matchBase(input2, regex, options, posix14);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch3.matchBase = (input2, glob, options, posix12 = options && options.windows) => {
+    picomatch3.matchBase = (input2, glob, options, posix14 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
-      return regex.test(utils.basename(input2, { windows: posix12 }));
+      return regex.test(utils.basename(input2, { windows: posix14 }));
     };
     picomatch3.isMatch = (str2, patterns, options) => picomatch3(patterns, options)(str2);
     picomatch3.parse = (pattern, options) => {
@@ -104777,6 +104777,8 @@ var EPHEMERAL_REGISTRY_PATTERNS = [
   /^0\.0\.0\.0(:\d+)?$/,
   /^kind-registry(:\d+)?$/i,
   /^registry\.local(:\d+)?$/i,
+  // RFC 6761: `.localhost` names resolve to the loopback interface (k3d's `registry.localhost`).
+  /^([a-z0-9-]+\.)*localhost(:\d+)?$/i,
   /^ko\.local$/i,
   /^kind\.local$/i,
   // ttl.sh: anonymous registry whose images expire within 24 hours, used for throwaway test images.
@@ -104824,6 +104826,7 @@ function registryOf(name) {
   return i >= 0 ? name.slice(0, i) : name;
 }
 function isEphemeralRegistry(name, extra = []) {
+  if (isPerRunRegistryHost(registryOf(name))) return true;
   const host = registryOf(name).toLowerCase();
   const bare = host.replace(/:\d+$/, "");
   if (EPHEMERAL_REGISTRY_PATTERNS.some((re) => re.test(host) || re.test(bare))) return true;
@@ -104831,6 +104834,16 @@ function isEphemeralRegistry(name, extra = []) {
     const el = e.toLowerCase();
     return el === host || el === bare || el.replace(/:\d+$/, "") === bare;
   });
+}
+var PER_RUN_HOST_PARTS = [
+  /\$\(\s*openssl\s+rand\b/i,
+  /\$\(\s*uuidgen\b/i,
+  /\$\{?RANDOM\b/,
+  /\$\{?GITHUB_RUN_ID\b/,
+  /\$\{\{\s*github\.run_id\s*\}\}/i
+];
+function isPerRunRegistryHost(host) {
+  return PER_RUN_HOST_PARTS.some((re) => re.test(host));
 }
 function templateSpans(s) {
   const spans = [];
@@ -106750,7 +106763,7 @@ var SIGNING_CHECKS = [
 ];
 
 // src/shell/interpreter.ts
-import { posix as posix11 } from "node:path";
+import { posix as posix13 } from "node:path";
 
 // src/shell/expressions.ts
 var EXPRESSION = /\$\{\{[\s\S]*?\}\}/g;
@@ -107256,6 +107269,52 @@ function classifyGoreleaser(inv) {
   return [{ kind: "goreleaser", args: inv.args.map((a) => a.text) }];
 }
 
+// src/detect/commands/helm.ts
+import { posix as posix3 } from "node:path";
+var VALUE_FLAGS3 = /* @__PURE__ */ new Set(["--ca-file", "--cert-file", "--key-file", "--username", "--password", "--kube-context", "--kubeconfig", "--namespace", "-n", "--registry-config", "--repository-cache", "--repository-config", "--burst-limit"]);
+function classifyHelm(inv) {
+  if (inv.args[0]?.text !== "push") return [];
+  const p = parseArgs(inv.args.slice(1), VALUE_FLAGS3);
+  const [chart, remote] = p.positionals;
+  if (!chart || !remote || !remote.text.startsWith("oci://")) return [];
+  const base2 = remote.text.slice("oci://".length).replace(/\/+$/, "");
+  const { name, version } = chartOf(chart.text);
+  return [{ kind: "push", tool: "helm push", refs: [`${base2}/${name}${version ? `:${version}` : ""}`], artifact: "helm-chart" }];
+}
+function chartOf(file) {
+  const base2 = posix3.basename(maskRuntimeParts(file)).replace(/\.tgz$/, "");
+  const m = /^(.+?)-((?:v?\d|\$).*)$/.exec(base2);
+  const name = m ? m[1] : base2;
+  const version = m?.[2];
+  if (!name || /[$*?`[]/.test(name)) return { name: "<chart>" };
+  return version && !/[$*?`[]/.test(version) ? { name, version } : { name };
+}
+function maskRuntimeParts(text) {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    let end = -1;
+    if (text.startsWith("${{", i)) end = text.indexOf("}}", i + 3) + 1;
+    else if (c === "$" && (text[i + 1] === "{" || text[i + 1] === "(")) end = findClosingBracket(text, i + 1);
+    else if (c === "`") end = text.indexOf("`", i + 1);
+    if (end > i) {
+      out += "$";
+      i = end;
+    } else out += c;
+  }
+  return out;
+}
+
+// src/detect/commands/flux.ts
+var VALUE_FLAGS4 = /* @__PURE__ */ new Set(["--path", "--source", "--revision", "--creds", "--provider", "--ignore-paths", "--annotations", "-a", "--output", "-o", "--namespace", "-n", "--context", "--kubeconfig", "--timeout"]);
+function classifyFlux(inv) {
+  if (inv.args[0]?.text !== "push" || inv.args[1]?.text !== "artifact") return [];
+  const p = parseArgs(inv.args.slice(2), VALUE_FLAGS4);
+  const url = p.positionals[0]?.text;
+  if (!url || !url.startsWith("oci://")) return [];
+  return [{ kind: "push", tool: "flux push artifact", refs: [url.slice("oci://".length)], artifact: "oci-artifact" }];
+}
+
 // src/detect/commands/jib.ts
 function classifyJib(inv) {
   const words2 = inv.args.map((a) => a.text);
@@ -107277,7 +107336,7 @@ function classifyJib(inv) {
 }
 
 // src/detect/commands/kaniko.ts
-var VALUE_FLAGS3 = /* @__PURE__ */ new Set([
+var VALUE_FLAGS5 = /* @__PURE__ */ new Set([
   "-d",
   "--destination",
   "-c",
@@ -107313,7 +107372,7 @@ var VALUE_FLAGS3 = /* @__PURE__ */ new Set([
   "--git"
 ]);
 function classifyKaniko(inv) {
-  const p = parseArgs(inv.args, VALUE_FLAGS3);
+  const p = parseArgs(inv.args, VALUE_FLAGS5);
   const destinations = flagValues(p, "-d", "--destination");
   if (!destinations.length) return [];
   if (boolFlag(p, "--no-push")) return destinations.map((name) => ({ kind: "local", tool: "kaniko", name, reason: "kaniko --no-push (not pushed)" }));
@@ -107328,7 +107387,7 @@ function classifyKind(inv) {
 }
 
 // src/detect/commands/ko.ts
-var VALUE_FLAGS4 = /* @__PURE__ */ new Set([
+var VALUE_FLAGS6 = /* @__PURE__ */ new Set([
   "-t",
   "--tags",
   "--platform",
@@ -107353,7 +107412,7 @@ function classifyKo(inv, readYamlImportPaths) {
   const sub = inv.args[0]?.text;
   if (!sub || !PUSHING_SUBCOMMANDS.has(sub)) return [];
   const args = inv.args.slice(1);
-  const p = parseArgs(args, new Set([...VALUE_FLAGS4].filter((f) => f !== "--push")));
+  const p = parseArgs(args, new Set([...VALUE_FLAGS6].filter((f) => f !== "--push")));
   const repo = inv.lookup("KO_DOCKER_REPO") ?? "$KO_DOCKER_REPO";
   const notes = [];
   let importPaths = p.positionals.map((x) => x.text);
@@ -107382,7 +107441,7 @@ function classifyKo(inv, readYamlImportPaths) {
 }
 
 // src/detect/commands/oras.ts
-var VALUE_FLAGS5 = /* @__PURE__ */ new Set([
+var VALUE_FLAGS7 = /* @__PURE__ */ new Set([
   "--artifact-type",
   "-a",
   "--annotation",
@@ -107408,14 +107467,16 @@ var VALUE_FLAGS5 = /* @__PURE__ */ new Set([
   "--cert-file",
   "--key-file",
   "--oci-layout-path",
-  "--template"
+  "--template",
+  "--distribution-spec",
+  "--subject"
 ]);
 function classifyOras(inv) {
   const sub = inv.args[0]?.text;
-  const p = parseArgs(inv.args.slice(1), VALUE_FLAGS5);
-  if (sub === "push") {
+  const p = parseArgs(inv.args.slice(1), VALUE_FLAGS7);
+  if (sub === "push" || sub === "attach") {
     const ref = p.positionals[0];
-    return ref ? [{ kind: "push", tool: "oras push", refs: [ref.text] }] : [];
+    return ref ? [{ kind: "push", tool: `oras ${sub}`, refs: [ref.text], artifact: "oci-artifact" }] : [];
   }
   if (sub === "cp" || sub === "copy") {
     const dst = p.positionals[1];
@@ -107425,7 +107486,7 @@ function classifyOras(inv) {
 }
 
 // src/detect/commands/pack.ts
-var VALUE_FLAGS6 = /* @__PURE__ */ new Set([
+var VALUE_FLAGS8 = /* @__PURE__ */ new Set([
   "-B",
   "--builder",
   "-p",
@@ -107468,7 +107529,7 @@ var VALUE_FLAGS6 = /* @__PURE__ */ new Set([
 ]);
 function classifyPack(inv) {
   if (inv.args[0]?.text !== "build") return [];
-  const p = parseArgs(inv.args.slice(1), VALUE_FLAGS6);
+  const p = parseArgs(inv.args.slice(1), VALUE_FLAGS8);
   const names = [...p.positionals.slice(0, 1).map((x) => x.text), ...flagValues(p, "-t", "--tag")];
   if (!names.length) return [];
   if (boolFlag(p, "--publish")) return [{ kind: "push", tool: "pack build --publish", refs: names }];
@@ -107552,7 +107613,7 @@ function classifyPodmanBuildah(inv) {
 }
 
 // src/detect/commands/skopeo.ts
-var VALUE_FLAGS7 = /* @__PURE__ */ new Set([
+var VALUE_FLAGS9 = /* @__PURE__ */ new Set([
   "--authfile",
   "--src-authfile",
   "--dest-authfile",
@@ -107599,9 +107660,9 @@ var VALUE_FLAGS7 = /* @__PURE__ */ new Set([
 ]);
 function classifySkopeo(inv) {
   let i = 0;
-  while (i < inv.args.length && inv.args[i].text.startsWith("-")) i += VALUE_FLAGS7.has(inv.args[i].text) ? 2 : 1;
+  while (i < inv.args.length && inv.args[i].text.startsWith("-")) i += VALUE_FLAGS9.has(inv.args[i].text) ? 2 : 1;
   if (inv.args[i]?.text !== "copy") return [];
-  const p = parseArgs(inv.args.slice(i + 1), VALUE_FLAGS7);
+  const p = parseArgs(inv.args.slice(i + 1), VALUE_FLAGS9);
   const dst = p.positionals[1];
   if (!dst) return [];
   if (!dst.text.startsWith("docker://") && !dst.dynamic && !dst.text.startsWith("$")) return [];
@@ -107635,7 +107696,9 @@ var TOOL_ALIASES = {
   goreleaser: "goreleaser",
   cosign: "cosign",
   notation: "notation",
-  kind: "kind"
+  kind: "kind",
+  helm: "helm",
+  flux: "flux"
 };
 function toolFromCommandWord(word) {
   const base2 = word.split("/").pop() ?? word;
@@ -107691,13 +107754,17 @@ function classifyCommand(inv, extras = {}) {
       return classifyNotation(inv);
     case "kind":
       return classifyKind(inv);
+    case "helm":
+      return classifyHelm(inv);
+    case "flux":
+      return classifyFlux(inv);
     default:
       return [];
   }
 }
 
 // src/detect/bake.ts
-import { posix as posix3 } from "node:path";
+import { posix as posix4 } from "node:path";
 var import_picomatch = __toESM(require_picomatch2(), 1);
 
 // src/detect/bake-files.ts
@@ -108311,7 +108378,7 @@ function loadFiles(inv, def, result) {
       loaded2++;
       continue;
     }
-    const path = normalizeRelPath(posix3.join(workdir || ".", file));
+    const path = normalizeRelPath(posix4.join(workdir || ".", file));
     if (path === void 0 || /\$\{\{|\$\{?[A-Za-z_]/.test(file)) {
       result.limits.push(`bake file \`${written}\` (${inv.location.file}:${inv.location.line}) could not be resolved to a repository file`);
       continue;
@@ -108406,13 +108473,15 @@ function parseSet(s) {
 }
 
 // src/detect/goreleaser.ts
-import { posix as posix4 } from "node:path";
+import { posix as posix6 } from "node:path";
 
 // src/detect/goreleaser-args.ts
 var NON_BUILDING = /* @__PURE__ */ new Set(["check", "healthcheck", "init", "jsonschema", "completion", "help", "man", "changelog", "announce", "verify"]);
 function parseGoreleaserArgs(args) {
   const run = { command: "", skipDocker: false, skipKo: false, skipSign: false };
   const skips = [];
+  let split = false;
+  let merge2 = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? "";
     const [flag, inline] = splitFlag(arg);
@@ -108434,6 +108503,12 @@ function parseGoreleaserArgs(args) {
         break;
       case "--skip":
         skips.push(...(value() ?? "").split(","));
+        break;
+      case "--split":
+        if (inline !== "false") split = true;
+        break;
+      case "--merge":
+        if (inline !== "false") merge2 = true;
         break;
       case "--skip-publish":
         skips.push("publish");
@@ -108459,6 +108534,8 @@ function parseGoreleaserArgs(args) {
     else if (s === "sign" || s === "docker-sign" || s === "docker_sign") run.skipSign = true;
   }
   if (run.command === "build") run.noPublish ??= "goreleaser build only compiles binaries";
+  if (split && run.command === "release") run.phase = "split";
+  else if (merge2 && (run.command === "continue" || run.command === "publish")) run.phase = "merge";
   return run;
 }
 function commandPublishes(run) {
@@ -108478,7 +108555,9 @@ var FLAGS_WITH_VALUE = /* @__PURE__ */ new Set([
   "--output",
   "-o",
   "--key",
-  "-k"
+  "-k",
+  "--dist",
+  "-d"
 ]);
 function splitFlag(arg) {
   if (!arg.startsWith("-")) return [arg, void 0];
@@ -108543,10 +108622,98 @@ function isSecretExpression2(v) {
   return !!v && /\$\{\{\s*secrets\./.test(v);
 }
 
+// src/detect/goreleaser-includes.ts
+import { posix as posix5 } from "node:path";
+var MAX_INCLUDE_DEPTH = 8;
+function loadConfigLayers(main2, repo, workdir, remoteFiles) {
+  const out = { layers: [], uninspected: [], limits: [], parseErrors: [] };
+  const seen = /* @__PURE__ */ new Set([main2.file]);
+  const visit = (layer, depth) => {
+    out.layers.push(layer);
+    const { y } = layer;
+    for (const entry of y.items(y.get(y.root, "includes"))) {
+      const location = { file: layer.file, line: y.line(entry) };
+      const fromFile = y.str(y.get(y.get(entry, "from_file"), "path"));
+      const fromUrl = y.str(y.get(y.get(entry, "from_url"), "url"));
+      let next;
+      if (fromFile !== void 0) {
+        const path = localPath(repo, workdir, layer.file, fromFile.trim());
+        if (!path) {
+          out.limits.push(`goreleaser include ${fromFile} (${location.file}:${location.line}) is not in the repository`);
+          continue;
+        }
+        const r = repo.read(path);
+        if (!r.ok) {
+          out.limits.push(`goreleaser include ${path} not read: ${r.reason}`);
+          continue;
+        }
+        next = { text: r.text, file: path };
+      } else if (fromUrl !== void 0) {
+        const gh = githubRawUrl(fromUrl.trim());
+        if (!gh) {
+          out.uninspected.push({ url: fromUrl.trim(), location, why: "only GitHub files are read, from the remote checkouts" });
+          continue;
+        }
+        const got = remoteFiles ? remoteFiles(gh.owner, gh.repo, gh.ref, gh.path) : { error: "no remote checkouts given" };
+        if ("error" in got) {
+          out.uninspected.push({ url: fromUrl.trim(), location, why: got.error });
+          continue;
+        }
+        next = { text: got.text, file: got.display };
+      } else continue;
+      if (seen.has(next.file)) {
+        out.limits.push(`goreleaser include ${next.file} (${location.file}:${location.line}) includes itself; not read again`);
+        continue;
+      }
+      if (depth + 1 >= MAX_INCLUDE_DEPTH) {
+        out.limits.push(`goreleaser include nesting bound (${MAX_INCLUDE_DEPTH}) hit at ${location.file}:${location.line}; ${next.file} not read`);
+        continue;
+      }
+      seen.add(next.file);
+      const parsed = parseYaml(next.text, next.file);
+      const doc = yamlDocs(parsed)[0];
+      if (parsed.errors.length > 0 || !doc || !doc.isMap(doc.root)) {
+        const first = parsed.errors[0];
+        out.parseErrors.push({ file: next.file, line: first?.line ?? 1, message: first?.message ?? "not a YAML mapping" });
+        continue;
+      }
+      visit({ y: doc, file: next.file }, depth + 1);
+    }
+  };
+  visit(main2, 0);
+  return out;
+}
+function localPath(repo, workdir, including, path) {
+  if (/\{\{|\$/.test(path)) return void 0;
+  const candidates = [posix5.join(workdir || ".", path), posix5.join(posix5.dirname(including), path)];
+  for (const c of candidates) {
+    const rel = normalizeRelPath(c);
+    if (rel !== void 0 && repo.has(rel)) return rel;
+  }
+  return void 0;
+}
+function githubRawUrl(url) {
+  let rest;
+  const prefixed = /^https?:\/\/raw\.githubusercontent\.com\/(.+)$/i.exec(url);
+  if (prefixed) rest = prefixed[1];
+  else if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) rest = url;
+  else return void 0;
+  const parts = rest.split("/").filter(Boolean);
+  if (parts.length < 4) return void 0;
+  const [owner, repo] = parts;
+  const refLen = parts[2] === "refs" && (parts[3] === "heads" || parts[3] === "tags") ? 3 : 1;
+  if (parts.length < 3 + refLen) return void 0;
+  const ref = parts.slice(2, 2 + refLen).join("/");
+  const path = parts.slice(2 + refLen).join("/");
+  if (!/^[\w.-]+$/.test(owner) || !/^[\w.-]+$/.test(repo) || /\{\{/.test(rest)) return void 0;
+  return { owner, repo, ref, path };
+}
+
 // src/detect/goreleaser-template.ts
 var PROJECT_NAME = /\{\{-?\s*\.ProjectName\s*-?\}\}/g;
 var ENV_VAR = /\{\{-?\s*\.Env\.([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}/g;
 var ENV_INDEX = /\{\{-?\s*index\s+\.Env\s+"([A-Za-z_][A-Za-z0-9_]*)"\s*-?\}\}/g;
+var VAR = /\{\{-?\s*\.Var\.([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}/g;
 var ENV_OR_DEFAULT = /\{\{-?\s*envOrDefault\s+"([A-Za-z_][A-Za-z0-9_]*)"\s+"([^"]*)"\s*-?\}\}/g;
 function renderTemplate(text, values) {
   if (!text.includes("{{")) return text;
@@ -108554,6 +108721,7 @@ function renderTemplate(text, values) {
   if (values.projectName !== void 0) out = out.replace(PROJECT_NAME, values.projectName);
   out = out.replace(ENV_VAR, (m, name) => usableEnv(values.env[name]) ?? m);
   out = out.replace(ENV_INDEX, (m, name) => usableEnv(values.env[name]) ?? m);
+  if (values.vars) out = out.replace(VAR, (m, name) => usableEnv(values.vars?.[name]) ?? m);
   out = out.replace(ENV_OR_DEFAULT, (_m, name, fallback) => usableEnv(values.env[name]) ?? fallback);
   return out;
 }
@@ -108591,27 +108759,42 @@ function readGoreleaser(inv) {
     result.findings.push(parseErrorFinding(configPath, first?.line ?? 1, first?.message ?? "not a YAML mapping", inv.location));
     return result;
   }
-  const y = doc;
-  const root = y.root;
-  const envList = y.items(y.get(root, "env")).map((n) => y.str(n)).filter((s) => s !== void 0);
+  const workdir = normalizeRelPath(inv.workdir || ".") ?? "";
+  const loaded2 = loadConfigLayers({ y: doc, file: configPath }, inv.repo, workdir, inv.remoteFiles);
+  result.limits.push(...loaded2.limits);
+  for (const e of loaded2.parseErrors) result.findings.push(parseErrorFinding(e.file, e.line, e.message, inv.location));
+  const layers = loaded2.layers;
+  const envList = [...layers].reverse().flatMap(({ y }) => y.items(y.get(y.root, "env")).map((n) => y.str(n)).filter((s) => s !== void 0));
   const env = configEnv(envList, inv.env);
   const repoName = inv.repository?.split("/")[1];
-  const projectNameRaw = y.str(y.get(root, "project_name"));
+  const projectNameRaw = layers.map(({ y }) => y.str(y.get(y.root, "project_name"))).find((v) => v !== void 0);
   const projectName = projectNameRaw !== void 0 ? renderTemplate(projectNameRaw, { env }) : repoName;
-  const ctx = { y, file: configPath, values: { env, ...projectName !== void 0 ? { projectName } : {} } };
+  const vars = {};
+  for (const { y } of [...layers].reverse()) for (const e of y.entries(y.get(y.root, "variables"))) if (y.str(e.value) !== void 0) vars[e.key] = y.str(e.value);
+  const values = { env, ...projectName !== void 0 ? { projectName } : {}, ...Object.keys(vars).length ? { vars } : {} };
+  const contexts = layers.map((l) => ({ y: l.y, file: l.file, values }));
   const images = [];
-  if (!run.skipDocker) {
-    images.push(...readDockers(ctx), ...readDockersV2(ctx), ...readManifests(ctx));
+  for (const ctx of contexts) {
+    if (!run.skipDocker) images.push(...readDockers(ctx), ...readDockersV2(ctx), ...readManifests(ctx));
+    if (!run.skipKo) images.push(...readKos(ctx, inv.env, result.limits));
   }
-  if (!run.skipKo) images.push(...readKos(ctx, inv.env, result.limits));
   const base2 = opBase(inv);
+  for (const u of loaded2.uninspected) notInspectedInclude(u, inv, base2, result);
   const pushed = [];
+  const signedHere = [];
   for (const image of images) {
     const reason = run.noPublish ?? image.skip;
     if (reason) {
       for (const ref of image.refs) result.localBuilds.push({ name: ref.name, reason, location: image.location });
       continue;
     }
+    if (run.phase === "split" && image.kind !== "docker") continue;
+    if (run.phase === "merge" && image.kind === "docker") {
+      signedHere.push(image);
+      continue;
+    }
+    const splitNote = "pushed by a `goreleaser release --split` job; docker_signs and docker_manifests run in the merge job";
+    if (run.phase === "split" && !image.notes.includes(splitNote)) image.notes.push(splitNote);
     pushed.push(image);
     const op = {
       kind: "push",
@@ -108626,10 +108809,27 @@ function readGoreleaser(inv) {
     if (name && isEphemeralRegistry(name, inv.ephemeralRegistries)) op.ephemeral = registryOf(name);
     result.operations.push(op);
   }
-  if (!run.skipSign && pushed.length > 0) {
-    for (const op of readDockerSigns(ctx, pushed, result.limits)) result.operations.push({ ...base2, ...op });
+  const targets2 = [...pushed, ...signedHere];
+  if (!run.skipSign && run.phase !== "split" && targets2.length > 0) {
+    for (const ctx of contexts) for (const op of readDockerSigns(ctx, targets2, result.limits)) result.operations.push({ ...base2, ...op });
   }
   return result;
+}
+function notInspectedInclude(u, inv, base2, result) {
+  result.findings.push(
+    ruleFinding("not-inspected", `goreleaser include ${u.url} was not inspected (${u.why}); images it configures are not known. Provide it with --remote-checkouts / remote-checkouts.`, u.location, [{ ...inv.location, message: "goreleaser runs here" }])
+  );
+  if (!/docker|image|container|(^|[/_.-])kos?([/_.-]|$)|oci/i.test(u.url.replace(/^[a-z]+:\/\/[^/]+/i, ""))) return;
+  const name = `${NOT_INSPECTED_PREFIX}goreleaser include ${u.url}`;
+  result.operations.push({
+    kind: "push",
+    tool: "goreleaser",
+    ...base2,
+    location: u.location,
+    confidence: "low",
+    refs: [{ raw: name, name, resolved: false }],
+    notes: [`configured in goreleaser include ${u.url}, not inspected: ${u.why}`]
+  });
 }
 function toolKey(kind) {
   return kind === "docker" ? "dockers" : kind === "docker-v2" ? "dockers_v2" : kind === "manifest" ? "docker_manifests" : "kos";
@@ -108646,7 +108846,7 @@ function opBase(inv) {
 function findConfig(inv, run, result) {
   const workdir = normalizeRelPath(inv.workdir || ".") ?? "";
   if (run.config !== void 0) {
-    const path = normalizeRelPath(posix4.join(workdir || ".", run.config));
+    const path = normalizeRelPath(posix6.join(workdir || ".", run.config));
     if (path === void 0 || /\$\{\{|\$\{?[A-Za-z_]/.test(run.config)) {
       result.limits.push(`goreleaser config \`${run.config}\` (${inv.location.file}:${inv.location.line}) could not be resolved to a repository file`);
       return void 0;
@@ -108767,7 +108967,7 @@ function readKos(ctx, runEnv, limits) {
     const tags = strings(y, y.get(entry, "tags")).map((t) => renderTemplate(t.text.trim(), ctx.values));
     if (tags.length === 0) tags.push("latest");
     const main2 = y.str(y.get(entry, "main"));
-    const leaf = main2 && main2 !== "." ? posix4.basename(main2.replace(/\/+$/, "")) : ctx.values.projectName ?? "<main package>";
+    const leaf = main2 && main2 !== "." ? posix6.basename(main2.replace(/\/+$/, "")) : ctx.values.projectName ?? "<main package>";
     const flag = (k) => y.str(y.get(entry, k))?.trim().toLowerCase() === "true";
     for (const repo of repos) {
       const base2 = renderTemplate(repo.text.trim(), ctx.values).replace(/\/+$/, "");
@@ -108796,7 +108996,7 @@ function readDockerSigns(ctx, pushed, limits) {
     const line = y.line(entry);
     const location = { file: ctx.file, line, endLine: y.endLine(entry) };
     const cmd = (y.str(y.get(entry, "cmd")) ?? "cosign").trim();
-    const tool = posix4.basename(cmd);
+    const tool = posix6.basename(cmd);
     const argsNode = y.get(entry, "args");
     const args = y.isSeq(argsNode) ? strings(y, argsNode).map((a) => a.text) : DEFAULT_DOCKER_SIGN_ARGS;
     const info = inspectSignArgs(args);
@@ -109020,10 +109220,10 @@ function applyEffects(frame, effects, line, guessed) {
           const ref = parseImageRef(raw);
           if (!ref.name) continue;
           const host = ephemeralHost(frame, ref.name);
-          if (host) st.localBuilds.push({ name: ref.name, reason: `${e.tool} to ephemeral registry ${host}`, location });
+          if (host) st.localBuilds.push({ name: ref.name, reason: isPerRunRegistryHost(host) ? `${e.tool} to ${host}, a registry named per run (the run creates and removes it)` : `${e.tool} to ephemeral registry ${host}`, location });
           else refs.push(ref);
         }
-        if (refs.length) addOp(frame, { ...base(frame, e.tool, location, refs, guessed, e.notes), kind: "push", refs });
+        if (refs.length) addOp(frame, { ...base(frame, e.tool, location, refs, guessed, e.notes), kind: "push", refs, ...e.artifact ? { artifact: e.artifact } : {} });
         break;
       }
       case "sign": {
@@ -109105,12 +109305,12 @@ function merge(frame, r) {
 }
 function ephemeralHost(frame, name) {
   const host = registryOf(name);
-  if (!host || hasUnresolved(host)) return void 0;
+  if (!host || hasUnresolved(host) && !isPerRunRegistryHost(host)) return void 0;
   return isEphemeralRegistry(name, frame.state.ctx.ephemeralRegistries) ? host : void 0;
 }
 
 // src/workflow/script-relevance.ts
-var TOOLS = /docker|podman|buildah|kaniko|executor|\bko\b|crane|skopeo|oras|\bpack\b|jib|goreleaser|cosign|notation|nerdctl|regctl|builds\s+submit|acr\s+build|\bmake\b|\bgmake\b|github_env|github_output|set-output|\.sh\b|\bbash\s+-c|\bsh\s+-c/i;
+var TOOLS = /docker|podman|buildah|kaniko|executor|\bko\b|crane|skopeo|oras|\bpack\b|jib|goreleaser|cosign|notation|nerdctl|regctl|builds\s+submit|acr\s+build|helm\s+push|flux\s+push|\bmake\b|\bgmake\b|github_env|github_output|set-output|\.sh\b|\bbash\s+-c|\bsh\s+-c/i;
 var SHELL_BUILTINS = /(^|[;&|(`]|\b(then|do|else)\b)\s*(source|\.|eval)\s+\S/m;
 var SCRIPT_CALL = /(^|[;&|(`]|\b(then|do|else|exec|sudo|time|env)\b)\s*(\.{1,2}\/|[\w-]+\/)[\w./-]*[\w-](\s|$|;)/m;
 function scriptMayMatter(script) {
@@ -109119,10 +109319,10 @@ function scriptMayMatter(script) {
 }
 
 // src/shell/indirection.ts
-import { posix as posix10 } from "node:path";
+import { posix as posix12 } from "node:path";
 
 // src/make/index.ts
-import { posix as posix9 } from "node:path";
+import { posix as posix11 } from "node:path";
 
 // src/make/args.ts
 var SHORT_WITH_ARG = /* @__PURE__ */ new Set(["C", "f", "I", "o", "W"]);
@@ -109253,7 +109453,7 @@ function memoizedExpand(inv, expand2) {
 }
 
 // src/make/expand.ts
-import { posix as posix6 } from "node:path";
+import { posix as posix8 } from "node:path";
 
 // src/make/state.ts
 var DEFAULT_BOUNDS = {
@@ -109385,7 +109585,7 @@ function patsubst(from, to, text) {
 }
 
 // src/make/wildcard.ts
-import { posix as posix5 } from "node:path";
+import { posix as posix7 } from "node:path";
 var indexes = /* @__PURE__ */ new WeakMap();
 function indexOf(repo) {
   let idx = indexes.get(repo);
@@ -109434,7 +109634,7 @@ function wildcard(repo, dir, patterns) {
   const out = [];
   for (const pattern of patterns) {
     if (pattern.startsWith("/")) continue;
-    const full = normalizeRelPath(posix5.join(dir || ".", pattern));
+    const full = normalizeRelPath(posix7.join(dir || ".", pattern));
     if (full === void 0 || full === "") continue;
     const key = full;
     let hits = idx.results.get(key);
@@ -109475,7 +109675,7 @@ function globSegments(idx, segments2) {
 function relativeTo(dir, path) {
   if (!dir) return path;
   if (path.startsWith(dir + "/")) return path.slice(dir.length + 1);
-  return posix5.relative(dir, path) || ".";
+  return posix7.relative(dir, path) || ".";
 }
 function exists(repo, path) {
   const idx = indexOf(repo);
@@ -109720,14 +109920,14 @@ function escapeDollars(text) {
   return text.replace(/\$/g, "$$$$");
 }
 function absolute(state, w) {
-  if (w.startsWith("/") || w.startsWith("$")) return w.startsWith("/") ? posix6.normalize(w) : w;
-  const rel = normalizeRelPath(posix6.join(state.dir || ".", w));
+  if (w.startsWith("/") || w.startsWith("$")) return w.startsWith("/") ? posix8.normalize(w) : w;
+  const rel = normalizeRelPath(posix8.join(state.dir || ".", w));
   if (rel === void 0) return w;
   return rel ? `$GITHUB_WORKSPACE/${rel}` : "$GITHUB_WORKSPACE";
 }
 
 // src/make/read.ts
-import { posix as posix7 } from "node:path";
+import { posix as posix9 } from "node:path";
 
 // src/make/lex.ts
 function lexMakefile(text, firstLine = 1) {
@@ -110045,7 +110245,7 @@ function readIncludes(state, reader, optional, spec, location) {
     }
     const names = /[*?[]/.test(word) ? wildcard(state.repo, state.dir, [word]) : [word];
     for (const name of names) {
-      const path = normalizeRelPath(posix7.join(state.dir || ".", name));
+      const path = normalizeRelPath(posix9.join(state.dir || ".", name));
       if (path === void 0) {
         if (!optional) addLimit(state, `make: included file ${name} is outside the repository (${location.file}:${location.line}); not read`);
         continue;
@@ -110181,7 +110381,7 @@ function readRule(state, reader, raw, text, colon, location) {
 }
 
 // src/make/run.ts
-import { posix as posix8 } from "node:path";
+import { posix as posix10 } from "node:path";
 function runGoals(state, goals, baseEnv) {
   const out = [];
   const visited = /* @__PURE__ */ new Set();
@@ -110195,7 +110395,7 @@ function runGoals(state, goals, baseEnv) {
     }
     const plan = planTarget(state, target2);
     if (!plan) {
-      if (isGoal && !exists(state.repo, posix8.join(state.dir || ".", target2))) {
+      if (isGoal && !exists(state.repo, posix10.join(state.dir || ".", target2))) {
         addLimit(state, `make: no rule to make target '${target2}' (make run at ${state.origin.file}:${state.origin.line}, in ${state.dir || "."})`);
       }
       return;
@@ -110310,7 +110510,7 @@ function findPatternRule(state, target2, depth) {
     const withDir = (p) => substitutePattern(parsePattern(p), stem);
     const prereqs = rule.prereqs.map(withDir);
     const orderOnly = rule.orderOnly.map(withDir);
-    const canMake = (p) => state.explicitRules.has(p) || state.phony.has(p) || exists(state.repo, posix8.join(state.dir || ".", p)) || depth < 2 && findPatternRule(state, p, depth + 1) !== void 0;
+    const canMake = (p) => state.explicitRules.has(p) || state.phony.has(p) || exists(state.repo, posix10.join(state.dir || ".", p)) || depth < 2 && findPatternRule(state, p, depth + 1) !== void 0;
     if (prereqs.every((p) => p === target2 ? false : canMake(p))) return { rule, prereqs, orderOnly, stem };
   }
   return void 0;
@@ -110396,7 +110596,7 @@ function expandUncached(inv, options) {
   const makefiles = [];
   if (args.makefiles.length > 0) {
     for (const f of args.makefiles) {
-      const path = f === "-" || looksUnresolved(f) ? void 0 : normalizeRelPath(posix9.join(dir || ".", f));
+      const path = f === "-" || looksUnresolved(f) ? void 0 : normalizeRelPath(posix11.join(dir || ".", f));
       if (path === void 0) {
         limits.push(`make at ${where}: makefile ${f} cannot be resolved inside the repository; not read`);
         continue;
@@ -110473,7 +110673,7 @@ function resolveDirectory(cwd, d) {
   const workspace = /^(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?|\$\{?PWD\}?|\$\(pwd\))(?=\/|$)/.exec(d);
   if (workspace) return normalizeRelPath("." + d.slice(workspace[0].length));
   if (looksUnresolved(d)) return void 0;
-  return normalizeRelPath(posix9.join(cwd || ".", d));
+  return normalizeRelPath(posix11.join(cwd || ".", d));
 }
 function createState(inv, dir, environmentOverrides, bounds, limits, findings) {
   const vars = /* @__PURE__ */ new Map();
@@ -110542,9 +110742,9 @@ function locateScript(frame, path) {
   const spans = unresolvedSpans(path);
   const tail = path.slice(spans[spans.length - 1][1]);
   if (!tail.startsWith("/") || hasUnresolved(tail)) return void 0;
-  const scriptDir = posix10.dirname(frame.source.file);
+  const scriptDir = posix12.dirname(frame.source.file);
   for (const dir of [scriptDir, frame.cwd, ""]) {
-    const rel = normalizeRelPath(posix10.join(dir || ".", `.${tail}`));
+    const rel = normalizeRelPath(posix12.join(dir || ".", `.${tail}`));
     if (rel && repo.has(rel)) return rel;
   }
   return void 0;
@@ -112503,7 +112703,7 @@ function sinkFor(frame, target2) {
 function resolvePath(frame, p) {
   const home = p.replace(/^~\//, "$HOME/");
   if (home.startsWith("/") || home.startsWith("$")) return home;
-  return normalizeRelPath(posix11.join(frame.cwd || ".", home)) ?? home;
+  return normalizeRelPath(posix13.join(frame.cwd || ".", home)) ?? home;
 }
 function runCommandNode(frame, cmd, line) {
   switch (cmd.t) {
@@ -113040,7 +113240,8 @@ function analyzeRunScript(input2) {
       jobKey: input2.jobKey,
       stepIndex: input2.stepIndex,
       ...input2.parallelGroup !== void 0 ? { parallelGroup: input2.parallelGroup } : {},
-      ephemeralRegistries: input2.ephemeralRegistries
+      ephemeralRegistries: input2.ephemeralRegistries,
+      ...input2.remoteFiles ? { remoteFiles: input2.remoteFiles } : {}
     },
     operations: [],
     localBuilds: [],
@@ -113089,7 +113290,7 @@ function joinedText(writes) {
 }
 
 // src/workflow/reader.ts
-var import_yaml8 = __toESM(require_dist(), 1);
+var import_yaml9 = __toESM(require_dist(), 1);
 
 // src/detect/actions/types.ts
 function emptyActionResult() {
@@ -113126,6 +113327,7 @@ function inputLocation(step, name) {
 // src/detect/actions/refs.ts
 function ephemeralReason(name, ctx) {
   const host = registryOf(name);
+  if (isPerRunRegistryHost(host)) return `${host}, a registry named per run (the run creates and removes it)`;
   if (isEphemeralRegistry(name)) return `ephemeral registry ${host}`;
   if (isEphemeralRegistry(name, ctx.ephemeralRegistries)) return `ephemeral registry ${host} (job service or configured)`;
   return void 0;
@@ -113238,13 +113440,16 @@ var buildPushAction = {
     const tags = listInput(step, "tags");
     const names = [];
     const decisions = [];
+    const loadedNames = [];
     (step.inputs["outputs"] ?? []).forEach((alternative, i) => {
       const when = step.inputWhen?.["outputs"]?.[i] ?? TRUE;
       for (const out of alternative.split("\n").map((o) => o.trim()).filter(Boolean)) {
-        decisions.push(pushDecision(out, outputPushes, when));
+        const decision = pushDecision(out, outputPushes, when);
+        decisions.push(decision);
         const attrs = parseCsvAttributes(out);
+        const localExporter = !decision.push && /^(docker|oci|tar|local|cacheonly)$/.test(attrs["type"] ?? "");
         if (attrs["name"]) {
-          for (const n of attrs["name"].split(/[,\s]+/).filter(Boolean)) if (!names.includes(n)) names.push(n);
+          for (const n of attrs["name"].split(/[,\s]+/).filter(Boolean)) if (!(localExporter ? loadedNames : names).includes(n)) (localExporter ? loadedNames : names).push(n);
         }
         const pushAttr = attrs["push"];
         if (pushAttr && pushAttr.includes("${{")) decisions.push(pushDecision(pushAttr, isTrue2, when));
@@ -113253,6 +113458,7 @@ var buildPushAction = {
     const pushInput = inputDecision(step, "push", isTrue2);
     if (pushInput) decisions.push(pushInput);
     const pushing = decisions.filter((d) => d.push);
+    for (const n of loadedNames) result.localBuilds.push({ name: n, reason: "build output without push", location: step.location });
     const refs = [...tags, ...names];
     if (pushing.length === 0) {
       for (const r of refs) result.localBuilds.push({ name: r, reason: "built without push", location: step.location });
@@ -113283,7 +113489,8 @@ function metadataTags(step) {
     const attrs = parseCsvAttributes(spec);
     if (attrs["enable"] === "false") continue;
     const type = attrs["type"] ?? "raw";
-    const value = type === "raw" ? attrs["value"] ?? spec : type === "sha" ? "sha-{{sha}}" : `{{${type}}}`;
+    const bare = splitCsv2(spec).map((f) => f.trim()).filter((f) => f && !f.includes("="));
+    const value = type === "raw" ? attrs["value"] ?? bare[bare.length - 1] ?? spec : type === "sha" ? "sha-{{sha}}" : `{{${type}}}`;
     const tag = `${attrs["prefix"] ?? ""}${value}${attrs["suffix"] ?? ""}`;
     if (!tags.includes(tag)) tags.push(tag);
   }
@@ -113569,6 +113776,24 @@ function splitArgs3(text) {
   return out;
 }
 
+// src/detect/actions/artifacts.ts
+var helmOciChartReleaser = {
+  matches: (a) => a === "appany/helm-oci-chart-releaser",
+  run(step) {
+    const result = emptyActionResult();
+    const registry = input(step, "registry").replace(/\/+$/, "");
+    const repository = input(step, "repository").replace(/^\/+|\/+$/g, "");
+    const name = input(step, "image") || input(step, "name");
+    if (!registry || !name) return result;
+    const tag = input(step, "tag");
+    const ref = `${registry}/${repository ? `${repository}/` : ""}${name}${tag ? `:${tag}` : ""}`;
+    const { pushes, local } = makePushes([ref], step.action, step.location, step.ctx, { artifact: "helm-chart" });
+    result.operations.push(...pushes);
+    result.localBuilds.push(...local);
+    return result;
+  }
+};
+
 // src/detect/actions/index.ts
 var ACTION_HANDLERS = [
   buildPushAction,
@@ -113586,7 +113811,8 @@ var ACTION_HANDLERS = [
   notationSign,
   dockerTrustSign,
   goreleaserAction,
-  setupKo
+  setupKo,
+  helmOciChartReleaser
 ];
 function handlerFor(action) {
   return ACTION_HANDLERS.find((h) => h.matches(action));
@@ -113612,6 +113838,7 @@ var IRRELEVANT_PREFIXES = [
   "sigstore/scaffolding/",
   "slsa-framework/slsa-verifier",
   "notaryproject/notation-action/setup",
+  "notaryproject/notation-action/verify",
   "imjasonh/setup-crane",
   "oras-project/setup-oras",
   "ossf/scorecard-action",
@@ -113708,6 +113935,67 @@ function looksImageRelated(action, inputs) {
   return /push|publish|sign|release/.test(name) && keys2.includes("tags") && keys2.includes("registry");
 }
 
+// src/workflow/local-action.ts
+function isOpaqueUsing(using) {
+  if (!using) return false;
+  const u = using.trim().toLowerCase();
+  return /^node\d*$/.test(u) || u === "docker";
+}
+var KNOWN_METADATA = [
+  { action: "docker/build-push-action", names: ["build and push docker images"], authors: ["docker", "crazy-max"] },
+  { action: "docker/metadata-action", names: ["docker metadata action", "docker metadata"], authors: ["docker", "crazy-max"] },
+  { action: "docker/bake-action", names: ["docker buildx bake"], authors: ["docker", "crazy-max"] },
+  { action: "goreleaser/goreleaser-action", names: ["goreleaser action"], authors: ["goreleaser", "crazy-max"] },
+  { action: "redhat-actions/push-to-registry", names: ["push to registry"], authors: ["red hat"] }
+];
+function classifyLocalAction(input2) {
+  const { doc } = input2;
+  const using = doc.str(doc.get(doc.get(doc.root, "runs"), "using"))?.trim() ?? "";
+  if (!isOpaqueUsing(using)) return { kind: "ignore" };
+  const byPlace = input2.ownerRepo ? `${input2.ownerRepo}${input2.dir ? `/${input2.dir}` : ""}`.toLowerCase() : void 0;
+  const placeHandler = byPlace ? handlerFor(byPlace) : void 0;
+  if (byPlace && placeHandler) return { kind: "handler", action: byPlace, handler: placeHandler, because: `the repository's own ${byPlace}` };
+  const name = (doc.str(doc.get(doc.root, "name")) ?? "").trim();
+  const author = (doc.str(doc.get(doc.root, "author")) ?? "").trim().toLowerCase();
+  const known3 = KNOWN_METADATA.find((k) => k.names.includes(name.toLowerCase()) && k.authors.includes(author));
+  const metaHandler = known3 ? handlerFor(known3.action) : void 0;
+  if (known3 && metaHandler) return { kind: "handler", action: known3.action, handler: metaHandler, because: `a copy of ${known3.action} (action.yml name and author)` };
+  if (isImageRelatedLocal(doc, input2.dir, name, input2.withInputs)) return { kind: "not-inspected", using };
+  return { kind: "ignore" };
+}
+function isImageRelatedLocal(doc, dir, name, withInputs) {
+  const inputs = { ...withInputs };
+  for (const e of doc.entries(doc.get(doc.root, "inputs"))) inputs[e.key.toLowerCase()] ??= [""];
+  const slug = name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "");
+  const id = ["local", ...dir.toLowerCase().split("/").filter(Boolean), ...slug ? [slug] : []].join("/");
+  return looksImageRelated(id, inputs);
+}
+function localNotInspected(uses, using, loc2, ctx) {
+  const why = `a ${using} action: its code is not analysed`;
+  const name = `${NOT_INSPECTED_PREFIX}${uses}`;
+  return {
+    finding: ruleFinding("not-inspected", `${uses} may build or push images but was not inspected (${why}). Replace it with steps the audit can read, or suppress this finding with the reason it does not publish images.`, loc2),
+    op: {
+      kind: "push",
+      tool: uses,
+      refs: [{ raw: name, name, resolved: false }],
+      location: loc2,
+      chain: ctx.chain,
+      guard: ctx.guard,
+      confidence: "low",
+      jobKey: ctx.jobKey,
+      stepIndex: ctx.stepIndex,
+      seq: 0,
+      ...ctx.parallelGroup !== void 0 ? { parallelGroup: ctx.parallelGroup } : {},
+      notes: [`pushed by ${uses}, not inspected: ${why}`]
+    }
+  };
+}
+function ownerRepoOf(remote) {
+  const m = /^([\w.-]+)\/([\w.-]+)/.exec(remote);
+  return m ? `${m[1]}/${m[2]}` : void 0;
+}
+
 // src/workflow/remote.ts
 import { existsSync, statSync as statSync2 } from "node:fs";
 import { join as join2 } from "node:path";
@@ -113736,6 +114024,16 @@ var RemoteSource = class {
     }
     this.checkouts.set(key, reader);
     return reader;
+  }
+  /** The remote checkouts only (no API): for readers that run synchronously (goreleaser `includes: from_url`). */
+  readCheckoutFile(owner, repo, ref, path) {
+    const rel = normalizeRelPath(path);
+    const display = `${owner}/${repo}/${path}@${ref}`;
+    if (rel === void 0) return { error: `${display}: path leaves the repository` };
+    const local = this.checkout(owner, repo);
+    if (!local) return { error: `${display}: no remote checkout of ${owner}/${repo}` };
+    const r = local.read(rel);
+    return r.ok ? { text: r.text, display } : { error: `${display}: ${r.reason} in the remote checkout` };
   }
   async readFile(owner, repo, ref, path) {
     const rel = normalizeRelPath(path);
@@ -113819,7 +114117,114 @@ function restamp(op, from, to) {
 }
 
 // src/workflow/syntax.ts
-var import_yaml7 = __toESM(require_dist(), 1);
+var import_yaml8 = __toESM(require_dist(), 1);
+
+// src/workflow/scope.ts
+var EVENTS = "__events";
+var REFS = "__refs";
+function githubContext(repository) {
+  if (!repository) return {};
+  const [owner, name] = repository.split("/");
+  return {
+    repository,
+    repository_owner: owner,
+    event: { repository: { name, full_name: repository, owner: { login: owner } } }
+  };
+}
+function emptyScope(github) {
+  return { github, inputs: {}, env: {}, matrix: {}, steps: {}, needs: {}, jobs: {} };
+}
+function fromText(text, path, scope) {
+  if (text === void 0) return [unknown(path)];
+  const inner = wholeExpression(text);
+  if (inner !== void 0) return evaluateSource(inner, storedLookup(scope));
+  return [known(text)];
+}
+function storedLookup(scope) {
+  return (path, text) => {
+    const domain = fixedDomain(scope, path);
+    return domain ? [domain] : [unknown(text)];
+  };
+}
+function fixedDomain(scope, path) {
+  if (path.length !== 2 || path[0].toLowerCase() !== "github") return void 0;
+  const field = path[1].toLowerCase();
+  if (field === "event_name" && Array.isArray(scope.github[EVENTS])) return { known: false, atoms: ["github.event_name"], subject: "github.event_name", domain: scope.github[EVENTS] };
+  if (field === "ref" && Array.isArray(scope.github[REFS])) return { known: false, atoms: ["github.ref"], subject: "github.ref", domain: scope.github[REFS] };
+  return void 0;
+}
+function dig(value, rest, path, scope) {
+  let cur = value;
+  for (const seg of rest) {
+    if (cur === null || cur === void 0) return [unknown(path)];
+    if (typeof cur === "string") {
+      const inner = wholeExpression(cur);
+      if (inner !== void 0) return [unknown(`${inner}.${rest.join(".")}`)];
+      return [unknown(path)];
+    }
+    if (typeof cur !== "object") return [unknown(path)];
+    const obj = cur;
+    const key = Object.keys(obj).find((k) => k.toLowerCase() === seg.toLowerCase());
+    if (key === void 0) return [unknown(path)];
+    cur = obj[key];
+  }
+  if (typeof cur === "string") return fromText(cur, path, scope);
+  return cur === void 0 ? [unknown(path)] : [known(cur)];
+}
+var MATRIX_COMPLETE = /* @__PURE__ */ Symbol("matrix-complete");
+function isCompleteMatrix(matrix) {
+  return matrix[MATRIX_COMPLETE] === true;
+}
+function markComplete(combos) {
+  for (const c of combos) Object.defineProperty(c, MATRIX_COMPLETE, { value: true, enumerable: false });
+  return combos;
+}
+function scopeLookup(scope) {
+  return (path, text) => {
+    const [head, ...rest] = path;
+    const h = (head ?? "").toLowerCase();
+    switch (h) {
+      case "github":
+        if (rest[0] === "event" && rest[1] === "inputs" && rest[2]) return dig(scope.inputs, rest.slice(2), text, scope);
+        {
+          const domain = fixedDomain(scope, path);
+          if (domain) return [domain];
+        }
+        return dig(scope.github, rest, text, scope);
+      case "inputs":
+        return dig(scope.inputs, rest, text, scope);
+      case "env":
+        return rest.length === 1 ? fromText(lookupEnv(scope.env, rest[0]), text, scope) : [unknown(text)];
+      case "matrix": {
+        const key = rest[0];
+        if (rest.length === 1 && key !== void 0 && isCompleteMatrix(scope.matrix) && !Object.keys(scope.matrix).some((k) => k.toLowerCase() === key.toLowerCase())) return [known("")];
+        return dig(scope.matrix, rest, text, scope);
+      }
+      case "steps": {
+        const [id, field, name] = rest;
+        if (field === "outputs" && id && name) return fromText(scope.steps[id]?.outputs[name], text, scope);
+        return [unknown(text)];
+      }
+      case "needs": {
+        const [id, field, name] = rest;
+        if (field === "outputs" && id && name) return fromText(scope.needs[id]?.outputs[name], text, scope);
+        return [unknown(text)];
+      }
+      case "jobs": {
+        const [id, field, name] = rest;
+        if (field === "outputs" && id && name) return fromText(scope.jobs[id]?.outputs[name], text, scope);
+        return [unknown(text)];
+      }
+      default:
+        return [unknown(text)];
+    }
+  };
+}
+function lookupEnv(env, name) {
+  return Object.prototype.hasOwnProperty.call(env, name) ? env[name] : void 0;
+}
+
+// src/workflow/syntax.ts
 var MAX_MATRIX_COMBINATIONS = 16;
 function remoteDisplay(remote, relPath) {
   const [owner, repo] = remote.split("/");
@@ -113896,17 +114301,21 @@ function strings2(doc, node) {
   return doc.items(node).map((n) => doc.str(n) ?? "").filter(Boolean);
 }
 function matrixCombinations(doc, node, lookup2) {
-  if (!node || !(0, import_yaml7.isMap)(node)) return { combos: [{}], capped: false };
+  if (!node) return { combos: markComplete([{}]), capped: false };
+  if (!(0, import_yaml8.isMap)(node)) return { combos: [{}], capped: false };
+  let complete = true;
   const base2 = [];
   let include = [];
   let exclude = [];
   for (const e of doc.entries(node)) {
     const plain = doc.toPlain(e.value);
+    if (!Array.isArray(plain)) complete = false;
     if (e.key === "include") include = Array.isArray(plain) ? plain.filter((x) => x && typeof x === "object") : [];
     else if (e.key === "exclude") exclude = Array.isArray(plain) ? plain.filter((x) => x && typeof x === "object") : [];
     else if (Array.isArray(plain)) base2.push([e.key, plain.map((v) => typeof v === "string" ? interpolateOne(v, lookup2) : v)]);
   }
-  let combos = [{}];
+  const includeOnly = doc.entries(node).every((e) => e.key === "include" || e.key === "exclude");
+  let combos = includeOnly ? [] : [{}];
   let capped = false;
   for (const [k, vals] of base2) {
     const next = [];
@@ -113928,102 +114337,8 @@ function matrixCombinations(doc, node, lookup2) {
     else if (combos.length < MAX_MATRIX_COMBINATIONS) combos.push({ ...inc });
     else capped = true;
   }
-  if (combos.length === 0) combos = [{}];
-  return { combos, capped };
-}
-
-// src/workflow/scope.ts
-var EVENTS = "__events";
-var REFS = "__refs";
-function githubContext(repository) {
-  if (!repository) return {};
-  const [owner, name] = repository.split("/");
-  return {
-    repository,
-    repository_owner: owner,
-    event: { repository: { name, full_name: repository, owner: { login: owner } } }
-  };
-}
-function emptyScope(github) {
-  return { github, inputs: {}, env: {}, matrix: {}, steps: {}, needs: {}, jobs: {} };
-}
-function fromText(text, path, scope) {
-  if (text === void 0) return [unknown(path)];
-  const inner = wholeExpression(text);
-  if (inner !== void 0) return evaluateSource(inner, storedLookup(scope));
-  return [known(text)];
-}
-function storedLookup(scope) {
-  return (path, text) => {
-    const domain = fixedDomain(scope, path);
-    return domain ? [domain] : [unknown(text)];
-  };
-}
-function fixedDomain(scope, path) {
-  if (path.length !== 2 || path[0].toLowerCase() !== "github") return void 0;
-  const field = path[1].toLowerCase();
-  if (field === "event_name" && Array.isArray(scope.github[EVENTS])) return { known: false, atoms: ["github.event_name"], subject: "github.event_name", domain: scope.github[EVENTS] };
-  if (field === "ref" && Array.isArray(scope.github[REFS])) return { known: false, atoms: ["github.ref"], subject: "github.ref", domain: scope.github[REFS] };
-  return void 0;
-}
-function dig(value, rest, path, scope) {
-  let cur = value;
-  for (const seg of rest) {
-    if (cur === null || cur === void 0) return [unknown(path)];
-    if (typeof cur === "string") {
-      const inner = wholeExpression(cur);
-      if (inner !== void 0) return [unknown(`${inner}.${rest.join(".")}`)];
-      return [unknown(path)];
-    }
-    if (typeof cur !== "object") return [unknown(path)];
-    const obj = cur;
-    const key = Object.keys(obj).find((k) => k.toLowerCase() === seg.toLowerCase());
-    if (key === void 0) return [unknown(path)];
-    cur = obj[key];
-  }
-  if (typeof cur === "string") return fromText(cur, path, scope);
-  return cur === void 0 ? [unknown(path)] : [known(cur)];
-}
-function scopeLookup(scope) {
-  return (path, text) => {
-    const [head, ...rest] = path;
-    const h = (head ?? "").toLowerCase();
-    switch (h) {
-      case "github":
-        if (rest[0] === "event" && rest[1] === "inputs" && rest[2]) return dig(scope.inputs, rest.slice(2), text, scope);
-        {
-          const domain = fixedDomain(scope, path);
-          if (domain) return [domain];
-        }
-        return dig(scope.github, rest, text, scope);
-      case "inputs":
-        return dig(scope.inputs, rest, text, scope);
-      case "env":
-        return rest.length === 1 ? fromText(lookupEnv(scope.env, rest[0]), text, scope) : [unknown(text)];
-      case "matrix":
-        return dig(scope.matrix, rest, text, scope);
-      case "steps": {
-        const [id, field, name] = rest;
-        if (field === "outputs" && id && name) return fromText(scope.steps[id]?.outputs[name], text, scope);
-        return [unknown(text)];
-      }
-      case "needs": {
-        const [id, field, name] = rest;
-        if (field === "outputs" && id && name) return fromText(scope.needs[id]?.outputs[name], text, scope);
-        return [unknown(text)];
-      }
-      case "jobs": {
-        const [id, field, name] = rest;
-        if (field === "outputs" && id && name) return fromText(scope.jobs[id]?.outputs[name], text, scope);
-        return [unknown(text)];
-      }
-      default:
-        return [unknown(text)];
-    }
-  };
-}
-function lookupEnv(env, name) {
-  return Object.prototype.hasOwnProperty.call(env, name) ? env[name] : void 0;
+  if (combos.length === 0) return { combos: [{}], capped };
+  return { combos: complete ? markComplete(combos) : combos, capped };
 }
 
 // src/workflow/reader.ts
@@ -114050,6 +114365,8 @@ var Reader = class {
   parsed = /* @__PURE__ */ new Map();
   scripts = new ScriptCache();
   github;
+  /** Remote checkouts for readers that cannot wait on the API (goreleaser includes). */
+  remoteFiles = (owner, repo, ref, path) => this.input.remote.readCheckoutFile(owner, repo, ref, path);
   /** Default variables the runner sets for every step, where the repository name gives them. */
   runnerEnv;
   async run() {
@@ -114088,7 +114405,7 @@ var Reader = class {
     }
     const parsed = parseYaml(read.text, display);
     const docs = yamlDocs(parsed);
-    if (parsed.errors.length > 0 || docs.length === 0 || !(0, import_yaml8.isMap)(docs[0].root)) {
+    if (parsed.errors.length > 0 || docs.length === 0 || !(0, import_yaml9.isMap)(docs[0].root)) {
       const err = parsed.errors[0];
       this.out.findings.push(ruleFinding("parse-error", `${display} is not valid YAML${err ? `: ${err.message}` : ""}; it was not analysed`, { file: display, line: err?.line ?? 1 }));
       this.parsed.set(key, null);
@@ -114208,7 +114525,7 @@ var Reader = class {
         if (i.key in out) continue;
         const defNode = doc.get(i.value, "default");
         const type = doc.str(doc.get(i.value, "type"));
-        if (defNode && (0, import_yaml8.isScalar)(defNode)) out[i.key] = coerceInput(String(defNode.value ?? ""), type);
+        if (defNode && (0, import_yaml9.isScalar)(defNode)) out[i.key] = coerceInput(String(defNode.value ?? ""), type);
         else if (type === "boolean") out[i.key] = false;
         else if (trigger === "workflow_call") out[i.key] = type === "number" ? 0 : "";
       }
@@ -114365,11 +114682,11 @@ var Reader = class {
     }
     const runNode = doc.get(node, "run");
     const uses = doc.str(doc.get(node, "uses"));
-    const script = runNode && (0, import_yaml8.isScalar)(runNode) ? interpolateOne(String(runNode.value ?? ""), lookup2) : void 0;
+    const script = runNode && (0, import_yaml9.isScalar)(runNode) ? interpolateOne(String(runNode.value ?? ""), lookup2) : void 0;
     if (script !== void 0 && !scriptMayMatter(script)) return;
     if (script === void 0 && (!uses || isIrrelevantUses(uses))) return;
     const stepEnv = { ...this.runnerEnv, ...scope.env, ...this.envMap(doc, doc.get(node, "env"), lookup2, scope.env) };
-    const ctx = { chain, guard, jobKey: run.jobKey, stepIndex, ...group !== void 0 ? { parallelGroup: group } : {}, ephemeralRegistries: run.ephemeralRegistries };
+    const ctx = { chain, guard, jobKey: run.jobKey, stepIndex, ...group !== void 0 ? { parallelGroup: group } : {}, ephemeralRegistries: run.ephemeralRegistries, remoteFiles: this.remoteFiles };
     const workdir = (doc.str(doc.get(node, "working-directory")) ?? "").replace(/^\.\/?/, "").replace(/\/+$/, "");
     let produced = [];
     const shell = doc.str(doc.get(node, "shell")) ?? run.defaultShell;
@@ -114435,42 +114752,16 @@ var Reader = class {
     if (uses.startsWith("docker://")) return [];
     if (uses.startsWith("./")) {
       const rel = uses.slice(2).replace(/\/+$/, "");
+      const opaque = this.opaqueAction(file.repo, rel, (p) => file.remote ? remoteDisplay(file.remote, p) : p, file.remote ? ownerRepoOf(file.remote) : this.input.repository, uses, withInputs, usesLoc, ctx);
+      if (opaque === "not-inspected") return [];
+      if (opaque) return this.runHandler(file, opaque.handler, opaque.action, "", usesLoc, stepLoc, id, given, inputLines, ctx, env, workdir, run);
       return this.runComposite(file.repo, rel, file.remote ? remoteDisplay(file.remote, rel) : rel, file.remote, stepLoc, id, given, ctx, run, chain);
     }
     const parsed = parseUses(uses);
     if (!parsed) return [];
     const action = `${parsed.owner}/${parsed.repo}${parsed.path ? `/${parsed.path}` : ""}`.toLowerCase();
     const handler = handlerFor(action);
-    if (handler) {
-      const lineText = this.lineText(file, usesLoc.line);
-      const comment = /#\s*(v?\d+(?:\.\d+)*)/.exec(lineText)?.[1];
-      const step = {
-        action,
-        ref: parsed.ref,
-        ...comment ? { refComment: comment } : {},
-        inputs: withInputs,
-        inputWhen: given.when,
-        inputLines,
-        ...id ? { stepId: id } : {},
-        location: stepLoc,
-        ctx,
-        repo: this.input.repo,
-        ...this.input.repository ? { repository: this.input.repository } : {},
-        env,
-        workdir,
-        ...run.cosignMajor !== void 0 ? { cosignMajor: run.cosignMajor } : {},
-        virtualFiles: run.virtualFiles
-      };
-      const r = handler.run(step);
-      this.out.localBuilds.push(...r.localBuilds);
-      this.out.findings.push(...r.findings);
-      this.out.limits.push(...r.limits);
-      Object.assign(run.envWrites, r.envWrites);
-      if (r.virtualFiles) Object.assign(run.virtualFiles, r.virtualFiles);
-      if (r.cosignMajor !== void 0) run.cosignMajor = r.cosignMajor;
-      if (id) run.scope.steps[id] = { outputs: r.outputs };
-      return r.operations;
-    }
+    if (handler) return this.runHandler(file, handler, action, parsed.ref, usesLoc, stepLoc, id, given, inputLines, ctx, env, workdir, run);
     if (isKnownIrrelevant(action)) return [];
     if (!worthReading(action, withInputs)) return [];
     const actionDir = parsed.path;
@@ -114479,12 +114770,62 @@ var Reader = class {
       const got = await this.input.remote.readFile(parsed.owner, parsed.repo, parsed.ref, path);
       if ("error" in got) continue;
       const remoteId = `${parsed.owner}/${parsed.repo}/${actionDir ? `${actionDir}/` : ""}@${parsed.ref}`.replace("/@", "@");
+      const opaque = this.opaqueAction(got.repo, actionDir, () => got.display, void 0, uses, withInputs, usesLoc, ctx);
+      if (opaque === "not-inspected") return [];
+      if (opaque) return this.runHandler(file, opaque.handler, opaque.action, parsed.ref, usesLoc, stepLoc, id, given, inputLines, ctx, env, workdir, run);
       return this.runComposite(got.repo, actionDir, remoteId, remoteId, stepLoc, id, given, ctx, run, chain, got.display);
     }
     const inputs = {};
     for (const k of Object.keys(withInputs)) inputs[k] = inputText(given, k);
     this.notInspected(uses, usesLoc, this.input.remote.available ? "not found in the remote checkouts or through the API" : "no remote checkout and no GitHub token given", inputs, ctx.guard, ctx.jobKey, chain);
     return [];
+  }
+  /**
+   * A JavaScript or Docker action at `dir`: the handler of the known action it is a copy of, or 'not-inspected'
+   * (recorded here) when it may publish images; undefined for composite actions and irrelevant opaque ones.
+   */
+  opaqueAction(repo, dir, displayOf, ownerRepo, uses, withInputs, usesLoc, ctx) {
+    const relPath = ["action.yml", "action.yaml"].map((n) => dir ? `${dir}/${n}` : n).find((p) => repo.has(p) || repo.read(p).ok);
+    if (!relPath) return void 0;
+    const doc = this.load(repo, relPath, displayOf(relPath));
+    if (!doc) return void 0;
+    const decision = classifyLocalAction({ doc, dir, ...ownerRepo ? { ownerRepo } : {}, withInputs });
+    if (decision.kind === "handler") return decision;
+    if (decision.kind === "ignore") return void 0;
+    const { finding: finding2, op } = localNotInspected(uses, decision.using, usesLoc, ctx);
+    this.out.findings.push(finding2);
+    this.out.operations.push(op);
+    return "not-inspected";
+  }
+  runHandler(file, handler, action, ref, usesLoc, stepLoc, id, given, inputLines, ctx, env, workdir, run) {
+    const lineText = this.lineText(file, usesLoc.line);
+    const comment = /#\s*(v?\d+(?:\.\d+)*)/.exec(lineText)?.[1];
+    const step = {
+      action,
+      ref,
+      ...comment ? { refComment: comment } : {},
+      inputs: given.texts,
+      inputWhen: given.when,
+      inputLines,
+      ...id ? { stepId: id } : {},
+      location: stepLoc,
+      ctx,
+      repo: this.input.repo,
+      ...this.input.repository ? { repository: this.input.repository } : {},
+      env,
+      workdir,
+      ...run.cosignMajor !== void 0 ? { cosignMajor: run.cosignMajor } : {},
+      virtualFiles: run.virtualFiles
+    };
+    const r = handler.run(step);
+    this.out.localBuilds.push(...r.localBuilds);
+    this.out.findings.push(...r.findings);
+    this.out.limits.push(...r.limits);
+    Object.assign(run.envWrites, r.envWrites);
+    if (r.virtualFiles) Object.assign(run.virtualFiles, r.virtualFiles);
+    if (r.cosignMajor !== void 0) run.cosignMajor = r.cosignMajor;
+    if (id) run.scope.steps[id] = { outputs: r.outputs };
+    return r.operations;
   }
   /** Runs a composite action's steps inside the calling job (same runner, same env, own steps namespace). */
   async runComposite(repo, dir, display, remote, stepLoc, id, given, ctx, run, chain, displayFile) {
@@ -114632,6 +114973,48 @@ function computedPart(name) {
   return m[0].length > 60 ? `${m[0].slice(0, 57)}\u2026` : m[0];
 }
 
+// src/workflow/kind-registries.ts
+var CANDIDATE = /(\.(sh|bash|mk)|(^|\/)(GNU)?[Mm]akefile|^\.github\/.*\.ya?ml|(^|\/)[^/]*(kind|cluster)[^/]*\.ya?ml)$/i;
+var MAX_BYTES = 256 * 1024;
+function kindClusterRegistries(repo) {
+  const out = /* @__PURE__ */ new Set();
+  for (const f of repo.files) {
+    if (f.size > MAX_BYTES || !CANDIDATE.test(f.path)) continue;
+    const r = repo.read(f.path);
+    if (!r.ok || !r.text.includes("kind.x-k8s.io/")) continue;
+    const re = /registry\.mirrors\.\\?"([^"\\]+)\\?"\][\s\S]{0,80}?endpoint\s*=\s*\[\s*\\?"https?:\/\/([^"\\/]+)/g;
+    for (let m = re.exec(r.text); m; m = re.exec(r.text)) {
+      const mirror = m[1].toLowerCase();
+      const endpoint = m[2].toLowerCase();
+      if (!isLocalContainerHost(endpoint)) continue;
+      out.add(endpoint);
+      if (/:\d+$/.test(mirror) || !mirror.includes(".")) out.add(mirror);
+    }
+  }
+  return [...out].sort();
+}
+function isLocalContainerHost(host) {
+  const bare = host.replace(/:\d+$/, "");
+  return !bare.includes(".") || /^(localhost|127\.\d+\.\d+\.\d+)$/.test(bare);
+}
+
+// src/engine/artifacts.ts
+function artifactReports(pushes, signs) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const p of pushes) {
+    if (!p.artifact) continue;
+    for (const ref of p.refs) {
+      const key = `${ref.name}\0${p.location.file}:${p.location.line}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const signatures = p.tool === "oras attach" ? [] : signs.filter((s) => s.refs.some((r) => r.name === ref.name)).map((s) => ({ file: s.location.file, line: s.location.line, method: s.method })).filter((s, i, all) => all.findIndex((o) => o.file === s.file && o.line === s.line && o.method === s.method) === i);
+      out.push({ name: ref.name, kind: p.artifact, tool: p.tool, file: p.location.file, line: p.location.line, ...signatures.length ? { signatures } : {} });
+    }
+  }
+  return out.sort((a, b) => compareLocations(a, b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 // src/engine/verdict.ts
 var VERDICT_RULES = /* @__PURE__ */ new Set([
   "unsigned-image",
@@ -114680,10 +115063,10 @@ async function analyze(options) {
     repo,
     ...options.repository ? { repository: options.repository } : {},
     remote,
-    ephemeralRegistries: options.ephemeralRegistries ?? []
+    ephemeralRegistries: [...options.ephemeralRegistries ?? [], ...kindClusterRegistries(repo)]
   });
   const allPushes = wf.operations.filter((o) => o.kind === "push");
-  const separated = separateUnresolved(allPushes.filter((p) => !p.ephemeral));
+  const separated = separateUnresolved(allPushes.filter((p) => !p.ephemeral && !p.artifact));
   const pushes = separated.pushes;
   for (const p of allPushes) {
     if (!p.ephemeral) continue;
@@ -114718,6 +115101,7 @@ async function analyze(options) {
       );
     }
   }
+  const artifacts = artifactReports(allPushes.filter((p) => !p.ephemeral), signs);
   const report = {
     version: REPORT_VERSION,
     verdict: "not-applicable",
@@ -114725,6 +115109,7 @@ async function analyze(options) {
     ...options.repository ? { repository: options.repository } : {},
     images,
     localBuilds: localBuilds(wf.localBuilds, new Set(images.map((i) => i.name))),
+    ...artifacts.length ? { artifacts } : {},
     enforcement: admission.enforcement,
     findings: sortFindings(findings).map(toFindingReport),
     limits: [...new Set(limits)],
@@ -115002,6 +115387,15 @@ function renderText(report) {
     out.push("");
     out.push(`local builds, not counted (${report.localBuilds.length}):`);
     for (const b of report.localBuilds) out.push(`  ${printable(b.name)} (${printable(b.reason)}) at ${printable(b.file)}:${b.line}`);
+  }
+  const artifacts = report.artifacts ?? [];
+  if (artifacts.length > 0) {
+    out.push("");
+    out.push(`artifacts, not images (${artifacts.length}):`);
+    for (const a of artifacts) {
+      const signed = a.signatures?.length ? `; signatures: ${a.signatures.map((s) => `${s.method} at ${printable(s.file)}:${s.line}`).join(", ")}` : "";
+      out.push(`  ${printable(a.name)} (${a.kind}, ${printable(a.tool)}) at ${printable(a.file)}:${a.line}${signed}`);
+    }
   }
   out.push("");
   out.push(`enforcement (${report.enforcement.length}):`);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { md, mermaidText, renderSummary } from '../../src/render/summary.js';
+import { renderText } from '../../src/render/text.js';
 import { finding, HOSTILE, image, report } from './reports.js';
 
 test('first line: verdict and sentence; then images, policies, findings, flows', () => {
@@ -59,6 +60,7 @@ test('repository text cannot inject markup, code spans, table cells or lines', (
     enforcement: [{ engine: HOSTILE, kind: HOSTILE, name: HOSTILE, mode: 'enforce', file: HOSTILE, line: 1, images: [], covers: [HOSTILE] }],
     findings: [finding('unsigned-image', { message: HOSTILE, file: HOSTILE }), finding('signed-by-tag', { message: HOSTILE, suppressed: { reason: HOSTILE, source: 'inline' } })],
     localBuilds: [{ name: HOSTILE, reason: HOSTILE, file: HOSTILE, line: 1 }],
+    artifacts: [{ name: HOSTILE, kind: 'helm-chart', tool: HOSTILE, file: HOSTILE, line: 1, signatures: [{ file: HOSTILE, line: 2, method: 'cosign-key' }] }],
     limits: [HOSTILE],
   });
   const s = renderSummary(hostile);
@@ -75,6 +77,21 @@ test('repository text cannot inject markup, code spans, table cells or lines', (
   }
   // The first line is still the verdict line.
   assert.match(s.split('\n')[0]!, /^### ❌ Image signing audit: FAIL — /);
+});
+
+test('artifacts are listed apart from images, in the summary and the text report', () => {
+  const r = report({
+    artifacts: [
+      { name: 'ghcr.io/acme/charts/widget', kind: 'helm-chart', tool: 'helm push', file: '.github/workflows/release.yml', line: 60, signatures: [{ file: '.github/workflows/release.yml', line: 61, method: 'cosign-keyless' }] },
+      { name: 'ghcr.io/acme/widget-sbom', kind: 'oci-artifact', tool: 'oras push', file: '.github/workflows/release.yml', line: 70 },
+    ],
+  });
+  const s = renderSummary(r);
+  assert.match(s, /<details><summary>2 OCI artifacts, not images \(not counted\)<\/summary>/);
+  assert.match(s, /- ghcr\.io\/acme\/charts\/widget — Helm chart, helm push \(\.github\/workflows\/release\.yml:60\); signed: cosign-keyless \(\.github\/workflows\/release\.yml:61\)/);
+  const t = renderText(r);
+  assert.match(t, /artifacts, not images \(2\):\n {2}ghcr\.io\/acme\/charts\/widget \(helm-chart, helm push\) at \.github\/workflows\/release\.yml:60; signatures: cosign-keyless at \.github\/workflows\/release\.yml:61\n {2}ghcr\.io\/acme\/widget-sbom \(oci-artifact, oras push\)/);
+  assert.doesNotMatch(renderText(report()), /artifacts/);
 });
 
 test('md() and mermaidText() escapes', () => {

@@ -177,3 +177,65 @@ test('an ephemeral registry push is marked ephemeral', () => {
   const r = readGoreleaser(inv('v2-default', 'release', { ephemeralRegistries: ['ghcr.io'] }));
   assert.ok(pushes(r).every((p) => p.ephemeral === 'ghcr.io'));
 });
+
+test('split/merge (Pro): split jobs push the dockers images only; the merge job pushes manifests and kos and signs everything', () => {
+  const split = readGoreleaser(inv('split-merge', 'release --clean --split --timeout 2h'));
+  assert.deepEqual(refStrings(pushes(split)), ['ghcr.io/acme/collector:{{ .Version }}-amd64', 'ghcr.io/acme/collector:{{ .Version }}-arm64']);
+  assert.deepEqual(signs(split), []);
+  const merge = readGoreleaser(inv('split-merge', 'continue --merge --timeout 2h'));
+  assert.deepEqual(refStrings(pushes(merge)), ['ghcr.io/acme/collector-ko:{{ .Version }}', 'ghcr.io/acme/collector:{{ .Version }}']);
+  assert.deepEqual(refStrings(signs(merge)), [
+    'ghcr.io/acme/collector-ko:{{ .Version }}@${digest}',
+    'ghcr.io/acme/collector:{{ .Version }}',
+    'ghcr.io/acme/collector:{{ .Version }}-amd64',
+    'ghcr.io/acme/collector:{{ .Version }}-arm64',
+  ]);
+  // publish --merge is the same phase; a plain release (no split) still does everything in one job.
+  assert.equal(parseGoreleaserArgs(['publish', '--merge']).phase, 'merge');
+  assert.equal(parseGoreleaserArgs(['release', '--clean']).phase, undefined);
+  assert.equal(parseGoreleaserArgs(['continue', '-d', 'out']).phase, undefined);
+  assert.equal(pushes(readGoreleaser(inv('split-merge', 'release --clean'))).length, 4);
+});
+
+test('must find nothing: a snapshot split builds locally, announce --merge and check publish nothing', () => {
+  const r = readGoreleaser(inv('split-merge', 'release --snapshot --split --clean'));
+  assert.deepEqual(r.operations, []);
+  assert.ok(r.localBuilds.length > 0);
+  assert.deepEqual(readGoreleaser(inv('split-merge', 'announce --merge')).operations, []);
+});
+
+test('includes: local files and GitHub files from the remote checkouts are merged in order; the including file wins single values', () => {
+  const asked: string[] = [];
+  const remoteFiles = (owner: string, repo: string, ref: string, path: string) => {
+    asked.push(`${owner}/${repo}@${ref}:${path}`);
+    return { text: 'docker_signs:\n  - artifacts: all\n    args: [sign, "${artifact}@${digest}", --yes]\n', display: `${owner}/${repo}/${path}@${ref}` };
+  };
+  const r = readGoreleaser(inv('includes', 'release --clean', { remoteFiles }));
+  assert.deepEqual(asked, ['acme/release-config@v1:signing.yml']);
+  assert.deepEqual(refStrings(pushes(r)), ['ghcr.io/acme/widget-ko:latest', 'ghcr.io/acme/widget:{{ .Tag }}']);
+  const p = pushes(r).find((o) => o.tool === 'goreleaser dockers');
+  assert.deepEqual(p?.location, { file: 'ci/images.yml', line: 12 });
+  const s = signs(r);
+  assert.equal(s.length, 1);
+  assert.equal(s[0]!.location.file, 'acme/release-config/signing.yml@v1');
+  assert.deepEqual(names(s), ['ghcr.io/acme/widget', 'ghcr.io/acme/widget-ko']);
+  assert.ok(r.limits.some((l) => l.includes('ci/missing.yml') && l.includes('not in the repository')));
+  assert.ok(r.limits.some((l) => l.includes('includes itself')));
+});
+
+test('includes without a checkout are not inspected: a finding, and an unknown image only when the file is about images', () => {
+  const r = readGoreleaser(inv('includes', 'release --clean'));
+  const f = r.findings.filter((x) => x.rule === 'not-inspected');
+  assert.equal(f.length, 1);
+  assert.deepEqual(f[0]!.location, { file: '.goreleaser.yml', line: 8 });
+  assert.deepEqual(signs(r), []);
+  assert.ok(!pushes(r).some((o) => o.refs[0]!.name.startsWith('(not inspected)')));
+});
+
+test('GitHub raw URLs, with or without the prefix; other hosts are not read', async () => {
+  const { githubRawUrl } = await import('../../src/detect/goreleaser-includes.js');
+  assert.deepEqual(githubRawUrl('caarlos0/goreleaserfiles/main/packages.yml'), { owner: 'caarlos0', repo: 'goreleaserfiles', ref: 'main', path: 'packages.yml' });
+  assert.deepEqual(githubRawUrl('https://raw.githubusercontent.com/acme/cfg/refs/tags/v1/a/b.yaml'), { owner: 'acme', repo: 'cfg', ref: 'refs/tags/v1', path: 'a/b.yaml' });
+  assert.equal(githubRawUrl('https://api.mycompany.com/configs/goreleaser.yaml'), undefined);
+  assert.equal(githubRawUrl('acme/cfg/main'), undefined);
+});

@@ -11,8 +11,8 @@ import { assertGolden, FIXTURES } from '../helpers/golden.js';
  * a compact summary of images, signatures and findings is compared with golden/workflows/<folder>.json.
  */
 const DIR = join(FIXTURES, 'workflows');
-const REPOSITORY: Record<string, string> = { 'dynamic-image-name': 'acme/dyn' };
-const REMOTE: Record<string, string> = { 'remote-inspected': join(DIR, 'remote-checkouts') };
+const REPOSITORY: Record<string, string> = { 'dynamic-image-name': 'acme/dyn', 'local-action-own': 'docker/build-push-action' };
+const REMOTE: Record<string, string> = { 'remote-inspected': join(DIR, 'remote-checkouts'), 'goreleaser-includes': join(DIR, 'remote-checkouts'), 'remote-opaque-action': join(DIR, 'remote-checkouts') };
 
 export function summarize(report: Report): unknown {
   return {
@@ -28,6 +28,7 @@ export function summarize(report: Report): unknown {
       signatures: i.signatures.map((s) => `${s.file}:${s.line} ${s.method}`),
     })),
     localBuilds: report.localBuilds.map((b) => `${b.name} (${b.reason}) ${b.file}:${b.line}`),
+    ...(report.artifacts ? { artifacts: report.artifacts.map((a) => `${a.name} (${a.kind}, ${a.tool}) ${a.file}:${a.line}${(a.signatures ?? []).map((s) => ` signed ${s.method} ${s.file}:${s.line}`).join('')}`) } : {}),
     findings: report.findings.map((f) => `${f.severity} ${f.rule} ${f.file}:${f.line}${f.image ? ` [${f.image}]` : ''}`),
   };
 }

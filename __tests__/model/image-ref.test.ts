@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isEphemeralRegistry, normalizeImageName, parseImageRef } from '../../src/model/image-ref.js';
+import { isEphemeralRegistry, isPerRunRegistryHost, normalizeImageName, parseImageRef } from '../../src/model/image-ref.js';
 
 test('normalizes implicit Docker Hub names and keeps registries apart', () => {
   assert.equal(normalizeImageName('acme/api'), 'docker.io/acme/api');
@@ -29,4 +29,17 @@ test('ephemeral registries', () => {
   assert.ok(isEphemeralRegistry('registry.local:5000/x'));
   assert.ok(!isEphemeralRegistry('ghcr.io/x'));
   assert.ok(isEphemeralRegistry('registry:5000/x', ['registry:5000']));
+  assert.ok(isEphemeralRegistry('registry.localhost:5000/x'));
+  assert.ok(isEphemeralRegistry('kind-registry:5000/x') && isEphemeralRegistry('localhost:5001/x'));
+  assert.ok(!isEphemeralRegistry('localhost.example.com/x'));
+});
+
+test('registries named per run are ones the run creates: random or run-id host, not a random tag or path', () => {
+  assert.ok(isEphemeralRegistry('myacr$(openssl rand -hex 2).azurecr.io/x'));
+  assert.ok(isEphemeralRegistry('reg$RANDOM.example.com/x') && isEphemeralRegistry('reg${RANDOM}.example.com/x'));
+  assert.ok(isEphemeralRegistry('ci${{ github.run_id }}.azurecr.io/x') && isEphemeralRegistry('ci$GITHUB_RUN_ID.azurecr.io/x'));
+  assert.ok(isPerRunRegistryHost('acr-$(uuidgen).azurecr.io'));
+  assert.ok(!isEphemeralRegistry('ghcr.io/acme/app-$RANDOM'));
+  assert.ok(!isEphemeralRegistry('ghcr.io/acme/app:${{ github.run_id }}'));
+  assert.ok(!isEphemeralRegistry('${REGISTRY}/acme/app'));
 });

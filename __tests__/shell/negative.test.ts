@@ -15,7 +15,7 @@ const NOTHING = [
   ['the words in strings', 'echo "now run: cosign sign ghcr.io/acme/a:1"\necho \'docker push ghcr.io/acme/a:1\'\nprintf "%s\\n" "cosign sign x"'],
   ['commented-out commands', '# cosign sign --yes ghcr.io/acme/a:1\n# docker push ghcr.io/acme/a:1\necho done # docker push ghcr.io/acme/b'],
   ['key generation and tree', 'cosign generate-key-pair\ncosign tree ghcr.io/acme/a:1\ncosign download signature ghcr.io/acme/a:1'],
-  ['helm and flux pushes are not container images', 'helm push chart.tgz oci://ghcr.io/acme/charts\nflux push artifact oci://ghcr.io/acme/manifests:1 --path=./deploy --source=x --revision=y'],
+  ['helm to a chart repository, flux without push', 'helm push chart.tgz chartmuseum\nhelm push mychart/ https://charts.example.com\nflux push --help\nflux reconcile source oci podinfo'],
   ['goreleaser check', 'goreleaser check'],
 ] as const;
 
@@ -26,6 +26,18 @@ for (const [name, script] of NOTHING) {
     assert.deepEqual(r.findings, [], name);
   });
 }
+
+test('helm, flux and oras pushes are artifacts, not container images', () => {
+  const r = run('helm push podinfo-6.5.0.tgz oci://ghcr.io/acme/charts\nflux push artifact oci://ghcr.io/acme/manifests:1 --path=./deploy --source=x --revision=y\noras push ghcr.io/acme/sbom:1 sbom.json\noras attach --artifact-type application/spdx+json --distribution-spec v1.1-referrers-api ghcr.io/acme/app:1 sbom.json\noras cp ghcr.io/acme/app:1 quay.io/acme/app:1');
+  const pushes = r.operations.flatMap((o) => (o.kind === 'push' ? [`${o.refs[0]!.raw} ${o.artifact ?? 'image'}`] : []));
+  assert.deepEqual(pushes, [
+    'ghcr.io/acme/charts/podinfo:6.5.0 helm-chart',
+    'ghcr.io/acme/manifests:1 oci-artifact',
+    'ghcr.io/acme/sbom:1 oci-artifact',
+    'ghcr.io/acme/app:1 oci-artifact',
+    'quay.io/acme/app:1 image',
+  ]);
+});
 
 test('a script that does not parse gives one parse-error finding at its line, and no crash', () => {
   const r = run('echo ok\nif [ -n "$X" ]; then\n  docker push ghcr.io/acme/a:1\n');
@@ -43,4 +55,12 @@ test('hostile input does not crash: unbalanced quotes, deep nesting, huge loops,
   }
   const loop = run(`for x in ${'a '.repeat(500)}; do docker push ghcr.io/acme/$x:1; done`);
   assert.ok(loop.limits.some((l) => l.includes('loop bound')));
+});
+
+test('chart names: version split at the first dash before a digit, run-time parts masked', async () => {
+  const { chartOf } = await import('../../src/detect/commands/helm.js');
+  assert.deepEqual(chartOf('.dist/cert-manager-v1.15.0.tgz'), { name: 'cert-manager', version: 'v1.15.0' });
+  assert.deepEqual(chartOf('podinfo-${GITHUB_REF/refs\\/tags\\//}.tgz'), { name: 'podinfo' });
+  assert.deepEqual(chartOf('.dist/${chart}-*.tgz'), { name: '<chart>' });
+  assert.deepEqual(chartOf('ratify-0-dev.$(date +%Y%m%d).tgz'), { name: 'ratify' });
 });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseYaml, yamlDocs } from '../../src/parse/yaml.js';
-import { UNKNOWN_LOOKUP } from '../../src/workflow/expr.js';
+import { interpolateOne, UNKNOWN_LOOKUP } from '../../src/workflow/expr.js';
+import { emptyScope, scopeLookup } from '../../src/workflow/scope.js';
 import { coerceInput, isPosixShell, matrixCombinations, MAX_MATRIX_COMBINATIONS, registryServices, topoOrder, triggerRefs } from '../../src/workflow/syntax.js';
 
 const doc = (text: string) => yamlDocs(parseYaml(text, 'w.yml'))[0]!;
@@ -30,6 +31,32 @@ test('matrix: product, exclude, include extending a combination or adding one, e
   ]);
   const e = doc('m: ${{ fromJSON(needs.a.outputs.m) }}\n');
   assert.deepEqual(matrixCombinations(e, e.get(e.root, 'm'), UNKNOWN_LOOKUP).combos, [{}]);
+});
+
+test('matrix: an include-only matrix has one combination per entry, none without it', () => {
+  const d = doc(`m:
+  include:
+    - name: Docker Hub
+      slug: acme/app
+    - name: GitHub
+      slug: ghcr.io/acme/app
+`);
+  assert.deepEqual(matrixCombinations(d, d.get(d.root, 'm'), UNKNOWN_LOOKUP).combos, [
+    { name: 'Docker Hub', slug: 'acme/app' },
+    { name: 'GitHub', slug: 'ghcr.io/acme/app' },
+  ]);
+  const e = doc('m:\n  os: ${{ fromJSON(needs.a.outputs.os) }}\n  include:\n    - os: mac\n');
+  assert.deepEqual(matrixCombinations(e, e.get(e.root, 'm'), UNKNOWN_LOOKUP).combos, [{}, { os: 'mac' }]);
+});
+
+test('matrix: a key a fully known combination lacks is empty; with an expression-valued key it stays unknown', () => {
+  const d = doc('m:\n  include:\n    - name: local\n    - name: hub\n      slug: acme/app\n');
+  const [local, hub] = matrixCombinations(d, d.get(d.root, 'm'), UNKNOWN_LOOKUP).combos;
+  const slug = (matrix: Record<string, unknown>) => interpolateOne('${{ matrix.slug }}', scopeLookup({ ...emptyScope({}), matrix }));
+  assert.equal(slug(local!), '');
+  assert.equal(slug(hub!), 'acme/app');
+  const e = doc('m:\n  os: ${{ fromJSON(needs.a.outputs.os) }}\n  arch: [amd64]\n');
+  assert.equal(slug(matrixCombinations(e, e.get(e.root, 'm'), UNKNOWN_LOOKUP).combos[0]!), '${{ matrix.slug }}');
 });
 
 test('matrix: the combination bound is reported, not exceeded', () => {

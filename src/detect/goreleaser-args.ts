@@ -12,6 +12,12 @@ export interface GoreleaserRun {
   skipDocker: boolean;
   skipKo: boolean;
   skipSign: boolean;
+  /**
+   * goreleaser Pro split/merge (https://goreleaser.com/customization/partial): `release --split` jobs build their
+   * part and push the `dockers` images ("Docker manifests are not created yet"); `continue --merge` (or `publish
+   * --merge`) merges the parts and does the rest: manifests, signing, publishers.
+   */
+  phase?: 'split' | 'merge';
 }
 
 /** Subcommands that never build or push images. */
@@ -20,6 +26,8 @@ const NON_BUILDING = new Set(['check', 'healthcheck', 'init', 'jsonschema', 'com
 export function parseGoreleaserArgs(args: string[]): GoreleaserRun {
   const run: GoreleaserRun = { command: '', skipDocker: false, skipKo: false, skipSign: false };
   const skips: string[] = [];
+  let split = false;
+  let merge = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     const [flag, inline] = splitFlag(arg);
@@ -41,6 +49,12 @@ export function parseGoreleaserArgs(args: string[]): GoreleaserRun {
         break;
       case '--skip':
         skips.push(...(value() ?? '').split(','));
+        break;
+      case '--split':
+        if (inline !== 'false') split = true;
+        break;
+      case '--merge':
+        if (inline !== 'false') merge = true;
         break;
       case '--skip-publish':
         skips.push('publish');
@@ -67,6 +81,8 @@ export function parseGoreleaserArgs(args: string[]): GoreleaserRun {
     else if (s === 'sign' || s === 'docker-sign' || s === 'docker_sign') run.skipSign = true;
   }
   if (run.command === 'build') run.noPublish ??= 'goreleaser build only compiles binaries';
+  if (split && run.command === 'release') run.phase = 'split';
+  else if (merge && (run.command === 'continue' || run.command === 'publish')) run.phase = 'merge';
   return run;
 }
 
@@ -90,6 +106,8 @@ const FLAGS_WITH_VALUE = new Set([
   '-o',
   '--key',
   '-k',
+  '--dist',
+  '-d',
 ]);
 
 function splitFlag(arg: string): [string, string | undefined] {

@@ -1,15 +1,19 @@
 /**
- * The part of goreleaser's Go templates that decides image names: `{{ .ProjectName }}` and `{{ .Env.X }}`.
+ * The part of goreleaser's Go templates that decides image names: `{{ .ProjectName }}`, `{{ .Env.X }}` and
+ * (Pro) `{{ .Var.x }}`.
  * Everything else (`{{ .Tag }}`, `{{ .Version }}`, conditionals) is a per-release value and stays as written.
  */
 export interface TemplateValues {
   projectName?: string;
   env: Record<string, string>;
+  /** goreleaser Pro `variables:` (`{{ .Var.name }}`). */
+  vars?: Record<string, string>;
 }
 
 const PROJECT_NAME = /\{\{-?\s*\.ProjectName\s*-?\}\}/g;
 const ENV_VAR = /\{\{-?\s*\.Env\.([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}/g;
 const ENV_INDEX = /\{\{-?\s*index\s+\.Env\s+"([A-Za-z_][A-Za-z0-9_]*)"\s*-?\}\}/g;
+const VAR = /\{\{-?\s*\.Var\.([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}/g;
 /** `{{ envOrDefault "X" "fallback" }}` */
 const ENV_OR_DEFAULT = /\{\{-?\s*envOrDefault\s+"([A-Za-z_][A-Za-z0-9_]*)"\s+"([^"]*)"\s*-?\}\}/g;
 
@@ -19,6 +23,7 @@ export function renderTemplate(text: string, values: TemplateValues): string {
   if (values.projectName !== undefined) out = out.replace(PROJECT_NAME, values.projectName);
   out = out.replace(ENV_VAR, (m, name: string) => usableEnv(values.env[name]) ?? m);
   out = out.replace(ENV_INDEX, (m, name: string) => usableEnv(values.env[name]) ?? m);
+  if (values.vars) out = out.replace(VAR, (m, name: string) => usableEnv(values.vars?.[name]) ?? m);
   out = out.replace(ENV_OR_DEFAULT, (_m, name: string, fallback: string) => usableEnv(values.env[name]) ?? fallback);
   return out;
 }

@@ -9,7 +9,9 @@ import type { Confidence, SignMethod } from '../model/report.js';
 import { parseYaml, yamlDocs, type YamlDoc } from '../parse/yaml.js';
 import { commandPublishes, parseGoreleaserArgs, type GoreleaserRun } from './goreleaser-args.js';
 import { classifyKey, DEFAULT_DOCKER_SIGN_ARGS, inspectSignArgs, kindsSigned, type GoreleaserImageKind } from './goreleaser-sign.js';
+import { loadConfigLayers, type UninspectedInclude } from './goreleaser-includes.js';
 import { configEnv, renderTemplate, type TemplateValues } from './goreleaser-template.js';
+import { NOT_INSPECTED_PREFIX } from '../rules/signing-model.js';
 
 /** A goreleaser run: goreleaser/goreleaser-action (`args:`, `workdir:`) or `goreleaser …` in a script. */
 export interface GoreleaserInvocation extends OpContext {
@@ -71,29 +73,47 @@ export function readGoreleaser(inv: GoreleaserInvocation): ReaderResult {
     result.findings.push(parseErrorFinding(configPath, first?.line ?? 1, first?.message ?? 'not a YAML mapping', inv.location));
     return result;
   }
-  const y = doc;
-  const root = y.root;
-  const envList = y.items(y.get(root, 'env')).map((n) => y.str(n)).filter((s): s is string => s !== undefined);
+  const workdir = normalizeRelPath(inv.workdir || '.') ?? '';
+  const loaded = loadConfigLayers({ y: doc, file: configPath }, inv.repo, workdir, inv.remoteFiles);
+  result.limits.push(...loaded.limits);
+  for (const e of loaded.parseErrors) result.findings.push(parseErrorFinding(e.file, e.line, e.message, inv.location));
+  const layers = loaded.layers;
+  // Lists gather every layer's entries; the including file's come last in `env` so its values win.
+  const envList = [...layers].reverse().flatMap(({ y }) => y.items(y.get(y.root, 'env')).map((n) => y.str(n)).filter((s): s is string => s !== undefined));
   const env = configEnv(envList, inv.env);
   const repoName = inv.repository?.split('/')[1];
-  const projectNameRaw = y.str(y.get(root, 'project_name'));
+  const projectNameRaw = layers.map(({ y }) => y.str(y.get(y.root, 'project_name'))).find((v) => v !== undefined);
   const projectName = projectNameRaw !== undefined ? renderTemplate(projectNameRaw, { env }) : repoName;
-  const ctx: ConfigContext = { y, file: configPath, values: { env, ...(projectName !== undefined ? { projectName } : {}) } };
+  const vars: Record<string, string> = {};
+  for (const { y } of [...layers].reverse()) for (const e of y.entries(y.get(y.root, 'variables'))) if (y.str(e.value) !== undefined) vars[e.key] = y.str(e.value)!;
+  const values: TemplateValues = { env, ...(projectName !== undefined ? { projectName } : {}), ...(Object.keys(vars).length ? { vars } : {}) };
+  const contexts: ConfigContext[] = layers.map((l) => ({ y: l.y, file: l.file, values }));
 
   const images: GoreleaserImage[] = [];
-  if (!run.skipDocker) {
-    images.push(...readDockers(ctx), ...readDockersV2(ctx), ...readManifests(ctx));
+  for (const ctx of contexts) {
+    if (!run.skipDocker) images.push(...readDockers(ctx), ...readDockersV2(ctx), ...readManifests(ctx));
+    if (!run.skipKo) images.push(...readKos(ctx, inv.env, result.limits));
   }
-  if (!run.skipKo) images.push(...readKos(ctx, inv.env, result.limits));
 
   const base = opBase(inv);
+  for (const u of loaded.uninspected) notInspectedInclude(u, inv, base, result);
   const pushed: GoreleaserImage[] = [];
+  // Images the merge job signs that a split job pushed.
+  const signedHere: GoreleaserImage[] = [];
   for (const image of images) {
     const reason = run.noPublish ?? image.skip;
     if (reason) {
       for (const ref of image.refs) result.localBuilds.push({ name: ref.name, reason, location: image.location });
       continue;
     }
+    // Split jobs push the `dockers` images only; the merge job pushes the rest and signs them all.
+    if (run.phase === 'split' && image.kind !== 'docker') continue;
+    if (run.phase === 'merge' && image.kind === 'docker') {
+      signedHere.push(image);
+      continue;
+    }
+    const splitNote = 'pushed by a `goreleaser release --split` job; docker_signs and docker_manifests run in the merge job';
+    if (run.phase === 'split' && !image.notes.includes(splitNote)) image.notes.push(splitNote);
     pushed.push(image);
     const op: PushOp = {
       kind: 'push',
@@ -109,10 +129,29 @@ export function readGoreleaser(inv: GoreleaserInvocation): ReaderResult {
     result.operations.push(op);
   }
 
-  if (!run.skipSign && pushed.length > 0) {
-    for (const op of readDockerSigns(ctx, pushed, result.limits)) result.operations.push({ ...base, ...op });
+  const targets = [...pushed, ...signedHere];
+  if (!run.skipSign && run.phase !== 'split' && targets.length > 0) {
+    for (const ctx of contexts) for (const op of readDockerSigns(ctx, targets, result.limits)) result.operations.push({ ...base, ...op });
   }
   return result;
+}
+
+/** A `from_url` include that could not be read: a finding, and an unknown image when its name says images. */
+function notInspectedInclude(u: UninspectedInclude, inv: GoreleaserInvocation, base: ReturnType<typeof opBase>, result: ReaderResult): void {
+  result.findings.push(
+    ruleFinding('not-inspected', `goreleaser include ${u.url} was not inspected (${u.why}); images it configures are not known. Provide it with --remote-checkouts / remote-checkouts.`, u.location, [{ ...inv.location, message: 'goreleaser runs here' }]),
+  );
+  if (!/docker|image|container|(^|[/_.-])kos?([/_.-]|$)|oci/i.test(u.url.replace(/^[a-z]+:\/\/[^/]+/i, ''))) return;
+  const name = `${NOT_INSPECTED_PREFIX}goreleaser include ${u.url}`;
+  result.operations.push({
+    kind: 'push',
+    tool: 'goreleaser',
+    ...base,
+    location: u.location,
+    confidence: 'low',
+    refs: [{ raw: name, name, resolved: false }],
+    notes: [`configured in goreleaser include ${u.url}, not inspected: ${u.why}`],
+  });
 }
 
 function toolKey(kind: GoreleaserImageKind): string {

@@ -14,6 +14,8 @@ import { loadShellParser } from '../shell/index.js';
 import { readWorkflows } from '../workflow/reader.js';
 import { RemoteSource } from '../workflow/remote.js';
 import { separateUnresolved } from './unresolved.js';
+import { kindClusterRegistries } from '../workflow/kind-registries.js';
+import { artifactReports } from './artifacts.js';
 import { judgeImages, toImageReport, toSignedImageInfo, type JudgedImage } from './judge.js';
 import type { AnalyzeOptions } from './options.js';
 import { finalizeReport } from './verdict.js';
@@ -31,12 +33,13 @@ export async function analyze(options: AnalyzeOptions): Promise<Report> {
     repo,
     ...(options.repository ? { repository: options.repository } : {}),
     remote,
-    ephemeralRegistries: options.ephemeralRegistries ?? [],
+    ephemeralRegistries: [...(options.ephemeralRegistries ?? []), ...kindClusterRegistries(repo)],
   });
   // Config readers (goreleaser, bake) mark pushes to ephemeral registries instead of dropping them: those are
   // local builds, never images.
   const allPushes = wf.operations.filter((o): o is PushOp => o.kind === 'push');
-  const separated = separateUnresolved(allPushes.filter((p) => !p.ephemeral));
+  // Helm charts and other non-image OCI artifacts are listed apart (artifacts.ts), never judged as images.
+  const separated = separateUnresolved(allPushes.filter((p) => !p.ephemeral && !p.artifact));
   const pushes = separated.pushes;
   for (const p of allPushes) {
     if (!p.ephemeral) continue;
@@ -77,6 +80,7 @@ export async function analyze(options: AnalyzeOptions): Promise<Report> {
     }
   }
 
+  const artifacts = artifactReports(allPushes.filter((p) => !p.ephemeral), signs);
   const report: Report = {
     version: REPORT_VERSION,
     verdict: 'not-applicable',
@@ -84,6 +88,7 @@ export async function analyze(options: AnalyzeOptions): Promise<Report> {
     ...(options.repository ? { repository: options.repository } : {}),
     images,
     localBuilds: localBuilds(wf.localBuilds, new Set(images.map((i) => i.name))),
+    ...(artifacts.length ? { artifacts } : {}),
     enforcement: admission.enforcement,
     findings: sortFindings(findings).map(toFindingReport),
     limits: [...new Set(limits)],

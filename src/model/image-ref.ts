@@ -9,6 +9,8 @@ export const EPHEMERAL_REGISTRY_PATTERNS: RegExp[] = [
   /^0\.0\.0\.0(:\d+)?$/,
   /^kind-registry(:\d+)?$/i,
   /^registry\.local(:\d+)?$/i,
+  // RFC 6761: `.localhost` names resolve to the loopback interface (k3d's `registry.localhost`).
+  /^([a-z0-9-]+\.)*localhost(:\d+)?$/i,
   /^ko\.local$/i,
   /^kind\.local$/i,
   // ttl.sh: anonymous registry whose images expire within 24 hours, used for throwaway test images.
@@ -72,6 +74,7 @@ export function registryOf(name: string): string {
  * container's name, configured hosts). Hosts compare case-insensitively, with or without their port.
  */
 export function isEphemeralRegistry(name: string, extra: string[] = []): boolean {
+  if (isPerRunRegistryHost(registryOf(name))) return true;
   const host = registryOf(name).toLowerCase();
   const bare = host.replace(/:\d+$/, '');
   if (EPHEMERAL_REGISTRY_PATTERNS.some((re) => re.test(host) || re.test(bare))) return true;
@@ -79,6 +82,23 @@ export function isEphemeralRegistry(name: string, extra: string[] = []): boolean
     const el = e.toLowerCase();
     return el === host || el === bare || el.replace(/:\d+$/, '') === bare;
   });
+}
+
+/**
+ * A registry host named afresh on every run — `myacr$(openssl rand -hex 2).azurecr.io`, `reg-$RANDOM.example`,
+ * `ci${{ github.run_id }}.azurecr.io` — can only be one the run creates (and tears down) itself: no real registry
+ * has a random name. Only the host part counts; a random tag or repository path says nothing about the registry.
+ */
+const PER_RUN_HOST_PARTS: RegExp[] = [
+  /\$\(\s*openssl\s+rand\b/i,
+  /\$\(\s*uuidgen\b/i,
+  /\$\{?RANDOM\b/,
+  /\$\{?GITHUB_RUN_ID\b/,
+  /\$\{\{\s*github\.run_id\s*\}\}/i,
+];
+
+export function isPerRunRegistryHost(host: string): boolean {
+  return PER_RUN_HOST_PARTS.some((re) => re.test(host));
 }
 
 /** Whether a digest part names a content digest (literal or symbolic) rather than being empty. */

@@ -64,7 +64,12 @@ export interface PushOp extends OperationBase {
   ephemeral?: string;
   /** The step ids whose digest output names what this push produced (build-push-action `id`). */
   digestFromStep?: string;
+  /** Set when what is pushed is not a container image (a Helm chart, files or an SBOM pushed with oras): listed as an artifact. */
+  artifact?: ArtifactKind;
 }
+
+/** Non-image OCI artifacts: Helm charts, and everything else (`oras push`/`attach`, `flux push artifact`, …). */
+export type ArtifactKind = 'helm-chart' | 'oci-artifact';
 
 export interface KeyMaterial {
   /** The key reference as written (`cosign.key`, `env://COSIGN_KEY`, `awskms://…`, `${{ secrets.KEY }}`). */
@@ -122,7 +127,12 @@ export interface OpContext {
   parallelGroup?: number;
   /** Registry hosts (with or without port) that are ephemeral in this context, beyond the built-in ones (e.g. a `registry` service container). */
   ephemeralRegistries: string[];
+  /** Files of other GitHub repositories from the remote checkouts (goreleaser `includes: from_url`); absent when none were given. */
+  remoteFiles?: RemoteFileLookup;
 }
+
+/** Reads `path` at `ref` of `owner/repo` from the remote checkouts, synchronously and without network. */
+export type RemoteFileLookup = (owner: string, repo: string, ref: string, path: string) => { text: string; display: string } | { error: string };
 
 /** What one pipeline reader returns. */
 export interface ReaderResult {

@@ -52,6 +52,18 @@ export interface LocalBuildReport {
   line: number;
 }
 
+/** A non-image OCI artifact the pipelines push (Helm chart, files or an SBOM pushed with oras): listed, not counted. */
+export interface ArtifactReport {
+  name: string;
+  kind: 'helm-chart' | 'oci-artifact';
+  /** What pushed it: `helm push`, `oras push`, `oras attach`, `flux push artifact`. */
+  tool: string;
+  file: string;
+  line: number;
+  /** Signing operations that name it (listed as found, not judged path by path as images are). */
+  signatures?: Array<{ file: string; line: number; method: SignMethod }>;
+}
+
 export type EnforcementMode = 'enforce' | 'audit' | 'warn';
 
 export interface EnforcementReport {
@@ -89,6 +101,8 @@ export interface Report {
   repository?: string;
   images: ImageReport[];
   localBuilds: LocalBuildReport[];
+  /** Non-image OCI artifacts (present when there are any); they do not count toward the verdict. */
+  artifacts?: ArtifactReport[];
   enforcement: EnforcementReport[];
   findings: FindingReport[];
   /** Bounds that were hit and other analysis limits worth knowing (depth, size, alias caps, API failures). */

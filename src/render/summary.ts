@@ -38,6 +38,7 @@ export function renderSummary(report: Report, options: SummaryOptions = {}): str
   sections.push(...findingsSections(report.findings));
   if (report.images.length > 0) sections.push(...flowSections(report.images));
   if (report.localBuilds.length > 0) sections.push(localBuilds(report));
+  if ((report.artifacts ?? []).length > 0) sections.push(artifactsSection(report));
   if (report.limits.length > 0) sections.push(limitsSection(report.limits));
   const footer = filesFooter(options);
   if (footer) sections.push(footer);
@@ -202,6 +203,12 @@ function flowDiagram(group: ImageReport[]): string {
   }
   lines.push('  classDef ok fill:#dafbe1,stroke:#1a7f37', '  classDef bad fill:#ffebe9,stroke:#cf222e', '```');
   return lines.join('\n') + '\n';
+}
+
+function artifactsSection(report: Report): string {
+  const all = report.artifacts ?? [];
+  const items = all.slice(0, 200).map((a) => `- ${md(a.name)} — ${a.kind === 'helm-chart' ? 'Helm chart' : 'OCI artifact'}, ${md(a.tool)} (${location(a)})${a.signatures?.length ? `; signed: ${a.signatures.map((s) => `${md(s.method)} (${location(s)})`).join(', ')}` : ''}`);
+  return `<details><summary>${all.length} OCI artifact${all.length === 1 ? '' : 's'}, not images (not counted)</summary>\n\n${items.join('\n')}\n\n</details>\n`;
 }
 
 function localBuilds(report: Report): string {

@@ -24,6 +24,15 @@ export function renderText(report: Report): string {
     out.push(`local builds, not counted (${report.localBuilds.length}):`);
     for (const b of report.localBuilds) out.push(`  ${printable(b.name)} (${printable(b.reason)}) at ${printable(b.file)}:${b.line}`);
   }
+  const artifacts = report.artifacts ?? [];
+  if (artifacts.length > 0) {
+    out.push('');
+    out.push(`artifacts, not images (${artifacts.length}):`);
+    for (const a of artifacts) {
+      const signed = a.signatures?.length ? `; signatures: ${a.signatures.map((s) => `${s.method} at ${printable(s.file)}:${s.line}`).join(', ')}` : '';
+      out.push(`  ${printable(a.name)} (${a.kind}, ${printable(a.tool)}) at ${printable(a.file)}:${a.line}${signed}`);
+    }
+  }
   out.push('');
   out.push(`enforcement (${report.enforcement.length}):`);
   for (const e of report.enforcement) {

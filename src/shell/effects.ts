@@ -1,7 +1,7 @@
 import type { CommandEffect, KeySpec } from '../detect/commands/index.js';
 import { readBake } from '../detect/bake.js';
 import { readGoreleaser } from '../detect/goreleaser.js';
-import { isEphemeralRegistry, parseImageRef, registryOf } from '../model/image-ref.js';
+import { isEphemeralRegistry, isPerRunRegistryHost, parseImageRef, registryOf } from '../model/image-ref.js';
 import type { Location } from '../model/location.js';
 import { and, TRUE } from '../logic/formula.js';
 import type { Guard, ImageRef, KeyMaterial, OperationBase, ReaderResult } from '../model/pipeline.js';
@@ -22,10 +22,10 @@ export function applyEffects(frame: Frame, effects: CommandEffect[], line: numbe
           const ref = parseImageRef(raw);
           if (!ref.name) continue;
           const host = ephemeralHost(frame, ref.name);
-          if (host) st.localBuilds.push({ name: ref.name, reason: `${e.tool} to ephemeral registry ${host}`, location });
+          if (host) st.localBuilds.push({ name: ref.name, reason: isPerRunRegistryHost(host) ? `${e.tool} to ${host}, a registry named per run (the run creates and removes it)` : `${e.tool} to ephemeral registry ${host}`, location });
           else refs.push(ref);
         }
-        if (refs.length) addOp(frame, { ...base(frame, e.tool, location, refs, guessed, e.notes), kind: 'push', refs });
+        if (refs.length) addOp(frame, { ...base(frame, e.tool, location, refs, guessed, e.notes), kind: 'push', refs, ...(e.artifact ? { artifact: e.artifact } : {}) });
         break;
       }
       case 'sign': {
@@ -116,6 +116,6 @@ function merge(frame: Frame, r: ReaderResult): void {
 /** The ephemeral registry host a name lives on (built-in patterns, or the context's list, with or without port). */
 export function ephemeralHost(frame: Frame, name: string): string | undefined {
   const host = registryOf(name);
-  if (!host || hasUnresolved(host)) return undefined;
+  if (!host || (hasUnresolved(host) && !isPerRunRegistryHost(host))) return undefined;
   return isEphemeralRegistry(name, frame.state.ctx.ephemeralRegistries) ? host : undefined;
 }

@@ -53,6 +53,7 @@ export function analyzeRunScript(input: RunScriptInput): RunScriptResult {
       stepIndex: input.stepIndex,
       ...(input.parallelGroup !== undefined ? { parallelGroup: input.parallelGroup } : {}),
       ephemeralRegistries: input.ephemeralRegistries,
+      ...(input.remoteFiles ? { remoteFiles: input.remoteFiles } : {}),
     },
     operations: [],
     localBuilds: [],

@@ -1,16 +1,17 @@
 import { isMap, isScalar, type Node, type Scalar } from 'yaml';
 import type { RepoReader } from '../discover/repo.js';
 import { handlerFor, isKnownIrrelevant, looksImageRelated, worthReading } from '../detect/actions/index.js';
-import type { ActionStep } from '../detect/actions/types.js';
+import type { ActionHandler, ActionStep } from '../detect/actions/types.js';
 import type { Finding } from '../model/finding.js';
 import type { Location } from '../model/location.js';
 import { parseImageRef } from '../model/image-ref.js';
 import { ruleFinding } from '../rules/finding.js';
 import { NOT_INSPECTED_PREFIX } from '../rules/signing-model.js';
-import type { Guard, LocalBuild, OpContext, Operation, PushOp, SignOp } from '../model/pipeline.js';
+import type { Guard, LocalBuild, OpContext, Operation, PushOp, RemoteFileLookup, SignOp } from '../model/pipeline.js';
 import { parseYaml, yamlDocs, yamlLimitNotes, type YamlDoc } from '../parse/yaml.js';
 import { and, TRUE, type Formula } from '../logic/formula.js';
 import { alternativesText, evaluateGuard, interpolateAlternatives, interpolateOne, known, type Lookup } from './expr.js';
+import { classifyLocalAction, localNotInspected, ownerRepoOf } from './local-action.js';
 import { parseUses, type RemoteSource } from './remote.js';
 import { ScriptCache } from './script-cache.js';
 import { coerceInput, hasIdTokenWrite, isIrrelevantUses, isPosixShell, matrixCombinations, MAX_MATRIX_COMBINATIONS, registryServices, remoteDisplay, strings, topoOrder, triggerRefs } from './syntax.js';
@@ -95,6 +96,8 @@ class Reader {
   private readonly parsed = new Map<string, YamlDoc | null>();
   private readonly scripts = new ScriptCache();
   private readonly github: Record<string, unknown>;
+  /** Remote checkouts for readers that cannot wait on the API (goreleaser includes). */
+  private readonly remoteFiles: RemoteFileLookup = (owner, repo, ref, path) => this.input.remote.readCheckoutFile(owner, repo, ref, path);
 
   /** Default variables the runner sets for every step, where the repository name gives them. */
   private readonly runnerEnv: Record<string, string>;
@@ -464,7 +467,7 @@ class Reader {
     if (script !== undefined && !scriptMayMatter(script)) return;
     if (script === undefined && (!uses || isIrrelevantUses(uses))) return;
     const stepEnv = { ...this.runnerEnv, ...scope.env, ...this.envMap(doc, doc.get(node, 'env'), lookup, scope.env) };
-    const ctx: OpContext = { chain, guard, jobKey: run.jobKey, stepIndex, ...(group !== undefined ? { parallelGroup: group } : {}), ephemeralRegistries: run.ephemeralRegistries };
+    const ctx: OpContext = { chain, guard, jobKey: run.jobKey, stepIndex, ...(group !== undefined ? { parallelGroup: group } : {}), ephemeralRegistries: run.ephemeralRegistries, remoteFiles: this.remoteFiles };
     const workdir = (doc.str(doc.get(node, 'working-directory')) ?? '').replace(/^\.\/?/, '').replace(/\/+$/, '');
     let produced: Operation[] = [];
     const shell = doc.str(doc.get(node, 'shell')) ?? run.defaultShell;
@@ -548,42 +551,17 @@ class Reader {
     if (uses.startsWith('docker://')) return [];
     if (uses.startsWith('./')) {
       const rel = uses.slice(2).replace(/\/+$/, '');
+      // A JavaScript or Docker action at a path: the handler of the action it is, or not inspected (local-action.ts).
+      const opaque = this.opaqueAction(file.repo, rel, (p) => (file.remote ? remoteDisplay(file.remote, p) : p), file.remote ? ownerRepoOf(file.remote) : this.input.repository, uses, withInputs, usesLoc, ctx);
+      if (opaque === 'not-inspected') return [];
+      if (opaque) return this.runHandler(file, opaque.handler, opaque.action, '', usesLoc, stepLoc, id, given, inputLines, ctx, env, workdir, run);
       return this.runComposite(file.repo, rel, file.remote ? remoteDisplay(file.remote, rel) : rel, file.remote, stepLoc, id, given, ctx, run, chain);
     }
     const parsed = parseUses(uses);
     if (!parsed) return [];
     const action = `${parsed.owner}/${parsed.repo}${parsed.path ? `/${parsed.path}` : ''}`.toLowerCase();
     const handler = handlerFor(action);
-    if (handler) {
-      const lineText = this.lineText(file, usesLoc.line);
-      const comment = /#\s*(v?\d+(?:\.\d+)*)/.exec(lineText)?.[1];
-      const step: ActionStep = {
-        action,
-        ref: parsed.ref,
-        ...(comment ? { refComment: comment } : {}),
-        inputs: withInputs,
-        inputWhen: given.when,
-        inputLines,
-        ...(id ? { stepId: id } : {}),
-        location: stepLoc,
-        ctx,
-        repo: this.input.repo,
-        ...(this.input.repository ? { repository: this.input.repository } : {}),
-        env,
-        workdir,
-        ...(run.cosignMajor !== undefined ? { cosignMajor: run.cosignMajor } : {}),
-        virtualFiles: run.virtualFiles,
-      };
-      const r = handler.run(step);
-      this.out.localBuilds.push(...r.localBuilds);
-      this.out.findings.push(...r.findings);
-      this.out.limits.push(...r.limits);
-      Object.assign(run.envWrites, r.envWrites);
-      if (r.virtualFiles) Object.assign(run.virtualFiles, r.virtualFiles);
-      if (r.cosignMajor !== undefined) run.cosignMajor = r.cosignMajor;
-      if (id) run.scope.steps[id] = { outputs: r.outputs };
-      return r.operations;
-    }
+    if (handler) return this.runHandler(file, handler, action, parsed.ref, usesLoc, stepLoc, id, given, inputLines, ctx, env, workdir, run);
     if (isKnownIrrelevant(action)) return [];
     // An unknown remote action: read it when it could matter (composite actions that run scripts).
     if (!worthReading(action, withInputs)) return [];
@@ -593,12 +571,79 @@ class Reader {
       const got = await this.input.remote.readFile(parsed.owner, parsed.repo, parsed.ref, path);
       if ('error' in got) continue;
       const remoteId = `${parsed.owner}/${parsed.repo}/${actionDir ? `${actionDir}/` : ''}@${parsed.ref}`.replace('/@', '@');
+      // Read, but JavaScript or Docker: as opaque as an unread one.
+      const opaque = this.opaqueAction(got.repo, actionDir, () => got.display, undefined, uses, withInputs, usesLoc, ctx);
+      if (opaque === 'not-inspected') return [];
+      if (opaque) return this.runHandler(file, opaque.handler, opaque.action, parsed.ref, usesLoc, stepLoc, id, given, inputLines, ctx, env, workdir, run);
       return this.runComposite(got.repo, actionDir, remoteId, remoteId, stepLoc, id, given, ctx, run, chain, got.display);
     }
     const inputs: Record<string, unknown> = {};
     for (const k of Object.keys(withInputs)) inputs[k] = inputText(given, k);
     this.notInspected(uses, usesLoc, this.input.remote.available ? 'not found in the remote checkouts or through the API' : 'no remote checkout and no GitHub token given', inputs, ctx.guard, ctx.jobKey, chain);
     return [];
+  }
+
+  /**
+   * A JavaScript or Docker action at `dir`: the handler of the known action it is a copy of, or 'not-inspected'
+   * (recorded here) when it may publish images; undefined for composite actions and irrelevant opaque ones.
+   */
+  private opaqueAction(repo: RepoReader, dir: string, displayOf: (relPath: string) => string, ownerRepo: string | undefined, uses: string, withInputs: Record<string, string[]>, usesLoc: Location, ctx: OpContext): { action: string; handler: ActionHandler } | 'not-inspected' | undefined {
+    const relPath = ['action.yml', 'action.yaml'].map((n) => (dir ? `${dir}/${n}` : n)).find((p) => repo.has(p) || repo.read(p).ok);
+    if (!relPath) return undefined;
+    const doc = this.load(repo, relPath, displayOf(relPath));
+    if (!doc) return undefined;
+    const decision = classifyLocalAction({ doc, dir, ...(ownerRepo ? { ownerRepo } : {}), withInputs });
+    if (decision.kind === 'handler') return decision;
+    if (decision.kind === 'ignore') return undefined;
+    const { finding, op } = localNotInspected(uses, decision.using, usesLoc, ctx);
+    this.out.findings.push(finding);
+    this.out.operations.push(op);
+    return 'not-inspected';
+  }
+
+  private runHandler(
+    file: LoadedFile,
+    handler: ActionHandler,
+    action: string,
+    ref: string,
+    usesLoc: Location,
+    stepLoc: Location,
+    id: string | undefined,
+    given: StepInputs,
+    inputLines: Record<string, number>,
+    ctx: OpContext,
+    env: Record<string, string>,
+    workdir: string,
+    run: JobRun,
+  ): Operation[] {
+    const lineText = this.lineText(file, usesLoc.line);
+    const comment = /#\s*(v?\d+(?:\.\d+)*)/.exec(lineText)?.[1];
+    const step: ActionStep = {
+      action,
+      ref,
+      ...(comment ? { refComment: comment } : {}),
+      inputs: given.texts,
+      inputWhen: given.when,
+      inputLines,
+      ...(id ? { stepId: id } : {}),
+      location: stepLoc,
+      ctx,
+      repo: this.input.repo,
+      ...(this.input.repository ? { repository: this.input.repository } : {}),
+      env,
+      workdir,
+      ...(run.cosignMajor !== undefined ? { cosignMajor: run.cosignMajor } : {}),
+      virtualFiles: run.virtualFiles,
+    };
+    const r = handler.run(step);
+    this.out.localBuilds.push(...r.localBuilds);
+    this.out.findings.push(...r.findings);
+    this.out.limits.push(...r.limits);
+    Object.assign(run.envWrites, r.envWrites);
+    if (r.virtualFiles) Object.assign(run.virtualFiles, r.virtualFiles);
+    if (r.cosignMajor !== undefined) run.cosignMajor = r.cosignMajor;
+    if (id) run.scope.steps[id] = { outputs: r.outputs };
+    return r.operations;
   }
 
   /** Runs a composite action's steps inside the calling job (same runner, same env, own steps namespace). */

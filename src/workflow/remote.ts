@@ -44,6 +44,17 @@ export class RemoteSource {
     return reader;
   }
 
+  /** The remote checkouts only (no API): for readers that run synchronously (goreleaser `includes: from_url`). */
+  readCheckoutFile(owner: string, repo: string, ref: string, path: string): { text: string; display: string } | { error: string } {
+    const rel = normalizeRelPath(path);
+    const display = `${owner}/${repo}/${path}@${ref}`;
+    if (rel === undefined) return { error: `${display}: path leaves the repository` };
+    const local = this.checkout(owner, repo);
+    if (!local) return { error: `${display}: no remote checkout of ${owner}/${repo}` };
+    const r = local.read(rel);
+    return r.ok ? { text: r.text, display } : { error: `${display}: ${r.reason} in the remote checkout` };
+  }
+
   async readFile(owner: string, repo: string, ref: string, path: string): Promise<RemoteFileResult | { error: string }> {
     const rel = normalizeRelPath(path);
     const display = `${owner}/${repo}/${path}@${ref}`;

@@ -84,6 +84,22 @@ function dig(value: unknown, rest: string[], path: string, scope: Scope): EValue
   return cur === undefined ? [unknown(path)] : [known(cur)];
 }
 
+/**
+ * Marks a matrix combination whose keys are all known (no key, `include` or `exclude` given as an expression): a key
+ * it lacks is null on the runner (`${{ matrix.slug }}` is '' for an include entry without `slug`). Not enumerable,
+ * so comparisons and copies of the combination's values are unaffected.
+ */
+export const MATRIX_COMPLETE = Symbol('matrix-complete');
+
+export function isCompleteMatrix(matrix: object): boolean {
+  return (matrix as Record<symbol, unknown>)[MATRIX_COMPLETE] === true;
+}
+
+export function markComplete(combos: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
+  for (const c of combos) Object.defineProperty(c, MATRIX_COMPLETE, { value: true, enumerable: false });
+  return combos;
+}
+
 export function scopeLookup(scope: Scope): Lookup {
   return (path, text) => {
     const [head, ...rest] = path;
@@ -100,8 +116,12 @@ export function scopeLookup(scope: Scope): Lookup {
         return dig(scope.inputs, rest, text, scope);
       case 'env':
         return rest.length === 1 ? fromText(lookupEnv(scope.env, rest[0]!), text, scope) : [unknown(text)];
-      case 'matrix':
+      case 'matrix': {
+        // A key the (fully known) combination lacks is null on the runner: '' in text.
+        const key = rest[0];
+        if (rest.length === 1 && key !== undefined && isCompleteMatrix(scope.matrix) && !Object.keys(scope.matrix).some((k) => k.toLowerCase() === key.toLowerCase())) return [known('')];
         return dig(scope.matrix, rest, text, scope);
+      }
       case 'steps': {
         const [id, field, name] = rest;
         if (field === 'outputs' && id && name) return fromText(scope.steps[id]?.outputs[name], text, scope);

@@ -5,7 +5,7 @@
  * case-insensitively so that `$DOCKER push` and `$COSIGN_CLI sign` still count.
  */
 const TOOLS =
-  /docker|podman|buildah|kaniko|executor|\bko\b|crane|skopeo|oras|\bpack\b|jib|goreleaser|cosign|notation|nerdctl|regctl|builds\s+submit|acr\s+build|\bmake\b|\bgmake\b|github_env|github_output|set-output|\.sh\b|\bbash\s+-c|\bsh\s+-c/i;
+  /docker|podman|buildah|kaniko|executor|\bko\b|crane|skopeo|oras|\bpack\b|jib|goreleaser|cosign|notation|nerdctl|regctl|builds\s+submit|acr\s+build|helm\s+push|flux\s+push|\bmake\b|\bgmake\b|github_env|github_output|set-output|\.sh\b|\bbash\s+-c|\bsh\s+-c/i;
 /** `source x`, `. x` and `eval …` in command position (not `yq eval`). */
 const SHELL_BUILTINS = /(^|[;&|(`]|\b(then|do|else)\b)\s*(source|\.|eval)\s+\S/m;
 /** A repository script in command position: `./hack/release`, `../x`, `scripts/publish` after `;`, `&&`, `then`… */

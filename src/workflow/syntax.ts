@@ -2,6 +2,7 @@ import { isMap, type Node } from 'yaml';
 import { handlerFor, isKnownIrrelevant } from '../detect/actions/index.js';
 import type { YamlDoc } from '../parse/yaml.js';
 import { interpolateOne, type Lookup } from './expr.js';
+import { markComplete } from './scope.js';
 import { parseUses } from './remote.js';
 
 /**
@@ -108,18 +109,24 @@ export function strings(doc: YamlDoc, node: Node | null): string[] {
  * at most MAX_MATRIX_COMBINATIONS; a value given as an expression (`${{ fromJSON(…) }}`) stays unknown.
  */
 export function matrixCombinations(doc: YamlDoc, node: Node | null, lookup: Lookup): { combos: Array<Record<string, unknown>>; capped: boolean } {
-  if (!node || !isMap(node)) return { combos: [{}], capped: false };
+  if (!node) return { combos: markComplete([{}]), capped: false };
+  if (!isMap(node)) return { combos: [{}], capped: false };
+  let complete = true;
   const base: Array<[string, unknown[]]> = [];
   let include: Array<Record<string, unknown>> = [];
   let exclude: Array<Record<string, unknown>> = [];
   for (const e of doc.entries(node)) {
     const plain = doc.toPlain(e.value);
+    if (!Array.isArray(plain)) complete = false;
     if (e.key === 'include') include = Array.isArray(plain) ? (plain.filter((x) => x && typeof x === 'object') as Array<Record<string, unknown>>) : [];
     else if (e.key === 'exclude') exclude = Array.isArray(plain) ? (plain.filter((x) => x && typeof x === 'object') as Array<Record<string, unknown>>) : [];
     else if (Array.isArray(plain)) base.push([e.key, plain.map((v) => (typeof v === 'string' ? interpolateOne(v, lookup) : v))]);
     // A value given as an expression (`${{ fromJSON(…) }}`) stays unknown.
   }
-  let combos: Array<Record<string, unknown>> = [{}];
+  // Without base keys there is no combination to extend: each `include` entry is its own job. (A base key given as
+  // an expression keeps the unknown combination `{}`.)
+  const includeOnly = doc.entries(node).every((e) => e.key === 'include' || e.key === 'exclude');
+  let combos: Array<Record<string, unknown>> = includeOnly ? [] : [{}];
   let capped = false;
   for (const [k, vals] of base) {
     const next: Array<Record<string, unknown>> = [];
@@ -141,6 +148,6 @@ export function matrixCombinations(doc: YamlDoc, node: Node | null, lookup: Look
     else if (combos.length < MAX_MATRIX_COMBINATIONS) combos.push({ ...inc });
     else capped = true;
   }
-  if (combos.length === 0) combos = [{}];
-  return { combos, capped };
+  if (combos.length === 0) return { combos: [{}], capped };
+  return { combos: complete ? markComplete(combos) : combos, capped };
 }

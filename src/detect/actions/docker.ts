@@ -3,7 +3,7 @@ import { and, FALSE, or, TRUE, type Formula } from '../../logic/formula.js';
 import { conditionalValues, UNKNOWN_LOOKUP } from '../../workflow/expr.js';
 import type { OpContext } from '../../model/pipeline.js';
 import { actionWorkdir, emptyActionResult, input, inputLocation, listInput, mergeReaderResult, type ActionHandler, type ActionResult, type ActionStep } from './types.js';
-import { makePushes, parseCsvAttributes } from './refs.js';
+import { makePushes, parseCsvAttributes, splitCsv } from './refs.js';
 
 /** Where a metadata-action bake definition lands on the runner; bake-action reads it by this path. */
 export const METADATA_BAKE_FILE = '<docker/metadata-action bake file>';
@@ -57,12 +57,16 @@ export const buildPushAction: ActionHandler = {
     const tags = listInput(step, 'tags');
     const names: string[] = [];
     const decisions: Array<{ push: boolean; when: Formula }> = [];
+    const loadedNames: string[] = [];
     (step.inputs['outputs'] ?? []).forEach((alternative, i) => {
       const when = step.inputWhen?.['outputs']?.[i] ?? TRUE;
       for (const out of alternative.split('\n').map((o) => o.trim()).filter(Boolean)) {
-        decisions.push(pushDecision(out, outputPushes, when));
+        const decision = pushDecision(out, outputPushes, when);
+        decisions.push(decision);
         const attrs = parseCsvAttributes(out);
-        if (attrs['name']) for (const n of attrs['name'].split(/[,\s]+/).filter(Boolean)) if (!names.includes(n)) names.push(n);
+        // Only the outputs that push name pushed images; `type=docker,name=app:local` beside them is a local load.
+        const localExporter = !decision.push && /^(docker|oci|tar|local|cacheonly)$/.test(attrs['type'] ?? '');
+        if (attrs['name']) for (const n of attrs['name'].split(/[,\s]+/).filter(Boolean)) if (!(localExporter ? loadedNames : names).includes(n)) (localExporter ? loadedNames : names).push(n);
         const pushAttr = attrs['push'];
         if (pushAttr && pushAttr.includes('${{')) decisions.push(pushDecision(pushAttr, isTrue, when));
       }
@@ -70,6 +74,7 @@ export const buildPushAction: ActionHandler = {
     const pushInput = inputDecision(step, 'push', isTrue);
     if (pushInput) decisions.push(pushInput);
     const pushing = decisions.filter((d) => d.push);
+    for (const n of loadedNames) result.localBuilds.push({ name: n, reason: 'build output without push', location: step.location });
     const refs = [...tags, ...names];
     if (pushing.length === 0) {
       for (const r of refs) result.localBuilds.push({ name: r, reason: 'built without push', location: step.location });
@@ -103,7 +108,9 @@ function metadataTags(step: ActionStep): string[] {
     const attrs = parseCsvAttributes(spec);
     if (attrs['enable'] === 'false') continue;
     const type = attrs['type'] ?? 'raw';
-    const value = type === 'raw' ? (attrs['value'] ?? spec) : type === 'sha' ? 'sha-{{sha}}' : `{{${type}}}`;
+    // metadata-action reads a field without `=` as the value (`type=raw,gh-runid-1`).
+    const bare = splitCsv(spec).map((f) => f.trim()).filter((f) => f && !f.includes('='));
+    const value = type === 'raw' ? (attrs['value'] ?? bare[bare.length - 1] ?? spec) : type === 'sha' ? 'sha-{{sha}}' : `{{${type}}}`;
     const tag = `${attrs['prefix'] ?? ''}${value}${attrs['suffix'] ?? ''}`;
     if (!tags.includes(tag)) tags.push(tag);
   }

@@ -1,6 +1,7 @@
 import { actionCond, bakeAction, buildPushAction, devcontainersCi, dockerBuildPush, dockerManifestAction, metadataAction, publishDockerAction, pushToRegistry, tagPushAction } from './docker.js';
 import { attestAction, cosignInstaller, dockerTrustSign, goreleaserAction, notationSign, setupKo } from './signing.js';
 import type { ActionHandler } from './types.js';
+import { helmOciChartReleaser } from './artifacts.js';
 
 /** Every action the reader models. An action not listed here is either known to be irrelevant or read from its source. */
 export const ACTION_HANDLERS: readonly ActionHandler[] = [
@@ -20,6 +21,7 @@ export const ACTION_HANDLERS: readonly ActionHandler[] = [
   dockerTrustSign,
   goreleaserAction,
   setupKo,
+  helmOciChartReleaser,
 ];
 
 export function handlerFor(action: string): ActionHandler | undefined {
@@ -51,6 +53,7 @@ const IRRELEVANT_PREFIXES = [
   'sigstore/scaffolding/',
   'slsa-framework/slsa-verifier',
   'notaryproject/notation-action/setup',
+  'notaryproject/notation-action/verify',
   'imjasonh/setup-crane',
   'oras-project/setup-oras',
   'ossf/scorecard-action',

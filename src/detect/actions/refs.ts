@@ -1,4 +1,4 @@
-import { isEphemeralRegistry, parseImageRef, registryOf } from '../../model/image-ref.js';
+import { isEphemeralRegistry, isPerRunRegistryHost, parseImageRef, registryOf } from '../../model/image-ref.js';
 import type { Location } from '../../model/location.js';
 import type { LocalBuild, OpContext, PushOp } from '../../model/pipeline.js';
 import type { Confidence } from '../../model/report.js';
@@ -6,6 +6,7 @@ import type { Confidence } from '../../model/report.js';
 /** Why a reference goes to an ephemeral registry in this context (built-in hosts, a job service, configured ones). */
 export function ephemeralReason(name: string, ctx: OpContext): string | undefined {
   const host = registryOf(name);
+  if (isPerRunRegistryHost(host)) return `${host}, a registry named per run (the run creates and removes it)`;
   if (isEphemeralRegistry(name)) return `ephemeral registry ${host}`;
   if (isEphemeralRegistry(name, ctx.ephemeralRegistries)) return `ephemeral registry ${host} (job service or configured)`;
   return undefined;

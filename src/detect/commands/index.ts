@@ -3,6 +3,8 @@ import { classifyCrane } from './crane.js';
 import { classifyAz, classifyGcloud, classifyRegctl } from './cloud-builds.js';
 import { classifyCompose, classifyDocker } from './docker.js';
 import { classifyGoreleaser } from './goreleaser.js';
+import { classifyHelm } from './helm.js';
+import { classifyFlux } from './flux.js';
 import { classifyJib } from './jib.js';
 import { classifyKaniko } from './kaniko.js';
 import { classifyKind } from './kind.js';
@@ -42,6 +44,8 @@ const TOOL_ALIASES: Record<string, string> = {
   cosign: 'cosign',
   notation: 'notation',
   kind: 'kind',
+  helm: 'helm',
+  flux: 'flux',
 };
 
 /** The tool a literal command word names (`/usr/bin/docker`, `./cosign`, `cosign-linux-amd64`), if any. */
@@ -103,6 +107,10 @@ export function classifyCommand(inv: CommandInvocation, extras: { koYamlImportPa
       return classifyNotation(inv);
     case 'kind':
       return classifyKind(inv);
+    case 'helm':
+      return classifyHelm(inv);
+    case 'flux':
+      return classifyFlux(inv);
     default:
       return [];
   }

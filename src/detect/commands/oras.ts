@@ -5,16 +5,20 @@ const VALUE_FLAGS = new Set([
   '--artifact-type', '-a', '--annotation', '--annotation-file', '--config', '--export-manifest', '-u', '--username',
   '-p', '--password', '--registry-config', '--concurrency', '--format', '--image-spec', '--artifact-platform',
   '--platform', '--from-username', '--from-password', '--to-username', '--to-password', '--resolve', '--ca-file',
-  '--cert-file', '--key-file', '--oci-layout-path', '--template',
+  '--cert-file', '--key-file', '--oci-layout-path', '--template', '--distribution-spec', '--subject',
 ]);
 
-/** `oras push X files…`, `oras cp|copy SRC DST`. */
+/**
+ * `oras push X files…` stores files (SBOMs, signatures, configs, binaries) as an OCI artifact and `oras attach X
+ * files…` adds one as a referrer of X: artifacts, not container images. `oras cp|copy SRC DST` copies whatever SRC
+ * is — in CI, an image — so DST counts as a pushed image.
+ */
 export function classifyOras(inv: CommandInvocation): CommandEffect[] {
   const sub = inv.args[0]?.text;
   const p = parseArgs(inv.args.slice(1), VALUE_FLAGS);
-  if (sub === 'push') {
+  if (sub === 'push' || sub === 'attach') {
     const ref = p.positionals[0];
-    return ref ? [{ kind: 'push', tool: 'oras push', refs: [ref.text] }] : [];
+    return ref ? [{ kind: 'push', tool: `oras ${sub}`, refs: [ref.text], artifact: 'oci-artifact' }] : [];
   }
   if (sub === 'cp' || sub === 'copy') {
     const dst = p.positionals[1];

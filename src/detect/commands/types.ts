@@ -3,6 +3,8 @@
  * effects; the shell interpreter turns effects into PushOp / SignOp / LocalBuild with locations and guards.
  */
 
+import type { ArtifactKind } from '../../model/pipeline.js';
+
 /** One argument after word expansion. `dynamic`: its whole value is produced at run time (`$(cat refs)`, `read x`, xargs input). */
 export interface Arg {
   text: string;
@@ -26,7 +28,8 @@ export interface KeySpec {
 }
 
 export type CommandEffect =
-  | { kind: 'push'; tool: string; refs: string[]; notes?: string[] }
+  /** `artifact`: the push stores a non-image OCI artifact (Helm chart, SBOM, signature, files). */
+  | { kind: 'push'; tool: string; refs: string[]; notes?: string[]; artifact?: ArtifactKind }
   | {
       kind: 'sign';
       tool: string;
