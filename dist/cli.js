@@ -37,9 +37,9 @@ var __toESM = (mod, isNodeMode, target2) => (target2 = mod != null ? __create(__
   mod
 ));
 
-// node_modules/picomatch/lib/constants.js
+// ../main/node_modules/picomatch/lib/constants.js
 var require_constants = __commonJS({
-  "node_modules/picomatch/lib/constants.js"(exports, module) {
+  "../main/node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
@@ -239,9 +239,9 @@ var require_constants = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/utils.js
+// ../main/node_modules/picomatch/lib/utils.js
 var require_utils = __commonJS({
-  "node_modules/picomatch/lib/utils.js"(exports) {
+  "../main/node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
     var {
       REGEX_BACKSLASH,
@@ -303,9 +303,9 @@ var require_utils = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/scan.js
+// ../main/node_modules/picomatch/lib/scan.js
 var require_scan = __commonJS({
-  "node_modules/picomatch/lib/scan.js"(exports, module) {
+  "../main/node_modules/picomatch/lib/scan.js"(exports, module) {
     "use strict";
     var utils = require_utils();
     var {
@@ -641,9 +641,9 @@ var require_scan = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/parse.js
+// ../main/node_modules/picomatch/lib/parse.js
 var require_parse = __commonJS({
-  "node_modules/picomatch/lib/parse.js"(exports, module) {
+  "../main/node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
     var constants = require_constants();
     var utils = require_utils();
@@ -1163,9 +1163,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix12 = POSIX_REGEX_SOURCE[rest2];
-                if (posix12) {
-                  prev.value = pre + posix12;
+                const posix13 = POSIX_REGEX_SOURCE[rest2];
+                if (posix13) {
+                  prev.value = pre + posix13;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1656,9 +1656,9 @@ var require_parse = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/picomatch.js
+// ../main/node_modules/picomatch/lib/picomatch.js
 var require_picomatch = __commonJS({
-  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
+  "../main/node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan = require_scan();
     var parse = require_parse();
@@ -1682,7 +1682,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix12 = opts.windows;
+      const posix13 = opts.windows;
       const regex = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -1692,8 +1692,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output } = picomatch3.test(input2, regex, options, { glob, posix: posix12 });
-        const result = { glob, state, regex, posix: posix12, input: input2, output, match, isMatch };
+        const { isMatch, match, output } = picomatch3.test(input2, regex, options, { glob, posix: posix13 });
+        const result = { glob, state, regex, posix: posix13, input: input2, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1718,7 +1718,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch3.test = (input2, regex, options, { glob, posix: posix12 } = {}) => {
+    picomatch3.test = (input2, regex, options, { glob, posix: posix13 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1726,7 +1726,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix12 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix13 ? utils.toPosixSlashes : null);
       let match = input2 === glob;
       let output = match && format ? format(input2) : input2;
       if (match === false) {
@@ -1735,16 +1735,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch3.matchBase(input2, regex, options, posix12);
+          match = picomatch3.matchBase(input2, regex, options, posix13);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch3.matchBase = (input2, glob, options, posix12 = options && options.windows) => {
+    picomatch3.matchBase = (input2, glob, options, posix13 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
-      return regex.test(utils.basename(input2, { windows: posix12 }));
+      return regex.test(utils.basename(input2, { windows: posix13 }));
     };
     picomatch3.isMatch = (str2, patterns, options) => picomatch3(patterns, options)(str2);
     picomatch3.parse = (pattern, options) => {
@@ -1796,9 +1796,9 @@ var require_picomatch = __commonJS({
   }
 });
 
-// node_modules/picomatch/index.js
+// ../main/node_modules/picomatch/index.js
 var require_picomatch2 = __commonJS({
-  "node_modules/picomatch/index.js"(exports, module) {
+  "../main/node_modules/picomatch/index.js"(exports, module) {
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
@@ -1813,9 +1813,9 @@ var require_picomatch2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/identity.js
+// ../main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/identity.js"(exports) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -1870,9 +1870,9 @@ var require_identity = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports) {
+  "../main/node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -2028,9 +2028,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit = require_visit();
@@ -2199,9 +2199,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit = require_visit();
@@ -2269,9 +2269,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -2319,9 +2319,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
     var identity = require_identity();
     function toJS(value, arg, ctx) {
@@ -2349,9 +2349,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity = require_identity();
@@ -2390,9 +2390,9 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var visit = require_visit();
@@ -2508,9 +2508,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Node = require_Node();
@@ -2538,9 +2538,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -2613,9 +2613,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var identity = require_identity();
@@ -2756,9 +2756,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
     var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
@@ -2773,9 +2773,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -2909,9 +2909,9 @@ ${indent}${text.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -3192,9 +3192,9 @@ ${indent}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var identity = require_identity();
@@ -3316,9 +3316,9 @@ ${ctx.indent}${str2}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -3449,9 +3449,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports) {
+  "../main/node_modules/yaml/dist/log.js"(exports) {
     "use strict";
     var node_process = __require("process");
     function debug(logLevel, ...messages) {
@@ -3471,9 +3471,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -3531,9 +3531,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
@@ -3595,9 +3595,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Pair.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -3635,9 +3635,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -3786,9 +3786,9 @@ ${indent}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -3930,9 +3930,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLMap = require_YAMLMap();
@@ -3952,9 +3952,9 @@ var require_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -4068,9 +4068,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
@@ -4090,9 +4090,9 @@ var require_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/string.js"(exports) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string = {
@@ -4109,9 +4109,9 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../main/node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
@@ -4127,9 +4127,9 @@ var require_null = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
@@ -4151,9 +4151,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -4178,9 +4178,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -4224,9 +4224,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -4269,9 +4269,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/schema.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -4297,9 +4297,9 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var map = require_map();
@@ -4364,9 +4364,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
     var Scalar = require_Scalar();
@@ -4430,9 +4430,9 @@ var require_binary = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -4508,9 +4508,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
@@ -4586,9 +4586,9 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -4618,9 +4618,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -4667,9 +4667,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -4746,9 +4746,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -4835,9 +4835,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str2, asBigInt) {
@@ -4923,9 +4923,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -4967,9 +4967,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/tags.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -5061,9 +5061,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
     var identity = require_identity();
     var map = require_map();
@@ -5093,9 +5093,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -5173,9 +5173,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/Document.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
@@ -5482,9 +5482,9 @@ var require_Document = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../main/node_modules/yaml/dist/errors.js
 var require_errors = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports) {
+  "../main/node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name, pos, code, message) {
@@ -5547,9 +5547,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -5681,9 +5681,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -5723,9 +5723,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent, fc, onError) {
@@ -5741,9 +5741,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity = require_identity();
     function mapIncludes(ctx, items2, search) {
@@ -5757,9 +5757,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -5865,9 +5865,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
     "use strict";
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -5916,9 +5916,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-end.js"(exports) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment = "";
@@ -5959,9 +5959,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -6153,9 +6153,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -6218,9 +6218,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -6401,9 +6401,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -6622,9 +6622,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -6703,9 +6703,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -6733,9 +6733,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -6839,9 +6839,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
     var Document = require_Document();
     var composeNode = require_compose_node();
@@ -6882,9 +6882,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/composer.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
@@ -7090,9 +7090,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -7275,9 +7275,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -7336,9 +7336,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst-visit.js"(exports) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -7398,9 +7398,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst.js"(exports) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -7500,9 +7500,9 @@ var require_cst = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -8089,9 +8089,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
     var LineCounter2 = class {
       constructor() {
@@ -8120,9 +8120,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../main/node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/parser.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var cst = require_cst();
@@ -8994,9 +8994,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports) {
+  "../main/node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -9091,9 +9091,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../main/node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports) {
+  "../main/node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -9143,9 +9143,9 @@ var require_dist = __commonJS({
   }
 });
 
-// node_modules/mvdan-sh/index.js
+// ../main/node_modules/mvdan-sh/index.js
 var require_mvdan_sh = __commonJS({
-  "node_modules/mvdan-sh/index.js"(exports, module) {
+  "../main/node_modules/mvdan-sh/index.js"(exports, module) {
     "use strict";
     (function() {
       var $goVersion = "go1.17.9";
@@ -104366,6 +104366,19 @@ var namespaceNotOptedIn = {
   }
 };
 
+// src/rules/webhook-fails-open.ts
+var webhookFailsOpen = {
+  id: "webhook-fails-open",
+  severity: "warning",
+  area: "enforcement",
+  description: "An enforcing Gatekeeper constraint sits behind a webhook that fails open.",
+  help: "A Gatekeeper constraint with `enforcementAction: deny` (Ratify verification) rejects unverified images whenever the webhook answers, so it counts as enforcing. But Gatekeeper's webhook defaults to `failurePolicy: Ignore`: while Gatekeeper or Ratify is unavailable or times out, every image is admitted unverified. Set the Helm value `validatingWebhookFailurePolicy: Fail` (or `failurePolicy: Fail` on the ValidatingWebhookConfiguration) once the webhook runs highly available.",
+  example: {
+    bad: "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: RatifyVerification\nspec:\n  enforcementAction: deny\n# Gatekeeper installed with its default validatingWebhookFailurePolicy: Ignore",
+    good: "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: gatekeeper\nspec:\n  chart:\n    spec:\n      chart: gatekeeper\n  values:\n    validatingWebhookFailurePolicy: Fail"
+  }
+};
+
 // src/rules/required-image-missing.ts
 var requiredImageMissing = {
   id: "required-image-missing",
@@ -104409,6 +104422,7 @@ var RULES = [
   imageNotCovered,
   policyTrustMismatch,
   namespaceNotOptedIn,
+  webhookFailsOpen,
   requiredImageMissing,
   configError
 ];
@@ -105186,24 +105200,31 @@ function evaluateCondition(expr, values) {
   const truthy2 = !(v === void 0 || v === null || v === false || v === "" || v === 0 || Array.isArray(v) && v.length === 0);
   return negated ? !truthy2 : truthy2;
 }
-function preprocessHelmTemplate(text, values) {
+function preprocessHelmTemplate(text, values, opts = {}) {
   const lines = text.split("\n");
   const stack = [];
   const emitting = () => stack.every((s) => s.emit);
   const out = [];
-  for (const line of lines) {
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] ?? "";
     const only = /^\s*\{\{-?\s*(.*?)\s*-?\}\}\s*$/.exec(line);
     if (only && !/\}\}.*\{\{/.test(line)) {
       const action = (only[1] ?? "").trim();
       const word = action.split(/\s+/)[0] ?? "";
       if (word === "if") {
-        const truth = evaluateCondition(action.slice(2).trim(), values);
-        stack.push({ emit: truth !== false, truth, isIf: true });
+        const condition = action.slice(2).trim();
+        const truth = evaluateCondition(condition, values);
+        if (truth === false) {
+          const block = { from: index + 2, to: index + 1, condition, line: index + 1 };
+          opts.disabled?.push(block);
+          stack.push({ emit: opts.takeDisabled === true, truth: opts.takeDisabled ? true : truth, isIf: true, block });
+        } else stack.push({ emit: true, truth, isIf: true });
       } else if (word === "with" || word === "range" || word === "define" || word === "block") {
         stack.push({ emit: word !== "define", truth: void 0, isIf: false });
       } else if (word === "else") {
         const top = stack[stack.length - 1];
         if (top) {
+          if (top.block && top.block.to < top.block.from) top.block.to = index;
           const elseIf = /^else\s+if\s+(.*)$/.exec(action);
           if (elseIf) {
             const truth = top.truth === true ? false : evaluateCondition(elseIf[1] ?? "", values);
@@ -105214,7 +105235,8 @@ function preprocessHelmTemplate(text, values) {
           }
         }
       } else if (word === "end") {
-        stack.pop();
+        const top = stack.pop();
+        if (top?.block && top.block.to < top.block.from) top.block.to = index;
       }
       out.push("");
       continue;
@@ -105706,6 +105728,7 @@ function readPortieris(doc, ctx) {
     }
     ruleSelection.push({ pattern: { raw: pattern, dialect: "portieris", location: doc.loc(repo) }, verifies: auths.length > 0, validator: auths.length > 0 ? auths.map((a) => a.label).join(" + ") : "no verification", trust: auths.map((a) => [a]) });
   }
+  const allowList = !ruleSelection.some((r) => r.verifies);
   return [
     {
       engine: "portieris",
@@ -105716,7 +105739,8 @@ function readPortieris(doc, ctx) {
       patterns: ruleSelection.filter((r) => r.verifies).map((r) => r.pattern),
       exemptions: [],
       trust: [],
-      counted: ctx.counted,
+      counted: ctx.counted && !allowList,
+      ...allowList ? { notCountedReason: "an allow-list of repositories: no repository requires a signature (no simple or trust verification), so it verifies nothing" } : {},
       notes: [...ctx.fileNotes, `Portieris ${kind} (${doc.strAt(root, "apiVersion") ?? ""}); images matching no repository are denied`],
       ruleSelection,
       objectRef: { kind, name }
@@ -106031,30 +106055,50 @@ function discover(repo, opts) {
     const helm = isHelmTemplate(f.path, text);
     let source = text;
     if (!splitDocuments(text).some((d) => worthParsing(d.text))) continue;
+    const disabled = [];
+    let values;
     if (helm) {
       const chart = chartRootOf(f.path, (p) => repo.has(p));
-      source = preprocessHelmTemplate(text, chart !== void 0 ? chartValues(repo, chart, valuesCache) : void 0);
+      values = chart !== void 0 ? chartValues(repo, chart, valuesCache) : void 0;
+      source = preprocessHelmTemplate(text, values, { disabled });
       ctx.fileNotes = [...fileNotes, "Helm template read without rendering; .Values resolved from the chart values.yaml where possible"];
     }
-    for (const part of splitDocuments(source)) {
-      if (!FILE_TRIGGER.test(part.text) || !worthParsing(part.text)) continue;
-      const parsed = parseDocument(part, file);
-      result.manifestsParsed++;
-      if (parsed.errors.length > 0 && !helm) {
-        const first = parsed.errors[0];
-        result.parseErrors.push({ location: { file, line: first.line }, message: first.message });
-        continue;
-      }
-      for (const doc of parsed.docs) {
-        try {
-          readDocument(doc, part.text, ctx, result, f.path);
-        } catch (e) {
-          result.limits.push(`${file}:${part.startLine}: admission reader skipped a document (${e instanceof Error ? e.message : String(e)})`);
-        }
+    readParts(source, file, f.path, helm, ctx, result);
+    const lines = disabled.length > 0 ? text.split("\n") : [];
+    const relevant = disabled.filter((b) => FILE_TRIGGER.test(lines.slice(b.from - 1, b.to).join("\n")));
+    if (relevant.length > 0) {
+      const shadow = { ...emptyOutcome(), manifestsParsed: 0, kustomizations: [] };
+      readParts(preprocessHelmTemplate(text, values, { takeDisabled: true }), file, f.path, true, { ...ctx, counted: false }, shadow);
+      result.manifestsParsed += shadow.manifestsParsed;
+      for (const p of shadow.policies) {
+        const block = relevant.find((b) => p.location.line >= b.from && p.location.line <= b.to);
+        if (!block) continue;
+        p.counted = false;
+        p.notCountedReason = `disabled by default: {{ if ${block.condition} }} (${file}:${block.line}) is false with the chart's values.yaml`;
+        result.policies.push(p);
       }
     }
   }
   return result;
+}
+function readParts(source, file, path, helm, ctx, result) {
+  for (const part of splitDocuments(source)) {
+    if (!FILE_TRIGGER.test(part.text) || !worthParsing(part.text)) continue;
+    const parsed = parseDocument(part, file);
+    result.manifestsParsed++;
+    if (parsed.errors.length > 0 && !helm) {
+      const first = parsed.errors[0];
+      result.parseErrors.push({ location: { file, line: first.line }, message: first.message });
+      continue;
+    }
+    for (const doc of parsed.docs) {
+      try {
+        readDocument(doc, part.text, ctx, result, path);
+      } catch (e) {
+        result.limits.push(`${file}:${part.startLine}: admission reader skipped a document (${e instanceof Error ? e.message : String(e)})`);
+      }
+    }
+  }
 }
 function readDocument(doc, text, ctx, out, path) {
   const root = doc.root;
@@ -106209,7 +106253,7 @@ function resourceRoots(doc, file) {
 function under(path, roots) {
   return roots.some((r) => r === "." || path === r || path.startsWith(r.endsWith("/") ? r : `${r}/`));
 }
-function applyKustomizations(repo, files, policies) {
+function applyKustomizations(repo, files, policies, statusOf) {
   const variants = [];
   const originallyCounted = new Map(policies.map((p) => [p, p.counted]));
   for (const file of files) {
@@ -106221,27 +106265,504 @@ function applyKustomizations(repo, files, policies) {
     const patches = patchesOf(repo, file, doc);
     if (patches.length === 0) continue;
     const roots = resourceRoots(doc, file);
-    const counted = classifyPath(file) === "deployable";
+    const status = classifyPath(file) !== "deployable" ? { deployed: false, reason: `the overlay ${file} is in a test or example folder` } : statusOf?.(file);
+    const counted = status ? status.deployed : classifyPath(file) === "deployable";
     for (const patch of patches) {
       for (const base2 of policies) {
         if (!base2.objectRef || !under(base2.location.file, roots)) continue;
         if (patch.kind && patch.kind !== base2.objectRef.kind) continue;
         if (patch.name && patch.name !== base2.objectRef.name) continue;
+        const variantCounted = counted && (originallyCounted.get(base2) ?? false);
+        const { deployedBy: _d, notCountedReason: _n, ...rest } = base2;
+        void _d;
+        void _n;
         variants.push({
-          ...base2,
+          ...rest,
           mode: patch.mode,
           modeLocation: { ...patch.location, message: `${patch.field} (Kustomize patch)` },
-          counted: counted && (originallyCounted.get(base2) ?? false),
+          counted: variantCounted,
+          ...variantCounted && status?.deployed ? { deployedBy: `patched by the overlay ${file}, which counts: ${status.reason}` } : {},
+          ...!variantCounted ? { notCountedReason: status && !status.deployed ? `the overlay ${file} is not deployed: ${status.reason}` : base2.notCountedReason ?? "the base policy does not count" } : {},
           notes: [...base2.notes, `mode set to ${patch.mode} by the Kustomize overlay ${file} (${patch.location.file}:${patch.location.line})`]
         });
         if (counted) {
           base2.counted = false;
+          base2.notCountedReason = `deployed through the Kustomize overlay ${file}; the overlay's variant is the one counted`;
           if (!base2.notes.some((n) => n.startsWith("deployed through"))) base2.notes.push(`deployed through the Kustomize overlay ${file}; the overlay's variant is the one counted`);
         }
       }
     }
   }
   return variants;
+}
+
+// src/admission/deploy.ts
+import { posix as posix3 } from "node:path";
+
+// src/admission/commands.ts
+var TEST_SEGMENTS = /* @__PURE__ */ new Set(["test", "tests", "testdata", "test-data", "_testdata", "testing", "e2e", "fixture", "fixtures", "__tests__", "vendor", "third_party", "node_modules"]);
+var TEST_NAME = /(^|[-_.])(tests?|e2e|demos?|examples?|samples?|ci-test|integration)([-_.]|$)/i;
+var TEST_TARGET = /test|e2e|demo|example|sample|undeploy|delete|clean|uninstall/i;
+var TRIGGER = /kubectl|KUBECTL|kustomize|KUSTOMIZE|\bhelm\b|\bHELM\b|flux\s+bootstrap|\boc\s+(apply|create)|argocd\s+app/;
+var MAX_LINE = 4e3;
+var MAX_COMMANDS_PER_FILE = 500;
+function sourceKind(path) {
+  const base2 = path.slice(path.lastIndexOf("/") + 1);
+  if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(path) || base2 === ".gitlab-ci.yml") return "workflow";
+  if (/^(GNU)?[Mm]akefile$|\.mk$/.test(base2)) return "make";
+  if (/\.(sh|bash)$/.test(base2) || /^Taskfile(\.dist)?\.ya?ml$|^justfile$/i.test(base2)) return "script";
+  if (/\.(md|markdown)$/i.test(base2) || /^artifacthub-pkg\.ya?ml$/.test(base2)) return "docs";
+  return void 0;
+}
+function findCommands(repo, path, repository) {
+  const kind = sourceKind(path);
+  if (!kind) return [];
+  const segments = path.split("/");
+  const base2 = segments[segments.length - 1] ?? "";
+  if (segments.slice(0, -1).some((s) => TEST_SEGMENTS.has(s.toLowerCase()))) return [];
+  if (kind !== "docs" && TEST_NAME.test(base2.replace(/\.[^.]*$/, ""))) return [];
+  const r = repo.read(path);
+  if (!r.ok || !TRIGGER.test(r.text)) return [];
+  const dir = segments.slice(0, -1).join("/");
+  const bases = kind === "workflow" ? [""] : kind === "make" ? [dir] : dir ? [dir, ""] : [""];
+  const out = [];
+  const lines = r.text.split("\n");
+  let target2 = "";
+  for (let i = 0; i < lines.length && out.length < MAX_COMMANDS_PER_FILE; i++) {
+    const first = i;
+    let line = lines[i] ?? "";
+    while (line.endsWith("\\") && i + 1 < lines.length && line.length < MAX_LINE) line = `${line.slice(0, -1)} ${lines[++i] ?? ""}`;
+    if (line.length > MAX_LINE) continue;
+    if (kind === "make") {
+      const t = /^([A-Za-z0-9_./%-]+)\s*:(?!=)/.exec(line);
+      if (t && !line.startsWith("	")) target2 = t[1] ?? "";
+      if (!line.startsWith("	") && !t) continue;
+      if (TEST_TARGET.test(target2)) continue;
+    }
+    if (!TRIGGER.test(line)) continue;
+    if (/^\s*#/.test(line) && kind !== "docs") continue;
+    for (const c of commandsInLine(line, repository)) out.push({ ...c, bases, file: path, line: first + 1, documented: kind === "docs" });
+  }
+  return out;
+}
+var KUBECTL = /^(?:kubectl|oc|\S*\/kubectl|\$[({]\w*KUBECTL\w*[)}])$/;
+var KUSTOMIZE = /^(?:kustomize|\S*\/kustomize|\$[({]\w*KUSTOMIZE\w*[)}])$/;
+var HELM = /^(?:helm|\S*\/helm|\$[({]\w*HELM\w*[)}])$/;
+var HELM_VALUE_FLAGS = /* @__PURE__ */ new Set(["-f", "--values", "-n", "--namespace", "--set", "--set-string", "--set-file", "--set-json", "--version", "--repo", "--kube-context", "--kubeconfig", "--timeout", "-o", "--output", "--description", "--post-renderer", "--username", "--password", "--ca-file", "--cert-file", "--key-file"]);
+function words(segment) {
+  const out = [];
+  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
+  for (let m = re.exec(segment); m; m = re.exec(segment)) out.push(m[1] ?? m[2] ?? m[3] ?? "");
+  return out;
+}
+function shorten(text) {
+  const t = text.trim().replace(/\s+/g, " ");
+  return t.length > 120 ? `${t.slice(0, 117)}\u2026` : t;
+}
+function cleanTarget(raw, repository) {
+  let t = raw.replace(/[;,)`]+$/, "");
+  const url = /^https?:\/\/(?:raw\.githubusercontent\.com\/([^/]+)\/([^/]+)\/[^/]+\/(.+)|github\.com\/([^/]+)\/([^/]+)\/(?:blob|tree|raw)\/[^/]+\/(.+))$/.exec(t);
+  if (url) {
+    const owner = url[1] ?? url[4] ?? "";
+    const name = (url[2] ?? url[5] ?? "").replace(/\.git$/, "");
+    if (repository && repository.toLowerCase() !== `${owner}/${name}`.toLowerCase()) return void 0;
+    t = url[3] ?? url[6] ?? "";
+  } else if (/^[a-z][a-z0-9+.-]*:/i.test(t)) return void 0;
+  if (!t || t === "-" || /[$<>{}`|&]/.test(t)) return void 0;
+  return t.replace(/^\.\//, "");
+}
+function commandsInLine(line, repository) {
+  const out = [];
+  const segments = line.split(/\|\||&&|;|\|/);
+  const text = shorten(line.replace(/^\s*[-$>]\s+/, "").replace(/^\s*run:\s*/, ""));
+  const appliesAfter = (i) => segments.slice(i + 1).some((s) => {
+    const w = words(s);
+    return w.length > 1 && KUBECTL.test(w[0]) && (w[1] === "apply" || w[1] === "create" || w.includes("apply"));
+  });
+  for (let i = 0; i < segments.length; i++) {
+    const w = words(segments[i] ?? "");
+    const at = w.findIndex((x) => KUBECTL.test(x) || KUSTOMIZE.test(x) || HELM.test(x) || x === "flux" || x === "argocd");
+    if (at < 0) continue;
+    const cmd = w[at];
+    const rest = w.slice(at + 1);
+    if (KUBECTL.test(cmd)) {
+      const sub = rest.find((x) => !x.startsWith("-"));
+      if (sub === "kustomize") {
+        const target2 = rest.slice(rest.indexOf("kustomize") + 1).find((x) => !x.startsWith("-"));
+        const t = target2 !== void 0 && appliesAfter(i) ? cleanTarget(target2, repository) : void 0;
+        if (t !== void 0) out.push({ kind: "kustomize", raw: t, recursive: false, text });
+        continue;
+      }
+      if (sub !== "apply" && sub !== "create" && sub !== "replace") continue;
+      const recursive = rest.includes("-R") || rest.includes("--recursive");
+      for (let j = 0; j < rest.length; j++) {
+        const x = rest[j];
+        let value;
+        let k;
+        if (x === "-f" || x === "--filename") [value, k] = [rest[++j], "file"];
+        else if (x === "-k" || x === "--kustomize") [value, k] = [rest[++j], "kustomize"];
+        else if (x.startsWith("--filename=")) [value, k] = [x.slice(11), "file"];
+        else if (x.startsWith("--kustomize=")) [value, k] = [x.slice(12), "kustomize"];
+        else if (/^-f\S/.test(x)) [value, k] = [x.slice(2).replace(/^=/, ""), "file"];
+        else if (/^-k\S/.test(x)) [value, k] = [x.slice(2).replace(/^=/, ""), "kustomize"];
+        if (value === void 0 || !k) continue;
+        const t = cleanTarget(value, repository);
+        if (t === void 0) continue;
+        out.push({ kind: k === "file" && t.slice(t.lastIndexOf("/") + 1).includes("*") ? "glob" : k, raw: t, recursive, text });
+      }
+    } else if (KUSTOMIZE.test(cmd)) {
+      if (rest[0] !== "build" || !appliesAfter(i)) continue;
+      const target2 = rest.slice(1).find((x) => !x.startsWith("-")) ?? ".";
+      const t = cleanTarget(target2, repository);
+      if (t !== void 0) out.push({ kind: "kustomize", raw: t, recursive: false, text });
+    } else if (HELM.test(cmd)) {
+      const sub = rest[0];
+      if (sub !== "install" && sub !== "upgrade") continue;
+      const positional = [];
+      for (let j = 1; j < rest.length; j++) {
+        const x = rest[j];
+        if (x === "-f" || x === "--values" || x.startsWith("--values=") || /^-f\S/.test(x)) {
+          const v = x === "-f" || x === "--values" ? rest[++j] : x.startsWith("--values=") ? x.slice(9) : x.slice(2).replace(/^=/, "");
+          const t2 = v !== void 0 ? cleanTarget(v, repository) : void 0;
+          if (t2 !== void 0) out.push({ kind: "file", raw: t2, recursive: false, text });
+        } else if (x.startsWith("-")) {
+          if (!x.includes("=") && HELM_VALUE_FLAGS.has(x)) j++;
+        } else positional.push(x);
+      }
+      const chart = rest.includes("--generate-name") ? positional[0] : positional[1];
+      const t = chart !== void 0 ? cleanTarget(chart, repository) : void 0;
+      if (t !== void 0) out.push({ kind: "helm", raw: t, recursive: false, text });
+    } else if (cmd === "flux" || cmd === "argocd") {
+      if (cmd === "flux" ? rest[0] !== "bootstrap" : rest[0] !== "app" || rest[1] !== "create") continue;
+      for (let j = 0; j < rest.length; j++) {
+        const x = rest[j];
+        const v = x === "--path" ? rest[++j] : x.startsWith("--path=") ? x.slice(7) : void 0;
+        const t = v !== void 0 ? cleanTarget(v, repository) : void 0;
+        if (t !== void 0) out.push({ kind: cmd === "flux" ? "flux" : "argo", raw: t, recursive: true, text });
+      }
+    }
+  }
+  return out;
+}
+
+// src/admission/deploy.ts
+var MAX_STEPS = 5e4;
+var MAX_CHAIN = 6;
+var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+var MANIFEST = /\.(ya?ml|json)$/i;
+var LAB_SEGMENT = /^(?:labs?|demos?|attacks?|playground|sandbox|poc|scratch|tmp|archived?|deprecated|unused|experiments?)$|^(?:lab|labs|demo|demos|attack|attacks)[-_.\d]|[-_.](?:lab|labs|demo|demos|attack|attacks)$/;
+function chainText(chain) {
+  return chain.length > MAX_CHAIN ? [...chain.slice(0, MAX_CHAIN - 1), "\u2026", chain[chain.length - 1]].join(", ") : chain.join(", ");
+}
+function dirOf(path) {
+  const i = path.lastIndexOf("/");
+  return i < 0 ? "" : path.slice(0, i);
+}
+function join2(dir, rel) {
+  const cleaned = rel.replace(/^["']|["']$/g, "");
+  if (!cleaned || cleaned.includes("\0")) return void 0;
+  const p = posix3.normalize(cleaned.startsWith("/") ? cleaned.slice(1) : posix3.join(dir || ".", cleaned));
+  if (p === ".." || p.startsWith("../")) return void 0;
+  return p === "." ? "" : p.replace(/\/+$/, "");
+}
+function normalizedManifest(text) {
+  return text.split("\n").map((l) => l.replace(/\s+#.*$/, "").trimEnd()).filter((l) => l.trim() && !/^\s*#/.test(l)).join("\n");
+}
+function indexDeployments(input2) {
+  const { repo } = input2;
+  const limits = [];
+  const children = /* @__PURE__ */ new Map();
+  const subdirs = /* @__PURE__ */ new Map();
+  const kustomizationIn = /* @__PURE__ */ new Map();
+  const charts = /* @__PURE__ */ new Set();
+  const gitops = [];
+  const commands = [];
+  for (const f of repo.files) {
+    const dir = dirOf(f.path);
+    const base2 = f.path.slice(dir ? dir.length + 1 : 0);
+    const list = children.get(dir);
+    if (list) list.push(f.path);
+    else children.set(dir, [f.path]);
+    let d = dir;
+    if (!subdirs.has(d)) subdirs.set(d, /* @__PURE__ */ new Set());
+    for (let guard = 0; d && guard < 256; guard++) {
+      const parent = dirOf(d);
+      const set = subdirs.get(parent);
+      if (set?.has(d)) break;
+      if (set) set.add(d);
+      else subdirs.set(parent, /* @__PURE__ */ new Set([d]));
+      d = parent;
+    }
+    if (KUSTOMIZATION_NAMES.includes(base2)) {
+      if (!kustomizationIn.has(dir)) kustomizationIn.set(dir, f.path);
+    } else if (base2 === "Chart.yaml") charts.add(dir);
+  }
+  for (const f of repo.files) {
+    const role = classifyPath(f.path);
+    if (MANIFEST.test(f.path) && role !== "skip") {
+      const r = repo.read(f.path);
+      if (r.ok && (r.text.includes("argoproj.io") || r.text.includes("kustomize.toolkit.fluxcd.io"))) gitops.push(...readGitOps(f.path, r.text));
+    }
+    commands.push(...findCommands(repo, f.path, input2.repository));
+  }
+  const isDir2 = (p) => subdirs.has(p);
+  const exists2 = (p) => repo.has(p);
+  const reached = /* @__PURE__ */ new Map();
+  const visited = /* @__PURE__ */ new Set();
+  const kustomizationLists = /* @__PURE__ */ new Map();
+  const gitopsByFile = /* @__PURE__ */ new Map();
+  for (const g of gitops) gitopsByFile.set(g.file, [...gitopsByFile.get(g.file) ?? [], g]);
+  let steps = 0;
+  const queue = [];
+  const mark = (file, chain) => {
+    if (reached.has(file)) return;
+    reached.set(file, chainText(chain));
+    for (const g of gitopsByFile.get(file) ?? []) enqueueGitOps(g, chain);
+  };
+  const enqueueGitOps = (g, chain) => {
+    for (const p of g.paths) {
+      const target2 = join2("", p.path);
+      if (target2 === void 0) continue;
+      queue.push({ mode: g.flux ? "flux" : "argo", path: target2, chain: [`reconciled by ${g.what} (${g.file}:${p.line})`, ...chain], recurse: p.recurse });
+    }
+  };
+  const filesUnder = (dir, recursive, out, onKustomization) => {
+    const stack = [dir];
+    while (stack.length > 0) {
+      const d = stack.pop();
+      if (++steps > MAX_STEPS) return;
+      for (const f of children.get(d) ?? []) if (MANIFEST.test(f)) out(f);
+      if (!recursive) continue;
+      for (const s of subdirs.get(d) ?? []) {
+        if (onKustomization && kustomizationIn.has(s)) onKustomization(s);
+        else stack.push(s);
+      }
+    }
+  };
+  const run = () => {
+    while (queue.length > 0) {
+      if (++steps > MAX_STEPS) {
+        if (!limits.some((l) => l.startsWith("deployment index"))) limits.push(`deployment index: step bound (${MAX_STEPS}) hit; some deployed files may be reported as not counted`);
+        queue.length = 0;
+        return;
+      }
+      const task = queue.shift();
+      const key = `${task.mode}\0${task.path}`;
+      if (visited.has(key)) continue;
+      visited.add(key);
+      const { path, chain } = task;
+      switch (task.mode) {
+        case "file":
+          if (exists2(path)) mark(path, chain);
+          else if (isDir2(path)) queue.push({ ...task, mode: "flat" });
+          break;
+        case "flat":
+        case "recursive":
+          if (!isDir2(path)) {
+            if (exists2(path)) mark(path, chain);
+            break;
+          }
+          filesUnder(path, task.mode === "recursive", (f) => mark(f, [`under ${path}/`, ...chain]));
+          break;
+        case "flux":
+          if (exists2(path) && !isDir2(path)) mark(path, chain);
+          else if (kustomizationIn.has(path)) queue.push({ mode: "kustomize", path, chain });
+          else
+            filesUnder(
+              path,
+              true,
+              (f) => mark(f, [`under ${path || "."}/ (Flux generates its kustomization)`, ...chain]),
+              (sub) => queue.push({ mode: "kustomize", path: sub, chain: [`included by the Flux path ${path || "."}/`, ...chain] })
+            );
+          break;
+        case "argo":
+          if (kustomizationIn.has(path)) queue.push({ mode: "kustomize", path, chain });
+          else if (charts.has(path)) queue.push({ mode: "chart", path, chain });
+          else queue.push({ mode: task.recurse ? "recursive" : "flat", path, chain });
+          break;
+        case "chart":
+          filesUnder(path, true, (f) => mark(f, [`part of the Helm chart ${path ? `${path}/` : ""}Chart.yaml`, ...chain]));
+          break;
+        case "kustomize": {
+          const file = exists2(path) && !isDir2(path) ? path : kustomizationIn.get(path);
+          if (!file) {
+            queue.push({ mode: "flat", path, chain });
+            break;
+          }
+          mark(file, chain);
+          const entries = kustomizationEntries(repo, file, kustomizationLists);
+          for (const [rel, line] of entries) {
+            const target2 = join2(dirOf(file), rel);
+            if (target2 === void 0) continue;
+            const link = [`listed in ${file}:${line}`, ...chain];
+            if (isDir2(target2)) queue.push({ mode: "kustomize", path: target2, chain: link });
+            else queue.push({ mode: "file", path: target2, chain: link });
+          }
+          break;
+        }
+      }
+    }
+  };
+  const resolve = (c) => {
+    for (const b of c.bases) {
+      const p = join2(b, c.raw);
+      if (p === void 0) continue;
+      if (c.kind === "glob" ? isDir2(dirOf(p)) : exists2(p) || isDir2(p)) return p;
+    }
+    return void 0;
+  };
+  for (const c of commands) {
+    const target2 = resolve(c);
+    if (target2 === void 0) continue;
+    const chain = [c.documented ? `documented deployment: ${c.text} (${c.file}:${c.line})` : `applied by ${c.text} (${c.file}:${c.line})`];
+    if (c.kind === "kustomize") queue.push({ mode: "kustomize", path: target2, chain });
+    else if (c.kind === "helm") queue.push({ mode: charts.has(target2) ? "chart" : "file", path: target2, chain });
+    else if (c.kind === "flux") queue.push({ mode: "flux", path: target2, chain });
+    else if (c.kind === "argo") queue.push({ mode: "argo", path: target2, chain });
+    else if (c.kind === "glob") {
+      for (const f of children.get(dirOf(target2)) ?? []) if (globMatch(target2.slice(target2.lastIndexOf("/") + 1), f.slice(f.lastIndexOf("/") + 1))) queue.push({ mode: "file", path: f, chain });
+    } else queue.push({ mode: c.recursive ? "recursive" : "file", path: target2, chain });
+  }
+  for (const g of gitops) {
+    const selfReconciling = g.paths.some((p) => {
+      const t = join2("", p.path);
+      return t !== void 0 && (t === "" || g.file.startsWith(`${t}/`));
+    });
+    if (g.flux && (g.name === "flux-system" || /(^|\/)flux-system\//.test(g.file) && selfReconciling))
+      queue.push({ mode: "file", path: g.file, chain: [`${g.what} (${g.file}:${g.line}), installed by flux bootstrap`] });
+  }
+  for (const c of charts) if (classifyPath(c ? `${c}/Chart.yaml` : "Chart.yaml") === "deployable") queue.push({ mode: "chart", path: c, chain: [] });
+  run();
+  const governed = (dir, strict) => {
+    let d = strict ? dir ? dirOf(dir) : void 0 : dir;
+    let guard = 0;
+    while (d !== void 0 && guard++ < 64) {
+      const k = kustomizationIn.get(d);
+      if (k) return k;
+      if (!d) return void 0;
+      d = dirOf(d);
+    }
+    return void 0;
+  };
+  if (gitops.length > 0) {
+    for (const c of subdirs.get("clusters") ?? []) queue.push({ mode: "flux", path: c, chain: [`the GitOps cluster root ${c}/ (the folder flux bootstrap reconciles by convention)`] });
+    run();
+  }
+  const inside = (g) => gitops.some((o) => o !== g && o.paths.some((p) => {
+    const t = join2("", p.path);
+    return t !== void 0 && (t === "" || g.file.startsWith(`${t}/`));
+  }));
+  const candidates = gitops.filter((g) => !governed(dirOf(g.file), false) && eligible(g.file));
+  for (const g of [...candidates.filter((c) => !inside(c)), ...candidates.filter((c) => inside(c))]) {
+    if (reached.has(g.file)) continue;
+    queue.push({ mode: "file", path: g.file, chain: [`${g.file}, which nothing references, applied by hand as a GitOps root`] });
+    run();
+  }
+  for (const [dir, file] of kustomizationIn) {
+    if (visited.has(`kustomize\0${dir}`) || governed(dir, true) || !eligible(file)) continue;
+    const r = repo.read(file);
+    if (!r.ok || /^kind:\s*Component\b/m.test(r.text)) continue;
+    queue.push({ mode: "kustomize", path: dir, chain: [`Kustomize root ${file} that nothing references, taken as applied by hand (kubectl apply -k)`] });
+  }
+  run();
+  const sampleTexts = /* @__PURE__ */ new Map();
+  for (const s of input2.sampleFiles) {
+    const r = repo.read(s);
+    if (r.ok) sampleTexts.set(normalizedManifest(r.text), s);
+  }
+  const statusOf = (file) => {
+    const reason = reached.get(file);
+    if (reason !== void 0) return { deployed: true, reason };
+    const k = governed(dirOf(file), false);
+    if (k) {
+      const listed = kustomizationLists.get(k) ?? kustomizationEntries(repo, k, kustomizationLists);
+      const line = [...listed].find(([rel]) => join2(dirOf(k), rel) === file || file.startsWith(`${join2(dirOf(k), rel) ?? "\0"}/`))?.[1];
+      return { deployed: false, reason: line !== void 0 ? `listed in ${k}:${line}, but nothing deploys ${k}` : `${k} governs this folder and does not list it, and nothing else deploys it` };
+    }
+    const templates = /(^|\/)templates\//.exec(file);
+    if (templates) return { deployed: false, reason: "under a templates/ folder with no Chart.yaml: nothing renders or applies it" };
+    const lab = file.split("/").slice(0, -1).find((s) => LAB_SEGMENT.test(s.toLowerCase()));
+    if (lab) return { deployed: false, reason: `in the ${lab}/ folder, which nothing deploys or references` };
+    const r = repo.read(file);
+    const copyOf = r.ok ? sampleTexts.get(normalizedManifest(r.text)) : void 0;
+    if (copyOf) return { deployed: false, reason: `an unreferenced copy of the sample ${copyOf}` };
+    return { deployed: true, reason: "standalone manifest that nothing in the repository references or governs; counted as applied by hand (kubectl apply -f)" };
+  };
+  return { statusOf, limits };
+}
+function eligible(file) {
+  return classifyPath(file) === "deployable" && !file.split("/").slice(0, -1).some((s) => LAB_SEGMENT.test(s.toLowerCase()));
+}
+function kustomizationEntries(repo, file, cache3) {
+  const hit = cache3.get(file);
+  if (hit) return hit;
+  const out = /* @__PURE__ */ new Map();
+  cache3.set(file, out);
+  const r = repo.read(file);
+  if (!r.ok) return out;
+  const parsed = parseDocument({ text: r.text, startLine: 1 }, file);
+  const doc = parsed.docs[0];
+  if (!doc) return out;
+  for (const key of ["resources", "bases", "components"]) {
+    for (const item of doc.items(doc.get(doc.root, key))) {
+      const v = doc.str(item);
+      if (!v || /^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(v) || v.includes("?ref=")) continue;
+      if (!out.has(v)) out.set(v, doc.line(item));
+    }
+  }
+  return out;
+}
+function readGitOps(file, text) {
+  const out = [];
+  for (const part of splitDocuments(text)) {
+    const kind = /^kind:\s*["']?(\w+)/m.exec(part.text)?.[1];
+    const argo = (kind === "Application" || kind === "ApplicationSet") && part.text.includes("argoproj.io");
+    const flux = kind === "Kustomization" && part.text.includes("kustomize.toolkit.fluxcd.io");
+    if (!argo && !flux) continue;
+    const parsed = parseDocument(part, file);
+    const doc = parsed.docs[0];
+    if (!doc || !doc.isMap(doc.root)) continue;
+    const name = doc.strAt(doc.root, "metadata", "name") ?? "(unnamed)";
+    const spec = doc.get(doc.root, "spec");
+    const paths = [];
+    if (flux) {
+      const p = doc.get(spec, "path");
+      const v = doc.str(p);
+      paths.push({ path: v ?? "", line: doc.line(p ?? spec), recurse: true });
+    } else {
+      const appSpec = kind === "ApplicationSet" ? doc.path(spec, "template", "spec") : spec;
+      const sources = [doc.get(appSpec, "source"), ...doc.items(doc.get(appSpec, "sources"))].filter((s) => s !== null);
+      for (const s of sources) {
+        if (doc.strAt(s, "chart")) continue;
+        const p = doc.get(s, "path");
+        const v = doc.str(p);
+        if (v === void 0 || v.includes("{{")) continue;
+        paths.push({ path: v, line: doc.line(p), recurse: doc.strAt(s, "directory", "recurse") === "true" });
+      }
+    }
+    out.push({ file, name, line: doc.line(doc.get(doc.root, "kind")), what: `${flux ? "Flux Kustomization" : `Argo CD ${kind}`} ${name}`, paths, flux });
+  }
+  return out;
+}
+function globMatch(pattern, name) {
+  let p = 0;
+  let n = 0;
+  let star = -1;
+  let mark = 0;
+  while (n < name.length) {
+    if (p < pattern.length && (pattern[p] === "?" || pattern[p] === name[n])) {
+      p++;
+      n++;
+    } else if (p < pattern.length && pattern[p] === "*") {
+      star = p++;
+      mark = n;
+    } else if (star >= 0) {
+      p = star + 1;
+      n = ++mark;
+    } else return false;
+  }
+  while (p < pattern.length && pattern[p] === "*") p++;
+  return p === pattern.length;
 }
 
 // src/admission/rules/common.ts
@@ -106343,6 +106864,19 @@ function checkNamespaceNotOptedIn(a) {
   );
 }
 
+// src/admission/rules/webhook-fails-open.ts
+function checkWebhookFailsOpen(a) {
+  return a.policies.filter((p) => isEnforcing(p) && p.failsOpen).map(
+    (p) => finding(
+      "webhook-fails-open",
+      ruleById("webhook-fails-open").severity,
+      `${describePolicy(p)} denies unverified images while the webhook answers, but admits every image when it does not: ${p.failsOpen}.`,
+      p.location,
+      p.modeLocation ? [p.modeLocation] : []
+    )
+  );
+}
+
 // src/admission/index.ts
 function analyzeAdmission(input2) {
   const policies = [];
@@ -106356,7 +106890,16 @@ function analyzeAdmission(input2) {
     const found = discover(source.repo, { policyRoot: source.policyRoot, label: source.label });
     manifestsParsed += found.manifestsParsed;
     const own = found.policies;
-    own.push(...applyKustomizations(source.repo, found.kustomizations, own));
+    if (source.policyRoot) {
+      for (const p of own) if (p.counted && !p.deployedBy) p.deployedBy = `given with policy-paths (${source.label})`;
+      own.push(...applyKustomizations(source.repo, found.kustomizations, own));
+    } else {
+      const sampleFiles = [...new Set(own.filter((p) => classifyPath(p.location.file) === "example").map((p) => p.location.file))];
+      const index = indexDeployments({ repo: source.repo, ...input2.repository ? { repository: input2.repository } : {}, sampleFiles });
+      own.push(...applyKustomizations(source.repo, found.kustomizations, own, (f) => index.statusOf(f)));
+      applyDeployments(own, found.installations, found.namespaces, index);
+      limits.push(...index.limits);
+    }
     policies.push(...own);
     installations.push(...found.installations);
     namespaces.push(...found.namespaces);
@@ -106383,7 +106926,8 @@ function analyzeAdmission(input2) {
     ...checkEnforcementAdvisoryOnly(assessment),
     ...checkImageNotCovered(assessment),
     ...checkPolicyTrustMismatch(assessment),
-    ...checkNamespaceNotOptedIn(assessment)
+    ...checkNamespaceNotOptedIn(assessment),
+    ...checkWebhookFailsOpen(assessment)
   );
   const coverage = /* @__PURE__ */ new Map();
   const coveredBy = /* @__PURE__ */ new Map();
@@ -106406,17 +106950,50 @@ function analyzeAdmission(input2) {
   const enforcement = buildReports(policies, coveredBy, coverNotes, optedIn);
   return { enforcement, coverage, findings, limits, manifestsParsed };
 }
+function applyDeployments(policies, installations, namespaces, index) {
+  const cache3 = /* @__PURE__ */ new Map();
+  const status = (file) => {
+    let s = cache3.get(file);
+    if (!s) cache3.set(file, s = index.statusOf(file));
+    return s;
+  };
+  for (const p of policies) {
+    if (p.deployedBy || p.notCountedReason) continue;
+    if (!p.counted) {
+      if (classifyPath(p.location.file) === "example") p.notCountedReason = "in an examples/samples folder (add it with policy-paths to count it)";
+      continue;
+    }
+    const s = status(p.location.file);
+    if (s.deployed) p.deployedBy = s.reason;
+    else {
+      p.counted = false;
+      p.notCountedReason = s.reason;
+    }
+  }
+  for (const i of installations) if (i.counted && !status(i.location.file).deployed) i.counted = false;
+  for (const n of namespaces) {
+    if (!n.counted) continue;
+    const s = status(n.location.file);
+    if (!s.deployed) {
+      n.counted = false;
+      n.notCountedReason = s.reason;
+    }
+  }
+}
 function applyInstallations(policies, installations) {
   for (const inst of installations) {
     if (!inst.counted || inst.failurePolicy !== "Ignore") continue;
+    const why = `${inst.what} has failurePolicy: Ignore (${inst.location.file}:${inst.location.line}), so it fails open`;
     for (const p of policies) {
-      if (p.engine === inst.engine && p.counted && !p.advisoryReason) p.advisoryReason = `${inst.what} has failurePolicy: Ignore (${inst.location.file}:${inst.location.line}), so it fails open`;
+      if (p.engine !== inst.engine || !p.counted) continue;
+      if (p.engine === "ratify-gatekeeper") p.failsOpen ??= why;
+      else if (!p.advisoryReason) p.advisoryReason = why;
     }
   }
   const gatekeeperFails = installations.some((i) => i.counted && i.engine === "ratify-gatekeeper" && i.failurePolicy === "Fail");
   for (const p of policies) {
-    if (p.engine === "ratify-gatekeeper" && !gatekeeperFails && !p.advisoryReason)
-      p.advisoryReason = "Gatekeeper's webhook fails open unless its failurePolicy is Fail (Helm value validatingWebhookFailurePolicy: Fail), and no such setting was found";
+    if (p.engine === "ratify-gatekeeper" && !gatekeeperFails && p.counted)
+      p.failsOpen ??= "Gatekeeper's webhook fails open unless its failurePolicy is Fail (Helm value validatingWebhookFailurePolicy: Fail), and no such setting was found";
   }
 }
 function buildReports(policies, coveredBy, coverNotes, optedIn) {
@@ -106427,6 +107004,7 @@ function buildReports(policies, coveredBy, coverNotes, optedIn) {
     const notes = [...p.notes];
     if (p.modeLocation) notes.push(`mode decided at ${p.modeLocation.file}:${p.modeLocation.line}${p.modeLocation.message ? ` (${p.modeLocation.message})` : ""}`);
     if (p.advisoryReason) notes.push(`advisory: ${p.advisoryReason}`);
+    if (p.failsOpen) notes.push(`fails open: ${p.failsOpen}`);
     if (p.engine === "sigstore-policy-controller") {
       notes.push(
         optedIn.length > 0 ? `namespaces opted in (policy.sigstore.dev/include: "true"): ${optedIn.map((n) => `${n.name} (${n.location.file}:${n.location.line})`).join(", ")}` : 'no Namespace manifest in the repository is opted in (policy.sigstore.dev/include: "true"); policy-controller only evaluates opted-in namespaces'
@@ -106452,6 +107030,8 @@ function buildReports(policies, coveredBy, coverNotes, optedIn) {
       images: [...new Set(images)],
       covers: [...new Set(coveredBy.get(p) ?? [])],
       counted: p.counted,
+      ...p.counted && p.deployedBy ? { deployedBy: p.deployedBy } : {},
+      ...!p.counted && p.notCountedReason ? { notCountedReason: p.notCountedReason } : {},
       notes: [...new Set(notes)]
     };
     byKey.set(key, report);
@@ -106533,7 +107113,7 @@ var SIGNING_CHECKS = [
 ];
 
 // src/shell/interpreter.ts
-import { posix as posix11 } from "node:path";
+import { posix as posix12 } from "node:path";
 
 // src/shell/expressions.ts
 var EXPRESSION = /\$\{\{[\s\S]*?\}\}/g;
@@ -106852,16 +107432,16 @@ function classifyCrane(inv) {
 
 // src/detect/commands/cloud-builds.ts
 function classifyGcloud(inv) {
-  const words2 = inv.args.map((a) => a.text);
-  const sub = words2.findIndex((w, i) => w === "builds" && words2[i + 1] === "submit");
+  const words3 = inv.args.map((a) => a.text);
+  const sub = words3.findIndex((w, i) => w === "builds" && words3[i + 1] === "submit");
   if (sub < 0) return [];
   const p = parseArgs(inv.args.slice(sub + 2), /* @__PURE__ */ new Set(["--tag", "-t", "--config", "--region", "--project", "--substitutions", "--timeout", "--machine-type", "--pack", "--gcs-source-staging-dir", "--gcs-log-dir", "--worker-pool", "--service-account", "--ignore-file", "--disk-size"]));
   const tags = flagValues(p, "--tag", "-t");
   return tags.length ? [{ kind: "push", tool: "gcloud builds submit", refs: tags }] : [];
 }
 function classifyAz(inv) {
-  const words2 = inv.args.map((a) => a.text);
-  if (words2[0] !== "acr" || words2[1] !== "build") return [];
+  const words3 = inv.args.map((a) => a.text);
+  if (words3[0] !== "acr" || words3[1] !== "build") return [];
   const p = parseArgs(inv.args.slice(2), /* @__PURE__ */ new Set(["-t", "--image", "-r", "--registry", "-f", "--file", "--platform", "--build-arg", "--secret-build-arg", "--target", "--timeout", "--resource-group", "-g", "--subscription", "--agent-pool", "--auth-mode", "--log-template", "--source-acr-auth-id"]));
   if (p.flags.has("--no-push")) return [];
   const registry = flagValues(p, "-r", "--registry")[0];
@@ -106929,8 +107509,8 @@ var IMAGETOOLS_VALUE_FLAGS = /* @__PURE__ */ new Set(["-t", "--tag", "-f", "--fi
 var BAKE_VALUE_FLAGS = /* @__PURE__ */ new Set(["-f", "--file", "--set", "--builder", "--progress", "--metadata-file", "--provenance", "--sbom", "--allow", "--call", "--var"]);
 function classifyDocker(inv) {
   const args = skipGlobalFlags(inv.args);
-  const words2 = args.map((a) => a.text);
-  const [a0, a1, a2] = words2;
+  const words3 = args.map((a) => a.text);
+  const [a0, a1, a2] = words3;
   if (a0 === "push" || a0 === "image" && a1 === "push") return dockerPush(inv, args.slice(a0 === "push" ? 1 : 2));
   if (a0 === "build" || a0 === "image" && a1 === "build" || a0 === "buildx" && (a1 === "build" || a1 === "b")) {
     return dockerBuild(inv, args.slice(a0 === "build" ? 1 : 2), a0 === "buildx" ? "docker buildx build" : "docker build");
@@ -107043,17 +107623,17 @@ function classifyGoreleaser(inv) {
 
 // src/detect/commands/jib.ts
 function classifyJib(inv) {
-  const words2 = inv.args.map((a) => a.text);
+  const words3 = inv.args.map((a) => a.text);
   const maven = inv.tool === "mvn" || inv.tool === "mvnw";
-  const pushGoal = maven ? words2.some((w) => w === "jib:build" || /:jib-maven-plugin(:[^:]+)?:build$/.test(w)) : words2.some((w) => w === "jib" || /:jib$/.test(w));
-  const localGoal = maven ? words2.some((w) => w === "jib:dockerBuild" || w === "jib:buildTar") : words2.some((w) => /(^|:)jib(DockerBuild|BuildTar)$/.test(w));
+  const pushGoal = maven ? words3.some((w) => w === "jib:build" || /:jib-maven-plugin(:[^:]+)?:build$/.test(w)) : words3.some((w) => w === "jib" || /:jib$/.test(w));
+  const localGoal = maven ? words3.some((w) => w === "jib:dockerBuild" || w === "jib:buildTar") : words3.some((w) => /(^|:)jib(DockerBuild|BuildTar)$/.test(w));
   if (!pushGoal && !localGoal) return [];
   let image;
-  for (let i = 0; i < words2.length; i++) {
-    const w = words2[i];
+  for (let i = 0; i < words3.length; i++) {
+    const w = words3[i];
     const m = /^(?:-Dimage|-Djib\.to\.image|--image)=(.*)$/.exec(w);
     if (m) image = m[1];
-    else if ((w === "--image" || w === "-Dimage") && words2[i + 1]) image = words2[i + 1];
+    else if ((w === "--image" || w === "-Dimage") && words3[i + 1]) image = words3[i + 1];
   }
   const tool = maven ? "mvn jib:build" : "gradle jib";
   const name = image ?? "<jib.to.image from build configuration>";
@@ -107313,15 +107893,15 @@ function registryDestination(text) {
   return text;
 }
 function classifyPodmanBuildah(inv) {
-  const words2 = inv.args.map((a) => a.text);
+  const words3 = inv.args.map((a) => a.text);
   const tool = inv.tool;
   let pushArgs;
   let pushTool = `${tool} push`;
-  if (words2[0] === "push") pushArgs = inv.args.slice(1);
-  else if (words2[0] === "manifest" && words2[1] === "push") {
+  if (words3[0] === "push") pushArgs = inv.args.slice(1);
+  else if (words3[0] === "manifest" && words3[1] === "push") {
     pushArgs = inv.args.slice(2);
     pushTool = `${tool} manifest push`;
-  } else if (words2[0] === "image" && words2[1] === "push") pushArgs = inv.args.slice(2);
+  } else if (words3[0] === "image" && words3[1] === "push") pushArgs = inv.args.slice(2);
   if (pushArgs) {
     const p = parseArgs(pushArgs, PUSH_VALUE_FLAGS2);
     const [source, dest] = p.positionals;
@@ -107329,8 +107909,8 @@ function classifyPodmanBuildah(inv) {
     const target2 = registryDestination((dest ?? source).text);
     return target2 ? [{ kind: "push", tool: pushTool, refs: [target2] }] : [];
   }
-  if (words2[0] === "build" || words2[0] === "bud" || words2[0] === "image" && words2[1] === "build") {
-    const p = parseArgs(inv.args.slice(words2[0] === "image" ? 2 : 1), BUILD_VALUE_FLAGS2);
+  if (words3[0] === "build" || words3[0] === "bud" || words3[0] === "image" && words3[1] === "build") {
+    const p = parseArgs(inv.args.slice(words3[0] === "image" ? 2 : 1), BUILD_VALUE_FLAGS2);
     return flagValues(p, "-t", "--tag").map((name) => ({ kind: "local", tool: `${tool} build`, name, reason: `${tool} build (not pushed)` }));
   }
   return [];
@@ -107482,7 +108062,7 @@ function classifyCommand(inv, extras = {}) {
 }
 
 // src/detect/bake.ts
-import { posix as posix3 } from "node:path";
+import { posix as posix4 } from "node:path";
 var import_picomatch = __toESM(require_picomatch2(), 1);
 
 // src/detect/bake-files.ts
@@ -108096,7 +108676,7 @@ function loadFiles(inv, def, result) {
       loaded2++;
       continue;
     }
-    const path = normalizeRelPath(posix3.join(workdir || ".", file));
+    const path = normalizeRelPath(posix4.join(workdir || ".", file));
     if (path === void 0 || /\$\{\{|\$\{?[A-Za-z_]/.test(file)) {
       result.limits.push(`bake file \`${written}\` (${inv.location.file}:${inv.location.line}) could not be resolved to a repository file`);
       continue;
@@ -108191,7 +108771,7 @@ function parseSet(s) {
 }
 
 // src/detect/goreleaser.ts
-import { posix as posix4 } from "node:path";
+import { posix as posix5 } from "node:path";
 
 // src/detect/goreleaser-args.ts
 var NON_BUILDING = /* @__PURE__ */ new Set(["check", "healthcheck", "init", "jsonschema", "completion", "help", "man", "changelog", "announce", "verify"]);
@@ -108431,7 +109011,7 @@ function opBase(inv) {
 function findConfig(inv, run, result) {
   const workdir = normalizeRelPath(inv.workdir || ".") ?? "";
   if (run.config !== void 0) {
-    const path = normalizeRelPath(posix4.join(workdir || ".", run.config));
+    const path = normalizeRelPath(posix5.join(workdir || ".", run.config));
     if (path === void 0 || /\$\{\{|\$\{?[A-Za-z_]/.test(run.config)) {
       result.limits.push(`goreleaser config \`${run.config}\` (${inv.location.file}:${inv.location.line}) could not be resolved to a repository file`);
       return void 0;
@@ -108552,7 +109132,7 @@ function readKos(ctx, runEnv, limits) {
     const tags = strings(y, y.get(entry, "tags")).map((t) => renderTemplate(t.text.trim(), ctx.values));
     if (tags.length === 0) tags.push("latest");
     const main2 = y.str(y.get(entry, "main"));
-    const leaf = main2 && main2 !== "." ? posix4.basename(main2.replace(/\/+$/, "")) : ctx.values.projectName ?? "<main package>";
+    const leaf = main2 && main2 !== "." ? posix5.basename(main2.replace(/\/+$/, "")) : ctx.values.projectName ?? "<main package>";
     const flag = (k) => y.str(y.get(entry, k))?.trim().toLowerCase() === "true";
     for (const repo of repos) {
       const base2 = renderTemplate(repo.text.trim(), ctx.values).replace(/\/+$/, "");
@@ -108581,7 +109161,7 @@ function readDockerSigns(ctx, pushed, limits) {
     const line = y.line(entry);
     const location = { file: ctx.file, line, endLine: y.endLine(entry) };
     const cmd = (y.str(y.get(entry, "cmd")) ?? "cosign").trim();
-    const tool = posix4.basename(cmd);
+    const tool = posix5.basename(cmd);
     const argsNode = y.get(entry, "args");
     const args = y.isSeq(argsNode) ? strings(y, argsNode).map((a) => a.text) : DEFAULT_DOCKER_SIGN_ARGS;
     const info = inspectSignArgs(args);
@@ -108899,10 +109479,10 @@ function scriptMayMatter(script) {
 }
 
 // src/shell/indirection.ts
-import { posix as posix10 } from "node:path";
+import { posix as posix11 } from "node:path";
 
 // src/make/index.ts
-import { posix as posix9 } from "node:path";
+import { posix as posix10 } from "node:path";
 
 // src/make/args.ts
 var SHORT_WITH_ARG = /* @__PURE__ */ new Set(["C", "f", "I", "o", "W"]);
@@ -109033,7 +109613,7 @@ function memoizedExpand(inv, expand2) {
 }
 
 // src/make/expand.ts
-import { posix as posix6 } from "node:path";
+import { posix as posix7 } from "node:path";
 
 // src/make/state.ts
 var DEFAULT_BOUNDS = {
@@ -109072,7 +109652,7 @@ function stripMarks(text) {
 function looksUnresolved(value) {
   return /\$\{\{|\$\{?[A-Za-z_]|\$\(/.test(value);
 }
-function words(text) {
+function words2(text) {
   const trimmed = text.trim();
   if (!trimmed) return [];
   if (!trimmed.includes(UNKNOWN_MARK)) return trimmed.split(/\s+/);
@@ -109157,7 +109737,7 @@ function substitutePattern(pattern, stem) {
 function patsubst(from, to, text) {
   const p = parsePattern(from);
   const r = parsePattern(to);
-  return words(text).map((w) => {
+  return words2(text).map((w) => {
     const stem = matchPattern(p, w);
     if (stem === void 0) return w;
     return p.hasPercent ? substitutePattern(r, stem) : to;
@@ -109165,7 +109745,7 @@ function patsubst(from, to, text) {
 }
 
 // src/make/wildcard.ts
-import { posix as posix5 } from "node:path";
+import { posix as posix6 } from "node:path";
 var indexes = /* @__PURE__ */ new WeakMap();
 function indexOf(repo) {
   let idx = indexes.get(repo);
@@ -109214,7 +109794,7 @@ function wildcard(repo, dir, patterns) {
   const out = [];
   for (const pattern of patterns) {
     if (pattern.startsWith("/")) continue;
-    const full = normalizeRelPath(posix5.join(dir || ".", pattern));
+    const full = normalizeRelPath(posix6.join(dir || ".", pattern));
     if (full === void 0 || full === "") continue;
     const key = full;
     let hits = idx.results.get(key);
@@ -109255,7 +109835,7 @@ function globSegments(idx, segments) {
 function relativeTo(dir, path) {
   if (!dir) return path;
   if (path.startsWith(dir + "/")) return path.slice(dir.length + 1);
-  return posix5.relative(dir, path) || ".";
+  return posix6.relative(dir, path) || ".";
 }
 function exists(repo, path) {
   const idx = indexOf(repo);
@@ -109345,7 +109925,7 @@ function expandVariable(state, name, scope) {
   if (name.length === 2 && AUTOMATIC.includes(name[0]) && (name[1] === "D" || name[1] === "F")) {
     const base2 = lookup(scope, name[0]);
     if (!base2) return "";
-    return words(base2.value).map((w) => name[1] === "D" ? dirOf(w).replace(/(.)\/$/, "$1") : notdirOf(w)).join(" ");
+    return words2(base2.value).map((w) => name[1] === "D" ? dirOf2(w).replace(/(.)\/$/, "$1") : notdirOf(w)).join(" ");
   }
   return "";
 }
@@ -109363,7 +109943,7 @@ function valueOf(state, v, scope, name, viaCall = false) {
     state.expanding.delete(v);
   }
 }
-function dirOf(w) {
+function dirOf2(w) {
   const i = w.lastIndexOf("/");
   return i >= 0 ? w.slice(0, i + 1) : "./";
 }
@@ -109379,10 +109959,10 @@ function suffixOf(w) {
 function eager(maxArgs, fn) {
   return { maxArgs, run: (state, args, scope) => fn(args.map((a) => expand(state, a, scope)), state, scope) };
 }
-var mapWords = (text, fn) => words(text).map(fn).filter((w) => w !== void 0).join(" ");
+var mapWords = (text, fn) => words2(text).map(fn).filter((w) => w !== void 0).join(" ");
 function filterWords(patterns, text, keep) {
-  const ps = words(patterns).map(parsePattern);
-  return words(text).filter((w) => ps.some((p) => matchPattern(p, w) !== void 0) === keep).join(" ");
+  const ps = words2(patterns).map(parsePattern);
+  return words2(text).filter((w) => ps.some((p) => matchPattern(p, w) !== void 0) === keep).join(" ");
 }
 function toIndex(text) {
   const n = Number.parseInt(text.trim(), 10);
@@ -109391,17 +109971,17 @@ function toIndex(text) {
 var FUNCTIONS = {
   subst: eager(3, ([from, to, text]) => from ? text.split(from).join(to) : text + to),
   patsubst: eager(3, ([from, to, text]) => patsubst(from.trim(), to.trim(), text)),
-  strip: eager(1, ([text]) => words(text).join(" ")),
+  strip: eager(1, ([text]) => words2(text).join(" ")),
   findstring: eager(2, ([find, text]) => text.includes(find) ? find : ""),
   filter: eager(2, ([p, text]) => filterWords(p, text, true)),
   "filter-out": eager(2, ([p, text]) => filterWords(p, text, false)),
-  sort: eager(1, ([text]) => [...new Set(words(text))].sort().join(" ")),
-  word: eager(2, ([n, text]) => words(text)[toIndex(n) - 1] ?? ""),
-  words: eager(1, ([text]) => String(words(text).length)),
-  wordlist: eager(3, ([s, e, text]) => words(text).slice(Math.max(0, toIndex(s) - 1), toIndex(e)).join(" ")),
-  firstword: eager(1, ([text]) => words(text)[0] ?? ""),
-  lastword: eager(1, ([text]) => words(text).at(-1) ?? ""),
-  dir: eager(1, ([text]) => mapWords(text, dirOf)),
+  sort: eager(1, ([text]) => [...new Set(words2(text))].sort().join(" ")),
+  word: eager(2, ([n, text]) => words2(text)[toIndex(n) - 1] ?? ""),
+  words: eager(1, ([text]) => String(words2(text).length)),
+  wordlist: eager(3, ([s, e, text]) => words2(text).slice(Math.max(0, toIndex(s) - 1), toIndex(e)).join(" ")),
+  firstword: eager(1, ([text]) => words2(text)[0] ?? ""),
+  lastword: eager(1, ([text]) => words2(text).at(-1) ?? ""),
+  dir: eager(1, ([text]) => mapWords(text, dirOf2)),
   notdir: eager(1, ([text]) => mapWords(text, notdirOf)),
   suffix: eager(1, ([text]) => mapWords(text, suffixOf)),
   basename: eager(1, ([text]) => mapWords(text, (w) => {
@@ -109411,11 +109991,11 @@ var FUNCTIONS = {
   addsuffix: eager(2, ([s, text]) => mapWords(text, (w) => w + s)),
   addprefix: eager(2, ([p, text]) => mapWords(text, (w) => p + w)),
   join: eager(2, ([a, b]) => {
-    const x = words(a);
-    const y = words(b);
+    const x = words2(a);
+    const y = words2(b);
     return Array.from({ length: Math.max(x.length, y.length) }, (_, i) => (x[i] ?? "") + (y[i] ?? "")).join(" ");
   }),
-  wildcard: eager(1, ([text], state) => isUnknown(text) ? "" : wildcard(state.repo, state.dir, words(text)).join(" ")),
+  wildcard: eager(1, ([text], state) => isUnknown(text) ? "" : wildcard(state.repo, state.dir, words2(text)).join(" ")),
   abspath: eager(1, ([text], state) => mapWords(text, (w) => absolute(state, w))),
   realpath: eager(1, ([text], state) => mapWords(text, (w) => absolute(state, w))),
   origin: eager(1, ([name], state, scope) => (lookup(scope, name.trim()) ?? lookup(state.globals, name.trim()))?.origin ?? "undefined"),
@@ -109469,7 +110049,7 @@ var FUNCTIONS = {
     maxArgs: 3,
     run(state, args, scope) {
       const name = expand(state, args[0], scope).trim();
-      const list = words(expand(state, args[1] ?? "", scope));
+      const list = words2(expand(state, args[1] ?? "", scope));
       const body = args[2] ?? "";
       const out = [];
       for (const w of list) {
@@ -109500,14 +110080,14 @@ function escapeDollars(text) {
   return text.replace(/\$/g, "$$$$");
 }
 function absolute(state, w) {
-  if (w.startsWith("/") || w.startsWith("$")) return w.startsWith("/") ? posix6.normalize(w) : w;
-  const rel = normalizeRelPath(posix6.join(state.dir || ".", w));
+  if (w.startsWith("/") || w.startsWith("$")) return w.startsWith("/") ? posix7.normalize(w) : w;
+  const rel = normalizeRelPath(posix7.join(state.dir || ".", w));
   if (rel === void 0) return w;
   return rel ? `$GITHUB_WORKSPACE/${rel}` : "$GITHUB_WORKSPACE";
 }
 
 // src/make/read.ts
-import { posix as posix7 } from "node:path";
+import { posix as posix8 } from "node:path";
 
 // src/make/lex.ts
 function lexMakefile(text, firstLine = 1) {
@@ -109726,7 +110306,7 @@ function readLine(state, reader, logical) {
   }
   if (/^undefine\s/.test(rest)) {
     reader.ruleContext = void 0;
-    for (const n of words(expand(state, rest.slice(9), void 0))) state.globals.vars.delete(n);
+    for (const n of words2(expand(state, rest.slice(9), void 0))) state.globals.vars.delete(n);
     return;
   }
   if (/^(vpath|load|-load)(\s|$)/.test(rest)) return;
@@ -109739,7 +110319,7 @@ function readLine(state, reader, logical) {
   }
   if (exported !== void 0 && (shape.kind === "none" || rest !== text)) {
     reader.ruleContext = void 0;
-    const names = words(expand(state, rest, void 0));
+    const names = words2(expand(state, rest, void 0));
     if (names.length === 0) state.exportAll = exported;
     for (const n of names) markExport(state, n, exported);
     return;
@@ -109818,14 +110398,14 @@ function readIncludes(state, reader, optional, spec, location) {
     return;
   }
   const expanded = expand(state, spec, void 0);
-  for (const word of words(expanded)) {
+  for (const word of words2(expanded)) {
     if (isUnknown(word)) {
       if (!optional) addLimit(state, `make: include of a run-time name at ${location.file}:${location.line} not followed`);
       continue;
     }
     const names = /[*?[]/.test(word) ? wildcard(state.repo, state.dir, [word]) : [word];
     for (const name of names) {
-      const path = normalizeRelPath(posix7.join(state.dir || ".", name));
+      const path = normalizeRelPath(posix8.join(state.dir || ".", name));
       if (path === void 0) {
         if (!optional) addLimit(state, `make: included file ${name} is outside the repository (${location.file}:${location.line}); not read`);
         continue;
@@ -109890,7 +110470,7 @@ function computeAssignment(state, existing, op, value, override, scope) {
 }
 function readRule(state, reader, raw, text, colon, location) {
   reader.ruleContext = void 0;
-  const targets2 = words(expand(state, text.slice(0, colon), void 0));
+  const targets2 = words2(expand(state, text.slice(0, colon), void 0));
   let after = text.slice(colon + 1);
   const doubleColon = after.startsWith(":");
   if (doubleColon) after = after.slice(1);
@@ -109931,7 +110511,7 @@ function readRule(state, reader, raw, text, colon, location) {
     staticPattern = expand(state, tv[2].slice(0, shape.colon), void 0).trim();
     prereqText = tv[2].slice(shape.colon + 1);
   }
-  const prereqWords = words(expand(state, prereqText, void 0));
+  const prereqWords = words2(expand(state, prereqText, void 0));
   const bar = prereqWords.indexOf("|");
   const prereqs = bar >= 0 ? prereqWords.slice(0, bar) : prereqWords;
   const orderOnly = bar >= 0 ? prereqWords.slice(bar + 1) : [];
@@ -109961,7 +110541,7 @@ function readRule(state, reader, raw, text, colon, location) {
 }
 
 // src/make/run.ts
-import { posix as posix8 } from "node:path";
+import { posix as posix9 } from "node:path";
 function runGoals(state, goals, baseEnv) {
   const out = [];
   const visited = /* @__PURE__ */ new Set();
@@ -109975,7 +110555,7 @@ function runGoals(state, goals, baseEnv) {
     }
     const plan = planTarget(state, target2);
     if (!plan) {
-      if (isGoal && !exists(state.repo, posix8.join(state.dir || ".", target2))) {
+      if (isGoal && !exists(state.repo, posix9.join(state.dir || ".", target2))) {
         addLimit(state, `make: no rule to make target '${target2}' (make run at ${state.origin.file}:${state.origin.line}, in ${state.dir || "."})`);
       }
       return;
@@ -110090,7 +110670,7 @@ function findPatternRule(state, target2, depth) {
     const withDir = (p) => substitutePattern(parsePattern(p), stem);
     const prereqs = rule.prereqs.map(withDir);
     const orderOnly = rule.orderOnly.map(withDir);
-    const canMake = (p) => state.explicitRules.has(p) || state.phony.has(p) || exists(state.repo, posix8.join(state.dir || ".", p)) || depth < 2 && findPatternRule(state, p, depth + 1) !== void 0;
+    const canMake = (p) => state.explicitRules.has(p) || state.phony.has(p) || exists(state.repo, posix9.join(state.dir || ".", p)) || depth < 2 && findPatternRule(state, p, depth + 1) !== void 0;
     if (prereqs.every((p) => p === target2 ? false : canMake(p))) return { rule, prereqs, orderOnly, stem };
   }
   return void 0;
@@ -110176,7 +110756,7 @@ function expandUncached(inv, options) {
   const makefiles = [];
   if (args.makefiles.length > 0) {
     for (const f of args.makefiles) {
-      const path = f === "-" || looksUnresolved(f) ? void 0 : normalizeRelPath(posix9.join(dir || ".", f));
+      const path = f === "-" || looksUnresolved(f) ? void 0 : normalizeRelPath(posix10.join(dir || ".", f));
       if (path === void 0) {
         limits.push(`make at ${where}: makefile ${f} cannot be resolved inside the repository; not read`);
         continue;
@@ -110205,7 +110785,7 @@ function expandUncached(inv, options) {
   let goals = args.targets;
   if (goals.length === 0) {
     const configured = state.globals.vars.get(".DEFAULT_GOAL");
-    const fromVar = configured ? words(expand(state, configured.value, void 0))[0] : void 0;
+    const fromVar = configured ? words2(expand(state, configured.value, void 0))[0] : void 0;
     const goal = fromVar ?? state.firstTarget;
     if (!goal) {
       limits.push(`make at ${where}: no targets in ${makefiles.map((m) => m.path).join(", ")}`);
@@ -110253,7 +110833,7 @@ function resolveDirectory(cwd, d) {
   const workspace = /^(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?|\$\{?PWD\}?|\$\(pwd\))(?=\/|$)/.exec(d);
   if (workspace) return normalizeRelPath("." + d.slice(workspace[0].length));
   if (looksUnresolved(d)) return void 0;
-  return normalizeRelPath(posix9.join(cwd || ".", d));
+  return normalizeRelPath(posix10.join(cwd || ".", d));
 }
 function createState(inv, dir, environmentOverrides, bounds, limits, findings) {
   const vars = /* @__PURE__ */ new Map();
@@ -110322,9 +110902,9 @@ function locateScript(frame, path) {
   const spans = unresolvedSpans(path);
   const tail = path.slice(spans[spans.length - 1][1]);
   if (!tail.startsWith("/") || hasUnresolved(tail)) return void 0;
-  const scriptDir = posix10.dirname(frame.source.file);
+  const scriptDir = posix11.dirname(frame.source.file);
   for (const dir of [scriptDir, frame.cwd, ""]) {
-    const rel = normalizeRelPath(posix10.join(dir || ".", `.${tail}`));
+    const rel = normalizeRelPath(posix11.join(dir || ".", `.${tail}`));
     if (rel && repo.has(rel)) return rel;
   }
   return void 0;
@@ -111107,8 +111687,8 @@ function evalTest(frame, e) {
       const a = known(frame, e.x);
       const b = known(frame, e.y);
       if (a === void 0 || b === void 0) return void 0;
-      if (e.op === "==" || e.op === "=") return globMatch(a, b);
-      if (e.op === "!=") return !globMatch(a, b);
+      if (e.op === "==" || e.op === "=") return globMatch2(a, b);
+      if (e.op === "!=") return !globMatch2(a, b);
       if (e.op === "=~") {
         try {
           return new RegExp(b).test(a);
@@ -111133,7 +111713,7 @@ function evalTestArgs(args) {
   if (args.length === 3 && args[1] === "!=") return args[0] !== args[2];
   return void 0;
 }
-function globMatch(value, pattern) {
+function globMatch2(value, pattern) {
   return new RegExp(`^${globToRegexSource(pattern)}$`).test(value);
 }
 
@@ -111200,7 +111780,7 @@ function sinkFor(frame, target2) {
 function resolvePath(frame, p) {
   const home = p.replace(/^~\//, "$HOME/");
   if (home.startsWith("/") || home.startsWith("$")) return home;
-  return normalizeRelPath(posix11.join(frame.cwd || ".", home)) ?? home;
+  return normalizeRelPath(posix12.join(frame.cwd || ".", home)) ?? home;
 }
 function runCommandNode(frame, cmd, line) {
   switch (cmd.t) {
@@ -112761,7 +113341,7 @@ function looksImageRelated(action, inputs) {
 
 // src/workflow/remote.ts
 import { existsSync, statSync as statSync2 } from "node:fs";
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 var RemoteSource = class {
   constructor(checkoutsDir, fetcher) {
     this.checkoutsDir = checkoutsDir;
@@ -112782,7 +113362,7 @@ var RemoteSource = class {
     if (this.checkouts.has(key)) return this.checkouts.get(key);
     let reader = null;
     if (this.checkoutsDir && /^[\w.-]+$/.test(owner) && /^[\w.-]+$/.test(repo) && owner !== ".." && repo !== "..") {
-      const dir = join2(this.checkoutsDir, owner, repo);
+      const dir = join3(this.checkoutsDir, owner, repo);
       if (existsSync(dir) && statSync2(dir).isDirectory()) reader = openRepo(dir);
     }
     this.checkouts.set(key, reader);
@@ -113975,6 +114555,8 @@ function renderText(report) {
   for (const e of report.enforcement) {
     const counted = e.counted === false ? ", not counted" : "";
     out.push(`  ${printable(e.engine)} ${printable(e.kind)}/${printable(e.name)}: ${e.mode}${counted} at ${printable(e.file)}:${e.line}`);
+    if (e.deployedBy) out.push(`    counts: ${printable(e.deployedBy)}`);
+    if (e.notCountedReason) out.push(`    not counted: ${printable(e.notCountedReason)}`);
     if (e.covers.length > 0) out.push(`    covers ${e.covers.map(printable).join(", ")}`);
   }
   out.push("");
