@@ -111,23 +111,24 @@ export function indexDeployments(input: DeploymentInput): DeploymentIndex {
     if (list) list.push(f.path);
     else children.set(dir, [f.path]);
     // Register the folder chain; stop where the parent already knows the child (its ancestors do too).
-    let d = dir;
-    if (!subdirs.has(d)) subdirs.set(d, new Set());
-    for (let guard = 0; d && guard < 256; guard++) {
-      const parent = dirOf(d);
-      const set = subdirs.get(parent);
-      if (set?.has(d)) break;
-      if (set) set.add(d);
-      else subdirs.set(parent, new Set([d]));
-      d = parent;
+    if (!subdirs.has(dir)) {
+      subdirs.set(dir, new Set());
+      let d = dir;
+      for (let guard = 0; d && guard < 256; guard++) {
+        const parent = dirOf(d);
+        const set = subdirs.get(parent);
+        if (set?.has(d)) break;
+        if (set) set.add(d);
+        else subdirs.set(parent, new Set([d]));
+        d = parent;
+      }
     }
     if (KUSTOMIZATION_NAMES.includes(base)) {
       if (!kustomizationIn.has(dir)) kustomizationIn.set(dir, f.path);
     } else if (base === 'Chart.yaml') charts.add(dir);
   }
   for (const f of repo.files) {
-    const role = classifyPath(f.path);
-    if (MANIFEST.test(f.path) && role !== 'skip') {
+    if (MANIFEST.test(f.path) && classifyPath(f.path) !== 'skip') {
       const r = repo.read(f.path);
       if (r.ok && (r.text.includes('argoproj.io') || r.text.includes('kustomize.toolkit.fluxcd.io'))) gitops.push(...readGitOps(f.path, r.text));
     }
@@ -171,13 +172,16 @@ export function indexDeployments(input: DeploymentInput): DeploymentIndex {
   };
 
   const run = (): void => {
-    while (queue.length > 0) {
+    runQueue();
+    queue.length = 0;
+  };
+  const runQueue = (): void => {
+    for (let head = 0; head < queue.length; head++) {
       if (++steps > MAX_STEPS) {
         if (!limits.some((l) => l.startsWith('deployment index'))) limits.push(`deployment index: step bound (${MAX_STEPS}) hit; some deployed files may be reported as not counted`);
-        queue.length = 0;
-        return;
+        break;
       }
-      const task = queue.shift()!;
+      const task = queue[head]!;
       const key = `${task.mode}\u0000${task.path}`;
       if (visited.has(key)) continue;
       visited.add(key);
