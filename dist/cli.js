@@ -106657,7 +106657,9 @@ function indexDeployments(input2) {
     return t !== void 0 && (t === "" || g.file.startsWith(`${t}/`));
   }));
   const candidates = gitops.filter((g) => !governed(dirOf(g.file), false) && eligible(g.file));
-  for (const g of [...candidates.filter((c) => !inside(c)), ...candidates.filter((c) => inside(c))]) {
+  const depth = (g) => g.file.split("/").length;
+  const ordered = [...candidates].sort((a, b) => Number(inside(a)) - Number(inside(b)) || depth(a) - depth(b));
+  for (const g of ordered) {
     if (reached.has(g.file)) continue;
     queue.push({ mode: "file", path: g.file, chain: [`${g.file}, which nothing references, applied by hand as a GitOps root`] });
     run();

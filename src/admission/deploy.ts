@@ -289,14 +289,17 @@ export function indexDeployments(input: DeploymentInput): DeploymentIndex {
     for (const c of subdirs.get('clusters') ?? []) queue.push({ mode: 'flux', path: c, chain: [`the GitOps cluster root ${c}/ (the folder flux bootstrap reconciles by convention)`] });
     run();
   }
-  // An object inside another one's path is reached through it when that one is a root: roots first, one at a time.
+  // An object inside another one's path is reached through it when that one is a root: roots first (then the
+  // shallowest, for app-of-apps trees that also reconcile their own folder), one at a time.
   const inside = (g: GitOpsObject): boolean =>
     gitops.some((o) => o !== g && o.paths.some((p) => {
       const t = join('', p.path);
       return t !== undefined && (t === '' || g.file.startsWith(`${t}/`));
     }));
   const candidates = gitops.filter((g) => !governed(dirOf(g.file), false) && eligible(g.file));
-  for (const g of [...candidates.filter((c) => !inside(c)), ...candidates.filter((c) => inside(c))]) {
+  const depth = (g: GitOpsObject): number => g.file.split('/').length;
+  const ordered = [...candidates].sort((a, b) => Number(inside(a)) - Number(inside(b)) || depth(a) - depth(b));
+  for (const g of ordered) {
     if (reached.has(g.file)) continue;
     queue.push({ mode: 'file', path: g.file, chain: [`${g.file}, which nothing references, applied by hand as a GitOps root`] });
     run();
