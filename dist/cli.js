@@ -106375,10 +106375,12 @@ function commandsInLine(line, repository) {
   const out = [];
   const segments = line.split(/\|\||&&|;|\|/);
   const text = shorten(line.replace(/^\s*[-$>]\s+/, "").replace(/^\s*run:\s*/, ""));
-  const appliesAfter = (i) => segments.slice(i + 1).some((s) => {
-    const w = words(s);
-    return w.length > 1 && KUBECTL.test(w[0]) && (w[1] === "apply" || w[1] === "create" || w.includes("apply"));
-  });
+  const applied = new Array(segments.length).fill(false);
+  for (let i = segments.length - 2; i >= 0; i--) {
+    const w = words(segments[i + 1] ?? "");
+    applied[i] = applied[i + 1] === true || w.length > 1 && KUBECTL.test(w[0]) && (w.includes("apply") || w.includes("create"));
+  }
+  const appliesAfter = (i) => applied[i] === true;
   for (let i = 0; i < segments.length; i++) {
     const w = words(segments[i] ?? "");
     const at = w.findIndex((x) => KUBECTL.test(x) || KUSTOMIZE.test(x) || HELM.test(x) || x === "flux" || x === "argocd");
@@ -106466,7 +106468,13 @@ function join2(dir, rel) {
   return p === "." ? "" : p.replace(/\/+$/, "");
 }
 function normalizedManifest(text) {
-  return text.split("\n").map((l) => l.replace(/\s+#.*$/, "").trimEnd()).filter((l) => l.trim() && !/^\s*#/.test(l)).join("\n");
+  return text.split("\n").map((l) => stripComment(l).trimEnd()).filter((l) => l.trim()).join("\n");
+}
+function stripComment(line) {
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === "#" && (i === 0 || line[i - 1] === " " || line[i - 1] === "	")) return line.slice(0, i);
+  }
+  return line;
 }
 function indexDeployments(input2) {
   const { repo } = input2;
@@ -109713,7 +109721,7 @@ function findCommentStart(text) {
   }
   return -1;
 }
-function stripComment(text) {
+function stripComment2(text) {
   const at = findCommentStart(text);
   const kept = at >= 0 ? text.slice(0, at) : text;
   return kept.includes("\\#") ? kept.replace(/\\#/g, "#") : kept;
@@ -110236,7 +110244,7 @@ function preprocess(logical) {
   let pre = preprocessed.get(logical);
   if (pre) return pre;
   const raw = joinNormal(logical.parts);
-  const text = stripComment(raw).trim();
+  const text = stripComment2(raw).trim();
   const cond = text ? CONDITIONAL.exec(text) : null;
   pre = { raw, text, ...cond ? { conditional: [cond[1], text.slice(cond[0].length).trim()] } : {} };
   preprocessed.set(logical, pre);

@@ -111,10 +111,13 @@ export function commandsInLine(line: string, repository?: string): LineCommand[]
   const out: LineCommand[] = [];
   const segments = line.split(/\|\||&&|;|\|/);
   const text = shorten(line.replace(/^\s*[-$>]\s+/, '').replace(/^\s*run:\s*/, ''));
-  const appliesAfter = (i: number): boolean => segments.slice(i + 1).some((s) => {
-    const w = words(s);
-    return w.length > 1 && KUBECTL.test(w[0]!) && (w[1] === 'apply' || w[1] === 'create' || w.includes('apply'));
-  });
+  // applied[i]: some segment after i is `kubectl apply|create` (one pass, so a long line stays linear).
+  const applied: boolean[] = new Array<boolean>(segments.length).fill(false);
+  for (let i = segments.length - 2; i >= 0; i--) {
+    const w = words(segments[i + 1] ?? '');
+    applied[i] = applied[i + 1] === true || (w.length > 1 && KUBECTL.test(w[0]!) && (w.includes('apply') || w.includes('create')));
+  }
+  const appliesAfter = (i: number): boolean => applied[i] === true;
   for (let i = 0; i < segments.length; i++) {
     const w = words(segments[i] ?? '');
     const at = w.findIndex((x) => KUBECTL.test(x) || KUSTOMIZE.test(x) || HELM.test(x) || x === 'flux' || x === 'argocd');

@@ -83,9 +83,17 @@ function join(dir: string, rel: string): string | undefined {
 export function normalizedManifest(text: string): string {
   return text
     .split('\n')
-    .map((l) => l.replace(/\s+#.*$/, '').trimEnd())
-    .filter((l) => l.trim() && !/^\s*#/.test(l))
+    .map((l) => stripComment(l).trimEnd())
+    .filter((l) => l.trim())
     .join('\n');
+}
+
+/** A line without its trailing `# comment` (a `#` at the start or after whitespace), found without a regex. */
+function stripComment(line: string): string {
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === '#' && (i === 0 || line[i - 1] === ' ' || line[i - 1] === '\t')) return line.slice(0, i);
+  }
+  return line;
 }
 
 export interface DeploymentInput {
