@@ -121,7 +121,10 @@ export function discover(repo: RepoReader, opts: { policyRoot: boolean; label: s
         const block = relevant.find((b) => p.location.line >= b.from && p.location.line <= b.to);
         if (!block) continue;
         p.counted = false;
-        p.notCountedReason = `disabled by default: {{ if ${block.condition} }} (${file}:${block.line}) is false with the chart's values.yaml`;
+        p.notCountedReason =
+          values === undefined
+            ? `disabled: {{ if ${block.condition} }} (${file}:${block.line}) is unset, since no chart values.yaml provides it`
+            : `disabled by default: {{ if ${block.condition} }} (${file}:${block.line}) is false with the chart's values.yaml`;
         result.policies.push(p);
       }
     }
