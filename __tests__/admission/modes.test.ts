@@ -142,3 +142,16 @@ test('a malformed policy file is a parse-error finding, not a crash', () => {
   assert.deepEqual(rules(r), ['parse-error']);
   assert.equal(r.findings[0]!.location.file, 'policies/broken.yaml');
 });
+
+test('Gatekeeper webhook with failurePolicy: Ignore: the deny constraint still enforces and covers, with webhook-fails-open at the constraint', () => {
+  const r = run('ratify-webhook-ignore');
+  const c = r.enforcement.find((e) => e.name === 'ratify-constraint')!;
+  assert.equal(c.mode, 'enforce');
+  assert.equal(c.counted, true);
+  assert.ok(c.notes?.some((n) => n.startsWith('fails open: ValidatingWebhookConfiguration gatekeeper-validating-webhook-configuration')));
+  const f = r.findings.filter((x) => x.rule === 'webhook-fails-open');
+  assert.equal(f.length, 1);
+  assert.equal(f[0]!.location.file, 'gitops/constraints/verify.yaml');
+  assert.match(f[0]!.message, /failurePolicy: Ignore \(gitops\/gatekeeper\/webhook\.yaml:8\)/);
+  assert.deepEqual(f[0]!.related?.map((l) => l.line), [6]);
+});
