@@ -1163,9 +1163,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix14 = POSIX_REGEX_SOURCE[rest2];
-                if (posix14) {
-                  prev.value = pre + posix14;
+                const posix15 = POSIX_REGEX_SOURCE[rest2];
+                if (posix15) {
+                  prev.value = pre + posix15;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1682,7 +1682,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix14 = opts.windows;
+      const posix15 = opts.windows;
       const regex = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -1692,8 +1692,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output } = picomatch3.test(input2, regex, options, { glob, posix: posix14 });
-        const result = { glob, state, regex, posix: posix14, input: input2, output, match, isMatch };
+        const { isMatch, match, output } = picomatch3.test(input2, regex, options, { glob, posix: posix15 });
+        const result = { glob, state, regex, posix: posix15, input: input2, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1718,7 +1718,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch3.test = (input2, regex, options, { glob, posix: posix14 } = {}) => {
+    picomatch3.test = (input2, regex, options, { glob, posix: posix15 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1726,7 +1726,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix14 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix15 ? utils.toPosixSlashes : null);
       let match = input2 === glob;
       let output = match && format ? format(input2) : input2;
       if (match === false) {
@@ -1735,16 +1735,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch3.matchBase(input2, regex, options, posix14);
+          match = picomatch3.matchBase(input2, regex, options, posix15);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch3.matchBase = (input2, glob, options, posix14 = options && options.windows) => {
+    picomatch3.matchBase = (input2, glob, options, posix15 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
-      return regex.test(utils.basename(input2, { windows: posix14 }));
+      return regex.test(utils.basename(input2, { windows: posix15 }));
     };
     picomatch3.isMatch = (str2, patterns, options) => picomatch3(patterns, options)(str2);
     picomatch3.parse = (pattern, options) => {
@@ -104569,6 +104569,19 @@ var namespaceNotOptedIn = {
   }
 };
 
+// src/rules/webhook-fails-open.ts
+var webhookFailsOpen = {
+  id: "webhook-fails-open",
+  severity: "warning",
+  area: "enforcement",
+  description: "An enforcing Gatekeeper constraint sits behind a webhook that fails open.",
+  help: "A Gatekeeper constraint with `enforcementAction: deny` (Ratify verification) rejects unverified images whenever the webhook answers, so it counts as enforcing. But Gatekeeper's webhook defaults to `failurePolicy: Ignore`: while Gatekeeper or Ratify is unavailable or times out, every image is admitted unverified. Set the Helm value `validatingWebhookFailurePolicy: Fail` (or `failurePolicy: Fail` on the ValidatingWebhookConfiguration) once the webhook runs highly available.",
+  example: {
+    bad: "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: RatifyVerification\nspec:\n  enforcementAction: deny\n# Gatekeeper installed with its default validatingWebhookFailurePolicy: Ignore",
+    good: "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: gatekeeper\nspec:\n  chart:\n    spec:\n      chart: gatekeeper\n  values:\n    validatingWebhookFailurePolicy: Fail"
+  }
+};
+
 // src/rules/required-image-missing.ts
 var requiredImageMissing = {
   id: "required-image-missing",
@@ -104626,6 +104639,7 @@ var RULES = [
   imageNotCovered,
   policyTrustMismatch,
   namespaceNotOptedIn,
+  webhookFailsOpen,
   requiredImageMissing,
   configError
 ];
@@ -105416,24 +105430,31 @@ function evaluateCondition(expr, values) {
   const truthy2 = !(v === void 0 || v === null || v === false || v === "" || v === 0 || Array.isArray(v) && v.length === 0);
   return negated ? !truthy2 : truthy2;
 }
-function preprocessHelmTemplate(text, values) {
+function preprocessHelmTemplate(text, values, opts = {}) {
   const lines = text.split("\n");
   const stack = [];
   const emitting = () => stack.every((s) => s.emit);
   const out = [];
-  for (const line of lines) {
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] ?? "";
     const only = /^\s*\{\{-?\s*(.*?)\s*-?\}\}\s*$/.exec(line);
     if (only && !/\}\}.*\{\{/.test(line)) {
       const action = (only[1] ?? "").trim();
       const word = action.split(/\s+/)[0] ?? "";
       if (word === "if") {
-        const truth = evaluateCondition(action.slice(2).trim(), values);
-        stack.push({ emit: truth !== false, truth, isIf: true });
+        const condition = action.slice(2).trim();
+        const truth = evaluateCondition(condition, values);
+        if (truth === false) {
+          const block = { from: index + 2, to: index + 1, condition, line: index + 1 };
+          opts.disabled?.push(block);
+          stack.push({ emit: opts.takeDisabled === true, truth: opts.takeDisabled ? true : truth, isIf: true, block });
+        } else stack.push({ emit: true, truth, isIf: true });
       } else if (word === "with" || word === "range" || word === "define" || word === "block") {
         stack.push({ emit: word !== "define", truth: void 0, isIf: false });
       } else if (word === "else") {
         const top = stack[stack.length - 1];
         if (top) {
+          if (top.block && top.block.to < top.block.from) top.block.to = index;
           const elseIf = /^else\s+if\s+(.*)$/.exec(action);
           if (elseIf) {
             const truth = top.truth === true ? false : evaluateCondition(elseIf[1] ?? "", values);
@@ -105444,7 +105465,8 @@ function preprocessHelmTemplate(text, values) {
           }
         }
       } else if (word === "end") {
-        stack.pop();
+        const top = stack.pop();
+        if (top?.block && top.block.to < top.block.from) top.block.to = index;
       }
       out.push("");
       continue;
@@ -105936,6 +105958,7 @@ function readPortieris(doc, ctx) {
     }
     ruleSelection.push({ pattern: { raw: pattern, dialect: "portieris", location: doc.loc(repo) }, verifies: auths.length > 0, validator: auths.length > 0 ? auths.map((a) => a.label).join(" + ") : "no verification", trust: auths.map((a) => [a]) });
   }
+  const allowList = !ruleSelection.some((r) => r.verifies);
   return [
     {
       engine: "portieris",
@@ -105946,7 +105969,8 @@ function readPortieris(doc, ctx) {
       patterns: ruleSelection.filter((r) => r.verifies).map((r) => r.pattern),
       exemptions: [],
       trust: [],
-      counted: ctx.counted,
+      counted: ctx.counted && !allowList,
+      ...allowList ? { notCountedReason: "an allow-list of repositories: no repository requires a signature (no simple or trust verification), so it verifies nothing" } : {},
       notes: [...ctx.fileNotes, `Portieris ${kind} (${doc.strAt(root, "apiVersion") ?? ""}); images matching no repository are denied`],
       ruleSelection,
       objectRef: { kind, name }
@@ -106261,30 +106285,50 @@ function discover(repo, opts) {
     const helm = isHelmTemplate(f.path, text);
     let source = text;
     if (!splitDocuments(text).some((d) => worthParsing(d.text))) continue;
+    const disabled = [];
+    let values;
     if (helm) {
       const chart = chartRootOf(f.path, (p) => repo.has(p));
-      source = preprocessHelmTemplate(text, chart !== void 0 ? chartValues(repo, chart, valuesCache) : void 0);
+      values = chart !== void 0 ? chartValues(repo, chart, valuesCache) : void 0;
+      source = preprocessHelmTemplate(text, values, { disabled });
       ctx.fileNotes = [...fileNotes, "Helm template read without rendering; .Values resolved from the chart values.yaml where possible"];
     }
-    for (const part of splitDocuments(source)) {
-      if (!FILE_TRIGGER.test(part.text) || !worthParsing(part.text)) continue;
-      const parsed = parseDocument(part, file);
-      result.manifestsParsed++;
-      if (parsed.errors.length > 0 && !helm) {
-        const first = parsed.errors[0];
-        result.parseErrors.push({ location: { file, line: first.line }, message: first.message });
-        continue;
-      }
-      for (const doc of parsed.docs) {
-        try {
-          readDocument(doc, part.text, ctx, result, f.path);
-        } catch (e) {
-          result.limits.push(`${file}:${part.startLine}: admission reader skipped a document (${e instanceof Error ? e.message : String(e)})`);
-        }
+    readParts(source, file, f.path, helm, ctx, result);
+    const lines = disabled.length > 0 ? text.split("\n") : [];
+    const relevant = disabled.filter((b) => FILE_TRIGGER.test(lines.slice(b.from - 1, b.to).join("\n")));
+    if (relevant.length > 0) {
+      const shadow = { ...emptyOutcome(), manifestsParsed: 0, kustomizations: [] };
+      readParts(preprocessHelmTemplate(text, values, { takeDisabled: true }), file, f.path, true, { ...ctx, counted: false }, shadow);
+      result.manifestsParsed += shadow.manifestsParsed;
+      for (const p of shadow.policies) {
+        const block = relevant.find((b) => p.location.line >= b.from && p.location.line <= b.to);
+        if (!block) continue;
+        p.counted = false;
+        p.notCountedReason = values === void 0 ? `disabled: {{ if ${block.condition} }} (${file}:${block.line}) is unset, since no chart values.yaml provides it` : `disabled by default: {{ if ${block.condition} }} (${file}:${block.line}) is false with the chart's values.yaml`;
+        result.policies.push(p);
       }
     }
   }
   return result;
+}
+function readParts(source, file, path, helm, ctx, result) {
+  for (const part of splitDocuments(source)) {
+    if (!FILE_TRIGGER.test(part.text) || !worthParsing(part.text)) continue;
+    const parsed = parseDocument(part, file);
+    result.manifestsParsed++;
+    if (parsed.errors.length > 0 && !helm) {
+      const first = parsed.errors[0];
+      result.parseErrors.push({ location: { file, line: first.line }, message: first.message });
+      continue;
+    }
+    for (const doc of parsed.docs) {
+      try {
+        readDocument(doc, part.text, ctx, result, path);
+      } catch (e) {
+        result.limits.push(`${file}:${part.startLine}: admission reader skipped a document (${e instanceof Error ? e.message : String(e)})`);
+      }
+    }
+  }
 }
 function readDocument(doc, text, ctx, out, path) {
   const root = doc.root;
@@ -106439,7 +106483,7 @@ function resourceRoots(doc, file) {
 function under(path, roots) {
   return roots.some((r) => r === "." || path === r || path.startsWith(r.endsWith("/") ? r : `${r}/`));
 }
-function applyKustomizations(repo, files, policies) {
+function applyKustomizations(repo, files, policies, statusOf) {
   const variants = [];
   const originallyCounted = new Map(policies.map((p) => [p, p.counted]));
   for (const file of files) {
@@ -106451,27 +106495,518 @@ function applyKustomizations(repo, files, policies) {
     const patches = patchesOf(repo, file, doc);
     if (patches.length === 0) continue;
     const roots = resourceRoots(doc, file);
-    const counted = classifyPath(file) === "deployable";
+    const status = classifyPath(file) !== "deployable" ? { deployed: false, reason: `the overlay ${file} is in a test or example folder` } : statusOf?.(file);
+    const counted = status ? status.deployed : classifyPath(file) === "deployable";
     for (const patch of patches) {
       for (const base2 of policies) {
         if (!base2.objectRef || !under(base2.location.file, roots)) continue;
         if (patch.kind && patch.kind !== base2.objectRef.kind) continue;
         if (patch.name && patch.name !== base2.objectRef.name) continue;
+        const variantCounted = counted && (originallyCounted.get(base2) ?? false);
+        const { deployedBy: _d, notCountedReason: _n, ...rest } = base2;
+        void _d;
+        void _n;
         variants.push({
-          ...base2,
+          ...rest,
           mode: patch.mode,
           modeLocation: { ...patch.location, message: `${patch.field} (Kustomize patch)` },
-          counted: counted && (originallyCounted.get(base2) ?? false),
+          counted: variantCounted,
+          ...variantCounted && status?.deployed ? { deployedBy: `patched by the overlay ${file}, which counts: ${status.reason}` } : {},
+          ...!variantCounted ? { notCountedReason: status && !status.deployed ? `the overlay ${file} is not deployed: ${status.reason}` : base2.notCountedReason ?? "the base policy does not count" } : {},
           notes: [...base2.notes, `mode set to ${patch.mode} by the Kustomize overlay ${file} (${patch.location.file}:${patch.location.line})`]
         });
         if (counted) {
           base2.counted = false;
+          base2.notCountedReason = `deployed through the Kustomize overlay ${file}; the overlay's variant is the one counted`;
           if (!base2.notes.some((n) => n.startsWith("deployed through"))) base2.notes.push(`deployed through the Kustomize overlay ${file}; the overlay's variant is the one counted`);
         }
       }
     }
   }
   return variants;
+}
+
+// src/admission/deploy.ts
+import { posix as posix3 } from "node:path";
+
+// src/admission/commands.ts
+var TEST_SEGMENTS = /* @__PURE__ */ new Set(["test", "tests", "testdata", "test-data", "_testdata", "testing", "e2e", "fixture", "fixtures", "__tests__", "vendor", "third_party", "node_modules"]);
+var TEST_NAME = /(^|[-_.])(tests?|e2e|demos?|examples?|samples?|ci-test|integration)([-_.]|$)/i;
+var TEST_TARGET = /test|e2e|demo|example|sample|undeploy|delete|clean|uninstall/i;
+var TRIGGER = /kubectl|KUBECTL|kustomize|KUSTOMIZE|\bhelm\b|\bHELM\b|flux\s+bootstrap|\boc\s+(apply|create)|argocd\s+app/;
+var MAX_LINE = 4e3;
+var MAX_COMMANDS_PER_FILE = 500;
+function sourceKind(path) {
+  const base2 = path.slice(path.lastIndexOf("/") + 1);
+  if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(path) || base2 === ".gitlab-ci.yml") return "workflow";
+  if (/^(GNU)?[Mm]akefile$|\.mk$/.test(base2)) return "make";
+  if (/\.(sh|bash)$/.test(base2) || /^Taskfile(\.dist)?\.ya?ml$|^justfile$/i.test(base2)) return "script";
+  if (/\.(md|markdown)$/i.test(base2) || /^artifacthub-pkg\.ya?ml$/.test(base2)) return "docs";
+  return void 0;
+}
+function findCommands(repo, path, repository) {
+  const kind = sourceKind(path);
+  if (!kind) return [];
+  const segments2 = path.split("/");
+  const base2 = segments2[segments2.length - 1] ?? "";
+  if (segments2.slice(0, -1).some((s) => TEST_SEGMENTS.has(s.toLowerCase()))) return [];
+  if (kind !== "docs" && TEST_NAME.test(base2.replace(/\.[^.]*$/, ""))) return [];
+  const r = repo.read(path);
+  if (!r.ok || !TRIGGER.test(r.text)) return [];
+  const dir = segments2.slice(0, -1).join("/");
+  const bases = kind === "workflow" ? [""] : kind === "make" ? [dir] : dir ? [dir, ""] : [""];
+  const out = [];
+  const lines = r.text.split("\n");
+  let target2 = "";
+  for (let i = 0; i < lines.length && out.length < MAX_COMMANDS_PER_FILE; i++) {
+    const first = i;
+    let line = lines[i] ?? "";
+    while (line.endsWith("\\") && i + 1 < lines.length && line.length < MAX_LINE) line = `${line.slice(0, -1)} ${lines[++i] ?? ""}`;
+    if (line.length > MAX_LINE) continue;
+    if (kind === "make") {
+      const t = /^([A-Za-z0-9_./%-]+)\s*:(?!=)/.exec(line);
+      if (t && !line.startsWith("	")) target2 = t[1] ?? "";
+      if (!line.startsWith("	") && !t) continue;
+      if (TEST_TARGET.test(target2)) continue;
+    }
+    if (!TRIGGER.test(line)) continue;
+    if (/^\s*#/.test(line) && kind !== "docs") continue;
+    for (const c of commandsInLine(line, repository)) out.push({ ...c, bases, file: path, line: first + 1, documented: kind === "docs" });
+  }
+  return out;
+}
+var KUBECTL = /^(?:kubectl|oc|\S*\/kubectl|\$[({]\w*KUBECTL\w*[)}])$/;
+var KUSTOMIZE = /^(?:kustomize|\S*\/kustomize|\$[({]\w*KUSTOMIZE\w*[)}])$/;
+var HELM = /^(?:helm|\S*\/helm|\$[({]\w*HELM\w*[)}])$/;
+var HELM_VALUE_FLAGS = /* @__PURE__ */ new Set(["-f", "--values", "-n", "--namespace", "--set", "--set-string", "--set-file", "--set-json", "--version", "--repo", "--kube-context", "--kubeconfig", "--timeout", "-o", "--output", "--description", "--post-renderer", "--username", "--password", "--ca-file", "--cert-file", "--key-file"]);
+function words(segment) {
+  const out = [];
+  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
+  for (let m = re.exec(segment); m; m = re.exec(segment)) out.push(m[1] ?? m[2] ?? m[3] ?? "");
+  return out;
+}
+function shorten(text) {
+  const t = text.trim().replace(/\s+/g, " ");
+  return t.length > 120 ? `${t.slice(0, 117)}\u2026` : t;
+}
+function cleanTarget(raw, repository) {
+  let t = raw.replace(/[;,)`]+$/, "");
+  const url = /^https?:\/\/(?:raw\.githubusercontent\.com\/([^/]+)\/([^/]+)\/[^/]+\/(.+)|github\.com\/([^/]+)\/([^/]+)\/(?:blob|tree|raw)\/[^/]+\/(.+))$/.exec(t);
+  if (url) {
+    const owner = url[1] ?? url[4] ?? "";
+    const name = (url[2] ?? url[5] ?? "").replace(/\.git$/, "");
+    if (repository && repository.toLowerCase() !== `${owner}/${name}`.toLowerCase()) return void 0;
+    t = url[3] ?? url[6] ?? "";
+  } else if (/^[a-z][a-z0-9+.-]*:/i.test(t)) return void 0;
+  if (!t || t === "-" || /[$<>{}`|&]/.test(t)) return void 0;
+  return t.replace(/^\.\//, "");
+}
+function commandsInLine(line, repository) {
+  const out = [];
+  const segments2 = line.split(/\|\||&&|;|\|/);
+  const text = shorten(line.replace(/^\s*[-$>]\s+/, "").replace(/^\s*run:\s*/, ""));
+  const applied = new Array(segments2.length).fill(false);
+  for (let i = segments2.length - 2; i >= 0; i--) {
+    const w = words(segments2[i + 1] ?? "");
+    applied[i] = applied[i + 1] === true || w.length > 1 && KUBECTL.test(w[0]) && (w.includes("apply") || w.includes("create"));
+  }
+  const appliesAfter = (i) => applied[i] === true;
+  for (let i = 0; i < segments2.length; i++) {
+    const w = words(segments2[i] ?? "");
+    const at = w.findIndex((x) => KUBECTL.test(x) || KUSTOMIZE.test(x) || HELM.test(x) || x === "flux" || x === "argocd");
+    if (at < 0) continue;
+    const cmd = w[at];
+    const rest = w.slice(at + 1);
+    if (KUBECTL.test(cmd)) {
+      const sub = rest.find((x) => !x.startsWith("-"));
+      if (sub === "kustomize") {
+        const target2 = rest.slice(rest.indexOf("kustomize") + 1).find((x) => !x.startsWith("-"));
+        const t = target2 !== void 0 && appliesAfter(i) ? cleanTarget(target2, repository) : void 0;
+        if (t !== void 0) out.push({ kind: "kustomize", raw: t, recursive: false, text });
+        continue;
+      }
+      if (sub !== "apply" && sub !== "create" && sub !== "replace") continue;
+      const recursive = rest.includes("-R") || rest.includes("--recursive");
+      for (let j = 0; j < rest.length; j++) {
+        const x = rest[j];
+        let value;
+        let k;
+        if (x === "-f" || x === "--filename") [value, k] = [rest[++j], "file"];
+        else if (x === "-k" || x === "--kustomize") [value, k] = [rest[++j], "kustomize"];
+        else if (x.startsWith("--filename=")) [value, k] = [x.slice(11), "file"];
+        else if (x.startsWith("--kustomize=")) [value, k] = [x.slice(12), "kustomize"];
+        else if (/^-f\S/.test(x)) [value, k] = [x.slice(2).replace(/^=/, ""), "file"];
+        else if (/^-k\S/.test(x)) [value, k] = [x.slice(2).replace(/^=/, ""), "kustomize"];
+        if (value === void 0 || !k) continue;
+        const t = cleanTarget(value, repository);
+        if (t === void 0) continue;
+        out.push({ kind: k === "file" && t.slice(t.lastIndexOf("/") + 1).includes("*") ? "glob" : k, raw: t, recursive, text });
+      }
+    } else if (KUSTOMIZE.test(cmd)) {
+      if (rest[0] !== "build" || !appliesAfter(i)) continue;
+      const target2 = rest.slice(1).find((x) => !x.startsWith("-")) ?? ".";
+      const t = cleanTarget(target2, repository);
+      if (t !== void 0) out.push({ kind: "kustomize", raw: t, recursive: false, text });
+    } else if (HELM.test(cmd)) {
+      const sub = rest[0];
+      if (sub !== "install" && sub !== "upgrade") continue;
+      const positional = [];
+      for (let j = 1; j < rest.length; j++) {
+        const x = rest[j];
+        if (x === "-f" || x === "--values" || x.startsWith("--values=") || /^-f\S/.test(x)) {
+          const v = x === "-f" || x === "--values" ? rest[++j] : x.startsWith("--values=") ? x.slice(9) : x.slice(2).replace(/^=/, "");
+          const t2 = v !== void 0 ? cleanTarget(v, repository) : void 0;
+          if (t2 !== void 0) out.push({ kind: "file", raw: t2, recursive: false, text });
+        } else if (x.startsWith("-")) {
+          if (!x.includes("=") && HELM_VALUE_FLAGS.has(x)) j++;
+        } else positional.push(x);
+      }
+      const chart = rest.includes("--generate-name") ? positional[0] : positional[1];
+      const t = chart !== void 0 ? cleanTarget(chart, repository) : void 0;
+      if (t !== void 0) out.push({ kind: "helm", raw: t, recursive: false, text });
+    } else if (cmd === "flux" || cmd === "argocd") {
+      if (cmd === "flux" ? rest[0] !== "bootstrap" : rest[0] !== "app" || rest[1] !== "create") continue;
+      for (let j = 0; j < rest.length; j++) {
+        const x = rest[j];
+        const v = x === "--path" ? rest[++j] : x.startsWith("--path=") ? x.slice(7) : void 0;
+        const t = v !== void 0 ? cleanTarget(v, repository) : void 0;
+        if (t !== void 0) out.push({ kind: cmd === "flux" ? "flux" : "argo", raw: t, recursive: true, text });
+      }
+    }
+  }
+  return out;
+}
+
+// src/admission/deploy.ts
+var MAX_STEPS = 5e4;
+var MAX_CHAIN = 6;
+var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+var MANIFEST = /\.(ya?ml|json)$/i;
+var LAB_SEGMENT = /^(?:labs?|demos?|attacks?|playground|sandbox|poc|scratch|tmp|archived?|deprecated|unused|experiments?)$|^(?:lab|labs|demo|demos|attack|attacks)[-_.\d]|[-_.](?:lab|labs|demo|demos|attack|attacks)$/;
+function chainText(chain) {
+  return chain.length > MAX_CHAIN ? [...chain.slice(0, MAX_CHAIN - 1), "\u2026", chain[chain.length - 1]].join(", ") : chain.join(", ");
+}
+function dirOf(path) {
+  const i = path.lastIndexOf("/");
+  return i < 0 ? "" : path.slice(0, i);
+}
+function join2(dir, rel) {
+  const cleaned = rel.replace(/^["']|["']$/g, "");
+  if (!cleaned || cleaned.includes("\0")) return void 0;
+  const p = posix3.normalize(cleaned.startsWith("/") ? cleaned.slice(1) : posix3.join(dir || ".", cleaned));
+  if (p === ".." || p.startsWith("../")) return void 0;
+  return p === "." ? "" : p.replace(/\/+$/, "");
+}
+function normalizedManifest(text) {
+  return text.split("\n").map((l) => stripComment(l).trimEnd()).filter((l) => l.trim()).join("\n");
+}
+function stripComment(line) {
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === "#" && (i === 0 || line[i - 1] === " " || line[i - 1] === "	")) return line.slice(0, i);
+  }
+  return line;
+}
+function indexDeployments(input2) {
+  const { repo } = input2;
+  const limits = [];
+  const children = /* @__PURE__ */ new Map();
+  const subdirs = /* @__PURE__ */ new Map();
+  const kustomizationIn = /* @__PURE__ */ new Map();
+  const charts = /* @__PURE__ */ new Set();
+  const gitops = [];
+  const commands = [];
+  for (const f of repo.files) {
+    const dir = dirOf(f.path);
+    const base2 = f.path.slice(dir ? dir.length + 1 : 0);
+    const list = children.get(dir);
+    if (list) list.push(f.path);
+    else children.set(dir, [f.path]);
+    if (!subdirs.has(dir)) {
+      subdirs.set(dir, /* @__PURE__ */ new Set());
+      let d = dir;
+      for (let guard = 0; d && guard < 256; guard++) {
+        const parent = dirOf(d);
+        const set = subdirs.get(parent);
+        if (set?.has(d)) break;
+        if (set) set.add(d);
+        else subdirs.set(parent, /* @__PURE__ */ new Set([d]));
+        d = parent;
+      }
+    }
+    if (KUSTOMIZATION_NAMES.includes(base2)) {
+      if (!kustomizationIn.has(dir)) kustomizationIn.set(dir, f.path);
+    } else if (base2 === "Chart.yaml") charts.add(dir);
+  }
+  for (const f of repo.files) {
+    if (MANIFEST.test(f.path) && classifyPath(f.path) !== "skip") {
+      const r = repo.read(f.path);
+      if (r.ok && (r.text.includes("argoproj.io") || r.text.includes("kustomize.toolkit.fluxcd.io"))) gitops.push(...readGitOps(f.path, r.text));
+    }
+    commands.push(...findCommands(repo, f.path, input2.repository));
+  }
+  const isDir2 = (p) => subdirs.has(p);
+  const exists2 = (p) => repo.has(p);
+  const reached = /* @__PURE__ */ new Map();
+  const visited = /* @__PURE__ */ new Set();
+  const kustomizationLists = /* @__PURE__ */ new Map();
+  const gitopsByFile = /* @__PURE__ */ new Map();
+  for (const g of gitops) gitopsByFile.set(g.file, [...gitopsByFile.get(g.file) ?? [], g]);
+  let steps = 0;
+  const queue = [];
+  const mark = (file, chain) => {
+    if (reached.has(file)) return;
+    reached.set(file, chainText(chain));
+    for (const g of gitopsByFile.get(file) ?? []) enqueueGitOps(g, chain);
+  };
+  const enqueueGitOps = (g, chain) => {
+    for (const p of g.paths) {
+      const target2 = join2("", p.path);
+      if (target2 === void 0) continue;
+      queue.push({ mode: g.flux ? "flux" : "argo", path: target2, chain: [`reconciled by ${g.what} (${g.file}:${p.line})`, ...chain], recurse: p.recurse });
+    }
+  };
+  const filesUnder = (dir, recursive, out, onKustomization) => {
+    const stack = [dir];
+    while (stack.length > 0) {
+      const d = stack.pop();
+      if (++steps > MAX_STEPS) return;
+      for (const f of children.get(d) ?? []) if (MANIFEST.test(f)) out(f);
+      if (!recursive) continue;
+      for (const s of subdirs.get(d) ?? []) {
+        if (onKustomization && kustomizationIn.has(s)) onKustomization(s);
+        else stack.push(s);
+      }
+    }
+  };
+  const run = () => {
+    runQueue();
+    queue.length = 0;
+  };
+  const runQueue = () => {
+    for (let head = 0; head < queue.length; head++) {
+      if (++steps > MAX_STEPS) {
+        if (!limits.some((l) => l.startsWith("deployment index"))) limits.push(`deployment index: step bound (${MAX_STEPS}) hit; some deployed files may be reported as not counted`);
+        break;
+      }
+      const task = queue[head];
+      const key = `${task.mode}\0${task.path}`;
+      if (visited.has(key)) continue;
+      visited.add(key);
+      const { path, chain } = task;
+      switch (task.mode) {
+        case "file":
+          if (exists2(path)) mark(path, chain);
+          else if (isDir2(path)) queue.push({ ...task, mode: "flat" });
+          break;
+        case "flat":
+        case "recursive":
+          if (!isDir2(path)) {
+            if (exists2(path)) mark(path, chain);
+            break;
+          }
+          filesUnder(path, task.mode === "recursive", (f) => mark(f, [`under ${path}/`, ...chain]));
+          break;
+        case "flux":
+          if (exists2(path) && !isDir2(path)) mark(path, chain);
+          else if (kustomizationIn.has(path)) queue.push({ mode: "kustomize", path, chain });
+          else
+            filesUnder(
+              path,
+              true,
+              (f) => mark(f, [`under ${path || "."}/ (Flux generates its kustomization)`, ...chain]),
+              (sub) => queue.push({ mode: "kustomize", path: sub, chain: [`included by the Flux path ${path || "."}/`, ...chain] })
+            );
+          break;
+        case "argo":
+          if (kustomizationIn.has(path)) queue.push({ mode: "kustomize", path, chain });
+          else if (charts.has(path)) queue.push({ mode: "chart", path, chain });
+          else queue.push({ mode: task.recurse ? "recursive" : "flat", path, chain });
+          break;
+        case "chart":
+          filesUnder(path, true, (f) => mark(f, [`part of the Helm chart ${path ? `${path}/` : ""}Chart.yaml`, ...chain]));
+          break;
+        case "kustomize": {
+          const file = exists2(path) && !isDir2(path) ? path : kustomizationIn.get(path);
+          if (!file) {
+            queue.push({ mode: "flat", path, chain });
+            break;
+          }
+          mark(file, chain);
+          const entries = kustomizationEntries(repo, file, kustomizationLists);
+          for (const [rel, line] of entries) {
+            const target2 = join2(dirOf(file), rel);
+            if (target2 === void 0) continue;
+            const link = [`listed in ${file}:${line}`, ...chain];
+            if (isDir2(target2)) queue.push({ mode: "kustomize", path: target2, chain: link });
+            else queue.push({ mode: "file", path: target2, chain: link });
+          }
+          break;
+        }
+      }
+    }
+  };
+  const resolve = (c) => {
+    for (const b of c.bases) {
+      const p = join2(b, c.raw);
+      if (p === void 0) continue;
+      if (c.kind === "glob" ? isDir2(dirOf(p)) : exists2(p) || isDir2(p)) return p;
+    }
+    return void 0;
+  };
+  for (const c of commands) {
+    const target2 = resolve(c);
+    if (target2 === void 0) continue;
+    const chain = [c.documented ? `documented deployment: ${c.text} (${c.file}:${c.line})` : `applied by ${c.text} (${c.file}:${c.line})`];
+    if (c.kind === "kustomize") queue.push({ mode: "kustomize", path: target2, chain });
+    else if (c.kind === "helm") queue.push({ mode: charts.has(target2) ? "chart" : "file", path: target2, chain });
+    else if (c.kind === "flux") queue.push({ mode: "flux", path: target2, chain });
+    else if (c.kind === "argo") queue.push({ mode: "argo", path: target2, chain });
+    else if (c.kind === "glob") {
+      for (const f of children.get(dirOf(target2)) ?? []) if (globMatch(target2.slice(target2.lastIndexOf("/") + 1), f.slice(f.lastIndexOf("/") + 1))) queue.push({ mode: "file", path: f, chain });
+    } else queue.push({ mode: c.recursive ? "recursive" : "file", path: target2, chain });
+  }
+  for (const g of gitops) {
+    const selfReconciling = g.paths.some((p) => {
+      const t = join2("", p.path);
+      return t !== void 0 && (t === "" || g.file.startsWith(`${t}/`));
+    });
+    if (g.flux && (g.name === "flux-system" || /(^|\/)flux-system\//.test(g.file) && selfReconciling))
+      queue.push({ mode: "file", path: g.file, chain: [`${g.what} (${g.file}:${g.line}), installed by flux bootstrap`] });
+  }
+  for (const c of charts) if (classifyPath(c ? `${c}/Chart.yaml` : "Chart.yaml") === "deployable") queue.push({ mode: "chart", path: c, chain: [] });
+  run();
+  const governed = (dir, strict) => {
+    let d = strict ? dir ? dirOf(dir) : void 0 : dir;
+    let guard = 0;
+    while (d !== void 0 && guard++ < 64) {
+      const k = kustomizationIn.get(d);
+      if (k) return k;
+      if (!d) return void 0;
+      d = dirOf(d);
+    }
+    return void 0;
+  };
+  if (gitops.length > 0) {
+    for (const c of subdirs.get("clusters") ?? []) queue.push({ mode: "flux", path: c, chain: [`the GitOps cluster root ${c}/ (the folder flux bootstrap reconciles by convention)`] });
+    run();
+  }
+  const inside = (g) => gitops.some((o) => o !== g && o.paths.some((p) => {
+    const t = join2("", p.path);
+    return t !== void 0 && (t === "" || g.file.startsWith(`${t}/`));
+  }));
+  const candidates = gitops.filter((g) => !governed(dirOf(g.file), false) && eligible(g.file));
+  const depth = (g) => g.file.split("/").length;
+  const ordered = [...candidates].sort((a, b) => Number(inside(a)) - Number(inside(b)) || depth(a) - depth(b));
+  for (const g of ordered) {
+    if (reached.has(g.file)) continue;
+    queue.push({ mode: "file", path: g.file, chain: [`${g.file}, which nothing references, applied by hand as a GitOps root`] });
+    run();
+  }
+  for (const [dir, file] of kustomizationIn) {
+    if (visited.has(`kustomize\0${dir}`) || governed(dir, true) || !eligible(file)) continue;
+    const r = repo.read(file);
+    if (!r.ok || /^kind:\s*Component\b/m.test(r.text)) continue;
+    queue.push({ mode: "kustomize", path: dir, chain: [`Kustomize root ${file} that nothing references, taken as applied by hand (kubectl apply -k)`] });
+  }
+  run();
+  const sampleTexts = /* @__PURE__ */ new Map();
+  for (const s of input2.sampleFiles) {
+    const r = repo.read(s);
+    if (r.ok) sampleTexts.set(normalizedManifest(r.text), s);
+  }
+  const statusOf = (file) => {
+    const reason = reached.get(file);
+    if (reason !== void 0) return { deployed: true, reason };
+    const k = governed(dirOf(file), false);
+    if (k) {
+      const listed = kustomizationLists.get(k) ?? kustomizationEntries(repo, k, kustomizationLists);
+      const line = [...listed].find(([rel]) => join2(dirOf(k), rel) === file || file.startsWith(`${join2(dirOf(k), rel) ?? "\0"}/`))?.[1];
+      return { deployed: false, reason: line !== void 0 ? `listed in ${k}:${line}, but nothing deploys ${k}` : `${k} governs this folder and does not list it, and nothing else deploys it` };
+    }
+    const templates = /(^|\/)templates\//.exec(file);
+    if (templates) return { deployed: false, reason: "under a templates/ folder with no Chart.yaml: nothing renders or applies it" };
+    const lab = file.split("/").slice(0, -1).find((s) => LAB_SEGMENT.test(s.toLowerCase()));
+    if (lab) return { deployed: false, reason: `in the ${lab}/ folder, which nothing deploys or references` };
+    const r = repo.read(file);
+    const copyOf = r.ok ? sampleTexts.get(normalizedManifest(r.text)) : void 0;
+    if (copyOf) return { deployed: false, reason: `an unreferenced copy of the sample ${copyOf}` };
+    return { deployed: true, reason: "standalone manifest that nothing in the repository references or governs; counted as applied by hand (kubectl apply -f)" };
+  };
+  return { statusOf, limits };
+}
+function eligible(file) {
+  return classifyPath(file) === "deployable" && !file.split("/").slice(0, -1).some((s) => LAB_SEGMENT.test(s.toLowerCase()));
+}
+function kustomizationEntries(repo, file, cache3) {
+  const hit = cache3.get(file);
+  if (hit) return hit;
+  const out = /* @__PURE__ */ new Map();
+  cache3.set(file, out);
+  const r = repo.read(file);
+  if (!r.ok) return out;
+  const parsed = parseDocument({ text: r.text, startLine: 1 }, file);
+  const doc = parsed.docs[0];
+  if (!doc) return out;
+  for (const key of ["resources", "bases", "components"]) {
+    for (const item of doc.items(doc.get(doc.root, key))) {
+      const v = doc.str(item);
+      if (!v || /^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(v) || v.includes("?ref=")) continue;
+      if (!out.has(v)) out.set(v, doc.line(item));
+    }
+  }
+  return out;
+}
+function readGitOps(file, text) {
+  const out = [];
+  for (const part of splitDocuments(text)) {
+    const kind = /^kind:\s*["']?(\w+)/m.exec(part.text)?.[1];
+    const argo = (kind === "Application" || kind === "ApplicationSet") && part.text.includes("argoproj.io");
+    const flux = kind === "Kustomization" && part.text.includes("kustomize.toolkit.fluxcd.io");
+    if (!argo && !flux) continue;
+    const parsed = parseDocument(part, file);
+    const doc = parsed.docs[0];
+    if (!doc || !doc.isMap(doc.root)) continue;
+    const name = doc.strAt(doc.root, "metadata", "name") ?? "(unnamed)";
+    const spec = doc.get(doc.root, "spec");
+    const paths = [];
+    if (flux) {
+      const p = doc.get(spec, "path");
+      const v = doc.str(p);
+      paths.push({ path: v ?? "", line: doc.line(p ?? spec), recurse: true });
+    } else {
+      const appSpec = kind === "ApplicationSet" ? doc.path(spec, "template", "spec") : spec;
+      const sources = [doc.get(appSpec, "source"), ...doc.items(doc.get(appSpec, "sources"))].filter((s) => s !== null);
+      for (const s of sources) {
+        if (doc.strAt(s, "chart")) continue;
+        const p = doc.get(s, "path");
+        const v = doc.str(p);
+        if (v === void 0 || v.includes("{{")) continue;
+        paths.push({ path: v, line: doc.line(p), recurse: doc.strAt(s, "directory", "recurse") === "true" });
+      }
+    }
+    out.push({ file, name, line: doc.line(doc.get(doc.root, "kind")), what: `${flux ? "Flux Kustomization" : `Argo CD ${kind}`} ${name}`, paths, flux });
+  }
+  return out;
+}
+function globMatch(pattern, name) {
+  let p = 0;
+  let n = 0;
+  let star = -1;
+  let mark = 0;
+  while (n < name.length) {
+    if (p < pattern.length && (pattern[p] === "?" || pattern[p] === name[n])) {
+      p++;
+      n++;
+    } else if (p < pattern.length && pattern[p] === "*") {
+      star = p++;
+      mark = n;
+    } else if (star >= 0) {
+      p = star + 1;
+      n = ++mark;
+    } else return false;
+  }
+  while (p < pattern.length && pattern[p] === "*") p++;
+  return p === pattern.length;
 }
 
 // src/admission/rules/common.ts
@@ -106573,6 +107108,19 @@ function checkNamespaceNotOptedIn(a) {
   );
 }
 
+// src/admission/rules/webhook-fails-open.ts
+function checkWebhookFailsOpen(a) {
+  return a.policies.filter((p) => isEnforcing(p) && p.failsOpen).map(
+    (p) => finding(
+      "webhook-fails-open",
+      ruleById("webhook-fails-open").severity,
+      `${describePolicy(p)} denies unverified images while the webhook answers, but admits every image when it does not: ${p.failsOpen}.`,
+      p.location,
+      p.modeLocation ? [p.modeLocation] : []
+    )
+  );
+}
+
 // src/admission/index.ts
 function analyzeAdmission(input2) {
   const policies = [];
@@ -106586,7 +107134,16 @@ function analyzeAdmission(input2) {
     const found = discover(source.repo, { policyRoot: source.policyRoot, label: source.label });
     manifestsParsed += found.manifestsParsed;
     const own = found.policies;
-    own.push(...applyKustomizations(source.repo, found.kustomizations, own));
+    if (source.policyRoot) {
+      for (const p of own) if (p.counted && !p.deployedBy) p.deployedBy = `given with policy-paths (${source.label})`;
+      own.push(...applyKustomizations(source.repo, found.kustomizations, own));
+    } else {
+      const sampleFiles = [...new Set(own.filter((p) => classifyPath(p.location.file) === "example").map((p) => p.location.file))];
+      const index = indexDeployments({ repo: source.repo, ...input2.repository ? { repository: input2.repository } : {}, sampleFiles });
+      own.push(...applyKustomizations(source.repo, found.kustomizations, own, (f) => index.statusOf(f)));
+      applyDeployments(own, found.installations, found.namespaces, index);
+      limits.push(...index.limits);
+    }
     policies.push(...own);
     installations.push(...found.installations);
     namespaces.push(...found.namespaces);
@@ -106613,7 +107170,8 @@ function analyzeAdmission(input2) {
     ...checkEnforcementAdvisoryOnly(assessment),
     ...checkImageNotCovered(assessment),
     ...checkPolicyTrustMismatch(assessment),
-    ...checkNamespaceNotOptedIn(assessment)
+    ...checkNamespaceNotOptedIn(assessment),
+    ...checkWebhookFailsOpen(assessment)
   );
   const coverage = /* @__PURE__ */ new Map();
   const coveredBy = /* @__PURE__ */ new Map();
@@ -106636,17 +107194,50 @@ function analyzeAdmission(input2) {
   const enforcement = buildReports(policies, coveredBy, coverNotes, optedIn);
   return { enforcement, coverage, findings, limits, manifestsParsed };
 }
+function applyDeployments(policies, installations, namespaces, index) {
+  const cache3 = /* @__PURE__ */ new Map();
+  const status = (file) => {
+    let s = cache3.get(file);
+    if (!s) cache3.set(file, s = index.statusOf(file));
+    return s;
+  };
+  for (const p of policies) {
+    if (p.deployedBy || p.notCountedReason) continue;
+    if (!p.counted) {
+      if (classifyPath(p.location.file) === "example") p.notCountedReason = "in an examples/samples folder (add it with policy-paths to count it)";
+      continue;
+    }
+    const s = status(p.location.file);
+    if (s.deployed) p.deployedBy = s.reason;
+    else {
+      p.counted = false;
+      p.notCountedReason = s.reason;
+    }
+  }
+  for (const i of installations) if (i.counted && !status(i.location.file).deployed) i.counted = false;
+  for (const n of namespaces) {
+    if (!n.counted) continue;
+    const s = status(n.location.file);
+    if (!s.deployed) {
+      n.counted = false;
+      n.notCountedReason = s.reason;
+    }
+  }
+}
 function applyInstallations(policies, installations) {
   for (const inst of installations) {
     if (!inst.counted || inst.failurePolicy !== "Ignore") continue;
+    const why = `${inst.what} has failurePolicy: Ignore (${inst.location.file}:${inst.location.line}), so it fails open`;
     for (const p of policies) {
-      if (p.engine === inst.engine && p.counted && !p.advisoryReason) p.advisoryReason = `${inst.what} has failurePolicy: Ignore (${inst.location.file}:${inst.location.line}), so it fails open`;
+      if (p.engine !== inst.engine || !p.counted) continue;
+      if (p.engine === "ratify-gatekeeper") p.failsOpen ??= why;
+      else if (!p.advisoryReason) p.advisoryReason = why;
     }
   }
   const gatekeeperFails = installations.some((i) => i.counted && i.engine === "ratify-gatekeeper" && i.failurePolicy === "Fail");
   for (const p of policies) {
-    if (p.engine === "ratify-gatekeeper" && !gatekeeperFails && !p.advisoryReason)
-      p.advisoryReason = "Gatekeeper's webhook fails open unless its failurePolicy is Fail (Helm value validatingWebhookFailurePolicy: Fail), and no such setting was found";
+    if (p.engine === "ratify-gatekeeper" && !gatekeeperFails && p.counted)
+      p.failsOpen ??= "Gatekeeper's webhook fails open unless its failurePolicy is Fail (Helm value validatingWebhookFailurePolicy: Fail), and no such setting was found";
   }
 }
 function buildReports(policies, coveredBy, coverNotes, optedIn) {
@@ -106657,6 +107248,7 @@ function buildReports(policies, coveredBy, coverNotes, optedIn) {
     const notes = [...p.notes];
     if (p.modeLocation) notes.push(`mode decided at ${p.modeLocation.file}:${p.modeLocation.line}${p.modeLocation.message ? ` (${p.modeLocation.message})` : ""}`);
     if (p.advisoryReason) notes.push(`advisory: ${p.advisoryReason}`);
+    if (p.failsOpen) notes.push(`fails open: ${p.failsOpen}`);
     if (p.engine === "sigstore-policy-controller") {
       notes.push(
         optedIn.length > 0 ? `namespaces opted in (policy.sigstore.dev/include: "true"): ${optedIn.map((n) => `${n.name} (${n.location.file}:${n.location.line})`).join(", ")}` : 'no Namespace manifest in the repository is opted in (policy.sigstore.dev/include: "true"); policy-controller only evaluates opted-in namespaces'
@@ -106682,6 +107274,8 @@ function buildReports(policies, coveredBy, coverNotes, optedIn) {
       images: [...new Set(images)],
       covers: [...new Set(coveredBy.get(p) ?? [])],
       counted: p.counted,
+      ...p.counted && p.deployedBy ? { deployedBy: p.deployedBy } : {},
+      ...!p.counted && p.notCountedReason ? { notCountedReason: p.notCountedReason } : {},
       notes: [...new Set(notes)]
     };
     byKey.set(key, report);
@@ -106763,7 +107357,7 @@ var SIGNING_CHECKS = [
 ];
 
 // src/shell/interpreter.ts
-import { posix as posix13 } from "node:path";
+import { posix as posix14 } from "node:path";
 
 // src/shell/expressions.ts
 var EXPRESSION = /\$\{\{[\s\S]*?\}\}/g;
@@ -107080,16 +107674,16 @@ function classifyCrane(inv) {
 
 // src/detect/commands/cloud-builds.ts
 function classifyGcloud(inv) {
-  const words2 = inv.args.map((a) => a.text);
-  const sub = words2.findIndex((w, i) => w === "builds" && words2[i + 1] === "submit");
+  const words3 = inv.args.map((a) => a.text);
+  const sub = words3.findIndex((w, i) => w === "builds" && words3[i + 1] === "submit");
   if (sub < 0) return [];
   const p = parseArgs(inv.args.slice(sub + 2), /* @__PURE__ */ new Set(["--tag", "-t", "--config", "--region", "--project", "--substitutions", "--timeout", "--machine-type", "--pack", "--gcs-source-staging-dir", "--gcs-log-dir", "--worker-pool", "--service-account", "--ignore-file", "--disk-size"]));
   const tags = flagValues(p, "--tag", "-t");
   return tags.length ? [{ kind: "push", tool: "gcloud builds submit", refs: tags }] : [];
 }
 function classifyAz(inv) {
-  const words2 = inv.args.map((a) => a.text);
-  if (words2[0] !== "acr" || words2[1] !== "build") return [];
+  const words3 = inv.args.map((a) => a.text);
+  if (words3[0] !== "acr" || words3[1] !== "build") return [];
   const p = parseArgs(inv.args.slice(2), /* @__PURE__ */ new Set(["-t", "--image", "-r", "--registry", "-f", "--file", "--platform", "--build-arg", "--secret-build-arg", "--target", "--timeout", "--resource-group", "-g", "--subscription", "--agent-pool", "--auth-mode", "--log-template", "--source-acr-auth-id"]));
   if (p.flags.has("--no-push")) return [];
   const registry = flagValues(p, "-r", "--registry")[0];
@@ -107157,8 +107751,8 @@ var IMAGETOOLS_VALUE_FLAGS = /* @__PURE__ */ new Set(["-t", "--tag", "-f", "--fi
 var BAKE_VALUE_FLAGS = /* @__PURE__ */ new Set(["-f", "--file", "--set", "--builder", "--progress", "--metadata-file", "--provenance", "--sbom", "--allow", "--call", "--var"]);
 function classifyDocker(inv) {
   const args = skipGlobalFlags(inv.args);
-  const words2 = args.map((a) => a.text);
-  const [a0, a1, a2] = words2;
+  const words3 = args.map((a) => a.text);
+  const [a0, a1, a2] = words3;
   if (a0 === "push" || a0 === "image" && a1 === "push") return dockerPush(inv, args.slice(a0 === "push" ? 1 : 2));
   if (a0 === "build" || a0 === "image" && a1 === "build" || a0 === "buildx" && (a1 === "build" || a1 === "b")) {
     return dockerBuild(inv, args.slice(a0 === "build" ? 1 : 2), a0 === "buildx" ? "docker buildx build" : "docker build");
@@ -107270,7 +107864,7 @@ function classifyGoreleaser(inv) {
 }
 
 // src/detect/commands/helm.ts
-import { posix as posix3 } from "node:path";
+import { posix as posix4 } from "node:path";
 var VALUE_FLAGS3 = /* @__PURE__ */ new Set(["--ca-file", "--cert-file", "--key-file", "--username", "--password", "--kube-context", "--kubeconfig", "--namespace", "-n", "--registry-config", "--repository-cache", "--repository-config", "--burst-limit"]);
 function classifyHelm(inv) {
   if (inv.args[0]?.text !== "push") return [];
@@ -107282,7 +107876,7 @@ function classifyHelm(inv) {
   return [{ kind: "push", tool: "helm push", refs: [`${base2}/${name}${version ? `:${version}` : ""}`], artifact: "helm-chart" }];
 }
 function chartOf(file) {
-  const base2 = posix3.basename(maskRuntimeParts(file)).replace(/\.tgz$/, "");
+  const base2 = posix4.basename(maskRuntimeParts(file)).replace(/\.tgz$/, "");
   const m = /^(.+?)-((?:v?\d|\$).*)$/.exec(base2);
   const name = m ? m[1] : base2;
   const version = m?.[2];
@@ -107317,17 +107911,17 @@ function classifyFlux(inv) {
 
 // src/detect/commands/jib.ts
 function classifyJib(inv) {
-  const words2 = inv.args.map((a) => a.text);
+  const words3 = inv.args.map((a) => a.text);
   const maven = inv.tool === "mvn" || inv.tool === "mvnw";
-  const pushGoal = maven ? words2.some((w) => w === "jib:build" || /:jib-maven-plugin(:[^:]+)?:build$/.test(w)) : words2.some((w) => w === "jib" || /:jib$/.test(w));
-  const localGoal = maven ? words2.some((w) => w === "jib:dockerBuild" || w === "jib:buildTar") : words2.some((w) => /(^|:)jib(DockerBuild|BuildTar)$/.test(w));
+  const pushGoal = maven ? words3.some((w) => w === "jib:build" || /:jib-maven-plugin(:[^:]+)?:build$/.test(w)) : words3.some((w) => w === "jib" || /:jib$/.test(w));
+  const localGoal = maven ? words3.some((w) => w === "jib:dockerBuild" || w === "jib:buildTar") : words3.some((w) => /(^|:)jib(DockerBuild|BuildTar)$/.test(w));
   if (!pushGoal && !localGoal) return [];
   let image;
-  for (let i = 0; i < words2.length; i++) {
-    const w = words2[i];
+  for (let i = 0; i < words3.length; i++) {
+    const w = words3[i];
     const m = /^(?:-Dimage|-Djib\.to\.image|--image)=(.*)$/.exec(w);
     if (m) image = m[1];
-    else if ((w === "--image" || w === "-Dimage") && words2[i + 1]) image = words2[i + 1];
+    else if ((w === "--image" || w === "-Dimage") && words3[i + 1]) image = words3[i + 1];
   }
   const tool = maven ? "mvn jib:build" : "gradle jib";
   const name = image ?? "<jib.to.image from build configuration>";
@@ -107589,15 +108183,15 @@ function registryDestination(text) {
   return text;
 }
 function classifyPodmanBuildah(inv) {
-  const words2 = inv.args.map((a) => a.text);
+  const words3 = inv.args.map((a) => a.text);
   const tool = inv.tool;
   let pushArgs;
   let pushTool = `${tool} push`;
-  if (words2[0] === "push") pushArgs = inv.args.slice(1);
-  else if (words2[0] === "manifest" && words2[1] === "push") {
+  if (words3[0] === "push") pushArgs = inv.args.slice(1);
+  else if (words3[0] === "manifest" && words3[1] === "push") {
     pushArgs = inv.args.slice(2);
     pushTool = `${tool} manifest push`;
-  } else if (words2[0] === "image" && words2[1] === "push") pushArgs = inv.args.slice(2);
+  } else if (words3[0] === "image" && words3[1] === "push") pushArgs = inv.args.slice(2);
   if (pushArgs) {
     const p = parseArgs(pushArgs, PUSH_VALUE_FLAGS2);
     const [source, dest] = p.positionals;
@@ -107605,8 +108199,8 @@ function classifyPodmanBuildah(inv) {
     const target2 = registryDestination((dest ?? source).text);
     return target2 ? [{ kind: "push", tool: pushTool, refs: [target2] }] : [];
   }
-  if (words2[0] === "build" || words2[0] === "bud" || words2[0] === "image" && words2[1] === "build") {
-    const p = parseArgs(inv.args.slice(words2[0] === "image" ? 2 : 1), BUILD_VALUE_FLAGS2);
+  if (words3[0] === "build" || words3[0] === "bud" || words3[0] === "image" && words3[1] === "build") {
+    const p = parseArgs(inv.args.slice(words3[0] === "image" ? 2 : 1), BUILD_VALUE_FLAGS2);
     return flagValues(p, "-t", "--tag").map((name) => ({ kind: "local", tool: `${tool} build`, name, reason: `${tool} build (not pushed)` }));
   }
   return [];
@@ -107764,7 +108358,7 @@ function classifyCommand(inv, extras = {}) {
 }
 
 // src/detect/bake.ts
-import { posix as posix4 } from "node:path";
+import { posix as posix5 } from "node:path";
 var import_picomatch = __toESM(require_picomatch2(), 1);
 
 // src/detect/bake-files.ts
@@ -108378,7 +108972,7 @@ function loadFiles(inv, def, result) {
       loaded2++;
       continue;
     }
-    const path = normalizeRelPath(posix4.join(workdir || ".", file));
+    const path = normalizeRelPath(posix5.join(workdir || ".", file));
     if (path === void 0 || /\$\{\{|\$\{?[A-Za-z_]/.test(file)) {
       result.limits.push(`bake file \`${written}\` (${inv.location.file}:${inv.location.line}) could not be resolved to a repository file`);
       continue;
@@ -108473,7 +109067,7 @@ function parseSet(s) {
 }
 
 // src/detect/goreleaser.ts
-import { posix as posix6 } from "node:path";
+import { posix as posix7 } from "node:path";
 
 // src/detect/goreleaser-args.ts
 var NON_BUILDING = /* @__PURE__ */ new Set(["check", "healthcheck", "init", "jsonschema", "completion", "help", "man", "changelog", "announce", "verify"]);
@@ -108623,7 +109217,7 @@ function isSecretExpression2(v) {
 }
 
 // src/detect/goreleaser-includes.ts
-import { posix as posix5 } from "node:path";
+import { posix as posix6 } from "node:path";
 var MAX_INCLUDE_DEPTH = 8;
 function loadConfigLayers(main2, repo, workdir, remoteFiles) {
   const out = { layers: [], uninspected: [], limits: [], parseErrors: [] };
@@ -108685,7 +109279,7 @@ function loadConfigLayers(main2, repo, workdir, remoteFiles) {
 }
 function localPath(repo, workdir, including, path) {
   if (/\{\{|\$/.test(path)) return void 0;
-  const candidates = [posix5.join(workdir || ".", path), posix5.join(posix5.dirname(including), path)];
+  const candidates = [posix6.join(workdir || ".", path), posix6.join(posix6.dirname(including), path)];
   for (const c of candidates) {
     const rel = normalizeRelPath(c);
     if (rel !== void 0 && repo.has(rel)) return rel;
@@ -108846,7 +109440,7 @@ function opBase(inv) {
 function findConfig(inv, run, result) {
   const workdir = normalizeRelPath(inv.workdir || ".") ?? "";
   if (run.config !== void 0) {
-    const path = normalizeRelPath(posix6.join(workdir || ".", run.config));
+    const path = normalizeRelPath(posix7.join(workdir || ".", run.config));
     if (path === void 0 || /\$\{\{|\$\{?[A-Za-z_]/.test(run.config)) {
       result.limits.push(`goreleaser config \`${run.config}\` (${inv.location.file}:${inv.location.line}) could not be resolved to a repository file`);
       return void 0;
@@ -108967,7 +109561,7 @@ function readKos(ctx, runEnv, limits) {
     const tags = strings(y, y.get(entry, "tags")).map((t) => renderTemplate(t.text.trim(), ctx.values));
     if (tags.length === 0) tags.push("latest");
     const main2 = y.str(y.get(entry, "main"));
-    const leaf = main2 && main2 !== "." ? posix6.basename(main2.replace(/\/+$/, "")) : ctx.values.projectName ?? "<main package>";
+    const leaf = main2 && main2 !== "." ? posix7.basename(main2.replace(/\/+$/, "")) : ctx.values.projectName ?? "<main package>";
     const flag = (k) => y.str(y.get(entry, k))?.trim().toLowerCase() === "true";
     for (const repo of repos) {
       const base2 = renderTemplate(repo.text.trim(), ctx.values).replace(/\/+$/, "");
@@ -108996,7 +109590,7 @@ function readDockerSigns(ctx, pushed, limits) {
     const line = y.line(entry);
     const location = { file: ctx.file, line, endLine: y.endLine(entry) };
     const cmd = (y.str(y.get(entry, "cmd")) ?? "cosign").trim();
-    const tool = posix6.basename(cmd);
+    const tool = posix7.basename(cmd);
     const argsNode = y.get(entry, "args");
     const args = y.isSeq(argsNode) ? strings(y, argsNode).map((a) => a.text) : DEFAULT_DOCKER_SIGN_ARGS;
     const info = inspectSignArgs(args);
@@ -109319,10 +109913,10 @@ function scriptMayMatter(script) {
 }
 
 // src/shell/indirection.ts
-import { posix as posix12 } from "node:path";
+import { posix as posix13 } from "node:path";
 
 // src/make/index.ts
-import { posix as posix11 } from "node:path";
+import { posix as posix12 } from "node:path";
 
 // src/make/args.ts
 var SHORT_WITH_ARG = /* @__PURE__ */ new Set(["C", "f", "I", "o", "W"]);
@@ -109453,7 +110047,7 @@ function memoizedExpand(inv, expand2) {
 }
 
 // src/make/expand.ts
-import { posix as posix8 } from "node:path";
+import { posix as posix9 } from "node:path";
 
 // src/make/state.ts
 var DEFAULT_BOUNDS = {
@@ -109492,7 +110086,7 @@ function stripMarks(text) {
 function looksUnresolved(value) {
   return /\$\{\{|\$\{?[A-Za-z_]|\$\(/.test(value);
 }
-function words(text) {
+function words2(text) {
   const trimmed = text.trim();
   if (!trimmed) return [];
   if (!trimmed.includes(UNKNOWN_MARK)) return trimmed.split(/\s+/);
@@ -109547,7 +110141,7 @@ function findCommentStart(text) {
   }
   return -1;
 }
-function stripComment(text) {
+function stripComment2(text) {
   const at = findCommentStart(text);
   const kept = at >= 0 ? text.slice(0, at) : text;
   return kept.includes("\\#") ? kept.replace(/\\#/g, "#") : kept;
@@ -109577,7 +110171,7 @@ function substitutePattern(pattern, stem) {
 function patsubst(from, to, text) {
   const p = parsePattern(from);
   const r = parsePattern(to);
-  return words(text).map((w) => {
+  return words2(text).map((w) => {
     const stem = matchPattern(p, w);
     if (stem === void 0) return w;
     return p.hasPercent ? substitutePattern(r, stem) : to;
@@ -109585,7 +110179,7 @@ function patsubst(from, to, text) {
 }
 
 // src/make/wildcard.ts
-import { posix as posix7 } from "node:path";
+import { posix as posix8 } from "node:path";
 var indexes = /* @__PURE__ */ new WeakMap();
 function indexOf(repo) {
   let idx = indexes.get(repo);
@@ -109634,7 +110228,7 @@ function wildcard(repo, dir, patterns) {
   const out = [];
   for (const pattern of patterns) {
     if (pattern.startsWith("/")) continue;
-    const full = normalizeRelPath(posix7.join(dir || ".", pattern));
+    const full = normalizeRelPath(posix8.join(dir || ".", pattern));
     if (full === void 0 || full === "") continue;
     const key = full;
     let hits = idx.results.get(key);
@@ -109675,7 +110269,7 @@ function globSegments(idx, segments2) {
 function relativeTo(dir, path) {
   if (!dir) return path;
   if (path.startsWith(dir + "/")) return path.slice(dir.length + 1);
-  return posix7.relative(dir, path) || ".";
+  return posix8.relative(dir, path) || ".";
 }
 function exists(repo, path) {
   const idx = indexOf(repo);
@@ -109765,7 +110359,7 @@ function expandVariable(state, name, scope) {
   if (name.length === 2 && AUTOMATIC.includes(name[0]) && (name[1] === "D" || name[1] === "F")) {
     const base2 = lookup(scope, name[0]);
     if (!base2) return "";
-    return words(base2.value).map((w) => name[1] === "D" ? dirOf(w).replace(/(.)\/$/, "$1") : notdirOf(w)).join(" ");
+    return words2(base2.value).map((w) => name[1] === "D" ? dirOf2(w).replace(/(.)\/$/, "$1") : notdirOf(w)).join(" ");
   }
   return "";
 }
@@ -109783,7 +110377,7 @@ function valueOf(state, v, scope, name, viaCall = false) {
     state.expanding.delete(v);
   }
 }
-function dirOf(w) {
+function dirOf2(w) {
   const i = w.lastIndexOf("/");
   return i >= 0 ? w.slice(0, i + 1) : "./";
 }
@@ -109799,10 +110393,10 @@ function suffixOf(w) {
 function eager(maxArgs, fn) {
   return { maxArgs, run: (state, args, scope) => fn(args.map((a) => expand(state, a, scope)), state, scope) };
 }
-var mapWords = (text, fn) => words(text).map(fn).filter((w) => w !== void 0).join(" ");
+var mapWords = (text, fn) => words2(text).map(fn).filter((w) => w !== void 0).join(" ");
 function filterWords(patterns, text, keep) {
-  const ps = words(patterns).map(parsePattern);
-  return words(text).filter((w) => ps.some((p) => matchPattern(p, w) !== void 0) === keep).join(" ");
+  const ps = words2(patterns).map(parsePattern);
+  return words2(text).filter((w) => ps.some((p) => matchPattern(p, w) !== void 0) === keep).join(" ");
 }
 function toIndex(text) {
   const n = Number.parseInt(text.trim(), 10);
@@ -109811,17 +110405,17 @@ function toIndex(text) {
 var FUNCTIONS = {
   subst: eager(3, ([from, to, text]) => from ? text.split(from).join(to) : text + to),
   patsubst: eager(3, ([from, to, text]) => patsubst(from.trim(), to.trim(), text)),
-  strip: eager(1, ([text]) => words(text).join(" ")),
+  strip: eager(1, ([text]) => words2(text).join(" ")),
   findstring: eager(2, ([find, text]) => text.includes(find) ? find : ""),
   filter: eager(2, ([p, text]) => filterWords(p, text, true)),
   "filter-out": eager(2, ([p, text]) => filterWords(p, text, false)),
-  sort: eager(1, ([text]) => [...new Set(words(text))].sort().join(" ")),
-  word: eager(2, ([n, text]) => words(text)[toIndex(n) - 1] ?? ""),
-  words: eager(1, ([text]) => String(words(text).length)),
-  wordlist: eager(3, ([s, e, text]) => words(text).slice(Math.max(0, toIndex(s) - 1), toIndex(e)).join(" ")),
-  firstword: eager(1, ([text]) => words(text)[0] ?? ""),
-  lastword: eager(1, ([text]) => words(text).at(-1) ?? ""),
-  dir: eager(1, ([text]) => mapWords(text, dirOf)),
+  sort: eager(1, ([text]) => [...new Set(words2(text))].sort().join(" ")),
+  word: eager(2, ([n, text]) => words2(text)[toIndex(n) - 1] ?? ""),
+  words: eager(1, ([text]) => String(words2(text).length)),
+  wordlist: eager(3, ([s, e, text]) => words2(text).slice(Math.max(0, toIndex(s) - 1), toIndex(e)).join(" ")),
+  firstword: eager(1, ([text]) => words2(text)[0] ?? ""),
+  lastword: eager(1, ([text]) => words2(text).at(-1) ?? ""),
+  dir: eager(1, ([text]) => mapWords(text, dirOf2)),
   notdir: eager(1, ([text]) => mapWords(text, notdirOf)),
   suffix: eager(1, ([text]) => mapWords(text, suffixOf)),
   basename: eager(1, ([text]) => mapWords(text, (w) => {
@@ -109831,11 +110425,11 @@ var FUNCTIONS = {
   addsuffix: eager(2, ([s, text]) => mapWords(text, (w) => w + s)),
   addprefix: eager(2, ([p, text]) => mapWords(text, (w) => p + w)),
   join: eager(2, ([a, b]) => {
-    const x = words(a);
-    const y = words(b);
+    const x = words2(a);
+    const y = words2(b);
     return Array.from({ length: Math.max(x.length, y.length) }, (_, i) => (x[i] ?? "") + (y[i] ?? "")).join(" ");
   }),
-  wildcard: eager(1, ([text], state) => isUnknown(text) ? "" : wildcard(state.repo, state.dir, words(text)).join(" ")),
+  wildcard: eager(1, ([text], state) => isUnknown(text) ? "" : wildcard(state.repo, state.dir, words2(text)).join(" ")),
   abspath: eager(1, ([text], state) => mapWords(text, (w) => absolute(state, w))),
   realpath: eager(1, ([text], state) => mapWords(text, (w) => absolute(state, w))),
   origin: eager(1, ([name], state, scope) => (lookup(scope, name.trim()) ?? lookup(state.globals, name.trim()))?.origin ?? "undefined"),
@@ -109889,7 +110483,7 @@ var FUNCTIONS = {
     maxArgs: 3,
     run(state, args, scope) {
       const name = expand(state, args[0], scope).trim();
-      const list = words(expand(state, args[1] ?? "", scope));
+      const list = words2(expand(state, args[1] ?? "", scope));
       const body = args[2] ?? "";
       const out = [];
       for (const w of list) {
@@ -109920,14 +110514,14 @@ function escapeDollars(text) {
   return text.replace(/\$/g, "$$$$");
 }
 function absolute(state, w) {
-  if (w.startsWith("/") || w.startsWith("$")) return w.startsWith("/") ? posix8.normalize(w) : w;
-  const rel = normalizeRelPath(posix8.join(state.dir || ".", w));
+  if (w.startsWith("/") || w.startsWith("$")) return w.startsWith("/") ? posix9.normalize(w) : w;
+  const rel = normalizeRelPath(posix9.join(state.dir || ".", w));
   if (rel === void 0) return w;
   return rel ? `$GITHUB_WORKSPACE/${rel}` : "$GITHUB_WORKSPACE";
 }
 
 // src/make/read.ts
-import { posix as posix9 } from "node:path";
+import { posix as posix10 } from "node:path";
 
 // src/make/lex.ts
 function lexMakefile(text, firstLine = 1) {
@@ -110070,7 +110664,7 @@ function preprocess(logical) {
   let pre = preprocessed.get(logical);
   if (pre) return pre;
   const raw = joinNormal(logical.parts);
-  const text = stripComment(raw).trim();
+  const text = stripComment2(raw).trim();
   const cond = text ? CONDITIONAL.exec(text) : null;
   pre = { raw, text, ...cond ? { conditional: [cond[1], text.slice(cond[0].length).trim()] } : {} };
   preprocessed.set(logical, pre);
@@ -110146,7 +110740,7 @@ function readLine(state, reader, logical) {
   }
   if (/^undefine\s/.test(rest)) {
     reader.ruleContext = void 0;
-    for (const n of words(expand(state, rest.slice(9), void 0))) state.globals.vars.delete(n);
+    for (const n of words2(expand(state, rest.slice(9), void 0))) state.globals.vars.delete(n);
     return;
   }
   if (/^(vpath|load|-load)(\s|$)/.test(rest)) return;
@@ -110159,7 +110753,7 @@ function readLine(state, reader, logical) {
   }
   if (exported !== void 0 && (shape.kind === "none" || rest !== text)) {
     reader.ruleContext = void 0;
-    const names = words(expand(state, rest, void 0));
+    const names = words2(expand(state, rest, void 0));
     if (names.length === 0) state.exportAll = exported;
     for (const n of names) markExport(state, n, exported);
     return;
@@ -110238,14 +110832,14 @@ function readIncludes(state, reader, optional, spec, location) {
     return;
   }
   const expanded = expand(state, spec, void 0);
-  for (const word of words(expanded)) {
+  for (const word of words2(expanded)) {
     if (isUnknown(word)) {
       if (!optional) addLimit(state, `make: include of a run-time name at ${location.file}:${location.line} not followed`);
       continue;
     }
     const names = /[*?[]/.test(word) ? wildcard(state.repo, state.dir, [word]) : [word];
     for (const name of names) {
-      const path = normalizeRelPath(posix9.join(state.dir || ".", name));
+      const path = normalizeRelPath(posix10.join(state.dir || ".", name));
       if (path === void 0) {
         if (!optional) addLimit(state, `make: included file ${name} is outside the repository (${location.file}:${location.line}); not read`);
         continue;
@@ -110310,7 +110904,7 @@ function computeAssignment(state, existing, op, value, override, scope) {
 }
 function readRule(state, reader, raw, text, colon, location) {
   reader.ruleContext = void 0;
-  const targets2 = words(expand(state, text.slice(0, colon), void 0));
+  const targets2 = words2(expand(state, text.slice(0, colon), void 0));
   let after = text.slice(colon + 1);
   const doubleColon = after.startsWith(":");
   if (doubleColon) after = after.slice(1);
@@ -110351,7 +110945,7 @@ function readRule(state, reader, raw, text, colon, location) {
     staticPattern = expand(state, tv[2].slice(0, shape.colon), void 0).trim();
     prereqText = tv[2].slice(shape.colon + 1);
   }
-  const prereqWords = words(expand(state, prereqText, void 0));
+  const prereqWords = words2(expand(state, prereqText, void 0));
   const bar = prereqWords.indexOf("|");
   const prereqs = bar >= 0 ? prereqWords.slice(0, bar) : prereqWords;
   const orderOnly = bar >= 0 ? prereqWords.slice(bar + 1) : [];
@@ -110381,7 +110975,7 @@ function readRule(state, reader, raw, text, colon, location) {
 }
 
 // src/make/run.ts
-import { posix as posix10 } from "node:path";
+import { posix as posix11 } from "node:path";
 function runGoals(state, goals, baseEnv) {
   const out = [];
   const visited = /* @__PURE__ */ new Set();
@@ -110395,7 +110989,7 @@ function runGoals(state, goals, baseEnv) {
     }
     const plan = planTarget(state, target2);
     if (!plan) {
-      if (isGoal && !exists(state.repo, posix10.join(state.dir || ".", target2))) {
+      if (isGoal && !exists(state.repo, posix11.join(state.dir || ".", target2))) {
         addLimit(state, `make: no rule to make target '${target2}' (make run at ${state.origin.file}:${state.origin.line}, in ${state.dir || "."})`);
       }
       return;
@@ -110510,7 +111104,7 @@ function findPatternRule(state, target2, depth) {
     const withDir = (p) => substitutePattern(parsePattern(p), stem);
     const prereqs = rule.prereqs.map(withDir);
     const orderOnly = rule.orderOnly.map(withDir);
-    const canMake = (p) => state.explicitRules.has(p) || state.phony.has(p) || exists(state.repo, posix10.join(state.dir || ".", p)) || depth < 2 && findPatternRule(state, p, depth + 1) !== void 0;
+    const canMake = (p) => state.explicitRules.has(p) || state.phony.has(p) || exists(state.repo, posix11.join(state.dir || ".", p)) || depth < 2 && findPatternRule(state, p, depth + 1) !== void 0;
     if (prereqs.every((p) => p === target2 ? false : canMake(p))) return { rule, prereqs, orderOnly, stem };
   }
   return void 0;
@@ -110596,7 +111190,7 @@ function expandUncached(inv, options) {
   const makefiles = [];
   if (args.makefiles.length > 0) {
     for (const f of args.makefiles) {
-      const path = f === "-" || looksUnresolved(f) ? void 0 : normalizeRelPath(posix11.join(dir || ".", f));
+      const path = f === "-" || looksUnresolved(f) ? void 0 : normalizeRelPath(posix12.join(dir || ".", f));
       if (path === void 0) {
         limits.push(`make at ${where}: makefile ${f} cannot be resolved inside the repository; not read`);
         continue;
@@ -110625,7 +111219,7 @@ function expandUncached(inv, options) {
   let goals = args.targets;
   if (goals.length === 0) {
     const configured = state.globals.vars.get(".DEFAULT_GOAL");
-    const fromVar = configured ? words(expand(state, configured.value, void 0))[0] : void 0;
+    const fromVar = configured ? words2(expand(state, configured.value, void 0))[0] : void 0;
     const goal = fromVar ?? state.firstTarget;
     if (!goal) {
       limits.push(`make at ${where}: no targets in ${makefiles.map((m) => m.path).join(", ")}`);
@@ -110673,7 +111267,7 @@ function resolveDirectory(cwd, d) {
   const workspace = /^(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?|\$\{?PWD\}?|\$\(pwd\))(?=\/|$)/.exec(d);
   if (workspace) return normalizeRelPath("." + d.slice(workspace[0].length));
   if (looksUnresolved(d)) return void 0;
-  return normalizeRelPath(posix11.join(cwd || ".", d));
+  return normalizeRelPath(posix12.join(cwd || ".", d));
 }
 function createState(inv, dir, environmentOverrides, bounds, limits, findings) {
   const vars = /* @__PURE__ */ new Map();
@@ -110742,9 +111336,9 @@ function locateScript(frame, path) {
   const spans = unresolvedSpans(path);
   const tail = path.slice(spans[spans.length - 1][1]);
   if (!tail.startsWith("/") || hasUnresolved(tail)) return void 0;
-  const scriptDir = posix12.dirname(frame.source.file);
+  const scriptDir = posix13.dirname(frame.source.file);
   for (const dir of [scriptDir, frame.cwd, ""]) {
-    const rel = normalizeRelPath(posix12.join(dir || ".", `.${tail}`));
+    const rel = normalizeRelPath(posix13.join(dir || ".", `.${tail}`));
     if (rel && repo.has(rel)) return rel;
   }
   return void 0;
@@ -112511,8 +113105,8 @@ function evalTest(frame, e) {
       const a = known2(frame, e.x);
       const b = known2(frame, e.y);
       if (a === void 0 || b === void 0) return void 0;
-      if (e.op === "==" || e.op === "=") return globMatch(a, b);
-      if (e.op === "!=") return !globMatch(a, b);
+      if (e.op === "==" || e.op === "=") return globMatch2(a, b);
+      if (e.op === "!=") return !globMatch2(a, b);
       if (e.op === "=~") {
         try {
           return new RegExp(b).test(a);
@@ -112537,7 +113131,7 @@ function evalTestArgs(args) {
   if (args.length === 3 && args[1] === "!=") return args[0] !== args[2];
   return void 0;
 }
-function globMatch(value, pattern) {
+function globMatch2(value, pattern) {
   return new RegExp(`^${globToRegexSource(pattern)}$`).test(value);
 }
 function conditionFormula(frame, cond) {
@@ -112703,7 +113297,7 @@ function sinkFor(frame, target2) {
 function resolvePath(frame, p) {
   const home = p.replace(/^~\//, "$HOME/");
   if (home.startsWith("/") || home.startsWith("$")) return home;
-  return normalizeRelPath(posix13.join(frame.cwd || ".", home)) ?? home;
+  return normalizeRelPath(posix14.join(frame.cwd || ".", home)) ?? home;
 }
 function runCommandNode(frame, cmd, line) {
   switch (cmd.t) {
@@ -113998,7 +114592,7 @@ function ownerRepoOf(remote) {
 
 // src/workflow/remote.ts
 import { existsSync, statSync as statSync2 } from "node:fs";
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 var RemoteSource = class {
   constructor(checkoutsDir, fetcher) {
     this.checkoutsDir = checkoutsDir;
@@ -114019,7 +114613,7 @@ var RemoteSource = class {
     if (this.checkouts.has(key)) return this.checkouts.get(key);
     let reader = null;
     if (this.checkoutsDir && /^[\w.-]+$/.test(owner) && /^[\w.-]+$/.test(repo) && owner !== ".." && repo !== "..") {
-      const dir = join2(this.checkoutsDir, owner, repo);
+      const dir = join3(this.checkoutsDir, owner, repo);
       if (existsSync(dir) && statSync2(dir).isDirectory()) reader = openRepo(dir);
     }
     this.checkouts.set(key, reader);
@@ -115402,6 +115996,8 @@ function renderText(report) {
   for (const e of report.enforcement) {
     const counted = e.counted === false ? ", not counted" : "";
     out.push(`  ${printable(e.engine)} ${printable(e.kind)}/${printable(e.name)}: ${e.mode}${counted} at ${printable(e.file)}:${e.line}`);
+    if (e.deployedBy) out.push(`    counts: ${printable(e.deployedBy)}`);
+    if (e.notCountedReason) out.push(`    not counted: ${printable(e.notCountedReason)}`);
     if (e.covers.length > 0) out.push(`    covers ${e.covers.map(printable).join(", ")}`);
   }
   out.push("");

@@ -1,6 +1,7 @@
 // `npm run corpus`: measures accuracy on the hand-labelled corpus in ../shared/corpus (when present).
 // For each repos/<owner>+<name> it runs the committed bundle dist/cli.js as a subprocess and compares the JSON
-// report with labels/<owner>+<name>.json: image names, signed counts, signing category, enforcement, wall time.
+// report with labels/<owner>+<name>.json: image names, signed counts, signing category, enforcement, wall time,
+// and a second table of what the categories hide (images found, spurious names, wrong method, wrong by-digest).
 // It measures; it is not a test: it always exits 0.
 //
 // Usage: node scripts/corpus.mjs [--json] [--names] [--corpus DIR] [--only SUBSTRING]
@@ -106,16 +107,47 @@ function labelSigned(img) {
   return img.signed === true && img.signed_on_all_push_paths !== false;
 }
 
+/**
+ * The enforcement categories a label accepts. `enforcement_category` (a string or a list of `enforce`, `audit`,
+ * `none`) states it; without it the corpus README's rule applies with its old binary meaning (enforce vs not
+ * enforce): the labels whose summary says "yes" (kyverno+policies, connaisseur, github-signing-demo) expect
+ * `enforce`, every other label accepts anything but `enforce`.
+ */
 function labelEnforcement(label) {
+  const ec = label.enforcement_category;
+  if (ec !== undefined && ec !== null) {
+    const list = (Array.isArray(ec) ? ec : [ec]).map((v) => String(v).trim().toLowerCase());
+    return { accepts: list, shown: list.join('|') };
+  }
   const summary = String(label.admission_enforcement_summary ?? 'none').trim().toLowerCase();
-  return summary.startsWith('yes') ? 'enforce' : 'none';
+  return summary.startsWith('yes') ? { accepts: ['enforce'], shown: 'enforce' } : { accepts: ['audit', 'none'], shown: 'not enforce' };
 }
 
+/** enforce if any counted policy enforces, else audit if any counted policy is advisory (audit/warn/dryrun), else none. */
 function detectedEnforcement(report) {
   const counted = (report.enforcement ?? []).filter((e) => e.counted !== false);
   if (counted.some((e) => e.mode === 'enforce')) return 'enforce';
-  if (counted.length) return [...new Set(counted.map((e) => e.mode))].join('+');
+  if (counted.length) return 'audit';
   return 'none';
+}
+
+/** Label methods ("goreleaser+cosign-keyless", "attestation-only") in the report's vocabulary. */
+function labelMethods(method) {
+  if (typeof method !== 'string' || !method.trim()) return [];
+  return method.split('+').map((m) => {
+    const t = m.trim().toLowerCase();
+    if (t === 'attestation-only') return 'attestation';
+    if (t === 'goreleaser') return 'goreleaser-cosign';
+    return t;
+  });
+}
+
+/** Agreement of methods: the label's and the report's sets share a method (goreleaser drives cosign). */
+function methodsAgree(labelled, detected) {
+  const d = new Set(detected);
+  if (d.has('goreleaser-cosign')) d.add('cosign-keyless').add('cosign-key');
+  if (d.has('cosign-attest')) d.add('attestation');
+  return labelled.some((m) => d.has(m));
 }
 
 // ---- run ---------------------------------------------------------------------------------------------------
@@ -156,6 +188,28 @@ for (const dir of repos) {
   const candidates = labelImages.map((img) => ({ name: img.name, candidates: labelCandidates(img.name, repository) }));
   if (showNames && !asJson) for (const c of candidates) console.log(`${repository}: ${c.name}\n    -> ${c.candidates.join(', ')}`);
   const found = candidates.filter((c) => c.candidates.some((n) => detectedNames.has(n)));
+  // Per labelled image that was found: the detected image(s) it names, to compare method and by-digest.
+  const byName = new Map(images.map((i) => [i.name.toLowerCase(), i]));
+  const wrongMethod = [];
+  const wrongDigest = [];
+  let methodCompared = 0;
+  let digestCompared = 0;
+  for (const [k, c] of candidates.entries()) {
+    const lab = labelImages[k];
+    const detected = c.candidates.map((n) => byName.get(n)).filter(Boolean);
+    if (detected.length === 0) continue;
+    const lm = labelMethods(lab.method);
+    const dm = [...new Set(detected.flatMap((d) => d.methods ?? []))];
+    if (lm.length > 0 && dm.length > 0) {
+      methodCompared++;
+      if (!methodsAgree(lm, dm)) wrongMethod.push(`${c.name.slice(0, 60)}: label ${lm.join('+')}, detected ${dm.join('+')}`);
+    }
+    const dd = detected.map((d) => d.byDigest).filter((v) => v === true || v === false);
+    if (typeof lab.by_digest === 'boolean' && dd.length > 0) {
+      digestCompared++;
+      if (!dd.includes(lab.by_digest)) wrongDigest.push(`${c.name.slice(0, 60)}: label ${lab.by_digest}, detected ${dd[0]}`);
+    }
+  }
   const missing = candidates.filter((c) => !found.includes(c)).map((c) => c.name);
   const allCandidates = new Set(candidates.flatMap((c) => c.candidates));
   const extra = [...detectedNames].filter((n) => !allCandidates.has(n));
@@ -176,9 +230,15 @@ for (const dir of repos) {
     labelledFound: found.length,
     missing,
     extra,
-    expectedEnforcement: expEnf,
+    expectedEnforcement: expEnf.shown,
+    acceptedEnforcement: expEnf.accepts,
     detectedEnforcement: gotEnf,
-    enforcementAgrees: (expEnf === 'enforce') === (gotEnf === 'enforce'),
+    enforcementAgrees: expEnf.accepts.includes(gotEnf),
+    spurious: extra.length,
+    methodCompared,
+    wrongMethod,
+    digestCompared,
+    wrongDigest,
     verdict: report?.verdict,
     expectedVerdict: label.expected_verdict,
     expectedVerdictLenient: label.expected_verdict_lenient,
@@ -194,6 +254,10 @@ const totals = {
   labelledFound: rows.reduce((a, r) => a + r.labelledFound, 0),
   extraNames: rows.reduce((a, r) => a + r.extra.length, 0),
   enforcementAgrees: rows.filter((r) => r.enforcementAgrees).length,
+  methodCompared: rows.reduce((a, r) => a + r.methodCompared, 0),
+  wrongMethod: rows.reduce((a, r) => a + r.wrongMethod.length, 0),
+  digestCompared: rows.reduce((a, r) => a + r.digestCompared, 0),
+  wrongDigest: rows.reduce((a, r) => a + r.wrongDigest.length, 0),
   crashes: rows.filter((r) => r.crash).length,
   totalMs: rows.reduce((a, r) => a + r.ms, 0),
 };
@@ -224,16 +288,36 @@ console.log(line(header));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const row of table) console.log(line(row));
 console.log('');
+console.log('what the categories hide:');
+const header2 = ['repository', 'images found/labelled', 'spurious', 'method wrong/compared', 'by-digest wrong/compared'];
+const table2 = rows.map((r) => [r.repository, `${r.labelledFound}/${r.expectedImages}`, String(r.spurious), `${r.wrongMethod.length}/${r.methodCompared}`, `${r.wrongDigest.length}/${r.digestCompared}`]);
+table2.push([
+  'total',
+  `${totals.labelledFound}/${totals.labelledImages}`,
+  String(totals.extraNames),
+  `${totals.wrongMethod}/${totals.methodCompared}`,
+  `${totals.wrongDigest}/${totals.digestCompared}`,
+]);
+const widths2 = header2.map((h, i) => Math.max(h.length, ...table2.map((row) => row[i].length)));
+const line2 = (cells) => cells.map((c, i) => c.padEnd(widths2[i])).join('  ');
+console.log(line2(header2));
+console.log(widths2.map((w) => '-'.repeat(w)).join('  '));
+for (const row of table2) console.log(line2(row));
+console.log('');
 for (const r of rows) {
   const notes = [];
   if (r.crash) notes.push(`CRASH ${r.crash}`);
   if (r.missing.length) notes.push(`missing: ${r.missing.join(' | ')}`);
   if (r.extra.length) notes.push(`extra: ${r.extra.join(', ')}`);
+  if (r.wrongMethod.length) notes.push(`wrong method: ${r.wrongMethod.join(' | ')}`);
+  if (r.wrongDigest.length) notes.push(`wrong by-digest: ${r.wrongDigest.join(' | ')}`);
+  if (!r.enforcementAgrees) notes.push(`enforcement: label accepts ${r.acceptedEnforcement.join('|')}, detected ${r.detectedEnforcement}`);
   if (notes.length) console.log(`${r.repository}\n  ${notes.join('\n  ')}`);
 }
 console.log('');
 console.log(`categories agree: ${totals.categoriesAgree}/${totals.repositories}`);
 console.log(`labelled images found: ${totals.labelledFound}/${totals.labelledImages}; extra detected names: ${totals.extraNames}`);
 console.log(`enforcement agrees: ${totals.enforcementAgrees}/${totals.repositories}`);
+console.log(`method wrong: ${totals.wrongMethod}/${totals.methodCompared} compared; by-digest wrong: ${totals.wrongDigest}/${totals.digestCompared} compared`);
 console.log(`crashes: ${totals.crashes}; total wall time ${totals.totalMs} ms`);
 process.exit(0);

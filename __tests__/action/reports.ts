@@ -27,8 +27,8 @@ export function report(over: Partial<Report> = {}): Report {
     images: [image('ghcr.io/acme/widget'), image('docker.io/acme/widget', { signed: false, methods: [], byDigest: null, signatures: [] })],
     localBuilds: [{ name: 'localhost:5000/acme/widget', reason: 'pushed to the job registry service', file: '.github/workflows/ci.yml', line: 30 }],
     enforcement: [
-      { engine: 'kyverno', kind: 'ClusterPolicy', name: 'verify-images', mode: 'enforce', file: 'deploy/policy.yaml', line: 3, images: ['ghcr.io/acme/*'], covers: ['ghcr.io/acme/widget'] },
-      { engine: 'kyverno', kind: 'ClusterPolicy', name: 'example', mode: 'audit', file: 'docs/example.yaml', line: 1, images: ['*'], covers: [], counted: false },
+      { engine: 'kyverno', kind: 'ClusterPolicy', name: 'verify-images', mode: 'enforce', file: 'deploy/policy.yaml', line: 3, images: ['ghcr.io/acme/*'], covers: ['ghcr.io/acme/widget'], counted: true, deployedBy: 'listed in deploy/kustomization.yaml:4, applied by kubectl apply -k deploy (.github/workflows/deploy.yml:20)' },
+      { engine: 'kyverno', kind: 'ClusterPolicy', name: 'example', mode: 'audit', file: 'docs/example.yaml', line: 1, images: ['*'], covers: [], counted: false, notCountedReason: 'in an examples/samples folder (add it with policy-paths to count it)' },
     ],
     findings: [
       finding('unsigned-image', { image: 'docker.io/acme/widget', message: 'docker.io/acme/widget is pushed at .github/workflows/release.yml:42 and never signed.', related: [{ file: '.github/workflows/release.yml', line: 20, message: 'image name set here' }] }),

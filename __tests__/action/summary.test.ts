@@ -11,8 +11,8 @@ test('first line: verdict and sentence; then images, policies, findings, flows',
   assert.match(s, /\| Image \| Pushed at \| Signed \| Method \| By digest \| Covered by \|/);
   assert.match(s, /\| ghcr\.io\/acme\/widget \| \.github\/workflows\/release\.yml:42 \| ✅ yes \| cosign-keyless \| yes \| — \|/);
   assert.match(s, /\| docker\.io\/acme\/widget \| .* \| ❌ no \| — \| — \| — \|/);
-  assert.match(s, /\| kyverno \| ClusterPolicy\/verify-images \| 🛡️ enforce \| deploy\/policy\.yaml:3 \| ghcr\.io\/acme\/widget \|/);
-  assert.match(s, /1 polic(y|ies) in examples, docs or tests not counted/);
+  assert.match(s, /\| kyverno \| ClusterPolicy\/verify-images \| 🛡️ enforce \| deploy\/policy\.yaml:3 \| listed in deploy\/kustomization\.yaml:4, applied by kubectl apply -k deploy &#40;\.github\/workflows\/deploy\.yml:20&#41; \| ghcr\.io\/acme\/widget \|/);
+  assert.match(s, /<summary>1 policy not counted<\/summary>[\s\S]*kyverno ClusterPolicy\/example \(docs\/example\.yaml:1\): in an examples\/samples folder/);
   assert.match(s, /\*\*\[unsigned-image\]\(https:\/\/[^)]+#rule-unsigned-image\)\*\* \(error, 1\)/);
   assert.match(s, /<details><summary>1 suppressed finding<\/summary>[\s\S]*suppressed \(config\): enforced in the platform repo/);
   assert.match(s, /```mermaid\nflowchart LR/);

@@ -60,12 +60,18 @@ test('Connaisseur: detectionMode true only warns; false enforces', () => {
   assert.deepEqual(enforce.images, ['ghcr.io/acme/*:*']);
 });
 
-test('Ratify via Gatekeeper: dryrun audits; deny is advisory until Gatekeeper fails closed', () => {
+test('Ratify via Gatekeeper: dryrun audits; deny enforces, and a fail-open webhook is its own warning', () => {
   const open = run('ratify');
   assert.equal(modeOf(open, 'ratify-dryrun'), 'audit');
-  assert.equal(modeOf(open, 'ratify-constraint'), 'warn');
+  assert.equal(modeOf(open, 'ratify-constraint'), 'enforce');
+  const failsOpen = open.findings.filter((f) => f.rule === 'webhook-fails-open');
+  assert.equal(failsOpen.length, 1, 'only the deny constraint, not the dryrun one');
+  assert.equal(failsOpen[0]!.severity, 'warning');
+  assert.match(failsOpen[0]!.message, /ratify-constraint .*fails open unless its failurePolicy is Fail/);
+  assert.ok(!open.findings.some((f) => f.rule === 'enforcement-advisory-only' && f.message.includes('ratify-constraint ')));
   const closed = run('ratify-failclosed');
   assert.equal(modeOf(closed, 'ratify-constraint'), 'enforce');
+  assert.ok(!closed.findings.some((f) => f.rule === 'webhook-fails-open'));
 });
 
 test('a verifier webhook with failurePolicy Ignore makes its policies advisory', () => {
@@ -114,15 +120,20 @@ test('examples are listed but not counted; policy-paths makes them count', () =>
   const r = run('examples-only');
   assert.equal(r.enforcement.length, 3);
   assert.ok(r.enforcement.every((e) => e.counted === false));
-  const rooted = run('nothing', [], { policyRoots: ['examples-only'] });
-  assert.equal(rooted.enforcement.length, 3);
-  assert.ok(rooted.enforcement.every((e) => e.counted === true));
-  assert.ok(rooted.enforcement[0]!.file.endsWith('examples-only/examples/policies/release.yaml'));
+  assert.ok(r.enforcement.every((e) => e.notCountedReason?.includes('examples/samples folder')));
+  const rooted = run('nothing', [], { policyRoots: ['examples-only'] }).enforcement.filter((e) => e.file.includes('examples-only/'));
+  assert.equal(rooted.length, 3);
+  assert.ok(rooted.every((e) => e.counted === true && e.deployedBy?.startsWith('given with policy-paths')));
+  assert.ok(rooted[0]!.file.endsWith('examples-only/examples/policies/release.yaml'));
 });
 
-test('must find nothing: CRD schema, Markdown code fence, test/ and e2e/ policies, disabled Helm template', () => {
+test('must find nothing: CRD schema, Markdown code fence, test/ and e2e/ policies; a disabled Helm template is listed, not counted', () => {
   const r = run('nothing');
-  assert.deepEqual(r.enforcement, []);
+  assert.equal(r.enforcement.length, 1);
+  const disabled = r.enforcement[0]!;
+  assert.equal(disabled.file, 'charts/verifier/templates/policy.yaml');
+  assert.equal(disabled.counted, false);
+  assert.match(disabled.notCountedReason ?? '', /^disabled by default: \{\{ if \.Values\.verifyImages\.enabled \}\} \(charts\/verifier\/templates\/policy\.yaml:1\)/);
   assert.deepEqual(r.findings, []);
 });
 
@@ -130,4 +141,17 @@ test('a malformed policy file is a parse-error finding, not a crash', () => {
   const r = run('broken');
   assert.deepEqual(rules(r), ['parse-error']);
   assert.equal(r.findings[0]!.location.file, 'policies/broken.yaml');
+});
+
+test('Gatekeeper webhook with failurePolicy: Ignore: the deny constraint still enforces and covers, with webhook-fails-open at the constraint', () => {
+  const r = run('ratify-webhook-ignore');
+  const c = r.enforcement.find((e) => e.name === 'ratify-constraint')!;
+  assert.equal(c.mode, 'enforce');
+  assert.equal(c.counted, true);
+  assert.ok(c.notes?.some((n) => n.startsWith('fails open: ValidatingWebhookConfiguration gatekeeper-validating-webhook-configuration')));
+  const f = r.findings.filter((x) => x.rule === 'webhook-fails-open');
+  assert.equal(f.length, 1);
+  assert.equal(f[0]!.location.file, 'gitops/constraints/verify.yaml');
+  assert.match(f[0]!.message, /failurePolicy: Ignore \(gitops\/gatekeeper\/webhook\.yaml:8\)/);
+  assert.deepEqual(f[0]!.related?.map((l) => l.line), [6]);
 });

@@ -1,7 +1,7 @@
 import type { RepoReader } from '../discover/repo.js';
 import { parseYaml, YamlDoc } from '../parse/yaml.js';
 import { Doc, parseDocument, splitDocuments } from './documents.js';
-import { preprocessHelmTemplate } from './helm.js';
+import { preprocessHelmTemplate, type DisabledBlock } from './helm.js';
 import { emptyOutcome, type ReadOutcome } from './model.js';
 import { chartRootOf, classifyPath, isHelmTemplate } from './paths.js';
 import type { ReaderContext } from './engines/context.js';
@@ -101,31 +101,57 @@ export function discover(repo: RepoReader, opts: { policyRoot: boolean; label: s
     const helm = isHelmTemplate(f.path, text);
     let source = text;
     if (!splitDocuments(text).some((d) => worthParsing(d.text))) continue;
+    const disabled: DisabledBlock[] = [];
+    let values: unknown;
     if (helm) {
       const chart = chartRootOf(f.path, (p) => repo.has(p));
-      source = preprocessHelmTemplate(text, chart !== undefined ? chartValues(repo, chart, valuesCache) : undefined);
+      values = chart !== undefined ? chartValues(repo, chart, valuesCache) : undefined;
+      source = preprocessHelmTemplate(text, values, { disabled });
       ctx.fileNotes = [...fileNotes, 'Helm template read without rendering; .Values resolved from the chart values.yaml where possible'];
     }
-    for (const part of splitDocuments(source)) {
-      if (!FILE_TRIGGER.test(part.text) || !worthParsing(part.text)) continue;
-      const parsed = parseDocument(part, file);
-      result.manifestsParsed++;
-      if (parsed.errors.length > 0 && !helm) {
-        const first = parsed.errors[0]!;
-        result.parseErrors.push({ location: { file, line: first.line }, message: first.message });
-        continue;
-      }
-      for (const doc of parsed.docs) {
-        try {
-          readDocument(doc, part.text, ctx, result, f.path);
-        } catch (e) {
-          // A reader bug on an odd document must not abort the scan; say what was skipped.
-          result.limits.push(`${file}:${part.startLine}: admission reader skipped a document (${e instanceof Error ? e.message : String(e)})`);
-        }
+    readParts(source, file, f.path, helm, ctx, result);
+    // What the chart ships switched off by default is listed as not counted, with the condition that disables it.
+    const lines = disabled.length > 0 ? text.split('\n') : [];
+    const relevant = disabled.filter((b) => FILE_TRIGGER.test(lines.slice(b.from - 1, b.to).join('\n')));
+    if (relevant.length > 0) {
+      const shadow: DiscoveryResult = { ...emptyOutcome(), manifestsParsed: 0, kustomizations: [] };
+      readParts(preprocessHelmTemplate(text, values, { takeDisabled: true }), file, f.path, true, { ...ctx, counted: false }, shadow);
+      result.manifestsParsed += shadow.manifestsParsed;
+      for (const p of shadow.policies) {
+        const block = relevant.find((b) => p.location.line >= b.from && p.location.line <= b.to);
+        if (!block) continue;
+        p.counted = false;
+        p.notCountedReason =
+          values === undefined
+            ? `disabled: {{ if ${block.condition} }} (${file}:${block.line}) is unset, since no chart values.yaml provides it`
+            : `disabled by default: {{ if ${block.condition} }} (${file}:${block.line}) is false with the chart's values.yaml`;
+        result.policies.push(p);
       }
     }
   }
   return result;
+}
+
+/** Parses the documents of one file that can hold admission configuration and hands them to the readers. */
+function readParts(source: string, file: string, path: string, helm: boolean, ctx: ReaderContext, result: DiscoveryResult): void {
+  for (const part of splitDocuments(source)) {
+    if (!FILE_TRIGGER.test(part.text) || !worthParsing(part.text)) continue;
+    const parsed = parseDocument(part, file);
+    result.manifestsParsed++;
+    if (parsed.errors.length > 0 && !helm) {
+      const first = parsed.errors[0]!;
+      result.parseErrors.push({ location: { file, line: first.line }, message: first.message });
+      continue;
+    }
+    for (const doc of parsed.docs) {
+      try {
+        readDocument(doc, part.text, ctx, result, path);
+      } catch (e) {
+        // A reader bug on an odd document must not abort the scan; say what was skipped.
+        result.limits.push(`${file}:${part.startLine}: admission reader skipped a document (${e instanceof Error ? e.message : String(e)})`);
+      }
+    }
+  }
 }
 
 function readDocument(doc: Doc, text: string, ctx: ReaderContext, out: ReadOutcome, path: string): void {

@@ -58,26 +58,48 @@ function evaluateCondition(expr: string, values: unknown): Truth {
  * Turns a chart template into parseable YAML with the same line count. `values` is the chart's values.yaml as
  * plain data (undefined when the chart has none).
  */
-export function preprocessHelmTemplate(text: string, values: unknown): string {
+export interface DisabledBlock {
+  /** 1-based lines of the block's body. */
+  from: number;
+  to: number;
+  /** The condition as written (`.Values.x.enabled`). */
+  condition: string;
+  /** 1-based line of the `if`. */
+  line: number;
+}
+
+/**
+ * `disabled`, when given, receives the `if` blocks that the values switch off. With `takeDisabled`, those blocks
+ * are emitted as if their condition held (and their `else` branches dropped), so that what a chart ships but does
+ * not enable by default can be listed as not counted.
+ */
+export function preprocessHelmTemplate(text: string, values: unknown, opts: { disabled?: DisabledBlock[]; takeDisabled?: boolean } = {}): string {
   const lines = text.split('\n');
   // Each open block: whether its lines are emitted (false when an `if` is known to be false).
-  const stack: Array<{ emit: boolean; truth: Truth; isIf: boolean }> = [];
+  const stack: Array<{ emit: boolean; truth: Truth; isIf: boolean; block?: DisabledBlock }> = [];
   const emitting = (): boolean => stack.every((s) => s.emit);
   const out: string[] = [];
-  for (const line of lines) {
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] ?? '';
     const only = /^\s*\{\{-?\s*(.*?)\s*-?\}\}\s*$/.exec(line);
     if (only && !/\}\}.*\{\{/.test(line)) {
       const action = (only[1] ?? '').trim();
       const word = action.split(/\s+/)[0] ?? '';
       if (word === 'if') {
-        const truth = evaluateCondition(action.slice(2).trim(), values);
-        stack.push({ emit: truth !== false, truth, isIf: true });
+        const condition = action.slice(2).trim();
+        const truth = evaluateCondition(condition, values);
+        if (truth === false) {
+          const block: DisabledBlock = { from: index + 2, to: index + 1, condition, line: index + 1 };
+          opts.disabled?.push(block);
+          stack.push({ emit: opts.takeDisabled === true, truth: opts.takeDisabled ? true : truth, isIf: true, block });
+        } else stack.push({ emit: true, truth, isIf: true });
       } else if (word === 'with' || word === 'range' || word === 'define' || word === 'block') {
         // `define` bodies are helpers, never emitted as they stand.
         stack.push({ emit: word !== 'define', truth: undefined, isIf: false });
       } else if (word === 'else') {
         const top = stack[stack.length - 1];
         if (top) {
+          if (top.block && top.block.to < top.block.from) top.block.to = index;
           const elseIf = /^else\s+if\s+(.*)$/.exec(action);
           if (elseIf) {
             const truth = top.truth === true ? false : evaluateCondition(elseIf[1] ?? '', values);
@@ -88,7 +110,8 @@ export function preprocessHelmTemplate(text: string, values: unknown): string {
           }
         }
       } else if (word === 'end') {
-        stack.pop();
+        const top = stack.pop();
+        if (top?.block && top.block.to < top.block.from) top.block.to = index;
       }
       out.push('');
       continue;

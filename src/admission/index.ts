@@ -7,6 +7,8 @@ import { judgeCoverage } from './coverage.js';
 import { discover } from './discover.js';
 import { keyFingerprints } from './keys.js';
 import { applyKustomizations } from './kustomize.js';
+import { indexDeployments, type DeploymentIndex } from './deploy.js';
+import { classifyPath } from './paths.js';
 import type { Installation, NamespaceManifest, Policy } from './model.js';
 import type { TrustContext } from './trust.js';
 import { describePolicy, isEnforcing, type AdmissionAssessment } from './rules/common.js';
@@ -15,6 +17,7 @@ import { checkEnforcementAdvisoryOnly } from './rules/enforcement-advisory-only.
 import { checkImageNotCovered } from './rules/image-not-covered.js';
 import { checkPolicyTrustMismatch } from './rules/policy-trust-mismatch.js';
 import { checkNamespaceNotOptedIn } from './rules/namespace-not-opted-in.js';
+import { checkWebhookFailsOpen } from './rules/webhook-fails-open.js';
 
 export interface AdmissionInput {
   /** The scanned repository. */
@@ -51,7 +54,16 @@ export function analyzeAdmission(input: AdmissionInput): AdmissionResult {
     const found = discover(source.repo, { policyRoot: source.policyRoot, label: source.label });
     manifestsParsed += found.manifestsParsed;
     const own = found.policies;
-    own.push(...applyKustomizations(source.repo, found.kustomizations, own));
+    if (source.policyRoot) {
+      for (const p of own) if (p.counted && !p.deployedBy) p.deployedBy = `given with policy-paths (${source.label})`;
+      own.push(...applyKustomizations(source.repo, found.kustomizations, own));
+    } else {
+      const sampleFiles = [...new Set(own.filter((p) => classifyPath(p.location.file) === 'example').map((p) => p.location.file))];
+      const index = indexDeployments({ repo: source.repo, ...(input.repository ? { repository: input.repository } : {}), sampleFiles });
+      own.push(...applyKustomizations(source.repo, found.kustomizations, own, (f) => index.statusOf(f)));
+      applyDeployments(own, found.installations, found.namespaces, index);
+      limits.push(...index.limits);
+    }
     policies.push(...own);
     installations.push(...found.installations);
     namespaces.push(...found.namespaces);
@@ -80,6 +92,7 @@ export function analyzeAdmission(input: AdmissionInput): AdmissionResult {
     ...checkImageNotCovered(assessment),
     ...checkPolicyTrustMismatch(assessment),
     ...checkNamespaceNotOptedIn(assessment),
+    ...checkWebhookFailsOpen(assessment),
   );
 
   const coverage = new Map<string, string[]>();
@@ -104,18 +117,60 @@ export function analyzeAdmission(input: AdmissionInput): AdmissionResult {
   return { enforcement, coverage, findings, limits, manifestsParsed };
 }
 
-/** Fail-open webhooks make their engine's policies advisory; Gatekeeper fails open unless shown otherwise. */
+/**
+ * Counted policies (and installations, namespaces) of the scanned repository count only where something deploys
+ * them; each gets the reason it counts or does not.
+ */
+function applyDeployments(policies: Policy[], installations: Installation[], namespaces: NamespaceManifest[], index: DeploymentIndex): void {
+  const cache = new Map<string, ReturnType<DeploymentIndex['statusOf']>>();
+  const status = (file: string): ReturnType<DeploymentIndex['statusOf']> => {
+    let s = cache.get(file);
+    if (!s) cache.set(file, (s = index.statusOf(file)));
+    return s;
+  };
+  for (const p of policies) {
+    if (p.deployedBy || p.notCountedReason) continue;
+    if (!p.counted) {
+      if (classifyPath(p.location.file) === 'example') p.notCountedReason = 'in an examples/samples folder (add it with policy-paths to count it)';
+      continue;
+    }
+    const s = status(p.location.file);
+    if (s.deployed) p.deployedBy = s.reason;
+    else {
+      p.counted = false;
+      p.notCountedReason = s.reason;
+    }
+  }
+  for (const i of installations) if (i.counted && !status(i.location.file).deployed) i.counted = false;
+  for (const n of namespaces) {
+    if (!n.counted) continue;
+    const s = status(n.location.file);
+    if (!s.deployed) {
+      n.counted = false;
+      n.notCountedReason = s.reason;
+    }
+  }
+}
+
+/**
+ * Fail-open webhooks make their engine's policies advisory. Gatekeeper is different: a constraint with
+ * enforcementAction deny denies whenever the webhook answers, so its policies stay enforcing and carry the
+ * fail-open reason for their own warning (webhook-fails-open); Gatekeeper fails open unless shown otherwise.
+ */
 function applyInstallations(policies: Policy[], installations: Installation[]): void {
   for (const inst of installations) {
     if (!inst.counted || inst.failurePolicy !== 'Ignore') continue;
+    const why = `${inst.what} has failurePolicy: Ignore (${inst.location.file}:${inst.location.line}), so it fails open`;
     for (const p of policies) {
-      if (p.engine === inst.engine && p.counted && !p.advisoryReason) p.advisoryReason = `${inst.what} has failurePolicy: Ignore (${inst.location.file}:${inst.location.line}), so it fails open`;
+      if (p.engine !== inst.engine || !p.counted) continue;
+      if (p.engine === 'ratify-gatekeeper') p.failsOpen ??= why;
+      else if (!p.advisoryReason) p.advisoryReason = why;
     }
   }
   const gatekeeperFails = installations.some((i) => i.counted && i.engine === 'ratify-gatekeeper' && i.failurePolicy === 'Fail');
   for (const p of policies) {
-    if (p.engine === 'ratify-gatekeeper' && !gatekeeperFails && !p.advisoryReason)
-      p.advisoryReason = "Gatekeeper's webhook fails open unless its failurePolicy is Fail (Helm value validatingWebhookFailurePolicy: Fail), and no such setting was found";
+    if (p.engine === 'ratify-gatekeeper' && !gatekeeperFails && p.counted)
+      p.failsOpen ??= "Gatekeeper's webhook fails open unless its failurePolicy is Fail (Helm value validatingWebhookFailurePolicy: Fail), and no such setting was found";
   }
 }
 
@@ -127,6 +182,7 @@ function buildReports(policies: Policy[], coveredBy: Map<Policy, string[]>, cove
     const notes = [...p.notes];
     if (p.modeLocation) notes.push(`mode decided at ${p.modeLocation.file}:${p.modeLocation.line}${p.modeLocation.message ? ` (${p.modeLocation.message})` : ''}`);
     if (p.advisoryReason) notes.push(`advisory: ${p.advisoryReason}`);
+    if (p.failsOpen) notes.push(`fails open: ${p.failsOpen}`);
     if (p.engine === 'sigstore-policy-controller') {
       notes.push(
         optedIn.length > 0
@@ -154,6 +210,8 @@ function buildReports(policies: Policy[], coveredBy: Map<Policy, string[]>, cove
       images: [...new Set(images)],
       covers: [...new Set(coveredBy.get(p) ?? [])],
       counted: p.counted,
+      ...(p.counted && p.deployedBy ? { deployedBy: p.deployedBy } : {}),
+      ...(!p.counted && p.notCountedReason ? { notCountedReason: p.notCountedReason } : {}),
       notes: [...new Set(notes)],
     };
     byKey.set(key, report);

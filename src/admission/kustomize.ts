@@ -6,6 +6,7 @@ import type { Location } from '../model/location.js';
 import { Doc, parseDocument, splitDocuments } from './documents.js';
 import type { Policy } from './model.js';
 import { classifyPath } from './paths.js';
+import type { DeployStatus } from './deploy.js';
 
 /**
  * Kustomize overlays that patch a policy's mode (strategic-merge or JSON 6902 patches, inline or by path).
@@ -110,7 +111,7 @@ function under(path: string, roots: string[]): boolean {
 }
 
 /** Variants for every policy an overlay patches; marks the patched bases as not counted on their own. */
-export function applyKustomizations(repo: RepoReader, files: string[], policies: Policy[]): Policy[] {
+export function applyKustomizations(repo: RepoReader, files: string[], policies: Policy[], statusOf?: (file: string) => DeployStatus): Policy[] {
   const variants: Policy[] = [];
   const originallyCounted = new Map(policies.map((p) => [p, p.counted]));
   for (const file of files) {
@@ -122,21 +123,29 @@ export function applyKustomizations(repo: RepoReader, files: string[], policies:
     const patches = patchesOf(repo, file, doc);
     if (patches.length === 0) continue;
     const roots = resourceRoots(doc, file);
-    const counted = classifyPath(file) === 'deployable';
+    const status: DeployStatus | undefined = classifyPath(file) !== 'deployable' ? { deployed: false, reason: `the overlay ${file} is in a test or example folder` } : statusOf?.(file);
+    const counted = status ? status.deployed : classifyPath(file) === 'deployable';
     for (const patch of patches) {
       for (const base of policies) {
         if (!base.objectRef || !under(base.location.file, roots)) continue;
         if (patch.kind && patch.kind !== base.objectRef.kind) continue;
         if (patch.name && patch.name !== base.objectRef.name) continue;
+        const variantCounted = counted && (originallyCounted.get(base) ?? false);
+        const { deployedBy: _d, notCountedReason: _n, ...rest } = base;
+        void _d;
+        void _n;
         variants.push({
-          ...base,
+          ...rest,
           mode: patch.mode,
           modeLocation: { ...patch.location, message: `${patch.field} (Kustomize patch)` },
-          counted: counted && (originallyCounted.get(base) ?? false),
+          counted: variantCounted,
+          ...(variantCounted && status?.deployed ? { deployedBy: `patched by the overlay ${file}, which counts: ${status.reason}` } : {}),
+          ...(!variantCounted ? { notCountedReason: status && !status.deployed ? `the overlay ${file} is not deployed: ${status.reason}` : base.notCountedReason ?? 'the base policy does not count' } : {}),
           notes: [...base.notes, `mode set to ${patch.mode} by the Kustomize overlay ${file} (${patch.location.file}:${patch.location.line})`],
         });
         if (counted) {
           base.counted = false;
+          base.notCountedReason = `deployed through the Kustomize overlay ${file}; the overlay's variant is the one counted`;
           if (!base.notes.some((n) => n.startsWith('deployed through'))) base.notes.push(`deployed through the Kustomize overlay ${file}; the overlay's variant is the one counted`);
         }
       }

@@ -66,7 +66,13 @@ export interface Policy {
   /** AND of OR-groups of authorities. Empty: the policy verifies nothing we can model (trust not checked). */
   trust: Authority[][];
   counted: boolean;
+  /** Why a counted policy counts (what deploys it), once the deployment index has been consulted. */
+  deployedBy?: string;
+  /** Why the policy does not count, when known (examples folder, nothing deploys it, disabled Helm block…). */
+  notCountedReason?: string;
   notes: string[];
+  /** Gatekeeper-style fail-open webhook: the policy denies while the webhook answers, and admits when it does not. */
+  failsOpen?: string;
   /** Why the policy is advisory even in enforce mode (static pass authority, fail-open webhook). */
   advisoryReason?: string;
   /** Connaisseur-style rule lists: the most specific matching pattern decides, and it may verify nothing. */
@@ -89,6 +95,7 @@ export interface Installation {
 export interface NamespaceManifest {
   name: string;
   location: Location;
+  notCountedReason?: string;
   /** Value of the `policy.sigstore.dev/include` label, when present. */
   include?: string;
   counted: boolean;

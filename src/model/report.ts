@@ -77,8 +77,12 @@ export interface EnforcementReport {
   images: string[];
   /** Pushed image names this policy covers (patterns match and trust is consistent). */
   covers: string[];
-  /** Whether the policy counts toward enforcement (false for examples, docs, tests). */
+  /** Whether the policy counts toward enforcement (false for examples, docs, tests, and what nothing deploys). */
   counted?: boolean;
+  /** Why a counted policy counts: what deploys it, with file:line ("listed in k/kustomization.yaml:4, reconciled by …"). */
+  deployedBy?: string;
+  /** Why a policy does not count (example folder, nothing deploys its kustomization, disabled Helm block, …). */
+  notCountedReason?: string;
   notes?: string[];
 }
 

@@ -93,14 +93,21 @@ function imagesTable(images: ImageReport[]): string {
 function policiesTable(enforcement: EnforcementReport[]): string {
   const counted = enforcement.filter((e) => e.counted !== false);
   const notCounted = enforcement.length - counted.length;
-  const note = notCounted > 0 ? `\n_${notCounted} polic${notCounted === 1 ? 'y' : 'ies'} in examples, docs or tests not counted._\n` : '';
+  const uncounted = enforcement.filter((e) => e.counted === false);
+  const reasons = uncounted
+    .slice(0, POLICY_ROWS_MAX)
+    .map((e) => `- ${md(e.engine)} ${md(e.kind)}/${md(e.name)} (${location(e)}): ${md(e.notCountedReason ?? 'in examples, docs or tests')}`);
+  const note =
+    notCounted > 0
+      ? `\n<details><summary>${notCounted} polic${notCounted === 1 ? 'y' : 'ies'} not counted</summary>\n\n${reasons.join('\n')}${uncounted.length > POLICY_ROWS_MAX ? `\n- ${uncounted.length - POLICY_ROWS_MAX} more in the report file` : ''}\n\n</details>\n`
+      : '';
   if (counted.length === 0) return `#### Enforcing policies\n\nNo admission policy that verifies image signatures was found.\n${note}`;
   const ordered = [...counted].sort((a, b) => Number(b.mode === 'enforce') - Number(a.mode === 'enforce'));
   const rows = ordered.slice(0, POLICY_ROWS_MAX).map((e) =>
-    row([md(e.engine), `${md(e.kind)}/${md(e.name)}`, e.mode === 'enforce' ? '🛡️ enforce' : `⚠️ ${e.mode}`, location(e), e.covers.length > 0 ? listCell(e.covers, 3) : '—']),
+    row([md(e.engine), `${md(e.kind)}/${md(e.name)}`, e.mode === 'enforce' ? '🛡️ enforce' : `⚠️ ${e.mode}`, location(e), e.deployedBy ? md(e.deployedBy) : '—', e.covers.length > 0 ? listCell(e.covers, 3) : '—']),
   );
   const more = ordered.length > POLICY_ROWS_MAX ? `\n_${ordered.length - POLICY_ROWS_MAX} more policies are in the report file._\n` : '';
-  return `#### Enforcing policies\n\n| Engine | Policy | Mode | Where | Covers |\n| --- | --- | --- | --- | --- |\n${rows.join('\n')}\n${more}${note}`;
+  return `#### Enforcing policies\n\n| Engine | Policy | Mode | Where | Why it counts | Covers |\n| --- | --- | --- | --- | --- | --- |\n${rows.join('\n')}\n${more}${note}`;
 }
 
 /** Findings grouped by rule, most severe first; the first few open, the rest collapsed; suppressed ones listed apart. */

@@ -38,6 +38,8 @@ export function renderText(report: Report): string {
   for (const e of report.enforcement) {
     const counted = e.counted === false ? ', not counted' : '';
     out.push(`  ${printable(e.engine)} ${printable(e.kind)}/${printable(e.name)}: ${e.mode}${counted} at ${printable(e.file)}:${e.line}`);
+    if (e.deployedBy) out.push(`    counts: ${printable(e.deployedBy)}`);
+    if (e.notCountedReason) out.push(`    not counted: ${printable(e.notCountedReason)}`);
     if (e.covers.length > 0) out.push(`    covers ${e.covers.map(printable).join(', ')}`);
   }
   out.push('');

@@ -14,6 +14,7 @@ import { enforcementAdvisoryOnly } from './enforcement-advisory-only.js';
 import { imageNotCovered } from './image-not-covered.js';
 import { policyTrustMismatch } from './policy-trust-mismatch.js';
 import { namespaceNotOptedIn } from './namespace-not-opted-in.js';
+import { webhookFailsOpen } from './webhook-fails-open.js';
 import { requiredImageMissing } from './required-image-missing.js';
 import { configError } from './config-error.js';
 import { unresolvedPush } from './unresolved-push.js';
@@ -36,6 +37,7 @@ export const RULES: readonly RuleDefinition[] = [
   imageNotCovered,
   policyTrustMismatch,
   namespaceNotOptedIn,
+  webhookFailsOpen,
   requiredImageMissing,
   configError,
 ];

@@ -60,6 +60,8 @@ export function readPortieris(doc: Doc, ctx: ReaderContext): Policy[] {
     }
     ruleSelection.push({ pattern: { raw: pattern, dialect: 'portieris', location: doc.loc(repo) }, verifies: auths.length > 0, validator: auths.length > 0 ? auths.map((a) => a.label).join(' + ') : 'no verification', trust: auths.map((a) => [a]) });
   }
+  // A policy none of whose repositories requires a signature (no simple or trust requirement) is an allow-list.
+  const allowList = !ruleSelection.some((r) => r.verifies);
   return [
     {
       engine: 'portieris',
@@ -70,7 +72,8 @@ export function readPortieris(doc: Doc, ctx: ReaderContext): Policy[] {
       patterns: ruleSelection.filter((r) => r.verifies).map((r) => r.pattern),
       exemptions: [],
       trust: [],
-      counted: ctx.counted,
+      counted: ctx.counted && !allowList,
+      ...(allowList ? { notCountedReason: 'an allow-list of repositories: no repository requires a signature (no simple or trust verification), so it verifies nothing' } : {}),
       notes: [...ctx.fileNotes, `Portieris ${kind} (${doc.strAt(root, 'apiVersion') ?? ''}); images matching no repository are denied`],
       ruleSelection,
       objectRef: { kind, name },
