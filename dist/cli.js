@@ -115262,7 +115262,8 @@ var Reader = class {
     if (Object.keys(run.envWrites).length > 0) scope.env = { ...scope.env, ...run.envWrites };
     const lookup2 = scopeLookup(scope);
     const cond = doc.str(doc.get(node, "if"));
-    const guard0 = this.extendGuard(run.guard, cond, lookup2);
+    const stepIf = cond ? evaluateGuard(cond, lookup2) : TRUE;
+    const guard0 = this.narrowGuard(run.guard, stepIf);
     if (guard0 === "never") return;
     let guard = guard0;
     if (cond) {
@@ -115306,7 +115307,7 @@ var Reader = class {
       this.out.localBuilds.push(...r.localBuilds);
       this.out.findings.push(...r.findings);
       this.out.limits.push(...r.limits);
-      Object.assign(run.envWrites, r.envWrites);
+      this.writeEnv(run, r.envWrites, stepIf);
       if (id) scope.steps[id] = { outputs: { ...r.outputWrites } };
     } else if (uses) {
       const withInputs = {};
@@ -115473,10 +115474,29 @@ var Reader = class {
     return r.text.slice(start, end < 0 ? void 0 : end);
   }
   extendGuard(base2, cond, lookup2) {
-    if (!cond) return base2;
-    const formula = and(base2.formula, evaluateGuard(cond, lookup2));
+    return cond ? this.narrowGuard(base2, evaluateGuard(cond, lookup2)) : base2;
+  }
+  narrowGuard(base2, condition) {
+    const formula = and(base2.formula, condition);
     if (formula.k === "const" && !formula.v) return "never";
-    return { ...base2, formula };
+    return formula === base2.formula ? base2 : { ...base2, formula };
+  }
+  /**
+   * `$GITHUB_ENV` writes of a step with an `if:` hold only when it runs: later steps see the new value under that
+   * condition and the previous one (or nothing) otherwise, written as one conditional value.
+   */
+  writeEnv(run, writes, stepIf) {
+    for (const [key, value] of Object.entries(writes)) {
+      if (stepIf.k === "const") {
+        run.envWrites[key] = value;
+        continue;
+      }
+      const previous = run.envWrites[key] ?? run.scope.env[key] ?? "";
+      run.envWrites[key] = alternativesText([
+        { text: value, when: stepIf },
+        { text: previous, when: not(stepIf) }
+      ]);
+    }
   }
   envMap(doc, node, lookup2, outer) {
     const env = {};
@@ -115562,7 +115582,7 @@ function splitOutsideTemplates(text) {
   return parts;
 }
 function computedPart(name) {
-  const m = /\$\([^)]*\)?|`[^`]*`?/.exec(name);
+  const m = /\$\([^)]*\)?|`[^`]*`?|\$\{\{\s*(env|steps|needs|jobs)\.[^}]*\}\}/i.exec(name);
   if (!m) return void 0;
   return m[0].length > 60 ? `${m[0].slice(0, 57)}\u2026` : m[0];
 }

@@ -5,8 +5,8 @@ import { ruleFinding } from '../rules/finding.js';
 
 /**
  * Push names that data flow did not resolve. A text listing several names (`a,b,c`) is a list, never a name: it is
- * split. A name made by a command the analysis does not run (`$(read tag)`, `$(… | envsubst)`, backticks) is not an
- * image: it becomes one `unresolved-push` finding at the push, and the push is judged for its other names only.
+ * split. A name made by a command the analysis does not run (`$(read tag)`, `$(… | envsubst)`, backticks, an env
+ * value only a run-time write sets) is not an image: it becomes one `unresolved-push` finding at the push, and the push is judged for its other names only.
  * Names that come from configuration the repository cannot show (`${{ vars.REPO }}`) stay images: the name is
  * stable, only unknown here.
  */
@@ -71,9 +71,12 @@ function splitOutsideTemplates(text: string): string[] {
   return parts;
 }
 
-/** The command substitution a name is made from, when its registry or repository part comes from one. */
+/**
+ * The run-time computation a name is made from: a command substitution, or a value the pipeline only produces
+ * while it runs (an env variable or step output that no step visibly sets, e.g. `cat file >> $GITHUB_ENV`).
+ */
 function computedPart(name: string): string | undefined {
-  const m = /\$\([^)]*\)?|`[^`]*`?/.exec(name);
+  const m = /\$\([^)]*\)?|`[^`]*`?|\$\{\{\s*(env|steps|needs|jobs)\.[^}]*\}\}/i.exec(name);
   if (!m) return undefined;
   return m[0].length > 60 ? `${m[0].slice(0, 57)}…` : m[0];
 }

@@ -9,7 +9,7 @@ import { ruleFinding } from '../rules/finding.js';
 import { NOT_INSPECTED_PREFIX } from '../rules/signing-model.js';
 import type { Guard, LocalBuild, OpContext, Operation, PushOp, RemoteFileLookup, SignOp } from '../model/pipeline.js';
 import { parseYaml, yamlDocs, yamlLimitNotes, type YamlDoc } from '../parse/yaml.js';
-import { and, TRUE, type Formula } from '../logic/formula.js';
+import { and, not, TRUE, type Formula } from '../logic/formula.js';
 import { alternativesText, evaluateGuard, interpolateAlternatives, interpolateOne, known, type Lookup } from './expr.js';
 import { classifyLocalAction, localNotInspected, ownerRepoOf } from './local-action.js';
 import { parseUses, type RemoteSource } from './remote.js';
@@ -448,7 +448,9 @@ class Reader {
     if (Object.keys(run.envWrites).length > 0) scope.env = { ...scope.env, ...run.envWrites };
     const lookup = scopeLookup(scope);
     const cond = doc.str(doc.get(node, 'if'));
-    const guard0 = this.extendGuard(run.guard, cond, lookup);
+    // The step's own condition: what it writes to $GITHUB_ENV holds only when it runs.
+    const stepIf = cond ? evaluateGuard(cond, lookup) : TRUE;
+    const guard0 = this.narrowGuard(run.guard, stepIf);
     if (guard0 === 'never') return;
     let guard = guard0;
     if (cond) {
@@ -493,7 +495,7 @@ class Reader {
       this.out.localBuilds.push(...r.localBuilds);
       this.out.findings.push(...r.findings);
       this.out.limits.push(...r.limits);
-      Object.assign(run.envWrites, r.envWrites);
+      this.writeEnv(run, r.envWrites, stepIf);
       if (id) scope.steps[id] = { outputs: { ...r.outputWrites } };
     } else if (uses) {
       const withInputs: Record<string, string[]> = {};
@@ -715,10 +717,31 @@ class Reader {
   }
 
   private extendGuard(base: Guard, cond: string | undefined, lookup: Lookup): Guard | 'never' {
-    if (!cond) return base;
-    const formula = and(base.formula, evaluateGuard(cond, lookup));
+    return cond ? this.narrowGuard(base, evaluateGuard(cond, lookup)) : base;
+  }
+
+  private narrowGuard(base: Guard, condition: Formula): Guard | 'never' {
+    const formula = and(base.formula, condition);
     if (formula.k === 'const' && !formula.v) return 'never';
-    return { ...base, formula };
+    return formula === base.formula ? base : { ...base, formula };
+  }
+
+  /**
+   * `$GITHUB_ENV` writes of a step with an `if:` hold only when it runs: later steps see the new value under that
+   * condition and the previous one (or nothing) otherwise, written as one conditional value.
+   */
+  private writeEnv(run: JobRun, writes: Record<string, string>, stepIf: Formula): void {
+    for (const [key, value] of Object.entries(writes)) {
+      if (stepIf.k === 'const') {
+        run.envWrites[key] = value;
+        continue;
+      }
+      const previous = run.envWrites[key] ?? run.scope.env[key] ?? '';
+      run.envWrites[key] = alternativesText([
+        { text: value, when: stepIf },
+        { text: previous, when: not(stepIf) },
+      ]);
+    }
   }
 
   private envMap(doc: YamlDoc, node: Node | null, lookup: Lookup, outer: Record<string, string>): Record<string, string> {
