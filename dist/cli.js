@@ -109670,6 +109670,11 @@ function signedRefs(targets2, byDigest) {
 var MAX_LOOP_ITEMS = 64;
 var MAX_FUNCTION_DEPTH = 16;
 var MAX_COMMANDS = 2e4;
+function lookupVar(frame, name) {
+  const p = frame.prefixEnv?.get(name);
+  if (p !== void 0) return p;
+  return frame.vars.get(name)?.text;
+}
 function locationOf(frame, line) {
   return { file: frame.source.file, line: frame.source.line + line - 1 };
 }
@@ -113364,6 +113369,22 @@ function runCommandNode(frame, cmd, line) {
       return;
   }
 }
+function conditionalForks(argv) {
+  if (!argv.some((a) => a.includes("${{"))) return [{ argv, when: TRUE }];
+  let forks = [{ argv: [], when: TRUE }];
+  for (const arg of argv) {
+    const alternatives = arg.includes("${{") ? interpolateAlternatives(arg, UNKNOWN_LOOKUP) : [{ text: arg, when: TRUE }];
+    const next = [];
+    for (const f of forks)
+      for (const a of alternatives) {
+        const when = and(f.when, a.when);
+        if (!(when.k === "const" && !when.v)) next.push({ argv: [...f.argv, a.text], when });
+      }
+    forks = next.length <= MAX_FORKS ? next : forks.map((f) => ({ argv: [...f.argv, arg], when: f.when }));
+  }
+  return forks.length ? forks : [{ argv, when: TRUE }];
+}
+var MAX_FORKS = 8;
 function underCondition(frame, f, body) {
   if (f.k === "const" && f.v) {
     body();
@@ -113444,7 +113465,7 @@ function runCall(frame, call, line) {
   const saved = frame.prefixEnv;
   frame.prefixEnv = new Map([...saved ?? [], ...prefix]);
   try {
-    dispatch(frame, argv, line, false);
+    for (const fork of conditionalForks(argv)) underCondition(frame, fork.when, () => dispatch(frame, fork.argv, line, false));
   } finally {
     frame.prefixEnv = saved;
   }
@@ -113714,21 +113735,41 @@ function runRead(frame, rest) {
   let arrayName;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
-    if (a === "-a") arrayName = rest[++i];
-    else if (["-p", "-d", "-n", "-N", "-t", "-u", "-i"].includes(a)) i++;
-    else if (!a.startsWith("-")) names.push(a);
+    if (/^-[a-zA-Z]+$/.test(a)) {
+      const last = a[a.length - 1];
+      if (last === "a") arrayName = rest[++i];
+      else if ("pdnNtui".includes(last)) i++;
+    } else if (!a.startsWith("-")) names.push(a);
   }
   if (!names.length && !arrayName) names.push("REPLY");
   const stdin = frame.stdin;
   if (stdin !== void 0 && !isWhollyDynamic2(stdin.trim())) {
     const firstLine = stdin.split("\n")[0] ?? "";
-    const fields = splitFields(firstLine);
+    const fields = splitOnIfs(firstLine, lookupVar(frame, "IFS"));
     if (arrayName) frame.vars.set(arrayName, { text: fields[0] ?? "", items: fields });
     names.forEach((n, idx) => frame.vars.set(n, { text: idx === names.length - 1 ? fields.slice(idx).join(" ") : fields[idx] ?? "" }));
     return;
   }
   if (arrayName) frame.vars.set(arrayName, { text: `$(read ${arrayName})` });
   for (const n of names) frame.vars.set(n, { text: `$(read ${n})` });
+}
+function splitOnIfs(line, ifs) {
+  const delimiters = ifs === void 0 ? "" : ifs.replace(/[ \t\n]/g, "");
+  if (!delimiters) return splitFields(line);
+  const fields = [];
+  let depth = 0;
+  let cur = "";
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === "$" && (line[i + 1] === "{" || line[i + 1] === "(")) depth++;
+    else if (depth > 0 && (c === "}" || c === ")") && !(c === "}" && line[i + 1] === "}")) depth--;
+    if (depth === 0 && delimiters.includes(c)) {
+      fields.push(cur.trim());
+      cur = "";
+    } else cur += c;
+  }
+  fields.push(cur.trim());
+  return fields;
 }
 function echoText(args) {
   let i = 0;
@@ -114732,6 +114773,10 @@ function fromText(text, path, scope) {
   if (text === void 0) return [unknown(path)];
   const inner = wholeExpression(text);
   if (inner !== void 0) return evaluateSource(inner, storedLookup(scope));
+  if (text.includes("${{")) {
+    const alternatives = interpolateAlternatives(text, storedLookup(scope));
+    if (alternatives.length > 1) return alternatives.map((a) => known(a.text, a.when));
+  }
   return [known(text)];
 }
 function storedLookup(scope) {
@@ -115290,19 +115335,24 @@ var Reader = class {
     } else if (script !== void 0 && runNode) {
       const block = runNode.type === "BLOCK_LITERAL" || runNode.type === "BLOCK_FOLDED";
       const line = doc.line(runNode) + (block ? 1 : 0);
-      const r = this.scripts.analyze({
-        ...ctx,
-        script,
-        file: file.file,
-        line,
-        env: stepEnv,
-        workingDirectory: workdir,
-        // Steps of remote composite actions and reusable workflows run in the caller's workspace: `make`, `./hack/x.sh`
-        // refer to the scanned repository, not to the action's.
-        repo: this.input.repo,
-        ...this.input.repository ? { repository: this.input.repository } : {},
-        depth: SCRIPT_DEPTH
-      });
+      const results = environmentForks(stepEnv).map((fork) => ({
+        when: fork.when,
+        result: this.scripts.analyze({
+          ...ctx,
+          guard: fork.when.k === "const" ? ctx.guard : { ...ctx.guard, formula: and(ctx.guard.formula, fork.when) },
+          script,
+          file: file.file,
+          line,
+          env: fork.env,
+          workingDirectory: workdir,
+          // Steps of remote composite actions and reusable workflows run in the caller's workspace: `make`, `./hack/x.sh`
+          // refer to the scanned repository, not to the action's.
+          repo: this.input.repo,
+          ...this.input.repository ? { repository: this.input.repository } : {},
+          depth: SCRIPT_DEPTH
+        })
+      }));
+      const r = joinForks(results);
       produced = r.operations;
       this.out.localBuilds.push(...r.localBuilds);
       this.out.findings.push(...r.findings);
@@ -115522,6 +115572,47 @@ function inputText(given, key) {
   const when = given.when[key] ?? [];
   return alternativesText(texts.map((text, i) => ({ text, when: when[i] ?? TRUE })));
 }
+var MAX_ENV_FORKS = 8;
+function environmentForks(env) {
+  let forks = [{ env, when: TRUE }];
+  for (const [key, value] of Object.entries(env)) {
+    if (!value.includes("${{")) continue;
+    const alternatives = interpolateAlternatives(value, UNKNOWN_LOOKUP);
+    if (alternatives.length < 2) continue;
+    const next = [];
+    for (const f of forks)
+      for (const a of alternatives) {
+        const when = and(f.when, a.when);
+        if (!(when.k === "const" && !when.v)) next.push({ env: { ...f.env, [key]: a.text }, when });
+      }
+    if (next.length <= MAX_ENV_FORKS) forks = next;
+  }
+  return forks.length ? forks : [{ env, when: TRUE }];
+}
+function joinForks(forks) {
+  if (forks.length === 1) return forks[0].result;
+  const joinWritten = (pick) => {
+    const keys2 = new Set(forks.flatMap((f) => Object.keys(pick(f.result))));
+    const out = {};
+    for (const k of keys2) out[k] = alternativesText(forks.map((f) => ({ text: pick(f.result)[k] ?? "", when: f.when })));
+    return out;
+  };
+  const seen = /* @__PURE__ */ new Set();
+  const findings = forks.flatMap((f) => f.result.findings).filter((x) => {
+    const k = `${x.rule}|${x.location.file}:${x.location.line}|${x.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  return {
+    operations: forks.flatMap((f) => f.result.operations),
+    localBuilds: forks.flatMap((f) => f.result.localBuilds),
+    findings,
+    limits: [...new Set(forks.flatMap((f) => f.result.limits))],
+    envWrites: joinWritten((r) => r.envWrites),
+    outputWrites: joinWritten((r) => r.outputWrites)
+  };
+}
 
 // src/engine/unresolved.ts
 function separateUnresolved(pushes) {
@@ -115532,6 +115623,7 @@ function separateUnresolved(pushes) {
     const refs = push.refs.flatMap(splitList);
     const named = [];
     for (const ref of refs) {
+      if (/^[:@]/.test(ref.raw.trim()) || ref.name === "") continue;
       const computed = computedPart(ref.name);
       if (computed === void 0) {
         named.push(ref);
@@ -115549,7 +115641,7 @@ function separateUnresolved(pushes) {
         )
       );
     }
-    if (named.length === refs.length && refs.length === push.refs.length) kept.push(push);
+    if (named.length === push.refs.length && refs.length === push.refs.length) kept.push(push);
     else if (named.length > 0) kept.push({ ...push, refs: named, confidence: push.confidence === "high" ? "medium" : push.confidence });
   }
   return { pushes: kept, findings };

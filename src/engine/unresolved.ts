@@ -18,6 +18,8 @@ export function separateUnresolved(pushes: readonly PushOp[]): { pushes: PushOp[
     const refs = push.refs.flatMap(splitList);
     const named: ImageRef[] = [];
     for (const ref of refs) {
+      // `:tag` with nothing before it (an empty variable on this path): no image can be pushed by that name.
+      if (/^[:@]/.test(ref.raw.trim()) || ref.name === '') continue;
       const computed = computedPart(ref.name);
       if (computed === undefined) {
         named.push(ref);
@@ -35,7 +37,7 @@ export function separateUnresolved(pushes: readonly PushOp[]): { pushes: PushOp[
         ),
       );
     }
-    if (named.length === refs.length && refs.length === push.refs.length) kept.push(push);
+    if (named.length === push.refs.length && refs.length === push.refs.length) kept.push(push);
     else if (named.length > 0) kept.push({ ...push, refs: named, confidence: push.confidence === 'high' ? 'medium' : push.confidence });
   }
   return { pushes: kept, findings };

@@ -8,12 +8,13 @@ import { applyEffects } from './effects.js';
 import { runMake, runScriptFile, runShellString } from './indirection.js';
 import type { Assign, Cmd, Part, Stmt } from './ast.js';
 import { parseShell } from './parser.js';
-import { MAX_COMMANDS, MAX_FUNCTION_DEPTH, MAX_LOOP_ITEMS, locationOf, type Frame, type Sink, type Source } from './state.js';
+import { MAX_COMMANDS, MAX_FUNCTION_DEPTH, MAX_LOOP_ITEMS, locationOf, lookupVar, type Frame, type Sink, type Source } from './state.js';
 import { hasUnresolved, isWhollyDynamic, mapLiteralParts, splitFields } from './text.js';
 import { expandFields, expandString, nodeText, substitutionHook } from './words.js';
 import { writeOut } from './sinks.js';
 import { awkFilter, sedFilter } from './text-filters.js';
 import { and, FALSE, not, TRUE, type Formula } from '../logic/formula.js';
+import { interpolateAlternatives, UNKNOWN_LOOKUP } from '../workflow/expr.js';
 import { conditionFormula, shellAtom, staticTruth } from './conditions.js';
 
 /**
@@ -165,6 +166,26 @@ function runCommandNode(frame: Frame, cmd: Cmd, line: number): void {
   }
 }
 
+/** The argument vectors a command may run with when its arguments hold conditional values (bounded). */
+function conditionalForks(argv: string[]): Array<{ argv: string[]; when: Formula }> {
+  if (!argv.some((a) => a.includes('${{'))) return [{ argv, when: TRUE }];
+  let forks: Array<{ argv: string[]; when: Formula }> = [{ argv: [], when: TRUE }];
+  for (const arg of argv) {
+    const alternatives = arg.includes('${{') ? interpolateAlternatives(arg, UNKNOWN_LOOKUP) : [{ text: arg, when: TRUE }];
+    const next: typeof forks = [];
+    for (const f of forks)
+      for (const a of alternatives) {
+        const when = and(f.when, a.when);
+        if (!(when.k === 'const' && !when.v)) next.push({ argv: [...f.argv, a.text], when });
+      }
+    // Past the bound the argument stays as written (unknown) rather than losing alternatives.
+    forks = next.length <= MAX_FORKS ? next : forks.map((f) => ({ argv: [...f.argv, arg], when: f.when }));
+  }
+  return forks.length ? forks : [{ argv, when: TRUE }];
+}
+
+const MAX_FORKS = 8;
+
 /** Runs `body` with the path condition narrowed by `f`. */
 function underCondition(frame: Frame, f: Formula, body: () => void): void {
   if (f.k === 'const' && f.v) {
@@ -252,7 +273,9 @@ function runCall(frame: Frame, call: Cmd & { t: 'Call' }, line: number): void {
   const saved = frame.prefixEnv;
   frame.prefixEnv = new Map([...(saved ?? []), ...prefix]);
   try {
-    dispatch(frame, argv, line, false);
+    // A conditional value in the arguments (an env variable written under a step's if:) runs the command once
+    // per alternative, under that alternative's condition.
+    for (const fork of conditionalForks(argv)) underCondition(frame, fork.when, () => dispatch(frame, fork.argv, line, false));
   } finally {
     frame.prefixEnv = saved;
   }
@@ -541,21 +564,47 @@ function runRead(frame: Frame, rest: string[]): void {
   let arrayName: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
-    if (a === '-a') arrayName = rest[++i];
-    else if (['-p', '-d', '-n', '-N', '-t', '-u', '-i'].includes(a)) i++;
-    else if (!a.startsWith('-')) names.push(a);
+    if (/^-[a-zA-Z]+$/.test(a)) {
+      // A cluster like `-ra`: the option that takes a value is the last letter, its value the next word.
+      const last = a[a.length - 1]!;
+      if (last === 'a') arrayName = rest[++i];
+      else if ('pdnNtui'.includes(last)) i++;
+    } else if (!a.startsWith('-')) names.push(a);
   }
   if (!names.length && !arrayName) names.push('REPLY');
   const stdin = frame.stdin;
   if (stdin !== undefined && !isWhollyDynamic(stdin.trim())) {
     const firstLine = stdin.split('\n')[0] ?? '';
-    const fields = splitFields(firstLine);
+    const fields = splitOnIfs(firstLine, lookupVar(frame, 'IFS'));
     if (arrayName) frame.vars.set(arrayName, { text: fields[0] ?? '', items: fields });
     names.forEach((n, idx) => frame.vars.set(n, { text: idx === names.length - 1 ? fields.slice(idx).join(' ') : (fields[idx] ?? '') }));
     return;
   }
   if (arrayName) frame.vars.set(arrayName, { text: `$(read ${arrayName})` });
   for (const n of names) frame.vars.set(n, { text: `$(read ${n})` });
+}
+
+/**
+ * Word splitting as `read` does it: on the characters of IFS (`IFS=, read -ra NAMES`), whitespace by default.
+ * Never inside an unresolved part (`${{ … }}`, `$(…)`).
+ */
+function splitOnIfs(line: string, ifs: string | undefined): string[] {
+  const delimiters = ifs === undefined ? '' : ifs.replace(/[ \t\n]/g, '');
+  if (!delimiters) return splitFields(line);
+  const fields: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (c === '$' && (line[i + 1] === '{' || line[i + 1] === '(')) depth++;
+    else if (depth > 0 && (c === '}' || c === ')') && !(c === '}' && line[i + 1] === '}')) depth--;
+    if (depth === 0 && delimiters.includes(c)) {
+      fields.push(cur.trim());
+      cur = '';
+    } else cur += c;
+  }
+  fields.push(cur.trim());
+  return fields;
 }
 
 function echoText(args: string[]): string {

@@ -10,10 +10,11 @@ import { NOT_INSPECTED_PREFIX } from '../rules/signing-model.js';
 import type { Guard, LocalBuild, OpContext, Operation, PushOp, RemoteFileLookup, SignOp } from '../model/pipeline.js';
 import { parseYaml, yamlDocs, yamlLimitNotes, type YamlDoc } from '../parse/yaml.js';
 import { and, not, TRUE, type Formula } from '../logic/formula.js';
-import { alternativesText, evaluateGuard, interpolateAlternatives, interpolateOne, known, type Lookup } from './expr.js';
+import { alternativesText, evaluateGuard, interpolateAlternatives, interpolateOne, known, UNKNOWN_LOOKUP, type Lookup } from './expr.js';
 import { classifyLocalAction, localNotInspected, ownerRepoOf } from './local-action.js';
 import { parseUses, type RemoteSource } from './remote.js';
 import { ScriptCache } from './script-cache.js';
+import type { RunScriptResult } from '../shell/index.js';
 import { coerceInput, hasIdTokenWrite, isIrrelevantUses, isPosixShell, matrixCombinations, MAX_MATRIX_COMBINATIONS, registryServices, remoteDisplay, strings, topoOrder, triggerRefs } from './syntax.js';
 import { scriptMayMatter } from './script-relevance.js';
 import { emptyScope, EVENTS, githubContext, REFS, scopeLookup, type Scope } from './scope.js';
@@ -478,19 +479,26 @@ class Reader {
     } else if (script !== undefined && runNode) {
       const block = (runNode as Scalar).type === 'BLOCK_LITERAL' || (runNode as Scalar).type === 'BLOCK_FOLDED';
       const line = doc.line(runNode) + (block ? 1 : 0);
-      const r = this.scripts.analyze({
-        ...ctx,
-        script,
-        file: file.file,
-        line,
-        env: stepEnv,
-        workingDirectory: workdir,
-        // Steps of remote composite actions and reusable workflows run in the caller's workspace: `make`, `./hack/x.sh`
-        // refer to the scanned repository, not to the action's.
-        repo: this.input.repo,
-        ...(this.input.repository ? { repository: this.input.repository } : {}),
-        depth: SCRIPT_DEPTH,
-      });
+      // An env value with alternatives (written under an earlier step's if:) is not text the shell can take apart:
+      // the script is read once per combination of alternatives, each under its condition.
+      const results = environmentForks(stepEnv).map((fork) => ({
+        when: fork.when,
+        result: this.scripts.analyze({
+          ...ctx,
+          guard: fork.when.k === 'const' ? ctx.guard : { ...ctx.guard, formula: and(ctx.guard.formula, fork.when) },
+          script,
+          file: file.file,
+          line,
+          env: fork.env,
+          workingDirectory: workdir,
+          // Steps of remote composite actions and reusable workflows run in the caller's workspace: `make`, `./hack/x.sh`
+          // refer to the scanned repository, not to the action's.
+          repo: this.input.repo,
+          ...(this.input.repository ? { repository: this.input.repository } : {}),
+          depth: SCRIPT_DEPTH,
+        }),
+      }));
+      const r = joinForks(results);
       produced = r.operations;
       this.out.localBuilds.push(...r.localBuilds);
       this.out.findings.push(...r.findings);
@@ -778,5 +786,52 @@ function inputText(given: StepInputs, key: string): string {
   const texts = given.texts[key] ?? [];
   const when = given.when[key] ?? [];
   return alternativesText(texts.map((text, i) => ({ text, when: when[i] ?? TRUE })));
+}
+
+const MAX_ENV_FORKS = 8;
+
+/** The environments a script may run with: one per combination of env values that hold alternatives (bounded). */
+function environmentForks(env: Record<string, string>): Array<{ env: Record<string, string>; when: Formula }> {
+  let forks: Array<{ env: Record<string, string>; when: Formula }> = [{ env, when: TRUE }];
+  for (const [key, value] of Object.entries(env)) {
+    if (!value.includes('${{')) continue;
+    const alternatives = interpolateAlternatives(value, UNKNOWN_LOOKUP);
+    if (alternatives.length < 2) continue;
+    const next: typeof forks = [];
+    for (const f of forks)
+      for (const a of alternatives) {
+        const when = and(f.when, a.when);
+        if (!(when.k === 'const' && !when.v)) next.push({ env: { ...f.env, [key]: a.text }, when });
+      }
+    // Past the bound this variable keeps its conditional text (unknown as written) rather than losing alternatives.
+    if (next.length <= MAX_ENV_FORKS) forks = next;
+  }
+  return forks.length ? forks : [{ env, when: TRUE }];
+}
+
+/** The results of one script read per environment, as one: operations of all, writes as conditional values. */
+function joinForks(forks: Array<{ when: Formula; result: RunScriptResult }>): RunScriptResult {
+  if (forks.length === 1) return forks[0]!.result;
+  const joinWritten = (pick: (r: RunScriptResult) => Record<string, string>): Record<string, string> => {
+    const keys = new Set(forks.flatMap((f) => Object.keys(pick(f.result))));
+    const out: Record<string, string> = {};
+    for (const k of keys) out[k] = alternativesText(forks.map((f) => ({ text: pick(f.result)[k] ?? '', when: f.when })));
+    return out;
+  };
+  const seen = new Set<string>();
+  const findings = forks.flatMap((f) => f.result.findings).filter((x) => {
+    const k = `${x.rule}|${x.location.file}:${x.location.line}|${x.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  return {
+    operations: forks.flatMap((f) => f.result.operations),
+    localBuilds: forks.flatMap((f) => f.result.localBuilds),
+    findings,
+    limits: [...new Set(forks.flatMap((f) => f.result.limits))],
+    envWrites: joinWritten((r) => r.envWrites),
+    outputWrites: joinWritten((r) => r.outputWrites),
+  };
 }
 

@@ -1,4 +1,4 @@
-import { known, unknown, wholeExpression, evaluateSource, type EValue, type Lookup } from './expr.js';
+import { known, unknown, wholeExpression, evaluateSource, interpolateAlternatives, type EValue, type Lookup } from './expr.js';
 
 /**
  * The values visible to expressions at one point of a job: github context (what the repository name tells),
@@ -46,6 +46,11 @@ function fromText(text: string | undefined, path: string, scope: Scope): EValue[
   if (text === undefined) return [unknown(path)];
   const inner = wholeExpression(text);
   if (inner !== undefined) return evaluateSource(inner, storedLookup(scope));
+  // Text with a conditional value inside (a shell step built it from one): its alternatives, each with its condition.
+  if (text.includes('${{')) {
+    const alternatives = interpolateAlternatives(text, storedLookup(scope));
+    if (alternatives.length > 1) return alternatives.map((a) => known(a.text, a.when));
+  }
   return [known(text)];
 }
 
