@@ -112987,6 +112987,9 @@ function interpolateOne(text, lookup2) {
   if (/\$\{\{|\}\}/.test(fmt2)) return interpolate(text, lookup2)[0] ?? text;
   return `\${{ format(${quoteLiteral(fmt2)}, ${args.join(", ")}) }}`;
 }
+function mayHoldAlternatives(text) {
+  return text.includes("${{") && (text.includes("&&") || text.includes("||"));
+}
 function alternativesText(alts) {
   if (alts.length <= 1) return alts[0]?.text ?? "";
   const vals = alts.map((a) => {
@@ -113370,10 +113373,10 @@ function runCommandNode(frame, cmd, line) {
   }
 }
 function conditionalForks(argv) {
-  if (!argv.some((a) => a.includes("${{"))) return [{ argv, when: TRUE }];
+  if (!argv.some(mayHoldAlternatives)) return [{ argv, when: TRUE }];
   let forks = [{ argv: [], when: TRUE }];
   for (const arg of argv) {
-    const alternatives = arg.includes("${{") ? interpolateAlternatives(arg, UNKNOWN_LOOKUP) : [{ text: arg, when: TRUE }];
+    const alternatives = mayHoldAlternatives(arg) ? interpolateAlternatives(arg, UNKNOWN_LOOKUP) : [{ text: arg, when: TRUE }];
     const next = [];
     for (const f of forks)
       for (const a of alternatives) {
@@ -115576,7 +115579,7 @@ var MAX_ENV_FORKS = 8;
 function environmentForks(env) {
   let forks = [{ env, when: TRUE }];
   for (const [key, value] of Object.entries(env)) {
-    if (!value.includes("${{")) continue;
+    if (!mayHoldAlternatives(value)) continue;
     const alternatives = interpolateAlternatives(value, UNKNOWN_LOOKUP);
     if (alternatives.length < 2) continue;
     const next = [];

@@ -14,7 +14,7 @@ import { expandFields, expandString, nodeText, substitutionHook } from './words.
 import { writeOut } from './sinks.js';
 import { awkFilter, sedFilter } from './text-filters.js';
 import { and, FALSE, not, TRUE, type Formula } from '../logic/formula.js';
-import { interpolateAlternatives, UNKNOWN_LOOKUP } from '../workflow/expr.js';
+import { interpolateAlternatives, mayHoldAlternatives, UNKNOWN_LOOKUP } from '../workflow/expr.js';
 import { conditionFormula, shellAtom, staticTruth } from './conditions.js';
 
 /**
@@ -168,10 +168,10 @@ function runCommandNode(frame: Frame, cmd: Cmd, line: number): void {
 
 /** The argument vectors a command may run with when its arguments hold conditional values (bounded). */
 function conditionalForks(argv: string[]): Array<{ argv: string[]; when: Formula }> {
-  if (!argv.some((a) => a.includes('${{'))) return [{ argv, when: TRUE }];
+  if (!argv.some(mayHoldAlternatives)) return [{ argv, when: TRUE }];
   let forks: Array<{ argv: string[]; when: Formula }> = [{ argv: [], when: TRUE }];
   for (const arg of argv) {
-    const alternatives = arg.includes('${{') ? interpolateAlternatives(arg, UNKNOWN_LOOKUP) : [{ text: arg, when: TRUE }];
+    const alternatives = mayHoldAlternatives(arg) ? interpolateAlternatives(arg, UNKNOWN_LOOKUP) : [{ text: arg, when: TRUE }];
     const next: typeof forks = [];
     for (const f of forks)
       for (const a of alternatives) {

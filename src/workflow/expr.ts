@@ -729,6 +729,11 @@ export function interpolateOne(text: string, lookup: Lookup): string {
   return `\${{ format(${quoteLiteral(fmt)}, ${args.join(', ')}) }}`;
 }
 
+/** Cheap test before evaluating a text for alternatives: conditional values are written `${{ (c) && (v) || … }}`. */
+export function mayHoldAlternatives(text: string): boolean {
+  return text.includes('${{') && (text.includes('&&') || text.includes('||'));
+}
+
 /** Text alternatives as one text: the only one, or one conditional expression; the first when that cannot be written. */
 export function alternativesText(alts: TextAlternative[]): string {
   if (alts.length <= 1) return alts[0]?.text ?? '';

@@ -10,7 +10,7 @@ import { NOT_INSPECTED_PREFIX } from '../rules/signing-model.js';
 import type { Guard, LocalBuild, OpContext, Operation, PushOp, RemoteFileLookup, SignOp } from '../model/pipeline.js';
 import { parseYaml, yamlDocs, yamlLimitNotes, type YamlDoc } from '../parse/yaml.js';
 import { and, not, TRUE, type Formula } from '../logic/formula.js';
-import { alternativesText, evaluateGuard, interpolateAlternatives, interpolateOne, known, UNKNOWN_LOOKUP, type Lookup } from './expr.js';
+import { alternativesText, evaluateGuard, interpolateAlternatives, interpolateOne, known, mayHoldAlternatives, UNKNOWN_LOOKUP, type Lookup } from './expr.js';
 import { classifyLocalAction, localNotInspected, ownerRepoOf } from './local-action.js';
 import { parseUses, type RemoteSource } from './remote.js';
 import { ScriptCache } from './script-cache.js';
@@ -794,7 +794,7 @@ const MAX_ENV_FORKS = 8;
 function environmentForks(env: Record<string, string>): Array<{ env: Record<string, string>; when: Formula }> {
   let forks: Array<{ env: Record<string, string>; when: Formula }> = [{ env, when: TRUE }];
   for (const [key, value] of Object.entries(env)) {
-    if (!value.includes('${{')) continue;
+    if (!mayHoldAlternatives(value)) continue;
     const alternatives = interpolateAlternatives(value, UNKNOWN_LOOKUP);
     if (alternatives.length < 2) continue;
     const next: typeof forks = [];
