@@ -103977,9 +103977,14 @@ function not(f) {
   return { k: "not", f };
 }
 function and(...fs) {
+  if (fs.length === 2) {
+    if (fs[0].k === "const") return fs[0].v ? fs[1] : FALSE;
+    if (fs[1].k === "const") return fs[1].v ? fs[0] : FALSE;
+  }
   return junction("and", fs);
 }
 function or(...fs) {
+  if (fs.length === 1) return fs[0];
   return junction("or", fs);
 }
 function junction(kind, input2) {
@@ -112472,7 +112477,8 @@ function subjectOf(v) {
   return /^[A-Za-z_][\w-]*(\.[\w*-]+|\[[^\]]*\])*$/.test(a) ? a : void 0;
 }
 function withWhen(v, when) {
-  const w = and(when, whenOf(v));
+  if (when.k === "const" && when.v) return v;
+  const w = v.when ? and(when, v.when) : when;
   if (w.k === "const" && w.v) return v.when ? stripWhen(v) : v;
   return { ...v, when: w };
 }

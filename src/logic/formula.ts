@@ -86,10 +86,16 @@ export function not(f: Formula): Formula {
 }
 
 export function and(...fs: Formula[]): Formula {
+  // The common case on hot paths: one side is "always".
+  if (fs.length === 2) {
+    if (fs[0]!.k === 'const') return fs[0]!.v ? fs[1]! : FALSE;
+    if (fs[1]!.k === 'const') return fs[1]!.v ? fs[0]! : FALSE;
+  }
   return junction('and', fs);
 }
 
 export function or(...fs: Formula[]): Formula {
+  if (fs.length === 1) return fs[0]!;
   return junction('or', fs);
 }
 

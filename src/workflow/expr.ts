@@ -67,7 +67,8 @@ function subjectOf(v: Unknown): string | undefined {
 }
 
 function withWhen(v: EValue, when: Formula): EValue {
-  const w = and(when, whenOf(v));
+  if (when.k === 'const' && when.v) return v;
+  const w = v.when ? and(when, v.when) : when;
   if (w.k === 'const' && w.v) return v.when ? stripWhen(v) : v;
   return { ...v, when: w };
 }
