@@ -1,4 +1,4 @@
-import { and, formulaKey, not, or, TRUE, type Formula } from './formula.js';
+import { and, not, or, type Formula } from './formula.js';
 
 /**
  * The value domain shared by the readers. A value is known text; or a set of alternatives, each with the
@@ -47,9 +47,4 @@ export function mergeAlternatives(alts: readonly Alternative[]): Alternative[] {
     byText.set(a.text, prev ? or(prev, a.when) : a.when);
   }
   return [...byText].map(([text, when]) => ({ text, when }));
-}
-
-/** Whether a set of alternatives is one unconditional value. */
-export function isSingle(alts: readonly Alternative[]): boolean {
-  return alts.length === 1 && formulaKey(alts[0]!.when) === formulaKey(TRUE);
 }

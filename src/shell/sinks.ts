@@ -44,15 +44,8 @@ export function parseWrites(chunks: readonly ConditionalText[]): Written[] {
   return out;
 }
 
-/**
- * Parses what was appended to $GITHUB_ENV / $GITHUB_OUTPUT: `name=value` lines and the multi-line
- * `name<<DELIM … DELIM` form. Later writes win, as on the runner.
- */
-export function parseKeyValueFile(text: string): Record<string, string> {
-  return Object.fromEntries(parseKeyValueEntries(text));
-}
-
-/** `name=value` and `name<<DELIM` entries in order of writing. */
+/** What was appended to $GITHUB_ENV / $GITHUB_OUTPUT: `name=value` lines and the multi-line `name<<DELIM … DELIM`
+ * form, in order of writing (later writes win, as on the runner, once joined). */
 function parseKeyValueEntries(text: string): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   const lines = text.split('\n');

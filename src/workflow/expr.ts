@@ -797,7 +797,7 @@ export function evaluateGuard(condition: string, lookup: Lookup): Formula {
 }
 
 /** "The result is truthy": some alternative holds and is truthy. */
-export function truthFormula(vals: EValue[]): Formula {
+function truthFormula(vals: EValue[]): Formula {
   return or(...vals.map((v) => and(whenOf(v), truthOf(v))));
 }
 
