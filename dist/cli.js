@@ -112939,6 +112939,7 @@ function interpolateAlternatives(text, lookup2) {
   return [...merged].map(([t, when]) => ({ text: t, when }));
 }
 function unknownText(v, written) {
+  if (v.written !== void 0) return v.written;
   const own = unknownExpression(v);
   return own !== void 0 ? `\${{ ${own} }}` : written;
 }
@@ -114782,12 +114783,14 @@ function fromText(text, path, scope) {
   if (text === void 0) return [unknown(path)];
   const inner = wholeExpression(text);
   if (inner !== void 0) return evaluateSource(inner, storedLookup(scope));
+  if (RUN_TIME_TEXT.test(text) && !text.includes("${{")) return [{ known: false, atoms: [path], subject: normalizeAtom(path), written: text }];
   if (text.includes("${{")) {
     const alternatives = interpolateAlternatives(text, storedLookup(scope));
     if (alternatives.length > 1) return alternatives.map((a) => known(a.text, a.when));
   }
   return [known(text)];
 }
+var RUN_TIME_TEXT = /\$\(|\$\{|\$[A-Za-z_]|`/;
 function storedLookup(scope) {
   return (path, text) => {
     const domain = fixedDomain(scope, path);

@@ -37,7 +37,17 @@ export type Known = { known: true; value: unknown; when?: Formula };
  * be falsy though unknown (the left side of `unknown && x` when it short-circuits). `domain` lists the values it can
  * take when those are known (github.event_name: the workflow's triggers).
  */
-export type Unknown = { known: false; atoms: string[]; falsy?: boolean; domain?: string[]; when?: Formula; truth?: Formula; subject?: string };
+export type Unknown = {
+  known: false;
+  atoms: string[];
+  falsy?: boolean;
+  domain?: string[];
+  when?: Formula;
+  truth?: Formula;
+  subject?: string;
+  /** How the value reads where it is text (a run-time shell expansion a step wrote: `${GITHUB_REF#refs/tags/}`). */
+  written?: string;
+};
 export type EValue = Known | Unknown;
 
 const MAX_ALTERNATIVES = 8;
@@ -651,6 +661,7 @@ export function interpolateAlternatives(text: string, lookup: Lookup): TextAlter
  * `github.event_name == 'push'`) keeps its meaning.
  */
 function unknownText(v: Unknown, written: string): string {
+  if (v.written !== undefined) return v.written;
   const own = unknownExpression(v);
   return own !== undefined ? `\${{ ${own} }}` : written;
 }

@@ -1,4 +1,4 @@
-import { known, unknown, wholeExpression, evaluateSource, interpolateAlternatives, type EValue, type Lookup } from './expr.js';
+import { known, normalizeAtom, unknown, wholeExpression, evaluateSource, interpolateAlternatives, type EValue, type Lookup } from './expr.js';
 
 /**
  * The values visible to expressions at one point of a job: github context (what the repository name tells),
@@ -46,6 +46,9 @@ function fromText(text: string | undefined, path: string, scope: Scope): EValue[
   if (text === undefined) return [unknown(path)];
   const inner = wholeExpression(text);
   if (inner !== undefined) return evaluateSource(inner, storedLookup(scope));
+  // Text a shell step could only write at run time (`tag=${GITHUB_REF##*/}`, `$(git describe)`): unknown in
+  // expressions (`startsWith(steps.tag.outputs.tag, 'v')` cannot be decided), shown as written where it is text.
+  if (RUN_TIME_TEXT.test(text) && !text.includes('${{')) return [{ known: false, atoms: [path], subject: normalizeAtom(path), written: text }];
   // Text with a conditional value inside (a shell step built it from one): its alternatives, each with its condition.
   if (text.includes('${{')) {
     const alternatives = interpolateAlternatives(text, storedLookup(scope));
@@ -53,6 +56,9 @@ function fromText(text: string | undefined, path: string, scope: Scope): EValue[
   }
   return [known(text)];
 }
+
+/** Shell expansions left as written: a command substitution, a parameter expansion, a variable, backticks. */
+const RUN_TIME_TEXT = /\$\(|\$\{|\$[A-Za-z_]|`/;
 
 /** What a stored expression may refer to: the run's fixed domains; everything else is an unknown atom. */
 function storedLookup(scope: Scope): Lookup {
