@@ -115987,9 +115987,42 @@ function isDir(p) {
   }
 }
 
+// src/render/neutral.ts
+var CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+var HAS_CONTROL = new RegExp(CONTROL_CHARS.source);
+function printable(s) {
+  return s.replace(CONTROL_CHARS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function oneLine(s) {
+  return s.replace(/\r\n|[\r\n\t\u2028\u2029]/g, " ").replace(CONTROL_CHARS, "");
+}
+function withoutControls(s) {
+  return s.replace(/\r\n/g, "\n").replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => c === "	" ? " " : "");
+}
+function neutralLine(line) {
+  return line.replace(/^(\s*)::/, "$1\\:\\:").replace(/##\[/g, "##\\[");
+}
+function neutralJson(json) {
+  return json.replace(/##\[/g, "#\\u0023[").replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function repoRelativePath(path) {
+  if (path === "" || HAS_CONTROL.test(path)) return void 0;
+  const p = path.replace(/\\/g, "/");
+  if (p.startsWith("/") || /^[A-Za-z]:/.test(p) || /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(p)) return void 0;
+  const out = [];
+  for (const seg of p.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") {
+      if (out.length === 0) return void 0;
+      out.pop();
+    } else out.push(seg);
+  }
+  return out.length ? out.join("/") : void 0;
+}
+
 // src/render/json.ts
 function renderJson(report) {
-  return JSON.stringify(report, null, 2) + "\n";
+  return neutralJson(JSON.stringify(report, null, 2)) + "\n";
 }
 
 // src/render/sarif.ts
@@ -116008,7 +116041,7 @@ var LEVEL = { error: "error", warning: "warning", note: "note" };
 var SECURITY_SEVERITY = { error: "7.5", warning: "5.0", note: "2.0" };
 var FINGERPRINT_KEY = "imageSigningAuditFinding/v1";
 function renderSarif(report, options = {}) {
-  return JSON.stringify(buildSarif(report, options), null, 2) + "\n";
+  return neutralJson(JSON.stringify(buildSarif(report, options), null, 2)) + "\n";
 }
 function buildSarif(report, options = {}) {
   const ruleIndex = new Map(RULES.map((r, i) => [r.id, i]));
@@ -116018,17 +116051,20 @@ function buildSarif(report, options = {}) {
     const n = (seen.get(base2) ?? 0) + 1;
     seen.set(base2, n);
     const index = ruleIndex.get(f.rule);
+    const related = (f.related ?? []).filter((r) => repoRelativePath(r.file) !== void 0);
     return {
       ruleId: f.rule,
       ...index !== void 0 ? { ruleIndex: index } : {},
       level: LEVEL[f.severity],
-      message: { text: f.message || f.rule },
-      locations: [physical(f, options.pathPrefix)],
-      ...f.related && f.related.length > 0 ? { relatedLocations: f.related.map((r, i) => ({ id: i + 1, ...physical(r, options.pathPrefix), message: { text: r.message || "related location" } })) } : {},
+      message: { text: withoutControls(f.message) || f.rule },
+      // Only locations inside the repository: a `uses: ../x` or absolute path falls back to the first related
+      // location that is inside, else to none.
+      locations: primaryLocation(f, options.pathPrefix),
+      ...related.length > 0 ? { relatedLocations: related.map((r, i) => ({ id: i + 1, ...physical(r, options.pathPrefix), message: { text: withoutControls(r.message ?? "") || "related location" } })) } : {},
       // Identical findings in one file (same rule, image and message) are told apart by their order.
       partialFingerprints: { [FINGERPRINT_KEY]: n === 1 ? base2 : `${base2}:${n}` },
-      ...f.suppressed ? { suppressions: [{ kind: f.suppressed.source === "inline" ? "inSource" : "external", justification: f.suppressed.reason }] } : {},
-      ...f.image ? { properties: { image: f.image } } : {}
+      ...f.suppressed ? { suppressions: [{ kind: f.suppressed.source === "inline" ? "inSource" : "external", justification: withoutControls(f.suppressed.reason) }] } : {},
+      ...f.image ? { properties: { image: oneLine(f.image) } } : {}
     };
   });
   return {
@@ -116055,10 +116091,15 @@ function buildSarif(report, options = {}) {
         },
         automationDetails: { id: "image-signing-audit/" },
         results,
-        ...report.limits.length > 0 ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: report.limits.map((l) => ({ level: "note", message: { text: l } })) }] } : {}
+        ...report.limits.length > 0 ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: report.limits.map((l) => ({ level: "note", message: { text: withoutControls(l) } })) }] } : {}
       }
     ]
   };
+}
+function primaryLocation(f, prefix) {
+  if (repoRelativePath(f.file) !== void 0) return [physical(f, prefix)];
+  const inside = (f.related ?? []).find((r) => repoRelativePath(r.file) !== void 0);
+  return inside ? [physical(inside, prefix)] : [];
 }
 function physical(loc2, prefix) {
   const startLine = Math.max(1, Math.trunc(loc2.line) || 1);
@@ -116066,7 +116107,7 @@ function physical(loc2, prefix) {
   if (loc2.column !== void 0 && loc2.column >= 1) region["startColumn"] = loc2.column;
   if (loc2.endLine !== void 0 && loc2.endLine >= startLine) region["endLine"] = loc2.endLine;
   if (loc2.endColumn !== void 0 && loc2.endColumn >= 1) region["endColumn"] = loc2.endColumn;
-  return { physicalLocation: { artifactLocation: { uri: toUri(prefix ? `${prefix.replace(/\/+$/, "")}/${loc2.file}` : loc2.file), uriBaseId: "%SRCROOT%" }, region } };
+  return { physicalLocation: { artifactLocation: { uri: toUri(prefix ? `${prefix.replace(/\/+$/, "")}/${repoRelativePath(loc2.file) ?? ""}` : repoRelativePath(loc2.file) ?? ""), uriBaseId: "%SRCROOT%" }, region } };
 }
 function toUri(path) {
   return path.replace(/\\/g, "/").replace(/^\/+/, "").split("/").map((seg) => encodeURIComponent(seg)).join("/");
@@ -116130,10 +116171,7 @@ function renderText(report) {
     out.push("limits:");
     for (const l of report.limits) out.push(`  ${printable(l)}`);
   }
-  return out.join("\n") + "\n";
-}
-function printable(s) {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return out.map(neutralLine).join("\n") + "\n";
 }
 
 // src/cli.ts

@@ -10,6 +10,7 @@ import { renderJson } from '../render/json.js';
 import { renderSarif } from '../render/sarif.js';
 import { renderSummary } from '../render/summary.js';
 import { renderText } from '../render/text.js';
+import { neutralLine, oneLine } from '../render/neutral.js';
 import { applySuppressions } from '../suppress/index.js';
 import { resolveChangedFiles, type ChangedFiles } from './changed-files.js';
 import { pullRequestFromPayload } from './event.js';
@@ -114,8 +115,9 @@ export async function run(inputs: ActionInputs, env: ActionEnvironment, sinks: A
 
   sinks.untrusted(renderText(report));
   const decision = decideFailure(report, inputs.failOn);
-  if (decision.fail) sinks.setFailed(`image-signing-audit: ${decision.reason}`);
-  else sinks.info(`image-signing-audit: passing the step (${decision.reason}; fail-on: ${inputs.failOn})`);
+  // The reason quotes the sentence, which holds policy names from the repository.
+  if (decision.fail) sinks.setFailed(neutralLine(oneLine(`image-signing-audit: ${decision.reason}`)));
+  else sinks.info(neutralLine(oneLine(`image-signing-audit: passing the step (${decision.reason}; fail-on: ${inputs.failOn})`)));
   return { report, decision, outputs, plan, changed };
 }
 
@@ -128,7 +130,8 @@ export function actionOutputs(report: Report, reportFile: string, sarifFile: str
     images: String(report.images.length),
     signed: String(report.images.filter((i) => i.signed).length),
     enforcement,
-    sentence: report.sentence,
+    // Outputs are one line of text: a policy name with a newline or a bidi override must not reach them.
+    sentence: oneLine(report.sentence),
     'report-file': reportFile,
     'sarif-file': sarifFile,
   };
