@@ -103851,6 +103851,37 @@ var require_mvdan_sh = __commonJS({
   }
 });
 
+// src/discover/confine.ts
+import { realpathSync, statSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
+function isInside(root, path) {
+  const rel = relative(root, path);
+  return rel === "" || !rel.startsWith("..") && !isAbsolute(rel);
+}
+function confineDir(path, bases, what) {
+  const lexical = resolve(path);
+  let real;
+  try {
+    real = realpathSync(lexical);
+    if (!statSync(real).isDirectory()) return { ok: false, reason: `${what} '${path}' is not a directory` };
+  } catch {
+    return { ok: false, reason: `${what} '${path}' does not exist` };
+  }
+  for (const base2 of bases) {
+    const lexBase = resolve(base2);
+    if (!isInside(lexBase, lexical)) continue;
+    let realBase;
+    try {
+      realBase = realpathSync(lexBase);
+    } catch {
+      return { ok: false, reason: `${what} '${path}': ${base2} does not exist` };
+    }
+    if (!isInside(realBase, real)) return { ok: false, reason: `${what} '${path}' resolves to ${real}, outside ${base2} (a symbolic link); not read` };
+    return { ok: true, path: real };
+  }
+  return { ok: true, path: real };
+}
+
 // src/engine/analyze.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
 
@@ -104684,7 +104715,7 @@ function ruleFinding(id, message, location, related = [], extra = {}) {
 }
 
 // src/discover/repo.ts
-import { closeSync, openSync, readdirSync, readSync, realpathSync, statSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readSync, realpathSync as realpathSync2, statSync as statSync2 } from "node:fs";
 import { join, posix, sep } from "node:path";
 var MAX_FILE_BYTES = 1024 * 1024;
 var MAX_FILES = 2e5;
@@ -104710,7 +104741,7 @@ function walkPriority(path) {
 }
 var MAX_REMEMBERED_DROPS = 100;
 function openRepo(root) {
-  const realRoot = realpathSync(root);
+  const realRoot = realpathSync2(root);
   const limits = [];
   const classes = [[], [], [], []];
   let total = 0;
@@ -104786,7 +104817,7 @@ function openRepo(root) {
     if (hit === void 0) {
       const abs = join(realRoot, rel);
       try {
-        hit = realpathSync(abs) === abs && statSync(abs).isFile();
+        hit = realpathSync2(abs) === abs && statSync2(abs).isFile();
       } catch {
         hit = false;
       }
@@ -104836,7 +104867,7 @@ function readBounded(realRoot, rel, listed) {
   if (!listed) {
     let real;
     try {
-      real = realpathSync(abs);
+      real = realpathSync2(abs);
     } catch {
       return { ok: false, reason: "no such file" };
     }
@@ -104844,7 +104875,7 @@ function readBounded(realRoot, rel, listed) {
   }
   let size2;
   try {
-    const st = statSync(abs);
+    const st = statSync2(abs);
     if (!st.isFile()) return { ok: false, reason: "not a regular file" };
     size2 = st.size;
   } catch {
@@ -106945,7 +106976,7 @@ function indexDeployments(input2) {
       }
     }
   };
-  const resolve = (c) => {
+  const resolve2 = (c) => {
     for (const b of c.bases) {
       const p = join2(b, c.raw);
       if (p === void 0) continue;
@@ -106954,7 +106985,7 @@ function indexDeployments(input2) {
     return void 0;
   };
   for (const c of commands) {
-    const target2 = resolve(c);
+    const target2 = resolve2(c);
     if (target2 === void 0) continue;
     const chain = [c.documented ? `documented deployment: ${c.text} (${c.file}:${c.line})` : `applied by ${c.text} (${c.file}:${c.line})`];
     if (c.kind === "kustomize") queue.push({ mode: "kustomize", path: target2, chain });
@@ -114706,7 +114737,6 @@ function ownerRepoOf(remote) {
 }
 
 // src/workflow/remote.ts
-import { existsSync, statSync as statSync2 } from "node:fs";
 import { join as join3 } from "node:path";
 var RemoteSource = class {
   constructor(checkoutsDir, fetcher) {
@@ -114717,19 +114747,23 @@ var RemoteSource = class {
   fetcher;
   checkouts = /* @__PURE__ */ new Map();
   fetched = /* @__PURE__ */ new Map();
+  /** Checkouts refused because a path component leaves the checkouts directory (reported as limits). */
+  notes = [];
   get available() {
     return this.checkoutsDir !== void 0 || this.fetcher !== void 0;
   }
   get failures() {
-    return this.fetcher?.failures ?? [];
+    return [...this.notes, ...this.fetcher?.failures ?? []];
   }
   checkout(owner, repo) {
     const key = `${owner}/${repo}`.toLowerCase();
     if (this.checkouts.has(key)) return this.checkouts.get(key);
     let reader = null;
-    if (this.checkoutsDir && /^[\w.-]+$/.test(owner) && /^[\w.-]+$/.test(repo) && owner !== ".." && repo !== "..") {
-      const dir = join3(this.checkoutsDir, owner, repo);
-      if (existsSync(dir) && statSync2(dir).isDirectory()) reader = openRepo(dir);
+    const name = (s) => /^[\w.-]+$/.test(s) && s !== "." && s !== "..";
+    if (this.checkoutsDir && name(owner) && name(repo)) {
+      const dir = confineDir(join3(this.checkoutsDir, owner, repo), [this.checkoutsDir], "remote checkout");
+      if (dir.ok) reader = openRepo(dir.path);
+      else if (!/does not exist|is not a directory/.test(dir.reason)) this.notes.push(dir.reason);
     }
     this.checkouts.set(key, reader);
     return reader;
@@ -115872,8 +115906,41 @@ function toFindingReport(f) {
   };
 }
 
+// src/render/neutral.ts
+var CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+var HAS_CONTROL = new RegExp(CONTROL_CHARS.source);
+function printable(s) {
+  return s.replace(CONTROL_CHARS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function oneLine(s) {
+  return s.replace(/\r\n|[\r\n\t\u2028\u2029]/g, " ").replace(CONTROL_CHARS, "");
+}
+function withoutControls(s) {
+  return s.replace(/\r\n/g, "\n").replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => c === "	" ? " " : "");
+}
+function neutralLine(line) {
+  return line.replace(/^(\s*)::/, "$1\\:\\:").replace(/##\[/g, "##\\[");
+}
+function neutralJson(json) {
+  return json.replace(/##\[/g, "#\\u0023[").replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function repoRelativePath(path) {
+  if (path === "" || HAS_CONTROL.test(path)) return void 0;
+  const p = path.replace(/\\/g, "/");
+  if (p.startsWith("/") || /^[A-Za-z]:/.test(p) || /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(p)) return void 0;
+  const out = [];
+  for (const seg of p.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") {
+      if (out.length === 0) return void 0;
+      out.pop();
+    } else out.push(seg);
+  }
+  return out.length ? out.join("/") : void 0;
+}
+
 // src/cli-args.ts
-import { existsSync as existsSync2, statSync as statSync3 } from "node:fs";
+import { existsSync, statSync as statSync3 } from "node:fs";
 var USAGE = `usage: image-signing-audit [path] [options]
 
   path                          checkout to scan (default: .)
@@ -115981,43 +116048,10 @@ function parseCliArgs(argv, env) {
 }
 function isDir(p) {
   try {
-    return existsSync2(p) && statSync3(p).isDirectory();
+    return existsSync(p) && statSync3(p).isDirectory();
   } catch {
     return false;
   }
-}
-
-// src/render/neutral.ts
-var CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-var HAS_CONTROL = new RegExp(CONTROL_CHARS.source);
-function printable(s) {
-  return s.replace(CONTROL_CHARS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-function oneLine(s) {
-  return s.replace(/\r\n|[\r\n\t\u2028\u2029]/g, " ").replace(CONTROL_CHARS, "");
-}
-function withoutControls(s) {
-  return s.replace(/\r\n/g, "\n").replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => c === "	" ? " " : "");
-}
-function neutralLine(line) {
-  return line.replace(/^(\s*)::/, "$1\\:\\:").replace(/##\[/g, "##\\[");
-}
-function neutralJson(json) {
-  return json.replace(/##\[/g, "#\\u0023[").replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-function repoRelativePath(path) {
-  if (path === "" || HAS_CONTROL.test(path)) return void 0;
-  const p = path.replace(/\\/g, "/");
-  if (p.startsWith("/") || /^[A-Za-z]:/.test(p) || /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(p)) return void 0;
-  const out = [];
-  for (const seg of p.split("/")) {
-    if (seg === "" || seg === ".") continue;
-    if (seg === "..") {
-      if (out.length === 0) return void 0;
-      out.pop();
-    } else out.push(seg);
-  }
-  return out.length ? out.join("/") : void 0;
 }
 
 // src/render/json.ts
@@ -116187,7 +116221,32 @@ ${USAGE}`);
     process.stdout.write(USAGE);
     return 0;
   }
-  const report = await analyze(parsed.options);
+  const cwd = process.cwd();
+  const notes = [];
+  const root = confineDir(parsed.options.root, [cwd], "path");
+  if (!root.ok) {
+    process.stderr.write(`image-signing-audit: ${oneLine(root.reason)}
+`);
+    return 2;
+  }
+  const policyPaths = (parsed.options.policyPaths ?? []).filter((p) => {
+    const c = confineDir(p, [parsed.options.root, cwd], "--policy-paths entry");
+    if (!c.ok) notes.push(c.reason);
+    return c.ok;
+  });
+  let remoteCheckouts = parsed.options.remoteCheckouts;
+  if (remoteCheckouts) {
+    const c = confineDir(remoteCheckouts, [cwd], "--remote-checkouts");
+    if (!c.ok) {
+      notes.push(c.reason);
+      remoteCheckouts = void 0;
+    }
+  }
+  const options = { ...parsed.options, policyPaths };
+  if (remoteCheckouts) options.remoteCheckouts = remoteCheckouts;
+  else delete options.remoteCheckouts;
+  const analyzed = await analyze(options);
+  const report = notes.length ? { ...analyzed, limits: [...notes, ...analyzed.limits] } : analyzed;
   const render = parsed.format === "json" ? renderJson : parsed.format === "sarif" ? renderSarif : renderText;
   process.stdout.write(render(report));
   return 0;

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { confineDir } from '../discover/confine.js';
 import { openRepo } from '../discover/repo.js';
 import { configToAnalyzeOptions, loadConfig, locateRequiredImageFindings } from '../config/load.js';
 import { analyze } from '../engine/analyze.js';
@@ -65,6 +66,28 @@ export async function run(inputs: ActionInputs, env: ActionEnvironment, sinks: A
     sinks.setFailed(`path '${inputs.path}' is not a directory`);
     return undefined;
   }
+  // Every directory input resolves inside the workspace when it is written inside it: a symbolic link in the
+  // checkout cannot send the scan, a policy path or the remote checkouts elsewhere on the runner.
+  const pathNotes: string[] = [];
+  const rootInside = confineDir(root, [env.workspace], 'path');
+  if (!rootInside.ok) {
+    sinks.setFailed(oneLine(rootInside.reason));
+    return undefined;
+  }
+  const policyPaths = inputs.policyPaths.flatMap((p) => {
+    const c = confineDir(resolve(env.workspace, p), [env.workspace], 'policy-paths entry');
+    if (!c.ok) pathNotes.push(c.reason);
+    return c.ok ? [resolve(env.workspace, p)] : [];
+  });
+  let remoteCheckouts = inputs.remoteCheckouts ? resolve(env.workspace, inputs.remoteCheckouts) : undefined;
+  if (remoteCheckouts) {
+    const c = confineDir(remoteCheckouts, [env.workspace], 'remote-checkouts');
+    if (!c.ok) {
+      pathNotes.push(c.reason);
+      remoteCheckouts = undefined;
+    }
+  }
+  if (pathNotes.length > 0) sinks.untrusted(pathNotes.join('\n'));
   const repository = inputs.repository ?? env.repository;
   const repo = openRepo(root);
   const loaded = loadConfig(repo, inputs.config, inputs.configExplicit);
@@ -77,16 +100,16 @@ export async function run(inputs: ActionInputs, env: ActionEnvironment, sinks: A
     root,
     repo,
     ...(repository ? { repository } : {}),
-    ...(inputs.remoteCheckouts ? { remoteCheckouts: resolve(env.workspace, inputs.remoteCheckouts) } : {}),
+    ...(remoteCheckouts ? { remoteCheckouts } : {}),
     ...(remoteFetcher ? { remoteFetcher } : {}),
-    policyPaths: inputs.policyPaths.map((p) => resolve(env.workspace, p)),
+    policyPaths,
     requireEnforcement: inputs.requireEnforcement,
     ...configToAnalyzeOptions(loaded.config),
   };
   const analyzed = await analyze(options);
   const fetchFailures = (remoteFetcher?.failures ?? []).filter((f) => !analyzed.limits.includes(f));
   const report = applySuppressions(
-    { ...analyzed, findings: [...locateRequiredImageFindings(analyzed.findings, loaded), ...loaded.findings], limits: [...analyzed.limits, ...fetchFailures] },
+    { ...analyzed, findings: [...locateRequiredImageFindings(analyzed.findings, loaded), ...loaded.findings], limits: [...pathNotes, ...analyzed.limits, ...fetchFailures] },
     { ignores: loaded.config.ignore, repo },
   );
 
