@@ -114797,7 +114797,8 @@ var RemoteSource = class {
         this.fetched.set(key, files);
         return { text: got.text, repo: virtualRepo(`${owner}/${repo}@${ref}`, files), display };
       }
-      return { error: `${display}: not available through the GitHub API` };
+      const fault = this.fetcher.failures.find((f) => f.includes(`${owner}/${repo}/${rel}@${ref}`) || /deadline|rate limit/.test(f));
+      return { error: `${display}: ${fault ? fault.replace(`GitHub API: ${owner}/${repo}/${rel}@${ref}: `, "GitHub API: ") : "not available through the GitHub API"}` };
     }
     return { error: `${display}: no remote checkout and no GitHub token given` };
   }

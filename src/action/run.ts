@@ -94,7 +94,7 @@ export async function run(inputs: ActionInputs, env: ActionEnvironment, sinks: A
   if (loaded.file) sinks.info(`configuration: ${loaded.file}`);
 
   // No token, no network: neither the remote fetcher nor the changed-files listing is created.
-  const api = inputs.githubToken ? new GitHubApi({ apiUrl: env.apiUrl, token: inputs.githubToken, ...(deps.fetch ? { fetch: deps.fetch } : {}) }) : undefined;
+  const api = inputs.githubToken ? new GitHubApi({ apiUrl: env.apiUrl, token: inputs.githubToken, deadlineMs: inputs.apiDeadlineMs, ...(deps.fetch ? { fetch: deps.fetch } : {}) }) : undefined;
   const remoteFetcher = api ? createApiRemoteFetcher(api) : undefined;
   const options: AnalyzeOptions = {
     root,

@@ -80,7 +80,9 @@ export class RemoteSource {
         this.fetched.set(key, files);
         return { text: got.text, repo: virtualRepo(`${owner}/${repo}@${ref}`, files), display };
       }
-      return { error: `${display}: not available through the GitHub API` };
+      // An API fault is not evidence: say what failed, so the part is reported not inspected with the reason.
+      const fault = this.fetcher.failures.find((f) => f.includes(`${owner}/${repo}/${rel}@${ref}`) || /deadline|rate limit/.test(f));
+      return { error: `${display}: ${fault ? fault.replace(`GitHub API: ${owner}/${repo}/${rel}@${ref}: `, 'GitHub API: ') : 'not available through the GitHub API'}` };
     }
     return { error: `${display}: no remote checkout and no GitHub token given` };
   }
