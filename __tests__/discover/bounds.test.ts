@@ -123,3 +123,21 @@ test(`${MAX_FILES} empty files in a folder that sorts before .github do not push
     t.dispose();
   }
 });
+
+test('a script below the depth bound is still found and read when a workflow names it', () => {
+  const deep = Array.from({ length: 45 }, (_, i) => `d${i}`).join('/');
+  const t = tree({ '.github/workflows/release.yml': WORKFLOW(`./${deep}/push.sh`), [`${deep}/push.sh`]: '#!/bin/sh\ndocker push ghcr.io/acme/deep:1\n' });
+  try {
+    const repo = openRepo(t.dir);
+    assert.ok(repo.limits.some((l) => /directory depth bound/.test(l)));
+    assert.equal(repo.files.some((f) => f.path.endsWith('push.sh')), false, 'not listed');
+    assert.ok(repo.has(`${deep}/push.sh`), 'found on disk after the walk bound');
+    const report = audit(t.dir);
+    assert.deepEqual(
+      report.images.map((i) => i.name),
+      ['ghcr.io/acme/deep'],
+    );
+  } finally {
+    t.dispose();
+  }
+});
