@@ -91,7 +91,7 @@ export async function run(inputs: ActionInputs, env: ActionEnvironment, sinks: A
   const repository = inputs.repository ?? env.repository;
   const repo = openRepo(root);
   const loaded = loadConfig(repo, inputs.config, inputs.configExplicit);
-  if (loaded.file) sinks.info(`configuration: ${loaded.file}`);
+  if (loaded.file) sinks.info(neutralLine(oneLine(`configuration: ${loaded.file}`)));
 
   // No token, no network: neither the remote fetcher nor the changed-files listing is created.
   const api = inputs.githubToken ? new GitHubApi({ apiUrl: env.apiUrl, token: inputs.githubToken, deadlineMs: inputs.apiDeadlineMs, ...(deps.fetch ? { fetch: deps.fetch } : {}) }) : undefined;
