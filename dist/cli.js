@@ -114755,6 +114755,15 @@ var RemoteSource = class {
   get failures() {
     return [...this.notes, ...this.fetcher?.failures ?? []];
   }
+  /**
+   * Why files of `owner/repo@ref` could not be read, when an API fault or a refused checkout is the cause (not
+   * absence): the reason a not-inspected finding should give.
+   */
+  unreadReason(owner, repo, ref) {
+    const key = `${owner}/${repo}/`;
+    const fault = this.failures.find((f) => f.includes(key) && f.includes(`@${ref}`) || /deadline|rate limit/.test(f) || f.includes(`${owner}/${repo}'`));
+    return fault;
+  }
   checkout(owner, repo) {
     const key = `${owner}/${repo}`.toLowerCase();
     if (this.checkouts.has(key)) return this.checkouts.get(key);
@@ -115521,7 +115530,7 @@ var Reader = class {
     }
     const inputs = {};
     for (const k of Object.keys(withInputs)) inputs[k] = inputText(given, k);
-    this.notInspected(uses, usesLoc, this.input.remote.available ? "not found in the remote checkouts or through the API" : "no remote checkout and no GitHub token given", inputs, ctx.guard, ctx.jobKey, chain);
+    this.notInspected(uses, usesLoc, this.input.remote.unreadReason(parsed.owner, parsed.repo, parsed.ref) ?? (this.input.remote.available ? "not found in the remote checkouts or through the API" : "no remote checkout and no GitHub token given"), inputs, ctx.guard, ctx.jobKey, chain);
     return [];
   }
   /**

@@ -70,6 +70,10 @@ for (const [name, handler] of Object.entries(FAULTS)) {
     assert.ok(nf, JSON.stringify(faulty.report.findings));
     assert.match(nf.message, /GitHub API: /);
     assert.doesNotMatch(nf.message, /not available through the GitHub API/);
+    const action = faulty.report.findings.find((f) => f.rule === 'not-inspected' && /push-image/.test(f.message));
+    assert.ok(action, JSON.stringify(faulty.report.findings));
+    assert.match(action.message, /GitHub API: /);
+    assert.doesNotMatch(action.message, /not found in the remote checkouts/);
   });
 }
 

@@ -34,6 +34,16 @@ export class RemoteSource {
     return [...this.notes, ...(this.fetcher?.failures ?? [])];
   }
 
+  /**
+   * Why files of `owner/repo@ref` could not be read, when an API fault or a refused checkout is the cause (not
+   * absence): the reason a not-inspected finding should give.
+   */
+  unreadReason(owner: string, repo: string, ref: string): string | undefined {
+    const key = `${owner}/${repo}/`;
+    const fault = this.failures.find((f) => (f.includes(key) && f.includes(`@${ref}`)) || /deadline|rate limit/.test(f) || f.includes(`${owner}/${repo}'`));
+    return fault;
+  }
+
   private checkout(owner: string, repo: string): RepoReader | null {
     const key = `${owner}/${repo}`.toLowerCase();
     if (this.checkouts.has(key)) return this.checkouts.get(key)!;
