@@ -27,3 +27,10 @@ test('sentence counts signed images and names the enforcement', () => {
     '1 of 1 image is signed; verification enforced via kyverno ClusterPolicy/verify (p.yaml:3).',
   );
 });
+
+test('an input-bound-exceeded error fails the verdict even when no image is found; suppressed, it does not', () => {
+  const f = { rule: 'input-bound-exceeded', severity: 'error' as const, message: 'scripts/release.sh was not read', file: 'scripts/release.sh', line: 1 };
+  assert.equal(computeVerdict({ images: [], findings: [f] }), 'fail');
+  assert.equal(computeVerdict({ images: [], findings: [{ ...f, suppressed: { reason: 'generated data, no pushes', source: 'config' } }] }), 'not-applicable');
+  assert.equal(computeVerdict({ images: [image('ghcr.io/a/b', true)], findings: [f] }), 'fail');
+});

@@ -37,9 +37,9 @@ var __toESM = (mod, isNodeMode, target2) => (target2 = mod != null ? __create(__
   mod
 ));
 
-// node_modules/picomatch/lib/constants.js
+// ../main/node_modules/picomatch/lib/constants.js
 var require_constants = __commonJS({
-  "node_modules/picomatch/lib/constants.js"(exports, module) {
+  "../main/node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
@@ -239,9 +239,9 @@ var require_constants = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/utils.js
+// ../main/node_modules/picomatch/lib/utils.js
 var require_utils = __commonJS({
-  "node_modules/picomatch/lib/utils.js"(exports) {
+  "../main/node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
     var {
       REGEX_BACKSLASH,
@@ -303,9 +303,9 @@ var require_utils = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/scan.js
+// ../main/node_modules/picomatch/lib/scan.js
 var require_scan = __commonJS({
-  "node_modules/picomatch/lib/scan.js"(exports, module) {
+  "../main/node_modules/picomatch/lib/scan.js"(exports, module) {
     "use strict";
     var utils = require_utils();
     var {
@@ -641,9 +641,9 @@ var require_scan = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/parse.js
+// ../main/node_modules/picomatch/lib/parse.js
 var require_parse = __commonJS({
-  "node_modules/picomatch/lib/parse.js"(exports, module) {
+  "../main/node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
     var constants = require_constants();
     var utils = require_utils();
@@ -1656,9 +1656,9 @@ var require_parse = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/picomatch.js
+// ../main/node_modules/picomatch/lib/picomatch.js
 var require_picomatch = __commonJS({
-  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
+  "../main/node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan = require_scan();
     var parse = require_parse();
@@ -1796,9 +1796,9 @@ var require_picomatch = __commonJS({
   }
 });
 
-// node_modules/picomatch/index.js
+// ../main/node_modules/picomatch/index.js
 var require_picomatch2 = __commonJS({
-  "node_modules/picomatch/index.js"(exports, module) {
+  "../main/node_modules/picomatch/index.js"(exports, module) {
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
@@ -1813,9 +1813,9 @@ var require_picomatch2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/identity.js
+// ../main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/identity.js"(exports) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -1870,9 +1870,9 @@ var require_identity = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports) {
+  "../main/node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -2028,9 +2028,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit = require_visit();
@@ -2199,9 +2199,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit = require_visit();
@@ -2269,9 +2269,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -2319,9 +2319,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
     var identity = require_identity();
     function toJS(value, arg, ctx) {
@@ -2349,9 +2349,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity = require_identity();
@@ -2390,9 +2390,9 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var visit = require_visit();
@@ -2508,9 +2508,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Node = require_Node();
@@ -2538,9 +2538,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -2613,9 +2613,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var identity = require_identity();
@@ -2756,9 +2756,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
     var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
@@ -2773,9 +2773,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -2909,9 +2909,9 @@ ${indent}${text.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -3192,9 +3192,9 @@ ${indent}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var identity = require_identity();
@@ -3316,9 +3316,9 @@ ${ctx.indent}${str2}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -3449,9 +3449,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports) {
+  "../main/node_modules/yaml/dist/log.js"(exports) {
     "use strict";
     var node_process = __require("process");
     function debug(logLevel, ...messages) {
@@ -3471,9 +3471,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -3531,9 +3531,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
@@ -3595,9 +3595,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Pair.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -3635,9 +3635,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -3786,9 +3786,9 @@ ${indent}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -3930,9 +3930,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLMap = require_YAMLMap();
@@ -3952,9 +3952,9 @@ var require_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -4068,9 +4068,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
@@ -4090,9 +4090,9 @@ var require_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/string.js"(exports) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string = {
@@ -4109,9 +4109,9 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../main/node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
@@ -4127,9 +4127,9 @@ var require_null = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
@@ -4151,9 +4151,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -4178,9 +4178,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -4224,9 +4224,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -4269,9 +4269,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/schema.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -4297,9 +4297,9 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var map = require_map();
@@ -4364,9 +4364,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
     var Scalar = require_Scalar();
@@ -4430,9 +4430,9 @@ var require_binary = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -4508,9 +4508,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
@@ -4586,9 +4586,9 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -4618,9 +4618,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -4667,9 +4667,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -4746,9 +4746,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -4835,9 +4835,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str2, asBigInt) {
@@ -4923,9 +4923,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -4967,9 +4967,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/tags.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -5061,9 +5061,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
     var identity = require_identity();
     var map = require_map();
@@ -5093,9 +5093,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -5173,9 +5173,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/Document.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
@@ -5482,9 +5482,9 @@ var require_Document = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../main/node_modules/yaml/dist/errors.js
 var require_errors = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports) {
+  "../main/node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name, pos, code, message) {
@@ -5547,9 +5547,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -5681,9 +5681,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -5723,9 +5723,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent, fc, onError) {
@@ -5741,9 +5741,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity = require_identity();
     function mapIncludes(ctx, items2, search) {
@@ -5757,9 +5757,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -5865,9 +5865,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
     "use strict";
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -5916,9 +5916,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-end.js"(exports) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment = "";
@@ -5959,9 +5959,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -6153,9 +6153,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -6218,9 +6218,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -6401,9 +6401,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -6622,9 +6622,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -6703,9 +6703,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -6733,9 +6733,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -6839,9 +6839,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
     var Document = require_Document();
     var composeNode = require_compose_node();
@@ -6882,9 +6882,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/composer.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
@@ -7090,9 +7090,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -7275,9 +7275,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -7336,9 +7336,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst-visit.js"(exports) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -7398,9 +7398,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst.js"(exports) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -7500,9 +7500,9 @@ var require_cst = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -8089,9 +8089,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
     var LineCounter2 = class {
       constructor() {
@@ -8120,9 +8120,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../main/node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/parser.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var cst = require_cst();
@@ -8994,9 +8994,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports) {
+  "../main/node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -9091,9 +9091,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../main/node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports) {
+  "../main/node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -9143,9 +9143,9 @@ var require_dist = __commonJS({
   }
 });
 
-// node_modules/mvdan-sh/index.js
+// ../main/node_modules/mvdan-sh/index.js
 var require_mvdan_sh = __commonJS({
-  "node_modules/mvdan-sh/index.js"(exports, module) {
+  "../main/node_modules/mvdan-sh/index.js"(exports, module) {
     "use strict";
     (function() {
       var $goVersion = "go1.17.9";
@@ -103851,6 +103851,37 @@ var require_mvdan_sh = __commonJS({
   }
 });
 
+// src/discover/confine.ts
+import { realpathSync, statSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
+function isInside(root, path) {
+  const rel = relative(root, path);
+  return rel === "" || !rel.startsWith("..") && !isAbsolute(rel);
+}
+function confineDir(path, bases, what) {
+  const lexical = resolve(path);
+  let real;
+  try {
+    real = realpathSync(lexical);
+    if (!statSync(real).isDirectory()) return { ok: false, reason: `${what} '${path}' is not a directory` };
+  } catch {
+    return { ok: false, reason: `${what} '${path}' does not exist` };
+  }
+  for (const base2 of bases) {
+    const lexBase = resolve(base2);
+    if (!isInside(lexBase, lexical)) continue;
+    let realBase;
+    try {
+      realBase = realpathSync(lexBase);
+    } catch {
+      return { ok: false, reason: `${what} '${path}': ${base2} does not exist` };
+    }
+    if (!isInside(realBase, real)) return { ok: false, reason: `${what} '${path}' resolves to ${real}, outside ${base2} (a symbolic link); not read` };
+    return { ok: true, path: real };
+  }
+  return { ok: true, path: real };
+}
+
 // src/engine/analyze.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
 
@@ -104487,6 +104518,19 @@ var parseError = {
   }
 };
 
+// src/rules/input-bound-exceeded.ts
+var inputBoundExceeded = {
+  id: "input-bound-exceeded",
+  severity: "error",
+  area: "input",
+  description: "A bound (size, binary content, file count, depth) kept a pipeline file from being read, so the check fails closed.",
+  help: "The scanned tree is untrusted, so files over 1 MiB, files with a NUL byte in their first 8 KiB, and whatever lies past the walk's count and depth bounds are not read. When that file is a workflow, an action, a script a pipeline runs, a Makefile, a goreleaser/bake/ko configuration or a manifest the analysis was sent to, what it pushes or signs is unknown, and a pass would be a guess. Keep pipeline files small and textual (move generated data out of them); if the file is intentionally large and irrelevant, ignore this rule for its path in the configuration with a reason.",
+  example: {
+    bad: "# scripts/release.sh: `docker push ghcr.io/acme/api` followed by 1 MB of comments\n- run: ./scripts/release.sh",
+    good: "# scripts/release.sh: the push and its signing, nothing else\n- run: ./scripts/release.sh"
+  }
+};
+
 // src/rules/docker-content-trust.ts
 var dockerContentTrust = {
   id: "docker-content-trust",
@@ -104638,6 +104682,7 @@ var RULES = [
   notInspected,
   unresolvedPush,
   parseError,
+  inputBoundExceeded,
   dockerContentTrust,
   noAdmissionEnforcement,
   enforcementAdvisoryOnly,
@@ -104675,30 +104720,83 @@ function ruleFinding(id, message, location, related = [], extra = {}) {
 }
 
 // src/discover/repo.ts
-import { closeSync, openSync, readdirSync, readSync, realpathSync, statSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readSync, realpathSync as realpathSync2, statSync as statSync2 } from "node:fs";
 import { join, posix, sep } from "node:path";
 var MAX_FILE_BYTES = 1024 * 1024;
 var MAX_FILES = 2e5;
 var MAX_DEPTH = 40;
+var MAX_ENTRIES = 1e6;
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
+var PIPELINE_NAME = [
+  /^\.github\/workflows\/[^/]+$/i,
+  /(^|\/)action\.ya?ml$/i,
+  /(^|\/)(GNUmakefile|makefile|Makefile)$|\.mk$/,
+  /(^|\/)\.?goreleaser(\.[\w-]+)?\.ya?ml$/i,
+  /(^|\/)docker-bake(\.[\w-]+)?\.(hcl|json)$/i,
+  /(^|\/)\.ko\.ya?ml$/i
+];
+function isPipelinePath(path) {
+  return PIPELINE_NAME.some((re) => re.test(path));
+}
+function walkPriority(path) {
+  if (path.startsWith(".github/")) return 0;
+  if (isPipelinePath(path) || /\.(sh|bash|ps1|py|mk)$/i.test(path) || /(^|\/)(Taskfile|Dockerfile|Containerfile)[^/]*$/i.test(path)) return 1;
+  if (/\.(ya?ml|json|hcl|tf|jsonnet|cue)$/i.test(path)) return 2;
+  return 3;
+}
+var MAX_REMEMBERED_DROPS = 100;
 function openRepo(root) {
-  const realRoot = realpathSync(root);
+  const realRoot = realpathSync2(root);
   const limits = [];
-  const files = [];
-  const walk = (dir, rel, depth) => {
-    if (depth > MAX_DEPTH) {
-      limits.push(`directory depth bound (${MAX_DEPTH}) hit at ${rel}; deeper files not scanned`);
+  const classes = [[], [], [], []];
+  let total = 0;
+  let visited = 0;
+  let dropped = 0;
+  let truncated = false;
+  const droppedPipeline = [];
+  const walkStops = [];
+  const noteDropped = (path) => {
+    dropped++;
+    if ((isPipelinePath(path) || path.startsWith(".github/")) && droppedPipeline.length < MAX_REMEMBERED_DROPS) droppedPipeline.push(path);
+  };
+  const add = (path) => {
+    const c = walkPriority(path);
+    if (total < MAX_FILES) {
+      classes[c].push(path);
+      total++;
       return;
     }
+    truncated = true;
+    for (let k = 3; k > c; k--) {
+      const evicted = classes[k].pop();
+      if (evicted !== void 0) {
+        noteDropped(evicted);
+        classes[c].push(path);
+        return;
+      }
+    }
+    noteDropped(path);
+  };
+  const walk = (dir, rel, depth) => {
+    if (depth > MAX_DEPTH) {
+      truncated = true;
+      limits.push(`directory depth bound (${MAX_DEPTH}) hit at ${rel}; deeper files not scanned`);
+      walkStops.push({ path: rel, reason: `directory depth bound (${MAX_DEPTH}) hit; files below it are not listed`, pipeline: rel.startsWith(".github/") });
+      return;
+    }
+    if (visited > MAX_ENTRIES) return;
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {
       return;
     }
+    if (depth === 0) entries.sort((a, b) => Number(b.name === ".github") - Number(a.name === ".github"));
     for (const entry of entries) {
-      if (files.length >= MAX_FILES) {
-        if (!limits.some((l) => l.startsWith("file count bound"))) limits.push(`file count bound (${MAX_FILES}) hit; remaining files not scanned`);
+      if (++visited > MAX_ENTRIES) {
+        truncated = true;
+        limits.push(`directory entry bound (${MAX_ENTRIES}) hit at ${rel || "."}; the rest of the tree is not listed`);
+        walkStops.push({ path: rel || ".", reason: `the walk stopped after ${MAX_ENTRIES} directory entries; pipeline files in the rest of the tree may not be listed`, pipeline: true });
         return;
       }
       const childRel = rel ? `${rel}/${entry.name}` : entry.name;
@@ -104706,30 +104804,63 @@ function openRepo(root) {
       if (entry.isDirectory()) {
         if (!SKIP_DIRS.has(entry.name)) walk(join(dir, entry.name), childRel, depth + 1);
       } else if (entry.isFile()) {
-        files.push({ path: childRel, size: -1 });
+        add(childRel);
       }
     }
   };
   walk(realRoot, "", 0);
+  if (dropped > 0) limits.push(`file count bound (${MAX_FILES}) hit; ${dropped} files not listed (filler first, pipeline files last)`);
+  const files = classes.flat().map((path) => ({ path, size: -1 }));
   files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   const index = new Set(files.map((f) => f.path));
   const cache3 = /* @__PURE__ */ new Map();
+  const unlistedCache = /* @__PURE__ */ new Map();
+  const refused = /* @__PURE__ */ new Map();
+  const existsUnlisted = (rel) => {
+    if (!truncated || rel === "" || rel.split("/").some((s) => SKIP_DIRS.has(s))) return false;
+    let hit = unlistedCache.get(rel);
+    if (hit === void 0) {
+      const abs = join(realRoot, rel);
+      try {
+        hit = realpathSync2(abs) === abs && statSync2(abs).isFile();
+      } catch {
+        hit = false;
+      }
+      unlistedCache.set(rel, hit);
+    }
+    return hit;
+  };
   return {
     root: realRoot,
     files,
     limits,
-    has: (path) => index.has(normalizeRelPath(path) ?? ""),
-    read(path) {
+    has: (path) => {
+      const rel = normalizeRelPath(path);
+      return rel !== void 0 && (index.has(rel) || existsUnlisted(rel));
+    },
+    read(path, options) {
       const rel = normalizeRelPath(path);
       if (rel === void 0) return { ok: false, reason: "path leaves the repository" };
-      const cached = cache3.get(rel);
-      if (cached) return cached;
-      const result = readBounded(realRoot, rel, index.has(rel));
-      cache3.set(rel, result);
+      let result = cache3.get(rel);
+      if (!result) {
+        result = readBounded(realRoot, rel, index.has(rel));
+        cache3.set(rel, result);
+      }
+      if (!result.ok && BOUND_REASON.test(result.reason)) {
+        const pipeline = !options?.scan || isPipelinePath(rel) || rel.startsWith(".github/");
+        const prev = refused.get(rel);
+        refused.set(rel, { reason: result.reason, pipeline: pipeline || (prev?.pipeline ?? false) });
+      }
       return result;
-    }
+    },
+    boundHits: () => [
+      ...[...refused].map(([path, r]) => ({ path, reason: r.reason, pipeline: r.pipeline })),
+      ...droppedPipeline.map((path) => ({ path, reason: `not listed: the file count bound (${MAX_FILES}) was reached`, pipeline: true })),
+      ...walkStops
+    ]
   };
 }
+var BOUND_REASON = /over the \d+-byte bound|binary file/;
 function normalizeRelPath(path) {
   if (path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path)) return void 0;
   const norm = posix.normalize(path.replace(/\\/g, "/"));
@@ -104741,7 +104872,7 @@ function readBounded(realRoot, rel, listed) {
   if (!listed) {
     let real;
     try {
-      real = realpathSync(abs);
+      real = realpathSync2(abs);
     } catch {
       return { ok: false, reason: "no such file" };
     }
@@ -104749,7 +104880,7 @@ function readBounded(realRoot, rel, listed) {
   }
   let size2;
   try {
-    const st = statSync(abs);
+    const st = statSync2(abs);
     if (!st.isFile()) return { ok: false, reason: "not a regular file" };
     size2 = st.size;
   } catch {
@@ -106266,7 +106397,7 @@ function discover(repo, opts) {
     const base2 = f.path.slice(f.path.lastIndexOf("/") + 1);
     const isKustomization = /^kustomization\.ya?ml$|^Kustomization$/.test(base2);
     const isTf = /\.tf$/i.test(base2);
-    const read = repo.read(f.path);
+    const read = repo.read(f.path, { scan: true });
     if (!read.ok) continue;
     const text = read.text;
     if (isKustomization) {
@@ -106556,7 +106687,7 @@ function findCommands(repo, path, repository) {
   const base2 = segments2[segments2.length - 1] ?? "";
   if (segments2.slice(0, -1).some((s) => TEST_SEGMENTS.has(s.toLowerCase()))) return [];
   if (kind !== "docs" && TEST_NAME.test(base2.replace(/\.[^.]*$/, ""))) return [];
-  const r = repo.read(path);
+  const r = repo.read(path, { scan: true });
   if (!r.ok || !TRIGGER.test(r.text)) return [];
   const dir = segments2.slice(0, -1).join("/");
   const bases = kind === "workflow" ? [""] : kind === "make" ? [dir] : dir ? [dir, ""] : [""];
@@ -106744,7 +106875,7 @@ function indexDeployments(input2) {
   }
   for (const f of repo.files) {
     if (MANIFEST.test(f.path) && classifyPath(f.path) !== "skip") {
-      const r = repo.read(f.path);
+      const r = repo.read(f.path, { scan: true });
       if (r.ok && (r.text.includes("argoproj.io") || r.text.includes("kustomize.toolkit.fluxcd.io"))) gitops.push(...readGitOps(f.path, r.text));
     }
     commands.push(...findCommands(repo, f.path, input2.repository));
@@ -106850,7 +106981,7 @@ function indexDeployments(input2) {
       }
     }
   };
-  const resolve = (c) => {
+  const resolve2 = (c) => {
     for (const b of c.bases) {
       const p = join2(b, c.raw);
       if (p === void 0) continue;
@@ -106859,7 +106990,7 @@ function indexDeployments(input2) {
     return void 0;
   };
   for (const c of commands) {
-    const target2 = resolve(c);
+    const target2 = resolve2(c);
     if (target2 === void 0) continue;
     const chain = [c.documented ? `documented deployment: ${c.text} (${c.file}:${c.line})` : `applied by ${c.text} (${c.file}:${c.line})`];
     if (c.kind === "kustomize") queue.push({ mode: "kustomize", path: target2, chain });
@@ -107292,7 +107423,7 @@ function trustContext(repo, repository) {
   const keyFiles = /* @__PURE__ */ new Map();
   for (const f of repo.files) {
     if (!/\.(pub|pem|crt)$/i.test(f.path)) continue;
-    const r = repo.read(f.path);
+    const r = repo.read(f.path, { scan: true });
     if (!r.ok || !/BEGIN (PUBLIC KEY|CERTIFICATE|EC PUBLIC KEY|RSA PUBLIC KEY)/.test(r.text)) continue;
     const fps = keyFingerprints(r.text);
     if (fps.length > 0) keyFiles.set(f.path, fps);
@@ -107332,7 +107463,7 @@ function findPrivateKeys(repo, alsoScan = []) {
   const hits = [];
   const paths = /* @__PURE__ */ new Set([...repo.files.filter((f) => CANDIDATE_NAME.test(f.path) && !/\.pub$/i.test(f.path)).map((f) => f.path), ...alsoScan]);
   for (const path of [...paths].sort()) {
-    const r = repo.read(path);
+    const r = repo.read(path, { scan: true });
     if (!r.ok) continue;
     const m = PRIVATE_KEY_HEADER.exec(r.text);
     if (!m) continue;
@@ -107341,6 +107472,21 @@ function findPrivateKeys(repo, alsoScan = []) {
     hits.push({ location: { file: path, line }, kind, testOnly: TEST_PATH.test(path) });
   }
   return hits;
+}
+
+// src/discover/bounds.ts
+var MAX_BOUND_FINDINGS = 20;
+function boundFindings(repo) {
+  const hits = (repo.boundHits?.() ?? []).filter((h) => h.pipeline);
+  const seen = /* @__PURE__ */ new Set();
+  const unique = hits.filter((h) => !seen.has(h.path) && seen.add(h.path));
+  const out = unique.slice(0, MAX_BOUND_FINDINGS).map((h) => ruleFinding("input-bound-exceeded", `${h.path} was not read (${h.reason}). It is a pipeline file, so what it pushes or signs is unknown and the check fails closed.`, { file: h.path, line: 1 }));
+  const rest = unique.length - out.length;
+  if (rest > 0) {
+    const first = unique[MAX_BOUND_FINDINGS];
+    out.push(ruleFinding("input-bound-exceeded", `${rest} more pipeline file${rest === 1 ? " was" : "s were"} not read because of bounds (the first: ${first.path}, ${first.reason}).`, { file: first.path, line: 1 }));
+  }
+  return out;
 }
 
 // src/model/finding.ts
@@ -110028,7 +110174,7 @@ function memoFor(repo) {
     const vocabulary = /* @__PURE__ */ new Set(["MAKEFLAGS", "MAKEFILES", "MAKELEVEL"]);
     for (const f of repo.files) {
       if (!MAKEFILE_NAME.test(f.path)) continue;
-      const r = repo.read(f.path);
+      const r = repo.read(f.path, { scan: true });
       if (r.ok) for (const m of r.text.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) vocabulary.add(m[0]);
     }
     memo2 = { vocabulary, results: /* @__PURE__ */ new Map() };
@@ -114642,7 +114788,6 @@ function ownerRepoOf(remote) {
 }
 
 // src/workflow/remote.ts
-import { existsSync, statSync as statSync2 } from "node:fs";
 import { join as join3 } from "node:path";
 var RemoteSource = class {
   constructor(checkoutsDir, fetcher) {
@@ -114653,19 +114798,32 @@ var RemoteSource = class {
   fetcher;
   checkouts = /* @__PURE__ */ new Map();
   fetched = /* @__PURE__ */ new Map();
+  /** Checkouts refused because a path component leaves the checkouts directory (reported as limits). */
+  notes = [];
   get available() {
     return this.checkoutsDir !== void 0 || this.fetcher !== void 0;
   }
   get failures() {
-    return this.fetcher?.failures ?? [];
+    return [...this.notes, ...this.fetcher?.failures ?? []];
+  }
+  /**
+   * Why files of `owner/repo@ref` could not be read, when an API fault or a refused checkout is the cause (not
+   * absence): the reason a not-inspected finding should give.
+   */
+  unreadReason(owner, repo, ref) {
+    const key = `${owner}/${repo}/`;
+    const fault = this.failures.find((f) => f.includes(key) && f.includes(`@${ref}`) || /deadline|rate limit/.test(f) || f.includes(`${owner}/${repo}'`));
+    return fault;
   }
   checkout(owner, repo) {
     const key = `${owner}/${repo}`.toLowerCase();
     if (this.checkouts.has(key)) return this.checkouts.get(key);
     let reader = null;
-    if (this.checkoutsDir && /^[\w.-]+$/.test(owner) && /^[\w.-]+$/.test(repo) && owner !== ".." && repo !== "..") {
-      const dir = join3(this.checkoutsDir, owner, repo);
-      if (existsSync(dir) && statSync2(dir).isDirectory()) reader = openRepo(dir);
+    const name = (s) => /^[\w.-]+$/.test(s) && s !== "." && s !== "..";
+    if (this.checkoutsDir && name(owner) && name(repo)) {
+      const dir = confineDir(join3(this.checkoutsDir, owner, repo), [this.checkoutsDir], "remote checkout");
+      if (dir.ok) reader = openRepo(dir.path);
+      else if (!/does not exist|is not a directory/.test(dir.reason)) this.notes.push(dir.reason);
     }
     this.checkouts.set(key, reader);
     return reader;
@@ -114699,7 +114857,8 @@ var RemoteSource = class {
         this.fetched.set(key, files);
         return { text: got.text, repo: virtualRepo(`${owner}/${repo}@${ref}`, files), display };
       }
-      return { error: `${display}: not available through the GitHub API` };
+      const fault = this.fetcher.failures.find((f) => f.includes(`${owner}/${repo}/${rel}@${ref}`) || /deadline|rate limit/.test(f));
+      return { error: `${display}: ${fault ? fault.replace(`GitHub API: ${owner}/${repo}/${rel}@${ref}: `, "GitHub API: ") : "not available through the GitHub API"}` };
     }
     return { error: `${display}: no remote checkout and no GitHub token given` };
   }
@@ -115434,7 +115593,7 @@ var Reader = class {
     }
     const inputs = {};
     for (const k of Object.keys(withInputs)) inputs[k] = inputText(given, k);
-    this.notInspected(uses, usesLoc, this.input.remote.available ? "not found in the remote checkouts or through the API" : "no remote checkout and no GitHub token given", inputs, ctx.guard, ctx.jobKey, chain);
+    this.notInspected(uses, usesLoc, this.input.remote.unreadReason(parsed.owner, parsed.repo, parsed.ref) ?? (this.input.remote.available ? "not found in the remote checkouts or through the API" : "no remote checkout and no GitHub token given"), inputs, ctx.guard, ctx.jobKey, chain);
     return [];
   }
   /**
@@ -115698,7 +115857,7 @@ function kindClusterRegistries(repo) {
   const out = /* @__PURE__ */ new Set();
   for (const f of repo.files) {
     if (f.size > MAX_BYTES || !CANDIDATE.test(f.path)) continue;
-    const r = repo.read(f.path);
+    const r = repo.read(f.path, { scan: true });
     if (!r.ok || !r.text.includes("kind.x-k8s.io/")) continue;
     const re = /registry\.mirrors\.\\?"([^"\\]+)\\?"\][\s\S]{0,80}?endpoint\s*=\s*\[\s*\\?"https?:\/\/([^"\\/]+)/g;
     for (let m = re.exec(r.text); m; m = re.exec(r.text)) {
@@ -115745,11 +115904,13 @@ var VERDICT_RULES = /* @__PURE__ */ new Set([
   "enforcement-advisory-only",
   "image-not-covered",
   "policy-trust-mismatch",
-  "required-image-missing"
+  "required-image-missing",
+  "input-bound-exceeded"
 ]);
+var FAIL_WITHOUT_IMAGES = /* @__PURE__ */ new Set(["required-image-missing", "input-bound-exceeded"]);
 function computeVerdict(report) {
   const blocking = report.findings.some((f) => !f.suppressed && f.severity === "error" && VERDICT_RULES.has(f.rule));
-  if (report.images.length === 0) return blocking && report.findings.some((f) => !f.suppressed && f.rule === "required-image-missing") ? "fail" : "not-applicable";
+  if (report.images.length === 0) return blocking && report.findings.some((f) => !f.suppressed && f.severity === "error" && FAIL_WITHOUT_IMAGES.has(f.rule)) ? "fail" : "not-applicable";
   if (blocking) return "fail";
   return report.images.every((i) => i.signed) ? "pass" : "fail";
 }
@@ -115805,6 +115966,7 @@ async function analyze(options) {
     requireEnforcement: options.requireEnforcement ?? true
   });
   findings.push(...admission.findings);
+  findings.push(...boundFindings(repo));
   limits.push(...admission.limits);
   const images = judged.map((img) => {
     const report2 = toImageReport(img, signs);
@@ -115878,8 +116040,41 @@ function toFindingReport(f) {
   };
 }
 
+// src/render/neutral.ts
+var CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+var HAS_CONTROL = new RegExp(CONTROL_CHARS.source);
+function printable(s) {
+  return s.replace(CONTROL_CHARS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function oneLine(s) {
+  return s.replace(/\r\n|[\r\n\t\u2028\u2029]/g, " ").replace(CONTROL_CHARS, "");
+}
+function withoutControls(s) {
+  return s.replace(/\r\n/g, "\n").replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => c === "	" ? " " : "");
+}
+function neutralLine(line) {
+  return line.replace(/^(\s*)::/, "$1\\:\\:").replace(/##\[/g, "##\\[");
+}
+function neutralJson(json) {
+  return json.replace(/##\[/g, "#\\u0023[").replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function repoRelativePath(path) {
+  if (path === "" || HAS_CONTROL.test(path)) return void 0;
+  const p = path.replace(/\\/g, "/");
+  if (p.startsWith("/") || /^[A-Za-z]:/.test(p) || /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(p)) return void 0;
+  const out = [];
+  for (const seg of p.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") {
+      if (out.length === 0) return void 0;
+      out.pop();
+    } else out.push(seg);
+  }
+  return out.length ? out.join("/") : void 0;
+}
+
 // src/cli-args.ts
-import { existsSync as existsSync2, statSync as statSync3 } from "node:fs";
+import { existsSync, statSync as statSync3 } from "node:fs";
 var USAGE = `usage: image-signing-audit [path] [options]
 
   path                          checkout to scan (default: .)
@@ -115987,7 +116182,7 @@ function parseCliArgs(argv, env) {
 }
 function isDir(p) {
   try {
-    return existsSync2(p) && statSync3(p).isDirectory();
+    return existsSync(p) && statSync3(p).isDirectory();
   } catch {
     return false;
   }
@@ -115995,7 +116190,7 @@ function isDir(p) {
 
 // src/render/json.ts
 function renderJson(report) {
-  return JSON.stringify(report, null, 2) + "\n";
+  return neutralJson(JSON.stringify(report, null, 2)) + "\n";
 }
 
 // src/render/sarif.ts
@@ -116014,7 +116209,7 @@ var LEVEL = { error: "error", warning: "warning", note: "note" };
 var SECURITY_SEVERITY = { error: "7.5", warning: "5.0", note: "2.0" };
 var FINGERPRINT_KEY = "imageSigningAuditFinding/v1";
 function renderSarif(report, options = {}) {
-  return JSON.stringify(buildSarif(report, options), null, 2) + "\n";
+  return neutralJson(JSON.stringify(buildSarif(report, options), null, 2)) + "\n";
 }
 function buildSarif(report, options = {}) {
   const ruleIndex = new Map(RULES.map((r, i) => [r.id, i]));
@@ -116024,17 +116219,20 @@ function buildSarif(report, options = {}) {
     const n = (seen.get(base2) ?? 0) + 1;
     seen.set(base2, n);
     const index = ruleIndex.get(f.rule);
+    const related = (f.related ?? []).filter((r) => repoRelativePath(r.file) !== void 0);
     return {
       ruleId: f.rule,
       ...index !== void 0 ? { ruleIndex: index } : {},
       level: LEVEL[f.severity],
-      message: { text: f.message || f.rule },
-      locations: [physical(f, options.pathPrefix)],
-      ...f.related && f.related.length > 0 ? { relatedLocations: f.related.map((r, i) => ({ id: i + 1, ...physical(r, options.pathPrefix), message: { text: r.message || "related location" } })) } : {},
+      message: { text: withoutControls(f.message) || f.rule },
+      // Only locations inside the repository: a `uses: ../x` or absolute path falls back to the first related
+      // location that is inside, else to none.
+      locations: primaryLocation(f, options.pathPrefix),
+      ...related.length > 0 ? { relatedLocations: related.map((r, i) => ({ id: i + 1, ...physical(r, options.pathPrefix), message: { text: withoutControls(r.message ?? "") || "related location" } })) } : {},
       // Identical findings in one file (same rule, image and message) are told apart by their order.
       partialFingerprints: { [FINGERPRINT_KEY]: n === 1 ? base2 : `${base2}:${n}` },
-      ...f.suppressed ? { suppressions: [{ kind: f.suppressed.source === "inline" ? "inSource" : "external", justification: f.suppressed.reason }] } : {},
-      ...f.image ? { properties: { image: f.image } } : {}
+      ...f.suppressed ? { suppressions: [{ kind: f.suppressed.source === "inline" ? "inSource" : "external", justification: withoutControls(f.suppressed.reason) }] } : {},
+      ...f.image ? { properties: { image: oneLine(f.image) } } : {}
     };
   });
   return {
@@ -116061,10 +116259,15 @@ function buildSarif(report, options = {}) {
         },
         automationDetails: { id: "image-signing-audit/" },
         results,
-        ...report.limits.length > 0 ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: report.limits.map((l) => ({ level: "note", message: { text: l } })) }] } : {}
+        ...report.limits.length > 0 ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: report.limits.map((l) => ({ level: "note", message: { text: withoutControls(l) } })) }] } : {}
       }
     ]
   };
+}
+function primaryLocation(f, prefix) {
+  if (repoRelativePath(f.file) !== void 0) return [physical(f, prefix)];
+  const inside = (f.related ?? []).find((r) => repoRelativePath(r.file) !== void 0);
+  return inside ? [physical(inside, prefix)] : [];
 }
 function physical(loc2, prefix) {
   const startLine = Math.max(1, Math.trunc(loc2.line) || 1);
@@ -116072,7 +116275,7 @@ function physical(loc2, prefix) {
   if (loc2.column !== void 0 && loc2.column >= 1) region["startColumn"] = loc2.column;
   if (loc2.endLine !== void 0 && loc2.endLine >= startLine) region["endLine"] = loc2.endLine;
   if (loc2.endColumn !== void 0 && loc2.endColumn >= 1) region["endColumn"] = loc2.endColumn;
-  return { physicalLocation: { artifactLocation: { uri: toUri(prefix ? `${prefix.replace(/\/+$/, "")}/${loc2.file}` : loc2.file), uriBaseId: "%SRCROOT%" }, region } };
+  return { physicalLocation: { artifactLocation: { uri: toUri(prefix ? `${prefix.replace(/\/+$/, "")}/${repoRelativePath(loc2.file) ?? ""}` : repoRelativePath(loc2.file) ?? ""), uriBaseId: "%SRCROOT%" }, region } };
 }
 function toUri(path) {
   return path.replace(/\\/g, "/").replace(/^\/+/, "").split("/").map((seg) => encodeURIComponent(seg)).join("/");
@@ -116136,10 +116339,7 @@ function renderText(report) {
     out.push("limits:");
     for (const l of report.limits) out.push(`  ${printable(l)}`);
   }
-  return out.join("\n") + "\n";
-}
-function printable(s) {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return out.map(neutralLine).join("\n") + "\n";
 }
 
 // src/cli.ts
@@ -116155,7 +116355,32 @@ ${USAGE}`);
     process.stdout.write(USAGE);
     return 0;
   }
-  const report = await analyze(parsed.options);
+  const cwd = process.cwd();
+  const notes = [];
+  const root = confineDir(parsed.options.root, [cwd], "path");
+  if (!root.ok) {
+    process.stderr.write(`image-signing-audit: ${oneLine(root.reason)}
+`);
+    return 2;
+  }
+  const policyPaths = (parsed.options.policyPaths ?? []).filter((p) => {
+    const c = confineDir(p, [parsed.options.root, cwd], "--policy-paths entry");
+    if (!c.ok) notes.push(c.reason);
+    return c.ok;
+  });
+  let remoteCheckouts = parsed.options.remoteCheckouts;
+  if (remoteCheckouts) {
+    const c = confineDir(remoteCheckouts, [cwd], "--remote-checkouts");
+    if (!c.ok) {
+      notes.push(c.reason);
+      remoteCheckouts = void 0;
+    }
+  }
+  const options = { ...parsed.options, policyPaths };
+  if (remoteCheckouts) options.remoteCheckouts = remoteCheckouts;
+  else delete options.remoteCheckouts;
+  const analyzed = await analyze(options);
+  const report = notes.length ? { ...analyzed, limits: [...notes, ...analyzed.limits] } : analyzed;
   const render = parsed.format === "json" ? renderJson : parsed.format === "sarif" ? renderSarif : renderText;
   process.stdout.write(render(report));
   return 0;

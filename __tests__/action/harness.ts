@@ -113,6 +113,8 @@ export interface RunOptions {
   /** Overrides the payload's base/head commits. */
   base?: string;
   head?: string;
+  /** Extra or overriding environment variables (e.g. PATH). */
+  env?: Record<string, string>;
 }
 
 /** Runs the bundle as the runner does: INPUT_* variables (upper-cased, dashes kept), files for outputs and summary, an event payload. */
@@ -148,6 +150,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
       GITHUB_API_URL: options.apiUrl ?? 'http://127.0.0.1:9',
       RUNNER_TEMP: tmp,
     };
+    Object.assign(env, options.env ?? {});
     for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
     const child = spawn(process.execPath, [options.bundle], { cwd: options.workspace.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -13,7 +13,17 @@ export interface ApiClientOptions {
   /** Retries for 5xx and network errors (rate limits are never retried: waiting out a reset would stall the check). */
   retries?: number;
   retryDelayMs?: number;
+  /**
+   * One deadline for the whole API phase (remote files and the changed-files listing), counted from the
+   * client's creation: a hanging or slow API cannot stall the check. Past it, requests fail at once.
+   */
+  deadlineMs?: number;
 }
+
+/** Default overall deadline of the API phase. */
+export const DEFAULT_API_DEADLINE_MS = 60_000;
+/** A page of the changed-files listing larger than this is refused (git diff is used instead). */
+export const MAX_PAGE_BYTES = 8 * 1024 * 1024;
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; reason: string; rateLimited: boolean };
 
@@ -25,9 +35,27 @@ const MAX_REMOTE_REQUESTS = 200;
 export class GitHubApi {
   private readonly base: URL;
   private readonly fetchImpl: FetchLike;
+  private readonly deadline: number;
+  private readonly deadlineMs: number;
   constructor(private readonly options: ApiClientOptions) {
     this.base = new URL(options.apiUrl.endsWith('/') ? options.apiUrl : options.apiUrl + '/');
     this.fetchImpl = options.fetch ?? ((url, init) => fetch(url, init));
+    this.deadlineMs = options.deadlineMs ?? DEFAULT_API_DEADLINE_MS;
+    this.deadline = Date.now() + this.deadlineMs;
+  }
+
+  /** Milliseconds left before the API phase's deadline. */
+  remainingMs(): number {
+    return this.deadline - Date.now();
+  }
+
+  /** An abort signal for one request (or body read): its own timeout, cut short by the phase deadline. */
+  signal(): AbortSignal {
+    return AbortSignal.timeout(Math.max(1, Math.min(this.options.timeoutMs ?? 10_000, this.remainingMs())));
+  }
+
+  private deadlineReason(): string {
+    return `GitHub API deadline (${Math.round(this.deadlineMs / 1000)} s for all requests) passed`;
   }
 
   url(path: string): string {
@@ -41,7 +69,8 @@ export class GitHubApi {
     const retries = this.options.retries ?? 2;
     let last = '';
     for (let attempt = 0; attempt <= retries; attempt++) {
-      if (attempt > 0) await sleep((this.options.retryDelayMs ?? 250) * attempt);
+      if (attempt > 0) await sleep(Math.min((this.options.retryDelayMs ?? 250) * attempt, Math.max(0, this.remainingMs())));
+      if (this.remainingMs() <= 0) return { ok: false, reason: last ? `${this.deadlineReason()}; last: ${last}` : this.deadlineReason(), rateLimited: false };
       let res: Response;
       try {
         res = await this.fetchImpl(url, {
@@ -51,7 +80,7 @@ export class GitHubApi {
             'x-github-api-version': '2022-11-28',
             'user-agent': 'image-signing-audit',
           },
-          signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+          signal: this.signal(),
         });
       } catch (e) {
         last = `request failed: ${e instanceof Error ? e.message : String(e)}`;
@@ -85,9 +114,11 @@ export class GitHubApi {
         await res.body?.cancel();
         return { ok: false, reason: `listing pull request files: HTTP ${res.status}`, rateLimited: false };
       }
+      const text = await readCapped(res, MAX_PAGE_BYTES);
+      if (!text.ok) return { ok: false, reason: `listing pull request files: ${text.reason}`, rateLimited: false };
       let body: unknown;
       try {
-        body = await res.json();
+        body = JSON.parse(text.text);
       } catch {
         return { ok: false, reason: 'listing pull request files: response is not JSON', rateLimited: false };
       }
@@ -127,6 +158,11 @@ export function createApiRemoteFetcher(api: GitHubApi): RemoteFetcher {
   let stopped = false;
   const fetchOne = async (owner: string, repo: string, ref: string, path: string): Promise<RemoteFile | undefined> => {
     if (stopped) return undefined;
+    if (api.remainingMs() <= 0) {
+      stopped = true;
+      failures.push(`GitHub API: deadline passed before ${owner}/${repo}/${path}@${ref} was read; it and the rest are not inspected`);
+      return undefined;
+    }
     if (requests++ >= MAX_REMOTE_REQUESTS) {
       stopped = true;
       failures.push(`GitHub API: more than ${MAX_REMOTE_REQUESTS} remote files requested; the rest are not inspected`);
@@ -155,9 +191,12 @@ export function createApiRemoteFetcher(api: GitHubApi): RemoteFetcher {
       failures.push(`GitHub API: ${owner}/${repo}/${path}@${ref}: ${length} bytes, over the ${MAX_REMOTE_BYTES}-byte bound`);
       return undefined;
     }
-    const text = await res.text();
-    if (text.length > MAX_REMOTE_BYTES) return undefined;
-    return { text, source: 'GitHub API' };
+    const body = await readCapped(res, MAX_REMOTE_BYTES);
+    if (!body.ok) {
+      failures.push(`GitHub API: ${owner}/${repo}/${path}@${ref}: ${body.reason}`);
+      return undefined;
+    }
+    return { text: body.text, source: 'GitHub API' };
   };
   return {
     failures,
@@ -174,6 +213,37 @@ export function createApiRemoteFetcher(api: GitHubApi): RemoteFetcher {
       return p;
     },
   };
+}
+
+/**
+ * The body as text, at most `max` bytes (a chunked answer has no content-length to check first). A dropped
+ * connection, a timeout or the phase deadline mid-body is a failure with its reason, never a partial text.
+ */
+export async function readCapped(res: Response, max: number): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
+  const length = Number(res.headers.get('content-length') ?? '0');
+  if (length > max) {
+    await res.body?.cancel().catch(() => undefined);
+    return { ok: false, reason: `${length} bytes, over the ${max}-byte bound` };
+  }
+  if (!res.body) return { ok: true, text: '' };
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > max) {
+        await reader.cancel().catch(() => undefined);
+        return { ok: false, reason: `over the ${max}-byte bound` };
+      }
+      chunks.push(value);
+    }
+  } catch (e) {
+    return { ok: false, reason: `reading the response failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  return { ok: true, text: Buffer.concat(chunks).toString('utf8') };
 }
 
 function sleep(ms: number): Promise<void> {

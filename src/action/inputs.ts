@@ -11,6 +11,8 @@ export interface ActionInputs {
   remoteCheckouts?: string;
   /** Empty = no token: no network at all. */
   githubToken: string;
+  /** Overall deadline of the REST API phase, in milliseconds. */
+  apiDeadlineMs: number;
   failOn: FailOn;
   requireEnforcement: boolean;
   annotate: AnnotateMode;
@@ -37,6 +39,8 @@ export function parseInputs(get: (name: string) => string): ActionInputs | { err
   if (requireEnforcement !== 'true' && requireEnforcement !== 'false') return { error: `require-enforcement must be true or false, got '${requireEnforcement}'` };
   const repository = get('repository');
   if (repository && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) return { error: `repository must be owner/name, got '${repository}'` };
+  const apiTimeout = get('api-timeout') || '60';
+  if (!/^\d+(\.\d+)?$/.test(apiTimeout) || Number(apiTimeout) <= 0 || Number(apiTimeout) > 3600) return { error: `api-timeout must be a number of seconds between 0 and 3600, got '${apiTimeout}'` };
   const config = get('config');
   return {
     path: get('path') || '.',
@@ -44,6 +48,7 @@ export function parseInputs(get: (name: string) => string): ActionInputs | { err
     ...(repository ? { repository } : {}),
     ...(get('remote-checkouts') ? { remoteCheckouts: get('remote-checkouts') } : {}),
     githubToken: get('github-token'),
+    apiDeadlineMs: Math.round(Number(apiTimeout) * 1000),
     failOn: failOn as FailOn,
     requireEnforcement: requireEnforcement === 'true',
     annotate: annotate as AnnotateMode,

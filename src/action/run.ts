@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { confineDir } from '../discover/confine.js';
 import { openRepo } from '../discover/repo.js';
 import { configToAnalyzeOptions, loadConfig, locateRequiredImageFindings } from '../config/load.js';
 import { analyze } from '../engine/analyze.js';
@@ -10,6 +11,7 @@ import { renderJson } from '../render/json.js';
 import { renderSarif } from '../render/sarif.js';
 import { renderSummary } from '../render/summary.js';
 import { renderText } from '../render/text.js';
+import { neutralLine, oneLine } from '../render/neutral.js';
 import { applySuppressions } from '../suppress/index.js';
 import { resolveChangedFiles, type ChangedFiles } from './changed-files.js';
 import { pullRequestFromPayload } from './event.js';
@@ -64,28 +66,50 @@ export async function run(inputs: ActionInputs, env: ActionEnvironment, sinks: A
     sinks.setFailed(`path '${inputs.path}' is not a directory`);
     return undefined;
   }
+  // Every directory input resolves inside the workspace when it is written inside it: a symbolic link in the
+  // checkout cannot send the scan, a policy path or the remote checkouts elsewhere on the runner.
+  const pathNotes: string[] = [];
+  const rootInside = confineDir(root, [env.workspace], 'path');
+  if (!rootInside.ok) {
+    sinks.setFailed(oneLine(rootInside.reason));
+    return undefined;
+  }
+  const policyPaths = inputs.policyPaths.flatMap((p) => {
+    const c = confineDir(resolve(env.workspace, p), [env.workspace], 'policy-paths entry');
+    if (!c.ok) pathNotes.push(c.reason);
+    return c.ok ? [resolve(env.workspace, p)] : [];
+  });
+  let remoteCheckouts = inputs.remoteCheckouts ? resolve(env.workspace, inputs.remoteCheckouts) : undefined;
+  if (remoteCheckouts) {
+    const c = confineDir(remoteCheckouts, [env.workspace], 'remote-checkouts');
+    if (!c.ok) {
+      pathNotes.push(c.reason);
+      remoteCheckouts = undefined;
+    }
+  }
+  if (pathNotes.length > 0) sinks.untrusted(pathNotes.join('\n'));
   const repository = inputs.repository ?? env.repository;
   const repo = openRepo(root);
   const loaded = loadConfig(repo, inputs.config, inputs.configExplicit);
-  if (loaded.file) sinks.info(`configuration: ${loaded.file}`);
+  if (loaded.file) sinks.info(neutralLine(oneLine(`configuration: ${loaded.file}`)));
 
   // No token, no network: neither the remote fetcher nor the changed-files listing is created.
-  const api = inputs.githubToken ? new GitHubApi({ apiUrl: env.apiUrl, token: inputs.githubToken, ...(deps.fetch ? { fetch: deps.fetch } : {}) }) : undefined;
+  const api = inputs.githubToken ? new GitHubApi({ apiUrl: env.apiUrl, token: inputs.githubToken, deadlineMs: inputs.apiDeadlineMs, ...(deps.fetch ? { fetch: deps.fetch } : {}) }) : undefined;
   const remoteFetcher = api ? createApiRemoteFetcher(api) : undefined;
   const options: AnalyzeOptions = {
     root,
     repo,
     ...(repository ? { repository } : {}),
-    ...(inputs.remoteCheckouts ? { remoteCheckouts: resolve(env.workspace, inputs.remoteCheckouts) } : {}),
+    ...(remoteCheckouts ? { remoteCheckouts } : {}),
     ...(remoteFetcher ? { remoteFetcher } : {}),
-    policyPaths: inputs.policyPaths.map((p) => resolve(env.workspace, p)),
+    policyPaths,
     requireEnforcement: inputs.requireEnforcement,
     ...configToAnalyzeOptions(loaded.config),
   };
   const analyzed = await analyze(options);
   const fetchFailures = (remoteFetcher?.failures ?? []).filter((f) => !analyzed.limits.includes(f));
   const report = applySuppressions(
-    { ...analyzed, findings: [...locateRequiredImageFindings(analyzed.findings, loaded), ...loaded.findings], limits: [...analyzed.limits, ...fetchFailures] },
+    { ...analyzed, findings: [...locateRequiredImageFindings(analyzed.findings, loaded), ...loaded.findings], limits: [...pathNotes, ...analyzed.limits, ...fetchFailures] },
     { ignores: loaded.config.ignore, repo },
   );
 
@@ -114,8 +138,9 @@ export async function run(inputs: ActionInputs, env: ActionEnvironment, sinks: A
 
   sinks.untrusted(renderText(report));
   const decision = decideFailure(report, inputs.failOn);
-  if (decision.fail) sinks.setFailed(`image-signing-audit: ${decision.reason}`);
-  else sinks.info(`image-signing-audit: passing the step (${decision.reason}; fail-on: ${inputs.failOn})`);
+  // The reason quotes the sentence, which holds policy names from the repository.
+  if (decision.fail) sinks.setFailed(neutralLine(oneLine(`image-signing-audit: ${decision.reason}`)));
+  else sinks.info(neutralLine(oneLine(`image-signing-audit: passing the step (${decision.reason}; fail-on: ${inputs.failOn})`)));
   return { report, decision, outputs, plan, changed };
 }
 
@@ -128,7 +153,8 @@ export function actionOutputs(report: Report, reportFile: string, sarifFile: str
     images: String(report.images.length),
     signed: String(report.images.filter((i) => i.signed).length),
     enforcement,
-    sentence: report.sentence,
+    // Outputs are one line of text: a policy name with a newline or a bidi override must not reach them.
+    sentence: oneLine(report.sentence),
     'report-file': reportFile,
     'sarif-file': sarifFile,
   };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as core from '@actions/core';
+import { neutralText } from '../render/neutral.js';
 import type { ActionSinks } from './run.js';
 
 /** The real sinks: @actions/core for outputs, summary and failure; stdout for workflow commands and logs. */
@@ -13,7 +14,9 @@ export function coreSinks(): ActionSinks {
       // fresh random token turns command processing off until the token is echoed back.
       const token = `isa-${randomUUID()}`;
       process.stdout.write(`::stop-commands::${token}\n`);
-      process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+      // And the text itself is neutral (neutral.ts), should a runner not honour stop-commands for v1 `##[` lines.
+      const body = neutralText(text);
+      process.stdout.write(body.endsWith('\n') ? body : body + '\n');
       process.stdout.write(`::${token}::\n`);
     },
     command: (line) => {

@@ -48,7 +48,7 @@ export function findCommands(repo: RepoReader, path: string, repository?: string
   const base = segments[segments.length - 1] ?? '';
   if (segments.slice(0, -1).some((s) => TEST_SEGMENTS.has(s.toLowerCase()))) return [];
   if (kind !== 'docs' && TEST_NAME.test(base.replace(/\.[^.]*$/, ''))) return [];
-  const r = repo.read(path);
+  const r = repo.read(path, { scan: true });
   if (!r.ok || !TRIGGER.test(r.text)) return [];
   const dir = segments.slice(0, -1).join('/');
   const bases = kind === 'workflow' ? [''] : kind === 'make' ? [dir] : dir ? [dir, ''] : [''];

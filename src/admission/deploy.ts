@@ -137,7 +137,7 @@ export function indexDeployments(input: DeploymentInput): DeploymentIndex {
   }
   for (const f of repo.files) {
     if (MANIFEST.test(f.path) && classifyPath(f.path) !== 'skip') {
-      const r = repo.read(f.path);
+      const r = repo.read(f.path, { scan: true });
       if (r.ok && (r.text.includes('argoproj.io') || r.text.includes('kustomize.toolkit.fluxcd.io'))) gitops.push(...readGitOps(f.path, r.text));
     }
     commands.push(...findCommands(repo, f.path, input.repository));

@@ -77,7 +77,7 @@ export function discover(repo: RepoReader, opts: { policyRoot: boolean; label: s
     const base = f.path.slice(f.path.lastIndexOf('/') + 1);
     const isKustomization = /^kustomization\.ya?ml$|^Kustomization$/.test(base);
     const isTf = /\.tf$/i.test(base);
-    const read = repo.read(f.path);
+    const read = repo.read(f.path, { scan: true });
     if (!read.ok) continue;
     const text = read.text;
     if (isKustomization) {

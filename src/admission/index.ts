@@ -225,7 +225,7 @@ function trustContext(repo: RepoReader, repository: string | undefined): TrustCo
   const keyFiles = new Map<string, string[]>();
   for (const f of repo.files) {
     if (!/\.(pub|pem|crt)$/i.test(f.path)) continue;
-    const r = repo.read(f.path);
+    const r = repo.read(f.path, { scan: true });
     if (!r.ok || !/BEGIN (PUBLIC KEY|CERTIFICATE|EC PUBLIC KEY|RSA PUBLIC KEY)/.test(r.text)) continue;
     const fps = keyFingerprints(r.text);
     if (fps.length > 0) keyFiles.set(f.path, fps);

@@ -28,7 +28,12 @@ const RULE_IDS = new Set(RULES.map((r) => r.id));
 export function loadConfig(repo: RepoReader, path: string = DEFAULT_CONFIG_PATH, explicit = false): LoadedConfig {
   const candidates = explicit ? [path] : [path, path.replace(/\.yml$/, '.yaml')];
   for (const candidate of candidates) {
-    if (!repo.has(candidate)) continue;
+    if (!repo.has(candidate)) {
+      // A configuration path that leaves the repository or goes through a symbolic link is refused, and said so.
+      const refused = repo.read(candidate, { scan: true });
+      if (!refused.ok && /symbolic link|leaves the repository/.test(refused.reason)) return { config: emptyConfig(), findings: [configFinding(candidate, 1, `configuration file not read: ${refused.reason}`)], file: candidate };
+      continue;
+    }
     const read = repo.read(candidate);
     if (!read.ok) return { config: emptyConfig(), findings: [configFinding(candidate, 1, `configuration file could not be read: ${read.reason}`)], file: candidate };
     return { ...parseConfig(read.text, candidate), file: candidate };

@@ -17,7 +17,7 @@ export function findPrivateKeys(repo: RepoReader, alsoScan: string[] = []): Priv
   const hits: PrivateKeyHit[] = [];
   const paths = new Set([...repo.files.filter((f) => CANDIDATE_NAME.test(f.path) && !/\.pub$/i.test(f.path)).map((f) => f.path), ...alsoScan]);
   for (const path of [...paths].sort()) {
-    const r = repo.read(path);
+    const r = repo.read(path, { scan: true });
     if (!r.ok) continue;
     const m = PRIVATE_KEY_HEADER.exec(r.text);
     if (!m) continue;

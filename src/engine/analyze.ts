@@ -3,6 +3,7 @@ import { ruleFinding } from '../rules/finding.js';
 import { analyzeAdmission } from '../admission/index.js';
 import { findPrivateKeys } from '../discover/private-keys.js';
 import { openRepo } from '../discover/repo.js';
+import { boundFindings } from '../discover/bounds.js';
 import type { Finding } from '../model/finding.js';
 import { SEVERITY_ORDER } from '../model/finding.js';
 import { parseImageRef } from '../model/image-ref.js';
@@ -63,6 +64,7 @@ export async function analyze(options: AnalyzeOptions): Promise<Report> {
     requireEnforcement: options.requireEnforcement ?? true,
   });
   findings.push(...admission.findings);
+  findings.push(...boundFindings(repo));
   limits.push(...admission.limits);
 
   const images = judged.map((img) => {

@@ -21,11 +21,15 @@ export const VERDICT_RULES = new Set([
   'image-not-covered',
   'policy-trust-mismatch',
   'required-image-missing',
+  'input-bound-exceeded',
 ]);
+
+/** Error rules that fail the verdict even when no image is found: what they hide may be the push itself. */
+const FAIL_WITHOUT_IMAGES = new Set(['required-image-missing', 'input-bound-exceeded']);
 
 export function computeVerdict(report: Pick<Report, 'images' | 'findings'>): Verdict {
   const blocking = report.findings.some((f) => !f.suppressed && f.severity === 'error' && VERDICT_RULES.has(f.rule));
-  if (report.images.length === 0) return blocking && report.findings.some((f) => !f.suppressed && f.rule === 'required-image-missing') ? 'fail' : 'not-applicable';
+  if (report.images.length === 0) return blocking && report.findings.some((f) => !f.suppressed && f.severity === 'error' && FAIL_WITHOUT_IMAGES.has(f.rule)) ? 'fail' : 'not-applicable';
   if (blocking) return 'fail';
   return report.images.every((i) => i.signed) ? 'pass' : 'fail';
 }

@@ -22,7 +22,7 @@ function memoFor(repo: RepoReader): RepoMemo {
     const vocabulary = new Set<string>(['MAKEFLAGS', 'MAKEFILES', 'MAKELEVEL']);
     for (const f of repo.files) {
       if (!MAKEFILE_NAME.test(f.path)) continue;
-      const r = repo.read(f.path);
+      const r = repo.read(f.path, { scan: true });
       if (r.ok) for (const m of r.text.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) vocabulary.add(m[0]);
     }
     memo = { vocabulary, results: new Map() };

@@ -2,6 +2,7 @@ import { SEVERITY_ORDER, type Severity } from '../model/finding.js';
 import type { FindingReport, Report } from '../model/report.js';
 import { RULES } from '../rules/index.js';
 import { ruleHelpUri } from '../rules/rule.js';
+import { oneLine, repoRelativePath, withoutControls } from './neutral.js';
 
 /** GitHub shows at most this many annotations of each level per step; the rest are silently dropped. */
 export const ANNOTATION_LIMIT_PER_LEVEL = 10;
@@ -94,8 +95,10 @@ export function planAnnotations(report: Report, options: AnnotationOptions): Ann
 function findingAnnotation(f: FindingReport, prefix: string | undefined): Annotation {
   const rule = RULE_HELP.get(f.rule);
   const help = rule ? `\n${rule.help}\n${ruleHelpUri(rule.id)}` : '';
-  const message = (f.message + help).slice(0, MAX_MESSAGE_CHARS);
-  return { level: LEVEL[f.severity], file: withPrefix(prefix, f.file), line: Math.max(1, f.line), title: f.rule, message };
+  const message = (withoutControls(f.message) + help).slice(0, MAX_MESSAGE_CHARS);
+  // A path that leaves the repository (`uses: ../x`, absolute) is not an annotation location.
+  const file = repoRelativePath(f.file);
+  return { level: LEVEL[f.severity], ...(file !== undefined ? { file: withPrefix(prefix, file), line: Math.max(1, f.line) } : {}), title: oneLine(f.rule), message };
 }
 
 /** Workflow-command escaping of the message part: `%`, CR and LF, so data cannot end the command or start another. */

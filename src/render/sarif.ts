@@ -4,6 +4,7 @@ import type { RelatedLocation } from '../model/location.js';
 import type { FindingReport, Report } from '../model/report.js';
 import { RULES } from '../rules/index.js';
 import { ruleHelpUri } from '../rules/rule.js';
+import { neutralJson, oneLine, repoRelativePath, withoutControls } from './neutral.js';
 
 export interface SarifOptions {
   /** Prefix that turns report paths (relative to the scanned root) into repository paths, for code scanning. */
@@ -26,7 +27,7 @@ export const FINGERPRINT_KEY = 'imageSigningAuditFinding/v1';
  * identity when lines move above it. Suppressed findings carry a SARIF suppression rather than disappearing.
  */
 export function renderSarif(report: Report, options: SarifOptions = {}): string {
-  return JSON.stringify(buildSarif(report, options), null, 2) + '\n';
+  return neutralJson(JSON.stringify(buildSarif(report, options), null, 2)) + '\n';
 }
 
 export function buildSarif(report: Report, options: SarifOptions = {}): Record<string, unknown> {
@@ -37,17 +38,20 @@ export function buildSarif(report: Report, options: SarifOptions = {}): Record<s
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
     const index = ruleIndex.get(f.rule);
+    const related = (f.related ?? []).filter((r) => repoRelativePath(r.file) !== undefined);
     return {
       ruleId: f.rule,
       ...(index !== undefined ? { ruleIndex: index } : {}),
       level: LEVEL[f.severity],
-      message: { text: f.message || f.rule },
-      locations: [physical(f, options.pathPrefix)],
-      ...(f.related && f.related.length > 0 ? { relatedLocations: f.related.map((r, i) => ({ id: i + 1, ...physical(r, options.pathPrefix), message: { text: r.message || 'related location' } })) } : {}),
+      message: { text: withoutControls(f.message) || f.rule },
+      // Only locations inside the repository: a `uses: ../x` or absolute path falls back to the first related
+      // location that is inside, else to none.
+      locations: primaryLocation(f, options.pathPrefix),
+      ...(related.length > 0 ? { relatedLocations: related.map((r, i) => ({ id: i + 1, ...physical(r, options.pathPrefix), message: { text: withoutControls(r.message ?? '') || 'related location' } })) } : {}),
       // Identical findings in one file (same rule, image and message) are told apart by their order.
       partialFingerprints: { [FINGERPRINT_KEY]: n === 1 ? base : `${base}:${n}` },
-      ...(f.suppressed ? { suppressions: [{ kind: f.suppressed.source === 'inline' ? 'inSource' : 'external', justification: f.suppressed.reason }] } : {}),
-      ...(f.image ? { properties: { image: f.image } } : {}),
+      ...(f.suppressed ? { suppressions: [{ kind: f.suppressed.source === 'inline' ? 'inSource' : 'external', justification: withoutControls(f.suppressed.reason) }] } : {}),
+      ...(f.image ? { properties: { image: oneLine(f.image) } } : {}),
     };
   });
   return {
@@ -75,20 +79,27 @@ export function buildSarif(report: Report, options: SarifOptions = {}): Record<s
         automationDetails: { id: 'image-signing-audit/' },
         results,
         ...(report.limits.length > 0
-          ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: report.limits.map((l) => ({ level: 'note', message: { text: l } })) }] }
+          ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: report.limits.map((l) => ({ level: 'note', message: { text: withoutControls(l) } })) }] }
           : {}),
       },
     ],
   };
 }
 
+function primaryLocation(f: FindingReport, prefix: string | undefined): Array<{ physicalLocation: Record<string, unknown> }> {
+  if (repoRelativePath(f.file) !== undefined) return [physical(f, prefix)];
+  const inside = (f.related ?? []).find((r) => repoRelativePath(r.file) !== undefined);
+  return inside ? [physical(inside, prefix)] : [];
+}
+
+/** Only called with locations whose file is inside the repository (repoRelativePath). */
 function physical(loc: { file: string; line: number } & Partial<Pick<RelatedLocation, 'column' | 'endLine' | 'endColumn'>>, prefix: string | undefined): { physicalLocation: Record<string, unknown> } {
   const startLine = Math.max(1, Math.trunc(loc.line) || 1);
   const region: Record<string, number> = { startLine };
   if (loc.column !== undefined && loc.column >= 1) region['startColumn'] = loc.column;
   if (loc.endLine !== undefined && loc.endLine >= startLine) region['endLine'] = loc.endLine;
   if (loc.endColumn !== undefined && loc.endColumn >= 1) region['endColumn'] = loc.endColumn;
-  return { physicalLocation: { artifactLocation: { uri: toUri(prefix ? `${prefix.replace(/\/+$/, '')}/${loc.file}` : loc.file), uriBaseId: '%SRCROOT%' }, region } };
+  return { physicalLocation: { artifactLocation: { uri: toUri(prefix ? `${prefix.replace(/\/+$/, '')}/${repoRelativePath(loc.file) ?? ''}` : (repoRelativePath(loc.file) ?? '')), uriBaseId: '%SRCROOT%' }, region } };
 }
 
 /** A relative URI reference: each path segment percent-encoded, so spaces, `#` or `?` in names stay part of the path. */

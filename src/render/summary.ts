@@ -1,6 +1,7 @@
 import { SEVERITY_ORDER } from '../model/finding.js';
 import type { EnforcementReport, FindingReport, ImageReport, Report, ReportLocation } from '../model/report.js';
 import { ruleHelpUri } from '../rules/rule.js';
+import { INVISIBLE_CHARS } from './neutral.js';
 
 /** GitHub rejects step summaries over 1 MiB; stay well under it. */
 export const SUMMARY_MAX_BYTES = 512 * 1024;
@@ -261,8 +262,7 @@ function row(cells: string[]): string {
 // Characters with a meaning in Markdown, GFM tables, HTML or GitHub math, replaced by numeric character references.
 const MD_SPECIAL = /[&<>"'`|\\*_[\]()#!~{}$@]/g;
 // Control characters, line and paragraph separators, and bidirectional overrides (which can disguise text).
-// eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const INVISIBLE = INVISIBLE_CHARS;
 
 /**
  * Escapes text from the scanned repository for Markdown and HTML: one line, no tags, no code spans, no table

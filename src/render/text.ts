@@ -1,4 +1,7 @@
 import type { Report } from '../model/report.js';
+import { neutralLine, printable } from './neutral.js';
+
+export { printable } from './neutral.js';
 
 /**
  * Plain-text report for terminals and logs. Everything that comes from the scanned tree goes through
@@ -54,11 +57,6 @@ export function renderText(report: Report): string {
     out.push('limits:');
     for (const l of report.limits) out.push(`  ${printable(l)}`);
   }
-  return out.join('\n') + '\n';
-}
-
-/** Replaces control characters (including ESC and newlines) with visible escapes. */
-export function printable(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // No line may be a workflow command when this runs inside a workflow (neutral.ts).
+  return out.map(neutralLine).join('\n') + '\n';
 }

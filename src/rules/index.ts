@@ -8,6 +8,7 @@ import { signingKeyNotSecret } from './signing-key-not-secret.js';
 import { attestationOnly } from './attestation-only.js';
 import { notInspected } from './not-inspected.js';
 import { parseError } from './parse-error.js';
+import { inputBoundExceeded } from './input-bound-exceeded.js';
 import { dockerContentTrust } from './docker-content-trust.js';
 import { noAdmissionEnforcement } from './no-admission-enforcement.js';
 import { enforcementAdvisoryOnly } from './enforcement-advisory-only.js';
@@ -31,6 +32,7 @@ export const RULES: readonly RuleDefinition[] = [
   notInspected,
   unresolvedPush,
   parseError,
+  inputBoundExceeded,
   dockerContentTrust,
   noAdmissionEnforcement,
   enforcementAdvisoryOnly,

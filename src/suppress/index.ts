@@ -29,7 +29,7 @@ export function applySuppressions(report: Report, input: SuppressionInput): Repo
     if (!input.repo) return null;
     let lines = linesByFile.get(file);
     if (lines === undefined) {
-      const read = input.repo.read(file);
+      const read = input.repo.read(file, { scan: true });
       lines = read.ok ? read.text.split(/\r?\n/) : null;
       linesByFile.set(file, lines);
     }

@@ -20,7 +20,7 @@ export function kindClusterRegistries(repo: RepoReader): string[] {
   const out = new Set<string>();
   for (const f of repo.files) {
     if (f.size > MAX_BYTES || !CANDIDATE.test(f.path)) continue;
-    const r = repo.read(f.path);
+    const r = repo.read(f.path, { scan: true });
     if (!r.ok || !r.text.includes('kind.x-k8s.io/')) continue;
     const re = /registry\.mirrors\.\\?"([^"\\]+)\\?"\][\s\S]{0,80}?endpoint\s*=\s*\[\s*\\?"https?:\/\/([^"\\/]+)/g;
     for (let m = re.exec(r.text); m; m = re.exec(r.text)) {

@@ -589,7 +589,7 @@ class Reader {
     }
     const inputs: Record<string, unknown> = {};
     for (const k of Object.keys(withInputs)) inputs[k] = inputText(given, k);
-    this.notInspected(uses, usesLoc, this.input.remote.available ? 'not found in the remote checkouts or through the API' : 'no remote checkout and no GitHub token given', inputs, ctx.guard, ctx.jobKey, chain);
+    this.notInspected(uses, usesLoc, this.input.remote.unreadReason(parsed.owner, parsed.repo, parsed.ref) ?? (this.input.remote.available ? 'not found in the remote checkouts or through the API' : 'no remote checkout and no GitHub token given'), inputs, ctx.guard, ctx.jobKey, chain);
     return [];
   }
 

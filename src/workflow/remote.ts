@@ -1,5 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { confineDir } from '../discover/confine.js';
 import { normalizeRelPath, openRepo, type ReadResult, type RepoFile, type RepoReader } from '../discover/repo.js';
 import type { RemoteFetcher } from '../engine/options.js';
 
@@ -18,6 +18,8 @@ export interface RemoteFileResult {
 export class RemoteSource {
   private readonly checkouts = new Map<string, RepoReader | null>();
   private readonly fetched = new Map<string, Map<string, string>>();
+  /** Checkouts refused because a path component leaves the checkouts directory (reported as limits). */
+  private readonly notes: string[] = [];
 
   constructor(
     private readonly checkoutsDir: string | undefined,
@@ -29,16 +31,30 @@ export class RemoteSource {
   }
 
   get failures(): string[] {
-    return this.fetcher?.failures ?? [];
+    return [...this.notes, ...(this.fetcher?.failures ?? [])];
+  }
+
+  /**
+   * Why files of `owner/repo@ref` could not be read, when an API fault or a refused checkout is the cause (not
+   * absence): the reason a not-inspected finding should give.
+   */
+  unreadReason(owner: string, repo: string, ref: string): string | undefined {
+    const key = `${owner}/${repo}/`;
+    const fault = this.failures.find((f) => (f.includes(key) && f.includes(`@${ref}`)) || /deadline|rate limit/.test(f) || f.includes(`${owner}/${repo}'`));
+    return fault;
   }
 
   private checkout(owner: string, repo: string): RepoReader | null {
     const key = `${owner}/${repo}`.toLowerCase();
     if (this.checkouts.has(key)) return this.checkouts.get(key)!;
     let reader: RepoReader | null = null;
-    if (this.checkoutsDir && /^[\w.-]+$/.test(owner) && /^[\w.-]+$/.test(repo) && owner !== '..' && repo !== '..') {
-      const dir = join(this.checkoutsDir, owner, repo);
-      if (existsSync(dir) && statSync(dir).isDirectory()) reader = openRepo(dir);
+    const name = (s: string): boolean => /^[\w.-]+$/.test(s) && s !== '.' && s !== '..';
+    if (this.checkoutsDir && name(owner) && name(repo)) {
+      // DIR/<owner>/<repo> (and every component on the way) must resolve inside DIR: a symlinked owner or
+      // repository folder in a checkouts directory is refused, never followed.
+      const dir = confineDir(join(this.checkoutsDir, owner, repo), [this.checkoutsDir], 'remote checkout');
+      if (dir.ok) reader = openRepo(dir.path);
+      else if (!/does not exist|is not a directory/.test(dir.reason)) this.notes.push(dir.reason);
     }
     this.checkouts.set(key, reader);
     return reader;
@@ -74,7 +90,9 @@ export class RemoteSource {
         this.fetched.set(key, files);
         return { text: got.text, repo: virtualRepo(`${owner}/${repo}@${ref}`, files), display };
       }
-      return { error: `${display}: not available through the GitHub API` };
+      // An API fault is not evidence: say what failed, so the part is reported not inspected with the reason.
+      const fault = this.fetcher.failures.find((f) => f.includes(`${owner}/${repo}/${rel}@${ref}`) || /deadline|rate limit/.test(f));
+      return { error: `${display}: ${fault ? fault.replace(`GitHub API: ${owner}/${repo}/${rel}@${ref}: `, 'GitHub API: ') : 'not available through the GitHub API'}` };
     }
     return { error: `${display}: no remote checkout and no GitHub token given` };
   }
