@@ -104200,21 +104200,32 @@ function judgeImages(input2) {
 function judgePath(name, push, siblings, live, dead, input2) {
   const path = { push, signedBy: [], rejected: [] };
   for (const sign of dead) if (targets(sign, name, push, siblings) !== "no") path.rejected.push({ sign, reason: `it can never run (${sign.guard.neverRuns})` });
+  const narrower = [];
   for (const sign of live) {
     const t = targets(sign, name, push, siblings);
     if (t === "no") continue;
     if (t === "proximity" && !recentPush(push, sign, input2)) continue;
     const covers = implies(push.guard.formula, sign.guard.formula);
     const why = rejectReason(push, sign, covers, input2);
+    const methodOk = !input2.acceptMethods || acceptedMethod(sign, name, input2.acceptMethods, input2.signs);
+    if (why && covers === false && methodOk && !rejectReason(push, sign, true, input2)) {
+      narrower.push({ sign, byProximity: t === "proximity", reason: why });
+      continue;
+    }
     if (why) {
       path.rejected.push({ sign, reason: why });
       continue;
     }
-    if (input2.acceptMethods && !acceptedMethod(sign, name, input2.acceptMethods, input2.signs)) {
+    if (!methodOk) {
       path.rejected.push({ sign, reason: `its method (${methodOf(sign, input2.signs)}${signsByDigest(sign, name) ? "" : ", by tag"}) is not accepted by the configuration` });
       continue;
     }
     path.signedBy.push({ sign, byProximity: t === "proximity", undecided: covers === "unknown" });
+  }
+  if (narrower.length > 0) {
+    const together = narrower.length > 1 ? implies(push.guard.formula, or(...narrower.map((n) => n.sign.guard.formula))) : false;
+    if (together === true) for (const n of narrower) path.signedBy.push({ sign: n.sign, byProximity: n.byProximity, undecided: false });
+    else for (const n of narrower) path.rejected.push({ sign: n.sign, reason: n.reason });
   }
   return path;
 }
@@ -113128,17 +113139,7 @@ function interpolateOne(text, lookup2) {
   if (!conditional2) return pieces.map((p) => "literal" in p ? p.literal : "").join("");
   const parts = pieces.filter((p) => !("literal" in p) || p.literal !== "");
   if (parts.length === 1 && "expr" in parts[0]) return `\${{ ${parts[0].expr} }}`;
-  let fmt2 = "";
-  const args = [];
-  for (const p of parts) {
-    if ("literal" in p) fmt2 += p.literal.replace(/[{}]/g, (c) => c + c);
-    else {
-      fmt2 += `{${args.length}}`;
-      args.push(p.expr);
-    }
-  }
-  if (/\$\{\{|\}\}/.test(fmt2)) return interpolate(text, lookup2)[0] ?? text;
-  return `\${{ format(${quoteLiteral(fmt2)}, ${args.join(", ")}) }}`;
+  return parts.map((p) => "literal" in p ? p.literal : `\${{ ${p.expr} }}`).join("");
 }
 function mayHoldAlternatives(text) {
   return text.includes("${{") && (text.includes("&&") || text.includes("||"));
@@ -113489,15 +113490,25 @@ function runCommandNode(frame, cmd, line) {
       return;
     case "If": {
       let none = TRUE;
+      const before = new Map(frame.vars);
+      const outcomes = [];
+      let exhaustive = false;
       for (const c of cmd.clauses) {
         const truth = c.cond.length === 0 ? true : staticTruth(frame, c.cond);
         if (truth === false) continue;
         const f = truth === true ? TRUE : conditionFormula(frame, c.cond);
+        if (outcomes.length > 0) restoreVars(frame, before);
         underCondition(frame, none, () => runStmts(frame, c.cond));
         underCondition(frame, and(none, f), () => runStmts(frame, c.then));
-        if (truth === true) break;
+        outcomes.push({ vars: new Map(frame.vars), when: and(none, f) });
+        if (truth === true) {
+          exhaustive = true;
+          break;
+        }
         none = and(none, not(f));
       }
+      if (!exhaustive) outcomes.push({ vars: before, when: none });
+      if (outcomes.length > 1) joinBranchVars(frame, outcomes);
       return;
     }
     case "While":
@@ -113541,6 +113552,20 @@ function conditionalForks(argv) {
   return forks.length ? forks : [{ argv, when: TRUE }];
 }
 var MAX_FORKS = 8;
+function restoreVars(frame, vars) {
+  frame.vars.clear();
+  for (const [k, v] of vars) frame.vars.set(k, v);
+}
+function joinBranchVars(frame, outcomes) {
+  const keys2 = new Set(outcomes.flatMap((o) => [...o.vars.keys()]));
+  for (const key of keys2) {
+    const values = outcomes.map((o) => o.vars.get(key));
+    if (values.some((v) => v?.items)) continue;
+    const first = values[0]?.text;
+    if (values.every((v) => v?.text === first)) continue;
+    frame.vars.set(key, { text: alternativesText(outcomes.map((o, i) => ({ text: values[i]?.text ?? "", when: o.when }))) });
+  }
+}
 function underCondition(frame, f, body) {
   if (f.k === "const" && f.v) {
     body();
@@ -115794,7 +115819,7 @@ function separateUnresolved(pushes) {
     const refs = push.refs.flatMap(splitList);
     const named = [];
     for (const ref of refs) {
-      if (/^[:@]/.test(ref.raw.trim()) || ref.name === "") continue;
+      if (/^[:@]/.test(ref.raw.trim()) || ref.name === "" || /^[\w.-]+(:\d+)?$/.test(ref.name)) continue;
       const computed = computedPart(ref.name);
       if (computed === void 0) {
         named.push(ref);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { judgeImages } from '../../src/engine/judge.js';
-import { and, atom, or, TRUE, type Formula } from '../../src/logic/formula.js';
+import { and, atom, not, or, TRUE, type Formula } from '../../src/logic/formula.js';
 import { parseImageRef } from '../../src/model/image-ref.js';
 import type { PushOp, SignOp } from '../../src/model/pipeline.js';
 
@@ -40,4 +40,14 @@ test('an implication beyond the bound is unknown: counted at medium confidence w
   assert.ok(r.notes.some((n) => /could not be decided within the analysis bound/.test(n)));
   assert.equal(r.paths[0]!.rejected.length, 0);
   assert.equal(judge(TRUE, TRUE).signed, true);
+});
+
+test('signatures that together run whenever the push runs cover it; one branch alone does not', () => {
+  const c = atom("shell('[[ $GITHUB_REF == refs/tags/* ]]')");
+  const p = push(TRUE);
+  const both = judgeImages({ pushes: [p], signs: [sign(c), { ...sign(not(c)), seq: 2001 }], jobs: new Map() })[0]!;
+  assert.equal(both.signed, true);
+  const one = judgeImages({ pushes: [p], signs: [sign(c)], jobs: new Map() })[0]!;
+  assert.equal(one.signed, false);
+  assert.match(one.paths[0]!.rejected[0]!.reason, /narrower than the push's/);
 });

@@ -3,7 +3,7 @@ import type { Location } from '../model/location.js';
 import { compareLocations } from '../model/location.js';
 import type { ImageRef, PushOp, SignOp } from '../model/pipeline.js';
 import type { Confidence, ImageReport, SignMethod } from '../model/report.js';
-import { conjuncts, formulaKey, formulaText, implies, type Decision, type Formula } from '../logic/formula.js';
+import { conjuncts, formulaKey, formulaText, implies, or, type Decision, type Formula } from '../logic/formula.js';
 import type { JobFacts } from '../workflow/reader.js';
 
 /**
@@ -99,21 +99,34 @@ export function judgeImages(input: JudgeInput): JudgedImage[] {
 function judgePath(name: string, push: PushOp, siblings: PushOp[], live: SignOp[], dead: SignOp[], input: JudgeInput): PushPath {
   const path: PushPath = { push, signedBy: [], rejected: [] };
   for (const sign of dead) if (targets(sign, name, push, siblings) !== 'no') path.rejected.push({ sign, reason: `it can never run (${sign.guard.neverRuns})` });
+  // Signatures that would cover the push but for their condition: together they may still cover it
+  // (`cosign sign img:$VERSION` run once per branch that sets VERSION).
+  const narrower: Array<{ sign: SignOp; byProximity: boolean; reason: string }> = [];
   for (const sign of live) {
     const t = targets(sign, name, push, siblings);
     if (t === 'no') continue;
     if (t === 'proximity' && !recentPush(push, sign, input)) continue;
     const covers = implies(push.guard.formula, sign.guard.formula);
     const why = rejectReason(push, sign, covers, input);
+    const methodOk = !input.acceptMethods || acceptedMethod(sign, name, input.acceptMethods, input.signs);
+    if (why && covers === false && methodOk && !rejectReason(push, sign, true, input)) {
+      narrower.push({ sign, byProximity: t === 'proximity', reason: why });
+      continue;
+    }
     if (why) {
       path.rejected.push({ sign, reason: why });
       continue;
     }
-    if (input.acceptMethods && !acceptedMethod(sign, name, input.acceptMethods, input.signs)) {
+    if (!methodOk) {
       path.rejected.push({ sign, reason: `its method (${methodOf(sign, input.signs)}${signsByDigest(sign, name) ? '' : ', by tag'}) is not accepted by the configuration` });
       continue;
     }
     path.signedBy.push({ sign, byProximity: t === 'proximity', undecided: covers === 'unknown' });
+  }
+  if (narrower.length > 0) {
+    const together = narrower.length > 1 ? implies(push.guard.formula, or(...narrower.map((n) => n.sign.guard.formula))) : false;
+    if (together === true) for (const n of narrower) path.signedBy.push({ sign: n.sign, byProximity: n.byProximity, undecided: false });
+    else for (const n of narrower) path.rejected.push({ sign: n.sign, reason: n.reason });
   }
   return path;
 }

@@ -18,8 +18,9 @@ export function separateUnresolved(pushes: readonly PushOp[]): { pushes: PushOp[
     const refs = push.refs.flatMap(splitList);
     const named: ImageRef[] = [];
     for (const ref of refs) {
-      // `:tag` with nothing before it (an empty variable on this path): no image can be pushed by that name.
-      if (/^[:@]/.test(ref.raw.trim()) || ref.name === '') continue;
+      // `:tag` with nothing before it, or a bare registry (`ghcr.io/$EMPTY`): an empty variable on this path; no
+      // image can be pushed by that name.
+      if (/^[:@]/.test(ref.raw.trim()) || ref.name === '' || /^[\w.-]+(:\d+)?$/.test(ref.name)) continue;
       const computed = computedPart(ref.name);
       if (computed === undefined) {
         named.push(ref);

@@ -8,13 +8,13 @@ import { applyEffects } from './effects.js';
 import { runMake, runScriptFile, runShellString } from './indirection.js';
 import type { Assign, Cmd, Part, Stmt } from './ast.js';
 import { parseShell } from './parser.js';
-import { MAX_COMMANDS, MAX_FUNCTION_DEPTH, MAX_LOOP_ITEMS, locationOf, lookupVar, type Frame, type Sink, type Source } from './state.js';
+import { MAX_COMMANDS, MAX_FUNCTION_DEPTH, MAX_LOOP_ITEMS, locationOf, lookupVar, type Value, type Frame, type Sink, type Source } from './state.js';
 import { hasUnresolved, isWhollyDynamic, mapLiteralParts, splitFields } from './text.js';
 import { expandFields, expandString, nodeText, substitutionHook } from './words.js';
 import { writeOut } from './sinks.js';
 import { awkFilter, sedFilter } from './text-filters.js';
 import { and, FALSE, not, TRUE, type Formula } from '../logic/formula.js';
-import { interpolateAlternatives, mayHoldAlternatives, UNKNOWN_LOOKUP } from '../workflow/expr.js';
+import { alternativesText, interpolateAlternatives, mayHoldAlternatives, UNKNOWN_LOOKUP } from '../workflow/expr.js';
 import { conditionFormula, shellAtom, staticTruth } from './conditions.js';
 
 /**
@@ -126,17 +126,28 @@ function runCommandNode(frame: Frame, cmd: Cmd, line: number): void {
       return;
     case 'If': {
       // A condition known to be false skips its branch; one known to be true ends the chain. Unknown conditions
-      // follow every branch, each under its own condition: this one holds and none before it did.
+      // follow every branch, each under its own condition: this one holds and none before it did. Variables the
+      // branches set differently join as alternatives instead of the last branch winning.
       let none: Formula = TRUE;
+      const before = new Map(frame.vars);
+      const outcomes: Array<{ vars: Map<string, Value>; when: Formula }> = [];
+      let exhaustive = false;
       for (const c of cmd.clauses) {
         const truth = c.cond.length === 0 ? true : staticTruth(frame, c.cond);
         if (truth === false) continue;
         const f = truth === true ? TRUE : conditionFormula(frame, c.cond);
+        if (outcomes.length > 0) restoreVars(frame, before);
         underCondition(frame, none, () => runStmts(frame, c.cond));
         underCondition(frame, and(none, f), () => runStmts(frame, c.then));
-        if (truth === true) break;
+        outcomes.push({ vars: new Map(frame.vars), when: and(none, f) });
+        if (truth === true) {
+          exhaustive = true;
+          break;
+        }
         none = and(none, not(f));
       }
+      if (!exhaustive) outcomes.push({ vars: before, when: none });
+      if (outcomes.length > 1) joinBranchVars(frame, outcomes);
       return;
     }
     case 'While':
@@ -185,6 +196,27 @@ function conditionalForks(argv: string[]): Array<{ argv: string[]; when: Formula
 }
 
 const MAX_FORKS = 8;
+
+function restoreVars(frame: Frame, vars: Map<string, Value>): void {
+  frame.vars.clear();
+  for (const [k, v] of vars) frame.vars.set(k, v);
+}
+
+/**
+ * After an undecided `if`: each variable the branches left with different values holds all of them, each under its
+ * branch's condition, written as one conditional value (commands that use it run once per alternative).
+ * frame.vars holds what the last branch run left; only the variables the outcomes disagree on change.
+ */
+function joinBranchVars(frame: Frame, outcomes: Array<{ vars: Map<string, Value>; when: Formula }>): void {
+  const keys = new Set(outcomes.flatMap((o) => [...o.vars.keys()]));
+  for (const key of keys) {
+    const values = outcomes.map((o) => o.vars.get(key));
+    if (values.some((v) => v?.items)) continue; // arrays keep the last branch's value
+    const first = values[0]?.text;
+    if (values.every((v) => v?.text === first)) continue;
+    frame.vars.set(key, { text: alternativesText(outcomes.map((o, i) => ({ text: values[i]?.text ?? '', when: o.when }))) });
+  }
+}
 
 /** Runs `body` with the path condition narrowed by `f`. */
 function underCondition(frame: Frame, f: Formula, body: () => void): void {

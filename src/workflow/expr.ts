@@ -727,18 +727,9 @@ export function interpolateOne(text: string, lookup: Lookup): string {
   if (!conditional) return pieces.map((p) => ('literal' in p ? p.literal : '')).join('');
   const parts = pieces.filter((p) => !('literal' in p) || p.literal !== '');
   if (parts.length === 1 && 'expr' in parts[0]!) return `\${{ ${parts[0].expr} }}`;
-  // Mixed text: format('ghcr.io/{0}:{1}', …), with literal braces doubled as format() wants them.
-  let fmt = '';
-  const args: string[] = [];
-  for (const p of parts) {
-    if ('literal' in p) fmt += p.literal.replace(/[{}]/g, (c) => c + c);
-    else {
-      fmt += `{${args.length}}`;
-      args.push(p.expr);
-    }
-  }
-  if (/\$\{\{|\}\}/.test(fmt)) return interpolate(text, lookup)[0] ?? text;
-  return `\${{ format(${quoteLiteral(fmt)}, ${args.join(', ')}) }}`;
+  // Mixed text (a run: script, `ghcr.io/${{ … }}:1`): the conditional parts stay inline as expressions; whoever reads
+  // the text evaluates them (a stored value is re-read with its alternatives, a shell command forks on them).
+  return parts.map((p) => ('literal' in p ? p.literal : `\${{ ${p.expr} }}`)).join('');
 }
 
 /** Cheap test before evaluating a text for alternatives: conditional values are written `${{ (c) && (v) || … }}`. */
