@@ -113144,6 +113144,20 @@ function interpolateOne(text, lookup2) {
 function mayHoldAlternatives(text) {
   return text.includes("${{") && (text.includes("&&") || text.includes("||"));
 }
+function alternativeCombinations(texts, bound) {
+  let combos = [{ texts: [], when: TRUE }];
+  for (const text of texts) {
+    const alternatives = mayHoldAlternatives(text) ? interpolateAlternatives(text, UNKNOWN_LOOKUP) : [{ text, when: TRUE }];
+    const next = [];
+    for (const c of combos)
+      for (const a of alternatives) {
+        const when = and(c.when, a.when);
+        if (!(when.k === "const" && !when.v)) next.push({ texts: [...c.texts, a.text], when });
+      }
+    combos = next.length > 0 && next.length <= bound ? next : combos.map((c) => ({ texts: [...c.texts, text], when: c.when }));
+  }
+  return combos;
+}
 function alternativesText(alts) {
   if (alts.length <= 1) return alts[0]?.text ?? "";
   const vals = alts.map((a) => {
@@ -113538,18 +113552,7 @@ function runCommandNode(frame, cmd, line) {
 }
 function conditionalForks(argv) {
   if (!argv.some(mayHoldAlternatives)) return [{ argv, when: TRUE }];
-  let forks = [{ argv: [], when: TRUE }];
-  for (const arg of argv) {
-    const alternatives = mayHoldAlternatives(arg) ? interpolateAlternatives(arg, UNKNOWN_LOOKUP) : [{ text: arg, when: TRUE }];
-    const next = [];
-    for (const f of forks)
-      for (const a of alternatives) {
-        const when = and(f.when, a.when);
-        if (!(when.k === "const" && !when.v)) next.push({ argv: [...f.argv, a.text], when });
-      }
-    forks = next.length <= MAX_FORKS ? next : forks.map((f) => ({ argv: [...f.argv, arg], when: f.when }));
-  }
-  return forks.length ? forks : [{ argv, when: TRUE }];
+  return alternativeCombinations(argv, MAX_FORKS).map((c) => ({ argv: c.texts, when: c.when }));
 }
 var MAX_FORKS = 8;
 function restoreVars(frame, vars) {
@@ -115770,20 +115773,12 @@ function inputText(given, key) {
 }
 var MAX_ENV_FORKS = 8;
 function environmentForks(env) {
-  let forks = [{ env, when: TRUE }];
-  for (const [key, value] of Object.entries(env)) {
-    if (!mayHoldAlternatives(value)) continue;
-    const alternatives = interpolateAlternatives(value, UNKNOWN_LOOKUP);
-    if (alternatives.length < 2) continue;
-    const next = [];
-    for (const f of forks)
-      for (const a of alternatives) {
-        const when = and(f.when, a.when);
-        if (!(when.k === "const" && !when.v)) next.push({ env: { ...f.env, [key]: a.text }, when });
-      }
-    if (next.length <= MAX_ENV_FORKS) forks = next;
-  }
-  return forks.length ? forks : [{ env, when: TRUE }];
+  const keys2 = Object.keys(env).filter((k) => mayHoldAlternatives(env[k]));
+  if (keys2.length === 0) return [{ env, when: TRUE }];
+  return alternativeCombinations(keys2.map((k) => env[k]), MAX_ENV_FORKS).map((c) => ({
+    env: { ...env, ...Object.fromEntries(keys2.map((k, i) => [k, c.texts[i]])) },
+    when: c.when
+  }));
 }
 function joinForks(forks) {
   if (forks.length === 1) return forks[0].result;

@@ -14,7 +14,7 @@ import { expandFields, expandString, nodeText, substitutionHook } from './words.
 import { writeOut } from './sinks.js';
 import { awkFilter, sedFilter } from './text-filters.js';
 import { and, FALSE, not, TRUE, type Formula } from '../logic/formula.js';
-import { alternativesText, interpolateAlternatives, mayHoldAlternatives, UNKNOWN_LOOKUP } from '../workflow/expr.js';
+import { alternativeCombinations, alternativesText, mayHoldAlternatives } from '../workflow/expr.js';
 import { conditionFormula, shellAtom, staticTruth } from './conditions.js';
 
 /**
@@ -180,19 +180,7 @@ function runCommandNode(frame: Frame, cmd: Cmd, line: number): void {
 /** The argument vectors a command may run with when its arguments hold conditional values (bounded). */
 function conditionalForks(argv: string[]): Array<{ argv: string[]; when: Formula }> {
   if (!argv.some(mayHoldAlternatives)) return [{ argv, when: TRUE }];
-  let forks: Array<{ argv: string[]; when: Formula }> = [{ argv: [], when: TRUE }];
-  for (const arg of argv) {
-    const alternatives = mayHoldAlternatives(arg) ? interpolateAlternatives(arg, UNKNOWN_LOOKUP) : [{ text: arg, when: TRUE }];
-    const next: typeof forks = [];
-    for (const f of forks)
-      for (const a of alternatives) {
-        const when = and(f.when, a.when);
-        if (!(when.k === 'const' && !when.v)) next.push({ argv: [...f.argv, a.text], when });
-      }
-    // Past the bound the argument stays as written (unknown) rather than losing alternatives.
-    forks = next.length <= MAX_FORKS ? next : forks.map((f) => ({ argv: [...f.argv, arg], when: f.when }));
-  }
-  return forks.length ? forks : [{ argv, when: TRUE }];
+  return alternativeCombinations(argv, MAX_FORKS).map((c) => ({ argv: c.texts, when: c.when }));
 }
 
 const MAX_FORKS = 8;

@@ -737,6 +737,26 @@ export function mayHoldAlternatives(text: string): boolean {
   return text.includes('${{') && (text.includes('&&') || text.includes('||'));
 }
 
+/**
+ * The combinations of texts that hold conditional values (an env variable written under a step's if:, an argument
+ * built from one): one list of texts per combination of their alternatives, under the combination's condition.
+ * Bounded: past `bound` combinations a text stays as written (unknown) rather than losing alternatives.
+ */
+export function alternativeCombinations(texts: readonly string[], bound: number): Array<{ texts: string[]; when: Formula }> {
+  let combos: Array<{ texts: string[]; when: Formula }> = [{ texts: [], when: TRUE }];
+  for (const text of texts) {
+    const alternatives = mayHoldAlternatives(text) ? interpolateAlternatives(text, UNKNOWN_LOOKUP) : [{ text, when: TRUE }];
+    const next: typeof combos = [];
+    for (const c of combos)
+      for (const a of alternatives) {
+        const when = and(c.when, a.when);
+        if (!(when.k === 'const' && !when.v)) next.push({ texts: [...c.texts, a.text], when });
+      }
+    combos = next.length > 0 && next.length <= bound ? next : combos.map((c) => ({ texts: [...c.texts, text], when: c.when }));
+  }
+  return combos;
+}
+
 /** Text alternatives as one text: the only one, or one conditional expression; the first when that cannot be written. */
 export function alternativesText(alts: TextAlternative[]): string {
   if (alts.length <= 1) return alts[0]?.text ?? '';

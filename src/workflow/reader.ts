@@ -10,7 +10,7 @@ import { NOT_INSPECTED_PREFIX } from '../rules/signing-model.js';
 import type { Guard, LocalBuild, OpContext, Operation, PushOp, RemoteFileLookup, SignOp } from '../model/pipeline.js';
 import { parseYaml, yamlDocs, yamlLimitNotes, type YamlDoc } from '../parse/yaml.js';
 import { and, not, TRUE, type Formula } from '../logic/formula.js';
-import { alternativesText, evaluateGuard, interpolateAlternatives, interpolateOne, known, mayHoldAlternatives, UNKNOWN_LOOKUP, type Lookup } from './expr.js';
+import { alternativeCombinations, alternativesText, evaluateGuard, interpolateAlternatives, interpolateOne, known, mayHoldAlternatives, type Lookup } from './expr.js';
 import { classifyLocalAction, localNotInspected, ownerRepoOf } from './local-action.js';
 import { parseUses, type RemoteSource } from './remote.js';
 import { ScriptCache } from './script-cache.js';
@@ -792,21 +792,12 @@ const MAX_ENV_FORKS = 8;
 
 /** The environments a script may run with: one per combination of env values that hold alternatives (bounded). */
 function environmentForks(env: Record<string, string>): Array<{ env: Record<string, string>; when: Formula }> {
-  let forks: Array<{ env: Record<string, string>; when: Formula }> = [{ env, when: TRUE }];
-  for (const [key, value] of Object.entries(env)) {
-    if (!mayHoldAlternatives(value)) continue;
-    const alternatives = interpolateAlternatives(value, UNKNOWN_LOOKUP);
-    if (alternatives.length < 2) continue;
-    const next: typeof forks = [];
-    for (const f of forks)
-      for (const a of alternatives) {
-        const when = and(f.when, a.when);
-        if (!(when.k === 'const' && !when.v)) next.push({ env: { ...f.env, [key]: a.text }, when });
-      }
-    // Past the bound this variable keeps its conditional text (unknown as written) rather than losing alternatives.
-    if (next.length <= MAX_ENV_FORKS) forks = next;
-  }
-  return forks.length ? forks : [{ env, when: TRUE }];
+  const keys = Object.keys(env).filter((k) => mayHoldAlternatives(env[k]!));
+  if (keys.length === 0) return [{ env, when: TRUE }];
+  return alternativeCombinations(keys.map((k) => env[k]!), MAX_ENV_FORKS).map((c) => ({
+    env: { ...env, ...Object.fromEntries(keys.map((k, i) => [k, c.texts[i]!])) },
+    when: c.when,
+  }));
 }
 
 /** The results of one script read per environment, as one: operations of all, writes as conditional values. */
