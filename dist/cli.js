@@ -104542,6 +104542,19 @@ var inputBoundExceeded = {
   }
 };
 
+// src/rules/analysis-budget-exceeded.ts
+var analysisBudgetExceeded = {
+  id: "analysis-budget-exceeded",
+  severity: "error",
+  area: "input",
+  description: "The analysis budget (work, value length, deadline) or a call cycle stopped part of the analysis, so the check fails closed.",
+  help: "The scanned tree is untrusted, so the work it can cause is bounded: one budget of work for the whole run (text built, expansions, interpreted commands, job-graph edges, pattern-matching steps), a cap on the length of any one computed value, and a wall-clock deadline. When the budget runs out, the part being analysed stops where it was and everything found so far is reported; a value longer than the cap is unknown; a reusable workflow or composite action that calls itself is followed once and the cycle is cut. What was not analysed may push or sign, so the finding is an error at the place the work stopped. Real pipelines stay far below these bounds: simplify the file named (a script that builds huge values, a self-calling workflow), or, if it is intentional and irrelevant, ignore this rule for its path in the configuration with a reason.",
+  example: {
+    bad: "# .github/workflows/a.yml: a reusable workflow whose jobs call the same workflow again\njobs:\n  again:\n    uses: ./.github/workflows/a.yml",
+    good: "# each reusable workflow is called by its callers, never by itself\njobs:\n  release:\n    uses: ./.github/workflows/release.yml"
+  }
+};
+
 // src/rules/docker-content-trust.ts
 var dockerContentTrust = {
   id: "docker-content-trust",
@@ -104694,6 +104707,7 @@ var RULES = [
   unresolvedPush,
   parseError,
   inputBoundExceeded,
+  analysisBudgetExceeded,
   dockerContentTrust,
   noAdmissionEnforcement,
   enforcementAdvisoryOnly,
@@ -114108,6 +114122,100 @@ function joinedText(writes) {
   return out;
 }
 
+// src/util/budget.ts
+var DEFAULT_BUDGET_LIMITS = {
+  work: 2e8,
+  valueLength: 1 << 20,
+  deadlineMs: 3e5
+};
+var CLOCK_EVERY = 1024;
+var MAX_HITS = 50;
+var AnalysisBudget = class {
+  constructor(limits = DEFAULT_BUDGET_LIMITS, clock = Date.now) {
+    this.limits = limits;
+    this.clock = clock;
+    this.startedAt = clock();
+  }
+  limits;
+  clock;
+  used = 0;
+  calls = 0;
+  startedAt;
+  exhaustedBy;
+  recorded = [];
+  hitKeys = /* @__PURE__ */ new Set();
+  dropped = 0;
+  /**
+   * Charge `cost` units. Answers false once the work or the deadline is spent (and from then on, always): the
+   * caller must stop what it is doing and call `hit` with where it was.
+   */
+  charge(cost = 1) {
+    if (this.exhaustedBy) return false;
+    this.used += cost;
+    if (this.used > this.limits.work) {
+      this.exhaustedBy = "work";
+      return false;
+    }
+    if (++this.calls % CLOCK_EVERY === 0 && this.clock() - this.startedAt > this.limits.deadlineMs) {
+      this.exhaustedBy = "deadline";
+      return false;
+    }
+    return true;
+  }
+  /** True once `charge` has answered false. Cheap: check it in loops that do not charge themselves. */
+  get exhausted() {
+    if (!this.exhaustedBy && this.clock() - this.startedAt > this.limits.deadlineMs) this.exhaustedBy = "deadline";
+    return this.exhaustedBy !== void 0;
+  }
+  /** What ran out ('work' or 'deadline'), for the hit a reader records when `charge` said no. */
+  get reason() {
+    return this.exhaustedBy ?? "work";
+  }
+  /** Units charged so far (the bench prints it to show how far ordinary trees are from the bound). */
+  get spent() {
+    return this.used;
+  }
+  /** True when a value of this length may be kept; a longer one must become unknown (and `hit` 'value-length'). */
+  fitsValue(length) {
+    return length <= this.limits.valueLength;
+  }
+  /** Records that a part of the analysis stopped; the first hit per (kind, place, what) is kept. */
+  hit(kind, what, location) {
+    const key = `${kind}\0${what}\0${location?.file ?? ""}:${location?.line ?? 0}`;
+    if (this.hitKeys.has(key)) return;
+    this.hitKeys.add(key);
+    if (this.recorded.length >= MAX_HITS) {
+      this.dropped++;
+      return;
+    }
+    this.recorded.push({ kind, what, ...location ? { location } : {} });
+  }
+  /** Records a hit of whatever ran out (work or deadline). */
+  stopped(what, location) {
+    this.hit(this.reason, what, location);
+  }
+  hits() {
+    return [...this.recorded];
+  }
+  /** Hits beyond the ones kept. */
+  get droppedHits() {
+    return this.dropped;
+  }
+};
+function describeHit(hit, limits) {
+  const where = hit.location ? ` at ${hit.location.file}:${hit.location.line}` : "";
+  switch (hit.kind) {
+    case "work":
+      return `analysis work bound (${limits.work} units) spent${where}; ${hit.what} stopped there`;
+    case "deadline":
+      return `analysis deadline (${Math.round(limits.deadlineMs / 1e3)} s) passed${where}; ${hit.what} stopped there`;
+    case "value-length":
+      return `a value over ${limits.valueLength} characters${where} is unknown; ${hit.what}`;
+    case "cycle":
+      return `call cycle${where}: ${hit.what}; the cycle is cut there`;
+  }
+}
+
 // src/workflow/reader.ts
 var import_yaml9 = __toESM(require_dist(), 1);
 
@@ -115190,6 +115298,7 @@ async function readWorkflows(input2) {
 var Reader = class {
   constructor(input2) {
     this.input = input2;
+    this.budget = input2.budget ?? new AnalysisBudget();
     this.github = githubContext(input2.repository);
     this.runnerEnv = {
       GITHUB_REPOSITORY: input2.repository ?? "${{ github.repository }}",
@@ -115207,6 +115316,8 @@ var Reader = class {
   remoteFiles = (owner, repo, ref, path) => this.input.remote.readCheckoutFile(owner, repo, ref, path);
   /** Default variables the runner sets for every step, where the repository name gives them. */
   runnerEnv;
+  /** The run's one analysis budget, handed to every reader through the step context. */
+  budget;
   async run() {
     const files = this.input.repo.files.filter((f) => WORKFLOW_RE.test(f.path)).map((f) => f.path);
     const loaded2 = [];
@@ -115525,7 +115636,7 @@ var Reader = class {
     if (script !== void 0 && !scriptMayMatter(script)) return;
     if (script === void 0 && (!uses || isIrrelevantUses(uses))) return;
     const stepEnv = { ...this.runnerEnv, ...scope.env, ...this.envMap(doc, doc.get(node, "env"), lookup2, scope.env) };
-    const ctx = { chain, guard, jobKey: run.jobKey, stepIndex, ...group !== void 0 ? { parallelGroup: group } : {}, ephemeralRegistries: run.ephemeralRegistries, remoteFiles: this.remoteFiles };
+    const ctx = { chain, guard, jobKey: run.jobKey, stepIndex, ...group !== void 0 ? { parallelGroup: group } : {}, ephemeralRegistries: run.ephemeralRegistries, remoteFiles: this.remoteFiles, budget: this.budget };
     const workdir = (doc.str(doc.get(node, "working-directory")) ?? "").replace(/^\.\/?/, "").replace(/\/+$/, "");
     let produced = [];
     const shell = doc.str(doc.get(node, "shell")) ?? run.defaultShell;
@@ -115953,16 +116064,34 @@ function finalizeReport(report) {
   return { ...report, verdict: computeVerdict(report), sentence: composeSentence(report.images, report.enforcement) };
 }
 
+// src/engine/budget-findings.ts
+function budgetFindings(budget) {
+  const findings = [];
+  const limits = [];
+  for (const hit of budget.hits()) {
+    const text = describeHit(hit, budget.limits);
+    limits.push(text);
+    findings.push(ruleFinding("analysis-budget-exceeded", `${capitalize(text)}. What was not analysed may push or sign images, so the check fails closed.`, hit.location ?? { file: ".github/workflows", line: 1 }));
+  }
+  if (budget.droppedHits > 0) limits.push(`${budget.droppedHits} more analysis budget hits not listed`);
+  return { findings, limits };
+}
+function capitalize(s) {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
 // src/engine/analyze.ts
 async function analyze(options) {
   const repo = options.repo ?? openRepo(options.root);
   if (repo.files.some((f) => /^\.github\/workflows\//.test(f.path))) await loadShellParser();
   const remote = new RemoteSource(options.remoteCheckouts, options.remoteFetcher);
+  const budget = options.budget ?? new AnalysisBudget();
   const wf = await readWorkflows({
     repo,
     ...options.repository ? { repository: options.repository } : {},
     remote,
-    ephemeralRegistries: [...options.ephemeralRegistries ?? [], ...kindClusterRegistries(repo)]
+    ephemeralRegistries: [...options.ephemeralRegistries ?? [], ...kindClusterRegistries(repo)],
+    budget
   });
   const allPushes = wf.operations.filter((o) => o.kind === "push");
   const separated = separateUnresolved(allPushes.filter((p) => !p.ephemeral && !p.artifact));
@@ -115988,6 +116117,9 @@ async function analyze(options) {
   findings.push(...admission.findings);
   findings.push(...boundFindings(repo));
   limits.push(...admission.limits);
+  const budgetReport = budgetFindings(budget);
+  findings.push(...budgetReport.findings);
+  limits.push(...budgetReport.limits);
   const images = judged.map((img) => {
     const report2 = toImageReport(img, signs);
     const covered = admission.coverage.get(img.name);

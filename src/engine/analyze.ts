@@ -20,6 +20,8 @@ import { artifactReports } from './artifacts.js';
 import { judgeImages, toImageReport, toSignedImageInfo, type JudgedImage } from './judge.js';
 import type { AnalyzeOptions } from './options.js';
 import { finalizeReport } from './verdict.js';
+import { AnalysisBudget } from '../util/budget.js';
+import { budgetFindings } from './budget-findings.js';
 
 /**
  * The whole analysis: discover → read pipelines → judge signing → admission → findings → report.
@@ -30,11 +32,13 @@ export async function analyze(options: AnalyzeOptions): Promise<Report> {
   // The shell parser costs ~60 ms to load; only pay for it when there are workflows to read.
   if (repo.files.some((f) => /^\.github\/workflows\//.test(f.path))) await loadShellParser();
   const remote = new RemoteSource(options.remoteCheckouts, options.remoteFetcher);
+  const budget = options.budget ?? new AnalysisBudget();
   const wf = await readWorkflows({
     repo,
     ...(options.repository ? { repository: options.repository } : {}),
     remote,
     ephemeralRegistries: [...(options.ephemeralRegistries ?? []), ...kindClusterRegistries(repo)],
+    budget,
   });
   // Config readers (goreleaser, bake) mark pushes to ephemeral registries instead of dropping them: those are
   // local builds, never images.
@@ -66,6 +70,9 @@ export async function analyze(options: AnalyzeOptions): Promise<Report> {
   findings.push(...admission.findings);
   findings.push(...boundFindings(repo));
   limits.push(...admission.limits);
+  const budgetReport = budgetFindings(budget);
+  findings.push(...budgetReport.findings);
+  limits.push(...budgetReport.limits);
 
   const images = judged.map((img) => {
     const report = toImageReport(img, signs);

@@ -1,5 +1,6 @@
 import type { RepoReader } from '../discover/repo.js';
 import type { SignMethod } from '../model/report.js';
+import type { AnalysisBudget } from '../util/budget.js';
 
 /** Everything the analysis needs to know besides the tree itself. Built by the CLI or the action entrypoint. */
 export interface AnalyzeOptions {
@@ -25,6 +26,8 @@ export interface AnalyzeOptions {
   acceptMethods?: Array<SignMethod | 'tag'>;
   /** Image names (globs) that must be found among the pushed images. */
   requireImages?: string[];
+  /** The run's analysis budget (work, value length, deadline); a default one when absent. */
+  budget?: AnalysisBudget;
 }
 
 export interface RemoteFile {

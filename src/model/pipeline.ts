@@ -1,3 +1,4 @@
+import type { AnalysisBudget } from '../util/budget.js';
 import type { Formula } from '../logic/formula.js';
 import type { Finding } from './finding.js';
 import type { Location } from './location.js';
@@ -129,6 +130,8 @@ export interface OpContext {
   ephemeralRegistries: string[];
   /** Files of other GitHub repositories from the remote checkouts (goreleaser `includes: from_url`); absent when none were given. */
   remoteFiles?: RemoteFileLookup;
+  /** The run's analysis budget, shared by every reader; absent only in unit tests of a single reader. */
+  budget?: AnalysisBudget;
 }
 
 /** Reads `path` at `ref` of `owner/repo` from the remote checkouts, synchronously and without network. */

@@ -9,6 +9,7 @@ import { attestationOnly } from './attestation-only.js';
 import { notInspected } from './not-inspected.js';
 import { parseError } from './parse-error.js';
 import { inputBoundExceeded } from './input-bound-exceeded.js';
+import { analysisBudgetExceeded } from './analysis-budget-exceeded.js';
 import { dockerContentTrust } from './docker-content-trust.js';
 import { noAdmissionEnforcement } from './no-admission-enforcement.js';
 import { enforcementAdvisoryOnly } from './enforcement-advisory-only.js';
@@ -33,6 +34,7 @@ export const RULES: readonly RuleDefinition[] = [
   unresolvedPush,
   parseError,
   inputBoundExceeded,
+  analysisBudgetExceeded,
   dockerContentTrust,
   noAdmissionEnforcement,
   enforcementAdvisoryOnly,

@@ -1,3 +1,4 @@
+import { AnalysisBudget } from '../util/budget.js';
 import { isMap, isScalar, type Node, type Scalar } from 'yaml';
 import type { RepoReader } from '../discover/repo.js';
 import { handlerFor, isKnownIrrelevant, looksImageRelated, worthReading } from '../detect/actions/index.js';
@@ -29,6 +30,8 @@ export interface WorkflowReaderInput {
   repository?: string;
   remote: RemoteSource;
   ephemeralRegistries: string[];
+  /** The run's analysis budget; a default one when absent. */
+  budget?: AnalysisBudget;
 }
 
 /** Facts about one job run that the rules need (permissions for keyless signing, ordering between jobs). */
@@ -102,8 +105,11 @@ class Reader {
 
   /** Default variables the runner sets for every step, where the repository name gives them. */
   private readonly runnerEnv: Record<string, string>;
+  /** The run's one analysis budget, handed to every reader through the step context. */
+  private readonly budget: AnalysisBudget;
 
   constructor(private readonly input: WorkflowReaderInput) {
+    this.budget = input.budget ?? new AnalysisBudget();
     this.github = githubContext(input.repository);
     // Unknown repository: the variables hold the expression they equal, so `$GITHUB_REPOSITORY_OWNER` in a script
     // and `${{ github.repository_owner }}` in YAML name the same (unresolved) image.
@@ -470,7 +476,7 @@ class Reader {
     if (script !== undefined && !scriptMayMatter(script)) return;
     if (script === undefined && (!uses || isIrrelevantUses(uses))) return;
     const stepEnv = { ...this.runnerEnv, ...scope.env, ...this.envMap(doc, doc.get(node, 'env'), lookup, scope.env) };
-    const ctx: OpContext = { chain, guard, jobKey: run.jobKey, stepIndex, ...(group !== undefined ? { parallelGroup: group } : {}), ephemeralRegistries: run.ephemeralRegistries, remoteFiles: this.remoteFiles };
+    const ctx: OpContext = { chain, guard, jobKey: run.jobKey, stepIndex, ...(group !== undefined ? { parallelGroup: group } : {}), ephemeralRegistries: run.ephemeralRegistries, remoteFiles: this.remoteFiles, budget: this.budget };
     const workdir = (doc.str(doc.get(node, 'working-directory')) ?? '').replace(/^\.\/?/, '').replace(/\/+$/, '');
     let produced: Operation[] = [];
     const shell = doc.str(doc.get(node, 'shell')) ?? run.defaultShell;

@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AnalysisBudget, describeHit } from '../../src/util/budget.js';
+import { budgetFindings } from '../../src/engine/budget-findings.js';
+
+test('charge answers false once the work is spent, and stays false', () => {
+  const b = new AnalysisBudget({ work: 10, valueLength: 5, deadlineMs: 1e9 });
+  assert.equal(b.charge(6), true);
+  assert.equal(b.charge(4), true);
+  assert.equal(b.charge(1), false);
+  assert.equal(b.charge(0), false);
+  assert.equal(b.exhausted, true);
+  assert.equal(b.reason, 'work');
+});
+
+test('the deadline is read from the clock it was given', () => {
+  let now = 0;
+  const b = new AnalysisBudget({ work: 1e12, valueLength: 5, deadlineMs: 100 }, () => now);
+  assert.equal(b.exhausted, false);
+  now = 101;
+  assert.equal(b.exhausted, true);
+  assert.equal(b.charge(1), false);
+  assert.equal(b.reason, 'deadline');
+});
+
+test('value length is capped', () => {
+  const b = new AnalysisBudget({ work: 10, valueLength: 5, deadlineMs: 1e9 });
+  assert.equal(b.fitsValue(5), true);
+  assert.equal(b.fitsValue(6), false);
+});
+
+test('hits become limits and error findings at their place, each once', () => {
+  const b = new AnalysisBudget({ work: 10, valueLength: 5, deadlineMs: 1e9 });
+  b.hit('value-length', 'variable A of build.sh', { file: 'build.sh', line: 3 });
+  b.hit('value-length', 'variable A of build.sh', { file: 'build.sh', line: 3 });
+  b.charge(11);
+  b.stopped('shell script build.sh', { file: 'build.sh', line: 9 });
+  const { findings, limits } = budgetFindings(b);
+  assert.equal(findings.length, 2);
+  assert.deepEqual(findings.map((f) => [f.rule, f.severity, f.location.file, f.location.line]), [
+    ['analysis-budget-exceeded', 'error', 'build.sh', 3],
+    ['analysis-budget-exceeded', 'error', 'build.sh', 9],
+  ]);
+  assert.match(limits[1]!, /analysis work bound \(10 units\) spent at build\.sh:9; shell script build\.sh stopped there/);
+  assert.match(describeHit({ kind: 'cycle', what: 'a.yml calls itself' }, b.limits), /call cycle: a\.yml calls itself/);
+});
