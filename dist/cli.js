@@ -103896,6 +103896,8 @@ var unsignedImage = {
   id: "unsigned-image",
   severity: "error",
   area: "signing",
+  kind: "security",
+  fix: "Sign the pushed digest after the push, e.g. `cosign sign --yes IMAGE@DIGEST`.",
   description: "A container image that CI pushes to a registry is never signed.",
   help: "Anyone with push access to the registry can replace the tag, and every later deployment pulls the replacement (CWE-494). Sign the pushed digest in the same job, after the push: for example `cosign sign --yes <image>@${{ steps.build.outputs.digest }}` with `id-token: write` for keyless signing, or `notation sign`.",
   example: {
@@ -103922,6 +103924,8 @@ var partiallySignedImage = {
   id: "partially-signed-image",
   severity: "error",
   area: "signing",
+  kind: "security",
+  fix: "Sign on every path that pushes, under the same `if:` as the push, not `continue-on-error`.",
   description: "An image is signed on some push paths but pushed unsigned on others.",
   help: "A path that pushes without signing (another workflow, a narrower `if:` on the sign step, `continue-on-error: true`, another event) publishes an unsigned image under the same name. Sign on every path that pushes, with the same guard as the push.",
   example: {
@@ -104372,6 +104376,8 @@ var signedByTag = {
   id: "signed-by-tag",
   severity: "warning",
   area: "signing",
+  kind: "security",
+  fix: "Sign IMAGE@DIGEST, using the digest output of the push step.",
   description: "A signature targets a mutable tag instead of the image digest.",
   help: "Signing `image:tag` resolves the tag at signing time; if the tag moved between push and sign, the wrong image is signed. Sign `image@sha256:\u2026` using the digest output of the push step.",
   example: {
@@ -104401,6 +104407,8 @@ var keylessWithoutIdToken = {
   id: "keyless-without-id-token",
   severity: "error",
   area: "signing",
+  kind: "security",
+  fix: "Grant `permissions: id-token: write` on the signing job.",
   description: "Keyless signing runs in a job without `id-token: write`.",
   help: "Keyless (Fulcio) signing needs a GitHub OIDC token. Without `permissions: id-token: write` on the job (or workflow) the sign step fails or falls back to an interactive flow. Grant `id-token: write` on the signing job only.",
   example: {
@@ -104436,6 +104444,8 @@ var committedPrivateKey = {
   id: "committed-private-key",
   severity: "error",
   area: "signing",
+  kind: "security",
+  fix: "Remove and rotate the key; keep it in a secret or a KMS, or sign keylessly.",
   description: "A private signing key is committed to the repository.",
   help: "A private key in the tree lets anyone who can read the repository sign images as you. Remove it, rotate it, keep the key in a secret or a KMS (`cosign sign --key awskms://\u2026`), or switch to keyless signing.",
   example: {
@@ -104457,6 +104467,8 @@ var signingKeyNotSecret = {
   id: "signing-key-not-secret",
   severity: "error",
   area: "signing",
+  kind: "security",
+  fix: "Pass the key and its password from `${{ secrets.\u2026 }}`, or use a KMS URI.",
   description: "A signing key or its password does not come from a secret or a KMS.",
   help: "A key or password written in the workflow, or read from a file in the repository, is readable by everyone with read access. Pass it from `${{ secrets.\u2026 }}` (e.g. `env: COSIGN_PRIVATE_KEY: ${{ secrets.COSIGN_PRIVATE_KEY }}` with `--key env://COSIGN_PRIVATE_KEY`) or use a KMS URI.",
   example: {
@@ -104486,6 +104498,8 @@ var attestationOnly = {
   id: "attestation-only",
   severity: "warning",
   area: "signing",
+  kind: "security",
+  fix: "Add an image signature, or make the admission policy verify attestations.",
   description: "An image only gets a signed attestation, not an image signature.",
   help: "A signed provenance attestation (actions/attest-build-provenance, `cosign attest`) is counted as an equivalent signature, but admission policies that verify image signatures will not accept it. Either add an image signature or make sure the admission policy verifies attestations.",
   example: {
@@ -104508,6 +104522,8 @@ var notInspected = {
   id: "not-inspected",
   severity: "warning",
   area: "input",
+  kind: "tool-health",
+  fix: "Provide it with `remote-checkouts`, or give the action a `github-token` to read it.",
   description: "Part of the pipeline could not be read (a remote reusable workflow or action, or an unreadable file).",
   help: "Images pushed by pipeline parts that were not inspected cannot be judged. Provide the remote repositories with `remote-checkouts`, or a `github-token` so the action can read them through the API.",
   example: {
@@ -104521,6 +104537,8 @@ var parseError = {
   id: "parse-error",
   severity: "warning",
   area: "input",
+  kind: "tool-health",
+  fix: "Fix the syntax, or ignore the file in the configuration with a reason.",
   description: "A pipeline or policy file could not be parsed.",
   help: "A malformed file is skipped. Fix the syntax; if the file is intentionally invalid (a test fixture), ignore it in the configuration with a reason.",
   example: {
@@ -104534,6 +104552,8 @@ var inputBoundExceeded = {
   id: "input-bound-exceeded",
   severity: "error",
   area: "input",
+  kind: "tool-health",
+  fix: "Keep pipeline files small and textual; to skip one, ignore its path with a reason.",
   description: "A bound (size, binary content, file count, depth) kept a pipeline file from being read, so the check fails closed.",
   help: "The scanned tree is untrusted, so files over 1 MiB, files with a NUL byte in their first 8 KiB, and whatever lies past the walk's count and depth bounds are not read. When that file is a workflow, an action, a script a pipeline runs, a Makefile, a goreleaser/bake/ko configuration or a manifest the analysis was sent to, what it pushes or signs is unknown, and a pass would be a guess. Keep pipeline files small and textual (move generated data out of them); if the file is intentionally large and irrelevant, ignore this rule for its path in the configuration with a reason.",
   example: {
@@ -104547,6 +104567,8 @@ var analysisBudgetExceeded = {
   id: "analysis-budget-exceeded",
   severity: "error",
   area: "input",
+  kind: "tool-health",
+  fix: "Simplify the file named; if it is intended, ignore the rule for its path with a reason.",
   description: "The analysis budget (work, value length, deadline) or a call cycle stopped part of the analysis, so the check fails closed.",
   help: "The scanned tree is untrusted, so the work it can cause is bounded: one budget of work for the whole run (text built, expansions, interpreted commands, job-graph edges, pattern-matching steps), a cap on the length of any one computed value, and a wall-clock deadline. When the budget runs out, the part being analysed stops where it was and everything found so far is reported; a value longer than the cap is unknown; a reusable workflow or composite action that calls itself is followed once and the cycle is cut. What was not analysed may push or sign, so the finding is an error at the place the work stopped. Real pipelines stay far below these bounds: simplify the file named (a script that builds huge values, a self-calling workflow), or, if it is intentional and irrelevant, ignore this rule for its path in the configuration with a reason.",
   example: {
@@ -104560,6 +104582,8 @@ var dockerContentTrust = {
   id: "docker-content-trust",
   severity: "note",
   area: "signing",
+  kind: "security",
+  fix: "Plan a move to Cosign or Notation signatures.",
   description: "An image is signed with Docker Content Trust, which is being retired.",
   help: "Docker Content Trust (Notary v1) still counts as signing, but Docker is retiring it. Plan a move to Cosign or Notation signatures.",
   example: {
@@ -104582,6 +104606,8 @@ var noAdmissionEnforcement = {
   id: "no-admission-enforcement",
   severity: "error",
   area: "enforcement",
+  kind: "security",
+  fix: "Add an enforcing signature policy, or point `policy-paths` at the deployed policies.",
   description: "No admission controller in the repository enforces signature verification.",
   help: "Signing is advisory until the cluster refuses unverified images. Add an enforcing policy (Sigstore policy-controller ClusterImagePolicy, Kyverno verifyImages with `failureAction: Enforce`, \u2026) or point `policy-paths` at the repository that holds the deployed policies.",
   example: {
@@ -104595,6 +104621,8 @@ var enforcementAdvisoryOnly = {
   id: "enforcement-advisory-only",
   severity: "warning",
   area: "enforcement",
+  kind: "security",
+  fix: "Switch the policy to enforce once its audit results are clean.",
   description: "A signature-verification policy only audits or warns.",
   help: "A policy in audit, warn or dry-run mode (or a webhook with `failurePolicy: Ignore`, or a static pass authority) lets unverified images run. Switch it to enforce once the audit results are clean.",
   example: {
@@ -104608,6 +104636,8 @@ var imageNotCovered = {
   id: "image-not-covered",
   severity: "error",
   area: "enforcement",
+  kind: "security",
+  fix: "Add the image (or a glob that matches it) to an enforcing policy.",
   description: "No enforcing policy matches a pushed image.",
   help: "An image that no enforcing policy's patterns match is admitted without verification. Add its name (or a glob that matches it) to an enforcing policy.",
   example: {
@@ -104621,6 +104651,8 @@ var policyTrustMismatch = {
   id: "policy-trust-mismatch",
   severity: "error",
   area: "enforcement",
+  kind: "security",
+  fix: "Align the policy's key or keyless identity with the signing step.",
   description: "A policy's trust settings do not match how CI signs the image.",
   help: "A policy that expects another key, another keyless identity, a signature where CI only attests (or the reverse), or the legacy signature format where CI writes Sigstore bundles, rejects the images CI produces \u2014 or admits none of them. Align the policy with the signing step.",
   example: {
@@ -104634,6 +104666,8 @@ var namespaceNotOptedIn = {
   id: "namespace-not-opted-in",
   severity: "warning",
   area: "enforcement",
+  kind: "security",
+  fix: 'Label the namespace `policy.sigstore.dev/include: "true"`.',
   description: "A namespace in the repository is not opted in to Sigstore policy-controller.",
   help: 'policy-controller only evaluates namespaces labelled `policy.sigstore.dev/include: "true"`; pods in other namespaces are admitted unverified. Label the namespaces where the images run.',
   example: {
@@ -104647,6 +104681,8 @@ var webhookFailsOpen = {
   id: "webhook-fails-open",
   severity: "warning",
   area: "enforcement",
+  kind: "security",
+  fix: "Set the webhook's `failurePolicy: Fail` once it runs highly available.",
   description: "An enforcing Gatekeeper constraint sits behind a webhook that fails open.",
   help: "A Gatekeeper constraint with `enforcementAction: deny` (Ratify verification) rejects unverified images whenever the webhook answers, so it counts as enforcing. But Gatekeeper's webhook defaults to `failurePolicy: Ignore`: while Gatekeeper or Ratify is unavailable or times out, every image is admitted unverified. Set the Helm value `validatingWebhookFailurePolicy: Fail` (or `failurePolicy: Fail` on the ValidatingWebhookConfiguration) once the webhook runs highly available.",
   example: {
@@ -104660,6 +104696,8 @@ var requiredImageMissing = {
   id: "required-image-missing",
   severity: "error",
   area: "configuration",
+  kind: "tool-health",
+  fix: "Restore a push the analysis can read, or update `require-images`.",
   description: "An image the configuration requires was not found among the pushed images.",
   help: "The configuration's `require-images` lists images that must be found. A refactor that moves the push where the analyzer cannot see it would otherwise pass silently. Restore a readable push, or update the configuration.",
   example: {
@@ -104673,6 +104711,8 @@ var configError = {
   id: "config-error",
   severity: "error",
   area: "configuration",
+  kind: "tool-health",
+  fix: "Fix the entry at this line.",
   description: "The action's configuration file is invalid.",
   help: "The configuration file could not be read or validated; the analysis ran with defaults for the invalid parts. Fix the entry at the reported line.",
   example: {
@@ -104686,6 +104726,8 @@ var unresolvedPush = {
   id: "unresolved-push",
   severity: "warning",
   area: "signing",
+  kind: "tool-health",
+  fix: "Write the name as a literal, an `env:` value or an input, or sign the digest it pushed.",
   description: "A push whose image name is computed at run time (command output, `read`, `envsubst`), so no image can be named or judged.",
   help: "The name is made by a command the analysis does not run, so it is not counted as an image and its signing is not judged. Write the name where the analysis can read it (a literal, an `env:` value, a workflow input or a build-push/metadata action), or sign the exact digest the push produced in the same step.",
   example: {
@@ -116354,12 +116396,22 @@ function ruleHelpUri(id) {
   return RULE_DOCS_BASE + id;
 }
 
+// src/version.ts
+var TOOL_VERSION = true ? "0.1.0" : void 0;
+var SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+function isSemanticVersion(v) {
+  return SEMVER.test(v);
+}
+
 // src/render/sarif.ts
 var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 var INFORMATION_URI = "https://github.com/image-signing-audit/image-signing-audit";
 var LEVEL = { error: "error", warning: "warning", note: "note" };
+var TOOL_HEALTH_LEVEL = { error: "warning", warning: "note", note: "note" };
 var SECURITY_SEVERITY = { error: "7.5", warning: "5.0", note: "2.0" };
-var FINGERPRINT_KEY = "imageSigningAuditFinding/v1";
+var MAX_LINKED = 10;
+var FINGERPRINT_KEY = "imageSigningAuditFinding/v2";
+var RULE_BY_ID = new Map(RULES.map((r) => [r.id, r]));
 function renderSarif(report, options = {}) {
   return neutralJson(JSON.stringify(buildSarif(report, options), null, 2)) + "\n";
 }
@@ -116372,49 +116424,68 @@ function buildSarif(report, options = {}) {
     seen.set(base2, n);
     const index = ruleIndex.get(f.rule);
     const related = (f.related ?? []).filter((r) => repoRelativePath(r.file) !== void 0);
+    const relatedLocations = related.map((r, i) => ({ id: i + 1, ...physical(r, options.pathPrefix), message: { text: withoutControls(r.message ?? "") || "related location" } }));
     return {
       ruleId: f.rule,
       ...index !== void 0 ? { ruleIndex: index } : {},
-      level: LEVEL[f.severity],
-      message: { text: withoutControls(f.message) || f.rule },
+      level: resultLevel(f.severity, RULE_BY_ID.get(f.rule)),
+      message: { text: messageWithLinks(withoutControls(f.message) || f.rule, relatedLocations) },
       // Only locations inside the repository: a `uses: ../x` or absolute path falls back to the first related
       // location that is inside, else to none.
       locations: primaryLocation(f, options.pathPrefix),
-      ...related.length > 0 ? { relatedLocations: related.map((r, i) => ({ id: i + 1, ...physical(r, options.pathPrefix), message: { text: withoutControls(r.message ?? "") || "related location" } })) } : {},
-      // Identical findings in one file (same rule, image and message) are told apart by their order.
+      ...relatedLocations.length > 0 ? { relatedLocations } : {},
+      // Identical findings (same rule, file, image and message) are told apart by their order.
       partialFingerprints: { [FINGERPRINT_KEY]: n === 1 ? base2 : `${base2}:${n}` },
       ...f.suppressed ? { suppressions: [{ kind: f.suppressed.source === "inline" ? "inSource" : "external", justification: withoutControls(f.suppressed.reason) }] } : {},
       ...f.image ? { properties: { image: oneLine(f.image) } } : {}
     };
   });
-  return {
-    $schema: SARIF_SCHEMA,
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "image-signing-audit",
-            informationUri: INFORMATION_URI,
-            ...options.toolVersion ? { version: options.toolVersion, semanticVersion: options.toolVersion } : {},
-            rules: RULES.map((r) => ({
-              id: r.id,
-              name: pascalCase(r.id),
-              shortDescription: { text: r.description },
-              fullDescription: { text: r.description },
-              help: { text: r.help, markdown: r.help },
-              helpUri: ruleHelpUri(r.id),
-              defaultConfiguration: { level: LEVEL[r.severity] },
-              properties: { tags: ["security", "supply-chain", r.area], "security-severity": SECURITY_SEVERITY[r.severity] }
-            }))
-          }
-        },
-        automationDetails: { id: "image-signing-audit/" },
-        results,
-        ...report.limits.length > 0 ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: report.limits.map((l) => ({ level: "note", message: { text: withoutControls(l) } })) }] } : {}
+  const version = options.toolVersion ?? TOOL_VERSION;
+  const run = {
+    tool: {
+      driver: {
+        name: "image-signing-audit",
+        informationUri: INFORMATION_URI,
+        ...version ? { version, ...isSemanticVersion(version) ? { semanticVersion: version } : {} } : {},
+        rules: RULES.map(ruleDescriptor)
       }
-    ]
+    },
+    ...options.category ? { automationDetails: { id: automationId(options.category) } } : {},
+    results,
+    ...report.limits.length > 0 ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: report.limits.map((l) => ({ level: "note", message: { text: withoutControls(l) } })) }] } : {}
   };
+  return { $schema: SARIF_SCHEMA, version: "2.1.0", runs: [run] };
+}
+function ruleDescriptor(r) {
+  const security = r.kind === "security";
+  return {
+    id: r.id,
+    name: pascalCase(r.id),
+    shortDescription: { text: r.description },
+    fullDescription: { text: r.description },
+    help: { text: r.help, markdown: r.help },
+    helpUri: ruleHelpUri(r.id),
+    defaultConfiguration: { level: resultLevel(r.severity, r) },
+    properties: security ? { tags: ["security", "supply-chain", r.area], "security-severity": SECURITY_SEVERITY[r.severity] } : { tags: ["tool-health", r.area] }
+  };
+}
+function resultLevel(severity, rule) {
+  return rule?.kind === "tool-health" ? TOOL_HEALTH_LEVEL[severity] : LEVEL[severity];
+}
+function automationId(category) {
+  const c = oneLine(category).trim();
+  return c.endsWith("/") ? c : `${c}/`;
+}
+function messageWithLinks(text, related) {
+  const body = escapeBrackets(text);
+  const linked = related.slice(0, MAX_LINKED).map((r) => `[${escapeBrackets(oneLine(r.message?.text ?? "related location"))}](${r.id})`);
+  if (linked.length === 0) return body;
+  const more = related.length > MAX_LINKED ? ` and ${related.length - MAX_LINKED} more` : "";
+  return `${body}
+Related: ${linked.join(", ")}${more}.`;
+}
+function escapeBrackets(s) {
+  return s.replace(/[[\]]/g, (c) => `\\${c}`);
 }
 function primaryLocation(f, prefix) {
   if (repoRelativePath(f.file) !== void 0) return [physical(f, prefix)];
@@ -116424,17 +116495,21 @@ function primaryLocation(f, prefix) {
 function physical(loc2, prefix) {
   const startLine = Math.max(1, Math.trunc(loc2.line) || 1);
   const region = { startLine };
-  if (loc2.column !== void 0 && loc2.column >= 1) region["startColumn"] = loc2.column;
-  if (loc2.endLine !== void 0 && loc2.endLine >= startLine) region["endLine"] = loc2.endLine;
-  if (loc2.endColumn !== void 0 && loc2.endColumn >= 1) region["endColumn"] = loc2.endColumn;
-  return { physicalLocation: { artifactLocation: { uri: toUri(prefix ? `${prefix.replace(/\/+$/, "")}/${repoRelativePath(loc2.file) ?? ""}` : repoRelativePath(loc2.file) ?? ""), uriBaseId: "%SRCROOT%" }, region } };
+  if (loc2.column !== void 0 && loc2.column >= 1) region.startColumn = loc2.column;
+  if (loc2.endLine !== void 0 && loc2.endLine >= startLine) region.endLine = loc2.endLine;
+  if (loc2.endColumn !== void 0 && loc2.endColumn >= 1) region.endColumn = loc2.endColumn;
+  const rel = repoRelativePath(loc2.file) ?? "";
+  return { physicalLocation: { artifactLocation: { uri: toUri(prefix ? `${prefix.replace(/\/+$/, "")}/${rel}` : rel), uriBaseId: "%SRCROOT%" }, region } };
 }
 function toUri(path) {
   return path.replace(/\\/g, "/").replace(/^\/+/, "").split("/").map((seg) => encodeURIComponent(seg)).join("/");
 }
 function findingFingerprint(f) {
-  const message = f.message.replace(/:\d+\b/g, ":*").replace(/\bline \d+\b/gi, "line *");
-  return createHash("sha256").update([f.rule, f.file, f.image ?? "", message].join("\0")).digest("hex").slice(0, 32);
+  const parts = f.rule === "no-admission-enforcement" ? [f.rule] : f.rule === "image-not-covered" && f.image ? [f.rule, f.image] : [f.rule, f.file, f.image ?? "", maskNumbers(f.message)];
+  return createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 32);
+}
+function maskNumbers(message) {
+  return message.replace(/:\d+\b/g, ":*").replace(/\bline \d+\b/gi, "line *").replace(/\b\d+\b/g, "#");
 }
 function pascalCase(id) {
   return id.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join("");
