@@ -17,7 +17,8 @@ function readEventPayload(path: string | undefined): unknown {
 }
 
 async function main(): Promise<void> {
-  const inputs = parseInputs((name) => core.getInput(name));
+  // An empty fail-on follows the event: `new` on pull requests and merge queues, `fail` elsewhere.
+  const inputs = parseInputs((name) => core.getInput(name), process.env['GITHUB_EVENT_NAME'] || undefined);
   if ('error' in inputs) {
     core.setFailed(`image-signing-audit: ${inputs.error}`);
     return;
