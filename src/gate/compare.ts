@@ -15,8 +15,8 @@ export interface CompareOptions {
   requireEnforcement?: boolean;
 }
 
-/** Findings about the repository as a whole: their file is only where they are shown (the first push). */
-const REPOSITORY_LEVEL = new Set(['no-admission-enforcement']);
+/** Findings about the repository as a whole: their file and image are only where they are shown (the first push). */
+export const REPOSITORY_LEVEL: ReadonlySet<string> = new Set(['no-admission-enforcement']);
 /** Findings about one image: their file is where the image is first pushed, not part of the problem. */
 const IMAGE_LEVEL = new Set(['image-not-covered', 'required-image-missing']);
 

@@ -1,6 +1,7 @@
 import { acceptedUnsigned, VERDICT_RULES } from '../engine/verdict.js';
 import { SEVERITY_ORDER, type Severity } from '../model/finding.js';
 import type { FindingReport, Report } from '../model/report.js';
+import { REPOSITORY_LEVEL } from './compare.js';
 
 /**
  * The one decision of whether the check fails, shared by the Action and the CLI (their exit status, the step's
@@ -26,6 +27,8 @@ export interface GateItem {
   image?: string;
   file?: string;
   line?: number;
+  /** The message already names the image and the place (what a change makes worse), so renderers need not repeat them. */
+  self?: boolean;
 }
 
 export interface FailDecision {
@@ -55,7 +58,7 @@ export function decideGate(report: Report, failOn: FailOn): FailDecision {
   if (failOn === 'new') {
     const change = report.change;
     if (change?.status === 'compared') {
-      const worse = sortItems(change.worse);
+      const worse = sortItems(change.worse.map((w): GateItem => ({ ...w, ...(w.kind !== 'new-error' ? { self: true } : {}) })));
       const base = shortCommit(change.base);
       if (worse.length === 0) {
         return { fail: false, reason: `nothing is worse than the base commit${base} (the whole repository: verdict ${report.verdict})`, failOn, effective: 'new', gating: [], newFindings: 0 };
@@ -98,8 +101,9 @@ function thresholdItems(report: Report, threshold: Severity): GateItem[] {
   return report.findings.filter((f) => !f.suppressed && SEVERITY_ORDER[f.severity] <= SEVERITY_ORDER[threshold]).map(fromFinding);
 }
 
+/** A repository-level finding names the first image only to have a place: it is listed with no image, after the images. */
 function fromFinding(f: FindingReport): GateItem {
-  return { severity: f.severity, message: f.message, rule: f.rule, ...(f.image !== undefined ? { image: f.image } : {}), file: f.file, line: f.line };
+  return { severity: f.severity, message: f.message, rule: f.rule, ...(f.image !== undefined && !REPOSITORY_LEVEL.has(f.rule) ? { image: f.image } : {}), file: f.file, line: f.line };
 }
 
 function dedupe(items: GateItem[]): GateItem[] {

@@ -112,8 +112,8 @@ function gateSection(gate: FailDecision, report: Report): string {
 
 function gateLine(i: GateItem): string {
   const icon = i.severity === 'error' ? '❌' : i.severity === 'warning' ? '⚠️' : 'ℹ️';
-  const image = i.image !== undefined ? `**${md(i.image)}** — ` : '';
-  const where = i.file !== undefined ? `${md(i.line !== undefined ? `${i.file}:${i.line}` : i.file)}: ` : '';
+  const image = i.image !== undefined && !i.self ? `**${md(i.image)}** — ` : '';
+  const where = i.file !== undefined && !i.self ? `${md(i.line !== undefined ? `${i.file}:${i.line}` : i.file)}: ` : '';
   const rule = i.rule !== undefined ? ` ([${i.rule}](${ruleHelpUri(i.rule)}))` : '';
   return `- ${icon} ${image}${where}${md(i.message)}${rule}`;
 }
