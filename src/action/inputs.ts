@@ -20,6 +20,8 @@ export interface ActionInputs {
   requireEnforcement: boolean;
   annotate: AnnotateMode;
   sarifFile?: string;
+  /** Code-scanning category written as the SARIF's automationDetails.id (`<category>/`); none when not given. */
+  sarifCategory?: string;
   reportFile?: string;
   config: string;
   /** True when `config` was set to something other than the default (then a missing file is an error). */
@@ -47,6 +49,7 @@ export function parseInputs(get: (name: string) => string, eventName?: string): 
   const apiTimeout = get('api-timeout') || '60';
   if (!/^\d+(\.\d+)?$/.test(apiTimeout) || Number(apiTimeout) <= 0 || Number(apiTimeout) > 3600) return { error: `api-timeout must be a number of seconds between 0 and 3600, got '${apiTimeout}'` };
   const config = get('config');
+  if (get('sarif-category').length > 200 || /[\u0000-\u001f\u007f]/.test(get('sarif-category'))) return { error: 'sarif-category must be one line of at most 200 characters' }; // eslint-disable-line no-control-regex
   return {
     path: get('path') || '.',
     policyPaths: splitList(get('policy-paths')),
@@ -59,6 +62,7 @@ export function parseInputs(get: (name: string) => string, eventName?: string): 
     requireEnforcement: requireEnforcement === 'true',
     annotate: annotate as AnnotateMode,
     ...(get('sarif-file') ? { sarifFile: get('sarif-file') } : {}),
+    ...(get('sarif-category') ? { sarifCategory: get('sarif-category') } : {}),
     ...(get('report-file') ? { reportFile: get('report-file') } : {}),
     config: config || DEFAULT_CONFIG_PATH,
     configExplicit: config !== '' && config !== DEFAULT_CONFIG_PATH,

@@ -125,7 +125,7 @@ export async function run(inputs: ActionInputs, env: ActionEnvironment, sinks: A
   const reportFile = resolveOut(env.workspace, inputs.reportFile) ?? join(outDir, 'report.json');
   const sarifFile = resolveOut(env.workspace, inputs.sarifFile) ?? join(outDir, 'results.sarif');
   sinks.writeFile(reportFile, renderJson(report));
-  sinks.writeFile(sarifFile, renderSarif(report, pathPrefix ? { pathPrefix } : {}));
+  sinks.writeFile(sarifFile, renderSarif(report, { ...(pathPrefix ? { pathPrefix } : {}), ...(inputs.sarifCategory ? { category: inputs.sarifCategory } : {}) }));
 
   const annotated = plan.annotations.filter((a) => a.file !== undefined).length;
   const source = changed.source === 'api' ? 'changed files from the REST API' : changed.source === 'git' ? 'changed files from git diff' : 'all files';

@@ -184,7 +184,7 @@ function recentPush(push: PushOp, sign: SignOp, input: JudgeInput): boolean {
   const window = input.pushes.filter((p) => p.jobKey === sign.jobKey && seq(p) < seq(sign) && seq(p) > previousSign);
   if (window.length > 0) return window.includes(push);
   if (input.pushes.some((p) => p.jobKey === sign.jobKey && seq(p) < seq(sign))) return false;
-  return !!(sign.jobKey && push.jobKey && input.jobs.get(sign.jobKey)?.predecessors.has(push.jobKey));
+  return !!(sign.jobKey && push.jobKey && input.jobs.get(sign.jobKey)?.waitsFor(push.jobKey));
 }
 
 function rejectReason(push: PushOp, sign: SignOp, covers: Decision, input: JudgeInput): string | undefined {
@@ -209,7 +209,7 @@ function orderOf(push: PushOp, sign: SignOp, jobs: Map<string, JobFacts>): 'afte
     if (push.parallelGroup !== undefined && push.parallelGroup === sign.parallelGroup && push.stepIndex !== sign.stepIndex) return 'parallel';
     return (sign.seq ?? 0) > (push.seq ?? 0) ? 'after' : 'before';
   }
-  if (sign.jobKey && push.jobKey && jobs.get(sign.jobKey)?.predecessors.has(push.jobKey)) return 'after';
+  if (sign.jobKey && push.jobKey && jobs.get(sign.jobKey)?.waitsFor(push.jobKey)) return 'after';
   return 'unrelated';
 }
 

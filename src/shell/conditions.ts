@@ -1,8 +1,10 @@
 import type { Part, Stmt, TestExpr, Word } from './ast.js';
 import { and, atom, eq, FALSE, not, or, TRUE, type Formula } from '../logic/formula.js';
 import { evaluateSource, UNKNOWN_LOOKUP, wholeExpression } from '../workflow/expr.js';
-import type { Frame } from './state.js';
-import { globToRegexSource, hasUnresolved } from './text.js';
+import { compileGlob, isUsable, SHELL_PATTERN } from '../util/glob.js';
+import { compileRegex, isUsableRegex } from '../util/safe-regex.js';
+import { locationOf, type Frame } from './state.js';
+import { hasUnresolved } from './text.js';
 import { expandString } from './words.js';
 
 /**
@@ -16,7 +18,7 @@ export function staticTruth(frame: Frame, cond: Stmt[]): boolean | undefined {
   const stmt = cond[0]!;
   if (stmt.redirs.length > 0 || !stmt.cmd) return undefined;
   const cmd = stmt.cmd;
-  if (cmd.t === 'Test') return cmd.expr ? evalTest(frame, cmd.expr) : undefined;
+  if (cmd.t === 'Test') return cmd.expr ? evalTest(frame, cmd.expr, stmt.line) : undefined;
   if (cmd.t === 'Binary' && cmd.op !== 'pipe') {
     const x = staticTruth(frame, [cmd.x]);
     const y = staticTruth(frame, [cmd.y]);
@@ -55,7 +57,7 @@ function known(frame: Frame, e: TestExpr | null): string | undefined {
   return hasUnresolved(v) ? undefined : v;
 }
 
-function evalTest(frame: Frame, e: TestExpr): boolean | undefined {
+function evalTest(frame: Frame, e: TestExpr, line: number): boolean | undefined {
   switch (e.k) {
     case 'word': {
       const v = known(frame, e);
@@ -63,7 +65,7 @@ function evalTest(frame: Frame, e: TestExpr): boolean | undefined {
     }
     case 'unary': {
       if (e.op === '!') {
-        const x = e.x ? evalTest(frame, e.x) : undefined;
+        const x = e.x ? evalTest(frame, e.x, line) : undefined;
         return x === undefined ? undefined : !x;
       }
       const v = known(frame, e.x);
@@ -74,22 +76,18 @@ function evalTest(frame: Frame, e: TestExpr): boolean | undefined {
     }
     case 'binary': {
       if (e.op === '&&' || e.op === '||') {
-        const x = e.x ? evalTest(frame, e.x) : undefined;
-        const y = e.y ? evalTest(frame, e.y) : undefined;
+        const x = e.x ? evalTest(frame, e.x, line) : undefined;
+        const y = e.y ? evalTest(frame, e.y, line) : undefined;
         return e.op === '&&' ? and3(x, y) : or3(x, y);
       }
       const a = known(frame, e.x);
       const b = known(frame, e.y);
       if (a === undefined || b === undefined) return undefined;
-      if (e.op === '==' || e.op === '=') return globMatch(a, b);
-      if (e.op === '!=') return !globMatch(a, b);
-      if (e.op === '=~') {
-        try {
-          return new RegExp(b).test(a);
-        } catch {
-          return undefined;
-        }
+      if (e.op === '==' || e.op === '=' || e.op === '!=') {
+        const m = globMatch(frame, a, b, line);
+        return m === undefined ? undefined : m === (e.op !== '!=');
       }
+      if (e.op === '=~') return regexMatch(frame, a, b, line);
       return undefined;
     }
   }
@@ -110,9 +108,31 @@ function evalTestArgs(args: string[]): boolean | undefined {
   return undefined;
 }
 
-/** `[[ a == pattern ]]`: the right side is a shell pattern (quoting is not tracked, so `*`, `?`, `[…]` always match as such). */
-function globMatch(value: string, pattern: string): boolean {
-  return new RegExp(`^${globToRegexSource(pattern)}$`).test(value);
+/**
+ * `[[ a == pattern ]]`: the right side is a shell pattern (quoting is not tracked, so `*`, `?`, `[…]` always match
+ * as such). Undefined (the branch is undecided) when the pattern is too long or the budget ran out.
+ */
+function globMatch(frame: Frame, value: string, pattern: string, line: number): boolean | undefined {
+  const glob = compileGlob(pattern, SHELL_PATTERN);
+  if (!isUsable(glob)) return undefined;
+  return answered(frame, glob.matches(value, frame.state.ctx.budget), 'shell pattern matching', line);
+}
+
+/**
+ * `[[ a =~ ere ]]` on RE2 with POSIX leftmost-longest matching. Undefined (the branch is undecided) for what RE2
+ * cannot evaluate (a backreference, lookaround, a pattern over the size bound) and when the budget ran out.
+ */
+function regexMatch(frame: Frame, value: string, pattern: string, line: number): boolean | undefined {
+  const re = compileRegex(pattern, { longest: true });
+  if (!isUsableRegex(re)) return undefined;
+  return answered(frame, re.test(value, frame.state.ctx.budget), 'shell regular-expression matching', line);
+}
+
+/** Passes a match answer on; when there is none because the budget is spent, records where. */
+function answered(frame: Frame, answer: boolean | undefined, what: string, line: number): boolean | undefined {
+  const budget = frame.state.ctx.budget;
+  if (answer === undefined && budget?.exhausted) budget.stopped(what, locationOf(frame, line));
+  return answer;
 }
 
 /**
@@ -146,22 +166,22 @@ function stmtFormula(frame: Frame, stmt: Stmt): Formula {
     return shellAtom(argv.join(' '));
   }
   if (cmd.t === 'Test' && cmd.expr) {
-    const f = testExprFormula(frame, cmd.expr);
+    const f = testExprFormula(frame, cmd.expr, stmt.line);
     if (f) return f;
   }
   return shellAtom(`${cmd.t.toLowerCase()} at line ${stmt.line}`);
 }
 
-function testExprFormula(frame: Frame, e: TestExpr): Formula | undefined {
-  const decided = evalTest(frame, e);
+function testExprFormula(frame: Frame, e: TestExpr, line: number): Formula | undefined {
+  const decided = evalTest(frame, e, line);
   if (decided !== undefined) return decided ? TRUE : FALSE;
   if (e.k === 'unary' && e.op === '!') {
-    const x = e.x ? testExprFormula(frame, e.x) : undefined;
+    const x = e.x ? testExprFormula(frame, e.x, line) : undefined;
     return x ? not(x) : undefined;
   }
   if (e.k === 'binary' && (e.op === '&&' || e.op === '||')) {
-    const x = e.x ? testExprFormula(frame, e.x) : undefined;
-    const y = e.y ? testExprFormula(frame, e.y) : undefined;
+    const x = e.x ? testExprFormula(frame, e.x, line) : undefined;
+    const y = e.y ? testExprFormula(frame, e.y, line) : undefined;
     if (!x || !y) return undefined;
     return e.op === '&&' ? and(x, y) : or(x, y);
   }

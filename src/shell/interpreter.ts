@@ -358,9 +358,11 @@ export function dispatch(frame: Frame, argv0: string[], line: number, guessedIn:
       return;
     case 'sed':
     case 'awk': {
-      const out = frame.stdin !== undefined && !hasUnresolved(rest.join(' ')) ? (cmd === 'sed' ? sedFilter(frame.stdin, rest) : awkFilter(frame.stdin, rest)) : undefined;
+      const budget = frame.state.ctx.budget;
+      const out = frame.stdin !== undefined && !hasUnresolved(rest.join(' ')) ? (cmd === 'sed' ? sedFilter(frame.stdin, rest, budget) : awkFilter(frame.stdin, rest, budget)) : undefined;
       if (out !== undefined) writeOut(frame, out);
       else markUnknown();
+      if (out === undefined && budget?.exhausted) budget.stopped(`${cmd} emulation`, locationOf(frame, line));
       return;
     }
     case 'cd':

@@ -1,4 +1,6 @@
 import { findClosingBracket } from '../util/brackets.js';
+import type { AnalysisBudget } from '../util/budget.js';
+import { compileGlob, isUsable, SHELL_PATTERN } from '../util/glob.js';
 /**
  * Text helpers for expanded shell words. Unknown parts stay as written (`$X`, `${X,,}`, `$(cmd)`, `${{ expr }}`);
  * these helpers keep such parts intact when splitting, case-mapping or slicing.
@@ -92,63 +94,63 @@ export function isWhollyDynamic(text: string): boolean {
   return rest === '' || rest.startsWith('@') || /^:[^/]*$/.test(rest);
 }
 
-/** A shell glob (as used in `${x#pat}`, `${x/pat/rep}`, `case`) as a regular expression source. */
-export function globToRegexSource(glob: string): string {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') out += '[\\s\\S]*';
-    else if (c === '?') out += '[\\s\\S]';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 2);
-      if (end < 0) out += '\\[';
-      else {
-        const body = glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
-        out += `[${body}]`;
-        i = end;
-      }
-    } else if (c === '\\' && i + 1 < glob.length) {
-      out += escapeRegex(glob[++i]!);
-    } else out += escapeRegex(c);
-  }
-  return out;
-}
-
-function escapeRegex(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
-export function removePattern(value: string, pattern: string, op: '#' | '##' | '%' | '%%'): string {
-  const src = globToRegexSource(pattern);
+/**
+ * `${x#p}`, `${x##p}`, `${x%p}`, `${x%%p}` on a known value, with the linear shell-pattern matcher. undefined when
+ * the pattern cannot be evaluated (too long) or the budget ran out: the expansion is then unknown.
+ */
+export function removePattern(value: string, pattern: string, op: '#' | '##' | '%' | '%%', budget?: AnalysisBudget): string | undefined {
+  const glob = compileGlob(pattern, SHELL_PATTERN);
+  if (!isUsable(glob)) return undefined;
   const greedy = op === '##' || op === '%%';
   if (op === '#' || op === '##') {
-    // Shortest prefix: try lengths ascending; longest: descending.
-    const lengths = [...Array(value.length + 1).keys()];
-    for (const n of greedy ? lengths.reverse() : lengths) {
-      if (new RegExp(`^(?:${src})$`).test(value.slice(0, n))) return value.slice(n);
-    }
-    return value;
+    const m = glob.prefixMatch(value, budget);
+    if (m === undefined) return undefined;
+    return m ? value.slice(greedy ? m.longest : m.shortest) : value;
   }
-  const lengths = [...Array(value.length + 1).keys()];
-  for (const n of greedy ? lengths : lengths.reverse()) {
-    if (new RegExp(`^(?:${src})$`).test(value.slice(n))) return value.slice(0, n);
-  }
-  return value;
+  const m = glob.suffixMatch(value, budget);
+  if (m === undefined) return undefined;
+  return m ? value.slice(0, value.length - (greedy ? m.longest : m.shortest)) : value;
 }
 
-/** `${x/pat/rep}` and `${x//pat/rep}` (anchors `#` / `%` supported). */
-export function replacePattern(value: string, pattern: string, replacement: string, all: boolean): string {
+/**
+ * `${x/pat/rep}` and `${x//pat/rep}` (anchors `#` / `%` supported): the leftmost, longest match is replaced, as
+ * bash does. undefined when the pattern cannot be evaluated or the budget ran out.
+ */
+export function replacePattern(value: string, pattern: string, replacement: string, all: boolean, budget?: AnalysisBudget): string | undefined {
   if (!pattern) return value;
   let src = pattern;
   let anchor = '';
   if (src.startsWith('#')) {
-    anchor = '^';
+    anchor = '#';
     src = src.slice(1);
   } else if (src.startsWith('%')) {
-    anchor = '$';
+    anchor = '%';
     src = src.slice(1);
   }
-  const body = globToRegexSource(src);
-  const re = new RegExp(anchor === '^' ? `^${body}` : anchor === '$' ? `${body}$` : body, all && !anchor ? 'g' : '');
-  return value.replace(re, () => replacement);
+  const glob = compileGlob(src, SHELL_PATTERN);
+  if (!isUsable(glob)) return undefined;
+  if (anchor) {
+    const m = anchor === '#' ? glob.prefixMatch(value, budget) : glob.suffixMatch(value, budget);
+    if (m === undefined) return undefined;
+    if (!m) return value;
+    return anchor === '#' ? replacement + value.slice(m.longest) : value.slice(0, value.length - m.longest) + replacement;
+  }
+  let out = '';
+  let from = 0;
+  while (from <= value.length) {
+    const m = glob.search(value, from, budget);
+    if (m === undefined) return undefined;
+    if (!m) break;
+    if (m.end === m.start && value.length > 0) {
+      // Only an empty value is replaced by an empty match (`${x/*/r}` with x empty); elsewhere look one character on.
+      if (m.start >= value.length) break;
+      out += value.slice(from, m.start + 1);
+      from = m.start + 1;
+      continue;
+    }
+    out += value.slice(from, m.start) + replacement;
+    from = m.end;
+    if (!all) break;
+  }
+  return out + value.slice(from);
 }

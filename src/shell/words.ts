@@ -1,6 +1,6 @@
 import { restoreExpressions } from './expressions.js';
 import type { ParamPart, Part, Span, Word } from './ast.js';
-import type { Frame } from './state.js';
+import { locationOf, type Frame } from './state.js';
 import { hasUnresolved, mapLiteralParts, removePattern, replacePattern, splitFields } from './text.js';
 
 /**
@@ -208,12 +208,27 @@ function slice(frame: Frame, value: string, sl: NonNullable<ParamPart['slice']>)
 function replaceIn(frame: Frame, pe: ParamPart, repl: NonNullable<ParamPart['repl']>, value: string, writtenOf: () => string): string {
   const pattern = expandString(frame, repl.orig);
   const replacement = expandString(frame, repl.with);
-  if (!hasUnresolved(value) && !hasUnresolved(pattern)) return replacePattern(value, pattern, replacement, repl.all);
+  if (!hasUnresolved(value) && !hasUnresolved(pattern)) return replacePattern(value, pattern, replacement, repl.all, frame.state.ctx.budget) ?? patternUnknown(frame, pe, writtenOf);
   if (pattern && value.includes(pattern)) return repl.all ? value.split(pattern).join(replacement) : value.replace(pattern, () => replacement);
   // `${tag/${SRC_REPO}/docker.io/o/r}` over tags not known here: the usual intent is to swap the repository and keep
   // the tag, so the result is the new repository with the original tag part.
   if (pattern.includes('/') && replacement.includes('/') && !/[*?[]/.test(pattern)) {
     return `${replacement}:\${${pe.name}##*:}`;
+  }
+  return writtenOf();
+}
+
+/**
+ * A pattern expansion with no answer (the pattern is too long to evaluate, or the budget ran out): the expansion is
+ * unknown, and a spent budget is recorded at the line of the expansion.
+ */
+function patternUnknown(frame: Frame, pe: ParamPart, writtenOf: () => string): string {
+  const budget = frame.state.ctx.budget;
+  if (budget?.exhausted) {
+    const bytes = frame.source.bytes.subarray(0, pe.span().start);
+    let line = 1;
+    for (const b of bytes) if (b === 0x0a) line++;
+    budget.stopped('shell pattern matching', locationOf(frame, line));
   }
   return writtenOf();
 }
@@ -252,7 +267,7 @@ function applyOperator(frame: Frame, pe: ParamPart, exp: NonNullable<ParamPart['
     case '%%': {
       if (value === undefined) return writtenOf();
       const pattern = expandString(frame, exp.word);
-      if (!hasUnresolved(value)) return removePattern(value, pattern, op);
+      if (!hasUnresolved(value)) return removePattern(value, pattern, op, frame.state.ctx.budget) ?? patternUnknown(frame, pe, writtenOf);
       if (!/[*?[]/.test(pattern)) {
         if (op.startsWith('#') && value.startsWith(pattern)) return value.slice(pattern.length);
         if (op.startsWith('%') && value.endsWith(pattern)) return value.slice(0, value.length - pattern.length);
