@@ -28,7 +28,8 @@ function proxyFor(apiUrl: string): string {
 }
 
 async function main(): Promise<void> {
-  const inputs = parseInputs((name) => core.getInput(name));
+  // An empty fail-on follows the event: `new` on pull requests and merge queues, `fail` elsewhere.
+  const inputs = parseInputs((name) => core.getInput(name), process.env['GITHUB_EVENT_NAME'] || undefined);
   if ('error' in inputs) {
     core.setFailed(`image-signing-audit: ${inputs.error}`);
     return;

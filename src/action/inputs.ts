@@ -1,7 +1,8 @@
 import type { AnnotateMode } from '../render/annotations.js';
 import { DEFAULT_CONFIG_PATH } from '../config/config.js';
+import { defaultFailOn, type FailOn } from '../gate/fail-on.js';
 
-export type FailOn = 'fail' | 'error' | 'warning' | 'never';
+export type { FailOn } from '../gate/fail-on.js';
 
 /** The action's inputs, typed and validated (see action.yml for their documentation). */
 export interface ActionInputs {
@@ -14,6 +15,8 @@ export interface ActionInputs {
   /** Overall deadline of the REST API phase, in milliseconds. */
   apiDeadlineMs: number;
   failOn: FailOn;
+  /** True when `fail-on` was left empty, so it follows the event (`new` on pull requests and merge queues). */
+  failOnDefaulted: boolean;
   requireEnforcement: boolean;
   annotate: AnnotateMode;
   sarifFile?: string;
@@ -25,15 +28,17 @@ export interface ActionInputs {
   configExplicit: boolean;
 }
 
-const FAIL_ON: FailOn[] = ['fail', 'error', 'warning', 'never'];
+// In the order the error message lists them (the levels first, then `new`).
+const FAIL_ON: FailOn[] = ['fail', 'error', 'warning', 'never', 'new'];
 const ANNOTATE: AnnotateMode[] = ['changed', 'all', 'none'];
 
 /**
  * Reads and validates the inputs. `get` returns the trimmed input or '' (as @actions/core's getInput does),
- * so this stays a pure function that tests call with a plain object.
+ * so this stays a pure function that tests call with a plain object. `eventName` (GITHUB_EVENT_NAME) decides
+ * what an empty `fail-on` means: `new` on pull_request, pull_request_target and merge_group, else `fail`.
  */
-export function parseInputs(get: (name: string) => string): ActionInputs | { error: string } {
-  const failOn = (get('fail-on') || 'fail').toLowerCase();
+export function parseInputs(get: (name: string) => string, eventName?: string): ActionInputs | { error: string } {
+  const failOn = (get('fail-on') || defaultFailOn(eventName)).toLowerCase();
   if (!FAIL_ON.includes(failOn as FailOn)) return { error: `fail-on must be one of ${FAIL_ON.join(', ')}, got '${failOn}'` };
   const annotate = (get('annotate') || 'changed').toLowerCase();
   if (!ANNOTATE.includes(annotate as AnnotateMode)) return { error: `annotate must be one of ${ANNOTATE.join(', ')}, got '${annotate}'` };
@@ -53,6 +58,7 @@ export function parseInputs(get: (name: string) => string): ActionInputs | { err
     githubToken: get('github-token'),
     apiDeadlineMs: Math.round(Number(apiTimeout) * 1000),
     failOn: failOn as FailOn,
+    failOnDefaulted: get('fail-on') === '',
     requireEnforcement: requireEnforcement === 'true',
     annotate: annotate as AnnotateMode,
     ...(get('sarif-file') ? { sarifFile: get('sarif-file') } : {}),

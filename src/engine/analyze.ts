@@ -62,7 +62,7 @@ export async function analyze(options: AnalyzeOptions): Promise<Report> {
 
   const admission = analyzeAdmission({
     repo,
-    policyRoots: (options.policyPaths ?? []).map((p) => openRepo(p)),
+    policyRoots: options.policyRepos ?? (options.policyPaths ?? []).map((p) => openRepo(p)),
     images: judged.map((img) => toSignedImageInfo(img, signs, wf.jobs)),
     ...(options.repository ? { repository: options.repository } : {}),
     requireEnforcement: options.requireEnforcement ?? true,
