@@ -1,23 +1,43 @@
 import { isSecretExpression } from './expressions.js';
 import { formulaKey } from '../logic/formula.js';
 import type { ConditionalText, Written } from '../logic/value.js';
-import type { Frame } from './state.js';
+import { charge } from './bounds.js';
+import { locationOf, type Frame } from './state.js';
 
-/** Writes command output to wherever the current statement sends it. */
+/**
+ * Writes command output to wherever the current statement sends it. What is kept is bounded by the budget's value
+ * cap: a pipe that received more becomes unknown output; writes to $GITHUB_ENV / $GITHUB_OUTPUT past it are not
+ * kept (with a hit: what a later step reads from them is not known).
+ */
 export function writeOut(frame: Frame, text: string): void {
   const sink = frame.sink;
   const st = frame.state;
+  // Every write reads its text (secrets, `::set-output`): charged, so `tee` to thousands of files stays bounded.
+  if (!charge(frame, text.length + 1)) return;
+  const cap = st.budget.limits.valueLength;
   switch (sink.kind) {
     case 'github-env':
-      st.envText.push({ text, when: frame.cond });
-      return;
     case 'github-output':
-      st.outputText.push({ text, when: frame.cond });
+      if (st.writtenChars + text.length > cap) {
+        st.budget.hit('value-length', `text written to $${sink.kind === 'github-env' ? 'GITHUB_ENV' : 'GITHUB_OUTPUT'} by the shell; later writes are not known`, locationOf(frame, frame.line));
+        return;
+      }
+      st.writtenChars += text.length;
+      (sink.kind === 'github-env' ? st.envText : st.outputText).push({ text, when: frame.cond });
       return;
     case 'file':
       if (isSecretExpression(text)) st.secretFiles.add(sink.path);
       return;
     case 'pipe':
+      if (sink.unknown) return;
+      if (sink.size + text.length > cap) {
+        // Past the cap the output is unknown (as output from a command the analysis does not run).
+        st.budget.hit('value-length', 'shell output captured by a pipe or substitution is unknown from there', locationOf(frame, frame.line));
+        sink.unknown = true;
+        sink.buffer.length = 0;
+        return;
+      }
+      sink.size += text.length;
       sink.buffer.push(text);
       return;
     case 'stdout':
