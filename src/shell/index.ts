@@ -54,6 +54,7 @@ export function analyzeRunScript(input: RunScriptInput): RunScriptResult {
       ...(input.parallelGroup !== undefined ? { parallelGroup: input.parallelGroup } : {}),
       ephemeralRegistries: input.ephemeralRegistries,
       ...(input.remoteFiles ? { remoteFiles: input.remoteFiles } : {}),
+      ...(input.budget ? { budget: input.budget } : {}),
     },
     operations: [],
     localBuilds: [],

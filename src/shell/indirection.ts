@@ -122,9 +122,9 @@ export function runMake(frame: Frame, args: string[], line: number): void {
   if (depthExhausted(frame, line)) return;
   const st = frame.state;
   const location = locationOf(frame, line);
-  const expansion = expandMake({ repo: st.repo, args, cwd: frame.cwd, env: exportedEnv(frame), location, depth: frame.depth });
-  st.limits.push(...expansion.limits);
-  st.findings.push(...expansion.findings);
+  const expansion = expandMake({ repo: st.repo, args, cwd: frame.cwd, env: exportedEnv(frame), location, depth: frame.depth }, st.ctx.budget ? { budget: st.ctx.budget } : {});
+  for (const l of expansion.limits) st.limits.push(l);
+  for (const f of expansion.findings) st.findings.push(f);
   for (const rc of expansion.commands) {
     // Recipe lines that name no relevant tool (kubectl, helm, go test…) are not parsed: large Makefiles expand to
     // thousands of them and parsing is the expensive part.

@@ -28,7 +28,8 @@ export const DEFAULT_BUDGET_LIMITS: BudgetLimits = {
   deadlineMs: 300_000,
 };
 
-export type BudgetHitKind = 'work' | 'deadline' | 'value-length' | 'cycle';
+/** `bound`: a reader's own structural bound (make's include depth, recipe lines, …); `what` names it. */
+export type BudgetHitKind = 'work' | 'deadline' | 'value-length' | 'cycle' | 'bound';
 
 export interface BudgetHit {
   kind: BudgetHitKind;
@@ -136,5 +137,7 @@ export function describeHit(hit: BudgetHit, limits: BudgetLimits): string {
       return `a value over ${limits.valueLength} characters${where} is unknown; ${hit.what}`;
     case 'cycle':
       return `call cycle${where}: ${hit.what}; the cycle is cut there`;
+    case 'bound':
+      return `${hit.what}${where}; what lies beyond it is unknown`;
   }
 }
