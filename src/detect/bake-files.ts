@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { Location } from '../model/location.js';
 import { parseYaml, yamlDocs, type YamlDoc } from '../parse/yaml.js';
+import { appendAll } from '../util/arrays.js';
 import { parseHcl, type HclAttribute, type HclValue } from './hcl.js';
 
 /**
@@ -128,10 +129,10 @@ function loadCompose(def: BakeDefinition, file: string, text: string, virtual: b
     const image = y.get(svc.value, 'image');
     if (image && y.str(image)) tags.push(toValue(y, image));
     const buildTags = y.get(build, 'tags');
-    if (buildTags) tags.push(...y.items(buildTags).map((i) => toValue(y, i)));
+    if (buildTags) appendAll(tags, y.items(buildTags).map((i) => toValue(y, i)));
     const xb = y.get(build, 'x-bake');
     const xTags = xb ? y.get(xb, 'tags') : null;
-    if (xTags) tags.push(...(y.isSeq(xTags) ? y.items(xTags).map((i) => toValue(y, i)) : [toValue(y, xTags)]));
+    if (xTags) appendAll(tags, y.isSeq(xTags) ? y.items(xTags).map((i) => toValue(y, i)) : [toValue(y, xTags)]);
     if (tags.length) t.attributes.set('tags', { value: { kind: 'list', items: tags, line }, file, virtual });
     for (const key of ['output', 'push']) {
       const v = xb ? y.get(xb, key) : null;
