@@ -140,7 +140,12 @@ function loadFiles(inv: BakeInvocation, def: BakeDefinition, result: ReaderResul
     const problems = loadBakeFile(def, path, read.text, false);
     if (problems.length) {
       const first = problems[0]!;
-      result.findings.push(ruleFinding('parse-error', `bake file ${path} could not be parsed: ${first.message}`, { file: path, line: first.line }, [{ ...inv.location, message: 'bake runs here' }]));
+      const related = [{ ...inv.location, message: 'bake runs here' }];
+      result.findings.push(ruleFinding('parse-error', `bake file ${path} could not be parsed: ${first.message}`, { file: path, line: first.line }, related));
+      if (first.bound) {
+        const text = `${path} was not read whole (${first.bound.reason}). It is a pipeline file, so what it pushes or signs is unknown and the check fails closed.`;
+        result.findings.push(ruleFinding('input-bound-exceeded', text, { file: path, line: first.bound.line }, related));
+      }
     }
     loaded++;
   }

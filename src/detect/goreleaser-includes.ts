@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { normalizeRelPath, type RepoReader } from '../discover/repo.js';
 import type { Location } from '../model/location.js';
 import type { RemoteFileLookup } from '../model/pipeline.js';
-import { parseYaml, yamlDocs, type YamlDoc } from '../parse/yaml.js';
+import { firstYamlError, parseYaml, yamlDocs, type ParsedYaml, type YamlDoc } from '../parse/yaml.js';
 import type { AnalysisBudget } from '../util/budget.js';
 
 /**
@@ -35,7 +35,7 @@ export interface LoadedLayers {
   layers: ConfigLayer[];
   uninspected: UninspectedInclude[];
   limits: string[];
-  parseErrors: Array<{ file: string; line: number; message: string }>;
+  parseErrors: Array<{ file: string; line: number; message: string; parsed: ParsedYaml }>;
 }
 
 /** Includes nest; bound the depth (and refuse cycles) like every other indirection. */
@@ -97,8 +97,8 @@ export function loadConfigLayers(main: ConfigLayer, repo: RepoReader, workdir: s
       const parsed = parseYaml(next.text, next.file);
       const doc = yamlDocs(parsed)[0];
       if (parsed.errors.length > 0 || !doc || !doc.isMap(doc.root)) {
-        const first = parsed.errors[0];
-        out.parseErrors.push({ file: next.file, line: first?.line ?? 1, message: first?.message ?? 'not a YAML mapping' });
+        const first = firstYamlError(parsed);
+        out.parseErrors.push({ file: next.file, line: first?.line ?? 1, message: first?.message ?? 'not a YAML mapping', parsed });
         continue;
       }
       visit({ y: doc, file: next.file }, depth + 1);

@@ -6,7 +6,8 @@ import { isEphemeralRegistry, parseImageRef, registryOf } from '../model/image-r
 import type { Location } from '../model/location.js';
 import type { ImageRef, OpContext, OperationBase, PushOp, ReaderResult, SignOp } from '../model/pipeline.js';
 import type { Confidence, SignMethod } from '../model/report.js';
-import { parseYaml, yamlDocs, type YamlDoc } from '../parse/yaml.js';
+import { firstYamlError, parseYaml, yamlDocs, type YamlDoc } from '../parse/yaml.js';
+import { yamlBoundFinding } from '../parse/yaml-findings.js';
 import { commandPublishes, parseGoreleaserArgs, type GoreleaserRun } from './goreleaser-args.js';
 import { classifyKey, DEFAULT_DOCKER_SIGN_ARGS, inspectSignArgs, kindsSigned, type GoreleaserImageKind } from './goreleaser-sign.js';
 import { loadConfigLayers, type UninspectedInclude } from './goreleaser-includes.js';
@@ -79,14 +80,20 @@ export function readGoreleaser(inv: GoreleaserInvocation): ReaderResult {
   const parsed = parseYaml(read.text, configPath);
   const doc = yamlDocs(parsed)[0];
   if (parsed.errors.length > 0 || !doc || !doc.isMap(doc.root)) {
-    const first = parsed.errors[0];
+    const first = firstYamlError(parsed);
     result.findings.push(parseErrorFinding(configPath, first?.line ?? 1, first?.message ?? 'not a YAML mapping', inv.location));
+    const bound = yamlBoundFinding(parsed, configPath, [{ ...inv.location, message: 'goreleaser runs here' }]);
+    if (bound) result.findings.push(bound);
     return result;
   }
   const workdir = normalizeRelPath(inv.workdir || '.') ?? '';
   const loaded = loadConfigLayers({ y: doc, file: configPath }, inv.repo, workdir, inv.remoteFiles, budget);
   appendAll(result.limits, loaded.limits);
-  for (const e of loaded.parseErrors) result.findings.push(parseErrorFinding(e.file, e.line, e.message, inv.location));
+  for (const e of loaded.parseErrors) {
+    result.findings.push(parseErrorFinding(e.file, e.line, e.message, inv.location));
+    const bound = yamlBoundFinding(e.parsed, e.file, [{ ...inv.location, message: 'goreleaser runs here' }]);
+    if (bound) result.findings.push(bound);
+  }
   const layers = loaded.layers;
   // Lists gather every layer's entries; the including file's come last in `env` so its values win.
   const envList: ConfigEnvEntry[] = [];
