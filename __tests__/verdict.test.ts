@@ -34,3 +34,10 @@ test('an input-bound-exceeded error fails the verdict even when no image is foun
   assert.equal(computeVerdict({ images: [], findings: [{ ...f, suppressed: { reason: 'generated data, no pushes', source: 'config' } }] }), 'not-applicable');
   assert.equal(computeVerdict({ images: [image('ghcr.io/a/b', true)], findings: [f] }), 'fail');
 });
+
+test('an analysis-budget-exceeded error fails the verdict like an input bound: what was not analysed may be the push', () => {
+  const f = { rule: 'analysis-budget-exceeded', severity: 'error' as const, message: 'Make expansion work bound hit at Makefile:43', file: 'Makefile', line: 43 };
+  assert.equal(computeVerdict({ images: [], findings: [f] }), 'fail');
+  assert.equal(computeVerdict({ images: [image('ghcr.io/a/b', true)], findings: [f] }), 'fail');
+  assert.equal(computeVerdict({ images: [], findings: [{ ...f, suppressed: { reason: 'a generated makefile, no pushes', source: 'config' } }] }), 'not-applicable');
+});

@@ -134,13 +134,16 @@ export function discover(repo: RepoReader, opts: { policyRoot: boolean; label: s
 
 /** Parses the documents of one file that can hold admission configuration and hands them to the readers. */
 function readParts(source: string, file: string, path: string, helm: boolean, ctx: ReaderContext, result: DiscoveryResult): void {
+  // One parse-error finding per file, however many of its documents fail: the first error, and a count.
+  let first: { line: number; message: string } | undefined;
+  let errors = 0;
   for (const part of splitDocuments(source)) {
     if (!FILE_TRIGGER.test(part.text) || !worthParsing(part.text)) continue;
     const parsed = parseDocument(part, file);
     result.manifestsParsed++;
     if (parsed.errors.length > 0 && !helm) {
-      const first = parsed.errors[0]!;
-      result.parseErrors.push({ location: { file, line: first.line }, message: first.message });
+      first ??= parsed.errors[0]!;
+      errors += parsed.errorCount;
       continue;
     }
     for (const doc of parsed.docs) {
@@ -151,6 +154,10 @@ function readParts(source: string, file: string, path: string, helm: boolean, ct
         result.limits.push(`${file}:${part.startLine}: admission reader skipped a document (${e instanceof Error ? e.message : String(e)})`);
       }
     }
+  }
+  if (first) {
+    const more = errors - 1;
+    result.parseErrors.push({ location: { file, line: first.line }, message: more > 0 ? `${first.message} (and ${more} more error${more === 1 ? '' : 's'} in the file)` : first.message });
   }
 }
 

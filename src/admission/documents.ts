@@ -106,7 +106,10 @@ export class Doc {
 
 export interface ParsedText {
   docs: Doc[];
+  /** The first parse errors (see ParsedYaml.errors), lines in the file. */
   errors: Array<{ line: number; message: string }>;
+  /** How many errors there were in all. */
+  errorCount: number;
 }
 
 export function parseDocument(part: TextDocument, file: string): ParsedText {
@@ -115,5 +118,6 @@ export function parseDocument(part: TextDocument, file: string): ParsedText {
   return {
     docs: parsed.docs.map((d) => new Doc(new YamlDoc(file, d, parsed.lineCounter), file, offset)),
     errors: parsed.errors.map((e) => ({ line: e.line + offset, message: e.message })),
+    errorCount: parsed.errorCount,
   };
 }

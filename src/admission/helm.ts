@@ -75,15 +75,24 @@ export interface DisabledBlock {
  */
 export function preprocessHelmTemplate(text: string, values: unknown, opts: { disabled?: DisabledBlock[]; takeDisabled?: boolean } = {}): string {
   const lines = text.split('\n');
-  // Each open block: whether its lines are emitted (false when an `if` is known to be false).
+  // Each open block: whether its lines are emitted (false when an `if` is known to be false). `muted` counts the
+  // blocks that do not emit, so a line asks one number, not the whole stack (ten thousand nested ifs).
   const stack: Array<{ emit: boolean; truth: Truth; isIf: boolean; block?: DisabledBlock }> = [];
-  const emitting = (): boolean => stack.every((s) => s.emit);
+  let muted = 0;
+  const push = (entry: (typeof stack)[number]): void => {
+    stack.push(entry);
+    if (!entry.emit) muted++;
+  };
+  const setEmit = (entry: (typeof stack)[number], emit: boolean): void => {
+    if (entry.emit !== emit) muted += emit ? -1 : 1;
+    entry.emit = emit;
+  };
   const out: string[] = [];
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index] ?? '';
-    const only = /^\s*\{\{-?\s*(.*?)\s*-?\}\}\s*$/.exec(line);
-    if (only && !/\}\}.*\{\{/.test(line)) {
-      const action = (only[1] ?? '').trim();
+    const only = soleAction(line);
+    if (only !== undefined) {
+      const action = only;
       const word = action.split(/\s+/)[0] ?? '';
       if (word === 'if') {
         const condition = action.slice(2).trim();
@@ -91,11 +100,11 @@ export function preprocessHelmTemplate(text: string, values: unknown, opts: { di
         if (truth === false) {
           const block: DisabledBlock = { from: index + 2, to: index + 1, condition, line: index + 1 };
           opts.disabled?.push(block);
-          stack.push({ emit: opts.takeDisabled === true, truth: opts.takeDisabled ? true : truth, isIf: true, block });
-        } else stack.push({ emit: true, truth, isIf: true });
+          push({ emit: opts.takeDisabled === true, truth: opts.takeDisabled ? true : truth, isIf: true, block });
+        } else push({ emit: true, truth, isIf: true });
       } else if (word === 'with' || word === 'range' || word === 'define' || word === 'block') {
         // `define` bodies are helpers, never emitted as they stand.
-        stack.push({ emit: word !== 'define', truth: undefined, isIf: false });
+        push({ emit: word !== 'define', truth: undefined, isIf: false });
       } else if (word === 'else') {
         const top = stack[stack.length - 1];
         if (top) {
@@ -103,29 +112,80 @@ export function preprocessHelmTemplate(text: string, values: unknown, opts: { di
           const elseIf = /^else\s+if\s+(.*)$/.exec(action);
           if (elseIf) {
             const truth = top.truth === true ? false : evaluateCondition(elseIf[1] ?? '', values);
-            top.emit = truth !== false;
+            setEmit(top, truth !== false);
             top.truth = top.truth === true ? true : truth;
           } else {
-            top.emit = top.truth !== true;
+            setEmit(top, top.truth !== true);
           }
         }
       } else if (word === 'end') {
         const top = stack.pop();
+        if (top && !top.emit) muted--;
         if (top?.block && top.block.to < top.block.from) top.block.to = index;
       }
       out.push('');
       continue;
     }
-    if (!emitting()) {
+    if (muted > 0) {
       out.push('');
       continue;
     }
     out.push(
-      line.replace(/\{\{-?\s*(.*?)\s*-?\}\}/g, (_m, body: string) => {
+      replaceActions(line, (body) => {
         const resolved = resolveAction(body, values);
         return resolved !== undefined && /^[\w.:/@*?+-]*$/.test(resolved) ? resolved : HELM_PLACEHOLDER;
       }),
     );
   }
   return out.join('\n');
+}
+
+/**
+ * The body of an action written as `{{ … }}` or `{{- … -}}`, without the trim markers and the blanks inside them
+ * (what `\{\{-?\s*(.*?)\s*-?\}\}` captures). Scanned by hand: that pattern, tried at every `{{` of a long line
+ * without `}}`, was quadratic (and cubic with the line anchors).
+ */
+function actionBody(inner: string): string {
+  let start = 0;
+  let end = inner.length;
+  if (inner[start] === '-') start++;
+  while (start < end && isBlank(inner[start]!)) start++;
+  if (end > start && inner[end - 1] === '-') end--;
+  while (end > start && isBlank(inner[end - 1]!)) end--;
+  return inner.slice(start, end);
+}
+
+function isBlank(ch: string): boolean {
+  return /\s/.test(ch);
+}
+
+/**
+ * The action when the line is one action and blanks (`  {{- if .Values.x }}`), else undefined. Like
+ * `^\s*\{\{-?\s*(.*?)\s*-?\}\}\s*$` on a line where no `{{` follows a `}}`: the body runs to the last `}}`.
+ */
+function soleAction(line: string): string | undefined {
+  const t = line.trim();
+  if (t.length < 4 || !t.startsWith('{{') || !t.endsWith('}}')) return undefined;
+  const firstClose = t.indexOf('}}', 2);
+  if (t.indexOf('{{', firstClose + 2) >= 0) return undefined;
+  return actionBody(t.slice(2, t.length - 2));
+}
+
+/**
+ * Every `{{ … }}` of a line replaced by `replace(body)`, left to right, each closed by the first `}}` after it.
+ * A `{{` with no `}}` after it ends the scan: no later `{{` can close either.
+ */
+function replaceActions(line: string, replace: (body: string) => string): string {
+  if (!line.includes('{{')) return line;
+  let out = '';
+  let pos = 0;
+  for (;;) {
+    const open = line.indexOf('{{', pos);
+    if (open < 0) break;
+    const close = line.indexOf('}}', open + 2);
+    if (close < 0) break;
+    out += line.slice(pos, open) + replace(actionBody(line.slice(open + 2, close)));
+    pos = close + 2;
+  }
+  return out + line.slice(pos);
 }

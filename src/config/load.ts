@@ -3,7 +3,7 @@ import type { RepoReader } from '../discover/repo.js';
 import type { AnalyzeOptions } from '../engine/options.js';
 import type { Severity } from '../model/finding.js';
 import type { FindingReport } from '../model/report.js';
-import { parseYaml, yamlDocs, type YamlDoc } from '../parse/yaml.js';
+import { firstYamlError, parseYaml, yamlDocs, type YamlDoc } from '../parse/yaml.js';
 import { RULES } from '../rules/index.js';
 import { compileGlob, isUsable, PATH_GLOB } from '../util/glob.js';
 import { ACCEPTABLE_METHODS, DEFAULT_CONFIG_PATH, emptyConfig, isAcceptableMethod, type AuditConfig } from './config.js';
@@ -48,8 +48,12 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   const findings: FindingReport[] = [];
   const requireImageLines = new Map<string, number>();
   const parsed = parseYaml(text, file);
-  for (const e of parsed.errors) findings.push(configFinding(file, e.line, `YAML syntax error: ${e.message}`));
-  if (parsed.errors.length > 0) return { config, findings };
+  // One finding for a file that is not YAML: its first error and how many more (a file of `{` had a million).
+  const syntax = firstYamlError(parsed);
+  if (syntax) {
+    findings.push(configFinding(file, syntax.line, `YAML syntax error: ${syntax.message}${parsed.bound ? `; ${parsed.bound.reason}` : ''}`));
+    return { config, findings };
+  }
   const docs = yamlDocs(parsed);
   const doc = docs[0];
   if (!doc || doc.root === null) return { config, findings };

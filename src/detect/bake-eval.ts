@@ -1,3 +1,5 @@
+import type { Location } from '../model/location.js';
+import { AnalysisBudget } from '../util/budget.js';
 import type { BakeDefinition } from './bake-files.js';
 import type { HclValue } from './hcl.js';
 
@@ -9,10 +11,18 @@ import type { HclValue } from './hcl.js';
 export class BakeEvaluator {
   private readonly cache = new Map<string, string | string[] | undefined>();
   private readonly active = new Set<string>();
+  /** Set when an interpolation passed the run's value cap; the variable being evaluated records the hit. */
+  private overLength = false;
 
+  /**
+   * `budget`: the run's; interpolated text is charged to it and no value may pass its cap (a longer one is
+   * unknown: kept as written). `at`: where bake runs, for a hit outside any variable.
+   */
   constructor(
     private readonly def: BakeDefinition,
     private readonly env: Record<string, string>,
+    private readonly budget: AnalysisBudget = new AnalysisBudget(),
+    private readonly at?: Location,
   ) {}
 
   /** Strings of a value (a list flattens; a single string is a one-item list). Unresolvable parts stay as written. */
@@ -21,6 +31,10 @@ export class BakeEvaluator {
     if (value.kind === 'list') return value.items.flatMap((i) => this.strings(i, scope, depth + 1));
     if (value.kind === 'object') return [];
     const v = this.evaluate(value, scope, depth);
+    if (this.overLength) {
+      this.overLength = false;
+      this.budget.hit('value-length', 'bake value', this.at);
+    }
     if (v === undefined) return value.text ? [{ text: value.kind === 'expr' ? `\${${value.text}}` : value.text, line: value.line }] : [];
     return (Array.isArray(v) ? v : [v]).map((text) => ({ text, line: value.line }));
   }
@@ -42,7 +56,8 @@ export class BakeEvaluator {
     }
   }
 
-  interpolate(text: string, scope: Record<string, string>, depth: number): string {
+  /** `${…}` parts substituted; undefined when the result would pass the run's value cap (then it is unknown). */
+  interpolate(text: string, scope: Record<string, string>, depth: number): string | undefined {
     if (!text.includes('${')) return text;
     let out = '';
     let i = 0;
@@ -68,7 +83,12 @@ export class BakeEvaluator {
       const v = this.expression(inner, scope, depth + 1);
       out += typeof v === 'string' ? v : text.slice(start, end + 1);
       i = end + 1;
+      if (!this.budget.fitsValue(out.length)) {
+        this.overLength = true;
+        return undefined;
+      }
     }
+    this.budget.charge(out.length);
     return out;
   }
 
@@ -106,7 +126,14 @@ export class BakeEvaluator {
     }
     if (this.active.has(name)) return undefined;
     this.active.add(name);
+    const outer = this.overLength;
+    this.overLength = false;
     const v = declared.value.kind === 'expr' && declared.value.text === '' ? undefined : this.evaluate(declared.value, {}, depth + 1);
+    if (this.overLength) {
+      // The innermost variable that became too long is where the hit is; it stays unknown (as written) above it.
+      this.budget.hit('value-length', `bake variable ${name}`, { file: declared.file, line: declared.value.line });
+    }
+    this.overLength = outer;
     this.active.delete(name);
     this.cache.set(name, v);
     return typeof v === 'string' ? v : undefined;

@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { Location } from '../model/location.js';
-import { parseYaml, yamlDocs, type YamlDoc } from '../parse/yaml.js';
+import { firstYamlError, parseYaml, yamlDocs, type YamlDoc } from '../parse/yaml.js';
+import { appendAll } from '../util/arrays.js';
 import { parseHcl, type HclAttribute, type HclValue } from './hcl.js';
 
 /**
@@ -32,7 +33,8 @@ export function emptyDefinition(): BakeDefinition {
   return { variables: new Map(), functions: new Map(), groups: new Map(), targets: new Map() };
 }
 
-export type LoadProblem = { line: number; message: string };
+/** A syntax problem; `bound` when a parse bound cut the file short (then the check fails closed). */
+export type LoadProblem = { line: number; message: string; bound?: { reason: string; line: number } };
 
 /** Adds one file to the definition; returns its syntax problems. Later files override earlier attributes, as in bake. */
 export function loadBakeFile(def: BakeDefinition, file: string, text: string, virtual: boolean): LoadProblem[] {
@@ -91,7 +93,8 @@ function toValue(y: YamlDoc, node: unknown): HclValue {
 function yamlRoot(file: string, text: string): { y?: YamlDoc; problems: LoadProblem[] } {
   const parsed = parseYaml(text, file);
   const y = yamlDocs(parsed)[0];
-  return { ...(y ? { y } : {}), problems: parsed.errors };
+  const first = firstYamlError(parsed);
+  return { ...(y ? { y } : {}), problems: first ? [{ ...first, ...(parsed.bound ? { bound: parsed.bound } : {}) }] : [] };
 }
 
 function loadJson(def: BakeDefinition, file: string, text: string, virtual: boolean): LoadProblem[] {
@@ -128,10 +131,10 @@ function loadCompose(def: BakeDefinition, file: string, text: string, virtual: b
     const image = y.get(svc.value, 'image');
     if (image && y.str(image)) tags.push(toValue(y, image));
     const buildTags = y.get(build, 'tags');
-    if (buildTags) tags.push(...y.items(buildTags).map((i) => toValue(y, i)));
+    if (buildTags) appendAll(tags, y.items(buildTags).map((i) => toValue(y, i)));
     const xb = y.get(build, 'x-bake');
     const xTags = xb ? y.get(xb, 'tags') : null;
-    if (xTags) tags.push(...(y.isSeq(xTags) ? y.items(xTags).map((i) => toValue(y, i)) : [toValue(y, xTags)]));
+    if (xTags) appendAll(tags, y.isSeq(xTags) ? y.items(xTags).map((i) => toValue(y, i)) : [toValue(y, xTags)]);
     if (tags.length) t.attributes.set('tags', { value: { kind: 'list', items: tags, line }, file, virtual });
     for (const key of ['output', 'push']) {
       const v = xb ? y.get(xb, key) : null;

@@ -59,7 +59,7 @@ export function readBake(inv: BakeInvocation): ReaderResult {
   const loaded = loadFiles(inv, def, result);
   if (loaded === 0) return result;
 
-  const evaluator = new BakeEvaluator(def, inv.env);
+  const evaluator = new BakeEvaluator(def, inv.env, inv.budget, inv.location);
   const sets = inv.set.map(parseSet).filter((s): s is SetOverride => s !== undefined);
   const targetNames = resolveTargets(def, evaluator, inv.targets.length ? inv.targets : ['default'], result.limits);
   const base = {
@@ -140,16 +140,26 @@ function loadFiles(inv: BakeInvocation, def: BakeDefinition, result: ReaderResul
     const problems = loadBakeFile(def, path, read.text, false);
     if (problems.length) {
       const first = problems[0]!;
-      result.findings.push(ruleFinding('parse-error', `bake file ${path} could not be parsed: ${first.message}`, { file: path, line: first.line }, [{ ...inv.location, message: 'bake runs here' }]));
+      const related = [{ ...inv.location, message: 'bake runs here' }];
+      result.findings.push(ruleFinding('parse-error', `bake file ${path} could not be parsed: ${first.message}`, { file: path, line: first.line }, related));
+      if (first.bound) {
+        const text = `${path} was not read whole (${first.bound.reason}). It is a pipeline file, so what it pushes or signs is unknown and the check fails closed.`;
+        result.findings.push(ruleFinding('input-bound-exceeded', text, { file: path, line: first.bound.line }, related));
+      }
     }
     loaded++;
   }
   return loaded;
 }
 
-/** Expands groups (recursively) into target names, keeping the order and dropping duplicates. */
+/**
+ * Expands groups (recursively) into target names, keeping the order and dropping duplicates. Each group is
+ * expanded once: groups naming the same group many times over would otherwise grow exponentially with depth.
+ */
 function resolveTargets(def: BakeDefinition, ev: BakeEvaluator, names: string[], limits: string[]): string[] {
   const out: string[] = [];
+  const listed = new Set<string>();
+  const expanded = new Set<string>();
   const visit = (name: string, depth: number): void => {
     if (depth > MAX_GROUP_DEPTH) {
       limits.push(`bake group nesting bound (${MAX_GROUP_DEPTH}) hit at "${name}"`);
@@ -157,10 +167,15 @@ function resolveTargets(def: BakeDefinition, ev: BakeEvaluator, names: string[],
     }
     const group = def.groups.get(name);
     if (group && !(depth === 0 && def.targets.has(name) && name !== 'default')) {
+      if (expanded.has(name)) return;
+      expanded.add(name);
       for (const t of ev.strings(group.value)) if (t.text !== name) visit(t.text, depth + 1);
       return;
     }
-    if (!out.includes(name)) out.push(name);
+    if (!listed.has(name)) {
+      listed.add(name);
+      out.push(name);
+    }
   };
   for (const n of names) visit(n, 0);
   return out;

@@ -2,7 +2,8 @@ import { posix } from 'node:path';
 import { normalizeRelPath, type RepoReader } from '../discover/repo.js';
 import type { Location } from '../model/location.js';
 import type { RemoteFileLookup } from '../model/pipeline.js';
-import { parseYaml, yamlDocs, type YamlDoc } from '../parse/yaml.js';
+import { firstYamlError, parseYaml, yamlDocs, type ParsedYaml, type YamlDoc } from '../parse/yaml.js';
+import type { AnalysisBudget } from '../util/budget.js';
 
 /**
  * goreleaser Pro `includes:` (https://goreleaser.com/customization/includes): other config files, "included
@@ -34,13 +35,17 @@ export interface LoadedLayers {
   layers: ConfigLayer[];
   uninspected: UninspectedInclude[];
   limits: string[];
-  parseErrors: Array<{ file: string; line: number; message: string }>;
+  parseErrors: Array<{ file: string; line: number; message: string; parsed: ParsedYaml }>;
 }
 
 /** Includes nest; bound the depth (and refuse cycles) like every other indirection. */
 export const MAX_INCLUDE_DEPTH = 8;
 
-export function loadConfigLayers(main: ConfigLayer, repo: RepoReader, workdir: string, remoteFiles: RemoteFileLookup | undefined): LoadedLayers {
+/**
+ * The layers in order. Each include's text is charged to the run's budget before it is parsed (includes can be
+ * many: each distinct file once); once the budget is spent the rest are not read, with a hit at the include.
+ */
+export function loadConfigLayers(main: ConfigLayer, repo: RepoReader, workdir: string, remoteFiles: RemoteFileLookup | undefined, budget?: AnalysisBudget): LoadedLayers {
   const out: LoadedLayers = { layers: [], uninspected: [], limits: [], parseErrors: [] };
   const seen = new Set<string>([main.file]);
   const visit = (layer: ConfigLayer, depth: number): void => {
@@ -85,11 +90,15 @@ export function loadConfigLayers(main: ConfigLayer, repo: RepoReader, workdir: s
         continue;
       }
       seen.add(next.file);
+      if (budget && !budget.charge(next.text.length)) {
+        budget.stopped(`goreleaser include ${next.file}`, location);
+        return;
+      }
       const parsed = parseYaml(next.text, next.file);
       const doc = yamlDocs(parsed)[0];
       if (parsed.errors.length > 0 || !doc || !doc.isMap(doc.root)) {
-        const first = parsed.errors[0];
-        out.parseErrors.push({ file: next.file, line: first?.line ?? 1, message: first?.message ?? 'not a YAML mapping' });
+        const first = firstYamlError(parsed);
+        out.parseErrors.push({ file: next.file, line: first?.line ?? 1, message: first?.message ?? 'not a YAML mapping', parsed });
         continue;
       }
       visit({ y: doc, file: next.file }, depth + 1);

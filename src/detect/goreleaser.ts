@@ -6,12 +6,15 @@ import { isEphemeralRegistry, parseImageRef, registryOf } from '../model/image-r
 import type { Location } from '../model/location.js';
 import type { ImageRef, OpContext, OperationBase, PushOp, ReaderResult, SignOp } from '../model/pipeline.js';
 import type { Confidence, SignMethod } from '../model/report.js';
-import { parseYaml, yamlDocs, type YamlDoc } from '../parse/yaml.js';
+import { firstYamlError, parseYaml, yamlDocs, type YamlDoc } from '../parse/yaml.js';
+import { yamlBoundFinding } from '../parse/yaml-findings.js';
 import { commandPublishes, parseGoreleaserArgs, type GoreleaserRun } from './goreleaser-args.js';
 import { classifyKey, DEFAULT_DOCKER_SIGN_ARGS, inspectSignArgs, kindsSigned, type GoreleaserImageKind } from './goreleaser-sign.js';
 import { loadConfigLayers, type UninspectedInclude } from './goreleaser-includes.js';
-import { configEnv, renderTemplate, type TemplateValues } from './goreleaser-template.js';
+import { configEnv, renderTemplate, type ConfigEnvEntry, type TemplateValues } from './goreleaser-template.js';
 import { NOT_INSPECTED_PREFIX } from '../rules/signing-model.js';
+import { appendAll } from '../util/arrays.js';
+import { AnalysisBudget } from '../util/budget.js';
 
 /** A goreleaser run: goreleaser/goreleaser-action (`args:`, `workdir:`) or `goreleaser …` in a script. */
 export interface GoreleaserInvocation extends OpContext {
@@ -46,6 +49,13 @@ interface ConfigContext {
   y: YamlDoc;
   file: string;
   values: TemplateValues;
+  /** The run's budget: rendered templates are charged to it and capped in length. */
+  budget: AnalysisBudget;
+}
+
+/** Renders a template written at `line` of the context's file. */
+function render(ctx: ConfigContext, text: string, line: number): string {
+  return renderTemplate(text, ctx.values, { budget: ctx.budget, location: { file: ctx.file, line } });
 }
 
 /**
@@ -66,33 +76,51 @@ export function readGoreleaser(inv: GoreleaserInvocation): ReaderResult {
     result.limits.push(`goreleaser config ${configPath} not read: ${read.reason}`);
     return result;
   }
+  const budget = inv.budget ?? new AnalysisBudget();
   const parsed = parseYaml(read.text, configPath);
   const doc = yamlDocs(parsed)[0];
   if (parsed.errors.length > 0 || !doc || !doc.isMap(doc.root)) {
-    const first = parsed.errors[0];
+    const first = firstYamlError(parsed);
     result.findings.push(parseErrorFinding(configPath, first?.line ?? 1, first?.message ?? 'not a YAML mapping', inv.location));
+    const bound = yamlBoundFinding(parsed, configPath, [{ ...inv.location, message: 'goreleaser runs here' }]);
+    if (bound) result.findings.push(bound);
     return result;
   }
   const workdir = normalizeRelPath(inv.workdir || '.') ?? '';
-  const loaded = loadConfigLayers({ y: doc, file: configPath }, inv.repo, workdir, inv.remoteFiles);
-  result.limits.push(...loaded.limits);
-  for (const e of loaded.parseErrors) result.findings.push(parseErrorFinding(e.file, e.line, e.message, inv.location));
+  const loaded = loadConfigLayers({ y: doc, file: configPath }, inv.repo, workdir, inv.remoteFiles, budget);
+  appendAll(result.limits, loaded.limits);
+  for (const e of loaded.parseErrors) {
+    result.findings.push(parseErrorFinding(e.file, e.line, e.message, inv.location));
+    const bound = yamlBoundFinding(e.parsed, e.file, [{ ...inv.location, message: 'goreleaser runs here' }]);
+    if (bound) result.findings.push(bound);
+  }
   const layers = loaded.layers;
   // Lists gather every layer's entries; the including file's come last in `env` so its values win.
-  const envList = [...layers].reverse().flatMap(({ y }) => y.items(y.get(y.root, 'env')).map((n) => y.str(n)).filter((s): s is string => s !== undefined));
-  const env = configEnv(envList, inv.env);
+  const envList: ConfigEnvEntry[] = [];
+  for (const { y, file } of [...layers].reverse()) {
+    for (const n of y.items(y.get(y.root, 'env'))) {
+      const text = y.str(n);
+      if (text !== undefined) envList.push({ text, location: { file, line: y.line(n) } });
+    }
+  }
+  const { env, unknownEnv } = configEnv(envList, inv.env, budget);
   const repoName = inv.repository?.split('/')[1];
-  const projectNameRaw = layers.map(({ y }) => y.str(y.get(y.root, 'project_name'))).find((v) => v !== undefined);
-  const projectName = projectNameRaw !== undefined ? renderTemplate(projectNameRaw, { env }) : repoName;
+  const projectNameLayer = layers.find(({ y }) => y.str(y.get(y.root, 'project_name')) !== undefined);
+  const projectNameNode = projectNameLayer?.y.get(projectNameLayer.y.root, 'project_name');
+  const projectName =
+    projectNameLayer && projectNameNode
+      ? renderTemplate(projectNameLayer.y.str(projectNameNode)!, { env, unknownEnv }, { budget, location: { file: projectNameLayer.file, line: projectNameLayer.y.line(projectNameNode) } })
+      : repoName;
   const vars: Record<string, string> = {};
   for (const { y } of [...layers].reverse()) for (const e of y.entries(y.get(y.root, 'variables'))) if (y.str(e.value) !== undefined) vars[e.key] = y.str(e.value)!;
-  const values: TemplateValues = { env, ...(projectName !== undefined ? { projectName } : {}), ...(Object.keys(vars).length ? { vars } : {}) };
-  const contexts: ConfigContext[] = layers.map((l) => ({ y: l.y, file: l.file, values }));
+  const values: TemplateValues = { env, unknownEnv, ...(projectName !== undefined ? { projectName } : {}), ...(Object.keys(vars).length ? { vars } : {}) };
+  const contexts: ConfigContext[] = layers.map((l) => ({ y: l.y, file: l.file, values, budget }));
 
   const images: GoreleaserImage[] = [];
   for (const ctx of contexts) {
-    if (!run.skipDocker) images.push(...readDockers(ctx), ...readDockersV2(ctx), ...readManifests(ctx));
-    if (!run.skipKo) images.push(...readKos(ctx, inv.env, result.limits));
+    // Entry lists are input-sized: appended in loops, not spread into a call.
+    if (!run.skipDocker) for (const list of [readDockers(ctx), readDockersV2(ctx), readManifests(ctx)]) appendAll(images, list);
+    if (!run.skipKo) appendAll(images, readKos(ctx, inv.env, result.limits));
   }
 
   const base = opBase(inv);
@@ -226,13 +254,14 @@ function skipReason(ctx: ConfigContext, entry: unknown, notes: string[]): { skip
   return { confidence: 'high' };
 }
 
-function refFor(ctx: ConfigContext, text: string): ImageRef {
-  return parseImageRef(renderTemplate(text.trim(), ctx.values));
+function refFor(ctx: ConfigContext, text: string, line: number): ImageRef {
+  return parseImageRef(render(ctx, text.trim(), line));
 }
 
 function entryId(ctx: ConfigContext, entry: unknown): string | undefined {
-  const id = ctx.y.str(ctx.y.get(entry, 'id'));
-  return id !== undefined ? renderTemplate(id, ctx.values) : undefined;
+  const node = ctx.y.get(entry, 'id');
+  const id = ctx.y.str(node);
+  return id !== undefined ? render(ctx, id, ctx.y.line(node)) : undefined;
 }
 
 /**
@@ -250,7 +279,7 @@ function readTemplateEntries(ctx: ConfigContext, section: 'dockers' | 'docker_ma
       out.push({
         kind,
         ...(id !== undefined ? { id } : {}),
-        refs: [refFor(ctx, t.text)],
+        refs: [refFor(ctx, t.text, t.line)],
         location: { file: ctx.file, line: t.line },
         ...(skip ? { skip } : {}),
         notes,
@@ -276,9 +305,9 @@ function readDockersV2(ctx: ConfigContext): GoreleaserImage[] {
     const notes: string[] = [];
     const { skip, confidence } = skipReason(ctx, entry, notes);
     const id = entryId(ctx, entry);
-    const tags = strings(y, y.get(entry, 'tags')).map((t) => renderTemplate(t.text.trim(), ctx.values));
+    const tags = strings(y, y.get(entry, 'tags')).map((t) => render(ctx, t.text.trim(), t.line));
     for (const image of strings(y, y.get(entry, 'images'))) {
-      const name = renderTemplate(image.text.trim(), ctx.values);
+      const name = render(ctx, image.text.trim(), image.line);
       const refs = tags.length ? tags.map((tag) => parseImageRef(`${name}:${tag}`)) : [parseImageRef(name)];
       out.push({
         kind: 'docker-v2',
@@ -309,13 +338,13 @@ function readKos(ctx: ConfigContext, runEnv: Record<string, string>, limits: str
       limits.push(`goreleaser kos entry at ${ctx.file}:${y.line(entry)} has no repository (KO_DOCKER_REPO not known)`);
       continue;
     }
-    const tags = strings(y, y.get(entry, 'tags')).map((t) => renderTemplate(t.text.trim(), ctx.values));
+    const tags = strings(y, y.get(entry, 'tags')).map((t) => render(ctx, t.text.trim(), t.line));
     if (tags.length === 0) tags.push('latest');
     const main = y.str(y.get(entry, 'main'));
     const leaf = main && main !== '.' ? posix.basename(main.replace(/\/+$/, '')) : (ctx.values.projectName ?? '<main package>');
     const flag = (k: string): boolean => y.str(y.get(entry, k))?.trim().toLowerCase() === 'true';
     for (const repo of repos) {
-      const base = renderTemplate(repo.text.trim(), ctx.values).replace(/\/+$/, '');
+      const base = render(ctx, repo.text.trim(), repo.line).replace(/\/+$/, '');
       // ko's namers: bare = the repository itself; base_import_paths = repo/<leaf>; preserve_import_paths =
       // repo/<full import path>; default = repo/<leaf>-<md5 of import path>, which cannot be known statically.
       let name: string;
@@ -363,7 +392,7 @@ function readDockerSigns(ctx: ConfigContext, pushed: GoreleaserImage[], limits: 
       limits.push(`goreleaser docker_signs at ${ctx.file}:${line} has artifacts \`${artifacts}\`, which could not be interpreted; not counted`);
       continue;
     }
-    const ids = strings(y, y.get(entry, 'ids')).map((i) => renderTemplate(i.text.trim(), ctx.values));
+    const ids = strings(y, y.get(entry, 'ids')).map((i) => render(ctx, i.text.trim(), i.line));
     const targets = pushed.filter((img) => kinds.has(img.kind) && (ids.length === 0 || (img.id !== undefined && ids.includes(img.id))));
     if (targets.length === 0) continue;
 
@@ -380,7 +409,12 @@ function readDockerSigns(ctx: ConfigContext, pushed: GoreleaserImage[], limits: 
     }
     const refs = signedRefs(targets, info.byDigest);
 
-    const signEnv = configEnv(strings(y, y.get(entry, 'env')).map((e) => e.text), ctx.values.env);
+    const signEnv = configEnv(
+      strings(y, y.get(entry, 'env')).map((e) => ({ text: e.text, location: { file: ctx.file, line: e.line } })),
+      ctx.values.env,
+      ctx.budget,
+      ctx.values.unknownEnv,
+    ).env;
     const keyLocation: Location = { file: ctx.file, line: y.line(argsNode ?? entry) };
     // The key keeps its template (`{{ .Env.KEY }}`) so the classifier can see where it comes from.
     const key = info.keyValue !== undefined ? classifyKey(info.keyValue, signEnv, keyLocation) : undefined;

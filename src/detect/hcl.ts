@@ -27,23 +27,38 @@ export interface HclBlock {
 export interface HclFile {
   blocks: HclBlock[];
   attributes: HclAttribute[];
+  /** The first syntax problems, in order (at most MAX_ERRORS_KEPT). */
   errors: Array<{ line: number; message: string }>;
+  /** How many problems there were in all (errors holds the first ones). */
+  errorCount: number;
 }
 
-/** Nesting bound: untrusted input must not overflow the stack. */
-const MAX_DEPTH = 64;
+/** Nesting bound (blocks, lists, objects, strings inside interpolations): untrusted input must not overflow the stack. */
+export const MAX_DEPTH = 64;
+/** Problems kept one by one; a file of garbage has one per line. */
+const MAX_ERRORS_KEPT = 20;
 
+/**
+ * Parses in one forward pass: every loop consumes at least one character per iteration, and recursion is bounded
+ * by MAX_DEPTH, so any input ends in time linear in its length (times the nesting bound for rewound expressions).
+ */
 export function parseHcl(text: string): HclFile {
   const p = new Parser(text);
   const body = p.body(0, false);
-  return { blocks: body.blocks, attributes: body.attributes, errors: p.errors };
+  return { blocks: body.blocks, attributes: body.attributes, errors: p.errors, errorCount: p.errorCount };
 }
 
 class Parser {
   pos = 0;
   line = 1;
-  errors: Array<{ line: number; message: string }> = [];
+  readonly errors: Array<{ line: number; message: string }> = [];
+  errorCount = 0;
   constructor(private readonly s: string) {}
+
+  private error(line: number, message: string): void {
+    this.errorCount++;
+    if (this.errors.length < MAX_ERRORS_KEPT) this.errors.push({ line, message });
+  }
 
   private peek(o = 0): string {
     return this.s[this.pos + o] ?? '';
@@ -87,7 +102,7 @@ class Parser {
     for (;;) {
       this.skip(true);
       if (this.pos >= this.s.length) {
-        if (nested) this.errors.push({ line: this.line, message: 'unexpected end of file: missing }' });
+        if (nested) this.error(this.line, 'unexpected end of file: missing }');
         break;
       }
       if (this.peek() === '}') {
@@ -95,14 +110,14 @@ class Parser {
           this.advance();
           break;
         }
-        this.errors.push({ line: this.line, message: 'unexpected }' });
+        this.error(this.line, 'unexpected }');
         this.advance();
         continue;
       }
       const line = this.line;
       const name = this.peek() === '"' ? this.stringLiteral().text : this.ident();
       if (!name) {
-        this.errors.push({ line, message: `unexpected character ${JSON.stringify(this.peek())}` });
+        this.error(line, `unexpected character ${JSON.stringify(this.peek())}`);
         this.skipLine();
         continue;
       }
@@ -124,7 +139,7 @@ class Parser {
         this.skip(false);
       }
       if (this.peek() !== '{' || depth >= MAX_DEPTH) {
-        this.errors.push({ line, message: depth >= MAX_DEPTH ? 'nesting too deep' : `expected = or { after ${name}` });
+        this.error(line, depth >= MAX_DEPTH ? 'nesting too deep' : `expected = or { after ${name}`);
         this.skipLine();
         continue;
       }
@@ -164,7 +179,7 @@ class Parser {
       const c = this.peek();
       if (depth === 0 && stops.includes(c)) return;
       if (c === '"') {
-        this.stringLiteral();
+        this.stringLiteral(0);
         continue;
       }
       if (c === '#' || (c === '/' && (this.peek(1) === '/' || this.peek(1) === '*'))) {
@@ -180,7 +195,8 @@ class Parser {
     }
   }
 
-  private stringLiteral(): { kind: 'string'; text: string; line: number } {
+  /** A quoted string; `nesting` counts strings nested inside `${…}` interpolations. */
+  private stringLiteral(nesting = 0): { kind: 'string'; text: string; line: number } {
     const line = this.line;
     this.advance(); // opening quote
     let out = '';
@@ -194,7 +210,7 @@ class Parser {
         this.advance();
         return { kind: 'string', text: out, line };
       } else if (c === '\n') {
-        this.errors.push({ line, message: 'unterminated string' });
+        this.error(line, 'unterminated string');
         return { kind: 'string', text: out, line };
       } else if ((c === '$' || c === '%') && this.peek(1) === '{') {
         const start = this.pos;
@@ -202,8 +218,8 @@ class Parser {
         let depth = 1;
         while (this.pos < this.s.length && depth > 0 && this.peek() !== '\n') {
           const d = this.peek();
-          if (d === '"') {
-            this.stringLiteral();
+          if (d === '"' && nesting < MAX_DEPTH) {
+            this.stringLiteral(nesting + 1);
             continue;
           }
           if (d === '{') depth++;
@@ -216,7 +232,7 @@ class Parser {
         this.advance();
       }
     }
-    this.errors.push({ line, message: 'unterminated string' });
+    this.error(line, 'unterminated string');
     return { kind: 'string', text: out, line };
   }
 
@@ -238,7 +254,7 @@ class Parser {
       lines.push(m[1] ? text.trimStart() : text);
       if (eol >= 0) this.advance();
     }
-    this.errors.push({ line, message: `heredoc ${marker} not terminated` });
+    this.error(line, `heredoc ${marker} not terminated`);
     return { kind: 'string', text: lines.join('\n'), line };
   }
 
@@ -249,7 +265,7 @@ class Parser {
     for (;;) {
       this.skip(true);
       if (this.pos >= this.s.length) {
-        this.errors.push({ line, message: 'unterminated list' });
+        this.error(line, 'unterminated list');
         break;
       }
       if (this.peek() === ']') {
@@ -274,7 +290,7 @@ class Parser {
     for (;;) {
       this.skip(true);
       if (this.pos >= this.s.length) {
-        this.errors.push({ line, message: 'unterminated object' });
+        this.error(line, 'unterminated object');
         break;
       }
       if (this.peek() === '}') {
@@ -288,8 +304,11 @@ class Parser {
       const key = this.peek() === '"' ? this.stringLiteral().text : this.ident();
       this.skip(false);
       if (!key || (this.peek() !== '=' && this.peek() !== ':')) {
-        this.errors.push({ line: this.line, message: 'expected key = value in object' });
+        this.error(this.line, 'expected key = value in object');
+        const before = this.pos;
         this.rawUntil([',', '}', '\n']);
+        // A stray closer (`{ ] }`) stops the raw scan where it is: step over it, or this loop never ends.
+        if (this.pos === before) this.advance();
         continue;
       }
       this.advance();

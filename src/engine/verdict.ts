@@ -22,10 +22,11 @@ export const VERDICT_RULES = new Set([
   'policy-trust-mismatch',
   'required-image-missing',
   'input-bound-exceeded',
+  'analysis-budget-exceeded',
 ]);
 
 /** Error rules that fail the verdict even when no image is found: what they hide may be the push itself. */
-const FAIL_WITHOUT_IMAGES = new Set(['required-image-missing', 'input-bound-exceeded']);
+const FAIL_WITHOUT_IMAGES = new Set(['required-image-missing', 'input-bound-exceeded', 'analysis-budget-exceeded']);
 
 export function computeVerdict(report: Pick<Report, 'images' | 'findings'>): Verdict {
   const blocking = report.findings.some((f) => !f.suppressed && f.severity === 'error' && VERDICT_RULES.has(f.rule));

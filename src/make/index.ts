@@ -7,6 +7,7 @@ import { memoizedExpand } from './memo.js';
 import { expand } from './expand.js';
 import { evalText, readFile } from './read.js';
 import { runGoals } from './run.js';
+import { AnalysisBudget } from '../util/budget.js';
 import { DEFAULT_BOUNDS, type Bounds, type MakeState, type Variable } from './state.js';
 import { isUnknown, looksUnresolved, markUnknown, stripMarks, words } from './text.js';
 
@@ -50,7 +51,10 @@ export interface MakeExpansion {
 }
 
 export interface MakeOptions {
+  /** make's own bounds (tests lower them). */
   bounds?: Partial<Bounds>;
+  /** The run's analysis budget (OpContext.budget); a default one when absent. */
+  budget?: AnalysisBudget;
 }
 
 const DEFAULT_MAKEFILES = ['GNUmakefile', 'makefile', 'Makefile'];
@@ -63,9 +67,10 @@ const DEFAULT_MAKEFILES = ['GNUmakefile', 'makefile', 'Makefile'];
  * caller to follow.
  */
 export function expandMake(inv: MakeInvocation, options: MakeOptions = {}): MakeExpansion {
-  // Bound overrides (tests) bypass the memo so they always see a fresh expansion.
-  if (Object.keys(options).length > 0) return expandUncached(inv, options);
-  return memoizedExpand(inv, (i) => expandUncached(i, options));
+  // Bound overrides (tests) bypass the memo so they always see a fresh expansion. A memoized expansion already
+  // charged the run's budget (and recorded its hits) the first time.
+  if (options.bounds !== undefined) return expandUncached(inv, options);
+  return memoizedExpand(inv, options.budget, (i) => expandUncached(i, options));
 }
 
 function expandUncached(inv: MakeInvocation, options: MakeOptions): MakeExpansion {
@@ -106,7 +111,7 @@ function expandUncached(inv: MakeInvocation, options: MakeOptions): MakeExpansio
     return { commands: [], limits, findings };
   }
 
-  const state = createState(inv, dir, args.environmentOverrides, { ...DEFAULT_BOUNDS, ...options.bounds }, limits, findings);
+  const state = createState(inv, dir, args.environmentOverrides, { ...DEFAULT_BOUNDS, ...options.bounds }, options, limits, findings);
   // A sub-make started from a recipe inherits its parent's command-line variables through MAKEFLAGS.
   const inherited = inv.env.MAKEFLAGS ? assignmentsFromMakeflags(inv.env.MAKEFLAGS) : [];
   for (const a of [...inherited, ...args.assignments]) {
@@ -182,7 +187,8 @@ function resolveDirectory(cwd: string, d: string): string | undefined {
   return normalizeRelPath(posix.join(cwd || '.', d));
 }
 
-function createState(inv: MakeInvocation, dir: string, environmentOverrides: boolean, bounds: Bounds, limits: string[], findings: Finding[]): MakeState {
+function createState(inv: MakeInvocation, dir: string, environmentOverrides: boolean, bounds: Bounds, options: MakeOptions, limits: string[], findings: Finding[]): MakeState {
+  const budget = options.budget ?? new AnalysisBudget();
   const vars = new Map<string, Variable>();
   for (const [name, value] of Object.entries(inv.env)) {
     // Environment values are taken verbatim; templates the CI fills in later are unknown to conditionals.
@@ -224,6 +230,9 @@ function createState(inv: MakeInvocation, dir: string, environmentOverrides: boo
     depth: 0,
     work: 0,
     bounds,
+    budget,
+    budgetStopped: false,
+    budgetGiven: options.budget !== undefined,
     limits,
     findings,
     origin: inv.location,

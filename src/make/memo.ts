@@ -1,4 +1,5 @@
 import type { RepoReader } from '../discover/repo.js';
+import type { AnalysisBudget } from '../util/budget.js';
 import type { MakeExpansion, MakeInvocation } from './index.js';
 
 /**
@@ -9,9 +10,14 @@ import type { MakeExpansion, MakeInvocation } from './index.js';
  */
 const MAKEFILE_NAME = /(^|\/)(GNUmakefile|makefile|Makefile)$|\.mk$/;
 
+type Results = Map<string, { env: Record<string, string>; result: MakeExpansion }>;
+
 interface RepoMemo {
   vocabulary: Set<string>;
-  results: Map<string, { env: Record<string, string>; result: MakeExpansion }>;
+  /** Per analysis budget: a run's expansions charged and recorded their hits in its own budget. */
+  byBudget: WeakMap<AnalysisBudget, Results>;
+  /** Expansions made without a budget (unit tests of the make reader). */
+  unbudgeted: Results;
 }
 
 const memos = new WeakMap<RepoReader, RepoMemo>();
@@ -25,22 +31,27 @@ function memoFor(repo: RepoReader): RepoMemo {
       const r = repo.read(f.path, { scan: true });
       if (r.ok) for (const m of r.text.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) vocabulary.add(m[0]);
     }
-    memo = { vocabulary, results: new Map() };
+    memo = { vocabulary, byBudget: new WeakMap(), unbudgeted: new Map() };
     memos.set(repo, memo);
   }
   return memo;
 }
 
-export function memoizedExpand(inv: MakeInvocation, expand: (inv: MakeInvocation) => MakeExpansion): MakeExpansion {
+export function memoizedExpand(inv: MakeInvocation, budget: AnalysisBudget | undefined, expand: (inv: MakeInvocation) => MakeExpansion): MakeExpansion {
   const memo = memoFor(inv.repo);
+  let results = budget ? memo.byBudget.get(budget) : memo.unbudgeted;
+  if (!results) {
+    results = new Map();
+    memo.byBudget.set(budget!, results);
+  }
   const env = Object.entries(inv.env)
     .filter(([k]) => memo.vocabulary.has(k))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const key = JSON.stringify([inv.args, inv.cwd, env, inv.depth, inv.location.file, inv.location.line]);
-  const hit = memo.results.get(key);
+  const hit = results.get(key);
   if (!hit) {
     const result = expand(inv);
-    memo.results.set(key, { env: inv.env, result });
+    results.set(key, { env: inv.env, result });
     return result;
   }
   // Recipes see the caller's environment plus what make exported; keep make's part, take the caller's for the rest.

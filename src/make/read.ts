@@ -4,8 +4,9 @@ import { normalizeRelPath } from '../discover/repo.js';
 import type { Location } from '../model/location.js';
 import { expand } from './expand.js';
 import { joinNormal, joinRecipe, lexMakefile, readMakefile, type LogicalLine } from './lex.js';
-import { addLimit, lookup, type MakeState, type Rule, type TargetAssignment, type Variable } from './state.js';
+import { addLimit, boundHit, lookup, type MakeState, type Rule, type TargetAssignment, type Variable } from './state.js';
 import { findCommentStart, findTopLevel, isUnknown, markUnknown, stripComment, stripMarks, words } from './text.js';
+import { tooLong, UNKNOWN_VALUE, unknownReference } from './values.js';
 import { wildcard } from './wildcard.js';
 
 /** How a makefile line divides: an assignment (`NAME op value`), a rule (`targets: …`) or neither. */
@@ -74,7 +75,7 @@ const CONDITIONAL = /^(ifeq|ifneq|ifdef|ifndef|else|endif)(?=[\s(]|$)/;
 /** Reads one makefile (and what it includes) into the state. */
 export function readFile(state: MakeState, path: string, name: string, includeDepth: number, optional: boolean, from?: Location): void {
   if (state.makefilesRead >= state.bounds.maxMakefiles) {
-    addLimit(state, `make: makefile count bound (${state.bounds.maxMakefiles}) hit; ${path} not read`);
+    boundHit(state, `makefile count bound (${state.bounds.maxMakefiles})`, `${path} not read`);
     return;
   }
   const lexed = readMakefile(state.repo, path);
@@ -323,7 +324,7 @@ function splitConditionalOperands(args: string): [string, string] | undefined {
 
 function readIncludes(state: MakeState, reader: Reader, optional: boolean, spec: string, location: Location): void {
   if (reader.includeDepth >= state.bounds.maxIncludeDepth) {
-    addLimit(state, `make: include depth bound (${state.bounds.maxIncludeDepth}) hit at ${location.file}:${location.line}`);
+    boundHit(state, `include depth bound (${state.bounds.maxIncludeDepth})`, 'the included files are not read');
     return;
   }
   const expanded = expand(state, spec, undefined);
@@ -360,7 +361,7 @@ function markExport(state: MakeState, name: string, exported: boolean): void {
 /** Applies one global assignment with make's precedence: command line > override > file > environment (unless -e). */
 export function assign(state: MakeState, name: string, op: string, value: string, override: boolean, exported: boolean | undefined, location: Location): void {
   const existing = state.globals.vars.get(name);
-  const next = computeAssignment(state, existing, op, value, override, undefined);
+  const next = computeAssignment(state, name, existing, op, value, override, undefined);
   if (next === undefined) {
     if (existing && exported !== undefined) existing.exported = exported;
     return;
@@ -377,10 +378,11 @@ export function assign(state: MakeState, name: string, op: string, value: string
 
 /**
  * The variable an assignment produces, or undefined when make would keep the existing one (a command-line value,
- * an environment value under -e, or `?=` on a defined variable).
+ * an environment value under -e, or `?=` on a defined variable). A value longer than the run's cap is unknown.
  */
 export function computeAssignment(
   state: MakeState,
+  name: string,
   existing: Variable | undefined,
   op: string,
   value: string,
@@ -392,15 +394,26 @@ export function computeAssignment(
     if (existing.origin === 'environment override') return undefined;
   }
   const origin = override ? 'override' : 'file';
+  const unknown = (): Variable => ({ flavor: 'simple', value: unknownReference(name), origin });
   switch (op) {
     case '?=':
       if (existing) return undefined;
       return { flavor: 'recursive', value, origin };
     case ':=':
-    case '::=':
-      return { flavor: 'simple', value: expand(state, value, scope), origin };
-    case ':::=':
-      return { flavor: 'recursive', value: expand(state, value, scope).replace(/\$/g, '$$$$'), origin };
+    case '::=': {
+      const expanded = expand(state, value, scope);
+      return expanded === UNKNOWN_VALUE ? unknown() : { flavor: 'simple', value: expanded, origin };
+    }
+    case ':::=': {
+      const expanded = expand(state, value, scope);
+      if (expanded === UNKNOWN_VALUE) return unknown();
+      const escaped = expanded.split('$').join('$$');
+      if (!state.budget.fitsValue(escaped.length)) {
+        tooLong(state, `make variable ${name}`);
+        return unknown();
+      }
+      return { flavor: 'recursive', value: escaped, origin };
+    }
     case '!=':
       // The command would run in the shell at read time; its output is unknown.
       return { flavor: 'simple', value: markUnknown(`$(shell ${stripMarks(expand(state, value, scope))})`), origin };
@@ -408,8 +421,14 @@ export function computeAssignment(
       if (!existing) return { flavor: 'recursive', value, origin };
       if (existing.origin === 'command line' && !override) return undefined;
       const sep = existing.value ? ' ' : '';
-      if (existing.flavor === 'simple') return { ...existing, value: existing.value + sep + expand(state, value, scope), origin: existing.origin.startsWith('environment') ? origin : existing.origin };
-      return { ...existing, value: existing.value + sep + value, origin: existing.origin.startsWith('environment') ? origin : existing.origin };
+      const appended = existing.flavor === 'simple' ? expand(state, value, scope) : value;
+      if (appended === UNKNOWN_VALUE) return unknown();
+      // Doubling a variable line by line (`A += $(A)`) must not build a value past the cap.
+      if (!state.budget.fitsValue(existing.value.length + sep.length + appended.length)) {
+        tooLong(state, `make variable ${name}`);
+        return unknown();
+      }
+      return { ...existing, value: existing.value + sep + appended, origin: existing.origin.startsWith('environment') ? origin : existing.origin };
     }
     default:
       return { flavor: 'recursive', value, origin };

@@ -2,8 +2,10 @@ import { posix } from 'node:path';
 import type { Location } from '../model/location.js';
 import { expand, valueOf } from './expand.js';
 import { computeAssignment } from './read.js';
-import { addLimit, lookup, type MakeState, type Rule, type Scope, type TargetAssignment, type Variable } from './state.js';
+import { appendAll } from '../util/arrays.js';
+import { addLimit, boundHit, lookup, type MakeState, type Rule, type Scope, type TargetAssignment, type Variable } from './state.js';
 import { isUnknown, matchPattern, parsePattern, stripMarks, substitutePattern } from './text.js';
+import { charge, tooLong, unknownReference } from './values.js';
 import { exists } from './wildcard.js';
 
 /** One recipe line make would run, before it is wrapped into the public RecipeCommand. */
@@ -37,7 +39,11 @@ export function runGoals(state: MakeState, goals: string[], baseEnv: Record<stri
     if (stopped || visited.has(target)) return;
     visited.add(target);
     if (depth > state.bounds.maxTargetDepth) {
-      addLimit(state, `make: prerequisite depth bound (${state.bounds.maxTargetDepth}) hit at target '${target}'`);
+      boundHit(state, `prerequisite depth bound (${state.bounds.maxTargetDepth})`, `target '${target}' is not followed`);
+      return;
+    }
+    if (!charge(state, 1)) {
+      stopped = true;
       return;
     }
     const plan = planTarget(state, target);
@@ -51,9 +57,11 @@ export function runGoals(state: MakeState, goals: string[], baseEnv: Record<stri
     const here = [...chain, plan.location];
     let envCache: Record<string, string> | undefined;
     for (const step of plan.steps) {
-      for (const p of [...step.prereqs, ...step.orderOnly]) {
-        if (!p || isUnknown(p)) continue;
-        visit(p, here, scope, depth + 1, false);
+      for (const list of [step.prereqs, step.orderOnly]) {
+        for (const p of list) {
+          if (!p || isUnknown(p)) continue;
+          visit(p, here, scope, depth + 1, false);
+        }
       }
       if (step.rule.recipe.length === 0) continue;
       // Each double-colon rule (or alternative recipe) is its own link in the chain.
@@ -65,7 +73,7 @@ export function runGoals(state: MakeState, goals: string[], baseEnv: Record<stri
         const runsUnderDryRun = /\$[({]MAKE[)}]/.test(line.text) || /^[\s@-]*\+/.test(line.text);
         for (const text of splitRecipeLines(expanded)) {
           if (out.length >= state.bounds.maxRecipeLines) {
-            addLimit(state, `make: recipe line bound (${state.bounds.maxRecipeLines}) hit; later recipe lines not analysed`);
+            boundHit(state, `recipe line bound (${state.bounds.maxRecipeLines})`, 'later recipe lines not analysed');
             stopped = true;
             return;
           }
@@ -117,15 +125,16 @@ function planTarget(state: MakeState, target: string): Plan | undefined {
     const withRecipe: Array<{ rule: Rule; stem: string }> = [];
     for (const rule of rules) {
       const p = explicitPrereqs(rule, target);
-      prereqs.push(...p.prereqs);
-      orderOnly.push(...p.orderOnly);
+      // Prerequisite lists are input-sized (hundreds of thousands of words): appended in a loop, not spread.
+      appendAll(prereqs, p.prereqs);
+      appendAll(orderOnly, p.orderOnly);
       if (rule.recipe.length > 0) withRecipe.push({ rule, stem: p.stem });
     }
     if (withRecipe.length === 0 && !state.phony.has(target)) {
       const implicit = findPatternRule(state, target, 0);
       if (implicit) {
         return {
-          steps: [{ rule: implicit.rule, prereqs: [...prereqs, ...implicit.prereqs], orderOnly: [...orderOnly, ...implicit.orderOnly], stem: implicit.stem }],
+          steps: [{ rule: implicit.rule, prereqs: appendAll(prereqs, implicit.prereqs), orderOnly: appendAll(orderOnly, implicit.orderOnly), stem: implicit.stem }],
           location: implicit.rule.location,
         };
       }
@@ -159,6 +168,8 @@ function explicitPrereqs(rule: Rule, target: string): { prereqs: string[]; order
  * be made (a file of the tree, a target with an explicit rule, or, one level down, a non-match-anything pattern).
  */
 function findPatternRule(state: MakeState, target: string, depth: number): { rule: Rule; prereqs: string[]; orderOnly: string[]; stem: string } | undefined {
+  // Each search tries every pattern rule, and chains two levels down: charged so many rules × many targets stop.
+  if (!charge(state, state.patternRules.length)) return undefined;
   const candidates: Array<{ rule: Rule; stem: string; index: number }> = [];
   state.patternRules.forEach((rule, index) => {
     for (const t of rule.targets) {
@@ -191,12 +202,14 @@ function targetScope(state: MakeState, target: string, parent: Scope): Scope {
   for (const pv of state.patternVars) {
     if (matchPattern(parsePattern(pv.pattern), target) !== undefined) assignments.push(pv.assignment);
   }
-  assignments.push(...(state.targetVars.get(target) ?? []));
+  appendAll(assignments, state.targetVars.get(target) ?? []);
   if (assignments.length === 0) return parent;
   const scope: Scope = { vars: new Map(), parent };
   for (const a of assignments) {
-    const existing = scope.vars.get(a.name) ?? lookup(parent, a.name);
-    const next = computeAssignment(state, existing, a.op === ':=' || a.op === '::=' ? '=' : a.op, a.value, a.override, parent);
+    const local = scope.vars.get(a.name);
+    const inherited = lookup(parent, a.name);
+    const existing = local ?? inherited;
+    const next = a.op === '+=' && (!local || local.appendTo) ? appendVariable(state, a, local, inherited, parent) : computeAssignment(state, a.name, existing, a.op === ':=' || a.op === '::=' ? '=' : a.op, a.value, a.override, parent);
     if (!next) continue;
     // `:=` values were expanded when the rule was read; store them as simple.
     const v: Variable = a.op === ':=' || a.op === '::=' ? { ...next, flavor: 'simple' } : next;
@@ -205,6 +218,23 @@ function targetScope(state: MakeState, target: string, parent: Scope): Scope {
     scope.vars.set(a.name, v);
   }
   return scope;
+}
+
+/**
+ * A target-specific `+=` as GNU make records it: an "append" variable whose text is added, at lookup, to the value
+ * the name has where the target was asked for (expand.ts appendedValue). Command-line and `-e` environment values
+ * still win unless the assignment says `override`; a second `+=` for the same target pastes the texts.
+ */
+function appendVariable(state: MakeState, a: TargetAssignment, local: Variable | undefined, inherited: Variable | undefined, parent: Scope): Variable | undefined {
+  if (!a.override && inherited && (inherited.origin === 'command line' || inherited.origin === 'environment override')) return undefined;
+  const origin = a.override ? 'override' : 'file';
+  if (!local) return { flavor: 'recursive', value: a.value, origin, appendTo: parent };
+  const value = `${local.value} ${a.value}`;
+  if (!state.budget.fitsValue(value.length)) {
+    tooLong(state, `make variable ${a.name}`);
+    return { flavor: 'simple', value: unknownReference(a.name), origin };
+  }
+  return { ...local, value };
 }
 
 function automaticScope(target: string, prereqs: string[], orderOnly: string[], stem: string, parent: Scope): Scope {

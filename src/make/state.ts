@@ -1,6 +1,7 @@
 import type { RepoReader } from '../discover/repo.js';
 import type { Finding } from '../model/finding.js';
 import type { Location } from '../model/location.js';
+import type { AnalysisBudget } from '../util/budget.js';
 
 export type Origin = 'default' | 'environment' | 'environment override' | 'file' | 'command line' | 'override' | 'automatic';
 
@@ -14,6 +15,11 @@ export interface Variable {
   origin: Origin;
   /** true: `export`ed; false: `unexport`ed; undefined: make's default (environment and command-line values pass on). */
   exported?: boolean;
+  /**
+   * A target-specific `+=` (GNU make's "append" variable): its value is appended, when it is looked up, to the
+   * value the name has in this scope (the requesting target's, then the global one).
+   */
+  appendTo?: Scope;
 }
 
 /** A frame of variables; lookups walk to the parent (target-specific → inherited from the requesting target → global). */
@@ -56,10 +62,14 @@ export interface TargetAssignment {
   exported?: boolean;
 }
 
+/**
+ * make's own bounds. Values longer than the run's cap (AnalysisBudget.fitsValue) become unknown, and the bytes
+ * every expansion builds are charged to the run's budget; these bound the rest.
+ */
 export interface Bounds {
   maxExpansionDepth: number;
+  /** Variable references and function calls expanded per invocation. */
   maxWork: number;
-  maxValueLength: number;
   maxIncludeDepth: number;
   maxMakefiles: number;
   maxRecipeLines: number;
@@ -69,7 +79,6 @@ export interface Bounds {
 export const DEFAULT_BOUNDS: Bounds = {
   maxExpansionDepth: 200,
   maxWork: 100_000,
-  maxValueLength: 1_000_000,
   maxIncludeDepth: 16,
   maxMakefiles: 100,
   maxRecipeLines: 5_000,
@@ -98,6 +107,12 @@ export interface MakeState {
   depth: number;
   work: number;
   bounds: Bounds;
+  /** The run's analysis budget: bytes built are charged to it; its hits become findings at file:line. */
+  budget: AnalysisBudget;
+  /** The budget said no during this invocation (recorded once). */
+  budgetStopped: boolean;
+  /** The budget is the run's (its hits are reported); false: a private one, so bounds are also limit notes. */
+  budgetGiven: boolean;
   limits: string[];
   findings: Finding[];
   /** Where the invocation is, for limit notes. */
@@ -110,6 +125,17 @@ export interface MakeState {
 
 export function addLimit(state: MakeState, note: string): void {
   if (!state.limits.includes(note)) state.limits.push(note);
+}
+
+/**
+ * A bound of make's own stopped work at the current file:line. It is a budget hit, so the run reports it as a
+ * limit and a finding there (what lies beyond the bound is unknown, so the check fails closed); an expansion made
+ * without the run's budget (a unit test) keeps it as a limit note of its own instead.
+ */
+export function boundHit(state: MakeState, bound: string, consequence: string): void {
+  const where = { file: state.current.file, line: state.current.line };
+  state.budget.hit('bound', `make ${bound} hit`, where);
+  if (!state.budgetGiven) addLimit(state, `make: ${bound} hit near ${where.file}:${where.line}; ${consequence}`);
 }
 
 export function lookup(scope: Scope | undefined, name: string): Variable | undefined {

@@ -143,15 +143,13 @@ export function substitutePattern(pattern: Pattern, stem: string): string {
   return pattern.hasPercent ? pattern.prefix + stem + pattern.suffix : pattern.prefix;
 }
 
-/** `$(patsubst from,to,text)` */
-export function patsubst(from: string, to: string, text: string): string {
+/** `$(patsubst from,to,text)`, word by word (the caller joins them within the value cap). */
+export function patsubstWords(from: string, to: string, text: string): string[] {
   const p = parsePattern(from);
   const r = parsePattern(to);
-  return words(text)
-    .map((w) => {
-      const stem = matchPattern(p, w);
-      if (stem === undefined) return w;
-      return p.hasPercent ? substitutePattern(r, stem) : to;
-    })
-    .join(' ');
+  return words(text).map((w) => {
+    const stem = matchPattern(p, w);
+    if (stem === undefined) return w;
+    return p.hasPercent ? substitutePattern(r, stem) : to;
+  });
 }

@@ -1,37 +1,182 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { Composer, CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, type Document, type Node } from 'yaml';
 
 /** Bound on alias dereferences per document while converting to plain values (billion-laughs guard). */
 export const MAX_ALIAS_RESOLUTIONS = 1000;
 /** Bound on nodes visited by toPlain() for one call. */
 export const MAX_PLAIN_NODES = 100_000;
+/** Syntax errors kept one by one (the first is what findings show; the rest are counted). */
+export const MAX_YAML_ERRORS_KEPT = 5;
+/** After this many syntax errors the file is not parsed further: it is not YAML, and each error costs memory. */
+export const MAX_YAML_ERRORS = 1000;
+/**
+ * Flow collections (`[`, `{`) open at once, and block indicators (`- - -`) on one line: deeper nesting is never
+ * real configuration, and the parser builds (and the composer recurses over) one node per level.
+ */
+export const MAX_YAML_NESTING = 256;
 
 export interface ParsedYaml {
   file: string;
   docs: Document.Parsed[];
   lineCounter: LineCounter;
-  /** Parse errors as `line: message`. A file with errors may still yield partial documents. */
+  /**
+   * The first parse errors (at most MAX_YAML_ERRORS_KEPT) as `line: message`. A file with errors may still yield
+   * partial documents.
+   */
   errors: Array<{ line: number; message: string }>;
+  /** How many errors were found in all (until parsing stopped, when `bound` is set). */
+  errorCount: number;
+  /**
+   * Set when a bound stopped the parse (too many errors, nesting too deep) at `line`: the documents after that
+   * point were not read. A pipeline file cut short this way fails the check (it is an input bound).
+   */
+  bound?: { reason: string; line: number };
 }
 
+/** Thrown from inside the parser to stop it; never escapes parseYaml. */
+const STOP = Symbol('stop parsing');
+
+type ErrorSource = number | readonly number[] | { offset: number };
+
+function offsetOf(source: ErrorSource): number {
+  if (typeof source === 'number') return source;
+  if (Array.isArray(source)) return (source as readonly number[])[0] ?? 0;
+  return (source as { offset: number }).offset;
+}
+
+/**
+ * Parses every document of `text` with the `yaml` library's own lexer, parser and composer, bounded: the lexemes
+ * are watched for nesting past MAX_YAML_NESTING before the parser builds it, and composing stops after
+ * MAX_YAML_ERRORS errors. Errors are counted without building an error object each (a file of a million syntax
+ * errors cost 1.4 GB that way); only the first few are kept. Time is linear in the text.
+ */
 export function parseYaml(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const errors: ParsedYaml['errors'] = [];
-  let docs: Document.Parsed[] = [];
+  const kept: Array<{ offset: number; message: string }> = [];
+  let errorCount = 0;
+  let bound: { reason: string; offset: number } | undefined;
+  const docs: Document.Parsed[] = [];
+  // The furthest error so far: where a stop is reported.
+  let furthest = 0;
+  const record = (offset: number, message: string): void => {
+    errorCount++;
+    furthest = Math.max(furthest, offset);
+    // Messages can quote the source: one line, and not much of it.
+    if (kept.length < MAX_YAML_ERRORS_KEPT) kept.push({ offset, message: (message.split('\n')[0] ?? message).slice(0, 200) });
+  };
+  let stopped = false;
+  const tooMany = (): void => {
+    if (stopped || errorCount < MAX_YAML_ERRORS) return;
+    bound = { reason: `more than ${MAX_YAML_ERRORS} YAML errors; the rest of the file was not parsed`, offset: furthest };
+    throw STOP;
+  };
+  // merge: true honours `<<:` merge keys (goreleaser configs use them); uniqueKeys off because
+  // real workflows sometimes repeat keys and GitHub takes the last one.
+  const composer = new Composer({ merge: true, uniqueKeys: false, prettyErrors: false, keepSourceTokens: false });
+  // The composer reports each problem through this handler (an instance property it passes to every resolver);
+  // replacing it counts errors instead of collecting YAMLParseError objects, and can stop the composition.
+  (composer as unknown as { onError: (source: ErrorSource, code: string, message: string, warning?: boolean) => void }).onError = (source, _code, message, warning) => {
+    if (warning) return;
+    record(offsetOf(source), message);
+    tooMany();
+  };
+  const parser = new Parser(lineCounter.addNewLine);
+  const tooDeep = (): never => {
+    bound = { reason: `YAML nesting deeper than ${MAX_YAML_NESTING} levels; the rest of the file was not parsed`, offset: parser.offset };
+    record(parser.offset, `nesting deeper than ${MAX_YAML_NESTING} levels`);
+    throw STOP;
+  };
+  let sawDocument = false;
   try {
-    // merge: true honours `<<:` merge keys (goreleaser configs use them); uniqueKeys off because
-    // real workflows sometimes repeat keys and GitHub takes the last one.
-    const parsed = parseAllDocuments(text, { lineCounter, merge: true, uniqueKeys: false, prettyErrors: false, keepSourceTokens: false });
-    docs = (Array.isArray(parsed) ? parsed : [parsed]) as Document.Parsed[];
+    for (const token of boundedTokens(text, parser, lineCounter, tooDeep)) {
+      // The composer files these two without its error handler: count them here, as it words them.
+      if (token.type === 'error') {
+        record(token.offset, token.source ? `${token.message}: ${JSON.stringify(token.source.slice(0, 80))}` : token.message);
+        tooMany();
+        continue;
+      }
+      if (token.type === 'doc-end' && !sawDocument) {
+        record(token.offset, 'Unexpected doc-end without preceding document');
+        tooMany();
+        continue;
+      }
+      if (token.type === 'document') sawDocument = true;
+      for (const doc of composer.next(token)) docs.push(doc as Document.Parsed);
+    }
+    for (const doc of composer.end()) docs.push(doc as Document.Parsed);
   } catch (e) {
-    errors.push({ line: 1, message: e instanceof Error ? e.message : String(e) });
-  }
-  for (const doc of docs) {
-    for (const err of doc.errors) {
-      const pos = err.pos?.[0] ?? 0;
-      errors.push({ line: lineCounter.linePos(pos).line, message: err.message.split('\n')[0] ?? err.message });
+    // A stack overflow in the composer on nesting the watch let through (indentation) is one more error.
+    if (e !== STOP) record(parser.offset, e instanceof Error ? e.message : String(e));
+    // The documents completed before the stop are still with the composer: hand them out.
+    stopped = true;
+    try {
+      for (const doc of composer.end()) docs.push(doc as Document.Parsed);
+    } catch {
+      // Nothing more can be had from a composer that failed inside a document.
     }
   }
-  return { file, docs, lineCounter, errors };
+  // Anything else the composer filed on its own (unsupported tokens) is on the documents.
+  for (const doc of docs) for (const err of doc.errors) record(err.pos?.[0] ?? 0, err.message);
+  kept.sort((a, b) => a.offset - b.offset);
+  const lineOf = (offset: number): number => lineCounter.linePos(Math.min(offset, text.length)).line;
+  const errors = kept.map((e) => ({ line: lineOf(e.offset), message: e.message }));
+  return { file, docs, lineCounter, errors, errorCount, ...(bound ? { bound: { reason: bound.reason, line: lineOf(bound.offset) } } : {}) };
+}
+
+/**
+ * The parser's tokens, lexed here (as Parser.parse does) so the nesting can be watched on the way: flow
+ * collections open at once, and block sequence or explicit-key indicators on one line outside them.
+ */
+function* boundedTokens(text: string, parser: Parser, lineCounter: LineCounter, tooDeep: () => never): Generator<CST.Token> {
+  lineCounter.addNewLine(0);
+  let flow = 0;
+  let onLine = 0;
+  let scalarNext = false;
+  for (const lexeme of new Lexer().lex(text)) {
+    if (scalarNext) {
+      // A scalar's own text follows its marker: whatever it contains is not an indicator.
+      scalarNext = false;
+    } else {
+      switch (CST.tokenType(lexeme)) {
+        case 'scalar':
+          scalarNext = true;
+          break;
+        case 'flow-map-start':
+        case 'flow-seq-start':
+          if (++flow > MAX_YAML_NESTING) tooDeep();
+          break;
+        case 'flow-map-end':
+        case 'flow-seq-end':
+          if (flow > 0) flow--;
+          break;
+        case 'seq-item-ind':
+        case 'explicit-key-ind':
+          if (flow === 0 && ++onLine > MAX_YAML_NESTING) tooDeep();
+          break;
+        case 'newline':
+          onLine = 0;
+          break;
+        case 'flow-error-end':
+        case 'doc-start':
+        case 'doc-end':
+          // The lexer closes what is left open at a document boundary.
+          flow = 0;
+          break;
+        default:
+          break;
+      }
+    }
+    yield* parser.next(lexeme);
+  }
+  yield* parser.end();
+}
+
+/** The first error's message, and how many more there were ("at least" when a bound stopped the parse). */
+export function firstYamlError(parsed: ParsedYaml): { line: number; message: string } | undefined {
+  const first = parsed.errors[0];
+  if (!first) return undefined;
+  const more = parsed.errorCount - 1;
+  if (more <= 0) return first;
+  return { line: first.line, message: `${first.message} (and ${parsed.bound ? 'at least ' : ''}${more} more error${more === 1 ? '' : 's'})` };
 }
 
 /** A position-aware view of one YAML document. */

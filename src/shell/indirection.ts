@@ -132,7 +132,7 @@ export function runMake(frame: Frame, args: string[], line: number): void {
   if (depthExhausted(frame, line)) return;
   const st = frame.state;
   const location = locationOf(frame, line);
-  const expansion = expandMake({ repo: st.repo, args, cwd: frame.cwd, env: exportedEnv(frame), location, depth: frame.depth });
+  const expansion = expandMake({ repo: st.repo, args, cwd: frame.cwd, env: exportedEnv(frame), location, depth: frame.depth }, { budget: st.budget });
   for (const l of expansion.limits) st.limits.push(l);
   for (const f of expansion.findings) st.findings.push(f);
   if (!enterNesting(frame)) return;

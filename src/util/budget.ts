@@ -29,8 +29,9 @@ export const DEFAULT_BUDGET_LIMITS: BudgetLimits = {
 };
 
 /**
- * `bound`: a reader's own bound on one part of the analysis (commands in one shell script, nesting depth), reached
- * there while the shared budget still had room; `what` says which bound and what stopped.
+ * `bound`: a reader's own bound on one part of the analysis (commands in one shell script, nesting depth, make's
+ * expansion work and include depth), reached there while the shared budget still had room; `what` says which
+ * bound and what stopped.
  */
 export type BudgetHitKind = 'work' | 'deadline' | 'value-length' | 'cycle' | 'bound';
 

@@ -9,7 +9,8 @@ import { parseImageRef } from '../model/image-ref.js';
 import { ruleFinding } from '../rules/finding.js';
 import { NOT_INSPECTED_PREFIX } from '../rules/signing-model.js';
 import type { Guard, LocalBuild, OpContext, Operation, PushOp, RemoteFileLookup, SignOp } from '../model/pipeline.js';
-import { parseYaml, yamlDocs, yamlLimitNotes, type YamlDoc } from '../parse/yaml.js';
+import { firstYamlError, parseYaml, yamlDocs, yamlLimitNotes, type YamlDoc } from '../parse/yaml.js';
+import { yamlBoundFinding } from '../parse/yaml-findings.js';
 import { and, formulaKey, not, TRUE, type Formula } from '../logic/formula.js';
 import { alternativeCombinations, alternativesText, evaluateGuard, interpolateAlternatives, interpolateOne, known, mayHoldAlternatives, type Lookup } from './expr.js';
 import { classifyLocalAction, localNotInspected, ownerRepoOf } from './local-action.js';
@@ -300,8 +301,10 @@ class Reader {
     const parsed = parseYaml(read.text, display);
     const docs = yamlDocs(parsed);
     if (parsed.errors.length > 0 || docs.length === 0 || !isMap(docs[0]!.root)) {
-      const err = parsed.errors[0];
+      const err = firstYamlError(parsed);
       this.reportOnce(ruleFinding('parse-error', `${display} is not valid YAML${err ? `: ${err.message}` : ''}; it was not analysed`, { file: display, line: err?.line ?? 1 }));
+      const bound = yamlBoundFinding(parsed, display);
+      if (bound) this.reportOnce(bound);
       this.parsed.set(key, null);
       return null;
     }

@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
+import { firstYamlError, MAX_YAML_ERRORS, MAX_YAML_ERRORS_KEPT, MAX_YAML_NESTING, parseYaml } from '../../src/parse/yaml.js';
+import { parseConfig } from '../../src/config/load.js';
+
+/** YAML parsing of hostile files (issue 12): bounded errors, bounded nesting, the same documents as the library. */
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? yamlFiles(join(dir, e.name)) : /\.ya?ml$/.test(e.name) ? [join(dir, e.name)] : []));
+}
+
+/** A plain tree of a parsed node (scalars, pairs, items), to compare documents without converting keys. */
+function shape(node: unknown): unknown {
+  if (isScalar(node)) return typeof node.value === 'symbol' ? String(node.value) : node.value;
+  if (isPair(node)) return [shape(node.key), shape(node.value)];
+  if (isMap(node) || isSeq(node)) return node.items.map(shape);
+  if (isAlias(node)) return `*${node.source}`;
+  return node ?? null;
+}
+
+test('every fixture parses to the same documents and first error as the yaml library\'s parseAllDocuments', () => {
+  const files = yamlFiles(join(process.cwd(), '__tests__/fixtures'));
+  assert.ok(files.length > 100);
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    const ours = parseYaml(text, file);
+    const lineCounter = new LineCounter();
+    const theirs = parseAllDocuments(text, { lineCounter, merge: true, uniqueKeys: false, prettyErrors: false });
+    const docs = Array.isArray(theirs) ? theirs : [theirs];
+    assert.deepEqual(ours.docs.map((d) => shape(d.contents)), docs.map((d) => shape(d.contents)), file);
+    const errors = docs.flatMap((d) => d.errors);
+    assert.equal(ours.errorCount, errors.length, file);
+    if (errors[0]) assert.deepEqual(ours.errors[0], { line: lineCounter.linePos(errors[0].pos[0]).line, message: errors[0].message.split('\n')[0] }, file);
+    assert.equal(ours.bound, undefined, file);
+  }
+});
+
+test('a file of syntax errors stops after the error bound; the first few are kept, the rest counted', () => {
+  // 600 KB: one error per line, no nesting.
+  const parsed = parseYaml('"\n'.repeat(300_000), 'b.yml');
+  assert.equal(parsed.errorCount, MAX_YAML_ERRORS);
+  assert.equal(parsed.errors.length, MAX_YAML_ERRORS_KEPT);
+  assert.deepEqual(parsed.bound, { reason: `more than ${MAX_YAML_ERRORS} YAML errors; the rest of the file was not parsed`, line: 1002 });
+  assert.deepEqual(firstYamlError(parsed), { line: 3, message: `Unexpected double-quoted-scalar at node end (and at least ${MAX_YAML_ERRORS - 1} more errors)` });
+});
+
+test('flow collections and block indicators nested past the bound stop the parse before it is built', () => {
+  for (const [text, line] of [
+    ['{'.repeat(1 << 20), 1],
+    ['['.repeat(1 << 20), 1],
+    ['- '.repeat(1 << 19), 1],
+  ] as const) {
+    const parsed = parseYaml(text, 'b.yml');
+    assert.equal(parsed.bound?.line, line, text.slice(0, 20));
+    assert.match(parsed.bound!.reason, new RegExp(`nesting deeper than ${MAX_YAML_NESTING} levels`));
+  }
+  // The probe's lines (780 KB there) of `a: [` / `- : :` lines (180,000 errors, 764 MB before): stopped at the error bound.
+  const probe = parseYaml('a: [\n  - : :\n'.repeat(20_000), 'b.yml');
+  // Composing stops at the bound (one resolver may report a few more before the stop reaches it).
+  assert.ok(probe.errorCount >= MAX_YAML_ERRORS && probe.errorCount < MAX_YAML_ERRORS + 10, String(probe.errorCount));
+  assert.match(probe.bound!.reason, /more than 1000 YAML errors/);
+  // Brackets inside scalars are text, not nesting.
+  const scalars = parseYaml(`a: "${'['.repeat(5000)}"\nb: |\n  ${'{'.repeat(5000)}\nc: ${'['.repeat(3)}x${']'.repeat(3)}\n`, 'ok.yml');
+  assert.equal(scalars.bound, undefined);
+  assert.equal(scalars.errorCount, 0);
+});
+
+test('documents before the bound are kept', () => {
+  const parsed = parseYaml('a: 1\n---\nb: 2\n---\n' + '{'.repeat(1000), 'b.yml');
+  assert.deepEqual(parsed.docs.map((d) => d.toJSON()), [{ a: 1 }, { b: 2 }]);
+  assert.ok(parsed.bound);
+});
+
+test('the configuration file: one finding for a file that is not YAML, however many errors it has', () => {
+  const r = parseConfig('{'.repeat(1 << 20), '.image-signing-audit.yml');
+  assert.equal(r.findings.length, 1);
+  assert.match(r.findings[0]!.message, /YAML syntax error: nesting deeper than 256 levels; YAML nesting deeper than 256 levels/);
+  const many = parseConfig('ignore:\n' + '  - "\n'.repeat(5000), '.image-signing-audit.yml');
+  assert.equal(many.findings.length, 1);
+  assert.match(many.findings[0]!.message, /\(and (at least )?\d+ more errors\)/);
+});
