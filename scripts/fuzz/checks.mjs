@@ -49,7 +49,12 @@ function jsonCheck(where, text, out) {
 /** Engine error phrases quoted in report text (the parent drops those the inputs themselves contain). */
 function engineErrorCheck(where, text, out) {
   const m = ENGINE_ERRORS.exec(text);
-  if (m) out.push({ cls: 'masked-error', kind: `${where}:${m[0].replace(/\s+/g, '-').toLowerCase()}`, detail: sample(text, m.index), phrase: m[0] });
+  if (!m) return;
+  // The words before the phrase in the same string say which catch it went through ("shell script does not
+  // parse: …", "YAML syntax error: …"): part of the defect's identity.
+  const before = text.slice(Math.max(text.lastIndexOf('"', m.index) + 1, m.index - 200), m.index);
+  const context = before.replace(/[^A-Za-z]+/g, ' ').trim().split(' ').slice(-4).join('-').toLowerCase();
+  out.push({ cls: 'masked-error', kind: `${where}:${context ? context + ':' : ''}${m[0].replace(/\s+/g, '-').toLowerCase()}`, detail: sample(text, m.index), phrase: m[0] });
 }
 
 /**

@@ -22,7 +22,7 @@ import { runAction, runCli } from './cli-run.mjs';
 import { loadCorpus } from './corpus.mjs';
 import { CLASSES, crashKey, defectsOf, reproduces } from './defects.mjs';
 import { prepareEngine } from './engine.mjs';
-import { minimizeTree } from './minimize.mjs';
+import { bisectInputs, shrinkTree } from './minimize.mjs';
 import { Server } from './pool.mjs';
 import { DRIVER_PATH, generateTree, layout, removeDir, writeTree } from './tree.mjs';
 
@@ -43,6 +43,7 @@ const USAGE = `usage: npm run fuzz -- [options]
   --corpus DIR          seed corpus (default ../shared/corpus when present; --corpus none to skip it)
   --replay N            write tree N of the seed to --out/replay-<seed>-<N>/repo and exit
   --verbose             one line per tree (outcome, time, size, peak RSS)
+  --ignore-class CLS    do not look for this class (repeatable): ${CLASSES.join(', ')}
 `;
 
 function parseArgs(argv) {
@@ -60,6 +61,7 @@ function parseArgs(argv) {
     corpus: undefined,
     replay: undefined,
     verbose: false,
+    ignore: [],
   };
   const numeric = { '--seconds': 'seconds', '--jobs': 'jobs', '--files-per-tree': 'filesPerTree', '--timeout': 'timeout', '--memory-mb': 'memoryMb', '--minimize-seconds': 'minimizeSeconds', '--max-defects': 'maxDefects', '--replay': 'replay' };
   const text = { '--seed': 'seed', '--out': 'out', '--cli': 'cli', '--corpus': 'corpus' };
@@ -72,6 +74,12 @@ function parseArgs(argv) {
       a = a.slice(0, eq);
     }
     if (a === '-h' || a === '--help') return { help: true };
+    if (a === '--ignore-class') {
+      const c = v ?? argv[++i];
+      if (!CLASSES.includes(c)) return { error: `--ignore-class takes one of ${CLASSES.join(', ')}, got '${c}'` };
+      o.ignore.push(c);
+      continue;
+    }
     if (a === '--verbose') {
       o.verbose = true;
       continue;
@@ -103,6 +111,13 @@ function suspectOrder(tree, cls) {
     return x.text.length;
   };
   return tree.inputs.map((x, i) => [score(x), i]).sort((a, b) => b[0] - a[0]).map(([, i]) => i);
+}
+
+/** Hangs and blow-ups: the culprit's kind, where it came from (generator, seed or corpus) and how it was grown. */
+function culpritKey(input) {
+  const base = input.origin.base.startsWith('corpus:') ? 'corpus' : input.origin.base;
+  const grown = input.origin.ops.find((op) => /^(repeat|nest|duplicate)/.test(op));
+  return `${input.kind}:${base}${grown ? `+${grown.replace(/×\d+$/, '')}` : ''}`;
 }
 
 function hashOf(...parts) {
@@ -173,9 +188,10 @@ async function main() {
     log(`seed ${opts.seed}, ${opts.seconds} s, ${opts.jobs} job(s), ${opts.filesPerTree} files per tree; engine: ${engine.how}; corpus: ${corpus ? `${corpus.total} files in ${corpusDir}` : 'none (built-in seeds and generators only)'}`);
 
     // ---- exploration ----------------------------------------------------------------------------------------
-    const stats = { trees: 0, inputs: 0, bytes: 0, budgetTrees: 0, started: Date.now() };
+    const stats = { trees: 0, inputs: 0, bytes: 0, budgetTrees: 0, started: Date.now(), msByOutcome: {}, okTrees: 0, okCpuMs: 0, okInputs: 0 };
     const found = new Map();
-    const PENDING_PER_CLASS = 3;
+    // Hangs and blow-ups are told apart only once bisected to one input: several trees of each are kept.
+    const PENDING_PER_CLASS = 10;
     const record = (d, tree) => {
       let f = found.get(d.key);
       if (!f) {
@@ -199,9 +215,16 @@ async function main() {
         stats.inputs += tree.inputs.length;
         stats.bytes += tree.inputs.reduce((n, x) => n + x.text.length, 0);
         if (result.report && result.report.budget > 0) stats.budgetTrees++;
+        stats.msByOutcome[result.outcome] = (stats.msByOutcome[result.outcome] ?? 0) + result.ms;
+        if (result.outcome === 'ok' && result.cpuMs !== undefined) {
+          stats.okTrees++;
+          stats.okCpuMs += result.cpuMs;
+          stats.okInputs += tree.inputs.length;
+        }
         if (opts.verbose) log(`tree ${index}: ${result.outcome} ${result.ms} ms, ${(tree.inputs.reduce((n, x) => n + x.text.length, 0) / 1024).toFixed(0)} KB, peak RSS ${Math.round(result.maxRssKb / 1024)} MB`);
         const texts = tree.inputs.map((x) => x.text);
         for (const d of defectsOf(result, texts)) {
+          if (opts.ignore.includes(d.cls)) continue;
           if (!found.has(d.key)) log(`tree ${index}: ${d.cls} — ${d.key.slice(0, 140)}`);
           record(d, tree);
         }
@@ -229,6 +252,7 @@ async function main() {
     const results = [];
     const seen = new Set();
     let notWritten = 0;
+    let duplicates = 0;
     const queue = [...found.values()].sort((a, b) => CLASSES.indexOf(a.cls) - CLASSES.indexOf(b.cls));
     for (const f of queue) {
       for (const original of f.trees) {
@@ -253,7 +277,19 @@ async function main() {
           }
           return ok;
         };
-        let min = await minimizeTree(original, test, budget, suspectOrder(original, f.cls));
+        // A defect the same tree does not show again (a stack overflow right at the limit, a hang on a busy
+        // machine) cannot be shrunk: it is confirmed and written out as found.
+        const stable = await test(original, { driver: true });
+        const bisected = stable ? await bisectInputs(original, test, budget, suspectOrder(original, f.cls)) : { tree: original, steps: ['not minimized: the tree did not show the defect again in the warm process'] };
+        // A hang or blow-up is named by the input that causes it; several trees may share one.
+        const culprit = bisected.tree.inputs.length === 1 ? bisected.tree.inputs[0] : undefined;
+        const key = f.cls === 'hang' || f.cls === 'memory' ? `${f.cls}:${culprit ? culpritKey(culprit) : 'several-inputs'}` : f.key;
+        if (seen.has(key)) {
+          duplicates++;
+          continue;
+        }
+        seen.add(key);
+        let min = stable ? await shrinkTree(bisected.tree, test, budget, bisected.steps) : { tree: original, driver: true, steps: bisected.steps };
         if (f.cls === 'hang' && accepted.length > 0) {
           const hangs = async (c) => (await runCandidate(c.tree, c.driver, timeoutMs)).outcome === 'hang';
           if (!(await hangs(accepted[accepted.length - 1]))) {
@@ -269,11 +305,6 @@ async function main() {
             min = { tree: best.tree, driver: best.driver, steps: [...min.steps, `the smallest candidates ran under the full ${opts.timeout} s; kept candidate ${lo + 1} of ${accepted.length}`] };
           }
         }
-        // A hang or blow-up is named by the input that causes it; several trees may share one.
-        const culprit = min.tree.inputs.length === 1 ? min.tree.inputs[0] : undefined;
-        const key = f.cls === 'hang' || f.cls === 'memory' ? `${f.cls}:${culprit ? `${culprit.kind}:${culprit.origin.base}` : 'several-inputs'}` : f.key;
-        if (seen.has(key)) continue;
-        seen.add(key);
         const confirmed = await confirm(f, min, { cli, action, base, heapMb, rssCapMb, timeoutMs });
         const written = writeFinding(out, f, key, original, min, confirmed, { seed: opts.seed, elapsed: (Date.now() - started) / 1000, tests });
         results.push({ cls: f.cls, key, dir: written, confirmed: confirmed.by, count: f.count });
@@ -288,7 +319,9 @@ async function main() {
       `fuzz summary (seed ${opts.seed})`,
       `  trees run:        ${stats.trees} in ${exploreSeconds.toFixed(0)} s (${(stats.trees / Math.max(1, exploreSeconds)).toFixed(1)} trees/s)`,
       `  inputs tried:     ${stats.inputs} files (${(stats.inputs / Math.max(1, exploreSeconds)).toFixed(0)}/s, ${(stats.bytes / 1e6).toFixed(1)} MB)`,
+      `  CPU per tree:     ${stats.okTrees ? (stats.okCpuMs / stats.okTrees).toFixed(0) : '?'} ms for trees without a defect (${stats.okCpuMs ? ((stats.okInputs * 1000) / stats.okCpuMs).toFixed(0) : '?'} inputs per CPU second; the wall-clock rate above also depends on the machine's load)`,
       `  budget stops:     ${stats.budgetTrees} trees ended with analysis-budget-exceeded (by design, not defects)`,
+      `  time by outcome:  ${Object.entries(stats.msByOutcome).map(([k, ms]) => `${k} ${Math.round(ms / 1000)} s`).join(', ')}; ${servers.reduce((n, x) => n + x.restarts, 0)} restart(s) of the warm process`,
       `  distinct defects: ${defects.length}${unconfirmed.length ? ` (+${unconfirmed.length} seen only in the warm process)` : ''}`,
     ];
     for (const cls of CLASSES) {
@@ -297,10 +330,11 @@ async function main() {
       lines.push(`  ${cls}:`);
       for (const r of mine) lines.push(`    ${r.confirmed ? '' : '(unconfirmed) '}${r.key.slice(0, 110)} ×${r.count} → ${relative(process.cwd(), r.dir) || r.dir}`);
     }
+    if (duplicates > 0) lines.push(`  (${duplicates} more failing tree(s) bisected to a defect already listed)`);
     if (notWritten > 0) lines.push(`  (--max-defects ${opts.maxDefects} reached: ${notWritten} more failing tree(s) were not minimized)`);
     process.stdout.write(lines.join('\n') + '\n');
     mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'summary.json'), JSON.stringify({ seed: opts.seed, seconds: exploreSeconds, trees: stats.trees, inputs: stats.inputs, bytes: stats.bytes, budgetTrees: stats.budgetTrees, defects: results }, null, 2) + '\n');
+    writeFileSync(join(out, 'summary.json'), JSON.stringify({ seed: opts.seed, seconds: exploreSeconds, trees: stats.trees, inputs: stats.inputs, bytes: stats.bytes, budgetTrees: stats.budgetTrees, msByOutcome: stats.msByOutcome, okCpuMs: stats.okCpuMs, okTrees: stats.okTrees, defects: results }, null, 2) + '\n');
     return defects.length > 0 ? 1 : 0;
   } finally {
     cleanup();
@@ -320,19 +354,22 @@ async function confirm(f, min, { cli, action, base, heapMb, rssCapMb, timeoutMs 
     mkdirSync(dir, { recursive: true });
     writeTree(dir, layout(t, { driver }));
     const texts = t.inputs.map((x) => x.text);
-    const same = (r) => {
+    // Bundles name functions differently, so a crash matches on error and message; the action shows a
+    // neutrality or confinement defect in its own outputs (log, summary, step outputs), so any of that class counts.
+    const same = (r, entry) => {
       if (f.cls === 'crash' && r.outcome === 'crash') return crashKey(r.crash).split(':').slice(0, 3).join(':') === f.key.split(':').slice(0, 3).join(':');
+      if (entry === 'action' && (f.cls === 'neutrality' || f.cls === 'confinement') && r.outcome === 'ok') return r.violations.some((v) => v.cls === f.cls);
       return reproduces(f, r, texts);
     };
     if (existsSync(cli)) {
       const r = await runCli({ cli, workspace: dir, path: 'repo', format, heapMb, rssCapMb, timeoutMs, scratch: base });
       attempts.push({ label, entry: `cli --format ${format}`, outcome: r.outcome, rc: r.rc, peakRssKb: r.peakRssKb, ms: r.ms });
-      if (same(r)) return { by: `dist/cli.js --format ${format} (${label} tree)`, run: r, attempts };
+      if (same(r, 'cli')) return { by: `dist/cli.js --format ${format} (${label} tree)`, run: r, attempts };
     }
     if (existsSync(action)) {
       const r = await runAction({ action, workspace: dir, path: 'repo', heapMb, rssCapMb, timeoutMs, scratch: base });
       attempts.push({ label, entry: 'action', outcome: r.outcome, rc: r.rc, peakRssKb: r.peakRssKb, ms: r.ms });
-      if (same(r)) return { by: `dist/index.js (${label} tree)`, run: r, attempts };
+      if (same(r, 'action')) return { by: `dist/index.js (${label} tree)`, run: r, attempts };
     }
     removeDir(dir);
   }

@@ -52,29 +52,28 @@ function splitLines(text) {
 }
 
 /**
- * tree: { inputs: [...] }; reproduces(tree, { driver }) → Promise<boolean>. Returns { tree, driver, steps }.
- * `order` lists input indexes most suspect first (tried alone before any ddmin over the set).
+ * Step 1: the one input that reproduces alone (tried in `order`, most suspect first), else the smallest set
+ * ddmin finds. tree: { inputs }; reproduces(tree, { driver }) → Promise<boolean>. Returns { tree, steps }.
  */
-export async function minimizeTree(tree, reproduces, budget, order) {
-  const steps = [];
+export async function bisectInputs(tree, reproduces, budget, order) {
+  const inputs = tree.inputs;
+  if (inputs.length <= 1) return { tree, steps: [] };
+  const test = (candidate) => reproduces({ ...tree, inputs: candidate }, { driver: true });
+  for (const i of order ?? inputs.map((_, k) => k)) {
+    if (budget.out()) break;
+    if (await test([inputs[i]])) return { tree: { ...tree, inputs: [inputs[i]] }, steps: [`inputs: ${inputs.length} → 1`] };
+  }
+  const kept = await ddmin(inputs, test, budget);
+  return { tree: { ...tree, inputs: kept }, steps: [`inputs: ${inputs.length} → ${kept.length}`] };
+}
+
+/** Steps 2-5 on a bisected tree: the driver if not needed, then lines, repetitions and characters of each input. */
+export async function shrinkTree(tree, reproduces, budget, steps = []) {
+  steps = [...steps];
   let inputs = tree.inputs;
   let driver = true;
   const test = (candidate, d = driver) => reproduces({ ...tree, inputs: candidate }, { driver: d });
 
-  // 1. the one input that reproduces alone, else the smallest set ddmin finds
-  if (inputs.length > 1) {
-    let single;
-    for (const i of order ?? inputs.map((_, k) => k)) {
-      if (budget.out()) break;
-      if (await test([inputs[i]])) {
-        single = inputs[i];
-        break;
-      }
-    }
-    if (single) inputs = [single];
-    else inputs = await ddmin(inputs, (c) => test(c), budget);
-    steps.push(`inputs: ${tree.inputs.length} → ${inputs.length}`);
-  }
   // 2. the driver workflow, when the defect does not need it
   if (!budget.out() && (await test(inputs, false))) {
     driver = false;

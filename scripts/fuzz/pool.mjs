@@ -114,7 +114,7 @@ export class Server {
         }
         // Garbage and caches of earlier trees stay in the server; restart it before they could count against a tree.
         const now = rssKbOf(child.pid) ?? 0;
-        finish({ outcome: 'ok', violations: m.violations, report: m.report, serverMs: m.ms }, now > this.rssCapKb / 2);
+        finish({ outcome: 'ok', violations: m.violations, report: m.report, serverMs: m.ms, cpuMs: m.cpuMs }, now > this.rssCapKb / 2);
       };
       const onExit = (code, signal) => {
         this.child = undefined;

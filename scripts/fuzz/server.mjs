@@ -85,6 +85,7 @@ process.on('message', async (msg) => {
   current = msg.id;
   const canReset = resetPeakRss();
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   let reply;
   try {
     reply = { id: msg.id, ...(await runTree(msg)) };
@@ -92,6 +93,8 @@ process.on('message', async (msg) => {
     reply = { id: msg.id, crash: errorInfo(e) };
   }
   reply.ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  reply.cpuMs = (cpu.user + cpu.system) / 1000;
   reply.peakRssKb = canReset ? peakRssKb() : undefined;
   current = undefined;
   process.send(reply);
