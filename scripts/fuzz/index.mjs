@@ -9,7 +9,8 @@
 // and shrunk (minimize.mjs), confirmed with the real entrypoints as child processes (cli-run.mjs: dist/cli.js,
 // else dist/index.js), and written to --out/<class>-<hash>/ with a README saying how to reproduce it.
 //
-// Exit status: 0 when nothing was found, 1 when a defect was confirmed, 2 on usage errors.
+// Exit status: 0 when nothing was found, 1 when a defect was found (confirmed, or seen and left unshrunk by
+// --max-defects), 2 on usage errors.
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -335,7 +336,8 @@ async function main() {
     process.stdout.write(lines.join('\n') + '\n');
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, 'summary.json'), JSON.stringify({ seed: opts.seed, seconds: exploreSeconds, trees: stats.trees, inputs: stats.inputs, bytes: stats.bytes, budgetTrees: stats.budgetTrees, msByOutcome: stats.msByOutcome, okCpuMs: stats.okCpuMs, okTrees: stats.okTrees, defects: results }, null, 2) + '\n');
-    return defects.length > 0 ? 1 : 0;
+    // Failing trees left unshrunk by --max-defects were not confirmed, but they were seen: the run still fails.
+    return defects.length > 0 || notWritten > 0 ? 1 : 0;
   } finally {
     cleanup();
   }

@@ -33,7 +33,7 @@ export class Server {
 
   async start() {
     const child = fork(SERVER, [this.engineUrl], {
-      execArgv: [`--max-old-space-size=${this.heapMb}`],
+      execArgv: [`--max-old-space-size=${this.heapMb}`, '--expose-gc'],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     this.child = child;
@@ -113,7 +113,7 @@ export class Server {
           return;
         }
         // Garbage and caches of earlier trees stay in the server; restart it before they could count against a tree.
-        const now = rssKbOf(child.pid) ?? 0;
+        const now = m.rssAfterKb ?? rssKbOf(child.pid) ?? 0;
         finish({ outcome: 'ok', violations: m.violations, report: m.report, serverMs: m.ms, cpuMs: m.cpuMs }, now > this.rssCapKb / 2);
       };
       const onExit = (code, signal) => {

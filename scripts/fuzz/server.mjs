@@ -96,6 +96,10 @@ process.on('message', async (msg) => {
   const cpu = process.cpuUsage(cpuBefore);
   reply.cpuMs = (cpu.user + cpu.system) / 1000;
   reply.peakRssKb = canReset ? peakRssKb() : undefined;
+  // V8 keeps the garbage of a big tree around; collect it so the parent's restart decision (RSS left over from
+  // earlier trees must not count against the next one) sees what is really retained.
+  if (typeof globalThis.gc === 'function' && process.memoryUsage().rss > 256 * 1024 * 1024) globalThis.gc();
+  reply.rssAfterKb = Math.round(process.memoryUsage().rss / 1024);
   current = undefined;
   process.send(reply);
 });
