@@ -4,6 +4,7 @@ import { normalizeRelPath } from '../discover/repo.js';
 import { expandMake } from '../make/index.js';
 import type { Location } from '../model/location.js';
 import { exportedEnv, makeSource, resolvePath, runSource } from './interpreter.js';
+import { writeOut } from './sinks.js';
 import { locationOf, type Frame, type Value } from './state.js';
 import { hasUnresolved, unresolvedSpans } from './text.js';
 
@@ -118,17 +119,25 @@ export function runShellString(frame: Frame, text: string, line: number, mode: '
   runSource(inner, masked);
 }
 
-export function runMake(frame: Frame, args: string[], line: number): void {
-  if (depthExhausted(frame, line)) return;
+/**
+ * Runs `make …` through the Makefile reader. Returns whether what make prints is modelled: when its output is
+ * captured (`$(make publish)`, `make x > refs`), make echoes each recipe line that is not silent (`@`, `-s`,
+ * `.SILENT:`) and then the line's own output follows, so every line is run (not only those that look relevant);
+ * a make run that is not followed prints unknown text.
+ */
+export function runMake(frame: Frame, args: string[], line: number): boolean {
+  if (depthExhausted(frame, line)) return false;
   const st = frame.state;
   const location = locationOf(frame, line);
   const expansion = expandMake({ repo: st.repo, args, cwd: frame.cwd, env: exportedEnv(frame), location, depth: frame.depth });
   st.limits.push(...expansion.limits);
   st.findings.push(...expansion.findings);
+  const captured = frame.sink.kind === 'pipe' || frame.sink.kind === 'file';
   for (const rc of expansion.commands) {
+    if (captured && !rc.silent) writeOut(frame, `${rc.text}\n`);
     // Recipe lines that name no relevant tool (kubectl, helm, go test…) are not parsed: large Makefiles expand to
     // thousands of them and parsing is the expensive part.
-    if (!scriptMayMatter(rc.text)) continue;
+    if (!captured && !scriptMayMatter(rc.text)) continue;
     const { source, masked } = makeSource(rc.text, rc.file, rc.line);
     const vars = new Map<string, Value>(Object.entries(rc.env).map(([k, v]) => [k, { text: v }]));
     const recipeFrame: Frame = {
@@ -148,6 +157,7 @@ export function runMake(frame: Frame, args: string[], line: number): void {
     };
     runSource(recipeFrame, masked);
   }
+  return expansion.limits.length === 0;
 }
 
 function fmt(l: Location): string {

@@ -15,7 +15,7 @@ import { alternativeCombinations, alternativesText, evaluateGuard, interpolateAl
 import { classifyLocalAction, localNotInspected, ownerRepoOf } from './local-action.js';
 import { parseUses, type RemoteSource } from './remote.js';
 import { ScriptCache } from './script-cache.js';
-import type { RunScriptResult } from '../shell/index.js';
+import { applyFileWrites, joinForkFileWrites, type RunScriptResult } from '../shell/index.js';
 import { coerceInput, hasIdTokenWrite, isIrrelevantUses, isPosixShell, matrixCombinations, MAX_MATRIX_COMBINATIONS, registryServices, remoteDisplay, strings, topoOrder, triggerRefs } from './syntax.js';
 import { scriptMayMatter } from './script-relevance.js';
 import { emptyScope, EVENTS, githubContext, REFS, scopeLookup, type Scope } from './scope.js';
@@ -502,6 +502,7 @@ class Reader {
           repo: this.input.repo,
           ...(this.input.repository ? { repository: this.input.repository } : {}),
           depth: SCRIPT_DEPTH,
+          files: run.virtualFiles,
         }),
       }));
       const r = joinForks(results);
@@ -510,6 +511,7 @@ class Reader {
       this.out.findings.push(...r.findings);
       this.out.limits.push(...r.limits);
       this.writeEnv(run, r.envWrites, stepIf);
+      applyFileWrites(run.virtualFiles, r.fileWrites, stepIf);
       if (id) scope.steps[id] = { outputs: { ...r.outputWrites } };
     } else if (uses) {
       const withInputs: Record<string, string[]> = {};
@@ -829,6 +831,7 @@ function joinForks(forks: Array<{ when: Formula; result: RunScriptResult }>): Ru
     limits: [...new Set(forks.flatMap((f) => f.result.limits))],
     envWrites: joinWritten((r) => r.envWrites),
     outputWrites: joinWritten((r) => r.outputWrites),
+    fileWrites: joinForkFileWrites(forks),
   };
 }
 
