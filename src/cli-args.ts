@@ -1,17 +1,25 @@
 import { existsSync, statSync } from 'node:fs';
+import { DEFAULT_CONFIG_PATH } from './config/config.js';
 import type { AnalyzeOptions } from './engine/options.js';
+import { FAIL_ON, type FailOn } from './gate/fail-on.js';
+import { isSafeRef } from './gate/git.js';
 
 export const USAGE = `usage: image-signing-audit [path] [options]
 
   path                          checkout to scan (default: .)
   --format text|json|sarif      output format (default: text)
-  --repository owner/name       repository the names resolve against (default: $GITHUB_REPOSITORY)
+  --repository owner/name       repository the names resolve against (default: $GITHUB_REPOSITORY, else the
+                                checkout's origin remote when it is a GitHub repository)
   --remote-checkouts DIR        checkouts of remote workflows/actions, laid out DIR/<owner>/<repo>/
   --policy-paths DIR...         extra roots holding deployed admission policies (repeatable)
   --require-enforcement BOOL    true (default): missing enforcement fails the verdict; false: it is a note
+  --config FILE                 configuration file, relative to path (default: .github/image-signing-audit.yml)
+  --base REF                    compare with this commit of the same git repository (a branch, tag or commit)
+  --fail-on MODE                fail: the verdict is fail; error / warning: also any unsuppressed finding at that
+                                level; new: the tree is worse than --base; never. Default: new with --base, else never
   -h, --help                    this text
 
-Exit status: 0 when the analysis ran (whatever the verdict), 2 on usage errors.
+Exit status: 0 the check passed (or --fail-on never), 1 the check failed, 2 usage error.
 `;
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
@@ -20,6 +28,13 @@ export interface CliArgs {
   help: boolean;
   format: OutputFormat;
   options: AnalyzeOptions;
+  /** The configuration file, relative to the scanned path. */
+  config: string;
+  configExplicit: boolean;
+  /** --base: the git ref to compare with. */
+  base?: string;
+  /** --fail-on, or its default: `new` with --base, else `never` (the CLI used to exit 0 whatever the verdict). */
+  failOn: FailOn;
 }
 
 /** Pure argument parser: returns the parsed arguments or a usage error. */
@@ -31,6 +46,9 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
   const policyPaths: string[] = [];
   let requireEnforcement = true;
   let help = false;
+  let config: string | undefined;
+  let base: string | undefined;
+  let failOn: FailOn | undefined;
   const takeValue = (i: number, flag: string): string | { error: string } => {
     const v = argv[i + 1];
     return v === undefined || v.startsWith('--') ? { error: `${flag} needs a value` } : v;
@@ -97,6 +115,27 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
         requireEnforcement = v === 'true';
         break;
       }
+      case '--config': {
+        const v = value();
+        if (typeof v !== 'string') return v;
+        if (!v.trim()) return { error: '--config needs a file name' };
+        config = v;
+        break;
+      }
+      case '--base': {
+        const v = value();
+        if (typeof v !== 'string') return v;
+        if (!isSafeRef(v)) return { error: `--base takes a git ref or commit id, got '${v.slice(0, 80)}'` };
+        base = v;
+        break;
+      }
+      case '--fail-on': {
+        const v = value();
+        if (typeof v !== 'string') return v;
+        if (!FAIL_ON.includes(v as FailOn)) return { error: `--fail-on takes ${FAIL_ON.join(', ')}, got '${v}'` };
+        failOn = v as FailOn;
+        break;
+      }
       default:
         if (arg.startsWith('-')) return { error: `unknown option '${arg}'` };
         if (path !== undefined) return { error: `more than one path given ('${path}', '${arg}')` };
@@ -105,9 +144,14 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
   }
   const root = path ?? '.';
   if (!help && !isDir(root)) return { error: `'${root}' is not a directory` };
+  if (failOn === 'new' && base === undefined) return { error: '--fail-on new needs --base <ref> (the commit to compare with)' };
   return {
     help,
     format,
+    config: config ?? DEFAULT_CONFIG_PATH,
+    configExplicit: config !== undefined && config !== DEFAULT_CONFIG_PATH,
+    ...(base !== undefined ? { base } : {}),
+    failOn: failOn ?? (base !== undefined ? 'new' : 'never'),
     options: {
       root,
       ...(repository ? { repository } : {}),

@@ -1,12 +1,25 @@
+import { resolve } from 'node:path';
+import { audit } from './audit/audit.js';
 import { confineDir } from './discover/confine.js';
-import { analyze } from './engine/analyze.js';
-import { oneLine } from './render/neutral.js';
+import { repositoryFromOrigin } from './discover/origin.js';
+import { openRepo } from './discover/repo.js';
+import { loadBaseline } from './gate/baseline.js';
+import { compareWithBaseline } from './gate/change.js';
+import { changeSentence } from './gate/compare.js';
+import { decideGate } from './gate/fail-on.js';
+import { Git } from './gate/git.js';
+import type { Report } from './model/report.js';
+import { neutralLine, oneLine, printable } from './render/neutral.js';
 import { parseCliArgs, USAGE } from './cli-args.js';
 import { renderJson } from './render/json.js';
 import { renderSarif } from './render/sarif.js';
 import { renderText } from './render/text.js';
 
-/** Command-line front end: `image-signing-audit [path] [--format text|json|sarif] …`. Exit 0 when it ran, 2 on usage errors. */
+/**
+ * Command-line front end: `image-signing-audit [path] [--format text|json|sarif] [--base REF] [--fail-on MODE] …`.
+ * The same audit (configuration, suppressions) and the same gate as the Action. Exit 0 when the check passed,
+ * 1 when it failed, 2 on usage errors.
+ */
 async function main(argv: string[]): Promise<number> {
   const parsed = parseCliArgs(argv, process.env);
   if ('error' in parsed) {
@@ -39,14 +52,54 @@ async function main(argv: string[]): Promise<number> {
       remoteCheckouts = undefined;
     }
   }
-  const options = { ...parsed.options, policyPaths };
+  // --repository, then GITHUB_REPOSITORY (both in parseCliArgs), then the checkout's origin remote.
+  const repository = parsed.options.repository ?? repositoryFromOrigin(parsed.options.root);
+  const absRoot = resolve(parsed.options.root);
+  const repo = openRepo(absRoot);
+  const options = { ...parsed.options, root: absRoot, repo, policyPaths: policyPaths.map((p) => resolve(p)), ...(repository ? { repository } : {}) };
   if (remoteCheckouts) options.remoteCheckouts = remoteCheckouts;
   else delete options.remoteCheckouts;
-  const analyzed = await analyze(options);
-  const report = notes.length ? { ...analyzed, limits: [...notes, ...analyzed.limits] } : analyzed;
+
+  // The base is resolved before the analysis, so a wrong --base is a usage error, not a slow one.
+  let git: Git | undefined;
+  if (parsed.base !== undefined) {
+    const located = Git.locate(absRoot, absRoot);
+    if ('error' in located) {
+      process.stderr.write(`image-signing-audit: --base needs git: ${oneLine(located.error)}\n`);
+      return 2;
+    }
+    const commit = await located.commit(parsed.base);
+    if (!commit.ok) {
+      process.stderr.write(`image-signing-audit: --base ${printable(parsed.base)}: ${oneLine(commit.reason)}\n`);
+      return 2;
+    }
+    git = located;
+  }
+
+  const head = await audit({ options, config: parsed.config, configExplicit: parsed.configExplicit, notes });
+  let report: Report = head.report;
+  if (git && parsed.base !== undefined) {
+    const baseline = await loadBaseline({ root: absRoot, head: repo, git, commit: parsed.base, policyPaths: options.policyPaths });
+    for (const n of baseline.notes) process.stderr.write(neutralLine(`image-signing-audit: ${printable(n)}`) + '\n');
+    const change = await compareWithBaseline({
+      head: head.report,
+      baseline,
+      asked: parsed.base,
+      requireEnforcement: options.requireEnforcement ?? true,
+      auditBase: async (baseRepo, policyRepos) => (await audit({ options: { ...options, repo: baseRepo, policyRepos }, config: parsed.config, configExplicit: parsed.configExplicit })).report,
+    });
+    report = { ...report, change };
+  }
   const render = parsed.format === 'json' ? renderJson : parsed.format === 'sarif' ? renderSarif : renderText;
   process.stdout.write(render(report));
-  return 0;
+
+  const decision = decideGate(report, parsed.failOn);
+  // stderr, so the report on stdout stays machine-readable; said only when a gate was asked for.
+  if (parsed.failOn !== 'never' || parsed.base !== undefined) {
+    if (report.change) process.stderr.write(neutralLine(`image-signing-audit: change: ${printable(changeSentence(report.change))}`) + '\n');
+    process.stderr.write(neutralLine(`image-signing-audit: ${decision.fail ? 'check failed' : 'check passed'} (fail-on: ${parsed.failOn}): ${printable(oneLine(decision.reason))}`) + '\n');
+  }
+  return decision.fail ? 1 : 0;
 }
 
 main(process.argv.slice(2)).then(

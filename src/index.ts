@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
+import { getProxyUrl } from '@actions/http-client';
 import { parseInputs } from './action/inputs.js';
+import { fetchThroughProxy } from './action/proxy-fetch.js';
 import { run, type ActionEnvironment } from './action/run.js';
 import { coreSinks } from './action/sinks.js';
 
@@ -16,8 +18,18 @@ function readEventPayload(path: string | undefined): unknown {
   }
 }
 
+/** The proxy the runner's settings name for the API URL, '' for none (or for a URL the client will reject itself). */
+function proxyFor(apiUrl: string): string {
+  try {
+    return getProxyUrl(apiUrl);
+  } catch {
+    return '';
+  }
+}
+
 async function main(): Promise<void> {
-  const inputs = parseInputs((name) => core.getInput(name));
+  // An empty fail-on follows the event: `new` on pull requests and merge queues, `fail` elsewhere.
+  const inputs = parseInputs((name) => core.getInput(name), process.env['GITHUB_EVENT_NAME'] || undefined);
   if ('error' in inputs) {
     core.setFailed(`image-signing-audit: ${inputs.error}`);
     return;
@@ -31,7 +43,10 @@ async function main(): Promise<void> {
     tempDir: process.env['RUNNER_TEMP'] || tmpdir(),
   };
   if (inputs.githubToken) core.setSecret(inputs.githubToken);
-  await run(inputs, env, coreSinks());
+  // A self-hosted runner behind a proxy: the REST calls go through it (HTTPS_PROXY / HTTP_PROXY, NO_PROXY).
+  const proxy = inputs.githubToken ? proxyFor(env.apiUrl) : '';
+  if (proxy) core.info(`REST API requests go through the proxy configured for ${new URL(env.apiUrl).host}`);
+  await run(inputs, env, coreSinks(), proxy ? { fetch: fetchThroughProxy(proxy) } : {});
 }
 
 main().catch((err: unknown) => {

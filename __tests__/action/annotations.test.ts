@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { escapeCommandData, escapeCommandProperty, formatWorkflowCommand, planAnnotations } from '../../src/render/annotations.js';
-import { finding, HOSTILE, report } from './reports.js';
+import { annotationMessage, ANNOTATION_LIMIT_PER_LEVEL, escapeCommandData, escapeCommandProperty, firstSentence, formatWorkflowCommand, MAX_MESSAGE_CHARS, planAnnotations } from '../../src/render/annotations.js';
+import { RULES } from '../../src/rules/index.js';
+import { finding, HOSTILE, image, report } from './reports.js';
 import { runnerCommands } from './harness.js';
 
 test('one annotation per unsuppressed finding, level by severity, title = rule id', () => {
@@ -13,10 +14,10 @@ test('one annotation per unsuppressed finding, level by severity, title = rule i
       ['warning', 'signed-by-tag', '.github/workflows/release.yml', 50],
     ],
   );
-  assert.match(plan.annotations[0]!.message, /never signed\.\n.*Sign the pushed digest/s, 'the message says what to do');
+  assert.equal(plan.annotations[0]!.message, 'docker.io/acme/widget is pushed at .github/workflows/release.yml:42 and never signed. Fix: Sign the pushed digest after the push, e.g. `cosign sign --yes IMAGE@DIGEST`.', 'what is wrong, then the fix, on one line');
 });
 
-test('changed files come first, then severity; at most 10 per level, then one notice with the count', () => {
+test('changed files come first, then severity; at most 9 errors (the failure takes the 10th), then one notice with the count', () => {
   const findings = [
     ...Array.from({ length: 14 }, (_, i) => finding('unsigned-image', { file: `old/${i}.yml`, line: i + 1 })),
     ...Array.from({ length: 3 }, (_, i) => finding('signed-by-tag', { severity: 'warning', file: 'changed.yml', line: i + 1 })),
@@ -27,12 +28,12 @@ test('changed files come first, then severity; at most 10 per level, then one no
   assert.equal(shown[0]!.file, 'changed.yml');
   assert.equal(shown[0]!.level, 'error', 'the error on a changed file leads');
   assert.deepEqual(shown.slice(1, 4).map((a) => a.level), ['warning', 'warning', 'warning']);
-  assert.equal(shown.filter((a) => a.level === 'error').length, 10);
-  assert.equal(plan.overLimit, 5);
+  assert.equal(shown.filter((a) => a.level === 'error').length, ANNOTATION_LIMIT_PER_LEVEL - 1, "one error slot is left for the step's failure message");
+  assert.equal(plan.overLimit, 6);
   const last = plan.annotations.at(-1)!;
   assert.equal(last.level, 'notice');
   assert.equal(last.file, undefined);
-  assert.match(last.message, /^5 more findings \(5 over GitHub's limit/);
+  assert.match(last.message, /^6 more findings \(6 over GitHub's limit/);
 });
 
 test('mode changed leaves out findings on unchanged files; mode none emits nothing; nothing left out = no notice', () => {
@@ -72,4 +73,53 @@ test('hostile finding text yields one command per finding and nothing else', () 
   // message keeps the text without the controls.
   assert.equal(cmds[0]!.properties['file'], undefined);
   assert.doesNotMatch(cmds[0]!.message, /[\u202a-\u202e\u2066-\u2069]/);
+});
+
+test('every annotation message is one line of at most 200 characters: the first sentence, then the fix', () => {
+  const long = 'quay.io/acme/clang is pushed but never signed. ' + 'A signing step targets it but does not count: its condition is narrower than the push and '.repeat(5) + 'more. Sign its digest after the push.';
+  const plan = planAnnotations(report({ findings: [finding('unsigned-image', { image: 'quay.io/acme/clang', message: long }), finding('partially-signed-image', { line: 7, message: 'x '.repeat(300) + 'end' })] }), { mode: 'all' });
+  for (const a of plan.annotations) {
+    assert.ok(a.message.length <= MAX_MESSAGE_CHARS, `${a.message.length}: ${a.message}`);
+    assert.doesNotMatch(a.message, /[\r\n]/);
+  }
+  const byRule = (id: string) => plan.annotations.find((a) => a.title === id)!.message;
+  assert.equal(byRule('unsigned-image'), 'quay.io/acme/clang is pushed but never signed. Fix: Sign the pushed digest after the push, e.g. `cosign sign --yes IMAGE@DIGEST`.');
+  assert.match(byRule('partially-signed-image'), /^(x )+x?…? ?… Fix: Sign on every path/, 'a first sentence that does not fit is cut at a word, the fix is kept');
+  assert.equal(firstSentence('a.b is signed (e.g. cosign sign). Sign it.'), 'a.b is signed (e.g. cosign sign).');
+  assert.equal(annotationMessage('no sentence end here', '', undefined), 'no sentence end here');
+});
+
+test('every rule declares a short fix and whether it is a security or a tool-health rule', () => {
+  for (const r of RULES) {
+    assert.ok(r.fix.length > 10 && r.fix.length <= 90, `${r.id}: fix of ${r.fix.length} characters`);
+    assert.doesNotMatch(r.fix, /\n/);
+    assert.ok(r.kind === 'security' || r.kind === 'tool-health', r.id);
+  }
+});
+
+test('the legs of a matrix that push at one line are one annotation, not one per leg', () => {
+  const legs = ['amd64', 'arm64', 'ppc64le'].map((arch) => finding('unsigned-image', { image: `ghcr.io/acme/app-${arch}`, line: 30, message: `ghcr.io/acme/app-${arch} is pushed but never signed. Sign its digest.` }));
+  const same = [finding('signed-by-tag', { severity: 'warning', line: 40, image: 'ghcr.io/acme/x', message: 'ghcr.io/acme/x is signed by tag.' }), finding('signed-by-tag', { severity: 'warning', line: 40, image: 'ghcr.io/acme/x', message: 'ghcr.io/acme/x is signed by tag.' })];
+  const plan = planAnnotations(report({ findings: [...legs, ...same] }), { mode: 'all' });
+  assert.deepEqual(plan.annotations.map((a) => [a.level, a.line]), [['error', 30], ['warning', 40]]);
+  assert.match(plan.annotations[0]!.message, /^ghcr\.io\/acme\/app-amd64 is pushed but never signed\. \(\+2 more images at this line\) Fix: /);
+  assert.match(plan.annotations[1]!.message, /^ghcr\.io\/acme\/x is signed by tag\. \(\+1 more finding at this line\) Fix: /);
+  assert.equal(plan.overLimit, 0);
+});
+
+test('repository-level findings are one notice without a file, not pinned to a push line', () => {
+  const noEnforcement = finding('no-admission-enforcement', { image: 'docker.io/acme/widget', line: 42, message: 'No admission policy in the repository verifies image signatures; 2 pushed images are admitted unverified.' });
+  const plan = planAnnotations(report({ findings: [finding('unsigned-image', { image: 'docker.io/acme/widget' }), noEnforcement] }), { mode: 'changed', changedFiles: new Set(['README.md']) });
+  assert.deepEqual(plan.annotations.map((a) => [a.level, a.title, a.file]), [['notice', 'no-admission-enforcement', undefined], ['notice', 'image-signing-audit', undefined]]);
+  assert.match(plan.annotations[0]!.message, /^No admission policy in the repository verifies image signatures; 2 pushed images are admitted unverified\. Fix: Add an enforcing/);
+  assert.equal(plan.unchanged, 1, 'the finding on an unchanged file is left out; the repository-level one is not');
+
+  // image-not-covered is repository-level only when no pushed image is covered; otherwise it stays at the image's push.
+  const notCovered = (name: string, line: number) => finding('image-not-covered', { image: name, line, message: `No enforcing admission policy matches ${name}; it is admitted unverified.` });
+  const images = [image('ghcr.io/acme/a'), image('ghcr.io/acme/b')];
+  const none = planAnnotations(report({ images, findings: [notCovered('ghcr.io/acme/a', 10), notCovered('ghcr.io/acme/b', 20)] }), { mode: 'all' });
+  assert.deepEqual(none.annotations.map((a) => [a.level, a.file]), [['notice', undefined]]);
+  assert.match(none.annotations[0]!.message, /matches ghcr\.io\/acme\/a; it is admitted unverified\. \(\+1 more image\) Fix: /);
+  const one = planAnnotations(report({ images, findings: [notCovered('ghcr.io/acme/b', 20)] }), { mode: 'all' });
+  assert.deepEqual(one.annotations.map((a) => [a.level, a.file, a.line]), [['error', '.github/workflows/release.yml', 20]]);
 });

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020.js';
-import { buildSarif, findingFingerprint, FINGERPRINT_KEY, renderSarif, toUri } from '../../src/render/sarif.js';
+import { automationId, buildSarif, findingFingerprint, FINGERPRINT_KEY, renderSarif, toUri } from '../../src/render/sarif.js';
+import { parseInputs } from '../../src/action/inputs.js';
 import { RULES } from '../../src/rules/index.js';
 import { ruleHelpUri } from '../../src/rules/rule.js';
 import { finding, HOSTILE, report } from './reports.js';
@@ -39,14 +40,14 @@ test('SARIF output validates against the SARIF 2.1.0 schema', () => {
 });
 
 test('the schema check is real: a broken log is rejected', () => {
-  const sarif = buildSarif(report()) as { runs: Array<{ results: Array<Record<string, unknown>> }> };
+  const sarif = buildSarif(report()) as unknown as { runs: Array<{ results: Array<Record<string, unknown>> }> };
   sarif.runs[0]!.results[0]!['level'] = 'fatal';
   assert.equal(validate(sarif).valid, false);
   assert.equal(validate({ version: '2.1.0' }).valid, false);
 });
 
 test('rules carry help text and a help URI into the rule reference; results point at 1-based regions', () => {
-  const sarif = buildSarif(report(), { pathPrefix: 'svc' }) as {
+  const sarif = buildSarif(report(), { pathPrefix: 'svc' }) as unknown as {
     runs: Array<{ tool: { driver: { rules: Array<{ id: string; helpUri: string; help: { text: string } }> } }; results: Array<Record<string, any>> }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- ad-hoc JSON walk
   };
   const run = sarif.runs[0]!;
@@ -61,6 +62,8 @@ test('rules carry help text and a help URI into the rule reference; results poin
   assert.deepEqual(unsigned['locations'][0].physicalLocation, { artifactLocation: { uri: 'svc/.github/workflows/release.yml', uriBaseId: '%SRCROOT%' }, region: { startLine: 42 } });
   assert.equal(unsigned['relatedLocations'][0].physicalLocation.region.startLine, 20);
   assert.equal(unsigned['relatedLocations'][0].message.text, 'image name set here');
+  assert.equal(unsigned['relatedLocations'][0].id, 1);
+  assert.equal(unsigned['message'].text, 'docker.io/acme/widget is pushed at .github/workflows/release.yml:42 and never signed.\nRelated: [image name set here](1).', 'the related location is linked from the message');
   const suppressed = run.results.find((r) => r['ruleId'] === 'no-admission-enforcement')!;
   assert.deepEqual(suppressed['suppressions'], [{ kind: 'external', justification: 'enforced in the platform repo' }]);
   assert.equal(run.results.find((r) => r['ruleId'] === 'signed-by-tag')!['suppressions'], undefined);
@@ -73,12 +76,74 @@ test('fingerprints are stable when lines move and differ between different findi
   assert.notEqual(findingFingerprint(a), findingFingerprint({ ...a, image: 'ghcr.io/a/c', message: 'ghcr.io/a/c pushed at x.yml:12 is unsigned' }));
   assert.notEqual(findingFingerprint(a), findingFingerprint({ ...a, rule: 'signed-by-tag' }));
   // Two identical findings in one file still get distinct fingerprints.
-  const sarif = buildSarif(report({ findings: [a, { ...a, line: 80 }] })) as { runs: Array<{ results: Array<{ partialFingerprints: Record<string, string> }> }> };
-  const [f1, f2] = sarif.runs[0]!.results.map((r) => r.partialFingerprints[FINGERPRINT_KEY]);
+  const sarif = buildSarif(report({ findings: [a, { ...a, line: 80 }] }));
+  const [f1, f2] = sarif.runs[0]!.results!.map((r) => r.partialFingerprints![FINGERPRINT_KEY]);
   assert.notEqual(f1, f2);
 });
 
 test('paths become relative URI references', () => {
   assert.equal(toUri('.github/workflows/a b#c?.yml'), '.github/workflows/a%20b%23c%3F.yml');
   assert.equal(toUri('/abs/x.yml'), 'abs/x.yml');
+});
+
+test('no automationDetails unless a category is given, so upload-sarif\'s category applies; two categories stay distinct', () => {
+  const r = report();
+  assert.equal(buildSarif(r).runs[0]!.automationDetails, undefined, 'upload-sarif never replaces an id already in the file');
+  const api = buildSarif(r, { pathPrefix: 'services/api', category: 'image-signing-audit/api' });
+  const web = buildSarif(r, { pathPrefix: 'services/web', category: 'image-signing-audit/web' });
+  assert.equal(api.runs[0]!.automationDetails!.id, 'image-signing-audit/api/');
+  assert.equal(web.runs[0]!.automationDetails!.id, 'image-signing-audit/web/');
+  assert.equal(automationId('already/'), 'already/');
+  for (const log of [api, web]) assert.ok(validate(log).valid, validate(log).errors);
+});
+
+test('tool.driver carries the version, and semanticVersion when it is one; unknown stays out', () => {
+  const driver = (v?: string) => buildSarif(report(), v === undefined ? {} : { toolVersion: v }).runs[0]!.tool.driver;
+  assert.equal(driver('1.4.0').version, '1.4.0');
+  assert.equal(driver('1.4.0').semanticVersion, '1.4.0');
+  assert.equal(driver('1.4.0-rc.1+build.5').semanticVersion, '1.4.0-rc.1+build.5');
+  assert.equal(driver('nightly').version, 'nightly');
+  assert.equal(driver('nightly').semanticVersion, undefined);
+  // The compiled tests are not bundled: no version was injected, and none is made up.
+  assert.equal(driver().version, undefined);
+});
+
+test('security-severity only on security rules; tool-health rules are notes and warnings', () => {
+  const rules = buildSarif(report()).runs[0]!.tool.driver.rules!;
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  for (const rule of RULES) {
+    const d = byId.get(rule.id)!;
+    const tags = d.properties!['tags'] as string[];
+    if (rule.kind === 'security') {
+      assert.ok(d.properties!['security-severity'], `${rule.id} has a security-severity`);
+      assert.ok(tags.includes('security'));
+    } else {
+      assert.equal(d.properties!['security-severity'], undefined, `${rule.id} is tool health`);
+      assert.ok(!tags.includes('security') && tags.includes('tool-health'), rule.id);
+      assert.notEqual(d.defaultConfiguration!.level, 'error', rule.id);
+    }
+  }
+  for (const id of ['config-error', 'parse-error', 'not-inspected', 'input-bound-exceeded', 'analysis-budget-exceeded', 'unresolved-push']) assert.equal(byId.get(id)!.properties!['security-severity'], undefined, id);
+  assert.equal(byId.get('unsigned-image')!.properties!['security-severity'], '7.5');
+  const results = buildSarif(report({ findings: [finding('config-error', { message: 'unknown key' }), finding('parse-error', { severity: 'warning', message: 'does not parse' }), finding('unsigned-image')] })).runs[0]!.results!;
+  assert.deepEqual(results.map((r) => r.level), ['warning', 'note', 'error']);
+});
+
+test('literal brackets in a message are escaped so they are not taken for links; related links past ten are counted', () => {
+  const related = Array.from({ length: 12 }, (_, i) => ({ file: 'a.yml', line: i + 1, message: `step [${i}]` }));
+  const [r] = buildSarif(report({ findings: [finding('parse-error', { message: 'shell script does not parse: "for foo [in words]" must be followed by "do"', related })] })).runs[0]!.results!;
+  assert.match(r!.message.text!, /^shell script does not parse: "for foo \\\[in words\\\]" must be followed by "do"\nRelated: \[step \\\[0\\\]\]\(1\), /);
+  assert.match(r!.message.text!, /\[step \\\[9\\\]\]\(10\) and 2 more\.$/);
+  assert.equal(r!.relatedLocations!.length, 12);
+  assert.ok(validate(buildSarif(report({ findings: [finding('parse-error', { related })] }))).valid);
+});
+
+test('the sarif-category input is one line; absent means no category', () => {
+  const get = (values: Record<string, string>) => (name: string) => values[name] ?? '';
+  const with_ = parseInputs(get({ 'sarif-category': 'image-signing-audit/api' }));
+  assert.ok(!('error' in with_) && with_.sarifCategory === 'image-signing-audit/api');
+  const without = parseInputs(get({}));
+  assert.ok(!('error' in without) && without.sarifCategory === undefined);
+  assert.ok('error' in parseInputs(get({ 'sarif-category': 'a\nb' })));
+  assert.ok('error' in parseInputs(get({ 'sarif-category': 'x'.repeat(201) })));
 });

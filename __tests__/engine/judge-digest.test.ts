@@ -37,7 +37,7 @@ const sign = (jobKey: string, line: number, seq: number, ref: string, extra: Par
   ...extra,
 });
 const jobs = (...facts: Array<[string, string[]]>) =>
-  new Map(facts.map(([k, preds]) => [k, { jobKey: k, workflowPath: file, predecessors: new Set(preds), idTokenWrite: true, location: { file, line: 1 } } as JobFacts]));
+  new Map(facts.map(([k, preds]) => [k, { jobKey: k, workflowPath: file, waitsFor: (j: string) => preds.includes(j), idTokenWrite: true, location: { file, line: 1 } } as JobFacts]));
 
 test('a by-digest signature credits exactly the push its digest came from, not every push of the name', () => {
   const a = push('wf#a', 10, 1, 'ghcr.io/acme/app:a');

@@ -18,7 +18,7 @@ const base = (line: number, formula: Formula, seq: number) => ({
 });
 const push = (formula: Formula): PushOp => ({ ...base(10, formula, 1), kind: 'push', refs: [parseImageRef('ghcr.io/acme/app:1')] });
 const sign = (formula: Formula): SignOp => ({ ...base(20, formula, 2), kind: 'sign', method: 'cosign-keyless', keyless: true, refs: [parseImageRef('ghcr.io/acme/app:1')] });
-const judge = (p: Formula, s: Formula) => judgeImages({ pushes: [push(p)], signs: [sign(s)], jobs: new Map([[jobKey, { workflowPath: '.github/workflows/release.yml', predecessors: new Set<string>() } as never]]) })[0]!;
+const judge = (p: Formula, s: Formula) => judgeImages({ pushes: [push(p)], signs: [sign(s)], jobs: new Map([[jobKey, { workflowPath: '.github/workflows/release.yml', waitsFor: () => false } as never]]) })[0]!;
 
 test('a signature guarded by a disjunction covers a push guarded by one of its members', () => {
   const r = judge(atom('inputs.a'), or(atom('inputs.a'), atom('inputs.b')));

@@ -44,3 +44,11 @@ test('hits become limits and error findings at their place, each once', () => {
   assert.match(limits[1]!, /analysis work bound \(10 units\) spent at build\.sh:9; shell script build\.sh stopped there/);
   assert.match(describeHit({ kind: 'cycle', what: 'a.yml calls itself' }, b.limits), /call cycle: a\.yml calls itself/);
 });
+
+test("a reader's own bound is a hit of its own kind, with the reader's words", () => {
+  const b = new AnalysisBudget({ work: 10, valueLength: 5, deadlineMs: 1e9 });
+  b.hit('bound', 'shell script nests more than 100 levels here', { file: 'build.sh', line: 4 });
+  const { findings, limits } = budgetFindings(b);
+  assert.deepEqual(limits, ['analysis bound reached at build.sh:4: shell script nests more than 100 levels here']);
+  assert.equal(findings[0]!.rule, 'analysis-budget-exceeded');
+});

@@ -27,3 +27,31 @@ export function pullRequestFromPayload(payload: unknown): PullRequestEvent | und
     ...(typeof repo === 'string' && /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo) ? { repository: repo } : {}),
   };
 }
+
+/** The base commit a `fail-on: new` gate compares with, and where the event names it. */
+export interface BaseCommit {
+  sha: string;
+  /** `pull_request.base.sha` or `merge_group.base_sha`. */
+  from: string;
+}
+
+/**
+ * The base commit of a pull_request / pull_request_target event (`pull_request.base.sha`) or of a merge_group
+ * event (`merge_group.base_sha`); undefined for other events and for payloads without a valid commit id.
+ */
+export function baseCommitFromEvent(eventName: string | undefined, payload: unknown): BaseCommit | undefined {
+  if (!payload || typeof payload !== 'object') return undefined;
+  if (eventName === 'pull_request' || eventName === 'pull_request_target') {
+    const sha = pullRequestFromPayload(payload)?.baseSha;
+    return sha && FULL_SHA.test(sha) ? { sha, from: 'pull_request.base.sha' } : undefined;
+  }
+  if (eventName === 'merge_group') {
+    const group = (payload as { merge_group?: { base_sha?: unknown } }).merge_group;
+    const sha = group && typeof group === 'object' ? group.base_sha : undefined;
+    return typeof sha === 'string' && FULL_SHA.test(sha) ? { sha, from: 'merge_group.base_sha' } : undefined;
+  }
+  return undefined;
+}
+
+// Only a full object id names one commit without asking git to guess (and cannot be read as an option).
+const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;

@@ -1,7 +1,8 @@
 import type { AnnotateMode } from '../render/annotations.js';
 import { DEFAULT_CONFIG_PATH } from '../config/config.js';
+import { defaultFailOn, type FailOn } from '../gate/fail-on.js';
 
-export type FailOn = 'fail' | 'error' | 'warning' | 'never';
+export type { FailOn } from '../gate/fail-on.js';
 
 /** The action's inputs, typed and validated (see action.yml for their documentation). */
 export interface ActionInputs {
@@ -14,24 +15,30 @@ export interface ActionInputs {
   /** Overall deadline of the REST API phase, in milliseconds. */
   apiDeadlineMs: number;
   failOn: FailOn;
+  /** True when `fail-on` was left empty, so it follows the event (`new` on pull requests and merge queues). */
+  failOnDefaulted: boolean;
   requireEnforcement: boolean;
   annotate: AnnotateMode;
   sarifFile?: string;
+  /** Code-scanning category written as the SARIF's automationDetails.id (`<category>/`); none when not given. */
+  sarifCategory?: string;
   reportFile?: string;
   config: string;
   /** True when `config` was set to something other than the default (then a missing file is an error). */
   configExplicit: boolean;
 }
 
-const FAIL_ON: FailOn[] = ['fail', 'error', 'warning', 'never'];
+// In the order the error message lists them (the levels first, then `new`).
+const FAIL_ON: FailOn[] = ['fail', 'error', 'warning', 'never', 'new'];
 const ANNOTATE: AnnotateMode[] = ['changed', 'all', 'none'];
 
 /**
  * Reads and validates the inputs. `get` returns the trimmed input or '' (as @actions/core's getInput does),
- * so this stays a pure function that tests call with a plain object.
+ * so this stays a pure function that tests call with a plain object. `eventName` (GITHUB_EVENT_NAME) decides
+ * what an empty `fail-on` means: `new` on pull_request, pull_request_target and merge_group, else `fail`.
  */
-export function parseInputs(get: (name: string) => string): ActionInputs | { error: string } {
-  const failOn = (get('fail-on') || 'fail').toLowerCase();
+export function parseInputs(get: (name: string) => string, eventName?: string): ActionInputs | { error: string } {
+  const failOn = (get('fail-on') || defaultFailOn(eventName)).toLowerCase();
   if (!FAIL_ON.includes(failOn as FailOn)) return { error: `fail-on must be one of ${FAIL_ON.join(', ')}, got '${failOn}'` };
   const annotate = (get('annotate') || 'changed').toLowerCase();
   if (!ANNOTATE.includes(annotate as AnnotateMode)) return { error: `annotate must be one of ${ANNOTATE.join(', ')}, got '${annotate}'` };
@@ -42,6 +49,7 @@ export function parseInputs(get: (name: string) => string): ActionInputs | { err
   const apiTimeout = get('api-timeout') || '60';
   if (!/^\d+(\.\d+)?$/.test(apiTimeout) || Number(apiTimeout) <= 0 || Number(apiTimeout) > 3600) return { error: `api-timeout must be a number of seconds between 0 and 3600, got '${apiTimeout}'` };
   const config = get('config');
+  if (get('sarif-category').length > 200 || /[\u0000-\u001f\u007f]/.test(get('sarif-category'))) return { error: 'sarif-category must be one line of at most 200 characters' }; // eslint-disable-line no-control-regex
   return {
     path: get('path') || '.',
     policyPaths: splitList(get('policy-paths')),
@@ -50,9 +58,11 @@ export function parseInputs(get: (name: string) => string): ActionInputs | { err
     githubToken: get('github-token'),
     apiDeadlineMs: Math.round(Number(apiTimeout) * 1000),
     failOn: failOn as FailOn,
+    failOnDefaulted: get('fail-on') === '',
     requireEnforcement: requireEnforcement === 'true',
     annotate: annotate as AnnotateMode,
     ...(get('sarif-file') ? { sarifFile: get('sarif-file') } : {}),
+    ...(get('sarif-category') ? { sarifCategory: get('sarif-category') } : {}),
     ...(get('report-file') ? { reportFile: get('report-file') } : {}),
     config: config || DEFAULT_CONFIG_PATH,
     configExplicit: config !== '' && config !== DEFAULT_CONFIG_PATH,

@@ -1,21 +1,24 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { audit } from '../audit/audit.js';
 import { confineDir } from '../discover/confine.js';
-import { openRepo } from '../discover/repo.js';
-import { configToAnalyzeOptions, loadConfig, locateRequiredImageFindings } from '../config/load.js';
-import { analyze } from '../engine/analyze.js';
+import { openRepo, type RepoReader } from '../discover/repo.js';
 import type { AnalyzeOptions } from '../engine/options.js';
-import type { Report } from '../model/report.js';
+import { loadBaseline } from '../gate/baseline.js';
+import { compareWithBaseline, unavailableChange } from '../gate/change.js';
+import { changeSentence } from '../gate/compare.js';
+import { decideGate, type FailDecision } from '../gate/fail-on.js';
+import { Git } from '../gate/git.js';
+import type { ChangeReport, Report } from '../model/report.js';
 import { formatWorkflowCommand, planAnnotations, type AnnotationPlan } from '../render/annotations.js';
 import { renderJson } from '../render/json.js';
 import { renderSarif } from '../render/sarif.js';
 import { renderSummary } from '../render/summary.js';
 import { renderText } from '../render/text.js';
 import { neutralLine, oneLine } from '../render/neutral.js';
-import { applySuppressions } from '../suppress/index.js';
+import { apiTreeSource } from './base-api.js';
 import { resolveChangedFiles, type ChangedFiles } from './changed-files.js';
-import { pullRequestFromPayload } from './event.js';
-import { decideFailure, type FailDecision } from './fail-on.js';
+import { baseCommitFromEvent, pullRequestFromPayload } from './event.js';
 import { createApiRemoteFetcher, GitHubApi, type FetchLike } from './github-api.js';
 import type { ActionInputs } from './inputs.js';
 
@@ -90,13 +93,11 @@ export async function run(inputs: ActionInputs, env: ActionEnvironment, sinks: A
   if (pathNotes.length > 0) sinks.untrusted(pathNotes.join('\n'));
   const repository = inputs.repository ?? env.repository;
   const repo = openRepo(root);
-  const loaded = loadConfig(repo, inputs.config, inputs.configExplicit);
-  if (loaded.file) sinks.info(neutralLine(oneLine(`configuration: ${loaded.file}`)));
 
   // No token, no network: neither the remote fetcher nor the changed-files listing is created.
   const api = inputs.githubToken ? new GitHubApi({ apiUrl: env.apiUrl, token: inputs.githubToken, deadlineMs: inputs.apiDeadlineMs, ...(deps.fetch ? { fetch: deps.fetch } : {}) }) : undefined;
   const remoteFetcher = api ? createApiRemoteFetcher(api) : undefined;
-  const options: AnalyzeOptions = {
+  const options: AnalyzeOptions & { repo: RepoReader } = {
     root,
     repo,
     ...(repository ? { repository } : {}),
@@ -104,14 +105,12 @@ export async function run(inputs: ActionInputs, env: ActionEnvironment, sinks: A
     ...(remoteFetcher ? { remoteFetcher } : {}),
     policyPaths,
     requireEnforcement: inputs.requireEnforcement,
-    ...configToAnalyzeOptions(loaded.config),
   };
-  const analyzed = await analyze(options);
-  const fetchFailures = (remoteFetcher?.failures ?? []).filter((f) => !analyzed.limits.includes(f));
-  const report = applySuppressions(
-    { ...analyzed, findings: [...locateRequiredImageFindings(analyzed.findings, loaded), ...loaded.findings], limits: [...pathNotes, ...analyzed.limits, ...fetchFailures] },
-    { ignores: loaded.config.ignore, repo },
-  );
+  const audited = await audit({ options, config: inputs.config, configExplicit: inputs.configExplicit, notes: pathNotes });
+  if (audited.configFile) sinks.info(neutralLine(oneLine(`configuration: ${audited.configFile}`)));
+  const change = await changeAgainstBase(inputs, env, sinks, { root, options, api, ...(repository ? { repository } : {}), head: audited.report });
+  const report: Report = change ? { ...audited.report, change } : audited.report;
+  const decision = decideGate(report, inputs.failOn);
 
   const pathPrefix = repoPrefix(env.workspace, root);
   const pullRequest = env.eventName === 'pull_request' || env.eventName === 'pull_request_target' ? pullRequestFromPayload(env.eventPayload) : undefined;
@@ -126,28 +125,78 @@ export async function run(inputs: ActionInputs, env: ActionEnvironment, sinks: A
   const reportFile = resolveOut(env.workspace, inputs.reportFile) ?? join(outDir, 'report.json');
   const sarifFile = resolveOut(env.workspace, inputs.sarifFile) ?? join(outDir, 'results.sarif');
   sinks.writeFile(reportFile, renderJson(report));
-  sinks.writeFile(sarifFile, renderSarif(report, pathPrefix ? { pathPrefix } : {}));
+  sinks.writeFile(sarifFile, renderSarif(report, { ...(pathPrefix ? { pathPrefix } : {}), ...(inputs.sarifCategory ? { category: inputs.sarifCategory } : {}) }));
 
   const annotated = plan.annotations.filter((a) => a.file !== undefined).length;
   const source = changed.source === 'api' ? 'changed files from the REST API' : changed.source === 'git' ? 'changed files from git diff' : 'all files';
   const annotationNote = inputs.annotate === 'none' ? 'Annotations are off (annotate: none).' : `${annotated} finding${annotated === 1 ? '' : 's'} annotated inline (annotate: ${inputs.annotate}; ${source}).`;
-  await sinks.writeSummary(renderSummary(report, { annotationNote, reportFile, sarifFile }));
+  await sinks.writeSummary(renderSummary(report, { annotationNote, reportFile, sarifFile, gate: decision }));
 
   const outputs = actionOutputs(report, reportFile, sarifFile);
   for (const [name, value] of Object.entries(outputs)) sinks.setOutput(name, value);
 
   sinks.untrusted(renderText(report));
-  const decision = decideFailure(report, inputs.failOn);
-  // The reason quotes the sentence, which holds policy names from the repository.
-  if (decision.fail) sinks.setFailed(neutralLine(oneLine(`image-signing-audit: ${decision.reason}`)));
-  else sinks.info(neutralLine(oneLine(`image-signing-audit: passing the step (${decision.reason}; fail-on: ${inputs.failOn})`)));
+  const mode = `fail-on: ${inputs.failOn}${inputs.failOnDefaulted ? `, the default for ${env.eventName ?? 'this'} events` : ''}`;
+  // The reason quotes the sentence and names from the repository: one neutral line.
+  if (decision.fail) sinks.setFailed(neutralLine(oneLine(`image-signing-audit: ${decision.reason} (${mode})`)));
+  else sinks.info(neutralLine(oneLine(`image-signing-audit: passing the step (${decision.reason}; ${mode})`)));
   return { report, decision, outputs, plan, changed };
 }
 
-/** The step outputs; `enforcement` is `enforce`, `audit` (only advisory policies) or `none`. */
+/**
+ * The comparison with the event's base commit (pull_request.base.sha, merge_group.base_sha): from the local
+ * objects, else `git fetch --depth=1 origin <sha>`, else the REST API with the token. Undefined when the event
+ * has no base and `fail-on` is not `new`; an `unavailable` change (which gates on the verdict) when it cannot be read.
+ */
+async function changeAgainstBase(
+  inputs: ActionInputs,
+  env: ActionEnvironment,
+  sinks: ActionSinks,
+  ctx: { root: string; options: AnalyzeOptions & { repo: RepoReader }; api: GitHubApi | undefined; repository?: string; head: Report },
+): Promise<ChangeReport | undefined> {
+  const base = baseCommitFromEvent(env.eventName, env.eventPayload);
+  let change: ChangeReport | undefined;
+  if (!base) {
+    if (inputs.failOn === 'new') change = unavailableChange(`the ${env.eventName ?? 'unknown'} event names no base commit`);
+  } else {
+    const git = Git.locate(ctx.root, env.workspace);
+    if ('error' in git) change = unavailableChange(`git is needed to read the base commit: ${git.error}`, base.sha);
+    else {
+      const pr = pullRequestFromPayload(env.eventPayload);
+      const apiRepository = pr?.repository ?? ctx.repository;
+      const baseline = await loadBaseline({
+        root: ctx.root,
+        head: ctx.options.repo,
+        git,
+        commit: base.sha,
+        fetchMissing: true,
+        ...(ctx.api && apiRepository ? { api: (sha: string) => apiTreeSource(ctx.api!, apiRepository, sha) } : { noApi: ctx.api ? 'repository unknown: the base commit cannot be read through the REST API' : 'no github-token: the base commit cannot be read through the REST API' }),
+        policyPaths: ctx.options.policyPaths ?? [],
+      });
+      // Notes can quote git's stderr; print them as data.
+      if (baseline.notes.length > 0) sinks.untrusted(baseline.notes.join('\n'));
+      change = await compareWithBaseline({
+        head: ctx.head,
+        baseline,
+        asked: base.sha,
+        requireEnforcement: inputs.requireEnforcement,
+        auditBase: async (repo, policyRepos) => (await audit({ options: { ...ctx.options, repo, policyRepos }, config: inputs.config, configExplicit: inputs.configExplicit })).report,
+      });
+    }
+  }
+  if (change?.status === 'compared') sinks.info(neutralLine(oneLine(`image-signing-audit: compared with base commit ${change.base ?? base?.sha ?? ''} (${base?.from ?? 'base'}, read from ${change.source === 'api' ? 'the REST API' : change.source === 'git-fetch' ? 'a git fetch of that commit' : 'the local git objects'}): ${changeSentence(change)}`)));
+  else if (change) sinks.info(neutralLine(oneLine(`image-signing-audit: NOT compared with a base commit: ${change.reason ?? ''}${inputs.failOn === 'new' ? '; the gate is the whole-repository verdict' : ''}`)));
+  return change;
+}
+
+/**
+ * The step outputs; `enforcement` is `enforce`, `audit` (only advisory policies) or `none`. `new-findings` is how
+ * many things are worse than the base commit; it is set only when a base was compared (empty otherwise: not known).
+ */
 export function actionOutputs(report: Report, reportFile: string, sarifFile: string): Record<string, string> {
   const counted = report.enforcement.filter((e) => e.counted !== false);
   const enforcement = counted.some((e) => e.mode === 'enforce') ? 'enforce' : counted.length > 0 ? 'audit' : 'none';
+  const newFindings = report.change?.status === 'compared' ? report.change.worse.length : undefined;
   return {
     verdict: report.verdict,
     images: String(report.images.length),
@@ -157,6 +206,7 @@ export function actionOutputs(report: Report, reportFile: string, sarifFile: str
     sentence: oneLine(report.sentence),
     'report-file': reportFile,
     'sarif-file': sarifFile,
+    ...(newFindings !== undefined ? { 'new-findings': String(newFindings) } : {}),
   };
 }
 

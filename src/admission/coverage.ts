@@ -1,4 +1,5 @@
 import type { SignedImageInfo } from '../model/analysis.js';
+import type { AnalysisBudget } from '../util/budget.js';
 import type { Authority, ImagePattern, Policy } from './model.js';
 import { matchImage, patternSpecificity } from './patterns.js';
 import { evaluateAuthority, type TrustContext, type TrustResult } from './trust.js';
@@ -18,18 +19,29 @@ export interface CoverageJudgement {
   pattern?: ImagePattern;
 }
 
-function selectPattern(policy: Policy, name: string): { pattern?: ImagePattern; trust: Authority[][]; notes: string[] } {
+/**
+ * The pattern of `policy` that selects `name`. A pattern that cannot be evaluated never selects (it does not count
+ * as covering); an exemption that cannot be evaluated exempts (the image is not shown to be verified), and so does
+ * a rule that cannot be evaluated where the most specific rule wins and it might be that rule.
+ */
+function selectPattern(policy: Policy, name: string, budget: AnalysisBudget | undefined): { pattern?: ImagePattern; trust: Authority[][]; notes: string[] } {
   const notes: string[] = [];
   if (policy.ruleSelection) {
     let best: (typeof policy.ruleSelection)[number] | undefined;
     let bestNote: string | undefined;
+    let undecided: { raw: string; reason: string } | undefined;
     for (const rule of policy.ruleSelection) {
-      const m = matchImage(rule.pattern, name);
+      const m = matchImage(rule.pattern, name, budget);
+      if (m.unusable && (!undecided || patternSpecificity(rule.pattern.raw) > patternSpecificity(undecided.raw))) undecided = { raw: rule.pattern.raw, reason: m.unusable };
       if (!m.matches) continue;
       if (!best || patternSpecificity(rule.pattern.raw) > patternSpecificity(best.pattern.raw)) {
         best = rule;
         bestNote = m.note;
       }
+    }
+    if (undecided && (!best || patternSpecificity(undecided.raw) > patternSpecificity(best.pattern.raw))) {
+      notes.push(`the rule ${shorten(undecided.raw)} might be the most specific for ${name} but could not be compared (${undecided.reason}); ${name} is not counted as verified by it`);
+      return { trust: [], notes };
     }
     if (!best) return { trust: [], notes };
     if (bestNote) notes.push(bestNote);
@@ -40,13 +52,18 @@ function selectPattern(policy: Policy, name: string): { pattern?: ImagePattern; 
     return { pattern: best.pattern, trust: best.trust, notes };
   }
   for (const ex of policy.exemptions) {
-    if (matchImage(ex, name).matches) {
+    const m = matchImage(ex, name, budget);
+    if (m.matches) {
       notes.push(`${name} is exempted by ${ex.raw} (${ex.location.file}:${ex.location.line})`);
+      return { trust: [], notes };
+    }
+    if (m.unusable) {
+      notes.push(`the exemption ${shorten(ex.raw)} (${ex.location.file}:${ex.location.line}) could not be compared (${m.unusable}); ${name} is treated as exempted`);
       return { trust: [], notes };
     }
   }
   for (const p of policy.patterns) {
-    const m = matchImage(p, name);
+    const m = matchImage(p, name, budget);
     if (m.matches) {
       if (m.note) notes.push(m.note);
       return { pattern: p, trust: policy.trust, notes };
@@ -56,7 +73,7 @@ function selectPattern(policy: Policy, name: string): { pattern?: ImagePattern; 
 }
 
 export function judgeCoverage(policy: Policy, image: SignedImageInfo, ctx: TrustContext): CoverageJudgement {
-  const sel = selectPattern(policy, image.name);
+  const sel = selectPattern(policy, image.name, ctx.budget);
   if (!sel.pattern) return { matched: false, status: 'not-matched', notes: sel.notes, mismatches: [] };
   const base = { matched: true, notes: sel.notes, pattern: sel.pattern };
   if (!image.signed || image.signatures.length === 0) {
@@ -83,4 +100,9 @@ export function judgeCoverage(policy: Policy, image: SignedImageInfo, ctx: Trust
     }
   }
   return { ...base, notes, status: mismatches.length > 0 ? 'mismatch' : 'covered', mismatches };
+}
+
+/** A pattern as quoted in a note: hostile ones can be very long. */
+export function shorten(raw: string): string {
+  return raw.length > 80 ? `${raw.slice(0, 60)}… (${raw.length} characters)` : raw;
 }

@@ -3,13 +3,15 @@ import type { SignatureEvidence, SignedImageInfo } from '../model/analysis.js';
 import type { EnforcementReport } from '../model/report.js';
 import { normalizeRelPath, type RepoReader } from '../discover/repo.js';
 import { ruleById } from '../rules/index.js';
-import { judgeCoverage } from './coverage.js';
+import { judgeCoverage, shorten } from './coverage.js';
 import { discover } from './discover.js';
 import { keyFingerprints } from './keys.js';
 import { applyKustomizations } from './kustomize.js';
 import { indexDeployments, type DeploymentIndex } from './deploy.js';
 import { classifyPath } from './paths.js';
-import type { Installation, NamespaceManifest, Policy } from './model.js';
+import type { ImagePattern, Installation, NamespaceManifest, Policy } from './model.js';
+import { patternProblem } from './patterns.js';
+import type { AnalysisBudget } from '../util/budget.js';
 import type { TrustContext } from './trust.js';
 import { describePolicy, isEnforcing, type AdmissionAssessment } from './rules/common.js';
 import { checkNoAdmissionEnforcement } from './rules/no-admission-enforcement.js';
@@ -27,6 +29,8 @@ export interface AdmissionInput {
   images: SignedImageInfo[];
   repository?: string;
   requireEnforcement: boolean;
+  /** The run's analysis budget: pattern matching and identity comparisons are charged to it. */
+  budget?: AnalysisBudget;
 }
 
 export interface AdmissionResult {
@@ -73,8 +77,9 @@ export function analyzeAdmission(input: AdmissionInput): AdmissionResult {
     }
   }
   applyInstallations(policies, installations);
+  limits.push(...unusablePatterns(policies));
 
-  const trust = trustContext(input.repo, input.repository);
+  const trust = trustContext(input.repo, input.repository, input.budget);
   const judgements: AdmissionAssessment['judgements'] = new Map();
   for (const image of input.images) {
     const list: Array<{ policy: Policy; judgement: ReturnType<typeof judgeCoverage> }> = [];
@@ -85,7 +90,7 @@ export function analyzeAdmission(input: AdmissionInput): AdmissionResult {
     }
     judgements.set(image.name, list);
   }
-  const assessment: AdmissionAssessment = { images: input.images, policies, installations, namespaces, judgements, requireEnforcement: input.requireEnforcement };
+  const assessment: AdmissionAssessment = { images: input.images, policies, installations, namespaces, judgements, requireEnforcement: input.requireEnforcement, ...(input.budget ? { budget: input.budget } : {}) };
   findings.push(
     ...checkNoAdmissionEnforcement(assessment),
     ...checkEnforcementAdvisoryOnly(assessment),
@@ -115,6 +120,25 @@ export function analyzeAdmission(input: AdmissionInput): AdmissionResult {
   const optedIn = namespaces.filter((n) => n.counted && n.include === 'true');
   const enforcement = buildReports(policies, coveredBy, coverNotes, optedIn);
   return { enforcement, coverage, findings, limits, manifestsParsed };
+}
+
+/** A limits line for each image pattern that cannot be evaluated, saying which way it is read. */
+function unusablePatterns(policies: Policy[]): string[] {
+  const out = new Set<string>();
+  for (const p of policies) {
+    const lists: Array<[ImagePattern[], string]> = [
+      [p.patterns, 'it covers no image'],
+      [p.exemptions, 'it is taken to exempt every image the policy matches'],
+      [(p.ruleSelection ?? []).map((r) => r.pattern), 'no image is counted as verified where it might be the most specific rule'],
+    ];
+    for (const [list, reading] of lists) {
+      for (const pattern of list) {
+        const problem = patternProblem(pattern);
+        if (problem) out.add(`image pattern ${shorten(pattern.raw)} at ${pattern.location.file}:${pattern.location.line} cannot be evaluated (${problem}); ${reading}`);
+      }
+    }
+  }
+  return [...out];
 }
 
 /**
@@ -221,7 +245,7 @@ function buildReports(policies: Policy[], coveredBy: Map<Policy, string[]>, cove
 }
 
 /** Committed public keys, read once, to compare policy keys with the key CI signs with. */
-function trustContext(repo: RepoReader, repository: string | undefined): TrustContext {
+function trustContext(repo: RepoReader, repository: string | undefined, budget: AnalysisBudget | undefined): TrustContext {
   const keyFiles = new Map<string, string[]>();
   for (const f of repo.files) {
     if (!/\.(pub|pem|crt)$/i.test(f.path)) continue;
@@ -234,6 +258,7 @@ function trustContext(repo: RepoReader, repository: string | undefined): TrustCo
   const pemCache = new Map<string, string[]>();
   return {
     ...(repository ? { repository } : {}),
+    ...(budget ? { budget } : {}),
     fingerprintsOf(pem: string): string[] {
       const hit = pemCache.get(pem);
       if (hit) return hit;

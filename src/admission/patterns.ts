@@ -1,4 +1,6 @@
 import { hasUnresolvedPart } from '../model/image-ref.js';
+import type { AnalysisBudget } from '../util/budget.js';
+import { compileGlob, IMAGE_SEGMENT_GLOB, IMAGE_WILDCARD, isUsable, type Glob } from '../util/glob.js';
 import type { ImagePattern, PatternDialect } from './model.js';
 
 /**
@@ -10,15 +12,21 @@ import type { ImagePattern, PatternDialect } from './model.js';
  *   `**` crosses segments.
  * A pattern's tag or digest part (`:*`, `:v1`, `@sha256:…`) is split off: a wildcard tag covers every tag; a
  * literal one covers only some pushes, which is said in a note.
+ *
+ * Matching is the linear glob matcher (src/util/glob.ts), never a regular expression built from the pattern. A
+ * pattern it cannot evaluate (over its length bound) or a match the budget stopped gives `unusable`: the pattern
+ * is not known to match, and each caller takes the side that does not claim coverage.
  */
 
 export interface PatternMatch {
   matches: boolean;
   note?: string;
+  /** Set when the pattern could not be evaluated (then `matches` is false): why. */
+  unusable?: string;
 }
 
 interface CompiledPattern {
-  name: RegExp;
+  name: Glob | { unusable: string };
   tag?: string;
 }
 
@@ -58,10 +66,6 @@ export function normalizePatternName(name: string): string {
   return (slash >= 0 ? `docker.io/${n}` : `docker.io/library/${n}`).toLowerCase();
 }
 
-function escapeRegex(s: string): string {
-  return s.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-}
-
 function compile(raw: string, dialect: PatternDialect): CompiledPattern {
   const key = `${dialect}\u0000${raw}`;
   const hit = cache.get(key);
@@ -69,26 +73,29 @@ function compile(raw: string, dialect: PatternDialect): CompiledPattern {
   const { name, tag } = splitPatternReference(raw);
   const norm = dialect === 'all' ? '**' : normalizePatternName(name);
   const segmentBound = dialect === 'sigstore' || dialect === 'binauthz';
-  let re = '';
-  for (let i = 0; i < norm.length; i++) {
-    const ch = norm[i] ?? '';
-    if (ch === '*') {
-      if (norm[i + 1] === '*') {
-        re += '.*';
-        i++;
-      } else re += segmentBound ? '[^/]*' : '.*';
-    } else if (ch === '?') re += segmentBound ? '[^/]' : '.';
-    else re += escapeRegex(ch);
-  }
-  const compiled: CompiledPattern = { name: new RegExp(`^${re}$`, 'i'), ...(tag !== undefined ? { tag } : {}) };
+  const compiled: CompiledPattern = { name: compileGlob(norm, segmentBound ? IMAGE_SEGMENT_GLOB : IMAGE_WILDCARD), ...(tag !== undefined ? { tag } : {}) };
+  if (cache.size >= 4096) cache.clear();
   cache.set(key, compiled);
   return compiled;
 }
 
-export function matchImage(pattern: ImagePattern, imageName: string): PatternMatch {
+/** Why a pattern cannot be evaluated at all (before any image is compared), or undefined when it can. */
+export function patternProblem(pattern: ImagePattern): string | undefined {
+  if (pattern.raw.includes('HELM_TEMPLATE_VALUE')) return undefined;
+  const c = compile(pattern.raw, pattern.dialect).name;
+  return isUsable(c) ? undefined : c.unusable;
+}
+
+export function matchImage(pattern: ImagePattern, imageName: string, budget?: AnalysisBudget): PatternMatch {
   if (pattern.raw.includes('HELM_TEMPLATE_VALUE')) return { matches: false };
   const c = compile(pattern.raw, pattern.dialect);
-  if (!c.name.test(imageName)) return { matches: false };
+  if (!isUsable(c.name)) return { matches: false, unusable: c.name.unusable };
+  const m = c.name.matches(imageName, budget);
+  if (m === undefined) {
+    budget?.stopped('image pattern matching', pattern.location);
+    return { matches: false, unusable: 'the analysis budget ran out before the pattern was compared' };
+  }
+  if (!m) return { matches: false };
   if (c.tag !== undefined && !/^[*?]+$/.test(c.tag) && c.tag !== '') {
     return { matches: true, note: `pattern ${pattern.raw} covers only the tags or digests matching \`${c.tag}\`` };
   }

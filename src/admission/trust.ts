@@ -1,5 +1,8 @@
 import type { SignatureEvidence } from '../model/analysis.js';
 import type { SignMethod } from '../model/report.js';
+import type { AnalysisBudget } from '../util/budget.js';
+import { compileGlob, IDENTITY_GLOB, isUsable } from '../util/glob.js';
+import { compileRegex, isUsableRegex } from '../util/safe-regex.js';
 import type { Authority, KeylessIdentity, SignatureScheme } from './model.js';
 
 /**
@@ -19,6 +22,8 @@ export interface TrustResult {
 
 export interface TrustContext {
   repository?: string;
+  /** The run's analysis budget, for identity globs and regular expressions. */
+  budget?: AnalysisBudget;
   /** SPKI fingerprints of the public key matching a CI key reference (`cosign.key` → `cosign.pub`), when committed. */
   publicKeysFor(evidence: SignatureEvidence): { fingerprints: string[]; file: string } | undefined;
   fingerprintsOf(pem: string): string[];
@@ -30,16 +35,41 @@ export function schemeOfMethod(method: SignMethod): SignatureScheme {
   return 'cosign';
 }
 
-function globToRegex(glob: string): RegExp {
-  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+/**
+ * A matcher for an identity glob (`*`, `?`) or regular expression (Go's RE2 syntax, which re2js implements
+ * exactly): test answers true, false, or undefined when the pattern cannot be evaluated or the budget ran out.
+ */
+interface IdentityMatcher {
+  test(text: string): boolean | undefined;
+  /** Why the pattern cannot be evaluated at all. */
+  unusable?: string;
 }
 
-function safeRegex(source: string): RegExp | undefined {
-  try {
-    return new RegExp(source);
-  } catch {
-    return undefined;
+function identityGlob(glob: string, budget: AnalysisBudget | undefined): IdentityMatcher {
+  const g = compileGlob(glob, IDENTITY_GLOB);
+  if (!isUsable(g)) return { test: () => undefined, unusable: g.unusable };
+  return { test: (text) => g.matches(text, budget) };
+}
+
+function identityRegex(source: string, budget: AnalysisBudget | undefined): IdentityMatcher {
+  const re = compileRegex(source);
+  if (!isUsableRegex(re)) return { test: () => undefined, unusable: re.unusable };
+  return { test: (text) => re.test(text, budget) };
+}
+
+/** true when some candidate matches, false when none does, undefined when some could not be compared and none matched. */
+function someMatch(m: IdentityMatcher, candidates: string[]): boolean | undefined {
+  let unknown = false;
+  for (const c of candidates) {
+    const r = m.test(c);
+    if (r === true) return true;
+    if (r === undefined) unknown = true;
   }
+  return unknown ? undefined : false;
+}
+
+function notCompared(what: string, m: IdentityMatcher): TrustResult {
+  return { status: 'unchecked', reason: `${what} could not be compared with CI's identity (${m.unusable ?? 'the analysis budget ran out'})` };
 }
 
 export function evaluateAuthority(auth: Authority, ev: SignatureEvidence, ctx: TrustContext): TrustResult {
@@ -76,7 +106,7 @@ function evaluateMaterial(auth: Authority, ev: SignatureEvidence, ctx: TrustCont
   if (!ev.keyless) return { status: 'mismatch', reason: `the policy requires a keyless identity; CI signs with a key (${ev.key?.value ?? ev.method})` };
   const ids = auth.identities ?? [];
   if (ids.length === 0 || ids.every((i) => Object.keys(i).length === 0)) return { status: 'unchecked', reason: 'the policy accepts any keyless identity; the signer is not pinned' };
-  const results = ids.map((id) => evaluateIdentity(id, ev, ctx.repository));
+  const results = ids.map((id) => evaluateIdentity(id, ev, ctx.repository, ctx.budget));
   const ok = results.find((r) => r.status === 'ok');
   if (ok) return ok;
   const unchecked = results.find((r) => r.status === 'unchecked');
@@ -98,14 +128,18 @@ function expectedIdentityBase(ev: SignatureEvidence, repository: string | undefi
   return `https://github.com/${repository}/${wf.replace(/^\.\//, '')}`;
 }
 
-export function evaluateIdentity(id: KeylessIdentity, ev: SignatureEvidence, repository: string | undefined): TrustResult {
+export function evaluateIdentity(id: KeylessIdentity, ev: SignatureEvidence, repository: string | undefined, budget?: AnalysisBudget): TrustResult {
   if (id.issuer) {
-    const issuerOk = id.subjectWildcards ? globToRegex(id.issuer).test(GITHUB_ISSUER) : id.issuer.replace(/\/$/, '') === GITHUB_ISSUER;
+    const issuerGlob = id.subjectWildcards ? identityGlob(id.issuer, budget) : undefined;
+    const issuerOk = issuerGlob ? issuerGlob.test(GITHUB_ISSUER) : id.issuer.replace(/\/$/, '') === GITHUB_ISSUER;
+    if (issuerOk === undefined) return notCompared(`the policy's issuer ${id.issuer}`, issuerGlob!);
     if (!issuerOk) return { status: 'mismatch', reason: `the policy expects issuer ${id.issuer}; CI's keyless signatures come from ${GITHUB_ISSUER}` };
   }
   if (id.issuerRegExp) {
-    const re = safeRegex(id.issuerRegExp);
-    if (re && !re.test(GITHUB_ISSUER)) return { status: 'mismatch', reason: `the policy's issuerRegExp ${id.issuerRegExp} does not match ${GITHUB_ISSUER}` };
+    const re = identityRegex(id.issuerRegExp, budget);
+    const ok = re.test(GITHUB_ISSUER);
+    if (ok === undefined) return notCompared(`the policy's issuerRegExp ${id.issuerRegExp}`, re);
+    if (!ok) return { status: 'mismatch', reason: `the policy's issuerRegExp ${id.issuerRegExp} does not match ${GITHUB_ISSUER}` };
   }
   if (id.githubOwner !== undefined) {
     if (!repository) return { status: 'unchecked', reason: 'repository name unknown; GitHub Actions owner not compared' };
@@ -118,35 +152,46 @@ export function evaluateIdentity(id: KeylessIdentity, ev: SignatureEvidence, rep
   if (id.subject) {
     if (!/^https:\/\/github\.com\//.test(id.subject) && !/^\*/.test(id.subject)) return { status: 'mismatch', reason: `the policy expects subject ${id.subject}, not a GitHub Actions workflow identity` };
     if (!base) return { status: 'unchecked', reason: `signing workflow or repository unknown; subject ${id.subject} not compared` };
-    const subjectRe = id.subjectWildcards ? globToRegex(id.subject) : undefined;
+    const subjectGlob = id.subjectWildcards ? identityGlob(id.subject, budget) : undefined;
     const at = id.subject.lastIndexOf('@');
     const subjectBase = at > 0 ? id.subject.slice(0, at) : id.subject;
     if (refs.length > 0) {
       const candidates = refs.map((r) => `${base}@${r}`);
-      const ok = candidates.some((c) => (subjectRe ? subjectRe.test(c) : c.toLowerCase() === id.subject!.toLowerCase() || refGlobMatches(id.subject!, c)));
+      const ok = subjectGlob ? someMatch(subjectGlob, candidates) : candidates.some((c) => c.toLowerCase() === id.subject!.toLowerCase() || refGlobMatches(id.subject!, c, budget));
       if (ok) return { status: 'ok' };
+      if (ok === undefined) return notCompared(`the policy's subject ${id.subject}`, subjectGlob!);
       // Identities in refs may be globs (`refs/tags/v*`): compare the workflow part, then say the ref is unconfirmed.
-      if (!subjectRe && subjectBase.toLowerCase() === base.toLowerCase()) return { status: 'unchecked', reason: `workflow matches; ref ${id.subject.slice(at + 1)} not among CI's trigger refs (${refs.join(', ')})` };
+      if (!subjectGlob && subjectBase.toLowerCase() === base.toLowerCase()) return { status: 'unchecked', reason: `workflow matches; ref ${id.subject.slice(at + 1)} not among CI's trigger refs (${refs.join(', ')})` };
       return { status: 'mismatch', reason: `the policy expects subject ${id.subject}; CI signs as ${candidates.join(' or ')}` };
     }
-    const baseOk = subjectRe ? subjectRe.test(`${base}@refs/heads/main`) || globToRegex(subjectBase).test(base) : subjectBase.toLowerCase() === base.toLowerCase();
+    let baseOk: boolean | undefined;
+    if (subjectGlob) {
+      const baseGlob = identityGlob(subjectBase, budget);
+      const whole = subjectGlob.test(`${base}@refs/heads/main`);
+      const part = whole ? true : baseGlob.test(base);
+      baseOk = whole || part ? true : whole === undefined || part === undefined ? undefined : false;
+      if (baseOk === undefined) return notCompared(`the policy's subject ${id.subject}`, subjectGlob.unusable ? subjectGlob : baseGlob);
+    } else baseOk = subjectBase.toLowerCase() === base.toLowerCase();
     if (baseOk) return { status: 'unchecked', reason: `workflow matches ${id.subject}; the ref CI runs on is not known` };
     return { status: 'mismatch', reason: `the policy expects subject ${id.subject}; CI signs as ${base}@<ref>` };
   }
   if (id.subjectRegExp) {
-    const re = safeRegex(id.subjectRegExp);
-    if (!re) return { status: 'unchecked', reason: `subjectRegExp ${id.subjectRegExp} is not a valid expression here` };
+    const re = identityRegex(id.subjectRegExp, budget);
+    if (re.unusable) return { status: 'unchecked', reason: `subjectRegExp ${id.subjectRegExp} is not evaluated: ${re.unusable}` };
     if (!base) return { status: 'unchecked', reason: `signing workflow or repository unknown; subjectRegExp ${id.subjectRegExp} not compared` };
     const candidates = (refs.length > 0 ? refs : ['refs/heads/main', 'refs/tags/v1.0.0']).map((r) => `${base}@${r}`);
-    if (candidates.some((c) => re.test(c))) return { status: 'ok' };
+    const ok = someMatch(re, candidates);
+    if (ok) return { status: 'ok' };
+    if (ok === undefined) return notCompared(`the policy's subjectRegExp ${id.subjectRegExp}`, re);
     if (refs.length > 0) return { status: 'mismatch', reason: `the policy's subjectRegExp ${id.subjectRegExp} matches none of CI's identities (${candidates.join(', ')})` };
     return { status: 'unchecked', reason: `subjectRegExp ${id.subjectRegExp} not confirmed: the refs CI signs on are unknown` };
   }
   return { status: 'ok' };
 }
 
-function refGlobMatches(subject: string, candidate: string): boolean {
-  // CI refs may themselves be trigger globs (refs/tags/v*): a concrete policy ref inside them matches.
+function refGlobMatches(subject: string, candidate: string, budget: AnalysisBudget | undefined): boolean {
+  // CI refs may themselves be trigger globs (refs/tags/v*): a concrete policy ref inside them matches. One that
+  // cannot be compared does not match (the caller then says the ref is unconfirmed, or a mismatch).
   if (!candidate.includes('*')) return false;
-  return globToRegex(candidate).test(subject);
+  return identityGlob(candidate, budget).test(subject) === true;
 }

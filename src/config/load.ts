@@ -1,4 +1,3 @@
-import picomatch from 'picomatch';
 import type { Node } from 'yaml';
 import type { RepoReader } from '../discover/repo.js';
 import type { AnalyzeOptions } from '../engine/options.js';
@@ -6,6 +5,7 @@ import type { Severity } from '../model/finding.js';
 import type { FindingReport } from '../model/report.js';
 import { parseYaml, yamlDocs, type YamlDoc } from '../parse/yaml.js';
 import { RULES } from '../rules/index.js';
+import { compileGlob, isUsable, PATH_GLOB } from '../util/glob.js';
 import { ACCEPTABLE_METHODS, DEFAULT_CONFIG_PATH, emptyConfig, isAcceptableMethod, type AuditConfig } from './config.js';
 
 export interface LoadedConfig {
@@ -226,13 +226,15 @@ class Validator {
     return value || undefined;
   }
 
+  /**
+   * A glob the matcher can evaluate (src/util/glob.ts); one it cannot (too long, an extglob) is a config error and
+   * its entry is dropped, so it never ignores or excludes anything.
+   */
   validGlob(node: unknown, glob: string): boolean {
-    try {
-      picomatch.makeRe(glob);
-      return true;
-    } catch (e) {
-      this.error(node, `invalid glob '${glob}': ${e instanceof Error ? e.message : String(e)}`);
-      return false;
-    }
+    const compiled = compileGlob(glob, PATH_GLOB);
+    if (isUsable(compiled)) return true;
+    const shown = glob.length > 80 ? `${glob.slice(0, 60)}… (${glob.length} characters)` : glob;
+    this.error(node, `unusable glob '${shown}': ${compiled.unusable}; the entry is not applied`);
+    return false;
   }
 }

@@ -1,12 +1,12 @@
 import { posix } from 'node:path';
 import { ruleFinding } from '../rules/finding.js';
-import picomatch from 'picomatch';
 import { normalizeRelPath, type RepoReader } from '../discover/repo.js';
 import { isEphemeralRegistry, parseImageRef, registryOf } from '../model/image-ref.js';
 import type { Location } from '../model/location.js';
 import type { OpContext, PushOp, ReaderResult } from '../model/pipeline.js';
 import { emptyDefinition, loadBakeFile, type BakeDefinition, type BakeTargetDef } from './bake-files.js';
 import { BakeEvaluator } from './bake-eval.js';
+import { compileGlob, isUsable, PATH_GLOB } from '../util/glob.js';
 
 /** A `docker buildx bake` run: docker/bake-action or the command in a script. */
 export interface BakeInvocation extends OpContext {
@@ -228,6 +228,9 @@ function parseSet(s: string): SetOverride | undefined {
   if (!m) return undefined;
   const pattern = m[1] ?? '';
   const key = (m[2] ?? '').toLowerCase();
-  const isMatch = picomatch(pattern);
-  return { matches: (t) => isMatch(t), key: key === 'outputs' ? 'output' : key, append: m[3] === '+=', value: m[4] ?? '' };
+  // picomatch's glob syntax, as before (target names never start with a dot, so its dot rule does not arise). A
+  // pattern the matcher cannot evaluate makes the override not understood, like any other `--set` it cannot read.
+  const glob = compileGlob(pattern, PATH_GLOB);
+  if (!isUsable(glob)) return undefined;
+  return { matches: (t) => glob.matches(t) === true, key: key === 'outputs' ? 'output' : key, append: m[3] === '+=', value: m[4] ?? '' };
 }

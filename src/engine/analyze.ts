@@ -1,4 +1,3 @@
-import picomatch from 'picomatch';
 import { ruleFinding } from '../rules/finding.js';
 import { analyzeAdmission } from '../admission/index.js';
 import { findPrivateKeys } from '../discover/private-keys.js';
@@ -21,6 +20,7 @@ import { judgeImages, toImageReport, toSignedImageInfo, type JudgedImage } from 
 import type { AnalyzeOptions } from './options.js';
 import { finalizeReport } from './verdict.js';
 import { AnalysisBudget } from '../util/budget.js';
+import { compileGlob, isUsable, PATH_GLOB } from '../util/glob.js';
 import { budgetFindings } from './budget-findings.js';
 
 /**
@@ -54,7 +54,7 @@ export async function analyze(options: AnalyzeOptions): Promise<Report> {
   const limits = [...repo.limits, ...wf.limits];
 
   let judged = judgeImages({ pushes, signs, jobs: wf.jobs, budget, ...(options.acceptMethods ? { acceptMethods: options.acceptMethods } : {}) });
-  judged = excludeImages(judged, options.excludeImages ?? [], limits);
+  judged = excludeImages(judged, options.excludeImages ?? [], limits, budget);
 
   const findings: Finding[] = [...wf.findings, ...separated.findings];
   const privateKeys = findPrivateKeys(repo);
@@ -62,10 +62,11 @@ export async function analyze(options: AnalyzeOptions): Promise<Report> {
 
   const admission = analyzeAdmission({
     repo,
-    policyRoots: (options.policyPaths ?? []).map((p) => openRepo(p)),
+    policyRoots: options.policyRepos ?? (options.policyPaths ?? []).map((p) => openRepo(p)),
     images: judged.map((img) => toSignedImageInfo(img, signs, wf.jobs)),
     ...(options.repository ? { repository: options.repository } : {}),
     requireEnforcement: options.requireEnforcement ?? true,
+    budget,
   });
   findings.push(...admission.findings);
   findings.push(...boundFindings(repo));
@@ -81,8 +82,10 @@ export async function analyze(options: AnalyzeOptions): Promise<Report> {
   });
 
   for (const pattern of options.requireImages ?? []) {
-    const match = picomatch(pattern, { dot: true });
-    if (!images.some((i) => match(i.name) || i.name === pattern)) {
+    // A requirement that cannot be evaluated (or that the spent budget stopped) is not met by a guess: only the
+    // exact name satisfies it, otherwise it is reported missing.
+    const glob = compileGlob(pattern, PATH_GLOB);
+    if (!images.some((i) => i.name === pattern || (isUsable(glob) && glob.matches(i.name, budget) === true))) {
       findings.push(
         ruleFinding('required-image-missing', `The configuration requires an image matching ${pattern}, but no pipeline was found to push it.`, { file: '.github/image-signing-audit.yml', line: 1 }, [], { image: pattern }),
       );
@@ -106,11 +109,21 @@ export async function analyze(options: AnalyzeOptions): Promise<Report> {
   return finalizeReport(report);
 }
 
-function excludeImages(images: JudgedImage[], excludes: Array<{ pattern: string; reason: string }>, limits: string[]): JudgedImage[] {
+/**
+ * Leaves out the images the configuration excludes. An exclude pattern that cannot be evaluated (too long, an
+ * unsupported glob feature, a spent budget) excludes nothing but its exact name: an exclusion only ever hides
+ * findings, so an unusable one must not (fail closed). A limits line says so.
+ */
+function excludeImages(images: JudgedImage[], excludes: Array<{ pattern: string; reason: string }>, limits: string[], budget: AnalysisBudget): JudgedImage[] {
   if (excludes.length === 0) return images;
-  const matchers = excludes.map((e) => ({ ...e, match: picomatch(e.pattern, { dot: true }) }));
+  const matchers = excludes.map((e) => {
+    const glob = compileGlob(e.pattern, PATH_GLOB);
+    if (!isUsable(glob)) limits.push(`exclude-images pattern ${e.pattern.length > 80 ? `${e.pattern.slice(0, 60)}…` : e.pattern} cannot be evaluated (${glob.unusable}); it excludes no image`);
+    return { ...e, glob: isUsable(glob) ? glob : undefined };
+  });
   return images.filter((img) => {
-    const hit = matchers.find((m) => m.match(img.name) || m.pattern === img.name);
+    const hit = matchers.find((m) => m.pattern === img.name || m.glob?.matches(img.name, budget) === true);
+    if (budget.exhausted) budget.stopped('exclude-images matching');
     if (hit) limits.push(`${img.name} excluded by the configuration: ${hit.reason}`);
     return !hit;
   });

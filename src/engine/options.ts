@@ -16,6 +16,8 @@ export interface AnalyzeOptions {
   remoteFetcher?: RemoteFetcher;
   /** Extra roots holding deployed admission policies (GitOps repositories). */
   policyPaths?: string[];
+  /** Already opened readers for the policy roots (the base-commit analysis reads them at that commit); replaces policyPaths. */
+  policyRepos?: RepoReader[];
   /** When false, missing or advisory enforcement is a note and the verdict can pass on signing alone. */
   requireEnforcement?: boolean;
   /** Registry hosts to treat as ephemeral in addition to the built-in ones. */

@@ -2,6 +2,7 @@ import type { Finding } from '../model/finding.js';
 import { parseImageRef } from '../model/image-ref.js';
 import type { ImageRef, PushOp } from '../model/pipeline.js';
 import { ruleFinding } from '../rules/finding.js';
+import { expressionFails } from '../workflow/expr.js';
 
 /**
  * Push names that data flow did not resolve. A text listing several names (`a,b,c`) is a list, never a name: it is
@@ -32,7 +33,9 @@ export function separateUnresolved(pushes: readonly PushOp[]): { pushes: PushOp[
       findings.push(
         ruleFinding(
           'unresolved-push',
-          `${push.tool} pushes an image whose name is computed at run time (${computed}); it is not counted as an image and its signing is not judged. Give the name where the analysis can read it (a literal, an env value or an input).`,
+          computed.failing
+            ? `${push.tool} pushes an image whose name holds an expression GitHub cannot evaluate (${computed.text}); at run time the step fails there, so it is not counted as an image and its signing is not judged. Fix the expression.`
+            : `${push.tool} pushes an image whose name is computed at run time (${computed.text}); it is not counted as an image and its signing is not judged. Give the name where the analysis can read it (a literal, an env value or an input).`,
           push.location,
           push.chain,
         ),
@@ -75,11 +78,51 @@ function splitOutsideTemplates(text: string): string[] {
 }
 
 /**
- * The run-time computation a name is made from: a command substitution, or a value the pipeline only produces
- * while it runs (an env variable or step output that no step visibly sets, e.g. `cat file >> $GITHUB_ENV`).
+ * The run-time computation a name is made from: a command substitution, a value the pipeline only produces while
+ * it runs (an env variable or step output that no step visibly sets, e.g. `cat file >> $GITHUB_ENV`), or a GitHub
+ * expression that fails to evaluate (`${{ format() }}`: at run time an error, not text). The leftmost one, as
+ * written (shortened). One pass over the name, no backtracking regular expression: names can be long lines.
  */
-function computedPart(name: string): string | undefined {
-  const m = /\$\([^)]*\)?|`[^`]*`?|\$\{\{\s*(env|steps|needs|jobs)\.[^}]*\}\}/i.exec(name);
-  if (!m) return undefined;
-  return m[0].length > 60 ? `${m[0].slice(0, 57)}…` : m[0];
+function computedPart(name: string): { text: string; failing: boolean } | undefined {
+  let from = 0;
+  for (;;) {
+    const found = nextComputed(name, from);
+    if (!found) return undefined;
+    if (found.part !== undefined) return { text: found.part.length > 60 ? `${found.part.slice(0, 57)}…` : found.part, failing: found.failing === true };
+    from = found.next;
+  }
 }
+
+/**
+ * From `from`: the first `$(…)`, `` `…` `` or `${{ … }}`. A substitution is computed (up to its closer, or the
+ * end); an expression is computed when it reads env/steps/needs/jobs or fails to evaluate — otherwise (`part`
+ * undefined) the scan goes on after it.
+ */
+function nextComputed(name: string, from: number): { part?: string; failing?: boolean; next: number } | undefined {
+  const paren = name.indexOf('$(', from);
+  const tick = name.indexOf('`', from);
+  const expr = name.indexOf('${{', from);
+  const first = Math.min(...[paren, tick, expr].filter((i) => i >= 0));
+  if (!Number.isFinite(first)) return undefined;
+  if (first === paren) {
+    const close = name.indexOf(')', paren + 2);
+    return { part: name.slice(paren, close < 0 ? name.length : close + 1), next: name.length };
+  }
+  if (first === tick) {
+    const close = name.indexOf('`', tick + 1);
+    return { part: name.slice(tick, close < 0 ? name.length : close + 1), next: name.length };
+  }
+  const close = name.indexOf('}}', expr + 3);
+  if (close < 0) return undefined;
+  const inner = name.slice(expr + 3, close);
+  const whole = name.slice(expr, close + 2);
+  if (RUNTIME_CONTEXT.test(inner)) {
+    // As `\$\{\{\s*(env|…)\.[^}]*\}\}` reads it: the reference runs to the first `}`, which must close the expression.
+    const brace = name.indexOf('}', expr + 3);
+    if (brace === close) return { part: whole, next: close + 2 };
+  }
+  if (expressionFails(inner)) return { part: whole, failing: true, next: close + 2 };
+  return { next: expr + 3 };
+}
+
+const RUNTIME_CONTEXT = /^\s*(env|steps|needs|jobs)\./i;

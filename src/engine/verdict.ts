@@ -31,7 +31,28 @@ export function computeVerdict(report: Pick<Report, 'images' | 'findings'>): Ver
   const blocking = report.findings.some((f) => !f.suppressed && f.severity === 'error' && VERDICT_RULES.has(f.rule));
   if (report.images.length === 0) return blocking && report.findings.some((f) => !f.suppressed && f.severity === 'error' && FAIL_WITHOUT_IMAGES.has(f.rule)) ? 'fail' : 'not-applicable';
   if (blocking) return 'fail';
-  return report.images.every((i) => i.signed) ? 'pass' : 'fail';
+  const accepted = acceptedUnsigned(report);
+  return report.images.every((i) => i.signed || accepted.has(i.name)) ? 'pass' : 'fail';
+}
+
+/** The rules that say an image is pushed unsigned (on every path, or on some). */
+export const UNSIGNED_RULES = new Set(['unsigned-image', 'partially-signed-image']);
+
+/**
+ * Unsigned images whose unsigned findings are all suppressed (config or inline, with a reason): the user accepted
+ * them, so they no longer fail the verdict. The image is still unsigned — the sentence, the `signed` output and
+ * the images table say so. An unsigned image with no unsigned finding at all is never accepted (fail closed).
+ */
+export function acceptedUnsigned(report: Pick<Report, 'images' | 'findings'>): Set<string> {
+  const suppressed = new Set<string>();
+  const open = new Set<string>();
+  for (const f of report.findings) {
+    if (!UNSIGNED_RULES.has(f.rule) || f.image === undefined) continue;
+    (f.suppressed ? suppressed : open).add(f.image);
+  }
+  const out = new Set<string>();
+  for (const i of report.images) if (!i.signed && suppressed.has(i.name) && !open.has(i.name)) out.add(i.name);
+  return out;
 }
 
 export function describeEnforcement(enforcement: EnforcementReport[]): string {
@@ -46,13 +67,19 @@ function describePolicy(e: EnforcementReport): string {
   return `${e.engine} ${e.kind}/${e.name} (${e.file}:${e.line})`;
 }
 
-export function composeSentence(images: ImageReport[], enforcement: EnforcementReport[]): string {
+/**
+ * `X of Y images are signed; verification enforced via Z.` An unsigned image accepted by a suppression is still
+ * counted as unsigned, and the sentence says how many of those there are: `1 of 2 images are signed (1 unsigned,
+ * suppressed); …`, so a passing verdict never reads as if every image were signed.
+ */
+export function composeSentence(images: ImageReport[], enforcement: EnforcementReport[], acceptedUnsignedCount = 0): string {
   const signed = images.filter((i) => i.signed).length;
   const noun = images.length === 1 ? 'image is' : 'images are';
-  return `${signed} of ${images.length} ${noun} signed; verification enforced via ${describeEnforcement(enforcement)}.`;
+  const accepted = acceptedUnsignedCount > 0 ? ` (${acceptedUnsignedCount} unsigned, suppressed)` : '';
+  return `${signed} of ${images.length} ${noun} signed${accepted}; verification enforced via ${describeEnforcement(enforcement)}.`;
 }
 
 /** Recomputes verdict and sentence in place-free style. */
 export function finalizeReport(report: Report): Report {
-  return { ...report, verdict: computeVerdict(report), sentence: composeSentence(report.images, report.enforcement) };
+  return { ...report, verdict: computeVerdict(report), sentence: composeSentence(report.images, report.enforcement, acceptedUnsigned(report).size) };
 }

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { normalizeRelPath, type RepoReader } from '../discover/repo.js';
+import { compileGlob, isUsable, MAKE_WILDCARD } from '../util/glob.js';
 
 interface TreeIndex {
   files: Set<string>;
@@ -36,26 +37,6 @@ function indexOf(repo: RepoReader): TreeIndex {
   return idx;
 }
 
-function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i];
-    if (ch === '*') re += '[^/]*';
-    else if (ch === '?') re += '[^/]';
-    else if (ch === '[') {
-      const close = glob.indexOf(']', i + 2);
-      if (close < 0) re += '\\[';
-      else {
-        let body = glob.slice(i + 1, close);
-        if (body.startsWith('!')) body = '^' + body.slice(1);
-        re += `[${body.replace(/\\/g, '\\\\')}]`;
-        i = close;
-      }
-    } else re += ch.replace(/[.+^${}()|\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
 /**
  * make's `$(wildcard …)` over the tree's file list (never the real file system): existing files and directories
  * matching each glob, relative to the make directory, sorted per pattern.
@@ -87,10 +68,14 @@ function globSegments(idx: TreeIndex, segments: string[]): string[] {
   let current = [''];
   for (const segment of segments) {
     const next: string[] = [];
-    const glob = /[*?[]/.test(segment);
-    const re = glob ? globToRegExp(segment) : undefined;
+    const wild = /[*?[]/.test(segment);
+    // The linear glob matcher (src/util/glob.ts): a pathological segment costs at most its length times the
+    // name's. A run of `*` is one `*`; a segment still longer than the matcher's bound needs more characters than a
+    // file name has (255), so it matches nothing.
+    const glob = wild ? compileGlob(segment.replace(/\*{2,}/g, '*'), MAKE_WILDCARD) : undefined;
+    if (glob && !isUsable(glob)) return [];
     for (const base of current) {
-      if (!re) {
+      if (!glob) {
         const p = base ? `${base}/${segment}` : segment;
         if (idx.files.has(p) || idx.dirs.has(p)) next.push(p);
         continue;
@@ -98,7 +83,7 @@ function globSegments(idx: TreeIndex, segments: string[]): string[] {
       for (const name of idx.children.get(base) ?? []) {
         // As in the shell, a wildcard does not match a leading dot.
         if (name.startsWith('.') && !segment.startsWith('.')) continue;
-        if (re.test(name)) next.push(base ? `${base}/${name}` : name);
+        if (glob.matches(name) === true) next.push(base ? `${base}/${name}` : name);
       }
     }
     current = next;

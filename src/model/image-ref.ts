@@ -17,10 +17,43 @@ export const EPHEMERAL_REGISTRY_PATTERNS: RegExp[] = [
   /^ttl\.sh$/i,
 ];
 
-const UNRESOLVED = /\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*|\{\{[^}]*\}\}|<[^>]*>/;
-
+/**
+ * Whether the text has a template part: what `/\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_]\w*|\{\{[^}]*\}\}|<[^>]*>/`
+ * finds, decided in one pass. That regular expression rescans the rest of the line from every `${`, `$(`, `{{` or
+ * `<` without a closer, quadratic on a long line of them (30,000 `${X` took seconds).
+ */
 export function hasUnresolvedPart(text: string): boolean {
-  return UNRESOLVED.test(text);
+  // `$NAME`
+  for (let i = text.indexOf('$'); i >= 0; i = text.indexOf('$', i + 1)) if (isNameStart(text.charCodeAt(i + 1))) return true;
+  // `${…}` (and `${{…}}`): a `${` with any `}` after it; `$(…)`: a `$(` with any `)` after it; `<…>` likewise.
+  const dollarBrace = text.indexOf('${');
+  if (dollarBrace >= 0 && text.lastIndexOf('}') > dollarBrace) return true;
+  const dollarParen = text.indexOf('$(');
+  if (dollarParen >= 0 && text.lastIndexOf(')') > dollarParen) return true;
+  const lt = text.indexOf('<');
+  if (lt >= 0 && text.lastIndexOf('>') > lt) return true;
+  // `{{…}}`: the first `}` after a `{{` is followed by another. The first `}` after a later `{{` is the same one
+  // until that `{{` passes it, so it is looked up again only then.
+  let close = -1;
+  for (let i = text.indexOf('{{'); i >= 0; i = text.indexOf('{{', i + 1)) {
+    if (close < i + 2) {
+      close = text.indexOf('}', i + 2);
+      if (close < 0) return false;
+    }
+    if (text.charCodeAt(close + 1) === 0x7d) return true;
+  }
+  return false;
+}
+
+function isNameStart(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
+}
+
+/** The text without trailing slashes (`/\/+$/` rescans every run of slashes that does not end the text). */
+function trimTrailingSlashes(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 0x2f) end--;
+  return end === s.length ? s : s.slice(0, end);
 }
 
 /**
@@ -49,7 +82,7 @@ export function parseImageRef(input: string): ImageRef {
 }
 
 export function normalizeImageName(name: string): string {
-  let n = name.trim().replace(/\/+$/, '');
+  let n = trimTrailingSlashes(name.trim());
   if (!n) return n;
   const firstSlash = findOutsideTemplates(n, '/');
   const first = firstSlash >= 0 ? n.slice(0, firstSlash) : n;
@@ -106,14 +139,28 @@ export function isDigestReference(ref: ImageRef): boolean {
   return ref.digest !== undefined && ref.digest.length > 0;
 }
 
-/** Spans of template parts (`${{ … }}`, `{{ … }}`, `${…}`, `$(…)`), nested brackets included. */
+/**
+ * Spans of template parts (`${{ … }}`, `{{ … }}`, `${…}`, `$(…)`), nested brackets included, in order. Linear: once
+ * no `}}` follows some position, none follows any later one, so a line of unclosed `${{` is not rescanned.
+ */
 function templateSpans(s: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
+  let noCloseFrom = Infinity;
+  const closeAfter = (from: number): number => {
+    if (from >= noCloseFrom) return -1;
+    const at = s.indexOf('}}', from);
+    if (at < 0) noCloseFrom = from;
+    return at;
+  };
   for (let i = 0; i < s.length; i++) {
     let end = -1;
-    if (s.startsWith('${{', i)) end = s.indexOf('}}', i + 3) + 2;
-    else if (s.startsWith('{{', i)) end = s.indexOf('}}', i + 2) + 2;
-    else if (s[i] === '$' && (s[i + 1] === '{' || s[i + 1] === '(')) {
+    if (s.startsWith('${{', i)) {
+      const close = closeAfter(i + 3);
+      end = close < 0 ? -1 : close + 2;
+    } else if (s.startsWith('{{', i)) {
+      const close = closeAfter(i + 2);
+      end = close < 0 ? -1 : close + 2;
+    } else if (s[i] === '$' && (s[i + 1] === '{' || s[i + 1] === '(')) {
       const close = findClosingBracket(s, i + 1);
       end = close < 0 ? s.length : close + 1;
     }
@@ -127,16 +174,20 @@ function templateSpans(s: string): Array<[number, number]> {
 
 function findOutsideTemplates(s: string, ch: string): number {
   const spans = templateSpans(s);
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] === ch && !spans.some(([a, b]) => i >= a && i < b)) return i;
+  let k = 0;
+  for (let i = s.indexOf(ch); i >= 0; i = s.indexOf(ch, i + 1)) {
+    while (k < spans.length && spans[k]![1] <= i) k++;
+    if (k >= spans.length || i < spans[k]![0]) return i;
   }
   return -1;
 }
 
 function findLastOutsideTemplates(s: string, ch: string): number {
   const spans = templateSpans(s);
-  for (let i = s.length - 1; i >= 0; i--) {
-    if (s[i] === ch && !spans.some(([a, b]) => i >= a && i < b)) return i;
+  let k = spans.length - 1;
+  for (let i = s.lastIndexOf(ch); i >= 0; i = i > 0 ? s.lastIndexOf(ch, i - 1) : -1) {
+    while (k >= 0 && spans[k]![0] > i) k--;
+    if (k < 0 || i >= spans[k]![1]) return i;
   }
   return -1;
 }

@@ -112,4 +112,54 @@ export interface Report {
   /** Bounds that were hit and other analysis limits worth knowing (depth, size, alias caps, API failures). */
   limits: string[];
   stats: { filesScanned: number; workflows: number; manifestsParsed: number };
+  /**
+   * What this tree changes against a base commit (a pull request's base), when one was asked for. The verdict,
+   * sentence and every other field still describe the whole tree; only `fail-on: new` gates on this.
+   */
+  change?: ChangeReport;
+}
+
+/** Why a change is worse than its base (`worse`) or merely different (`other`). */
+export type ChangeKind =
+  | 'new-unsigned-image'
+  | 'new-unsigned-path'
+  | 'signature-lost'
+  | 'signed-by-tag'
+  | 'enforcement-weakened'
+  | 'enforcement-lost'
+  | 'new-error'
+  | 'verdict'
+  | 'image-added'
+  | 'image-removed'
+  | 'image-now-signed'
+  | 'policy-added'
+  | 'findings-resolved';
+
+export interface ChangeItem {
+  kind: ChangeKind;
+  severity: Severity;
+  /** One sentence; it quotes names and paths from the repository. */
+  message: string;
+  rule?: string;
+  image?: string;
+  file?: string;
+  line?: number;
+}
+
+export interface ChangeReport {
+  /** compared: the base tree was analysed too; unavailable: it could not be read (then `reason` says why). */
+  status: 'compared' | 'unavailable';
+  /** The base commit id (when known). */
+  base?: string;
+  /** Where the base tree came from: the local git objects, a `git fetch` of just that commit, or the REST API. */
+  source?: 'git' | 'git-fetch' | 'api';
+  reason?: string;
+  /** The base tree's verdict (when compared). */
+  baseVerdict?: Verdict;
+  /** What makes this tree worse than the base: the only thing `fail-on: new` fails on. */
+  worse: ChangeItem[];
+  /** Differences that do not make it worse (an image added signed, a signature added, a policy added, …). */
+  other: ChangeItem[];
+  /** Whether signature-verification enforcement changed (when compared): `weakened` when a `worse` item is about enforcement. */
+  enforcement?: 'unchanged' | 'weakened' | 'changed';
 }

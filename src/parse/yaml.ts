@@ -93,6 +93,8 @@ export class YamlDoc {
   private computeEntries(n: Node): Array<{ key: string; keyNode: Node; value: Node | null }> {
     if (!isMap(n)) return [];
     const out: Array<{ key: string; keyNode: Node; value: Node | null }> = [];
+    // Position of each key in `out`: a scan per key was quadratic in the keys of one map (8,000 jobs).
+    const at = new Map<string, number>();
     for (const item of n.items) {
       if (!isPair(item)) continue;
       const keyNode = this.deref(item.key);
@@ -103,25 +105,45 @@ export class YamlDoc {
         // Merge key (when the parser did not apply it): splice in the referenced map(s), earlier keys win.
         const src = this.deref(item.value);
         const maps = src && isSeq(src) ? src.items : [src];
-        for (const m of maps) for (const e of this.entries(m)) if (!out.some((o) => o.key === e.key)) out.push(e);
+        for (const m of maps)
+          for (const e of this.entries(m))
+            if (!at.has(e.key)) {
+              at.set(e.key, out.length);
+              out.push(e);
+            }
         continue;
       }
-      const existing = out.findIndex((o) => o.key === key);
+      const existing = at.get(key);
       const entry = { key, keyNode, value: (item.value as Node | null) ?? null };
-      if (existing >= 0) out[existing] = entry;
-      else out.push(entry);
+      if (existing !== undefined) out[existing] = entry;
+      else {
+        at.set(key, out.length);
+        out.push(entry);
+      }
     }
+    this.entryIndex.set(n, at);
     return out;
   }
 
+  /** Key → position in `entries(node)`, built with the entries. */
+  private readonly entryIndex = new WeakMap<object, Map<string, number>>();
+
+  private entry(node: unknown, key: string): { key: string; keyNode: Node; value: Node | null } | undefined {
+    const n = this.deref(node);
+    if (!n || !isMap(n)) return undefined;
+    const list = this.entries(n);
+    const i = this.entryIndex.get(n)?.get(key);
+    return i === undefined ? undefined : list[i];
+  }
+
   get(node: unknown, key: string): Node | null {
-    const e = this.entries(node).find((x) => x.key === key);
+    const e = this.entry(node, key);
     return e ? this.deref(e.value) : null;
   }
 
   /** The key node of `key` in a map (for line numbers of `key:`). */
   keyNode(node: unknown, key: string): Node | null {
-    return this.entries(node).find((x) => x.key === key)?.keyNode ?? null;
+    return this.entry(node, key)?.keyNode ?? null;
   }
 
   has(node: unknown, key: string): boolean {

@@ -1,13 +1,19 @@
 import { SEVERITY_ORDER, type Severity } from '../model/finding.js';
 import type { FindingReport, Report } from '../model/report.js';
 import { RULES } from '../rules/index.js';
-import { ruleHelpUri } from '../rules/rule.js';
-import { oneLine, repoRelativePath, withoutControls } from './neutral.js';
+import { oneLine, repoRelativePath } from './neutral.js';
 
 /** GitHub shows at most this many annotations of each level per step; the rest are silently dropped. */
 export const ANNOTATION_LIMIT_PER_LEVEL = 10;
-/** Messages longer than this are cut: an annotation is a pointer, the summary has the details. */
-const MAX_MESSAGE_CHARS = 1500;
+/**
+ * The step's own failure (core.setFailed prints `::error::…`) is an error annotation as well and counts toward the
+ * same cap of 10. It is printed after the findings, so findings take at most 9 error slots: the reason the step
+ * failed always stays visible. (Printing the failure first would need the decision before the analysis output;
+ * reserving a slot keeps the order of the log and works whatever the entrypoint prints last.)
+ */
+export const ERROR_SLOTS_FOR_FINDINGS = ANNOTATION_LIMIT_PER_LEVEL - 1;
+/** An annotation is a pointer: what is wrong and the fix, on one line. The rule's help is in the summary and SARIF. */
+export const MAX_MESSAGE_CHARS = 200;
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
 export type AnnotateMode = 'changed' | 'all' | 'none';
@@ -39,7 +45,29 @@ export interface AnnotationPlan {
 }
 
 const LEVEL: Record<Severity, AnnotationLevel> = { error: 'error', warning: 'warning', note: 'notice' };
-const RULE_HELP = new Map(RULES.map((r) => [r.id, r]));
+const RULE_BY_ID = new Map(RULES.map((r) => [r.id, r]));
+
+/**
+ * Findings about the repository as a whole: the push line they are filed at is only the first image's first push,
+ * which tells the reader nothing, so they become one notice without a file. `image-not-covered` is repository-level
+ * only when no pushed image is covered at all (then it is the same statement about every image); for one image
+ * among covered ones, its push is the place the uncovered image enters and the annotation stays there.
+ */
+function isRepositoryLevel(f: FindingReport, report: Report, uncoveredImages: ReadonlySet<string>): boolean {
+  if (f.rule === 'no-admission-enforcement') return true;
+  return f.rule === 'image-not-covered' && report.images.length > 0 && report.images.every((i) => uncoveredImages.has(i.name));
+}
+
+/** Findings that become one annotation: one rule at one place (matrix legs and callers reach the same line). */
+interface Group {
+  findings: FindingReport[];
+  /** Repository-relative path with the prefix, or undefined for a repository-level group or a path outside it. */
+  file?: string;
+  line?: number;
+  severity: Severity;
+  changed: boolean;
+  repositoryLevel: boolean;
+}
 
 export function withPrefix(prefix: string | undefined, file: string): string {
   if (!prefix) return file;
@@ -47,36 +75,61 @@ export function withPrefix(prefix: string | undefined, file: string): string {
 }
 
 /**
- * Chooses the annotations GitHub will actually show: findings on changed files first, then by severity, then
- * by place; at most 10 per level; then one notice that says how many more findings the summary lists.
+ * Chooses the annotations GitHub will actually show: one per rule and place (the legs of a matrix collapse into
+ * one), repository-level findings as one notice each without a file, findings on changed files first, then by
+ * severity and place; at most 9 errors (the failure message takes the tenth), 10 warnings and 9 notices; then one
+ * notice that says how many more findings the summary lists.
  */
 export function planAnnotations(report: Report, options: AnnotationOptions): AnnotationPlan {
-  const active = report.findings.filter((f) => !f.suppressed);
   if (options.mode === 'none') return { annotations: [], overLimit: 0, unchanged: 0 };
+  const active = report.findings.filter((f) => !f.suppressed);
+  const uncovered = new Set(active.filter((f) => f.rule === 'image-not-covered' && f.image).map((f) => f.image!));
   const isChanged = (f: FindingReport): boolean => options.changedFiles === undefined || options.changedFiles.has(withPrefix(options.pathPrefix, f.file));
-  const eligible = options.mode === 'changed' ? active.filter(isChanged) : active;
-  const unchanged = active.length - eligible.length;
-  const ordered = [...eligible].sort(
-    (a, b) =>
-      Number(isChanged(b)) - Number(isChanged(a)) ||
-      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-      a.line - b.line,
-  );
-  const counts: Record<AnnotationLevel, number> = { error: 0, warning: 0, notice: 0 };
-  const chosen: Annotation[] = [];
-  let overLimit = 0;
-  // Keep one notice slot free for the closing notice when anything will be left out.
-  const noticeCap = ANNOTATION_LIMIT_PER_LEVEL - 1;
-  for (const f of ordered) {
-    const level = LEVEL[f.severity];
-    const cap = level === 'notice' ? noticeCap : ANNOTATION_LIMIT_PER_LEVEL;
-    if (counts[level] >= cap) {
-      overLimit++;
+
+  const groups = new Map<string, Group>();
+  for (const f of active) {
+    const repositoryLevel = isRepositoryLevel(f, report, uncovered);
+    // A path that leaves the repository (`uses: ../x`, absolute) is not an annotation location.
+    const rel = repositoryLevel ? undefined : repoRelativePath(f.file);
+    const file = rel !== undefined ? withPrefix(options.pathPrefix, rel) : undefined;
+    const line = file !== undefined ? Math.max(1, Math.trunc(f.line) || 1) : undefined;
+    const key = repositoryLevel ? `repo\u0000${f.rule}` : `${f.rule}\u0000${file ?? f.file}\u0000${line ?? f.line}`;
+    const g = groups.get(key);
+    if (g) {
+      g.findings.push(f);
+      if (SEVERITY_ORDER[f.severity] < SEVERITY_ORDER[g.severity]) g.severity = f.severity;
+      g.changed ||= isChanged(f);
       continue;
     }
-    counts[level]++;
-    chosen.push(findingAnnotation(f, options.pathPrefix));
+    groups.set(key, { findings: [f], ...(file !== undefined ? { file, line } : {}), severity: f.severity, changed: repositoryLevel || isChanged(f), repositoryLevel });
+  }
+
+  // Repository-level notices are about no file, so the changed-files filter does not apply to them.
+  const all = [...groups.values()];
+  const eligible = options.mode === 'changed' ? all.filter((g) => g.changed) : all;
+  const unchanged = count(all.filter((g) => !eligible.includes(g)));
+  const ordered = [...eligible].sort(
+    (a, b) =>
+      Number(b.repositoryLevel) - Number(a.repositoryLevel) ||
+      Number(b.changed) - Number(a.changed) ||
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      compare(a.findings[0]!.file, b.findings[0]!.file) ||
+      a.findings[0]!.line - b.findings[0]!.line ||
+      compare(a.findings[0]!.rule, b.findings[0]!.rule),
+  );
+  // One notice slot stays free for the closing notice; one error slot for the step's failure message.
+  const caps: Record<AnnotationLevel, number> = { error: ERROR_SLOTS_FOR_FINDINGS, warning: ANNOTATION_LIMIT_PER_LEVEL, notice: ANNOTATION_LIMIT_PER_LEVEL - 1 };
+  const used: Record<AnnotationLevel, number> = { error: 0, warning: 0, notice: 0 };
+  const chosen: Annotation[] = [];
+  let overLimit = 0;
+  for (const g of ordered) {
+    const level = g.repositoryLevel ? 'notice' : LEVEL[g.severity];
+    if (used[level] >= caps[level]) {
+      overLimit += g.findings.length;
+      continue;
+    }
+    used[level]++;
+    chosen.push(groupAnnotation(g, level));
   }
   const more = overLimit + unchanged;
   if (more > 0) {
@@ -92,13 +145,60 @@ export function planAnnotations(report: Report, options: AnnotationOptions): Ann
   return { annotations: chosen, overLimit, unchanged };
 }
 
-function findingAnnotation(f: FindingReport, prefix: string | undefined): Annotation {
-  const rule = RULE_HELP.get(f.rule);
-  const help = rule ? `\n${rule.help}\n${ruleHelpUri(rule.id)}` : '';
-  const message = (withoutControls(f.message) + help).slice(0, MAX_MESSAGE_CHARS);
-  // A path that leaves the repository (`uses: ../x`, absolute) is not an annotation location.
-  const file = repoRelativePath(f.file);
-  return { level: LEVEL[f.severity], ...(file !== undefined ? { file: withPrefix(prefix, file), line: Math.max(1, f.line) } : {}), title: oneLine(f.rule), message };
+function count(groups: Group[]): number {
+  return groups.reduce((n, g) => n + g.findings.length, 0);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function groupAnnotation(g: Group, level: AnnotationLevel): Annotation {
+  const first = g.findings[0]!;
+  const rule = RULE_BY_ID.get(first.rule);
+  return {
+    level,
+    ...(g.file !== undefined ? { file: g.file, line: g.line! } : {}),
+    title: oneLine(first.rule),
+    message: annotationMessage(first.message, othersSuffix(g), rule?.fix),
+  };
+}
+
+/** "(+2 more images at this line)": the other legs of a matrix (or other findings of the rule at the place). */
+function othersSuffix(g: Group): string {
+  const first = g.findings[0]!.image ?? '';
+  const otherImages = new Set(g.findings.map((f) => f.image ?? '').filter((i) => i !== '' && i !== first)).size;
+  const others = otherImages > 0 ? otherImages : g.findings.length - 1;
+  if (others === 0) return '';
+  const noun = otherImages > 0 ? `image${others === 1 ? '' : 's'}` : `finding${others === 1 ? '' : 's'}`;
+  return ` (+${others} more ${noun}${g.repositoryLevel ? '' : ' at this line'})`;
+}
+
+/**
+ * One line of at most MAX_MESSAGE_CHARS: the finding's first sentence (what is wrong), the count of the others it
+ * stands for, then the rule's fix. Only the first sentence is shortened when the whole does not fit.
+ */
+export function annotationMessage(message: string, suffix: string, fix: string | undefined): string {
+  const what = firstSentence(oneLine(message).replace(/\s+/g, ' ').trim());
+  const tail = suffix + (fix ? ` Fix: ${fix}` : '');
+  const room = MAX_MESSAGE_CHARS - tail.length;
+  return (shorten(what, Math.max(room, 20)) + tail).slice(0, MAX_MESSAGE_CHARS);
+}
+
+/** Up to the first sentence end that is followed by a new sentence (`. A…`), so `e.g. cosign` and `ghcr.io` stay whole. */
+export function firstSentence(text: string): string {
+  const m = /^(.+?[.!?])\s+(?=[A-Z])/.exec(text);
+  return m ? m[1]! : text;
+}
+
+/** Cut at the last clause (`;`, `:`, `,`) that fits when that keeps most of the text, else at a word; then `…`. */
+function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const clause = Math.max(cut.lastIndexOf('; '), cut.lastIndexOf(': '), cut.lastIndexOf(', '));
+  const space = cut.lastIndexOf(' ');
+  const end = clause > max / 2 ? clause : space > max / 2 ? space : cut.length;
+  return cut.slice(0, end).replace(/[\s,;:]+$/, '') + '…';
 }
 
 /** Workflow-command escaping of the message part: `%`, CR and LF, so data cannot end the command or start another. */

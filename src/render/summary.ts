@@ -1,5 +1,8 @@
+import { acceptedUnsigned } from '../engine/verdict.js';
+import { changeSentence } from '../gate/compare.js';
+import { decideGate, type FailDecision, type GateItem } from '../gate/fail-on.js';
 import { SEVERITY_ORDER } from '../model/finding.js';
-import type { EnforcementReport, FindingReport, ImageReport, Report, ReportLocation } from '../model/report.js';
+import type { ChangeReport, EnforcementReport, FindingReport, ImageReport, Report, ReportLocation } from '../model/report.js';
 import { ruleHelpUri } from '../rules/rule.js';
 import { INVISIBLE_CHARS } from './neutral.js';
 
@@ -7,6 +10,10 @@ import { INVISIBLE_CHARS } from './neutral.js';
 export const SUMMARY_MAX_BYTES = 512 * 1024;
 const FINDINGS_SHOWN = 20;
 const FINDINGS_MAX = 1000;
+/** Gating items shown open at the top: what fails the check must be on the first screen. */
+const GATING_SHOWN = 10;
+/** Image rows shown open; the rest of the table is collapsed. */
+const IMAGE_ROWS_SHOWN = 20;
 const IMAGE_ROWS_MAX = 300;
 const POLICY_ROWS_MAX = 100;
 const FLOWS_SHOWN = 5;
@@ -20,21 +27,29 @@ export interface SummaryOptions {
   /** Paths of the machine-readable outputs, mentioned at the end. */
   reportFile?: string;
   sarifFile?: string;
+  /** The gate decision (the same one that sets the exit status); default: `fail-on: fail`. */
+  gate?: FailDecision;
 }
 
 const VERDICT_ICON: Record<Report['verdict'], string> = { pass: '✅', fail: '❌', 'not-applicable': '➖' };
 
 /**
- * The Markdown step summary. Every string from the scanned repository goes through `md()` (or `mermaidText()`
- * inside diagrams): it cannot open a tag, a link, a table cell, a code span or a new line.
- * Sections are self-contained, so when the size bound is hit whole sections are dropped and a note says so.
+ * The Markdown step summary, in the order people read it: the verdict and what the change does, then what fails
+ * the check (errors first, by image), then the images (20 rows open), the policies, all findings and the flows.
+ * Every string from the scanned repository goes through `md()` (or `mermaidText()` inside diagrams): it cannot open
+ * a tag, a link, a table cell, a code span or a new line. Sections are self-contained, so when the size bound is
+ * hit whole sections are dropped from the end and a note says so.
  */
 export function renderSummary(report: Report, options: SummaryOptions = {}): string {
   const maxBytes = options.maxBytes ?? SUMMARY_MAX_BYTES;
+  const gate = options.gate ?? decideGate(report, 'fail');
   const head = `### ${VERDICT_ICON[report.verdict]} Image signing audit: ${report.verdict.toUpperCase()} — ${md(report.sentence)}\n`;
   const sections: string[] = [];
+  if (gate.fallback !== undefined) sections.push(fallbackNote(gate));
+  if (report.change?.status === 'compared') sections.push(changeSection(report.change));
+  sections.push(gateSection(gate, report));
   sections.push(overview(report, options));
-  if (report.images.length > 0) sections.push(imagesTable(report.images));
+  if (report.images.length > 0) sections.push(...imagesSections(report));
   sections.push(policiesTable(report.enforcement));
   sections.push(...findingsSections(report.findings));
   if (report.images.length > 0) sections.push(...flowSections(report.images));
@@ -61,6 +76,48 @@ export function renderSummary(report: Report, options: SummaryOptions = {}): str
   return out;
 }
 
+/** `fail-on: new` without a compared base: said first, so nobody takes a verdict gate for a change gate. */
+function fallbackNote(gate: FailDecision): string {
+  return `> [!CAUTION]\n> **Not compared with the base commit:** ${md(gate.fallback ?? '')}. This check gates on the whole-repository verdict instead of on what the change makes worse (fail-on: new falls back to fail).\n`;
+}
+
+/** What the change does against its base, in one sentence (worse first); every item in a list when there are more. */
+function changeSection(change: ChangeReport): string {
+  const base = change.base ? ` ${md(change.base.slice(0, 12))}` : '';
+  const from = change.source === 'api' ? 'read through the REST API' : change.source === 'git-fetch' ? 'fetched from origin' : 'from the local git objects';
+  const line = `**This change** (against the base commit${base}, ${from}): ${md(changeSentence(change, 3))}.\n`;
+  const items = [...change.worse.map((w) => `- ❌ ${md(w.message)}`), ...change.other.map((o) => `- ${o.kind === 'image-removed' || o.kind === 'findings-resolved' ? '➖' : '✅'} ${md(o.message)}`)];
+  if (items.length <= 3) return line;
+  const shown = items.slice(0, FINDINGS_MAX);
+  return `${line}\n<details><summary>All ${items.length} changes</summary>\n\n${shown.join('\n')}\n${items.length > FINDINGS_MAX ? `\n_${items.length - FINDINGS_MAX} more are in the report file._\n` : ''}\n</details>\n`;
+}
+
+/** Whether the check fails, and on what: the gating items, errors first and by image, the first ones open. */
+function gateSection(gate: FailDecision, report: Report): string {
+  const mode = `fail-on: ${gate.effective}${gate.effective !== gate.failOn ? ` (asked: ${gate.failOn})` : ''}`;
+  const status = gate.fail ? `❌ **This check fails** (${mode})` : `✅ **This check passes** (${mode})`;
+  let why: string;
+  if (gate.effective === 'new') why = gate.fail ? `${gate.gating.length} thing${gate.gating.length === 1 ? ' is' : 's are'} worse than the base commit.` : `nothing is worse than the base commit; the whole-repository verdict is ${report.verdict.toUpperCase()}, its findings are listed below.`;
+  else if (gate.effective === 'never') why = 'the step never fails.';
+  else why = gate.fail ? (report.verdict === 'fail' ? 'the verdict is FAIL.' : `unsuppressed findings at ${gate.effective} level or above.`) : `verdict ${report.verdict.toUpperCase()}.`;
+  const lines = [`${status}: ${why}`];
+  if (gate.gating.length === 0) return lines.join('\n') + '\n';
+  const title = gate.fail ? (gate.effective === 'new' ? '#### What this change makes worse' : '#### What fails this check') : '#### What fails the verdict';
+  const list = gate.gating.slice(0, FINDINGS_MAX);
+  const open = list.slice(0, GATING_SHOWN).map(gateLine).join('\n');
+  const rest = list.slice(GATING_SHOWN);
+  const more = rest.length > 0 ? `\n<details><summary>${rest.length} more</summary>\n\n${rest.map(gateLine).join('\n')}\n${gate.gating.length > FINDINGS_MAX ? `\n_${gate.gating.length - FINDINGS_MAX} more are in the report file._\n` : ''}\n</details>\n` : '';
+  return `${lines.join('\n')}\n\n${title}\n\n${open}\n${more}`;
+}
+
+function gateLine(i: GateItem): string {
+  const icon = i.severity === 'error' ? '❌' : i.severity === 'warning' ? '⚠️' : 'ℹ️';
+  const image = i.image !== undefined && !i.self ? `**${md(i.image)}** — ` : '';
+  const where = i.file !== undefined && !i.self ? `${md(i.line !== undefined ? `${i.file}:${i.line}` : i.file)}: ` : '';
+  const rule = i.rule !== undefined ? ` ([${i.rule}](${ruleHelpUri(i.rule)}))` : '';
+  return `- ${icon} ${image}${where}${md(i.message)}${rule}`;
+}
+
 function overview(report: Report, options: SummaryOptions): string {
   const signed = report.images.filter((i) => i.signed).length;
   const active = report.findings.filter((f) => !f.suppressed);
@@ -76,19 +133,35 @@ function overview(report: Report, options: SummaryOptions): string {
   return lines.join('  \n') + '\n';
 }
 
-function imagesTable(images: ImageReport[]): string {
+/** The images table: the first rows open, the rest collapsed (a matrix of 300 images must not push everything else off). */
+function imagesSections(report: Report): string[] {
+  const images = report.images;
+  const accepted = acceptedUnsigned(report);
+  const header = '| Image | Pushed at | Signed | Method | By digest | Covered by |\n| --- | --- | --- | --- | --- | --- |\n';
   const rows = images.slice(0, IMAGE_ROWS_MAX).map((i) =>
     row([
       md(i.name) + (i.confidence !== 'high' ? ` <sub>(${i.confidence} confidence)</sub>` : ''),
       locations(i.pushes, 3),
-      i.signed ? '✅ yes' : '❌ no',
+      signedCell(i, accepted.has(i.name)),
       i.methods.length > 0 ? i.methods.map((m) => (m === 'attestation' ? 'attestation (equivalent)' : m)).join(', ') : '—',
       i.byDigest === true ? 'yes' : i.byDigest === false ? '⚠️ by tag' : '—',
       i.coveredBy && i.coveredBy.length > 0 ? listCell(i.coveredBy, 3) : '—',
     ]),
   );
-  const more = images.length > IMAGE_ROWS_MAX ? `\n_${images.length - IMAGE_ROWS_MAX} more images are in the report file._\n` : '';
-  return `#### Images\n\n| Image | Pushed at | Signed | Method | By digest | Covered by |\n| --- | --- | --- | --- | --- | --- |\n${rows.join('\n')}\n${more}`;
+  const out = [`#### Images\n\n${header}${rows.slice(0, IMAGE_ROWS_SHOWN).join('\n')}\n`];
+  const rest = rows.slice(IMAGE_ROWS_SHOWN);
+  if (rest.length > 0) {
+    const more = images.length > IMAGE_ROWS_MAX ? `\n_${images.length - IMAGE_ROWS_MAX} more images are in the report file._\n` : '';
+    out.push(`<details><summary>${images.length - IMAGE_ROWS_SHOWN} more image${images.length - IMAGE_ROWS_SHOWN === 1 ? '' : 's'}</summary>\n\n${header}${rest.join('\n')}\n${more}\n</details>\n`);
+  }
+  return out;
+}
+
+function signedCell(i: ImageReport, accepted: boolean): string {
+  if (i.signed) return '✅ yes';
+  const partial = i.signatures.length > 0;
+  const base = partial ? '⚠️ partially' : '❌ no';
+  return accepted ? `${base} (suppressed)` : base;
 }
 
 function policiesTable(enforcement: EnforcementReport[]): string {
@@ -189,16 +262,22 @@ function flowDiagram(group: ImageReport[]): string {
   if (first.pushes.length > 3) lines.push(`  pushMore["${mermaidText(`${first.pushes.length - 3} more push places`)}"]`, '  img --> pushMore');
   const sigs = first.signatures.slice(0, 3);
   const pushIds = pushes.length > 0 ? pushes.map((_, n) => `push${n}`) : ['img'];
-  if (first.signed && sigs.length > 0) {
+  // Signed on some push paths only: the signatures in their own style, and the gap said in words.
+  const partial = !first.signed && sigs.length > 0;
+  if (sigs.length > 0 && (first.signed || partial)) {
     sigs.forEach((s, n) => {
-      lines.push(`  sign${n}["${mermaidText(s.method === 'attestation' ? 'attestation' : `sign: ${s.method}`)}<br/>${mermaidText(loc(s))}"]`);
+      lines.push(`  sign${n}["${mermaidText(s.method === 'attestation' ? 'attestation' : `sign: ${s.method}`)}<br/>${mermaidText(loc(s))}"]${partial ? ':::partial' : ''}`);
       for (const p of pushIds) lines.push(`  ${p} --> sign${n}`);
     });
+    if (partial) {
+      lines.push('  gap["partially signed: not signed on every push path"]:::partial');
+      for (const p of pushIds) lines.push(`  ${p} -.-> gap`);
+    }
   } else {
     lines.push(`  sign0["${first.signed ? 'signed' : 'not signed'}"]:::${first.signed ? 'ok' : 'bad'}`);
     for (const p of pushIds) lines.push(`  ${p} --> sign0`);
   }
-  const signIds = first.signed && sigs.length > 0 ? sigs.map((_, n) => `sign${n}`) : ['sign0'];
+  const signIds = sigs.length > 0 && (first.signed || partial) ? sigs.map((_, n) => `sign${n}`) : ['sign0'];
   const covered = first.coveredBy ?? [];
   if (covered.length > 0) {
     covered.slice(0, 2).forEach((c, n) => {
@@ -209,7 +288,10 @@ function flowDiagram(group: ImageReport[]): string {
     lines.push('  policy0["no enforcing admission policy"]:::bad');
     for (const s of signIds) lines.push(`  ${s} -.-> policy0`);
   }
-  lines.push('  classDef ok fill:#dafbe1,stroke:#1a7f37', '  classDef bad fill:#ffebe9,stroke:#cf222e', '```');
+  // Every class sets its text colour: the fills are light, and GitHub's dark theme draws labels in a light colour.
+  lines.push('  classDef ok fill:#dafbe1,stroke:#1a7f37,color:#1f2328', '  classDef bad fill:#ffebe9,stroke:#cf222e,color:#1f2328');
+  if (partial) lines.push('  classDef partial fill:#fff8c5,stroke:#9a6700,color:#1f2328');
+  lines.push('```');
   return lines.join('\n') + '\n';
 }
 

@@ -1,3 +1,4 @@
+import { changeSentence } from '../gate/compare.js';
 import type { Report } from '../model/report.js';
 import { neutralLine, printable } from './neutral.js';
 
@@ -12,6 +13,11 @@ export function renderText(report: Report): string {
   out.push(`verdict: ${report.verdict}`);
   out.push(printable(report.sentence));
   if (report.repository) out.push(`repository: ${printable(report.repository)}`);
+  if (report.change) {
+    const c = report.change;
+    out.push(c.status === 'compared' ? `change against base ${c.base ?? ''}: ${printable(changeSentence(c, 10))}` : `change: ${printable(changeSentence(c))}`);
+    for (const w of c.worse) out.push(`  worse: ${printable(w.message)}`);
+  }
   out.push('');
   out.push(`images (${report.images.length}):`);
   for (const img of report.images) {

@@ -4,6 +4,8 @@ export const configError: RuleDefinition = {
   id: 'config-error',
   severity: 'error',
   area: 'configuration',
+  kind: 'tool-health',
+  fix: "Fix the entry at this line.",
   description: "The action's configuration file is invalid.",
   help: "The configuration file could not be read or validated; the analysis ran with defaults for the invalid parts. Fix the entry at the reported line.",
   example: {

@@ -4,6 +4,8 @@ export const imageNotCovered: RuleDefinition = {
   id: 'image-not-covered',
   severity: 'error',
   area: 'enforcement',
+  kind: 'security',
+  fix: "Add the image (or a glob that matches it) to an enforcing policy.",
   description: "No enforcing policy matches a pushed image.",
   help: "An image that no enforcing policy's patterns match is admitted without verification. Add its name (or a glob that matches it) to an enforcing policy.",
   example: {

@@ -4,6 +4,8 @@ export const noAdmissionEnforcement: RuleDefinition = {
   id: 'no-admission-enforcement',
   severity: 'error',
   area: 'enforcement',
+  kind: 'security',
+  fix: "Add an enforcing signature policy, or point `policy-paths` at the deployed policies.",
   description: "No admission controller in the repository enforces signature verification.",
   help: "Signing is advisory until the cluster refuses unverified images. Add an enforcing policy (Sigstore policy-controller ClusterImagePolicy, Kyverno verifyImages with `failureAction: Enforce`, \u2026) or point `policy-paths` at the repository that holds the deployed policies.",
   example: {

@@ -4,6 +4,8 @@ export const notInspected: RuleDefinition = {
   id: 'not-inspected',
   severity: 'warning',
   area: 'input',
+  kind: 'tool-health',
+  fix: "Provide it with `remote-checkouts`, or give the action a `github-token` to read it.",
   description: "Part of the pipeline could not be read (a remote reusable workflow or action, or an unreadable file).",
   help: "Images pushed by pipeline parts that were not inspected cannot be judged. Provide the remote repositories with `remote-checkouts`, or a `github-token` so the action can read them through the API.",
   example: {

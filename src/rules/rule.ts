@@ -16,6 +16,14 @@ export interface RuleDefinition {
   example: { bad: string; good: string };
   /** Which stage of the analysis raises it. */
   area: 'signing' | 'enforcement' | 'input' | 'configuration';
+  /**
+   * `security`: a gap in signing or enforcement (a code-scanning security alert with a `security-severity`).
+   * `tool-health`: the analysis itself could not see or read something (a typo in the configuration, a file that
+   * does not parse, a part not inspected): worth fixing, but not a vulnerability, so never a High security alert.
+   */
+  kind: 'security' | 'tool-health';
+  /** One short imperative sentence: what to do. Annotations print it after the finding's first sentence. */
+  fix: string;
 }
 
 export const RULE_DOCS_BASE = 'https://github.com/image-signing-audit/image-signing-audit/blob/main/README.md#rule-';

@@ -70,7 +70,40 @@ export type Cmd =
   | { t: 'Decl'; variant: string; args: Assign[] }
   | { t: 'Wrap'; stmt: Stmt | null }
   | { t: 'Test'; expr: TestExpr | null }
+  /** Where the script nests deeper than MAX_SYNTAX_DEPTH: conversion stopped here, and analysis stops here. */
+  | { t: 'TooDeep' }
   | { t: 'Other' };
+
+/**
+ * How deeply statements, words and tests may nest in one parsed source (each `(…)`, `{…}`, `if`, loop body,
+ * `$(…)`, `"…"`, `${x:-…}` and `[[ ( … ) ]]` is one level). Real scripts stay below 20; the bound keeps every walk
+ * over the tree far from the stack's end. Lists (`a && b && …`, `a | b | …`) are not nesting: they are walked
+ * link by link, at any length.
+ */
+export const MAX_SYNTAX_DEPTH = 100;
+
+/** One link of a list `x op y`, where `node` is the statement holding it and `x` the list before it. */
+export interface ListLink {
+  node: Stmt;
+  op: 'and' | 'or' | 'pipe';
+  y: Stmt;
+  xSpan: Span;
+}
+
+/**
+ * A list as its first statement and its links, outermost last: the parser nests `a && b || c` as
+ * `(a && b) || c`, so the spine runs down the left side. `andOrOnly` stops at pipelines (which bind tighter and are
+ * one operand of `&&`/`||`).
+ */
+export function listSpine(stmt: Stmt, andOrOnly: boolean): { first: Stmt; links: ListLink[] } {
+  const links: ListLink[] = [];
+  let node = stmt;
+  while (node.cmd?.t === 'Binary' && !(andOrOnly && node.cmd.op === 'pipe')) {
+    links.push({ node, op: node.cmd.op, y: node.cmd.y, xSpan: node.cmd.xSpan });
+    node = node.cmd.x;
+  }
+  return { first: node, links: links.reverse() };
+}
 
 /** A `[[ … ]]` expression; operators by spelling. */
 export type TestExpr =
@@ -82,6 +115,18 @@ export interface Converter {
   ops: OperatorTable;
   /** Line from a raw position's packed `lineCol` (the bit split is learned from a probe at load time). */
   lineShift: number;
+}
+
+/** A conversion in progress: the nesting depth and the line of the statement being converted. */
+interface Conversion extends Converter {
+  depth: number;
+  line: number;
+}
+
+class TooDeep extends Error {}
+
+function enter(c: Conversion): void {
+  if (++c.depth > MAX_SYNTAX_DEPTH) throw new TooDeep();
 }
 
 /*
@@ -116,24 +161,78 @@ function str(s: ShNode): string {
 
 const offs = (pos: ShNode): number => Number(pos?.offs ?? 0);
 
-export function convertRawFile(c: Converter, rawFile: ShNode): Stmt[] {
-  return convertStmts(c, rawFile.Stmts);
+/**
+ * The file's statements. Where nesting passes MAX_SYNTAX_DEPTH, the statements before are kept and a `TooDeep`
+ * statement (at the line where the bound was passed) ends the list.
+ */
+export function convertRawFile(converter: Converter, rawFile: ShNode): Stmt[] {
+  const c: Conversion = { ...converter, depth: 0, line: 1 };
+  const out: Stmt[] = [];
+  const slice = rawFile.Stmts;
+  for (let i = 0; slice?.$array && i < slice.$length; i++) {
+    const raw = slice.$array[slice.$offset + i];
+    try {
+      c.depth = 0;
+      out.push(convertStmt(c, raw));
+    } catch (e) {
+      if (!(e instanceof TooDeep)) throw e;
+      out.push({ line: c.line, cmd: { t: 'TooDeep' }, redirs: [] });
+      break;
+    }
+  }
+  return out;
 }
 
-function convertStmts(c: Converter, slice: ShNode): Stmt[] {
+function convertStmts(c: Conversion, slice: ShNode): Stmt[] {
   return items(slice, (s) => convertStmt(c, s));
 }
 
-function convertStmt(c: Converter, s: ShNode): Stmt {
+const lineOf = (c: Conversion, s: ShNode): number => Number(s.Position.lineCol) >>> c.lineShift;
+
+function convertStmt(c: Conversion, s: ShNode): Stmt {
+  enter(c);
+  const outerLine = c.line;
+  c.line = lineOf(c, s);
+  const stmt = typeOf(s.Cmd) === 'BinaryCmd' ? convertList(c, s) : plainStmt(c, s, isNil(s.Cmd) ? null : convertCmd(c, s.Cmd));
+  c.line = outerLine;
+  c.depth--;
+  return stmt;
+}
+
+function plainStmt(c: Conversion, s: ShNode, cmd: Cmd | null): Stmt {
   return {
-    line: Number(s.Position.lineCol) >>> c.lineShift,
-    cmd: isNil(s.Cmd) ? null : convertCmd(c, s.Cmd),
+    line: lineOf(c, s),
+    cmd,
     redirs: items(s.Redirs, (r) => convertRedir(c, r)),
     ...(s.Negated ? { negated: true } : {}),
   };
 }
 
-function convertRedir(c: Converter, r: ShNode): Redir {
+/**
+ * `a && b || c | d …`: the parser nests lists down their left side, one level per link. They are converted link by
+ * link (no recursion along the spine), so a list of 20,000 commands costs no stack.
+ */
+function convertList(c: Conversion, top: ShNode): Stmt {
+  const spine: ShNode[] = [];
+  let s = top;
+  while (typeOf(s.Cmd) === 'BinaryCmd') {
+    spine.push(s);
+    s = s.Cmd.X;
+  }
+  let acc = convertStmt(c, s);
+  for (let i = spine.length - 1; i >= 0; i--) {
+    const node = spine[i]!;
+    const cmd = node.Cmd;
+    const code = Number(cmd.Op);
+    const op = code === c.ops.and ? 'and' : code === c.ops.or ? 'or' : 'pipe';
+    const start = offs(cmd.X.Position);
+    const end = offs(cmd.OpPos);
+    acc = plainStmt(c, node, { t: 'Binary', op, x: acc, y: convertStmt(c, cmd.Y), xSpan: () => ({ start, end }) });
+  }
+  return acc;
+}
+
+function convertRedir(c: Conversion, r: ShNode): Redir {
   const o = c.ops;
   const code = Number(r.Op);
   const op: Redir['op'] = [o.redirOut, o.appendOut, o.clobberOut, o.redirAll, o.appendAll].includes(code)
@@ -154,17 +253,10 @@ function convertRedir(c: Converter, r: ShNode): Redir {
   };
 }
 
-function convertCmd(c: Converter, cmd: ShNode): Cmd {
+function convertCmd(c: Conversion, cmd: ShNode): Cmd {
   switch (typeOf(cmd)) {
     case 'CallExpr':
       return { t: 'Call', assigns: items(cmd.Assigns, (a) => convertAssign(c, a)), args: items(cmd.Args, (w) => convertWord(c, w)) };
-    case 'BinaryCmd': {
-      const code = Number(cmd.Op);
-      const op = code === c.ops.and ? 'and' : code === c.ops.or ? 'or' : 'pipe';
-      const start = offs(cmd.X.Position);
-      const end = offs(cmd.OpPos);
-      return { t: 'Binary', op, x: convertStmt(c, cmd.X), y: convertStmt(c, cmd.Y), xSpan: () => ({ start, end }) };
-    }
     case 'Block':
     case 'Subshell':
       return { t: 'Block', stmts: convertStmts(c, cmd.Stmts) };
@@ -197,8 +289,15 @@ function convertCmd(c: Converter, cmd: ShNode): Cmd {
   }
 }
 
-function convertTest(c: Converter, x: ShNode): TestExpr | null {
+function convertTest(c: Conversion, x: ShNode): TestExpr | null {
   if (isNil(x)) return null;
+  enter(c);
+  const e = convertTestNode(c, x);
+  c.depth--;
+  return e;
+}
+
+function convertTestNode(c: Conversion, x: ShNode): TestExpr | null {
   switch (typeOf(x)) {
     case 'BinaryTest':
       return { k: 'binary', op: c.ops.testOps.get(Number(x.Op)) ?? '?', x: convertTest(c, x.X), y: convertTest(c, x.Y) };
@@ -213,7 +312,7 @@ function convertTest(c: Converter, x: ShNode): TestExpr | null {
   }
 }
 
-function convertAssign(c: Converter, a: ShNode): Assign {
+function convertAssign(c: Conversion, a: ShNode): Assign {
   const arr = a.Array;
   return {
     name: isNil(a.Name) ? undefined : str(a.Name.Value),
@@ -224,16 +323,23 @@ function convertAssign(c: Converter, a: ShNode): Assign {
   };
 }
 
-function convertWord(c: Converter, w: ShNode): Word {
+function convertWord(c: Conversion, w: ShNode): Word {
   return { parts: items(w.Parts, (p) => convertPart(c, p)) };
 }
 
 /** An arithmetic operand is a Word only when it is a plain number or name. */
-function maybeWord(c: Converter, n: ShNode): Word | null {
+function maybeWord(c: Conversion, n: ShNode): Word | null {
   return !isNil(n) && typeOf(n) === 'Word' ? convertWord(c, n) : null;
 }
 
-function convertPart(c: Converter, p: ShNode): Part {
+function convertPart(c: Conversion, p: ShNode): Part {
+  enter(c);
+  const part = convertPartNode(c, p);
+  c.depth--;
+  return part;
+}
+
+function convertPartNode(c: Conversion, p: ShNode): Part {
   const type = typeOf(p);
   switch (type) {
     case 'Lit':

@@ -1,8 +1,11 @@
-import type { Part, Stmt, TestExpr, Word } from './ast.js';
+import { listSpine, type Part, type Stmt, type TestExpr, type Word } from './ast.js';
 import { and, atom, eq, FALSE, not, or, TRUE, type Formula } from '../logic/formula.js';
 import { evaluateSource, UNKNOWN_LOOKUP, wholeExpression } from '../workflow/expr.js';
 import type { Frame } from './state.js';
-import { globToRegexSource, hasUnresolved } from './text.js';
+import { compileGlob, globMatches } from './glob.js';
+import { meterOf, stopAnalysis } from './bounds.js';
+import { compileRegex, isUsableRegex } from '../util/safe-regex.js';
+import { hasUnresolved } from './text.js';
 import { expandString } from './words.js';
 
 /**
@@ -14,14 +17,15 @@ import { expandString } from './words.js';
 export function staticTruth(frame: Frame, cond: Stmt[]): boolean | undefined {
   if (cond.length !== 1) return undefined;
   const stmt = cond[0]!;
+  return negatedIf(stmt, stmtTruth(frame, stmt));
+}
+
+/** A statement's truth as its command gives it, before its own `!`. */
+function stmtTruth(frame: Frame, stmt: Stmt): boolean | undefined {
   if (stmt.redirs.length > 0 || !stmt.cmd) return undefined;
   const cmd = stmt.cmd;
   if (cmd.t === 'Test') return cmd.expr ? evalTest(frame, cmd.expr) : undefined;
-  if (cmd.t === 'Binary' && cmd.op !== 'pipe') {
-    const x = staticTruth(frame, [cmd.x]);
-    const y = staticTruth(frame, [cmd.y]);
-    return cmd.op === 'and' ? and3(x, y) : or3(x, y);
-  }
+  if (cmd.t === 'Binary' && cmd.op !== 'pipe') return chainCondition(frame, stmt, false).truth;
   if (cmd.t === 'Call' && cmd.assigns.length === 0 && cmd.args.length > 0) {
     if (cmd.args.some(hasSubstitution)) return undefined;
     const argv = cmd.args.map((w) => expandString(frame, w));
@@ -32,6 +36,51 @@ export function staticTruth(frame: Frame, cond: Stmt[]): boolean | undefined {
     if (name === 'test') return evalTestArgs(argv.slice(1));
   }
   return undefined;
+}
+
+function negatedIf(stmt: Stmt, t: boolean | undefined): boolean | undefined {
+  return stmt.negated && t !== undefined ? !t : t;
+}
+
+/**
+ * What is known of an `&&`/`||` list so far: its static truth when every part is decided, else its formula (both
+ * before the list's own `!`). Lists are folded one link at a time along their left spine (the parser nests
+ * `a && b && c` as `(a && b) && c`), so a list of any length costs linear time and no stack.
+ */
+export interface ListCondition {
+  truth: boolean | undefined;
+  /** Undefined until asked for: most lists are run for their commands, and only the truth is needed. */
+  formula: Formula | undefined;
+}
+
+/** The condition of one statement that is not itself a list (a list's first command, or what follows `&&`). */
+export function leafCondition(frame: Frame, stmt: Stmt, withFormula: boolean): ListCondition {
+  const truth = stmtTruth(frame, stmt);
+  return { truth, formula: withFormula ? (truth !== undefined ? (truth ? TRUE : FALSE) : stmtFormula(frame, stmt)) : undefined };
+}
+
+/** The condition of `node` = `x op y`, from x's condition (x is the statement `xStmt`) and y's. */
+export function extendCondition(node: Stmt, op: 'and' | 'or', xStmt: Stmt, x: ListCondition, yStmt: Stmt, y: ListCondition): ListCondition {
+  const xt = negatedIf(xStmt, x.truth);
+  const yt = negatedIf(yStmt, y.truth);
+  const truth = node.redirs.length > 0 || !node.cmd ? undefined : op === 'and' ? and3(xt, yt) : or3(xt, yt);
+  if (truth !== undefined) return { truth, formula: truth ? TRUE : FALSE };
+  if (!x.formula || !y.formula) return { truth, formula: undefined };
+  const xf = xStmt.negated ? not(x.formula) : x.formula;
+  const yf = yStmt.negated ? not(y.formula) : y.formula;
+  return { truth, formula: op === 'and' ? and(xf, yf) : or(xf, yf) };
+}
+
+function chainCondition(frame: Frame, stmt: Stmt, withFormula: boolean): ListCondition {
+  const { first, links } = listSpine(stmt, true);
+  let acc = leafCondition(frame, first, withFormula);
+  let prev = first;
+  for (const link of links) {
+    if (link.op === 'pipe') break; // not on an `&&`/`||` spine (listSpine stops before pipelines)
+    acc = extendCondition(link.node, link.op, prev, acc, link.y, leafCondition(frame, link.y, withFormula));
+    prev = link.node;
+  }
+  return acc;
 }
 
 function and3(x: boolean | undefined, y: boolean | undefined): boolean | undefined {
@@ -81,15 +130,12 @@ function evalTest(frame: Frame, e: TestExpr): boolean | undefined {
       const a = known(frame, e.x);
       const b = known(frame, e.y);
       if (a === undefined || b === undefined) return undefined;
-      if (e.op === '==' || e.op === '=') return globMatch(a, b);
-      if (e.op === '!=') return !globMatch(a, b);
-      if (e.op === '=~') {
-        try {
-          return new RegExp(b).test(a);
-        } catch {
-          return undefined;
-        }
+      if (e.op === '==' || e.op === '=') return globMatch(frame, a, b);
+      if (e.op === '!=') {
+        const m = globMatch(frame, a, b);
+        return m === undefined ? undefined : !m;
       }
+      if (e.op === '=~') return regexMatch(frame, a, b);
       return undefined;
     }
   }
@@ -98,9 +144,11 @@ function evalTest(frame: Frame, e: TestExpr): boolean | undefined {
 /** `[ … ]` / `test …` with the common string operators. */
 function evalTestArgs(args: string[]): boolean | undefined {
   if (args.some(hasUnresolved)) return undefined;
-  if (args[0] === '!') {
-    const r = evalTestArgs(args.slice(1));
-    return r === undefined ? undefined : !r;
+  // `[ ! ! … x ]`: counted, not recursed (the words are the input's).
+  const bangs = leadingBangs(args);
+  if (bangs > 0) {
+    const r = evalTestArgs(args.slice(bangs));
+    return r === undefined ? undefined : bangs % 2 === 1 ? !r : r;
   }
   if (args.length === 1) return args[0] !== '';
   if (args.length === 2 && args[0] === '-z') return args[1] === '';
@@ -110,9 +158,32 @@ function evalTestArgs(args: string[]): boolean | undefined {
   return undefined;
 }
 
-/** `[[ a == pattern ]]`: the right side is a shell pattern (quoting is not tracked, so `*`, `?`, `[…]` always match as such). */
-function globMatch(value: string, pattern: string): boolean {
-  return new RegExp(`^${globToRegexSource(pattern)}$`).test(value);
+/** How many `!` words lead a `[ … ]` test (a lone `!` is a word to test, not a negation). */
+function leadingBangs(args: string[]): number {
+  let n = 0;
+  while (n < args.length - 1 && args[n] === '!') n++;
+  return n;
+}
+
+/**
+ * `[[ a == pattern ]]`: the right side is a shell pattern (quoting is not tracked, so `*`, `?`, `[…]` always match
+ * as such), matched in steps charged to the budget; undecided when the budget refuses.
+ */
+function globMatch(frame: Frame, value: string, pattern: string): boolean | undefined {
+  return globMatches(compileGlob(pattern), value, meterOf(frame));
+}
+
+/**
+ * `[[ a =~ ere ]]` on RE2 with POSIX leftmost-longest matching. Undefined (the branch is undecided) for what RE2
+ * cannot evaluate (a backreference, lookaround, a pattern over the size bound) and when the budget ran out (the
+ * analysis of the script then stops there, as for any spent budget).
+ */
+function regexMatch(frame: Frame, value: string, pattern: string): boolean | undefined {
+  const re = compileRegex(pattern, { longest: true });
+  if (!isUsableRegex(re)) return undefined;
+  const answer = re.test(value, frame.state.budget);
+  if (answer === undefined && frame.state.budget.exhausted) stopAnalysis(frame, frame.state.budget.reason, `shell regular-expression matching in ${frame.source.file}`);
+  return answer;
 }
 
 /**
@@ -129,15 +200,11 @@ export function conditionFormula(frame: Frame, cond: Stmt[]): Formula {
 }
 
 function stmtFormula(frame: Frame, stmt: Stmt): Formula {
-  const truth = staticTruth(frame, [stmt]);
-  if (truth !== undefined) return truth ? TRUE : FALSE;
   const cmd = stmt.cmd;
+  if (cmd?.t === 'Binary' && cmd.op !== 'pipe') return chainCondition(frame, stmt, true).formula ?? shellAtom(`list at line ${stmt.line}`);
+  const truth = stmtTruth(frame, stmt);
+  if (truth !== undefined) return truth ? TRUE : FALSE;
   if (!cmd) return TRUE;
-  if (cmd.t === 'Binary' && cmd.op !== 'pipe') {
-    const x = cmd.x.negated ? not(stmtFormula(frame, cmd.x)) : stmtFormula(frame, cmd.x);
-    const y = cmd.y.negated ? not(stmtFormula(frame, cmd.y)) : stmtFormula(frame, cmd.y);
-    return cmd.op === 'and' ? and(x, y) : or(x, y);
-  }
   if (cmd.t === 'Call' && cmd.args.length > 0 && !cmd.args.some(hasSubstitution)) {
     const argv = cmd.args.map((w) => expandString(frame, w));
     const test = argv[0] === '[' && argv[argv.length - 1] === ']' ? argv.slice(1, -1) : argv[0] === 'test' ? argv.slice(1) : undefined;
@@ -186,9 +253,10 @@ function testExprFormula(frame: Frame, e: TestExpr): Formula | undefined {
 }
 
 function testArgsFormula(args: string[]): Formula | undefined {
-  if (args[0] === '!') {
-    const r = testArgsFormula(args.slice(1));
-    return r ? not(r) : undefined;
+  const bangs = leadingBangs(args);
+  if (bangs > 0) {
+    const r = testArgsFormula(args.slice(bangs));
+    return r ? (bangs % 2 === 1 ? not(r) : r) : undefined;
   }
   if (args.length === 3 && (args[1] === '=' || args[1] === '==' || args[1] === '!=')) return equality(args[0]!, args[2]!, args[1] !== '!=') ?? shellAtom(`[ ${args.join(' ')} ]`);
   if (args.length === 2 && (args[0] === '-n' || args[0] === '-z')) {

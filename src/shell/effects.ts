@@ -12,20 +12,32 @@ import { storeFile, writeOut } from './sinks.js';
 import { locationOf, type Frame } from './state.js';
 import { hasUnresolved } from './text.js';
 
+/**
+ * The longest text taken as an image reference. Docker caps a repository name at 255 characters and a tag at 128,
+ * so a longer text is no reference; kept whole, thousands of such names (a loop pushing a 1 MiB value) would fill
+ * the memory. It becomes one short unknown, with a bound hit at the command.
+ */
+export const MAX_REF_LENGTH = 4096;
+
 /** Turns classifier effects into operations with location, chain, guard and confidence. */
 export function applyEffects(frame: Frame, effects: CommandEffect[], line: number, guessed: boolean): void {
   const location = locationOf(frame, line);
   const st = frame.state;
+  const refOf = (raw: string): ImageRef => {
+    if (raw.length <= MAX_REF_LENGTH) return parseImageRef(raw);
+    st.budget.hit('bound', `a pushed or signed text over ${MAX_REF_LENGTH} characters is no image reference; it is unknown`, location);
+    return parseImageRef(`$(image reference over ${MAX_REF_LENGTH} characters)`);
+  };
   // What this command pushes hands its digest on (stdout, files) under this text; a copy carries its source's
   // digest. See src/model/digest.ts.
   const copyOf = effects.find((e) => e.kind === 'push' && e.copyOf !== undefined);
-  const digestText = copyOf?.kind === 'push' && copyOf.copyOf !== undefined ? resolvedDigestText(copyOf.copyOf) : pushDigestText(location);
+  const digestText = copyOf?.kind === 'push' && copyOf.copyOf !== undefined && copyOf.copyOf.length <= MAX_REF_LENGTH ? resolvedDigestText(copyOf.copyOf) : pushDigestText(location);
   for (const e of effects) {
     switch (e.kind) {
       case 'push': {
         const refs: ImageRef[] = [];
         for (const raw of e.refs) {
-          const ref = parseImageRef(raw);
+          const ref = refOf(raw);
           if (!ref.name) continue;
           const host = ephemeralHost(frame, ref.name);
           if (host) st.localBuilds.push({ name: ref.name, reason: isPerRunRegistryHost(host) ? `${e.tool} to ${host}, a registry named per run (the run creates and removes it)` : `${e.tool} to ephemeral registry ${host}`, location });
@@ -41,7 +53,7 @@ export function applyEffects(frame: Frame, effects: CommandEffect[], line: numbe
         storeFile(frame, resolvePath(frame, e.path), withPushDigest(e.text, digestText));
         break;
       case 'sign': {
-        const refs = e.refs.map(parseImageRef).filter((r) => r.name && !ephemeralHost(frame, r.name));
+        const refs = e.refs.map((raw) => refOf(raw)).filter((r) => r.name && !ephemeralHost(frame, r.name));
         if (!refs.length && e.refs.length && !e.unresolvedTarget) break; // only ephemeral (test) images signed
         addOp(frame, {
           ...base(frame, e.tool, location, refs, guessed, e.notes),
@@ -54,12 +66,12 @@ export function applyEffects(frame: Frame, effects: CommandEffect[], line: numbe
           ...(e.key ? { key: keyMaterial(e.key, location) } : {}),
           ...(e.password ? { password: keyMaterial(e.password, location) } : {}),
           ...(e.signatureFormat ? { signatureFormat: e.signatureFormat } : {}),
-          ...(e.copiedFrom ? { copiedFrom: parseImageRef(e.copiedFrom) } : {}),
+          ...(e.copiedFrom ? { copiedFrom: refOf(e.copiedFrom) } : {}),
         });
         break;
       }
       case 'local': {
-        const name = parseImageRef(e.name).name;
+        const name = refOf(e.name).name;
         if (name) st.localBuilds.push({ name, reason: e.reason, location });
         break;
       }
@@ -119,10 +131,11 @@ function addOp(frame: Frame, op: ReaderResult['operations'][number]): void {
 
 function merge(frame: Frame, r: ReaderResult): void {
   const st = frame.state;
+  // Loops, not push(...xs): a reader's output is as long as its input, and a spread of that many arguments overflows.
   for (const op of r.operations) addOp(frame, op);
-  st.localBuilds.push(...r.localBuilds);
-  st.findings.push(...r.findings);
-  st.limits.push(...r.limits);
+  for (const b of r.localBuilds) st.localBuilds.push(b);
+  for (const f of r.findings) st.findings.push(f);
+  for (const l of r.limits) st.limits.push(l);
 }
 
 /** The ephemeral registry host a name lives on (built-in patterns, or the context's list, with or without port). */

@@ -9,23 +9,42 @@ export interface MaskedScript {
   expressions: string[];
 }
 
-const EXPRESSION = /\$\{\{[\s\S]*?\}\}/g;
 const PLACEHOLDER = /@GHE(\d+)@/g;
 
+/**
+ * Each `${{ … }}` (the shortest, as `/\$\{\{[\s\S]*?\}\}/g` would find them) replaced by a placeholder. Scanned
+ * with indexOf: the lazy regular expression rescans the rest of the text from every `${{` that has no `}}`.
+ */
 export function maskExpressions(script: string): MaskedScript {
   const expressions: string[] = [];
-  const text = script.replace(EXPRESSION, (m) => {
+  if (!script.includes('${{')) return { text: script, expressions };
+  const out: string[] = [];
+  let pos = 0;
+  for (let open = script.indexOf('${{'); open >= 0; open = script.indexOf('${{', pos)) {
+    const close = script.indexOf('}}', open + 3);
+    if (close < 0) break; // no `}}` after this one, so none after any later `${{` either
+    const m = script.slice(open, close + 2);
     expressions.push(m);
     // Keep the line count: an expression spanning lines must not shift the lines of the commands after it.
-    const newlines = (m.match(/\n/g) ?? []).length;
-    return `@GHE${expressions.length - 1}@` + (newlines ? ' \\\n'.repeat(newlines).trimStart() : '');
-  });
-  return { text, expressions };
+    let newlines = 0;
+    for (let i = m.indexOf('\n'); i >= 0; i = m.indexOf('\n', i + 1)) newlines++;
+    out.push(script.slice(pos, open), `@GHE${expressions.length - 1}@` + (newlines ? ' \\\n'.repeat(newlines).trimStart() : ''));
+    pos = close + 2;
+  }
+  out.push(script.slice(pos));
+  return { text: out.join(''), expressions };
 }
 
-export function restoreExpressions(text: string, expressions: string[]): string {
+/** The text with its placeholders put back; undefined when that would be longer than `maxLength`. */
+export function restoreExpressions(text: string, expressions: string[], maxLength = Infinity): string | undefined {
   if (!text.includes('@GHE')) return text;
-  return text.replace(PLACEHOLDER, (m, i: string) => expressions[Number(i)] ?? m);
+  let length = text.length;
+  const restored = text.replace(PLACEHOLDER, (m, i: string) => {
+    const e = expressions[Number(i)] ?? m;
+    length += e.length - m.length;
+    return length > maxLength ? '' : e;
+  });
+  return length > maxLength ? undefined : restored;
 }
 
 export function isSecretExpression(text: string): boolean {

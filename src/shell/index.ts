@@ -1,11 +1,12 @@
 import type { RepoReader } from '../discover/repo.js';
+import { AnalysisBudget } from '../util/budget.js';
 import type { OpContext, ReaderResult } from '../model/pipeline.js';
 import { makeSource, runSource } from './interpreter.js';
 import { not, TRUE, type Formula } from '../logic/formula.js';
 import { joinWrites, type Written } from '../logic/value.js';
 import { alternativesText } from '../workflow/expr.js';
 import { parseWrites } from './sinks.js';
-import type { Frame, RunState, Value } from './state.js';
+import { Vars, type Frame, type RunState } from './state.js';
 
 export { loadShellParser, isShellParserLoaded } from './parser.js';
 
@@ -47,6 +48,7 @@ export interface RunScriptResult extends ReaderResult {
  * Call `await loadShellParser()` once before; a script that does not parse yields a parse-error finding.
  */
 export function analyzeRunScript(input: RunScriptInput): RunScriptResult {
+  const budget = input.budget ?? new AnalysisBudget();
   const state: RunState = {
     repo: input.repo,
     ...(input.repository ? { repository: input.repository } : {}),
@@ -58,6 +60,7 @@ export function analyzeRunScript(input: RunScriptInput): RunScriptResult {
       ...(input.parallelGroup !== undefined ? { parallelGroup: input.parallelGroup } : {}),
       ephemeralRegistries: input.ephemeralRegistries,
       ...(input.remoteFiles ? { remoteFiles: input.remoteFiles } : {}),
+      budget,
     },
     operations: [],
     localBuilds: [],
@@ -69,12 +72,15 @@ export function analyzeRunScript(input: RunScriptInput): RunScriptResult {
     secretFiles: new Set(),
     files: new Map(Object.entries(input.files ?? {})),
     filesWritten: new Set(),
+    budget,
     commands: 0,
-    budgetHit: false,
+    stopped: false,
+    nesting: 0,
+    writtenChars: 0,
     activeScripts: new Set(),
     opKeys: new Set(),
   };
-  const vars = new Map<string, Value>(Object.entries(input.env).map(([k, v]) => [k, { text: v }]));
+  const vars = new Vars(Object.entries(input.env).map(([k, v]) => [k, { text: v }]));
   const { source, masked } = makeSource(input.script, input.file, input.line);
   const frame: Frame = {
     state,
@@ -90,8 +96,17 @@ export function analyzeRunScript(input: RunScriptInput): RunScriptResult {
     functionDepth: 0,
     sink: { kind: 'stdout' },
     stdin: undefined,
+    line: 1,
   };
-  runSource(frame, masked);
+  try {
+    runSource(frame, masked);
+  } catch (e) {
+    // The last line of defence: every recursion and every value the input controls is bounded (MAX_SYNTAX_DEPTH,
+    // MAX_RUN_DEPTH, the value cap), so this is not expected; if a bound is missing somewhere, the script's analysis
+    // stops with a hit instead of the whole run failing, and what was found before is kept.
+    if (!(e instanceof RangeError)) throw e;
+    budget.hit('bound', `shell analysis of ${input.file} ran out of room (${e.message}); the rest of the script was not analysed`, { file: input.file, line: input.line });
+  }
   return {
     operations: state.operations,
     localBuilds: state.localBuilds,

@@ -4,8 +4,9 @@ import { normalizeRelPath } from '../discover/repo.js';
 import { expandMake } from '../make/index.js';
 import type { Location } from '../model/location.js';
 import { exportedEnv, makeSource, resolvePath, runSource } from './interpreter.js';
+import { enterNesting, leaveNesting } from './bounds.js';
 import { writeOut } from './sinks.js';
-import { locationOf, type Frame, type Value } from './state.js';
+import { locationOf, Vars, type Frame } from './state.js';
 import { hasUnresolved, unresolvedSpans } from './text.js';
 
 /**
@@ -67,14 +68,16 @@ export function runScriptFile(frame: Frame, path: string, args: string[], line: 
   const { source, masked } = makeSource(read.text, rel, 1);
   const child: Frame =
     mode === 'source'
-      ? { ...frame, source, chain: [...frame.chain, callLoc], depth: frame.depth - 1, positional: args.length ? args : frame.positional, prefixEnv: undefined }
+      ? { ...frame, source, chain: [...frame.chain, callLoc], depth: frame.depth - 1, positional: args.length ? args : frame.positional, prefixEnv: undefined, line: 1 }
       : childFrame(frame, source, [...frame.chain, callLoc], args);
   if (mode === 'exec') child.vars.set('0', { text: rel });
+  if (!enterNesting(frame)) return;
   st.activeScripts.add(rel);
   try {
     runSource(child, masked);
   } finally {
     st.activeScripts.delete(rel);
+    leaveNesting(frame);
   }
   if (mode === 'source') {
     // Variables and functions flow back (shared maps); the working directory too.
@@ -84,7 +87,7 @@ export function runScriptFile(frame: Frame, path: string, args: string[], line: 
 
 /** A new shell process: only exported variables (and `VAR=x cmd` prefixes) cross over. */
 function childFrame(frame: Frame, source: Frame['source'], chain: Location[], args: string[]): Frame {
-  const vars = new Map<string, Value>();
+  const vars = new Vars();
   for (const [k, v] of Object.entries(exportedEnv(frame))) vars.set(k, { text: v });
   return {
     state: frame.state,
@@ -100,23 +103,30 @@ function childFrame(frame: Frame, source: Frame['source'], chain: Location[], ar
     functionDepth: 0,
     sink: frame.sink,
     stdin: undefined,
+    line: 1,
   };
 }
 
 /** `sh -c "…"` / `eval "…"`: the text is analysed as if it started at the caller's line. */
 export function runShellString(frame: Frame, text: string, line: number, mode: 'child' | 'same-frame', args: string[] | undefined): void {
   if (!text.trim()) return;
-  const callLoc = locationOf(frame, line);
-  const { source, masked } = makeSource(text, callLoc.file, callLoc.line);
-  if (mode === 'same-frame') {
-    const inner: Frame = { ...frame, source };
+  // A string that runs itself (`A='eval "$A"'; eval "$A"`) recurses without end: the run-time nesting bound cuts it.
+  if (!enterNesting(frame)) return;
+  try {
+    const callLoc = locationOf(frame, line);
+    const { source, masked } = makeSource(text, callLoc.file, callLoc.line);
+    if (mode === 'same-frame') {
+      const inner: Frame = { ...frame, source, line: 1 };
+      runSource(inner, masked);
+      frame.cwd = inner.cwd;
+      return;
+    }
+    const inner: Frame = { ...childFrame(frame, source, frame.chain, (args ?? []).slice(1)), depth: frame.depth };
+    if (args?.[0]) inner.vars.set('0', { text: args[0] });
     runSource(inner, masked);
-    frame.cwd = inner.cwd;
-    return;
+  } finally {
+    leaveNesting(frame);
   }
-  const inner: Frame = { ...childFrame(frame, source, frame.chain, (args ?? []).slice(1)), depth: frame.depth };
-  if (args?.[0]) inner.vars.set('0', { text: args[0] });
-  runSource(inner, masked);
 }
 
 /**
@@ -130,16 +140,28 @@ export function runMake(frame: Frame, args: string[], line: number): boolean {
   const st = frame.state;
   const location = locationOf(frame, line);
   const expansion = expandMake({ repo: st.repo, args, cwd: frame.cwd, env: exportedEnv(frame), location, depth: frame.depth });
-  st.limits.push(...expansion.limits);
-  st.findings.push(...expansion.findings);
+  for (const l of expansion.limits) st.limits.push(l);
+  for (const f of expansion.findings) st.findings.push(f);
+  if (!enterNesting(frame)) return false;
+  try {
+    runRecipes(frame, expansion.commands, location);
+  } finally {
+    leaveNesting(frame);
+  }
+  return expansion.limits.length === 0 && !st.stopped;
+}
+
+function runRecipes(frame: Frame, commands: ReturnType<typeof expandMake>['commands'], location: Location): void {
+  const st = frame.state;
   const captured = frame.sink.kind === 'pipe' || frame.sink.kind === 'file';
-  for (const rc of expansion.commands) {
+  for (const rc of commands) {
+    if (st.stopped) return;
     if (captured && !rc.silent) writeOut(frame, `${rc.text}\n`);
     // Recipe lines that name no relevant tool (kubectl, helm, go test…) are not parsed: large Makefiles expand to
     // thousands of them and parsing is the expensive part.
     if (!captured && !scriptMayMatter(rc.text)) continue;
     const { source, masked } = makeSource(rc.text, rc.file, rc.line);
-    const vars = new Map<string, Value>(Object.entries(rc.env).map(([k, v]) => [k, { text: v }]));
+    const vars = new Vars(Object.entries(rc.env).map(([k, v]) => [k, { text: v }]));
     const recipeFrame: Frame = {
       state: st,
       cond: frame.cond,
@@ -154,10 +176,10 @@ export function runMake(frame: Frame, args: string[], line: number): boolean {
       functionDepth: 0,
       sink: frame.sink,
       stdin: undefined,
+      line: 1,
     };
     runSource(recipeFrame, masked);
   }
-  return expansion.limits.length === 0;
 }
 
 function fmt(l: Location): string {

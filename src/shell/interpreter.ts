@@ -6,9 +6,10 @@ import { normalizeRelPath } from '../discover/repo.js';
 import { isSecretExpression, maskExpressions } from './expressions.js';
 import { applyEffects } from './effects.js';
 import { runMake, runScriptFile, runShellString } from './indirection.js';
-import type { Assign, Cmd, Part, Stmt } from './ast.js';
+import { listSpine, MAX_SYNTAX_DEPTH, type Assign, type Cmd, type ListLink, type Part, type Stmt, type Word } from './ast.js';
+import { charge, enterNesting, fitsValue, leaveNesting, oversized, stopAnalysis } from './bounds.js';
 import { parseShell } from './parser.js';
-import { MAX_COMMANDS, MAX_FUNCTION_DEPTH, MAX_LOOP_ITEMS, locationOf, lookupVar, type Value, type Frame, type Sink, type Source } from './state.js';
+import { MAX_COMMANDS, MAX_FUNCTION_DEPTH, MAX_LOOP_ITEMS, locationOf, lookupVar, newPipe, type PipeSink, type Value, type Frame, type Sink, type Source } from './state.js';
 import { hasUnresolved, isWhollyDynamic, mapLiteralParts, splitFields } from './text.js';
 import { expandFields, expandString, nodeText, substitutionHook } from './words.js';
 import { closeSink, fileSink, readFiles, writeOut } from './sinks.js';
@@ -18,7 +19,7 @@ import { cutFields } from './cut.js';
 import { awkFilter, sedFilter } from './text-filters.js';
 import { and, FALSE, not, TRUE, type Formula } from '../logic/formula.js';
 import { alternativeCombinations, alternativesText, mayHoldAlternatives } from '../workflow/expr.js';
-import { conditionFormula, shellAtom, staticTruth } from './conditions.js';
+import { conditionFormula, extendCondition, leafCondition, shellAtom, staticTruth, type ListCondition } from './conditions.js';
 
 /**
  * Walks a parsed script the way bash would run it, but without running anything: every branch of `if`/`case`,
@@ -31,11 +32,19 @@ export function makeSource(text: string, file: string, line: number): { source: 
   return { source: { file, line, bytes: Buffer.from(masked.text, 'utf8'), expressions: masked.expressions }, masked: masked.text };
 }
 
-/** Parses and runs `text` in `frame` (whose `source` must describe `text`); a syntax error becomes a parse-error finding. */
+/**
+ * Parses and runs `text` in `frame` (whose `source` must describe `text`); a syntax error becomes a parse-error
+ * finding, nesting past the parser's or the tree's bound a bound hit that stops the analysis there.
+ */
 export function runSource(frame: Frame, maskedText: string): void {
+  // Masking, parsing (or the cache lookup) and the source's bytes are linear in the text: charged as such.
+  if (!charge(frame, maskedText.length + 1)) return;
   const parsed = parseShell(maskedText, frame.source.file);
   if (!parsed.ok) {
-    frame.state.findings.push(ruleFinding('parse-error', `shell script does not parse: ${parsed.message}`, locationOf(frame, parsed.line)));
+    if (parsed.tooDeep) {
+      frame.line = parsed.line;
+      stopAnalysis(frame, 'bound', `shell script ${frame.source.file} is nested too deeply to parse; it was not analysed`);
+    } else frame.state.findings.push(ruleFinding('parse-error', `shell script does not parse: ${parsed.message}`, locationOf(frame, parsed.line)));
     return;
   }
   runStmts(frame, parsed.stmts);
@@ -43,32 +52,129 @@ export function runSource(frame: Frame, maskedText: string): void {
 
 export function runStmts(frame: Frame, stmts: Stmt[] | null | undefined): void {
   if (!stmts) return;
-  for (const s of stmts) runStmt(frame, s);
+  for (const s of stmts) {
+    if (frame.state.stopped) return;
+    runStmt(frame, s);
+  }
 }
 
-function budgetOk(frame: Frame): boolean {
+/** Counts one interpreted statement against MAX_COMMANDS and the budget; false once the analysis stopped. */
+function countCommand(frame: Frame, stmt: Stmt): boolean {
   const st = frame.state;
-  if (st.commands++ < MAX_COMMANDS) return true;
-  if (!st.budgetHit) {
-    st.budgetHit = true;
-    st.limits.push(`shell analysis budget (${MAX_COMMANDS} commands) hit in ${frame.source.file}; the rest was not analysed`);
+  if (st.stopped) return false;
+  if (st.commands++ >= MAX_COMMANDS) {
+    frame.line = stmt.line;
+    stopAnalysis(frame, 'bound', `shell analysis of one run is bounded to ${MAX_COMMANDS} commands (loops, functions and called scripts included); the rest of the script was not analysed`);
+    return false;
   }
-  return false;
+  return charge(frame, 1);
 }
 
 function runStmt(frame: Frame, stmt: Stmt): void {
-  if (!stmt || !budgetOk(frame)) return;
+  if (!stmt) return;
+  // A list is not a command of its own: its commands count.
+  if (stmt.cmd?.t === 'Binary') {
+    runList(frame, stmt);
+    return;
+  }
+  if (!countCommand(frame, stmt) || !enterNesting(frame)) return;
   const savedSink = frame.sink;
   const savedStdin = frame.stdin;
-  applyRedirects(frame, stmt);
+  const savedLine = frame.line;
+  frame.line = stmt.line;
   try {
+    applyRedirects(frame, stmt);
     if (stmt.cmd) runCommandNode(frame, stmt.cmd, stmt.line);
   } finally {
     if (frame.sink !== savedSink) closeSink(frame, frame.sink);
     frame.sink = savedSink;
     frame.stdin = savedStdin;
+    frame.line = savedLine;
+    leaveNesting(frame);
   }
 }
+
+/**
+ * A list `a && b || c | d …`, link by link along its left spine (see listSpine), exactly as the nested walk would
+ * run it but without recursing per link: a list of any length costs no stack. Each link's statement keeps its own
+ * redirections and sink/stdin scope.
+ * - `x | y`: x writes into a pipe buffer, y reads it as stdin (unknown once a command with unknown output wrote).
+ * - `x && y` / `x || y`: y runs when x succeeds / fails. A test is its formula; a command is taken to succeed
+ *   (`docker push … && cosign sign …`), so only its failure is an undecided branch. The list's condition so far is
+ *   folded one link at a time (each part evaluated once, after it ran).
+ */
+function runList(frame: Frame, top: Stmt): void {
+  const { first, links } = listSpine(top, false);
+  if (frame.state.stopped || !enterNesting(frame)) return;
+  // Per link, what its statement found when it began (restored when it ends), and its pipe if it is `x | y`.
+  const scopes: Array<{ sink: Sink; stdin: string | undefined; line: number; pipe?: PipeSink; outer?: Sink }> = new Array(links.length);
+  try {
+    // Down the spine, outermost link first: each link's statement sets up its redirections and pipe.
+    for (let k = links.length - 1; k >= 0; k--) {
+      const link = links[k]!;
+      const scope: (typeof scopes)[number] = { sink: frame.sink, stdin: frame.stdin, line: frame.line };
+      scopes[k] = scope;
+      frame.line = link.node.line;
+      applyRedirects(frame, link.node);
+      if (link.op === 'pipe') {
+        scope.outer = frame.sink;
+        scope.pipe = newPipe();
+        frame.sink = scope.pipe;
+      }
+    }
+    runStmt(frame, first);
+    // Up the spine: each link's right side, then the link's scope ends.
+    let cond: ListCondition | undefined;
+    for (let k = 0; k < links.length && !frame.state.stopped; k++) {
+      const link = links[k]!;
+      const scope = scopes[k]!;
+      const x = k === 0 ? first : links[k - 1]!.node;
+      if (link.op === 'pipe') {
+        frame.sink = scope.outer!;
+        frame.stdin = scope.pipe!.unknown ? pipeOutputText(frame, link, x) : scope.pipe!.buffer.join('');
+        runStmt(frame, link.y);
+        cond = undefined;
+      } else {
+        const plainCommand = x.cmd?.t === 'Call' && !isTestCall(x);
+        const next = links[k + 1];
+        const needed = next !== undefined && next.op !== 'pipe'; // only a following `&&`/`||` reads this list's condition
+        // x's condition: folded from the links before when x is itself an `&&`/`||` list.
+        const xCond = cond ?? (plainCommand && !needed ? undefined : leafCondition(frame, x, true));
+        const xFormula = plainCommand ? (x.negated ? FALSE : TRUE) : conditionOf(x, xCond!);
+        const succeeded = link.op === 'and' ? xFormula : plainCommand ? shellAtom(`${x.line}: command fails`) : not(xFormula);
+        underCondition(frame, succeeded, () => runStmt(frame, link.y));
+        cond = needed ? extendCondition(link.node, link.op, x, xCond!, link.y, leafCondition(frame, link.y, true)) : undefined;
+      }
+      frame.sink = scope.sink;
+      frame.stdin = scope.stdin;
+      frame.line = scope.line;
+    }
+  } finally {
+    // Restoring the outermost link's scope restores what the list found, however far it got.
+    const outermost = scopes[links.length - 1];
+    if (outermost) {
+      frame.sink = outermost.sink;
+      frame.stdin = outermost.stdin;
+      frame.line = outermost.line;
+    }
+    leaveNesting(frame);
+  }
+}
+
+/** A list's condition with its own `!`. */
+function conditionOf(stmt: Stmt, c: ListCondition): Formula {
+  const f = c.formula ?? shellAtom(`list at line ${stmt.line}`);
+  return stmt.negated ? not(f) : f;
+}
+
+/** Stdin from a pipe whose writer's output is unknown: the writer as written, short (a 3,000-stage pipeline's prefix is not carried at every stage). */
+function pipeOutputText(frame: Frame, link: ListLink, x: Stmt): string {
+  const { start, end } = link.xSpan();
+  if (end - start > MAX_WRITTEN_COMMAND) return `$(output of the pipeline at line ${locationOf(frame, x.line).line})`;
+  return `$(${nodeText(frame, { span: link.xSpan })})`;
+}
+
+const MAX_WRITTEN_COMMAND = 400;
 
 function applyRedirects(frame: Frame, stmt: Stmt): void {
   for (const r of stmt.redirs) {
@@ -109,25 +215,7 @@ function runCommandNode(frame: Frame, cmd: Cmd, line: number): void {
       runCall(frame, cmd, line);
       return;
     case 'Binary':
-      if (cmd.op === 'pipe') {
-        const buffer: string[] = [];
-        const pipe: Sink = { kind: 'pipe', buffer, unknown: false };
-        const saved = frame.sink;
-        frame.sink = pipe;
-        runStmt(frame, cmd.x);
-        frame.sink = saved;
-        const savedStdin = frame.stdin;
-        frame.stdin = pipe.unknown ? `$(${nodeText(frame, { span: cmd.xSpan })})` : buffer.join('');
-        runStmt(frame, cmd.y);
-        frame.stdin = savedStdin;
-      } else {
-        // `x && y` runs y when x succeeds, `x || y` when it fails. A test is its formula; a command is taken to
-        // succeed (`docker push … && cosign sign …`), so only its failure is an undecided branch.
-        runStmt(frame, cmd.x);
-        const x = cmd.x.cmd?.t === 'Call' && !isTestCall(cmd.x) ? (cmd.x.negated ? FALSE : TRUE) : conditionFormula(frame, [cmd.x]);
-        const succeeded = cmd.op === 'and' ? x : cmd.x.cmd?.t === 'Call' && !isTestCall(cmd.x) ? shellAtom(`${cmd.x.line}: command fails`) : not(x);
-        underCondition(frame, succeeded, () => runStmt(frame, cmd.y));
-      }
+      // Lists are run by runList (runStmt hands them over before getting here).
       return;
     case 'Block':
       runStmts(frame, cmd.stmts);
@@ -137,25 +225,45 @@ function runCommandNode(frame: Frame, cmd: Cmd, line: number): void {
       // follow every branch, each under its own condition: this one holds and none before it did. Variables the
       // branches set differently join as alternatives instead of the last branch winning.
       let none: Formula = TRUE;
-      const before = new Map(frame.vars);
-      const outcomes: Array<{ vars: Map<string, Value>; when: Formula }> = [];
+      const outcomes: Array<{ values: Map<string, Value | undefined>; when: Formula }> = [];
+      // What the variables held before the if, for the names any branch wrote.
+      const before = new Map<string, Value | undefined>();
       let exhaustive = false;
       for (const c of cmd.clauses) {
         const truth = c.cond.length === 0 ? true : staticTruth(frame, c.cond);
         if (truth === false) continue;
         const f = truth === true ? TRUE : conditionFormula(frame, c.cond);
-        if (outcomes.length > 0) restoreVars(frame, before);
-        underCondition(frame, none, () => runStmts(frame, c.cond));
-        underCondition(frame, and(none, f), () => runStmts(frame, c.then));
-        outcomes.push({ vars: new Map(frame.vars), when: and(none, f) });
+        const journal = frame.vars.begin();
+        try {
+          underCondition(frame, none, () => runStmts(frame, c.cond));
+          underCondition(frame, and(none, f), () => runStmts(frame, c.then));
+        } finally {
+          frame.vars.end(journal);
+        }
+        if (!charge(frame, journal.size + 1)) return;
+        const values = new Map<string, Value | undefined>();
+        for (const [key, old] of journal) {
+          if (!before.has(key)) before.set(key, old);
+          values.set(key, frame.vars.get(key));
+        }
+        outcomes.push({ values, when: and(none, f) });
         if (truth === true) {
           exhaustive = true;
           break;
         }
         none = and(none, not(f));
+        // The next branch starts from the variables before the if (the last one run is left as it ended).
+        frame.vars.undo(journal);
       }
-      if (!exhaustive) outcomes.push({ vars: before, when: none });
-      if (outcomes.length > 1) joinBranchVars(frame, outcomes);
+      if (outcomes.length === 0) return;
+      // Left as the last branch ended: its writes are redone over the undo.
+      const last = outcomes[outcomes.length - 1]!;
+      for (const [key, value] of last.values) {
+        if (value === undefined) frame.vars.delete(key);
+        else frame.vars.set(key, value);
+      }
+      if (!exhaustive) outcomes.push({ values: new Map(), when: none });
+      if (outcomes.length > 1) joinBranchVars(frame, outcomes, before);
       return;
     }
     case 'While':
@@ -179,6 +287,9 @@ function runCommandNode(frame: Frame, cmd: Cmd, line: number): void {
     case 'Wrap':
       if (cmd.stmt) runStmt(frame, cmd.stmt);
       return;
+    case 'TooDeep':
+      stopAnalysis(frame, 'bound', `shell script ${frame.source.file} nests more than ${MAX_SYNTAX_DEPTH} levels here; the rest of the script was not analysed`);
+      return;
     default:
       // [[ … ]], (( … )), let: no commands to find (substitutions inside are rare and ignored).
       return;
@@ -193,24 +304,20 @@ function conditionalForks(argv: string[]): Array<{ argv: string[]; when: Formula
 
 const MAX_FORKS = 8;
 
-function restoreVars(frame: Frame, vars: Map<string, Value>): void {
-  frame.vars.clear();
-  for (const [k, v] of vars) frame.vars.set(k, v);
-}
-
 /**
  * After an undecided `if`: each variable the branches left with different values holds all of them, each under its
  * branch's condition, written as one conditional value (commands that use it run once per alternative).
- * frame.vars holds what the last branch run left; only the variables the outcomes disagree on change.
+ * frame.vars holds what the last branch run left; only the variables the outcomes disagree on change. An outcome
+ * that did not write a name holds its value from before the if (`before`).
  */
-function joinBranchVars(frame: Frame, outcomes: Array<{ vars: Map<string, Value>; when: Formula }>): void {
-  const keys = new Set(outcomes.flatMap((o) => [...o.vars.keys()]));
-  for (const key of keys) {
-    const values = outcomes.map((o) => o.vars.get(key));
+function joinBranchVars(frame: Frame, outcomes: Array<{ values: Map<string, Value | undefined>; when: Formula }>, before: Map<string, Value | undefined>): void {
+  for (const [key, old] of before) {
+    const values = outcomes.map((o) => (o.values.has(key) ? o.values.get(key) : old));
     if (values.some((v) => v?.items)) continue; // arrays keep the last branch's value
     const first = values[0]?.text;
     if (values.every((v) => v?.text === first)) continue;
-    frame.vars.set(key, { text: alternativesText(outcomes.map((o, i) => ({ text: values[i]?.text ?? '', when: o.when }))) });
+    const text = alternativesText(outcomes.map((o, i) => ({ text: values[i]?.text ?? '', when: o.when })));
+    frame.vars.set(key, { text: fitsValue(frame, text.length) ? text : oversized(frame, `value of ${key}`) });
   }
 }
 
@@ -242,7 +349,7 @@ function runFor(frame: Frame, cmd: Cmd & { t: 'For' }, line: number): void {
     runStmts(frame, cmd.body);
     return;
   }
-  let items: string[] = cmd.items ? cmd.items.flatMap((w) => expandFields(frame, w)) : (frame.positional ?? ['$@']);
+  let items: string[] = cmd.items ? expandArgv(frame, cmd.items) : (frame.positional ?? ['$@']);
   if (items.length > MAX_LOOP_ITEMS) {
     frame.state.limits.push(`loop bound (${MAX_LOOP_ITEMS} items) hit at ${frame.source.file}:${locationOf(frame, line).line}; remaining items not analysed`);
     items = items.slice(0, MAX_LOOP_ITEMS);
@@ -277,15 +384,27 @@ function assign(frame: Frame, as: Assign): void {
   const name = as.name;
   if (!name) return;
   if (as.array) {
-    const items = as.array.flatMap((w) => expandFields(frame, w));
-    const prev = as.append ? (frame.vars.get(name)?.items ?? []) : [];
-    const all = [...prev, ...items];
-    frame.vars.set(name, { text: all[0] ?? '', items: all });
+    const items = as.append ? [...(frame.vars.get(name)?.items ?? [])] : [];
+    // An array holds at most the value cap in characters (one more per item): `a=("${a[@]}" "${a[@]}")` doubles.
+    let size = 0;
+    for (const item of items) size += item.length + 1;
+    for (const w of as.array) {
+      for (const item of expandFields(frame, w)) {
+        size += item.length + 1;
+        if (!fitsValue(frame, size)) {
+          const marker = oversized(frame, `value of ${name}`);
+          frame.vars.set(name, { text: marker, items: [marker] });
+          return;
+        }
+        items.push(item);
+      }
+    }
+    frame.vars.set(name, { text: items[0] ?? '', items });
     return;
   }
-  const value = expandString(frame, as.value);
+  const value = expandString(frame, as.value, `value of ${name}`);
   const prev = as.append ? (frame.vars.get(name)?.text ?? '') : '';
-  frame.vars.set(name, { text: prev + value });
+  frame.vars.set(name, { text: fitsValue(frame, prev.length + value.length) ? prev + value : oversized(frame, `value of ${name}`) });
 }
 
 function runCall(frame: Frame, call: Cmd & { t: 'Call' }, line: number): void {
@@ -295,9 +414,9 @@ function runCall(frame: Frame, call: Cmd & { t: 'Call' }, line: number): void {
     return;
   }
   const prefix = new Map<string, string>();
-  for (const as of assigns) if (as.name) prefix.set(as.name, expandString(frame, as.value));
-  const argv = args.flatMap((w) => expandFields(frame, w));
-  if (!argv.length) return;
+  for (const as of assigns) if (as.name) prefix.set(as.name, expandString(frame, as.value, `value of ${as.name}`));
+  const argv = expandArgv(frame, args);
+  if (!argv.length || frame.state.stopped) return;
   const saved = frame.prefixEnv;
   frame.prefixEnv = new Map([...(saved ?? []), ...prefix]);
   try {
@@ -307,6 +426,29 @@ function runCall(frame: Frame, call: Cmd & { t: 'Call' }, line: number): void {
   } finally {
     frame.prefixEnv = saved;
   }
+}
+
+/**
+ * A command's argument vector. Together the arguments stay within the budget's value cap (the kernel's own
+ * limit on an argument list is 2 MiB): the words past it are one unknown each.
+ */
+function expandArgv(frame: Frame, words: Word[]): string[] {
+  const argv: string[] = [];
+  let size = 0;
+  for (const w of words) {
+    const fields = expandFields(frame, w);
+    let n = 0;
+    for (const f of fields) n += f.length + 1;
+    if (!fitsValue(frame, size + n)) {
+      const marker = oversized(frame, 'command arguments');
+      argv.push(marker);
+      size += marker.length + 1;
+      continue;
+    }
+    size += n;
+    for (const f of fields) argv.push(f);
+  }
+  return argv;
 }
 
 /** Commands whose output is fully known (or empty), so `$(…)` around them can be evaluated. */
@@ -341,9 +483,11 @@ export function dispatch(frame: Frame, argv0: string[], line: number, guessedIn:
     case 'echo':
       writeOut(frame, echoText(rest));
       return;
-    case 'printf':
-      writeOut(frame, printfText(rest));
+    case 'printf': {
+      const text = printfText(rest, frame.state.budget.limits.valueLength);
+      writeOut(frame, text ?? oversized(frame, 'printf output'));
       return;
+    }
     case 'cat': {
       const files = rest.filter((a) => a !== '-' && !a.startsWith('-'));
       const text = files.length === 0 ? frame.stdin : readFiles(frame, files.map((f) => resolvePath(frame, f)));
@@ -371,9 +515,11 @@ export function dispatch(frame: Frame, argv0: string[], line: number, guessedIn:
       return;
     case 'sed':
     case 'awk': {
-      const out = frame.stdin !== undefined && !hasUnresolved(rest.join(' ')) ? (cmd === 'sed' ? sedFilter(frame.stdin, rest) : awkFilter(frame.stdin, rest)) : undefined;
-      if (out !== undefined) writeOut(frame, out);
+      const budget = frame.state.ctx.budget;
+      const out = frame.stdin !== undefined && !hasUnresolved(rest.join(' ')) && filterFits(frame, frame.stdin, rest) ? (cmd === 'sed' ? sedFilter(frame.stdin, rest, budget) : awkFilter(frame.stdin, rest, budget)) : undefined;
+      if (out !== undefined) writeOut(frame, fitsValue(frame, out.length) ? out : oversized(frame, `${cmd} output`));
       else markUnknown();
+      if (out === undefined && budget?.exhausted) budget.stopped(`${cmd} emulation`, locationOf(frame, line));
       return;
     }
     case 'cut': {
@@ -428,7 +574,7 @@ export function dispatch(frame: Frame, argv0: string[], line: number, guessedIn:
   if (TRANSFORMS.has(cmd)) {
     markUnknown();
     if (frame.stdin !== undefined && isSecretExpression(frame.stdin) && sink.kind === 'file') frame.state.secretFiles.add(sink.path);
-    if (frame.stdin !== undefined && sink.kind === 'pipe') sink.buffer.push(frame.stdin);
+    if (frame.stdin !== undefined && sink.kind === 'pipe') writeOut(frame, frame.stdin);
     return;
   }
   let tool = hasUnresolved(cmd) ? undefined : toolFromCommandWord(cmd);
@@ -476,6 +622,8 @@ export function exportedValue(frame: Frame, name: string): string | undefined {
 }
 
 export function exportedEnv(frame: Frame): Record<string, string> {
+  // Made for every child shell, make call and config reader: charged, as many exports times many calls adds up.
+  charge(frame, frame.exported.size + 1);
   const env: Record<string, string> = {};
   for (const n of frame.exported) {
     const v = frame.vars.get(n);
@@ -530,7 +678,7 @@ function unwrap(frame: Frame, argv: string[], line: number): string[] | 'handled
       while (i < rest.length && rest[i]!.startsWith('-')) i++;
       const pkg = rest[i];
       if (!pkg) return undefined;
-      const base = pkg.replace(/@[^/]*$/, '').split('/').filter((s) => s && s !== '.' && !/^v\d+$/.test(s)).pop() ?? pkg;
+      const base = stripVersion(pkg).split('/').filter((s) => s && s !== '.' && !/^v\d+$/.test(s)).pop() ?? pkg;
       return [base, ...rest.slice(i + 1)];
     }
     case 'xargs':
@@ -561,7 +709,10 @@ function runXargs(frame: Frame, rest: string[], line: number): void {
   let items = known ? splitFields(frame.stdin!) : [`$(xargs input)`];
   if (items.length > MAX_LOOP_ITEMS) items = items.slice(0, MAX_LOOP_ITEMS);
   if (replace) {
-    for (const item of items) dispatch(frame, inner.map((a) => a.split(replace!).join(item)), line, false);
+    for (const item of items) {
+      const argv = inner.map((a) => (fitsValue(frame, a.length + occurrences(a, replace!) * item.length) ? a.split(replace!).join(item) : oversized(frame, 'xargs argument')));
+      dispatch(frame, argv, line, false);
+    }
   } else if (perItem || !known) {
     for (const item of items) dispatch(frame, [...inner, item], line, false);
   } else {
@@ -573,7 +724,7 @@ function runShellCommand(frame: Frame, rest: string[], line: number): void {
   let i = 0;
   while (i < rest.length && (rest[i]!.startsWith('-') || rest[i]!.startsWith('+'))) {
     const a = rest[i]!;
-    if (a === '-c' || (/^-[a-z]*c[a-z]*$/.test(a) && a !== '--')) {
+    if (a === '-c' || (/^-[a-z]+$/.test(a) && a.includes('c'))) {
       const script = rest[i + 1];
       if (script !== undefined) runShellString(frame, script, line, 'child', rest.slice(i + 2));
       return;
@@ -593,6 +744,7 @@ function callFunction(frame: Frame, fn: { body: Stmt; source: Source }, args: st
     frame.state.limits.push(`function call depth bound (${MAX_FUNCTION_DEPTH}) hit in ${frame.source.file}`);
     return;
   }
+  if (!enterNesting(frame)) return;
   const saved = { positional: frame.positional, source: frame.source, chain: frame.chain };
   // A function defined in another file (a sourced library) runs at that file's lines, reached from this call.
   if (fn.source !== frame.source) {
@@ -604,6 +756,7 @@ function callFunction(frame: Frame, fn: { body: Stmt; source: Source }, args: st
   try {
     runStmt(frame, fn.body);
   } finally {
+    leaveNesting(frame);
     frame.functionDepth--;
     frame.positional = saved.positional;
     frame.source = saved.source;
@@ -626,7 +779,8 @@ function runRead(frame: Frame, rest: string[]): void {
   if (!names.length && !arrayName) names.push('REPLY');
   const stdin = frame.stdin;
   if (stdin !== undefined && !isWhollyDynamic(stdin.trim())) {
-    const firstLine = stdin.split('\n')[0] ?? '';
+    const nl = stdin.indexOf('\n');
+    const firstLine = nl < 0 ? stdin : stdin.slice(0, nl);
     const fields = splitOnIfs(firstLine, lookupVar(frame, 'IFS'));
     if (arrayName) frame.vars.set(arrayName, { text: fields[0] ?? '', items: fields });
     names.forEach((n, idx) => frame.vars.set(n, { text: idx === names.length - 1 ? fields.slice(idx).join(' ') : (fields[idx] ?? '') }));
@@ -641,8 +795,8 @@ function runRead(frame: Frame, rest: string[]): void {
  * Never inside an unresolved part (`${{ … }}`, `$(…)`).
  */
 function splitOnIfs(line: string, ifs: string | undefined): string[] {
-  const delimiters = ifs === undefined ? '' : ifs.replace(/[ \t\n]/g, '');
-  if (!delimiters) return splitFields(line);
+  const delimiters = new Set(ifs === undefined ? '' : ifs.replace(/[ \t\n]/g, ''));
+  if (!delimiters.size) return splitFields(line);
   const fields: string[] = [];
   let depth = 0;
   let cur = '';
@@ -650,7 +804,7 @@ function splitOnIfs(line: string, ifs: string | undefined): string[] {
     const c = line[i]!;
     if (c === '$' && (line[i + 1] === '{' || line[i + 1] === '(')) depth++;
     else if (depth > 0 && (c === '}' || c === ')') && !(c === '}' && line[i + 1] === '}')) depth--;
-    if (depth === 0 && delimiters.includes(c)) {
+    if (depth === 0 && delimiters.has(c)) {
       fields.push(cur.trim());
       cur = '';
     } else cur += c;
@@ -673,7 +827,31 @@ function echoText(args: string[]): string {
   return newline ? `${text}\n` : text;
 }
 
-function printfText(args: string[]): string {
+/** `pkg@version` without the version (`/@[^/]*$/` backtracks quadratically over a run of `@`). */
+function stripVersion(pkg: string): string {
+  const at = pkg.indexOf('@', pkg.lastIndexOf('/') + 1);
+  return at >= 0 ? pkg.slice(0, at) : pkg;
+}
+
+function occurrences(text: string, sub: string): number {
+  if (!sub) return 0;
+  let n = 0;
+  for (let i = text.indexOf(sub); i >= 0; i = text.indexOf(sub, i + sub.length)) n++;
+  return n;
+}
+
+/**
+ * Whether sed/awk over this input may be evaluated: the output is at most the input times the program's length
+ * (`s/x/&&&&/g`, `{print $0,$0,$0}` repeat what they read), and that product is kept to a small multiple of the
+ * value cap so that evaluating it stays cheap; the output itself must then fit the cap (checked by the caller).
+ */
+function filterFits(frame: Frame, input: string, args: string[]): boolean {
+  let program = 0;
+  for (const a of args) program += a.length;
+  return fitsValue(frame, (input.length * Math.max(1, program)) / 64) && charge(frame, input.length + program);
+}
+
+function printfText(args: string[], maxLength: number): string | undefined {
   let i = 0;
   if (args[0] === '-v') i = 2;
   const format = args[i];
@@ -689,6 +867,8 @@ function printfText(args: string[]): string {
       const v = values[vi++] ?? '';
       return c === 'b' ? v.replace(/\\n/g, '\n') : v;
     });
+    // The format is reused while arguments remain: many arguments times a long format is bounded here.
+    if (out.length > maxLength) return undefined;
   } while (specs > 0 && vi < values.length);
   return out;
 }
@@ -710,21 +890,28 @@ function koImportPaths(frame: Frame, files: string[]): string[] {
   for (const f of files) {
     if (hasUnresolved(f)) continue;
     const rel = resolvePath(frame, f);
+    if (!charge(frame, repo.has(rel) ? 1 : repo.files.length)) break;
     const candidates = repo.has(rel) ? [rel] : repo.files.filter((x) => x.path.startsWith(`${rel}/`) && /\.ya?ml$/.test(x.path)).map((x) => x.path).slice(0, 200);
     for (const c of candidates) {
       const r = repo.read(c);
-      if (!r.ok) continue;
+      if (!r.ok || !charge(frame, r.text.length)) continue;
       for (const m of r.text.matchAll(/ko:\/\/([A-Za-z0-9_./-]+)/g)) found.add(m[1]!);
     }
   }
   return [...found];
 }
 
+/** `$(…)` drops trailing newlines (a loop, not `/\n+$/`, which is quadratic on text with many inner newline runs). */
+function trimTrailingNewlines(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 0x0a) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
+
 // Command substitution: run the commands inside with their output captured; the output is known only when every
 // command in it produced known text (echo/printf/tr over known input).
 substitutionHook.run = (frame: Frame, node: Part & { t: 'CmdSubst' | 'ProcSubst' }): string | undefined => {
-  const buffer: string[] = [];
-  const pipe: Sink = { kind: 'pipe', buffer, unknown: false };
+  const pipe = newPipe();
   const savedSink = frame.sink;
   const savedStdin = frame.stdin;
   frame.sink = pipe;
@@ -736,5 +923,5 @@ substitutionHook.run = (frame: Frame, node: Part & { t: 'CmdSubst' | 'ProcSubst'
     frame.stdin = savedStdin;
   }
   if (node.t !== 'CmdSubst' || pipe.unknown || !node.stmts.length) return undefined;
-  return buffer.join('').replace(/\n+$/, '');
+  return trimTrailingNewlines(pipe.buffer.join(''));
 };

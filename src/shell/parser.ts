@@ -70,18 +70,28 @@ export function nodeType(node: ShNode): string {
   return requireLoaded().syntax.NodeType(node);
 }
 
-export type ParseOutcome = { ok: true; stmts: Stmt[] } | { ok: false; line: number; message: string };
+/** `tooDeep`: the parser itself ran out of stack on the script's nesting (a bound, not a syntax error). */
+export type ParseOutcome = { ok: true; stmts: Stmt[] } | { ok: false; line: number; message: string; tooDeep?: boolean };
 
 /** Parsed trees by text: the same recipe lines and scripts are reached from many steps. The trees are never mutated. */
 const parseCache = new Map<string, ParseOutcome>();
 const PARSE_CACHE_MAX = 4000;
+/** The cache is also bounded by the text it holds (hostile input can `eval` many distinct large strings). */
+const PARSE_CACHE_MAX_CHARS = 32 << 20;
+let parseCacheChars = 0;
 
 export function parseShell(src: string, name: string): ParseOutcome {
   const cached = parseCache.get(src);
   if (cached) return cached;
   const outcome = parseUncached(src, name);
-  if (parseCache.size >= PARSE_CACHE_MAX) parseCache.clear();
-  parseCache.set(src, outcome);
+  if (parseCache.size >= PARSE_CACHE_MAX || parseCacheChars + src.length > PARSE_CACHE_MAX_CHARS) {
+    parseCache.clear();
+    parseCacheChars = 0;
+  }
+  if (src.length <= PARSE_CACHE_MAX_CHARS / 8) {
+    parseCache.set(src, outcome);
+    parseCacheChars += src.length;
+  }
   return outcome;
 }
 
@@ -92,6 +102,8 @@ function parseUncached(src: string, name: string): ParseOutcome {
     file = parser.Parse(src, name);
   } catch (e) {
     const err = e as any;
+    // The GopherJS parser recurses on nesting (about 120 subshell levels): past the stack it throws a RangeError.
+    if (e instanceof RangeError) return { ok: false, line: 1, message: 'nested too deeply to parse', tooDeep: true };
     let line = 1;
     try {
       if (err?.Pos && typeof err.Pos.Line === 'function') line = Number(err.Pos.Line()) || 1;

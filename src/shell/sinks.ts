@@ -2,24 +2,52 @@ import { isSecretExpression } from './expressions.js';
 import { formulaKey, not } from '../logic/formula.js';
 import type { ConditionalText, Written } from '../logic/value.js';
 import { alternativesText } from '../workflow/expr.js';
-import type { Frame, Sink } from './state.js';
+import { charge } from './bounds.js';
+import { locationOf, type Frame, type Sink } from './state.js';
 
-/** Writes command output to wherever the current statement sends it. */
+/**
+ * Writes command output to wherever the current statement sends it. What is kept is bounded by the budget's value
+ * cap: a pipe that received more becomes unknown output; writes to $GITHUB_ENV / $GITHUB_OUTPUT past it are not
+ * kept (with a hit: what a later step reads from them is not known).
+ */
 export function writeOut(frame: Frame, text: string): void {
   const sink = frame.sink;
   const st = frame.state;
+  // Every write reads its text (secrets, `::set-output`): charged, so `tee` to thousands of files stays bounded.
+  if (!charge(frame, text.length + 1)) return;
+  const cap = st.budget.limits.valueLength;
   switch (sink.kind) {
     case 'github-env':
-      st.envText.push({ text, when: frame.cond });
-      return;
     case 'github-output':
-      st.outputText.push({ text, when: frame.cond });
+      if (st.writtenChars + text.length > cap) {
+        st.budget.hit('value-length', `text written to $${sink.kind === 'github-env' ? 'GITHUB_ENV' : 'GITHUB_OUTPUT'} by the shell; later writes are not known`, locationOf(frame, frame.line));
+        return;
+      }
+      st.writtenChars += text.length;
+      (sink.kind === 'github-env' ? st.envText : st.outputText).push({ text, when: frame.cond });
       return;
     case 'file':
       if (isSecretExpression(text)) st.secretFiles.add(sink.path);
+      if (sink.unknown) return;
+      // A file is kept for `cat` only up to a bound; a longer one reads back as unknown.
+      if (sink.size + text.length > Math.min(cap, MAX_FILE_TEXT)) {
+        sink.unknown = true;
+        sink.buffer.length = 0;
+        return;
+      }
+      sink.size += text.length;
       sink.buffer.push(text);
       return;
     case 'pipe':
+      if (sink.unknown) return;
+      if (sink.size + text.length > cap) {
+        // Past the cap the output is unknown (as output from a command the analysis does not run).
+        st.budget.hit('value-length', 'shell output captured by a pipe or substitution is unknown from there', locationOf(frame, frame.line));
+        sink.unknown = true;
+        sink.buffer.length = 0;
+        return;
+      }
+      sink.size += text.length;
       sink.buffer.push(text);
       return;
     case 'stdout':
@@ -32,7 +60,7 @@ export function writeOut(frame: Frame, text: string): void {
 
 /** The sink for output redirected to `path` (already resolved against the working directory). */
 export function fileSink(path: string, append: boolean): Sink {
-  return { kind: 'file', path, append, buffer: [], unknown: false };
+  return { kind: 'file', path, append, buffer: [], unknown: false, size: 0 };
 }
 
 /** Ends a statement's redirection: what it wrote to a file is stored (or the file becomes unknown). */
@@ -43,6 +71,8 @@ export function closeSink(frame: Frame, sink: Sink): void {
 
 /** Bound on what one stored file may hold; a longer text is unknown. */
 const MAX_FILE_TEXT = 64 * 1024;
+/** Bound on how many files a run remembers; past it a newly written file reads back as unknown. */
+const MAX_FILES = 1000;
 
 /**
  * Records what a file holds after a write: `text`, or unknown (`undefined`). A write under an undecided branch
@@ -51,6 +81,7 @@ const MAX_FILE_TEXT = 64 * 1024;
  */
 export function storeFile(frame: Frame, path: string, text: string | undefined, append = false): void {
   const st = frame.state;
+  if (!st.files.has(path) && st.files.size >= MAX_FILES) return;
   st.filesWritten.add(path);
   const before = st.files.get(path);
   let next = text === undefined ? undefined : append ? (before === undefined && st.files.has(path) ? undefined : (before ?? '') + text) : text;

@@ -1,3 +1,4 @@
+import type { AnalysisBudget } from '../util/budget.js';
 import type { RepoReader } from '../discover/repo.js';
 import type { Finding } from '../model/finding.js';
 import type { Location } from '../model/location.js';
@@ -9,12 +10,71 @@ import type { Stmt } from './ast.js';
 /** Bounds: untrusted scripts can loop, recurse and call each other. */
 export const MAX_LOOP_ITEMS = 64;
 export const MAX_FUNCTION_DEPTH = 16;
+/** Statements interpreted for one analyzeRunScript call (loops and functions multiply them). */
 export const MAX_COMMANDS = 20_000;
+/**
+ * How deeply the interpretation may nest at run time: statements inside statements, word expansions inside
+ * expansions, function calls, `eval`, `sh -c`, sourced scripts — all counted together, so that no combination of
+ * them (a string that evals itself, functions calling functions in nested substitutions) reaches the end of the
+ * stack. Real scripts stay well below 60.
+ */
+export const MAX_RUN_DEPTH = 200;
 
 /** A variable: its text (unknown parts as written) and, for arrays, the items. */
 export interface Value {
   text: string;
   items?: string[];
+}
+
+/**
+ * A shell's variables. While an `if` runs its branches it keeps a journal: each name's value before its first
+ * write in the branch. Undoing a branch and joining the branches then costs the names written, not a copy of every
+ * variable per branch (a script with thousands of variables and thousands of `if`s was quadratic).
+ */
+export class Vars extends Map<string, Value> {
+  private journals: Array<Map<string, Value | undefined>> | undefined;
+
+  override set(key: string, value: Value): this {
+    this.note(key);
+    return super.set(key, value);
+  }
+
+  override delete(key: string): boolean {
+    this.note(key);
+    return super.delete(key);
+  }
+
+  override clear(): void {
+    for (const key of this.keys()) this.note(key);
+    super.clear();
+  }
+
+  /** Starts recording the value each name had before its first write from now on (journals nest). */
+  begin(): Map<string, Value | undefined> {
+    const journal = new Map<string, Value | undefined>();
+    (this.journals ??= []).push(journal);
+    return journal;
+  }
+
+  /** Stops recording into `journal` (the innermost). */
+  end(journal: Map<string, Value | undefined>): void {
+    const i = this.journals?.lastIndexOf(journal) ?? -1;
+    if (i >= 0) this.journals!.splice(i, 1);
+  }
+
+  /** Puts back what `journal` recorded (outer journals record the undo as writes, as they should). */
+  undo(journal: Map<string, Value | undefined>): void {
+    for (const [key, value] of journal) {
+      if (value === undefined) this.delete(key);
+      else this.set(key, value);
+    }
+  }
+
+  private note(key: string): void {
+    // Also called by Map's constructor for initial entries, before the field exists.
+    if (!this.journals) return;
+    for (const j of this.journals) if (!j.has(key)) j.set(key, super.get(key));
+  }
 }
 
 /** One parsed source: a run: script, a repository script, a recipe line. */
@@ -35,11 +95,24 @@ export type Sink =
   | { kind: 'discard' }
   /**
    * A file (`> path`, `>> path`): what the statement writes is collected and stored when it ends (sinks.ts), so a
-   * later `cat path` reads it back; `unknown` once a command with unknown output wrote to it.
+   * later `cat path` reads it back; `unknown` once a command with unknown output wrote to it (or past the cap).
    */
-  | { kind: 'file'; path: string; append: boolean; buffer: string[]; unknown: boolean }
-  /** Captured output (`$(…)`, the left side of a pipe); `unknown` once a command with unknown output wrote to it. */
-  | { kind: 'pipe'; buffer: string[]; unknown: boolean };
+  | { kind: 'file'; path: string; append: boolean; buffer: string[]; unknown: boolean; size: number }
+  /** Captured output (`$(…)`, the left side of a pipe). */
+  | PipeSink;
+
+/**
+ * Captured output: `unknown` once a command with unknown output wrote to it, or once more than the budget's value
+ * cap was written (`size` counts what the buffer holds).
+ */
+export interface PipeSink {
+  kind: 'pipe';
+  buffer: string[];
+  unknown: boolean;
+  size: number;
+}
+
+export const newPipe = (): PipeSink => ({ kind: 'pipe', buffer: [], unknown: false, size: 0 });
 
 /** Everything one analyzeRunScript call accumulates, shared by the scripts, functions and recipes it reaches. */
 export interface RunState {
@@ -66,8 +139,15 @@ export interface RunState {
   files: Map<string, string | undefined>;
   /** Paths written by this script run (handed back so later steps of the job can read them). */
   filesWritten: Set<string>;
+  /** The run's analysis budget (work units, value length, deadline); bounds hit here are recorded in it. */
+  budget: AnalysisBudget;
   commands: number;
-  budgetHit: boolean;
+  /** Set when a bound stopped the analysis (commands, nesting, the budget): nothing after that point is interpreted. */
+  stopped: boolean;
+  /** Current run-time nesting (see MAX_RUN_DEPTH). */
+  nesting: number;
+  /** Characters appended to $GITHUB_ENV and $GITHUB_OUTPUT so far (bounded by the budget's value length). */
+  writtenChars: number;
   /** Scripts currently being executed (recursion guard). */
   activeScripts: Set<string>;
   opKeys: Set<string>;
@@ -76,7 +156,7 @@ export interface RunState {
 /** Execution context of one shell (a script file has its own; functions and `source` share it). */
 export interface Frame {
   state: RunState;
-  vars: Map<string, Value>;
+  vars: Vars;
   exported: Set<string>;
   /** Function bodies with the source they were defined in (a sourced file's functions run at that file's lines). */
   functions: Map<string, { body: Stmt; source: Source }>;
@@ -97,6 +177,8 @@ export interface Frame {
   cond: Formula;
   /** Variables set for the current command only (`VAR=x cmd`). */
   prefixEnv?: Map<string, string>;
+  /** Line (in `source`) of the statement being interpreted: where a bound hit is reported. */
+  line: number;
 }
 
 export function lookupVar(frame: Frame, name: string): string | undefined {

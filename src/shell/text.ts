@@ -1,4 +1,5 @@
 import { findClosingBracket } from '../util/brackets.js';
+import { compileGlob, globPrefix, globSearch, globSuffix, type Meter } from './glob.js';
 /**
  * Text helpers for expanded shell words. Unknown parts stay as written (`$X`, `${X,,}`, `$(cmd)`, `${{ expr }}`);
  * these helpers keep such parts intact when splitting, case-mapping or slicing.
@@ -39,28 +40,52 @@ function matchBalanced(s: string, open: number): number {
 }
 
 export function hasUnresolved(s: string): boolean {
-  return unresolvedSpans(s).length > 0 || /<[^>]+>/.test(s);
+  return unresolvedSpans(s).length > 0 || hasAngleHole(s);
 }
 
-/** Splits on whitespace (unquoted expansion), never inside an unresolved part. */
+/**
+ * A `<placeholder>` part (`/<[^>]+>/`), found in one pass: that regular expression rescans the rest of the text
+ * from every `<`, quadratic on a long line of them.
+ */
+export function hasAngleHole(s: string): boolean {
+  let open = -1;
+  for (let i = s.indexOf('<'); i >= 0 && i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x3c) {
+      if (open < 0) open = i;
+    } else if (c === 0x3e) {
+      if (open >= 0 && i > open + 1) return true;
+      open = -1;
+    }
+  }
+  return false;
+}
+
+/** Splits on whitespace (unquoted expansion), never inside an unresolved part. One pass of slices. */
 export function splitFields(s: string): string[] {
   const spans = unresolvedSpans(s);
   const fields: string[] = [];
-  let cur = '';
-  let spanIdx = 0;
+  let start = -1; // where the current field began
+  let k = 0;
   for (let i = 0; i < s.length; i++) {
-    while (spanIdx < spans.length && spans[spanIdx]![1] <= i) spanIdx++;
-    const inside = spanIdx < spans.length && spans[spanIdx]![0] <= i && i < spans[spanIdx]![1];
-    const c = s[i]!;
-    if (!inside && /\s/.test(c)) {
-      if (cur) fields.push(cur);
-      cur = '';
-    } else {
-      cur += c;
-    }
+    if (k < spans.length && i >= spans[k]![0]) {
+      // An unresolved part belongs to the field it is in, whatever it holds.
+      if (start < 0) start = i;
+      i = spans[k]![1] - 1;
+      k++;
+    } else if (isSpace(s.charCodeAt(i))) {
+      if (start >= 0) fields.push(s.slice(start, i));
+      start = -1;
+    } else if (start < 0) start = i;
   }
-  if (cur) fields.push(cur);
+  if (start >= 0) fields.push(s.slice(start));
   return fields;
+}
+
+/** What `/\s/` matches, by code: the ASCII blanks directly, anything else through the regular expression. */
+export function isSpace(c: number): boolean {
+  if (c === 32 || (c >= 9 && c <= 13)) return true;
+  return c > 127 && /\s/.test(String.fromCharCode(c));
 }
 
 /** Applies `fn` to the literal stretches only (so `${{ env.X }}` is not lower-cased into a different expression). */
@@ -92,63 +117,58 @@ export function isWhollyDynamic(text: string): boolean {
   return rest === '' || rest.startsWith('@') || /^:[^/]*$/.test(rest);
 }
 
-/** A shell glob (as used in `${x#pat}`, `${x/pat/rep}`, `case`) as a regular expression source. */
-export function globToRegexSource(glob: string): string {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') out += '[\\s\\S]*';
-    else if (c === '?') out += '[\\s\\S]';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 2);
-      if (end < 0) out += '\\[';
-      else {
-        const body = glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
-        out += `[${body}]`;
-        i = end;
-      }
-    } else if (c === '\\' && i + 1 < glob.length) {
-      out += escapeRegex(glob[++i]!);
-    } else out += escapeRegex(c);
-  }
-  return out;
-}
-
-function escapeRegex(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
-export function removePattern(value: string, pattern: string, op: '#' | '##' | '%' | '%%'): string {
-  const src = globToRegexSource(pattern);
-  const greedy = op === '##' || op === '%%';
+/** `${x#pat}`, `${x##pat}`, `${x%pat}`, `${x%%pat}`; undefined when the meter refused the matching steps. */
+export function removePattern(value: string, pattern: string, op: '#' | '##' | '%' | '%%', meter: Meter): string | undefined {
+  const g = compileGlob(pattern);
+  const longest = op === '##' || op === '%%';
   if (op === '#' || op === '##') {
-    // Shortest prefix: try lengths ascending; longest: descending.
-    const lengths = [...Array(value.length + 1).keys()];
-    for (const n of greedy ? lengths.reverse() : lengths) {
-      if (new RegExp(`^(?:${src})$`).test(value.slice(0, n))) return value.slice(n);
-    }
-    return value;
+    const n = globPrefix(g, value, longest, meter);
+    return n === undefined ? undefined : n < 0 ? value : value.slice(n);
   }
-  const lengths = [...Array(value.length + 1).keys()];
-  for (const n of greedy ? lengths : lengths.reverse()) {
-    if (new RegExp(`^(?:${src})$`).test(value.slice(n))) return value.slice(0, n);
-  }
-  return value;
+  const n = globSuffix(g, value, longest, meter);
+  return n === undefined ? undefined : n < 0 ? value : value.slice(0, value.length - n);
 }
 
-/** `${x/pat/rep}` and `${x//pat/rep}` (anchors `#` / `%` supported). */
-export function replacePattern(value: string, pattern: string, replacement: string, all: boolean): string {
+/**
+ * `${x/pat/rep}` and `${x//pat/rep}` (anchors `#` / `%` supported): the leftmost-longest match is replaced, as bash
+ * does. Undefined when the meter refused, or when the result would be longer than `maxLength`.
+ */
+export function replacePattern(value: string, pattern: string, replacement: string, all: boolean, meter: Meter, maxLength: number): string | undefined {
   if (!pattern) return value;
-  let src = pattern;
-  let anchor = '';
-  if (src.startsWith('#')) {
-    anchor = '^';
-    src = src.slice(1);
-  } else if (src.startsWith('%')) {
-    anchor = '$';
-    src = src.slice(1);
+  const fits = (s: string): string | undefined => (s.length <= maxLength ? s : undefined);
+  if (pattern.startsWith('#')) {
+    const n = globPrefix(compileGlob(pattern.slice(1)), value, true, meter);
+    return n === undefined ? undefined : n < 0 ? value : fits(replacement + value.slice(n));
   }
-  const body = globToRegexSource(src);
-  const re = new RegExp(anchor === '^' ? `^${body}` : anchor === '$' ? `${body}$` : body, all && !anchor ? 'g' : '');
-  return value.replace(re, () => replacement);
+  if (pattern.startsWith('%')) {
+    const n = globSuffix(compileGlob(pattern.slice(1)), value, true, meter);
+    return n === undefined ? undefined : n < 0 ? value : fits(value.slice(0, value.length - n) + replacement);
+  }
+  const g = compileGlob(pattern);
+  // As bash's pat_subst: an empty value that the pattern matches is the replacement; otherwise matches are
+  // replaced while text remains (a zero-length match inserts the replacement and copies one character).
+  if (value === '') {
+    const m = globSearch(g, value, 0, meter);
+    return m === undefined ? undefined : m === null ? value : fits(replacement);
+  }
+  const pieces: string[] = [];
+  let length = 0;
+  let pos = 0;
+  while (pos < value.length) {
+    const m = globSearch(g, value, pos, meter);
+    if (m === undefined) return undefined;
+    if (m === null) break;
+    const [start, end] = m;
+    length += start - pos + replacement.length;
+    if (length > maxLength) return undefined;
+    pieces.push(value.slice(pos, start), replacement);
+    if (end === start) {
+      if (start < value.length) pieces.push(value[start]!);
+      length++;
+      pos = start + 1;
+    } else pos = end;
+    if (!all) break;
+  }
+  if (pos < value.length) pieces.push(value.slice(pos));
+  return fits(pieces.join(''));
 }

@@ -1,7 +1,8 @@
 import { restoreExpressions } from './expressions.js';
 import type { ParamPart, Part, Span, Word } from './ast.js';
+import { charge, enterNesting, fitsValue, isOversized, leaveNesting, meterOf, oversized } from './bounds.js';
 import type { Frame } from './state.js';
-import { hasUnresolved, mapLiteralParts, removePattern, replacePattern, splitFields } from './text.js';
+import { hasUnresolved, isSpace, mapLiteralParts, removePattern, replacePattern, splitFields } from './text.js';
 
 /**
  * Word expansion: quoting, parameters (`$X`, `${X:-d}`, `${X,,}`, `${X#p}`, `${X/a/b}`, arrays, positionals),
@@ -15,42 +16,95 @@ export const substitutionHook: { run: (frame: Frame, node: Part & { t: 'CmdSubst
 /** The source text of a node, with GitHub expressions put back. */
 export function nodeText(frame: Frame, node: { span: Span }): string {
   const { start, end } = node.span();
-  return restoreExpressions(frame.source.bytes.subarray(start, end).toString('utf8'), frame.source.expressions);
+  return restoreExpressions(frame.source.bytes.subarray(start, end).toString('utf8'), frame.source.expressions, frame.state.budget.limits.valueLength) ?? oversized(frame, 'source text');
 }
 
+/**
+ * Fields being built. `size` counts their characters (and one per field), checked against the budget's value
+ * cap before anything is appended: past it the word is unknown (`over`), never a truncated text.
+ */
 interface Acc {
   fields: string[];
   cur: string;
   open: boolean;
+  size: number;
+  max: number;
+  over: boolean;
+  /** An oversized unknown the word used: the word is that unknown (see isOversized). */
+  unknown?: string;
 }
 
-/** Expands a word into fields (argv entries). */
+const newAcc = (frame: Frame): Acc => ({ fields: [], cur: '', open: false, size: 0, max: frame.state.budget.limits.valueLength, over: false });
+
+/** Room for `n` more characters; marks the word over the cap otherwise. */
+function room(acc: Acc, n: number): boolean {
+  if (acc.over) return false;
+  if (acc.size + n > acc.max) {
+    acc.over = true;
+    return false;
+  }
+  acc.size += n;
+  return true;
+}
+
+/**
+ * Expands a word into fields (argv entries). A word whose expansion passes the value cap is one unknown field,
+ * and NOT_ANALYSED once the analysis has stopped (budget, nesting) while it was being expanded.
+ */
 export function expandFields(frame: Frame, word: Word): string[] {
-  const acc: Acc = { fields: [], cur: '', open: false };
-  for (const part of word.parts) expandPart(frame, part, acc, false);
+  if (!enterNesting(frame)) return [NOT_ANALYSED];
+  const acc = newAcc(frame);
+  try {
+    for (const part of word.parts) expandPart(frame, part, acc, false);
+  } finally {
+    leaveNesting(frame);
+  }
   if (acc.open) acc.fields.push(acc.cur);
+  if (frame.state.stopped) return [NOT_ANALYSED];
+  if (acc.unknown !== undefined) return [acc.unknown];
+  if (acc.over) return [oversized(frame, 'expansion')];
+  if (!charge(frame, acc.size + 1)) return [NOT_ANALYSED];
   return acc.fields;
 }
 
-/** Expands a word without field splitting (assignments, redirect targets, here-docs, `case` words). */
-export function expandString(frame: Frame, word: Word | null | undefined): string {
+/**
+ * Expands a word without field splitting (assignments, redirect targets, here-docs, `case` words); `subject`
+ * names the value in the unknown it becomes past the value cap (`value of TAG`).
+ */
+export function expandString(frame: Frame, word: Word | null | undefined, subject = 'expansion'): string {
   if (!word) return '';
-  const acc: Acc = { fields: [], cur: '', open: false };
-  for (const part of word.parts) expandPart(frame, part, acc, true);
+  if (!enterNesting(frame)) return NOT_ANALYSED;
+  const acc = newAcc(frame);
+  try {
+    for (const part of word.parts) expandPart(frame, part, acc, true);
+  } finally {
+    leaveNesting(frame);
+  }
   if (acc.open) acc.fields.push(acc.cur);
+  if (frame.state.stopped) return NOT_ANALYSED;
+  if (acc.unknown !== undefined) return acc.unknown;
+  if (acc.over) return oversized(frame, subject);
+  if (!charge(frame, acc.size + 1)) return NOT_ANALYSED;
   return acc.fields.join(' ');
 }
 
+/**
+ * What a word reads as once the analysis stopped (budget, nesting) while it was being expanded: unknown, never
+ * the part built so far. Nothing is interpreted after a stop, so this text only ends up in what was found before.
+ */
+export const NOT_ANALYSED = '$(not analysed)';
+
 function appendQuoted(acc: Acc, text: string): void {
+  if (!room(acc, text.length)) return;
   acc.cur += text;
   acc.open = true;
 }
 
 function appendSplit(acc: Acc, text: string): void {
-  if (text === '') return;
+  if (text === '' || !room(acc, text.length)) return;
   const pieces = splitFields(text);
-  const leading = /^\s/.test(text);
-  const trailing = /\s$/.test(text);
+  const leading = isSpace(text.charCodeAt(0));
+  const trailing = isSpace(text.charCodeAt(text.length - 1));
   if (!pieces.length) {
     if (acc.open) acc.fields.push(acc.cur);
     acc.cur = '';
@@ -79,17 +133,19 @@ function appendItems(acc: Acc, items: string[], quoted: boolean): void {
     for (const item of items) appendSplit(acc, ` ${item} `);
     return;
   }
-  items.forEach((item, i) => {
+  for (let i = 0; i < items.length; i++) {
+    if (!room(acc, items[i]!.length + 1)) return;
     if (i > 0) {
       acc.fields.push(acc.cur);
       acc.cur = '';
     }
-    acc.cur += item;
+    acc.cur += items[i]!;
     acc.open = true;
-  });
+  }
 }
 
 function expandPart(frame: Frame, part: Part, acc: Acc, quoted: boolean): void {
+  if (acc.over || frame.state.stopped) return;
   switch (part.t) {
     case 'Lit':
       appendQuoted(acc, restore(frame, quoted ? unescapeDouble(part.value) : unescapeBare(part.value)));
@@ -104,13 +160,19 @@ function expandPart(frame: Frame, part: Part, acc: Acc, quoted: boolean): void {
     }
     case 'ParamExp': {
       const v = expandParam(frame, part);
-      if (Array.isArray(v)) appendItems(acc, v, quoted);
+      const unknown = Array.isArray(v) ? v.find((x) => isOversized(frame, x)) : isOversized(frame, v) ? v : undefined;
+      if (unknown !== undefined) acc.unknown = unknown;
+      else if (Array.isArray(v)) appendItems(acc, v, quoted);
       else if (quoted) appendQuoted(acc, v);
       else appendSplit(acc, v);
       return;
     }
     case 'CmdSubst': {
       const out = substitutionHook.run(frame, part);
+      if (out !== undefined && isOversized(frame, out)) {
+        acc.unknown = out;
+        return;
+      }
       const text = out ?? nodeText(frame, part);
       if (quoted || out === undefined) appendQuoted(acc, text);
       else appendSplit(acc, text);
@@ -126,7 +188,8 @@ function expandPart(frame: Frame, part: Part, acc: Acc, quoted: boolean): void {
 }
 
 function restore(frame: Frame, text: string): string {
-  return restoreExpressions(text, frame.source.expressions);
+  // Placeholders are the script's own text: a literal can repeat one many times, so the result is bounded too.
+  return restoreExpressions(text, frame.source.expressions, frame.state.budget.limits.valueLength) ?? oversized(frame, 'expansion');
 }
 
 /** Outside quotes a backslash quotes the next character. */
@@ -187,6 +250,8 @@ export function expandParam(frame: Frame, pe: ParamPart): string | string[] {
     if (/^\d+$/.test(idx)) value = list?.[Number(idx)];
     else return writtenOf();
   }
+  // An oversized unknown is read by no operator (only `${A:+alt}`, which asks whether A is set, still applies).
+  if (value !== undefined && isOversized(frame, value) && !(pe.exp && (pe.exp.op === '+' || pe.exp.op === ':+'))) return value;
   if (pe.length) return value !== undefined && !hasUnresolved(value) ? String(value.length) : writtenOf();
   if (pe.slice) return value !== undefined && !hasUnresolved(value) ? (slice(frame, value, pe.slice) ?? writtenOf()) : writtenOf();
   if (pe.repl) return value === undefined ? writtenOf() : replaceIn(frame, pe, pe.repl, value, writtenOf);
@@ -208,14 +273,29 @@ function slice(frame: Frame, value: string, sl: NonNullable<ParamPart['slice']>)
 function replaceIn(frame: Frame, pe: ParamPart, repl: NonNullable<ParamPart['repl']>, value: string, writtenOf: () => string): string {
   const pattern = expandString(frame, repl.orig);
   const replacement = expandString(frame, repl.with);
-  if (!hasUnresolved(value) && !hasUnresolved(pattern)) return replacePattern(value, pattern, replacement, repl.all);
-  if (pattern && value.includes(pattern)) return repl.all ? value.split(pattern).join(replacement) : value.replace(pattern, () => replacement);
+  const cap = frame.state.budget.limits.valueLength;
+  if (!hasUnresolved(value) && !hasUnresolved(pattern)) {
+    const r = replacePattern(value, pattern, replacement, repl.all, meterOf(frame), cap);
+    if (r !== undefined) return r;
+    return frame.state.stopped ? writtenOf() : oversized(frame, `value of ${pe.name || 'a parameter'}`);
+  }
+  if (pattern && value.includes(pattern)) {
+    if (!repl.all) return value.replace(pattern, () => replacement);
+    if (!fitsValue(frame, value.length + occurrences(value, pattern) * Math.max(0, replacement.length - pattern.length))) return oversized(frame, `value of ${pe.name || 'a parameter'}`);
+    return value.split(pattern).join(replacement);
+  }
   // `${tag/${SRC_REPO}/docker.io/o/r}` over tags not known here: the usual intent is to swap the repository and keep
   // the tag, so the result is the new repository with the original tag part.
   if (pattern.includes('/') && replacement.includes('/') && !/[*?[]/.test(pattern)) {
     return `${replacement}:\${${pe.name}##*:}`;
   }
   return writtenOf();
+}
+
+function occurrences(text: string, sub: string): number {
+  let n = 0;
+  for (let i = text.indexOf(sub); i >= 0; i = text.indexOf(sub, i + sub.length)) n++;
+  return n;
 }
 
 const OPTIONAL_OVERRIDE = /^\$\{\{\s*(vars|secrets)\.[\w-]+\s*\}\}$/;
@@ -252,7 +332,8 @@ function applyOperator(frame: Frame, pe: ParamPart, exp: NonNullable<ParamPart['
     case '%%': {
       if (value === undefined) return writtenOf();
       const pattern = expandString(frame, exp.word);
-      if (!hasUnresolved(value)) return removePattern(value, pattern, op);
+      // A pattern with unknown parts (`${X#$PREFIX}`) is never matched as the text it is written as.
+      if (!hasUnresolved(value) && !hasUnresolved(pattern)) return removePattern(value, pattern, op, meterOf(frame)) ?? writtenOf();
       if (!/[*?[]/.test(pattern)) {
         if (op.startsWith('#') && value.startsWith(pattern)) return value.slice(pattern.length);
         if (op.startsWith('%') && value.endsWith(pattern)) return value.slice(0, value.length - pattern.length);

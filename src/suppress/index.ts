@@ -1,5 +1,5 @@
-import picomatch from 'picomatch';
 import type { RepoReader } from '../discover/repo.js';
+import { compileGlob, isUsable, PATH_GLOB } from '../util/glob.js';
 import type { IgnoreEntry } from '../config/config.js';
 import { configFinding } from '../config/load.js';
 import { finalizeReport } from '../engine/verdict.js';
@@ -19,11 +19,13 @@ export interface SuppressionInput {
  * reason is not applied and becomes a `config-error` warning at the comment.
  */
 export function applySuppressions(report: Report, input: SuppressionInput): Report {
-  const matchers = input.ignores.map((entry) => ({
-    entry,
-    path: entry.path ? picomatch(entry.path, { dot: true }) : undefined,
-    image: entry.image ? picomatch(entry.image, { dot: true }) : undefined,
-  }));
+  // A glob that cannot be evaluated matches nothing, so its entry suppresses nothing (the loader already said so).
+  const matcher = (glob: string | undefined): ((text: string) => boolean) | undefined => {
+    if (!glob) return undefined;
+    const g = compileGlob(glob, PATH_GLOB);
+    return (text) => isUsable(g) && g.matches(text) === true;
+  };
+  const matchers = input.ignores.map((entry) => ({ entry, path: matcher(entry.path), image: matcher(entry.image) }));
   const linesByFile = new Map<string, string[] | null>();
   const linesOf = (file: string): string[] | null => {
     if (!input.repo) return null;

@@ -28,7 +28,11 @@ export const DEFAULT_BUDGET_LIMITS: BudgetLimits = {
   deadlineMs: 300_000,
 };
 
-export type BudgetHitKind = 'work' | 'deadline' | 'value-length' | 'cycle';
+/**
+ * `bound`: a reader's own bound on one part of the analysis (commands in one shell script, nesting depth), reached
+ * there while the shared budget still had room; `what` says which bound and what stopped.
+ */
+export type BudgetHitKind = 'work' | 'deadline' | 'value-length' | 'cycle' | 'bound';
 
 export interface BudgetHit {
   kind: BudgetHitKind;
@@ -136,5 +140,7 @@ export function describeHit(hit: BudgetHit, limits: BudgetLimits): string {
       return `a value over ${limits.valueLength} characters${where} is unknown; ${hit.what}`;
     case 'cycle':
       return `call cycle${where}: ${hit.what}; the cycle is cut there`;
+    case 'bound':
+      return `analysis bound reached${where}: ${hit.what}`;
   }
 }

@@ -575,7 +575,21 @@ function callFunction(node: Extract<Node, { t: 'call' }>, lookup: Lookup): EValu
 
 // ---------------------------------------------------------------- helpers used by the workflow reader
 
-const EXPR_RE = /\$\{\{([\s\S]*?)\}\}/g;
+/**
+ * The `${{ … }}` in a text, in order, each the shortest (what `/\$\{\{([\s\S]*?)\}\}/g` finds): `index` where
+ * it starts, `whole` with its braces, `inner` between them. Scanned with indexOf, linear: the lazy regular
+ * expression rescans the rest of the text from every `${{` that has no `}}`. A generator keeps its own position, so
+ * the loops over it may re-enter each other (an alternative is interpolated again).
+ */
+export function* expressionsIn(text: string): Generator<{ index: number; whole: string; inner: string }> {
+  let from = 0;
+  for (let open = text.indexOf('${{', from); open >= 0; open = text.indexOf('${{', from)) {
+    const close = text.indexOf('}}', open + 3);
+    if (close < 0) return; // no `}}` after this `${{`, so none after a later one either
+    yield { index: open, whole: text.slice(open, close + 2), inner: text.slice(open + 3, close) };
+    from = close + 2;
+  }
+}
 
 /** Parsed expressions by source text: the same `${{ … }}` recurs across steps, matrix combinations and callers. */
 const parsedExpressions = new Map<string, Node | null>();
@@ -597,18 +611,33 @@ function parseCached(src: string): Node | null {
 
 /** Evaluates one expression source; a syntax error yields one unknown. */
 export function evaluateSource(src: string, lookup: Lookup): EValue[] {
+  return evaluateChecked(src, lookup).vals;
+}
+
+/** The values, and whether GitHub's evaluation fails (a syntax error, or a function failing on known values). */
+function evaluateChecked(src: string, lookup: Lookup): { vals: EValue[]; failed: boolean } {
   const node = parseCached(src);
-  if (!node) return [unknown(src.trim())];
+  if (!node) return { vals: [unknown(src.trim())], failed: true };
   // An evaluation error (invalid format string, bad JSON) stops GitHub's whole evaluation: all of it is unknown.
   const [outerFailed, outerMemo] = [evaluationFailed, memo];
   evaluationFailed = false;
   memo = new Map();
   try {
     const vals = evaluate(node, lookup);
-    return evaluationFailed ? [unknown(src.trim())] : vals;
+    return evaluationFailed ? { vals: [unknown(src.trim())], failed: true } : { vals, failed: false };
   } finally {
     [evaluationFailed, memo] = [outerFailed, outerMemo];
   }
+}
+
+/**
+ * Whether GitHub fails on this expression (the text between `${{` and `}}`) whatever the contexts hold: a syntax
+ * error — `format()`, `contains(1)`, a wrong argument count is one — or a function failing on literal arguments
+ * (`fromJSON('x')`, `format('{1}', 'a')`). Where such an expression is left in a value, the value is not text
+ * but an error at run time.
+ */
+export function expressionFails(src: string): boolean {
+  return evaluateChecked(src, UNKNOWN_LOOKUP).failed;
 }
 
 /**
@@ -630,11 +659,10 @@ export function interpolateAlternatives(text: string, lookup: Lookup): TextAlter
   if (!text.includes('${{')) return [{ text, when: TRUE }];
   let results: TextAlternative[] = [{ text: '', when: TRUE }];
   let last = 0;
-  // matchAll keeps its own position: these loops re-enter each other (an alternative is interpolated again).
-  for (const m of text.matchAll(EXPR_RE)) {
+  for (const m of expressionsIn(text)) {
     const before = text.slice(last, m.index);
-    const vals = evaluateSource(m[1]!, lookup);
-    const pieces = vals.map((v) => ({ text: v.known ? toText(v.value) : v.falsy ? '' : unknownText(v, m[0]), when: whenOf(v) }));
+    const vals = evaluateSource(m.inner, lookup);
+    const pieces = vals.map((v) => ({ text: v.known ? toText(v.value) : v.falsy ? '' : unknownText(v, m.whole), when: whenOf(v) }));
     const next: TextAlternative[] = [];
     for (const r of results)
       for (const p of pieces) {
@@ -643,7 +671,7 @@ export function interpolateAlternatives(text: string, lookup: Lookup): TextAlter
         if (next.length < MAX_ALTERNATIVES) next.push({ text: r.text + before + p.text, when });
       }
     results = next;
-    last = m.index + m[0].length;
+    last = m.index + m.whole.length;
   }
   const tail = text.slice(last);
   const merged = new Map<string, Formula>();
@@ -705,23 +733,22 @@ export function interpolateOne(text: string, lookup: Lookup): string {
   const pieces: Array<{ literal: string } | { expr: string }> = [];
   let conditional = false;
   let last = 0;
-  // matchAll keeps its own position: these loops re-enter each other (an alternative is interpolated again).
-  for (const m of text.matchAll(EXPR_RE)) {
+  for (const m of expressionsIn(text)) {
     pieces.push({ literal: text.slice(last, m.index) });
-    const vals = evaluateSource(m[1]!, lookup);
+    const vals = evaluateSource(m.inner, lookup);
     const single = vals.length === 1 && !vals[0]!.when ? vals[0]! : undefined;
     if (single?.known) pieces.push({ literal: toText(single.value) });
     else if (single && single.falsy) pieces.push({ literal: '' });
-    else if (single) pieces.push({ literal: unknownText(single, m[0]) });
+    else if (single) pieces.push({ literal: unknownText(single, m.whole) });
     else {
       const expr = alternativesExpression(vals);
-      if (expr === undefined) pieces.push({ literal: interpolate(m[0], lookup)[0] ?? m[0] });
+      if (expr === undefined) pieces.push({ literal: interpolate(m.whole, lookup)[0] ?? m.whole });
       else {
         conditional = true;
         pieces.push({ expr });
       }
     }
-    last = m.index + m[0].length;
+    last = m.index + m.whole.length;
   }
   pieces.push({ literal: text.slice(last) });
   if (!conditional) return pieces.map((p) => ('literal' in p ? p.literal : '')).join('');

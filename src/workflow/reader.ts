@@ -10,7 +10,7 @@ import { ruleFinding } from '../rules/finding.js';
 import { NOT_INSPECTED_PREFIX } from '../rules/signing-model.js';
 import type { Guard, LocalBuild, OpContext, Operation, PushOp, RemoteFileLookup, SignOp } from '../model/pipeline.js';
 import { parseYaml, yamlDocs, yamlLimitNotes, type YamlDoc } from '../parse/yaml.js';
-import { and, not, TRUE, type Formula } from '../logic/formula.js';
+import { and, formulaKey, not, TRUE, type Formula } from '../logic/formula.js';
 import { alternativeCombinations, alternativesText, evaluateGuard, interpolateAlternatives, interpolateOne, known, mayHoldAlternatives, type Lookup } from './expr.js';
 import { classifyLocalAction, localNotInspected, ownerRepoOf } from './local-action.js';
 import { parseUses, type RemoteSource } from './remote.js';
@@ -18,7 +18,8 @@ import { ScriptCache } from './script-cache.js';
 import { applyFileWrites, joinForkFileWrites, type RunScriptResult } from '../shell/index.js';
 import { coerceInput, hasIdTokenWrite, isIrrelevantUses, isPosixShell, matrixCombinations, MAX_MATRIX_COMBINATIONS, registryServices, remoteDisplay, strings, topoOrder, triggerRefs } from './syntax.js';
 import { scriptMayMatter } from './script-relevance.js';
-import { emptyScope, EVENTS, githubContext, REFS, scopeLookup, type Scope } from './scope.js';
+import { emptyScope, EVENTS, githubContext, isCompleteMatrix, REFS, scopeLookup, type Scope } from './scope.js';
+import { JobGraph } from './job-graph.js';
 
 /** Reusable workflows and composite actions nest; GitHub allows 4 and 10 levels. Bound ours and say so. */
 export const MAX_CALL_DEPTH = 8;
@@ -32,6 +33,11 @@ export interface WorkflowReaderInput {
   ephemeralRegistries: string[];
   /** The run's analysis budget; a default one when absent. */
   budget?: AnalysisBudget;
+  /**
+   * False re-expands every call of a reusable workflow or composite action instead of reusing a result analysed
+   * for another caller (tests compare both: reuse must not change the result).
+   */
+  reuse?: boolean;
 }
 
 /** Facts about one job run that the rules need (permissions for keyless signing, ordering between jobs). */
@@ -40,8 +46,12 @@ export interface JobFacts {
   /** File and line of the job (or the calling job for reusable workflows). */
   location: Location;
   idTokenWrite: boolean;
-  /** Job keys that certainly finish before this job starts (transitive `needs`, including nested reusable-workflow jobs). */
-  predecessors: Set<string>;
+  /**
+   * True when the job run `jobKey` certainly finishes before this one starts (transitive `needs`, including the
+   * jobs of reusable workflows called by a needed job). Answered by the job graph (job-graph.ts) when asked: the
+   * full predecessor sets would be quadratic in a long `needs:` chain.
+   */
+  waitsFor(jobKey: string): boolean;
   /** The workflow file whose job this is: the keyless signing identity. */
   workflowPath: string;
   /**
@@ -58,6 +68,8 @@ export interface WorkflowReadResult {
   limits: string[];
   jobs: Map<string, JobFacts>;
   workflows: number;
+  /** Reusable workflows and composite actions analysed, and results reused for another caller (tests). */
+  calls: { analysed: number; reused: number };
 }
 
 interface LoadedFile {
@@ -79,13 +91,127 @@ interface JobRun {
   virtualFiles: Record<string, string>;
   /** GITHUB_ENV writes so far. */
   envWrites: Record<string, string>;
-  idTokenWrite: boolean;
   workflowPath: string;
   depth: number;
   /** Registry hosts that only exist for this job (a `registry` service container), plus the configured ones. */
   ephemeralRegistries: string[];
   /** `defaults.run.shell` of the job or workflow. */
   defaultShell?: string;
+}
+
+/** How the reader is called for one workflow run: the root's triggers, or a calling job's inputs and place. */
+interface WorkflowCall {
+  inputs: Record<string, unknown>;
+  chain: Location[];
+  /** Job-key prefix of the run's jobs: `<calling job key>>` for a called workflow, '' for a root. */
+  prefix: string;
+  guard: Guard;
+  depth: number;
+  /** Graph node the run's jobs wait for (what the calling job waited for); absent for a root. */
+  start?: number;
+  callerIdToken: boolean | undefined;
+  refs?: string[];
+  events?: string[];
+}
+
+interface WorkflowRunResult {
+  outputs: Record<string, string>;
+  /** Graph nodes of "this job has finished", one per job of the run. */
+  done: number[];
+}
+
+/** The caller-specific parts of a called workflow's remembered result, replaced for another caller. */
+interface WorkflowStamp {
+  prefix: string;
+  chainLength: number;
+  start?: number;
+}
+
+/** What a composite action's steps leave behind in the calling job. */
+interface CompositeResult {
+  /** Steps numbered (the job's step counter moves by this much). */
+  steps: number;
+  cosignMajor?: number;
+  envWrites: Record<string, string>;
+  virtualFiles: Record<string, string>;
+  outputs: Record<string, string>;
+}
+
+interface CompositeStamp {
+  jobKey: string;
+  chainLength: number;
+  /** The job's step counter when the composite started. */
+  seq0: number;
+}
+
+/** A callee being analysed: for cycles, and for knowing where its result may be reused. */
+interface CallFrame {
+  identity: string;
+  display: string;
+  /** Identities of every callee called below it (followed, reused or cut as a cycle). */
+  reached: Set<string>;
+  /** The deepest nesting depth compared with MAX_CALL_DEPTH below it, and whether the bound stopped a call. */
+  deepest: number;
+  boundHit: boolean;
+}
+
+/** Everything a followed call added to the result, to add again for another caller. */
+interface Recording {
+  operations: Operation[];
+  localBuilds: LocalBuild[];
+  findings: Finding[];
+  limits: string[];
+  jobs: JobFacts[];
+  graphFrom: number;
+  graphTo: number;
+}
+
+interface RecordingMarks {
+  operations: number;
+  localBuilds: number;
+  findings: number;
+  limits: number;
+  jobs: number;
+  graph: number;
+}
+
+/** One analysed call, remembered under its key. */
+interface Memo<R, S> {
+  depth: number;
+  reached: Set<string>;
+  /** The identities it cut as cycles because they were on the stack above it. */
+  cutAbove: Set<string>;
+  deepest: number;
+  boundHit: boolean;
+  stamp: S;
+  recording: Recording;
+  result: R;
+}
+
+/**
+ * Work charged to the run's budget for what the reader itself builds, roughly the bytes each keeps (job runs,
+ * graph edges, steps, analysed calls, copies of a reused call's operations): the budget then bounds memory too
+ * when reuse copies a result to many callers (a workflow whose jobs call another six times, eight levels deep).
+ */
+const COST = { job: 1500, edge: 16, step: 50, expansion: 1000, copy: 400 } as const;
+
+function recordingCost(r: Recording): number {
+  return COST.copy * (r.operations.length + r.localBuilds.length + r.findings.length) + COST.job * r.jobs.length + COST.edge * (r.graphTo - r.graphFrom);
+}
+
+function mergeFrame(into: CallFrame, from: Pick<CallFrame, 'identity' | 'reached' | 'deepest' | 'boundHit'>): void {
+  into.reached.add(from.identity);
+  for (const r of from.reached) into.reached.add(r);
+  into.deepest = Math.max(into.deepest, from.deepest);
+  if (from.boundHit) into.boundHit = true;
+}
+
+function guardKey(g: Guard): string {
+  return JSON.stringify([formulaKey(g.formula), g.local ? formulaKey(g.local) : null, g.continueOnError, g.neverRuns ?? null]);
+}
+
+function workflowIdentity(f: LoadedFile): string {
+  return `workflow\u0000${f.repo.root}\u0000${f.relPath}\u0000${f.remote ?? ''}`;
 }
 
 const WORKFLOW_RE = /^\.github\/workflows\/[^/]+\.ya?ml$/i;
@@ -96,7 +222,16 @@ export async function readWorkflows(input: WorkflowReaderInput): Promise<Workflo
 }
 
 class Reader {
-  private readonly out: WorkflowReadResult = { operations: [], localBuilds: [], findings: [], limits: [], jobs: new Map(), workflows: 0 };
+  private readonly counters = { analysed: 0, reused: 0 };
+  private readonly out: WorkflowReadResult = { operations: [], localBuilds: [], findings: [], limits: [], jobs: new Map(), workflows: 0, calls: this.counters };
+  private readonly graph: JobGraph;
+  /** Job facts in the order they were added (what a followed call added is a range of it). */
+  private readonly jobLog: JobFacts[] = [];
+  /** The calls being followed, outermost first (a root workflow at the bottom). */
+  private readonly frames: CallFrame[] = [];
+  private readonly memos = new Map<string, Array<Memo<unknown, unknown>>>();
+  /** Findings reported once however many callers reach their file (parse errors). */
+  private readonly onceOnly = new WeakSet<Finding>();
   private readonly parsed = new Map<string, YamlDoc | null>();
   private readonly scripts = new ScriptCache();
   private readonly github: Record<string, unknown>;
@@ -110,6 +245,7 @@ class Reader {
 
   constructor(private readonly input: WorkflowReaderInput) {
     this.budget = input.budget ?? new AnalysisBudget();
+    this.graph = new JobGraph(this.budget);
     this.github = githubContext(input.repository);
     // Unknown repository: the variables hold the expression they equal, so `$GITHUB_REPOSITORY_OWNER` in a script
     // and `${{ github.repository_owner }}` in YAML name the same (unresolved) image.
@@ -143,10 +279,12 @@ class Reader {
       const refs = triggerRefs(wf.doc);
       // A workflow only callable from other repositories runs on their events: unknown here.
       const events = triggers.includes('workflow_call') ? undefined : triggers;
-      await this.runWorkflow(wf, { inputs: {}, chain: [], prefix: '', guard: { formula: TRUE, continueOnError: false }, depth: 0, predecessors: new Set(), callerIdToken: undefined, ...(refs ? { refs } : {}), ...(events ? { events } : {}) });
+      this.frames.push({ identity: workflowIdentity(wf), display: wf.file, reached: new Set(), deepest: -Infinity, boundHit: false });
+      await this.runWorkflow(wf, { inputs: {}, chain: [], prefix: '', guard: { formula: TRUE, continueOnError: false }, depth: 0, callerIdToken: undefined, ...(refs ? { refs } : {}), ...(events ? { events } : {}) });
+      this.frames.pop();
     }
     for (const f of this.input.remote.failures) if (!this.out.limits.includes(f)) this.out.limits.push(f);
-    for (const doc of this.parsed.values()) if (doc) this.out.limits.push(...yamlLimitNotes(doc));
+    for (const doc of this.parsed.values()) if (doc) append(this.out.limits, yamlLimitNotes(doc));
     return this.out;
   }
 
@@ -155,7 +293,7 @@ class Reader {
     if (this.parsed.has(key)) return this.parsed.get(key)!;
     const read = repo.read(relPath);
     if (!read.ok) {
-      this.out.findings.push(ruleFinding('parse-error', `${display} could not be read: ${read.reason}`, { file: display, line: 1 }));
+      this.reportOnce(ruleFinding('parse-error', `${display} could not be read: ${read.reason}`, { file: display, line: 1 }));
       this.parsed.set(key, null);
       return null;
     }
@@ -163,12 +301,17 @@ class Reader {
     const docs = yamlDocs(parsed);
     if (parsed.errors.length > 0 || docs.length === 0 || !isMap(docs[0]!.root)) {
       const err = parsed.errors[0];
-      this.out.findings.push(ruleFinding('parse-error', `${display} is not valid YAML${err ? `: ${err.message}` : ''}; it was not analysed`, { file: display, line: err?.line ?? 1 }));
+      this.reportOnce(ruleFinding('parse-error', `${display} is not valid YAML${err ? `: ${err.message}` : ''}; it was not analysed`, { file: display, line: err?.line ?? 1 }));
       this.parsed.set(key, null);
       return null;
     }
     this.parsed.set(key, docs[0]!);
     return docs[0]!;
+  }
+
+  private reportOnce(finding: Finding): void {
+    this.onceOnly.add(finding);
+    this.out.findings.push(finding);
   }
 
   private triggers(doc: YamlDoc): string[] {
@@ -182,10 +325,7 @@ class Reader {
 
   // ------------------------------------------------------------------ workflows and jobs
 
-  private async runWorkflow(
-    wf: LoadedFile,
-    call: { inputs: Record<string, unknown>; chain: Location[]; prefix: string; guard: Guard; depth: number; predecessors: Set<string>; callerIdToken: boolean | undefined; refs?: string[]; events?: string[] },
-  ): Promise<{ outputs: Record<string, string>; jobKeys: string[] }> {
+  private async runWorkflow(wf: LoadedFile, call: WorkflowCall): Promise<WorkflowRunResult> {
     const { doc } = wf;
     const root = doc.root;
     // The ref domain only helps when every ref is literal (a glob like refs/tags/v* names no single value).
@@ -198,53 +338,70 @@ class Reader {
     const jobsNode = doc.get(root, 'jobs');
     const jobEntries = doc.entries(jobsNode);
     const needsOf = new Map<string, string[]>();
-    for (const j of jobEntries) needsOf.set(j.key, strings(doc, doc.get(j.value, 'needs')));
+    // By id, once: `doc.get(jobsNode, id)` per job scans the entries, quadratic in 8,000 jobs.
+    const entryOf = new Map<string, (typeof jobEntries)[number]>();
+    for (const j of jobEntries) {
+      needsOf.set(j.key, strings(doc, doc.get(j.value, 'needs')));
+      entryOf.set(j.key, j);
+    }
     const order = topoOrder(jobEntries.map((j) => j.key), needsOf);
-    const jobKeysOf = new Map<string, string[]>();
-    const allKeys: string[] = [];
+    // The graph node standing for "job <id> of this run has finished" (all its matrix runs and the jobs of the
+    // reusable workflow it calls), set once the job is read: a need on a job read later (a cycle) or on no job
+    // adds no edge.
+    const doneOf = new Map<string, number>();
+    const done: number[] = [];
+    let stopped = false;
     for (const jobId of order) {
-      const jobNode = doc.get(jobsNode, jobId);
+      const entry = entryOf.get(jobId)!;
+      const jobNode = doc.deref(entry.value);
       if (!jobNode) continue;
-      const jobLoc = { file: wf.file, line: doc.line(doc.keyNode(jobsNode, jobId)) };
-      const preds = new Set(call.predecessors);
-      const visit = (id: string, seen: Set<string>) => {
-        for (const n of needsOf.get(id) ?? []) {
-          if (seen.has(n)) continue;
-          seen.add(n);
-          for (const k of jobKeysOf.get(n) ?? []) preds.add(k);
-          visit(n, seen);
-        }
-      };
-      visit(jobId, new Set());
-      const jobScopeBase: Scope = { ...scope, needs: { ...scope.needs }, steps: {}, matrix: {} };
+      const jobLoc = { file: wf.file, line: doc.line(entry.keyNode) };
+      const needs = needsOf.get(jobId) ?? [];
+      // What this job's runs wait for: the jobs it needs (and what those waited for), and what the calling job waited for.
+      const waitsFor = needs.flatMap((n) => doneOf.get(n) ?? []);
+      if (call.start !== undefined) waitsFor.push(call.start);
+      // The `needs` context holds the jobs named in `needs:`, as on the runner.
+      const jobNeeds: Scope['needs'] = {};
+      for (const n of needs) if (scope.needs[n]) jobNeeds[n] = scope.needs[n]!;
+      // `jobs.<id>` only exists in `on.workflow_call.outputs`, never in a job.
+      const jobScopeBase: Scope = { ...scope, needs: jobNeeds, jobs: {}, steps: {}, matrix: {} };
       const lookupBase = scopeLookup(jobScopeBase);
       const jobIf = doc.str(doc.get(jobNode, 'if'));
       const guard = this.extendGuard(call.guard, jobIf, lookupBase);
       if (guard === 'never') {
-        jobKeysOf.set(jobId, []);
+        const doneNode = this.graph.add(undefined, waitsFor, jobLoc);
+        doneOf.set(jobId, doneNode);
+        done.push(doneNode);
         continue;
       }
       const perms = doc.get(jobNode, 'permissions') ?? wfPerms;
       const idToken = perms ? hasIdTokenWrite(doc, perms) : (call.callerIdToken ?? false);
       const { combos, capped } = matrixCombinations(doc, doc.get(doc.get(jobNode, 'strategy'), 'matrix'), lookupBase);
       if (capped) this.out.limits.push(`matrix bound (${MAX_MATRIX_COMBINATIONS} combinations) hit at ${jobLoc.file}:${jobLoc.line}; the rest not expanded`);
-      const keys: string[] = [];
+      // The job has finished when every run of it and every job of the workflow it calls has, and (for a job that
+      // never runs) when what it waited for has.
+      const finished: number[] = [...waitsFor];
       let lastScope: Scope | undefined;
       for (const [ci, matrix] of combos.entries()) {
+        if (!this.budget.charge(COST.job + COST.edge * waitsFor.length)) {
+          this.budget.stopped(`the jobs of ${wf.file}`, jobLoc);
+          stopped = true;
+          break;
+        }
         const jobKey = `${call.prefix}${wf.file}#${jobId}${combos.length > 1 ? `[${ci}]` : ''}`;
-        keys.push(jobKey);
+        finished.push(this.graph.add(jobKey, waitsFor, jobLoc));
         const jobScope: Scope = { ...jobScopeBase, matrix, steps: {} };
         const lookup = scopeLookup(jobScope);
         jobScope.env = { ...scope.env, ...this.envMap(doc, doc.get(jobNode, 'env'), lookup, scope.env) };
         // A remote reusable workflow's identity carries its own ref (the one the caller pins).
         const refs = wf.remote ? [`refs/tags/${wf.remote.replace(/^.*@/, '')}`] : call.refs;
-        const facts: JobFacts = { jobKey, location: jobLoc, idTokenWrite: idToken, predecessors: preds, workflowPath: wf.remote ?? wf.relPath, ...(refs ? { refs } : {}) };
-        this.out.jobs.set(jobKey, facts);
+        this.addJob({ jobKey, location: jobLoc, idTokenWrite: idToken, workflowPath: wf.remote ?? wf.relPath, ...(refs ? { refs } : {}) });
         const uses = doc.str(doc.get(jobNode, 'uses'));
         if (uses) {
-          const nested = await this.callReusable(wf, jobNode, uses, jobScope, { ...call, guard, predecessors: preds, callerIdToken: idToken }, jobKey);
-          keys.push(...nested.jobKeys);
-          jobScope.needs = scope.needs;
+          // The called workflow's jobs start when this job would: after what it waits for.
+          const start = this.graph.add(undefined, waitsFor, jobLoc);
+          const nested = await this.callReusable(wf, jobNode, uses, jobScope, { chain: call.chain, guard, depth: call.depth, start, callerIdToken: idToken, ...(call.refs ? { refs: call.refs } : {}), ...(call.events ? { events: call.events } : {}) }, jobKey);
+          append(finished, nested.done);
           scope.needs[jobId] = { outputs: nested.outputs };
           lastScope = undefined;
           continue;
@@ -256,7 +413,6 @@ class Reader {
           seq: 0,
           virtualFiles: {},
           envWrites: {},
-          idTokenWrite: idToken,
           workflowPath: wf.remote ?? wf.relPath,
           depth: call.depth,
           ephemeralRegistries: [...this.input.ephemeralRegistries, ...registryServices(doc, doc.get(jobNode, 'services'))],
@@ -271,10 +427,12 @@ class Reader {
         await this.runSteps(wf, doc.get(jobNode, 'steps'), run, call.chain);
         lastScope = jobScope;
       }
+      const doneNode = this.graph.add(undefined, finished, jobLoc);
+      doneOf.set(jobId, doneNode);
+      done.push(doneNode);
       if (lastScope) scope.needs[jobId] = { outputs: this.outputsMap(doc, doc.get(jobNode, 'outputs'), scopeLookup(lastScope)) };
-      jobKeysOf.set(jobId, keys);
-      allKeys.push(...keys);
       scope.jobs[jobId] = scope.needs[jobId] ?? { outputs: {} };
+      if (stopped) break;
     }
     // workflow_call outputs: `value: ${{ jobs.x.outputs.y }}`
     const callOutputs: Record<string, string> = {};
@@ -284,7 +442,7 @@ class Reader {
       const v = doc.str(doc.get(o.value, 'value'));
       if (v !== undefined) callOutputs[o.key] = interpolateOne(v, lookupJobs);
     }
-    return { outputs: callOutputs, jobKeys: allKeys };
+    return { outputs: callOutputs, done };
   }
 
   private inputDefaults(doc: YamlDoc): Record<string, unknown> {
@@ -305,14 +463,7 @@ class Reader {
     return out;
   }
 
-  private async callReusable(
-    caller: LoadedFile,
-    jobNode: Node,
-    uses: string,
-    scope: Scope,
-    call: { chain: Location[]; prefix: string; guard: Guard; depth: number; predecessors: Set<string>; callerIdToken: boolean | undefined; refs?: string[]; events?: string[] },
-    jobKey: string,
-  ): Promise<{ outputs: Record<string, string>; jobKeys: string[] }> {
+  private async callReusable(caller: LoadedFile, jobNode: Node, uses: string, scope: Scope, call: Omit<WorkflowCall, 'inputs' | 'prefix'>, jobKey: string): Promise<WorkflowRunResult> {
     const doc = caller.doc;
     const lookup = scopeLookup(scope);
     const withInputs: Record<string, unknown> = {};
@@ -323,9 +474,10 @@ class Reader {
       withInputs[e.key] = coerceInput(interpolateOne(raw, lookup), undefined);
     }
     const usesLoc: Location = { file: caller.file, line: doc.line(doc.get(jobNode, 'uses')) };
-    if (call.depth >= MAX_CALL_DEPTH) {
+    const nothing: WorkflowRunResult = { outputs: {}, done: [] };
+    if (this.depthBound(call.depth)) {
       this.out.limits.push(`reusable workflow nesting bound (${MAX_CALL_DEPTH}) hit at ${usesLoc.file}:${usesLoc.line}; ${uses} not followed`);
-      return { outputs: {}, jobKeys: [] };
+      return nothing;
     }
     let target: LoadedFile | undefined;
     if (uses.startsWith('./')) {
@@ -343,35 +495,60 @@ class Reader {
       const parsed = parseUses(uses);
       if (parsed && /slsa-framework\/slsa-github-generator/i.test(`${parsed.owner}/${parsed.repo}`) && /generator_container_slsa3/i.test(parsed.path)) {
         this.slsaContainerAttestation(withInputs, usesLoc, call, jobKey);
-        return { outputs: {}, jobKeys: [] };
+        return nothing;
       }
       if (parsed) {
         const got = await this.input.remote.readFile(parsed.owner, parsed.repo, parsed.ref, parsed.path);
         if ('error' in got) {
           this.notInspected(uses, usesLoc, got.error, withInputs, call.guard, jobKey, call.chain, doc, jobNode);
-          return { outputs: {}, jobKeys: [] };
+          return nothing;
         }
         const parsedDoc = this.load(got.repo, parsed.path, got.display);
         if (parsedDoc) target = { doc: parsedDoc, repo: got.repo, file: got.display, relPath: parsed.path, remote: `${parsed.owner}/${parsed.repo}/${parsed.path}@${parsed.ref}` };
       }
     }
-    if (!target) return { outputs: {}, jobKeys: [] };
+    if (!target) return nothing;
+    const callee = target;
     // Input types from the callee decide how strings like 'true' are read.
-    const wc = target.doc.get(target.doc.get(target.doc.root, 'on'), 'workflow_call');
-    for (const i of target.doc.entries(target.doc.get(wc, 'inputs'))) {
-      if (i.key in withInputs) withInputs[i.key] = coerceInput(String(withInputs[i.key] ?? ''), target.doc.str(target.doc.get(i.value, 'type')));
+    const wc = callee.doc.get(callee.doc.get(callee.doc.root, 'on'), 'workflow_call');
+    for (const i of callee.doc.entries(callee.doc.get(wc, 'inputs'))) {
+      if (i.key in withInputs) withInputs[i.key] = coerceInput(String(withInputs[i.key] ?? ''), callee.doc.str(callee.doc.get(i.value, 'type')));
     }
-    return this.runWorkflow(target, {
+    const run: WorkflowCall = {
       inputs: withInputs,
       chain: [...call.chain, usesLoc],
       prefix: `${jobKey}>`,
       guard: call.guard,
       depth: call.depth + 1,
-      predecessors: call.predecessors,
+      ...(call.start !== undefined ? { start: call.start } : {}),
       callerIdToken: call.callerIdToken,
       ...(call.refs ? { refs: call.refs } : {}),
       ...(call.events ? { events: call.events } : {}),
-    });
+    };
+    const identity = workflowIdentity(callee);
+    // What the called workflow's analysis depends on besides its file; where it sits (chain, job key, what it
+    // waits for) is stamped onto a reused result.
+    const key = JSON.stringify([identity, withInputs, guardKey(call.guard), call.callerIdToken ?? null, call.refs ?? null, call.events ?? null]);
+    const got = await this.follow<WorkflowRunResult, WorkflowStamp>(
+      { identity, display: callee.file, key, location: usesLoc, depth: run.depth },
+      { prefix: run.prefix, chainLength: run.chain.length, ...(run.start !== undefined ? { start: run.start } : {}) },
+      () => this.runWorkflow(callee, run),
+      (memo) => this.reuseWorkflow(memo, run),
+    );
+    return got ?? nothing;
+  }
+
+  /** A called workflow's result analysed for another caller, stamped with this caller's chain and job keys. */
+  private reuseWorkflow(memo: Memo<WorkflowRunResult, WorkflowStamp>, run: WorkflowCall): WorkflowRunResult {
+    const { prefix, chainLength, start } = memo.stamp;
+    // Every job key inside the called workflow starts with its caller's job key.
+    const rename = (key: string) => (key.startsWith(prefix) ? run.prefix + key.slice(prefix.length) : key);
+    this.replayRecording(memo.recording, (op) => ({ ...op, chain: [...run.chain, ...op.chain.slice(chainLength)], ...(op.jobKey !== undefined ? { jobKey: rename(op.jobKey) } : {}) }));
+    const outside = new Map<number, number>();
+    if (start !== undefined && run.start !== undefined) outside.set(start, run.start);
+    const moved = this.graph.replay(memo.recording.graphFrom, memo.recording.graphTo, rename, outside);
+    for (const facts of memo.recording.jobs) this.addJob({ ...facts, jobKey: rename(facts.jobKey) });
+    return { outputs: memo.result.outputs, done: memo.result.done.map(moved) };
   }
 
   /** slsa-github-generator's container generator: a signed SLSA provenance attestation for image@digest. */
@@ -443,7 +620,13 @@ class Reader {
       if (id) ids.add(id);
     }
     run.scope.stepIds = ids;
-    for (const s of steps) await this.runStep(file, s.node, s.group, run, chain);
+    for (const s of steps) {
+      if (!this.budget.charge(COST.step)) {
+        this.budget.stopped(`the steps of ${file.file}`, { file: file.file, line: doc.line(s.node) });
+        return;
+      }
+      await this.runStep(file, s.node, s.group, run, chain);
+    }
   }
 
   private async runStep(file: LoadedFile, node: Node, group: number | undefined, run: JobRun, chain: Location[]): Promise<void> {
@@ -507,9 +690,9 @@ class Reader {
       }));
       const r = joinForks(results);
       produced = r.operations;
-      this.out.localBuilds.push(...r.localBuilds);
-      this.out.findings.push(...r.findings);
-      this.out.limits.push(...r.limits);
+      append(this.out.localBuilds, r.localBuilds);
+      append(this.out.findings, r.findings);
+      append(this.out.limits, r.limits);
       this.writeEnv(run, r.envWrites, stepIf);
       applyFileWrites(run.virtualFiles, r.fileWrites, stepIf);
       if (id) scope.steps[id] = { outputs: { ...r.outputWrites } };
@@ -533,7 +716,7 @@ class Reader {
       op.seq = stepIndex * 1000 + i;
       if (op.kind === 'sign') this.completeSign(op, run);
     }
-    this.out.operations.push(...produced);
+    append(this.out.operations, produced);
   }
 
   private completeSign(op: SignOp, run: JobRun): void {
@@ -573,7 +756,7 @@ class Reader {
       const opaque = this.opaqueAction(file.repo, rel, (p) => (file.remote ? remoteDisplay(file.remote, p) : p), file.remote ? ownerRepoOf(file.remote) : this.input.repository, uses, withInputs, usesLoc, ctx);
       if (opaque === 'not-inspected') return [];
       if (opaque) return this.runHandler(file, opaque.handler, opaque.action, '', usesLoc, stepLoc, id, given, inputLines, ctx, env, workdir, run);
-      return this.runComposite(file.repo, rel, file.remote ? remoteDisplay(file.remote, rel) : rel, file.remote, stepLoc, id, given, ctx, run, chain);
+      return this.runComposite(file.repo, rel, file.remote ? remoteDisplay(file.remote, rel) : rel, file.remote, stepLoc, usesLoc, id, given, ctx, run, chain);
     }
     const parsed = parseUses(uses);
     if (!parsed) return [];
@@ -593,7 +776,7 @@ class Reader {
       const opaque = this.opaqueAction(got.repo, actionDir, () => got.display, undefined, uses, withInputs, usesLoc, ctx);
       if (opaque === 'not-inspected') return [];
       if (opaque) return this.runHandler(file, opaque.handler, opaque.action, parsed.ref, usesLoc, stepLoc, id, given, inputLines, ctx, env, workdir, run);
-      return this.runComposite(got.repo, actionDir, remoteId, remoteId, stepLoc, id, given, ctx, run, chain, got.display);
+      return this.runComposite(got.repo, actionDir, remoteId, remoteId, stepLoc, usesLoc, id, given, ctx, run, chain, got.display);
     }
     const inputs: Record<string, unknown> = {};
     for (const k of Object.keys(withInputs)) inputs[k] = inputText(given, k);
@@ -654,9 +837,9 @@ class Reader {
       virtualFiles: run.virtualFiles,
     };
     const r = handler.run(step);
-    this.out.localBuilds.push(...r.localBuilds);
-    this.out.findings.push(...r.findings);
-    this.out.limits.push(...r.limits);
+    append(this.out.localBuilds, r.localBuilds);
+    append(this.out.findings, r.findings);
+    append(this.out.limits, r.limits);
     Object.assign(run.envWrites, r.envWrites);
     if (r.virtualFiles) Object.assign(run.virtualFiles, r.virtualFiles);
     if (r.cosignMajor !== undefined) run.cosignMajor = r.cosignMajor;
@@ -671,6 +854,7 @@ class Reader {
     display: string,
     remote: string | undefined,
     stepLoc: Location,
+    usesLoc: Location,
     id: string | undefined,
     given: StepInputs,
     ctx: OpContext,
@@ -678,7 +862,7 @@ class Reader {
     chain: Location[],
     displayFile?: string,
   ): Promise<Operation[]> {
-    if (run.depth >= MAX_CALL_DEPTH) {
+    if (this.depthBound(run.depth)) {
       this.out.limits.push(`composite action nesting bound (${MAX_CALL_DEPTH}) hit at ${stepLoc.file}:${stepLoc.line}; ${display} not followed`);
       return [];
     }
@@ -707,14 +891,183 @@ class Reader {
     }
     for (const k of Object.keys(given.texts)) if (!(k in inputs)) inputs[k] = inputText(given, k);
     const innerScope: Scope = { ...run.scope, inputs, steps: {}, env: { ...run.scope.env, ...run.envWrites } };
-    const innerRun: JobRun = { ...run, scope: innerScope, guard: ctx.guard, depth: run.depth + 1 };
-    await this.runSteps({ doc, repo, file: shown, relPath, ...(remote ? { remote } : {}) }, doc.get(runs, 'steps'), innerRun, [...chain, stepLoc]);
-    run.seq = innerRun.seq;
-    run.cosignMajor = innerRun.cosignMajor;
-    Object.assign(run.envWrites, innerRun.envWrites);
-    if (id) run.scope.steps[id] = { outputs: this.outputsMap(doc, doc.get(doc.root, 'outputs'), scopeLookup(innerScope), true) };
+    const file: LoadedFile = { doc, repo, file: shown, relPath, ...(remote ? { remote } : {}) };
+    const innerChain = [...chain, stepLoc];
+    const seq0 = run.seq;
+    const identity = `composite\u0000${repo.root}\u0000${relPath}\u0000${remote ?? ''}`;
+    // Everything the composite's steps can see or change, besides where they sit (job, chain, step numbers), which
+    // is stamped onto a reused result: the same action called again in the same state is read once.
+    const key = JSON.stringify([
+      identity,
+      innerScope.inputs,
+      innerScope.env,
+      innerScope.github,
+      innerScope.matrix,
+      isCompleteMatrix(innerScope.matrix),
+      innerScope.needs,
+      innerScope.jobs,
+      run.envWrites,
+      run.virtualFiles,
+      run.cosignMajor ?? null,
+      guardKey(ctx.guard),
+      run.workflowPath,
+      run.ephemeralRegistries,
+      run.defaultShell ?? null,
+    ]);
+    if (!this.budget.charge(1 + (key.length >>> 4))) {
+      this.budget.stopped(`composite action ${shown}`, usesLoc);
+      return [];
+    }
+    const got = await this.follow<CompositeResult, CompositeStamp>(
+      { identity, display: shown, key, location: usesLoc, depth: run.depth + 1 },
+      { jobKey: run.jobKey, chainLength: innerChain.length, seq0 },
+      async () => {
+        const innerRun: JobRun = { ...run, scope: innerScope, guard: ctx.guard, depth: run.depth + 1 };
+        await this.runSteps(file, doc.get(runs, 'steps'), innerRun, innerChain);
+        return {
+          steps: innerRun.seq - seq0,
+          ...(innerRun.cosignMajor !== undefined ? { cosignMajor: innerRun.cosignMajor } : {}),
+          // The composite's steps wrote these into the job's own objects (shared with innerRun).
+          envWrites: { ...run.envWrites },
+          virtualFiles: { ...run.virtualFiles },
+          outputs: this.outputsMap(doc, doc.get(doc.root, 'outputs'), scopeLookup(innerScope), true),
+        };
+      },
+      (memo) => this.reuseComposite(memo, run, innerChain),
+    );
+    if (!got) return [];
+    run.seq = seq0 + got.steps;
+    run.cosignMajor = got.cosignMajor;
+    Object.assign(run.envWrites, got.envWrites);
+    Object.assign(run.virtualFiles, got.virtualFiles);
+    if (id) run.scope.steps[id] = { outputs: { ...got.outputs } };
     // The composite's operations were already recorded by its own steps; hand none back.
     return [];
+  }
+
+  /**
+   * A composite action's result read for another step (or job) in the same state: its operations move to this job,
+   * this chain and this step's numbers (the composite's steps are numbered after the calling step, in its job).
+   */
+  private reuseComposite(memo: Memo<CompositeResult, CompositeStamp>, run: JobRun, chain: Location[]): CompositeResult {
+    const { jobKey, chainLength, seq0 } = memo.stamp;
+    const shift = run.seq - seq0;
+    this.replayRecording(memo.recording, (op) => {
+      const copy: Operation = { ...op, chain: [...chain, ...op.chain.slice(chainLength)] };
+      if (op.jobKey === jobKey) copy.jobKey = run.jobKey;
+      // Only the numbers of the composite's own steps move; a placeholder's 0 stays 0.
+      if (op.stepIndex !== undefined && op.stepIndex > seq0) copy.stepIndex = op.stepIndex + shift;
+      if (op.seq !== undefined && op.seq >= (seq0 + 1) * 1000) copy.seq = op.seq + shift * 1000;
+      return copy;
+    });
+    return memo.result;
+  }
+
+  // ------------------------------------------------------------------ calls: cycles, reuse, budget
+
+  /**
+   * Follows a call to a reusable workflow or a composite action. A callee already on the call stack is a cycle:
+   * reported once per call site and cut (its contents are not expanded again). A result analysed before under the
+   * same key, and still valid here (same cycles cut, same nesting bounds hit), is reused through `reuse`;
+   * otherwise the callee is analysed once and remembered with everything it added. Undefined when nothing was
+   * followed (a cycle, or the budget refused).
+   */
+  private async follow<R, S>(
+    callee: { identity: string; display: string; key: string; location: Location; depth: number },
+    stamp: S,
+    analyse: () => Promise<R>,
+    reuse: (memo: Memo<R, S>) => R,
+  ): Promise<R | undefined> {
+    const top = this.frames[this.frames.length - 1];
+    const cycleAt = this.frames.findIndex((f) => f.identity === callee.identity);
+    if (cycleAt >= 0) {
+      top?.reached.add(callee.identity);
+      const through = [...this.frames.slice(cycleAt).map((f) => f.display), callee.display].join(' → ');
+      this.budget.hit('cycle', `${callee.display} calls itself through ${through}`, callee.location);
+      return undefined;
+    }
+    const memo = this.input.reuse === false ? undefined : (this.memos.get(callee.key) as Array<Memo<R, S>> | undefined)?.find((m) => this.stillValid(m, callee.depth));
+    if (memo) {
+      if (!this.budget.charge(recordingCost(memo.recording))) {
+        this.budget.stopped(`the reuse of ${callee.display}`, callee.location);
+        return undefined;
+      }
+      if (top) mergeFrame(top, { identity: callee.identity, reached: memo.reached, deepest: memo.deepest - memo.depth + callee.depth, boundHit: memo.boundHit });
+      this.counters.reused++;
+      return reuse(memo);
+    }
+    if (!this.budget.charge(COST.expansion)) {
+      this.budget.stopped(callee.display, callee.location);
+      return undefined;
+    }
+    const frame: CallFrame = { identity: callee.identity, display: callee.display, reached: new Set(), deepest: -Infinity, boundHit: false };
+    this.frames.push(frame);
+    const marks = this.startRecording();
+    const result = await analyse();
+    this.frames.pop();
+    this.counters.analysed++;
+    const cutAbove = new Set(this.frames.filter((f) => frame.reached.has(f.identity)).map((f) => f.identity));
+    const entry: Memo<R, S> = { depth: callee.depth, reached: frame.reached, cutAbove, deepest: frame.deepest, boundHit: frame.boundHit, stamp, recording: this.stopRecording(marks), result };
+    const list = this.memos.get(callee.key) ?? [];
+    list.push(entry as Memo<unknown, unknown>);
+    this.memos.set(callee.key, list);
+    if (top) mergeFrame(top, frame);
+    return result;
+  }
+
+  /**
+   * A remembered result holds where it is reused when the calls it cut as cycles are cycles here too (and no
+   * other), and when the nesting bound stops the same calls (none, or the same depth).
+   */
+  private stillValid(memo: Memo<unknown, unknown>, depth: number): boolean {
+    if (memo.depth !== depth && (memo.boundHit || memo.deepest - memo.depth + depth >= MAX_CALL_DEPTH)) return false;
+    for (const f of this.frames) if (memo.reached.has(f.identity) && !memo.cutAbove.has(f.identity)) return false;
+    for (const c of memo.cutAbove) if (!this.frames.some((f) => f.identity === c)) return false;
+    return true;
+  }
+
+  /** True when a call at `depth` is past the nesting bound; noted on the current frame (a reused result must hit the same bounds). */
+  private depthBound(depth: number): boolean {
+    const top = this.frames[this.frames.length - 1];
+    const hit = depth >= MAX_CALL_DEPTH;
+    if (top) {
+      top.deepest = Math.max(top.deepest, depth);
+      if (hit) top.boundHit = true;
+    }
+    return hit;
+  }
+
+  private startRecording(): RecordingMarks {
+    return { operations: this.out.operations.length, localBuilds: this.out.localBuilds.length, findings: this.out.findings.length, limits: this.out.limits.length, jobs: this.jobLog.length, graph: this.graph.mark() };
+  }
+
+  private stopRecording(m: RecordingMarks): Recording {
+    return {
+      operations: this.out.operations.slice(m.operations),
+      localBuilds: this.out.localBuilds.slice(m.localBuilds),
+      // A file's parse error is reported where it is first read, not again for each caller.
+      findings: this.out.findings.slice(m.findings).filter((f) => !this.onceOnly.has(f)),
+      // Limits are read as a set (the report lists each once): the same nesting bound hit by every copy is one line.
+      limits: [...new Set(this.out.limits.slice(m.limits))],
+      jobs: this.jobLog.slice(m.jobs),
+      graphFrom: m.graph,
+      graphTo: this.graph.mark(),
+    };
+  }
+
+  /** Adds again what a remembered call added, each operation stamped by `stamp`. */
+  private replayRecording(r: Recording, stamp: (op: Operation) => Operation): void {
+    for (const op of r.operations) this.out.operations.push(stamp(op));
+    for (const b of r.localBuilds) this.out.localBuilds.push({ ...b });
+    for (const f of r.findings) this.out.findings.push({ ...f });
+    for (const l of r.limits) this.out.limits.push(l);
+  }
+
+  private addJob(facts: Omit<JobFacts, 'waitsFor'>): void {
+    const { jobKey } = facts;
+    const job: JobFacts = { ...facts, waitsFor: (before) => this.graph.finishesBefore(before, jobKey) };
+    this.out.jobs.set(jobKey, job);
+    this.jobLog.push(job);
   }
 
   // ------------------------------------------------------------------ helpers
@@ -781,6 +1134,11 @@ class Reader {
     return out;
   }
 
+}
+
+/** `target.push(...items)` without passing every item as an argument (a long array would overflow the stack). */
+function append<T>(target: T[], items: Iterable<T>): void {
+  for (const item of items) target.push(item);
 }
 
 /** A step's `with:` inputs: each input's possible texts and the condition of each. */

@@ -84,16 +84,30 @@ export function hasIdTokenWrite(doc: YamlDoc, perms: Node): boolean {
 }
 
 export function topoOrder(ids: string[], needs: Map<string, string[]>): string[] {
+  // Depth-first post-order, iterative: a chain of 8,000 `needs:` must not become 8,000 stack frames. A job in a
+  // `needs:` cycle is placed where the walk first meets it again (the cycle edge is ignored).
+  const known = new Set(ids);
   const out: string[] = [];
-  const state = new Map<string, number>();
-  const visit = (id: string) => {
-    if (state.get(id) === 2 || state.get(id) === 1) return;
-    state.set(id, 1);
-    for (const n of needs.get(id) ?? []) if (ids.includes(n)) visit(n);
-    state.set(id, 2);
-    out.push(id);
-  };
-  for (const id of ids) visit(id);
+  const seen = new Set<string>();
+  for (const root of ids) {
+    if (seen.has(root)) continue;
+    seen.add(root);
+    const stack: Array<{ id: string; next: number }> = [{ id: root, next: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const waitsFor = needs.get(top.id) ?? [];
+      if (top.next < waitsFor.length) {
+        const n = waitsFor[top.next++]!;
+        if (known.has(n) && !seen.has(n)) {
+          seen.add(n);
+          stack.push({ id: n, next: 0 });
+        }
+        continue;
+      }
+      stack.pop();
+      out.push(top.id);
+    }
+  }
   return out;
 }
 

@@ -5,6 +5,7 @@ import type { RelatedLocation } from '../../model/location.js';
 import { ruleById } from '../../rules/index.js';
 import type { CoverageJudgement } from '../coverage.js';
 import type { Installation, NamespaceManifest, Policy } from '../model.js';
+import type { AnalysisBudget } from '../../util/budget.js';
 
 /** Everything the admission rules judge, computed once by the admission stage. */
 export interface AdmissionAssessment {
@@ -16,6 +17,8 @@ export interface AdmissionAssessment {
   /** Per image name: the judgement of every counted enforcing policy whose patterns match it. */
   judgements: Map<string, Array<{ policy: Policy; judgement: CoverageJudgement }>>;
   requireEnforcement: boolean;
+  /** The run's analysis budget, for pattern matching. */
+  budget?: AnalysisBudget;
 }
 
 export function describePolicy(p: Policy): string {

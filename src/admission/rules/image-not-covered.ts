@@ -14,7 +14,7 @@ export function checkImageNotCovered(a: AdmissionAssessment): Finding[] {
     const judged = a.judgements.get(image.name) ?? [];
     if (judged.some((j) => j.judgement.status === 'covered')) continue;
     if (judged.some((j) => j.judgement.status === 'mismatch')) continue;
-    const advisory = a.policies.filter((p) => p.counted && !isEnforcing(p) && p.patterns.some((pat) => matchImage(pat, image.name).matches));
+    const advisory = a.policies.filter((p) => p.counted && !isEnforcing(p) && p.patterns.some((pat) => matchImage(pat, image.name, a.budget).matches));
     const location = image.pushes[0];
     if (!location) continue;
     const message =

@@ -1,0 +1,44 @@
+// dist/licenses.txt names every package the bundles contain, with a licence text for each.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { test } from 'node:test';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { ROOT } from './harness.js';
+
+/** name@version of every node_modules package whose files reach the bundle of `entry`, per package.json. */
+async function bundled(entry: string): Promise<Set<string>> {
+  const { bundleOptions } = (await import(pathToFileURL(join(ROOT, 'scripts', 'build-config.mjs')).href)) as { bundleOptions: BuildOptions };
+  const result = await build({ ...bundleOptions, entryPoints: [join(ROOT, entry)], outfile: join(ROOT, 'build', 'licenses-probe.js'), write: false, metafile: true, absWorkingDir: ROOT, logLevel: 'silent' });
+  const metafile = result.metafile as Metafile;
+  const out = new Set<string>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const input of Object.keys(output.inputs)) {
+      const m = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+      if (!m) continue;
+      const pkg = JSON.parse(readFileSync(join(ROOT, m[1]!, 'package.json'), 'utf8')) as { name: string; version: string };
+      out.add(`${pkg.name}@${pkg.version}`);
+    }
+  }
+  return out;
+}
+
+test('dist/licenses.txt lists exactly the bundled packages, each with its licence text', async () => {
+  const text = readFileSync(join(ROOT, 'dist', 'licenses.txt'), 'utf8');
+  const sections = text.split(/^={78}\n/m).slice(1);
+  const listed = new Map(sections.map((s) => {
+    const [head] = s.split('\n');
+    const [name, version] = head!.split(' ');
+    return [`${name}@${version}`, s] as const;
+  }));
+  const expected = new Set([...(await bundled('src/index.ts')), ...(await bundled('src/cli.ts'))]);
+  assert.deepEqual([...listed.keys()].sort(), [...expected].sort());
+  for (const [key, section] of listed) {
+    const body = section.split(/^-{78}\n/m).slice(1).join('');
+    assert.ok(body.length > 200 && /copyright|permission|licen[cs]e/i.test(body), `${key} has a licence text`);
+  }
+  assert.match(text, /^mvdan-sh 0\.10\.1\n/m);
+  assert.match(listed.get('mvdan-sh@0.10.1')!, /The Go Authors/, 'the Go standard library compiled into mvdan-sh is credited');
+  assert.doesNotMatch(text, /\r|\/work\/|\/home\//, 'no CR line endings and no absolute paths (the file must build the same anywhere)');
+});
