@@ -54,6 +54,7 @@ test('$GITHUB_ENV: argo-cd style name<<EOF over three echo commands, and plain w
 });
 
 test('writes inside loops and command output keep unknown parts as written', () => {
-  const r = run('echo "digest=$(crane digest ghcr.io/acme/a:1)" >> $GITHUB_OUTPUT\nfor v in x y; do echo "last=$v" >> $GITHUB_OUTPUT; done');
-  assert.deepEqual(r.outputWrites, { digest: '$(crane digest ghcr.io/acme/a:1)', last: 'y' });
+  const r = run('echo "version=$(git describe --tags)" >> $GITHUB_OUTPUT\necho "digest=$(crane digest ghcr.io/acme/a:1)" >> $GITHUB_OUTPUT\nfor v in x y; do echo "last=$v" >> $GITHUB_OUTPUT; done');
+  // crane digest's output is unknown too, written as what it stands for: the digest that reference points to.
+  assert.deepEqual(r.outputWrites, { version: '$(git describe --tags)', digest: '$(digest-of:ghcr.io/acme/a:1)', last: 'y' });
 });

@@ -1,3 +1,4 @@
+import { pushDigestText } from '../model/digest.js';
 import { posix } from 'node:path';
 import { ruleFinding } from '../rules/finding.js';
 import { normalizeRelPath, type RepoReader } from '../discover/repo.js';
@@ -150,6 +151,8 @@ export function readGoreleaser(inv: GoreleaserInvocation): ReaderResult {
       location: image.location,
       confidence: image.confidence,
       refs: image.refs,
+      // docker_signs' `${digest}` is what this push produced (goreleaser's artifact list carries it, also from a split job).
+      digestText: pushDigestText(image.location),
       ...(image.notes.length ? { notes: image.notes } : {}),
     };
     const name = image.refs[0]?.name;
@@ -464,7 +467,7 @@ function signedRefs(targets: GoreleaserImage[], byDigest: boolean): ImageRef[] {
       const raw = digestRef ? `${ref.name}${ref.tag !== undefined ? `:${ref.tag}` : ''}@\${digest}` : ref.raw;
       if (seen.has(raw)) continue;
       seen.add(raw);
-      refs.push(digestRef ? { ...ref, raw, digest: '${digest}' } : ref);
+      refs.push(digestRef ? { ...ref, raw, digest: pushDigestText(img.location) } : ref);
     }
   }
   return refs;

@@ -53,7 +53,7 @@ export async function analyze(options: AnalyzeOptions): Promise<Report> {
   const signs = wf.operations.filter((o): o is SignOp => o.kind === 'sign');
   const limits = [...repo.limits, ...wf.limits];
 
-  let judged = judgeImages({ pushes, signs, jobs: wf.jobs, ...(options.acceptMethods ? { acceptMethods: options.acceptMethods } : {}) });
+  let judged = judgeImages({ pushes, signs, jobs: wf.jobs, budget, ...(options.acceptMethods ? { acceptMethods: options.acceptMethods } : {}) });
   judged = excludeImages(judged, options.excludeImages ?? [], limits, budget);
 
   const findings: Finding[] = [...wf.findings, ...separated.findings];

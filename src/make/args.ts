@@ -9,6 +9,8 @@ export interface MakeArgs {
   environmentOverrides: boolean;
   /** `-n`: recipes are printed, not run (only `+` lines and $(MAKE) lines run). */
   dryRun: boolean;
+  /** `-s` / `--silent` / `--quiet`: recipe lines are not echoed. */
+  silent: boolean;
   /** `--eval=TEXT` */
   evals: string[];
   /** Options this reader does not know, kept for a limit note. */
@@ -23,7 +25,7 @@ const LONG_WITH_ARG = new Set(['directory', 'file', 'makefile', 'include-dir', '
 const LONG_OPTIONAL = new Set(['jobs', 'load-average', 'output-sync', 'debug', 'shuffle']);
 
 export function parseMakeArgs(args: string[]): MakeArgs {
-  const out: MakeArgs = { targets: [], assignments: [], directories: [], makefiles: [], environmentOverrides: false, dryRun: false, evals: [], unknown: [] };
+  const out: MakeArgs = { targets: [], assignments: [], directories: [], makefiles: [], environmentOverrides: false, dryRun: false, silent: false, evals: [], unknown: [] };
   const takeOption = (name: string, value: string): void => {
     switch (name) {
       case 'C':
@@ -62,6 +64,7 @@ export function parseMakeArgs(args: string[]): MakeArgs {
       else if (LONG_WITH_ARG.has(name) && !LONG_OPTIONAL.has(name) && i + 1 < args.length) takeOption(name, args[++i]);
       else if (name === 'environment-overrides') out.environmentOverrides = true;
       else if (name === 'dry-run' || name === 'just-print' || name === 'recon') out.dryRun = true;
+      else if (name === 'silent' || name === 'quiet') out.silent = true;
       else if (name === 'jobs' && /^\d+$/.test(args[i + 1] ?? '')) i++;
       else if (!KNOWN_LONG_FLAGS.has(name) && !LONG_WITH_ARG.has(name)) out.unknown.push(arg);
       continue;
@@ -81,6 +84,7 @@ export function parseMakeArgs(args: string[]): MakeArgs {
       }
       if (c === 'e') out.environmentOverrides = true;
       else if (c === 'n') out.dryRun = true;
+      else if (c === 's') out.silent = true;
     }
   }
   return out;

@@ -40,6 +40,8 @@ export interface RecipeCommand {
   chain: Location[];
   /** Environment the recipe's shell sees: the caller's env plus exported make variables. */
   env: Record<string, string>;
+  /** make does not print the line before running it (`@`, `.SILENT:`, `make -s`): its standard output is the recipe's own. */
+  silent: boolean;
   /** Directory the recipe runs in. */
   cwd: string;
 }
@@ -150,7 +152,7 @@ function expandUncached(inv: MakeInvocation, options: MakeOptions): MakeExpansio
   for (const l of lines) {
     // With -n make only prints recipes, except lines that run $(MAKE) or start with '+'.
     if (args.dryRun && !l.runsUnderDryRun) continue;
-    commands.push({ text: l.text, file: l.file, line: l.line, chain: l.chain, env: l.env, cwd: dir });
+    commands.push({ text: l.text, file: l.file, line: l.line, chain: l.chain, env: l.env, cwd: dir, silent: l.silent || args.silent });
   }
   return { commands, limits, findings };
 }

@@ -17,6 +17,8 @@ export interface RunLine {
   env: Record<string, string>;
   /** The line runs even under `make -n`: it references $(MAKE) or starts with `+`. */
   runsUnderDryRun: boolean;
+  /** make does not echo the line before running it (`@` prefix, also through a variable such as `$(Q)`; `.SILENT:`). */
+  silent: boolean;
 }
 
 /** A target resolved to the rule(s) that make it. */
@@ -34,6 +36,8 @@ export function runGoals(state: MakeState, goals: string[], baseEnv: Record<stri
   const out: RunLine[] = [];
   const visited = new Set<string>();
   let stopped = false;
+  // `.SILENT:` without prerequisites silences every recipe.
+  const allSilent = (state.explicitRules.get('.SILENT') ?? []).some((r) => r.prereqs.length === 0);
 
   const visit = (target: string, chain: Location[], parentScope: Scope, depth: number, isGoal: boolean): void => {
     if (stopped || visited.has(target)) return;
@@ -71,14 +75,14 @@ export function runGoals(state: MakeState, goals: string[], baseEnv: Record<stri
         state.current = { file: line.file, line: line.line };
         const expanded = expand(state, line.text, auto);
         const runsUnderDryRun = /\$[({]MAKE[)}]/.test(line.text) || /^[\s@-]*\+/.test(line.text);
-        for (const text of splitRecipeLines(expanded)) {
+        for (const { text, silent } of splitRecipeLines(expanded)) {
           if (out.length >= state.bounds.maxRecipeLines) {
             boundHit(state, `recipe line bound (${state.bounds.maxRecipeLines})`, 'later recipe lines not analysed');
             stopped = true;
             return;
           }
           envCache ??= recipeEnv(state, scope, baseEnv);
-          out.push({ text: stripMarks(text), file: line.file, line: line.line, chain: stepChain, env: envCache, runsUnderDryRun });
+          out.push({ text: stripMarks(text), file: line.file, line: line.line, chain: stepChain, env: envCache, runsUnderDryRun, silent: silent || allSilent });
         }
       }
     }
@@ -92,8 +96,8 @@ export function runGoals(state: MakeState, goals: string[], baseEnv: Record<stri
  * An expanded recipe line can hold several lines (a `define` used as a canned recipe): make runs each separately.
  * Each loses its `@`, `-`, `+` prefixes and leading blanks; empty ones run nothing.
  */
-export function splitRecipeLines(expanded: string): string[] {
-  const out: string[] = [];
+export function splitRecipeLines(expanded: string): Array<{ text: string; silent: boolean }> {
+  const out: Array<{ text: string; silent: boolean }> = [];
   let current = '';
   const pieces = expanded.split('\n');
   for (let i = 0; i < pieces.length; i++) {
@@ -103,8 +107,9 @@ export function splitRecipeLines(expanded: string): string[] {
       current += '\n';
       continue;
     }
-    const text = current.replace(/^[\s@+-]+/, '');
-    if (text.trim()) out.push(text);
+    const prefix = /^[\s@+-]*/.exec(current)![0];
+    const text = current.slice(prefix.length);
+    if (text.trim()) out.push({ text, silent: prefix.includes('@') });
     current = '';
   }
   return out;

@@ -16,7 +16,7 @@ export interface ImageRef {
   /** Normalized repository name without tag or digest (`docker.io/` added where the registry is implicit). */
   name: string;
   tag?: string;
-  /** A literal `sha256:…` or a symbolic digest (`${{ steps.build.outputs.digest }}`, `$DIGEST`). */
+  /** A literal `sha256:…` or a symbolic digest (`$(digest-of-push:…)` and the other forms of src/model/digest.ts, `$DIGEST`). */
   digest?: string;
   /** True when the name has no unresolved variable parts. */
   resolved: boolean;
@@ -65,6 +65,12 @@ export interface PushOp extends OperationBase {
   ephemeral?: string;
   /** The step ids whose digest output names what this push produced (build-push-action `id`). */
   digestFromStep?: string;
+  /**
+   * The text that stands for the digest this push produced, where the push hands it on at run time (ko's stdout,
+   * `--image-refs`, `--digestfile`, `--metadata-file`): `$(digest-of-push:<file>:<line>)` (src/model/digest.ts).
+   * A signature whose digest carries this text signs what this push produced.
+   */
+  digestText?: string;
   /** Set when what is pushed is not a container image (a Helm chart, files or an SBOM pushed with oras): listed as an artifact. */
   artifact?: ArtifactKind;
 }

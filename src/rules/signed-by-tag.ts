@@ -22,7 +22,7 @@ export const checkSignedByTag: SigningCheck = (model) => {
   const seen = new Set<string>();
   for (const img of model.images) {
     for (const sign of img.signatures) {
-      if (signsByDigest(sign, img.name)) continue;
+      if (signsByDigest(sign, img.name, model.signs)) continue;
       // One finding per image and signing line, however many callers reach that line.
       const key = `${img.name}\u0000${sign.location.file}:${sign.location.line}`;
       if (seen.has(key)) continue;

@@ -46,6 +46,8 @@ export interface Redir {
   fd: string | undefined;
   word: Word | null;
   hdoc: Word | null;
+  /** `>>` / `&>>`: output is appended to the file. */
+  append?: boolean;
 }
 
 export interface Assign {
@@ -247,6 +249,7 @@ function convertRedir(c: Conversion, r: ShNode): Redir {
     fd: isNil(r.N) ? undefined : str(r.N.Value),
     word: isNil(r.Word) ? null : convertWord(c, r.Word),
     hdoc: isNil(r.Hdoc) ? null : convertWord(c, r.Hdoc),
+    ...(code === o.appendOut || code === o.appendAll ? { append: true } : {}),
   };
 }
 

@@ -6,7 +6,9 @@ import type { Location } from '../model/location.js';
 import { and, TRUE } from '../logic/formula.js';
 import type { Guard, ImageRef, KeyMaterial, OperationBase, ReaderResult } from '../model/pipeline.js';
 import type { Confidence } from '../model/report.js';
-import { exportedEnv } from './interpreter.js';
+import { exportedEnv, resolvePath } from './interpreter.js';
+import { pushDigestText, resolvedDigestText, withPushDigest } from '../model/digest.js';
+import { storeFile, writeOut } from './sinks.js';
 import { locationOf, type Frame } from './state.js';
 import { hasUnresolved } from './text.js';
 
@@ -26,6 +28,10 @@ export function applyEffects(frame: Frame, effects: CommandEffect[], line: numbe
     st.budget.hit('bound', `a pushed or signed text over ${MAX_REF_LENGTH} characters is no image reference; it is unknown`, location);
     return parseImageRef(`$(image reference over ${MAX_REF_LENGTH} characters)`);
   };
+  // What this command pushes hands its digest on (stdout, files) under this text; a copy carries its source's
+  // digest. See src/model/digest.ts.
+  const copyOf = effects.find((e) => e.kind === 'push' && e.copyOf !== undefined);
+  const digestText = copyOf?.kind === 'push' && copyOf.copyOf !== undefined && copyOf.copyOf.length <= MAX_REF_LENGTH ? resolvedDigestText(copyOf.copyOf) : pushDigestText(location);
   for (const e of effects) {
     switch (e.kind) {
       case 'push': {
@@ -37,9 +43,15 @@ export function applyEffects(frame: Frame, effects: CommandEffect[], line: numbe
           if (host) st.localBuilds.push({ name: ref.name, reason: isPerRunRegistryHost(host) ? `${e.tool} to ${host}, a registry named per run (the run creates and removes it)` : `${e.tool} to ephemeral registry ${host}`, location });
           else refs.push(ref);
         }
-        if (refs.length) addOp(frame, { ...base(frame, e.tool, location, refs, guessed, e.notes), kind: 'push', refs, ...(e.artifact ? { artifact: e.artifact } : {}) });
+        if (refs.length) addOp(frame, { ...base(frame, e.tool, location, refs, guessed, e.notes), kind: 'push', refs, digestText, ...(e.artifact ? { artifact: e.artifact } : {}) });
         break;
       }
+      case 'stdout':
+        writeOut(frame, withPushDigest(e.text, digestText));
+        break;
+      case 'file':
+        storeFile(frame, resolvePath(frame, e.path), withPushDigest(e.text, digestText));
+        break;
       case 'sign': {
         const refs = e.refs.map((raw) => refOf(raw)).filter((r) => r.name && !ephemeralHost(frame, r.name));
         if (!refs.length && e.refs.length && !e.unresolvedTarget) break; // only ephemeral (test) images signed

@@ -2,7 +2,7 @@ import type { RepoReader } from '../discover/repo.js';
 import { AnalysisBudget } from '../util/budget.js';
 import type { OpContext, ReaderResult } from '../model/pipeline.js';
 import { makeSource, runSource } from './interpreter.js';
-import { TRUE } from '../logic/formula.js';
+import { not, TRUE, type Formula } from '../logic/formula.js';
 import { joinWrites, type Written } from '../logic/value.js';
 import { alternativesText } from '../workflow/expr.js';
 import { parseWrites } from './sinks.js';
@@ -29,6 +29,8 @@ export interface RunScriptInput extends OpContext {
   depth: number;
   /** Positional parameters (`$1`, `$@`) when the script is run with arguments. */
   args?: string[];
+  /** What files earlier steps of the job wrote (path → text), readable with `cat` (digest files, `--image-refs`). */
+  files?: Record<string, string>;
 }
 
 export interface RunScriptResult extends ReaderResult {
@@ -36,6 +38,8 @@ export interface RunScriptResult extends ReaderResult {
   envWrites: Record<string, string>;
   /** Outputs written to $GITHUB_OUTPUT (visible as steps.<id>.outputs.<name>). */
   outputWrites: Record<string, string>;
+  /** Files the script wrote, in the order first written: their text, or undefined when it is unknown. */
+  fileWrites: Array<{ path: string; text: string | undefined }>;
 }
 
 /**
@@ -66,6 +70,8 @@ export function analyzeRunScript(input: RunScriptInput): RunScriptResult {
     outputText: [],
     outputWrites: [],
     secretFiles: new Set(),
+    files: new Map(Object.entries(input.files ?? {})),
+    filesWritten: new Set(),
     budget,
     commands: 0,
     stopped: false,
@@ -108,7 +114,34 @@ export function analyzeRunScript(input: RunScriptInput): RunScriptResult {
     limits: [...new Set(state.limits)],
     envWrites: joinedText(parseWrites(state.envText)),
     outputWrites: joinedText([...state.outputWrites, ...parseWrites(state.outputText)]),
+    fileWrites: [...state.filesWritten].map((path) => ({ path, text: state.files.get(path) })),
   };
+}
+
+/**
+ * The file writes of one script read once per environment (the workflow reader's env forks), as one list: a file
+ * the forks leave with different texts holds each under its fork's condition; unknown in any fork, unknown.
+ */
+export function joinForkFileWrites(forks: ReadonlyArray<{ when: Formula; result: RunScriptResult }>): RunScriptResult['fileWrites'] {
+  const paths = [...new Set(forks.flatMap((f) => f.result.fileWrites.map((w) => w.path)))];
+  return paths.map((path) => {
+    const texts = forks.map((f) => f.result.fileWrites.find((w) => w.path === path));
+    if (texts.some((w) => w === undefined || w.text === undefined)) return { path, text: undefined };
+    return { path, text: alternativesText(forks.map((f, i) => ({ text: texts[i]!.text!, when: f.when }))) };
+  });
+}
+
+/**
+ * The job's files after a step that ran under `when` (its `if:`): what it wrote replaces what was there when it
+ * runs, the earlier text stays as the alternative when it does not; unknown text removes the file from the store.
+ */
+export function applyFileWrites(files: Record<string, string>, writes: RunScriptResult['fileWrites'], when: Formula): void {
+  for (const w of writes) {
+    const before = files[w.path];
+    if (w.text === undefined) delete files[w.path];
+    else if (when.k === 'const' || before === undefined || before === w.text) files[w.path] = w.text;
+    else files[w.path] = alternativesText([{ text: w.text, when }, { text: before, when: not(when) }]);
+  }
 }
 
 /**

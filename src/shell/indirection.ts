@@ -5,6 +5,7 @@ import { expandMake } from '../make/index.js';
 import type { Location } from '../model/location.js';
 import { exportedEnv, makeSource, resolvePath, runSource } from './interpreter.js';
 import { enterNesting, leaveNesting } from './bounds.js';
+import { writeOut } from './sinks.js';
 import { locationOf, Vars, type Frame } from './state.js';
 import { hasUnresolved, unresolvedSpans } from './text.js';
 
@@ -128,28 +129,37 @@ export function runShellString(frame: Frame, text: string, line: number, mode: '
   }
 }
 
-export function runMake(frame: Frame, args: string[], line: number): void {
-  if (depthExhausted(frame, line)) return;
+/**
+ * Runs `make …` through the Makefile reader. Returns whether what make prints is modelled: when its output is
+ * captured (`$(make publish)`, `make x > refs`), make echoes each recipe line that is not silent (`@`, `-s`,
+ * `.SILENT:`) and then the line's own output follows, so every line is run (not only those that look relevant);
+ * a make run that is not followed prints unknown text.
+ */
+export function runMake(frame: Frame, args: string[], line: number): boolean {
+  if (depthExhausted(frame, line)) return false;
   const st = frame.state;
   const location = locationOf(frame, line);
   const expansion = expandMake({ repo: st.repo, args, cwd: frame.cwd, env: exportedEnv(frame), location, depth: frame.depth }, { budget: st.budget });
   for (const l of expansion.limits) st.limits.push(l);
   for (const f of expansion.findings) st.findings.push(f);
-  if (!enterNesting(frame)) return;
+  if (!enterNesting(frame)) return false;
   try {
     runRecipes(frame, expansion.commands, location);
   } finally {
     leaveNesting(frame);
   }
+  return expansion.limits.length === 0 && !st.stopped;
 }
 
 function runRecipes(frame: Frame, commands: ReturnType<typeof expandMake>['commands'], location: Location): void {
   const st = frame.state;
+  const captured = frame.sink.kind === 'pipe' || frame.sink.kind === 'file';
   for (const rc of commands) {
     if (st.stopped) return;
+    if (captured && !rc.silent) writeOut(frame, `${rc.text}\n`);
     // Recipe lines that name no relevant tool (kubectl, helm, go test…) are not parsed: large Makefiles expand to
     // thousands of them and parsing is the expensive part.
-    if (!scriptMayMatter(rc.text)) continue;
+    if (!captured && !scriptMayMatter(rc.text)) continue;
     const { source, masked } = makeSource(rc.text, rc.file, rc.line);
     const vars = new Vars(Object.entries(rc.env).map(([k, v]) => [k, { text: v }]));
     const recipeFrame: Frame = {

@@ -12,7 +12,10 @@ import { parseShell } from './parser.js';
 import { MAX_COMMANDS, MAX_FUNCTION_DEPTH, MAX_LOOP_ITEMS, locationOf, lookupVar, newPipe, type PipeSink, type Value, type Frame, type Sink, type Source } from './state.js';
 import { hasUnresolved, isWhollyDynamic, mapLiteralParts, splitFields } from './text.js';
 import { expandFields, expandString, nodeText, substitutionHook } from './words.js';
-import { writeOut } from './sinks.js';
+import { closeSink, fileSink, readFiles, writeOut } from './sinks.js';
+import { parseJqArgs, runJq } from './jq.js';
+import { printsNothing } from './quiet-commands.js';
+import { cutFields } from './cut.js';
 import { awkFilter, sedFilter } from './text-filters.js';
 import { and, FALSE, not, TRUE, type Formula } from '../logic/formula.js';
 import { alternativeCombinations, alternativesText, mayHoldAlternatives } from '../workflow/expr.js';
@@ -83,6 +86,7 @@ function runStmt(frame: Frame, stmt: Stmt): void {
     applyRedirects(frame, stmt);
     if (stmt.cmd) runCommandNode(frame, stmt.cmd, stmt.line);
   } finally {
+    if (frame.sink !== savedSink) closeSink(frame, frame.sink);
     frame.sink = savedSink;
     frame.stdin = savedStdin;
     frame.line = savedLine;
@@ -176,23 +180,27 @@ function applyRedirects(frame: Frame, stmt: Stmt): void {
   for (const r of stmt.redirs) {
     if (r.op === 'out') {
       if (r.fd !== undefined && r.fd !== '1') continue;
-      frame.sink = sinkFor(frame, expandString(frame, r.word));
+      frame.sink = sinkFor(frame, expandString(frame, r.word), r.append);
+    } else if (r.op === 'other' && (r.fd === undefined || r.fd === '1') && expandString(frame, r.word) === '2') {
+      // `>&2`: standard output goes to standard error (`echo Installing… >&2` prints nothing a capture sees).
+      frame.sink = { kind: 'discard' };
     } else if (r.op === 'hdoc') {
       frame.stdin = expandString(frame, r.hdoc);
     } else if (r.op === 'herestring') {
       frame.stdin = `${expandString(frame, r.word)}\n`;
     } else if (r.op === 'in') {
-      frame.stdin = `$(cat ${expandString(frame, r.word)})`;
+      const file = expandString(frame, r.word);
+      frame.stdin = readFiles(frame, [resolvePath(frame, file)]) ?? `$(cat ${file})`;
     }
   }
 }
 
-function sinkFor(frame: Frame, target: string): Sink {
+function sinkFor(frame: Frame, target: string, append = false): Sink {
   if (/GITHUB_ENV/.test(target)) return { kind: 'github-env' };
   if (/GITHUB_OUTPUT/.test(target)) return { kind: 'github-output' };
   if (/GITHUB_(STEP_SUMMARY|PATH|STATE)|^\/dev\/(null|stderr)$/.test(target)) return { kind: 'discard' };
   if (target === '/dev/stdout') return frame.sink;
-  return { kind: 'file', path: resolvePath(frame, target) };
+  return fileSink(resolvePath(frame, target), append);
 }
 
 export function resolvePath(frame: Frame, p: string): string {
@@ -463,7 +471,7 @@ export function dispatch(frame: Frame, argv0: string[], line: number, guessedIn:
   const rest = argv.slice(1);
   const sink = frame.sink;
   const markUnknown = (): void => {
-    if (sink.kind === 'pipe') sink.unknown = true;
+    if (sink.kind === 'pipe' || sink.kind === 'file') sink.unknown = true;
   };
 
   const fn = frame.functions.get(cmd);
@@ -480,17 +488,22 @@ export function dispatch(frame: Frame, argv0: string[], line: number, guessedIn:
       writeOut(frame, text ?? oversized(frame, 'printf output'));
       return;
     }
-    case 'cat':
-      if (rest.filter((a) => a !== '-' && !a.startsWith('-')).length === 0 && frame.stdin !== undefined) writeOut(frame, frame.stdin);
+    case 'cat': {
+      const files = rest.filter((a) => a !== '-' && !a.startsWith('-'));
+      const text = files.length === 0 ? frame.stdin : readFiles(frame, files.map((f) => resolvePath(frame, f)));
+      if (text !== undefined) writeOut(frame, text);
       else markUnknown();
       return;
+    }
     case 'tee': {
       const files = rest.filter((a) => !a.startsWith('-'));
       const text = frame.stdin ?? '';
       const saved = frame.sink;
       for (const f of files) {
-        frame.sink = sinkFor(frame, f);
-        writeOut(frame, text);
+        frame.sink = sinkFor(frame, f, rest.includes('-a') || rest.includes('--append'));
+        if (frame.stdin !== undefined) writeOut(frame, text);
+        else if (frame.sink.kind === 'file') frame.sink.unknown = true;
+        closeSink(frame, frame.sink);
       }
       frame.sink = saved;
       writeOut(frame, text);
@@ -507,6 +520,18 @@ export function dispatch(frame: Frame, argv0: string[], line: number, guessedIn:
       if (out !== undefined) writeOut(frame, fitsValue(frame, out.length) ? out : oversized(frame, `${cmd} output`));
       else markUnknown();
       if (out === undefined && budget?.exhausted) budget.stopped(`${cmd} emulation`, locationOf(frame, line));
+      return;
+    }
+    case 'cut': {
+      const out = frame.stdin !== undefined ? cutFields(frame.stdin, rest) : undefined;
+      if (out === undefined) break;
+      writeOut(frame, out);
+      return;
+    }
+    case 'jq': {
+      const out = jqOutput(frame, rest);
+      if (out === undefined) break;
+      writeOut(frame, out);
       return;
     }
     case 'cd':
@@ -540,21 +565,18 @@ export function dispatch(frame: Frame, argv0: string[], line: number, guessedIn:
       return;
     case 'make':
     case 'gmake':
-      runMake(frame, rest, line);
-      markUnknown();
+      if (!runMake(frame, rest, line)) markUnknown();
       return;
     default:
       break;
   }
-  if (QUIET_BUILTINS.has(cmd)) return;
+  if (QUIET_BUILTINS.has(cmd) || printsNothing(cmd, rest)) return;
   if (TRANSFORMS.has(cmd)) {
     markUnknown();
     if (frame.stdin !== undefined && isSecretExpression(frame.stdin) && sink.kind === 'file') frame.state.secretFiles.add(sink.path);
     if (frame.stdin !== undefined && sink.kind === 'pipe') writeOut(frame, frame.stdin);
     return;
   }
-  markUnknown();
-
   let tool = hasUnresolved(cmd) ? undefined : toolFromCommandWord(cmd);
   if (!tool) {
     const v = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(cmd);
@@ -563,13 +585,23 @@ export function dispatch(frame: Frame, argv0: string[], line: number, guessedIn:
       if (tool) guessed = true;
     }
   }
+  const effects = tool && isKnownTool(tool) ? classify(frame, tool, rest) : [];
+  // A tool's output is unknown unless its classifier says what it prints (`ko build`, `crane digest`).
+  if (!effects.some((e) => e.kind === 'stdout')) markUnknown();
   if (!tool && looksLikeScriptPath(cmd)) {
     runScriptFile(frame, cmd, rest, line, 'exec');
     return;
   }
   if (!tool || !isKnownTool(tool)) return;
-  const effects = classify(frame, tool, rest);
   applyEffects(frame, effects, line, guessed);
+}
+
+/** What `jq FILTER [FILE]` prints over a file or standard input the script wrote, when jq.ts understands it. */
+function jqOutput(frame: Frame, args: string[]): string | undefined {
+  const call = parseJqArgs(args);
+  if (!call || call.files.length > 1) return undefined;
+  const input = call.files.length === 1 ? readFiles(frame, [resolvePath(frame, call.files[0]!)]) : frame.stdin;
+  return input === undefined ? undefined : runJq(call, input);
 }
 
 function classify(frame: Frame, tool: string, rest: string[]): CommandEffect[] {

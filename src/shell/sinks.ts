@@ -1,8 +1,9 @@
 import { isSecretExpression } from './expressions.js';
-import { formulaKey } from '../logic/formula.js';
+import { formulaKey, not } from '../logic/formula.js';
 import type { ConditionalText, Written } from '../logic/value.js';
+import { alternativesText } from '../workflow/expr.js';
 import { charge } from './bounds.js';
-import { locationOf, type Frame } from './state.js';
+import { locationOf, type Frame, type Sink } from './state.js';
 
 /**
  * Writes command output to wherever the current statement sends it. What is kept is bounded by the budget's value
@@ -27,6 +28,15 @@ export function writeOut(frame: Frame, text: string): void {
       return;
     case 'file':
       if (isSecretExpression(text)) st.secretFiles.add(sink.path);
+      if (sink.unknown) return;
+      // A file is kept for `cat` only up to a bound; a longer one reads back as unknown.
+      if (sink.size + text.length > Math.min(cap, MAX_FILE_TEXT)) {
+        sink.unknown = true;
+        sink.buffer.length = 0;
+        return;
+      }
+      sink.size += text.length;
+      sink.buffer.push(text);
       return;
     case 'pipe':
       if (sink.unknown) return;
@@ -46,6 +56,54 @@ export function writeOut(frame: Frame, text: string): void {
     default:
       return;
   }
+}
+
+/** The sink for output redirected to `path` (already resolved against the working directory). */
+export function fileSink(path: string, append: boolean): Sink {
+  return { kind: 'file', path, append, buffer: [], unknown: false, size: 0 };
+}
+
+/** Ends a statement's redirection: what it wrote to a file is stored (or the file becomes unknown). */
+export function closeSink(frame: Frame, sink: Sink): void {
+  if (sink.kind !== 'file') return;
+  storeFile(frame, sink.path, sink.unknown ? undefined : sink.buffer.join(''), sink.append);
+}
+
+/** Bound on what one stored file may hold; a longer text is unknown. */
+const MAX_FILE_TEXT = 64 * 1024;
+/** Bound on how many files a run remembers; past it a newly written file reads back as unknown. */
+const MAX_FILES = 1000;
+
+/**
+ * Records what a file holds after a write: `text`, or unknown (`undefined`). A write under an undecided branch
+ * joins what the file held before as alternatives (the same join as variables), so `cat` yields both, each under
+ * its condition; appending to a file whose text is unknown leaves it unknown.
+ */
+export function storeFile(frame: Frame, path: string, text: string | undefined, append = false): void {
+  const st = frame.state;
+  if (!st.files.has(path) && st.files.size >= MAX_FILES) return;
+  st.filesWritten.add(path);
+  const before = st.files.get(path);
+  let next = text === undefined ? undefined : append ? (before === undefined && st.files.has(path) ? undefined : (before ?? '') + text) : text;
+  if (next !== undefined && next.length > MAX_FILE_TEXT) next = undefined;
+  if (next !== undefined && !(frame.cond.k === 'const' && frame.cond.v) && before !== undefined && before !== next) {
+    next = alternativesText([
+      { text: next, when: frame.cond },
+      { text: before, when: not(frame.cond) },
+    ]);
+  }
+  st.files.set(path, next);
+}
+
+/** The text of the files `paths` (in order), when every one is known. */
+export function readFiles(frame: Frame, paths: readonly string[]): string | undefined {
+  let out = '';
+  for (const p of paths) {
+    const text = frame.state.files.get(p);
+    if (text === undefined) return undefined;
+    out += text;
+  }
+  return out;
 }
 
 /**

@@ -93,7 +93,11 @@ export type Sink =
   | { kind: 'github-env' }
   | { kind: 'github-output' }
   | { kind: 'discard' }
-  | { kind: 'file'; path: string }
+  /**
+   * A file (`> path`, `>> path`): what the statement writes is collected and stored when it ends (sinks.ts), so a
+   * later `cat path` reads it back; `unknown` once a command with unknown output wrote to it (or past the cap).
+   */
+  | { kind: 'file'; path: string; append: boolean; buffer: string[]; unknown: boolean; size: number }
   /** Captured output (`$(…)`, the left side of a pipe). */
   | PipeSink;
 
@@ -126,6 +130,15 @@ export interface RunState {
   outputWrites: Written[];
   /** Repository-relative paths written from a secret (`echo "${{ secrets.KEY }}" > cosign.key`). */
   secretFiles: Set<string>;
+  /**
+   * What files written during the job hold, by path as the script names it (resolved against the working
+   * directory): redirections of known text, and files tools write (`ko --image-refs`, `--digestfile`,
+   * `--metadata-file`). A path that is absent (never written: a file of the tree, or not known), or was last
+   * written with unknown text (`undefined`), reads as unknown.
+   */
+  files: Map<string, string | undefined>;
+  /** Paths written by this script run (handed back so later steps of the job can read them). */
+  filesWritten: Set<string>;
   /** The run's analysis budget (work units, value length, deadline); bounds hit here are recorded in it. */
   budget: AnalysisBudget;
   commands: number;

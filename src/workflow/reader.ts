@@ -16,7 +16,7 @@ import { alternativeCombinations, alternativesText, evaluateGuard, interpolateAl
 import { classifyLocalAction, localNotInspected, ownerRepoOf } from './local-action.js';
 import { parseUses, type RemoteSource } from './remote.js';
 import { ScriptCache } from './script-cache.js';
-import type { RunScriptResult } from '../shell/index.js';
+import { applyFileWrites, joinForkFileWrites, type RunScriptResult } from '../shell/index.js';
 import { coerceInput, hasIdTokenWrite, isIrrelevantUses, isPosixShell, matrixCombinations, MAX_MATRIX_COMBINATIONS, registryServices, remoteDisplay, strings, topoOrder, triggerRefs } from './syntax.js';
 import { scriptMayMatter } from './script-relevance.js';
 import { emptyScope, EVENTS, githubContext, isCompleteMatrix, REFS, scopeLookup, type Scope } from './scope.js';
@@ -688,6 +688,7 @@ class Reader {
           repo: this.input.repo,
           ...(this.input.repository ? { repository: this.input.repository } : {}),
           depth: SCRIPT_DEPTH,
+          files: run.virtualFiles,
         }),
       }));
       const r = joinForks(results);
@@ -696,6 +697,7 @@ class Reader {
       append(this.out.findings, r.findings);
       append(this.out.limits, r.limits);
       this.writeEnv(run, r.envWrites, stepIf);
+      applyFileWrites(run.virtualFiles, r.fileWrites, stepIf);
       if (id) scope.steps[id] = { outputs: { ...r.outputWrites } };
     } else if (uses) {
       const withInputs: Record<string, string[]> = {};
@@ -1190,6 +1192,7 @@ function joinForks(forks: Array<{ when: Formula; result: RunScriptResult }>): Ru
     limits: [...new Set(forks.flatMap((f) => f.result.limits))],
     envWrites: joinWritten((r) => r.envWrites),
     outputWrites: joinWritten((r) => r.outputWrites),
+    fileWrites: joinForkFileWrites(forks),
   };
 }
 

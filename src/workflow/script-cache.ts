@@ -23,6 +23,7 @@ export class ScriptCache {
       input.ephemeralRegistries,
       input.repository ?? '',
       input.args ?? null,
+      input.files ?? null,
     ]);
     let hit = this.cache.get(key);
     if (!hit) {

@@ -1,7 +1,8 @@
 import { readBake } from '../bake.js';
 import { and, FALSE, or, TRUE, type Formula } from '../../logic/formula.js';
 import { conditionalValues, UNKNOWN_LOOKUP } from '../../workflow/expr.js';
-import type { OpContext } from '../../model/pipeline.js';
+import { pushDigestText } from '../../model/digest.js';
+import type { OpContext, PushOp } from '../../model/pipeline.js';
 import { actionWorkdir, emptyActionResult, input, inputLocation, listInput, mergeReaderResult, type ActionHandler, type ActionResult, type ActionStep } from './types.js';
 import { makePushes, parseCsvAttributes, splitCsv } from './refs.js';
 
@@ -82,7 +83,7 @@ export const buildPushAction: ActionHandler = {
       return result;
     }
     const ctx = guarded(step.ctx, or(...pushing.map((d) => d.when)));
-    const { pushes, local } = makePushes(refs, 'docker/build-push-action', step.location, ctx, step.stepId ? { digestFromStep: step.stepId } : {});
+    const { pushes, local } = makePushes(refs, 'docker/build-push-action', step.location, ctx, pushDigest(step));
     if (refs.length === 0) result.limits.push(`${step.location.file}:${step.location.line}: build-push-action pushes without tags or an output name; image name unknown`);
     result.operations.push(...pushes);
     result.localBuilds.push(...local);
@@ -91,10 +92,16 @@ export const buildPushAction: ActionHandler = {
   },
 };
 
+/** What a push step's operations carry so a signature of its `digest` output finds them. */
+function pushDigest(step: ActionStep): Partial<PushOp> {
+  return { digestText: pushDigestText(step.location), ...(step.stepId ? { digestFromStep: step.stepId } : {}) };
+}
+
 function addBuildOutputs(result: ActionResult, step: ActionStep): void {
   if (!step.stepId) return;
   const id = step.stepId;
-  result.outputs['digest'] = `\${{ steps.${id}.outputs.digest }}`;
+  // The digest this step's push produced, traceable to it from any step or job it reaches (src/model/digest.ts).
+  result.outputs['digest'] = pushDigestText(step.location);
   result.outputs['imageid'] = `\${{ steps.${id}.outputs.imageid }}`;
   result.outputs['metadata'] = `\${{ steps.${id}.outputs.metadata }}`;
 }
@@ -198,11 +205,11 @@ export const pushToRegistry: ActionHandler = {
         for (const t of tags) refs.push(t.includes('/') ? t : `${name}:${t}`);
       }
     }
-    const { pushes, local } = makePushes(refs, 'redhat-actions/push-to-registry', step.location, step.ctx, step.stepId ? { digestFromStep: step.stepId } : {});
+    const { pushes, local } = makePushes(refs, 'redhat-actions/push-to-registry', step.location, step.ctx, pushDigest(step));
     result.operations.push(...pushes);
     result.localBuilds.push(...local);
     if (step.stepId) {
-      result.outputs['digest'] = `\${{ steps.${step.stepId}.outputs.digest }}`;
+      result.outputs['digest'] = pushDigestText(step.location);
       result.outputs['registry-path'] = refs[0] ?? '';
       result.outputs['registry-paths'] = JSON.stringify(refs);
     }
@@ -240,7 +247,8 @@ function simplePusher(actions: string[], tool: string, refsOf: (step: ActionStep
 export const dockerManifestAction = simplePusher(
   ['noelware/docker-manifest-action'],
   'Noelware/docker-manifest-action',
-  (s) => [...listInput(s, 'tags'), ...listInput(s, 'base-image')],
+  // v0.4 names the manifest `inputs:` (formerly `base-image:`); `tags:` adds names.
+  (s) => [...listInput(s, 'tags'), ...listInput(s, 'base-image'), ...listInput(s, 'inputs')],
   (s) => input(s, 'push') || 'false',
 );
 

@@ -1,3 +1,4 @@
+import { resolvedDigestText } from '../../model/digest.js';
 import { flagValues, parseArgs } from './argv.js';
 import type { CommandEffect, CommandInvocation } from './types.js';
 
@@ -29,8 +30,15 @@ export function classifyAz(inv: CommandInvocation): CommandEffect[] {
 
 export function classifyRegctl(inv: CommandInvocation): CommandEffect[] {
   const [a0, a1] = inv.args.map((a) => a.text);
+  if ((a0 === 'image' || a0 === 'manifest') && a1 === 'digest') {
+    // `regctl image digest REF`: the digest REF points to now.
+    const p = parseArgs(inv.args.slice(2), new Set(['--platform']));
+    const ref = p.positionals[0];
+    return ref && !ref.dynamic && !p.flags.has('--platform') ? [{ kind: 'stdout', text: `${resolvedDigestText(ref.text)}\n` }] : [];
+  }
   if (a0 !== 'image' || (a1 !== 'copy' && a1 !== 'cp')) return [];
   const p = parseArgs(inv.args.slice(2), new Set(['--platform', '--format', '--referrers-src', '--referrers-tgt']));
   const dst = p.positionals[1];
-  return dst ? [{ kind: 'push', tool: 'regctl image copy', refs: [dst.text] }] : [];
+  const src = p.positionals[0];
+  return dst ? [{ kind: 'push', tool: 'regctl image copy', refs: [dst.text], ...(src && !src.dynamic && !p.flags.has('--platform') ? { copyOf: src.text } : {}) }] : [];
 }

@@ -69,7 +69,7 @@ function copyEffects(inv: CommandInvocation, rest: Arg[]): CommandEffect[] {
   const p = parseArgs(rest, VALUE_FLAGS, { singleDashLong: true });
   const [src, dst] = p.positionals;
   if (!src || !dst) return [];
-  const effects: CommandEffect[] = [{ kind: 'push', tool: 'cosign copy', refs: [dst.text] }];
+  const effects: CommandEffect[] = [{ kind: 'push', tool: 'cosign copy', refs: [dst.text], ...(src.dynamic || hasFlag(p, '--platform') ? {} : { copyOf: src.text }) }];
   effects.push({
     kind: 'sign',
     tool: 'cosign copy',

@@ -1,3 +1,4 @@
+import { resolvedDigestText, THIS_PUSH_DIGEST } from '../../model/digest.js';
 import { flagValues, parseArgs } from './argv.js';
 import type { CommandEffect, CommandInvocation } from './types.js';
 
@@ -10,13 +11,23 @@ export function classifyCrane(inv: CommandInvocation): CommandEffect[] {
   const tool = `${inv.tool} ${sub}`;
   switch (sub) {
     case 'push': {
+      // crane push prints the digest reference of what it pushed.
       const dst = p.positionals[1];
-      return dst ? [{ kind: 'push', tool, refs: [dst.text] }] : [];
+      return dst ? [{ kind: 'push', tool, refs: [dst.text] }, { kind: 'stdout', text: `${repositoryOf(dst.text)}@${THIS_PUSH_DIGEST}\n` }] : [];
     }
     case 'copy':
     case 'cp': {
       const dst = p.positionals[1];
-      return dst ? [{ kind: 'push', tool, refs: [dst.text] }] : [];
+      const src = p.positionals[0]!;
+      return dst ? [{ kind: 'push', tool, refs: [dst.text], ...(src.dynamic ? {} : { copyOf: src.text }) }, { kind: 'stdout', text: '' }] : [];
+    }
+    case 'digest': {
+      // The digest REF points to now: what the push that last wrote REF produced. A single platform's digest
+      // (`--platform linux/amd64`) is not what was pushed as a whole.
+      const ref = p.positionals[0];
+      const platform = flagValues(p, '--platform').at(-1);
+      if (!ref || ref.dynamic || (platform !== undefined && platform !== 'all')) return [];
+      return [{ kind: 'stdout', text: `${resolvedDigestText(ref.text)}\n` }];
     }
     case 'append':
     case 'mutate': {
@@ -26,4 +37,12 @@ export function classifyCrane(inv: CommandInvocation): CommandEffect[] {
     default:
       return [];
   }
+}
+
+/** `ghcr.io/a/b:1` → `ghcr.io/a/b` (tag and digest dropped, the name as written). */
+function repositoryOf(ref: string): string {
+  const at = ref.indexOf('@');
+  const noDigest = at >= 0 ? ref.slice(0, at) : ref;
+  const colon = noDigest.lastIndexOf(':');
+  return colon > noDigest.lastIndexOf('/') ? noDigest.slice(0, colon) : noDigest;
 }

@@ -1,3 +1,5 @@
+import { PARTIAL_JSON, resolvedDigestText, THIS_PUSH_DIGEST } from '../../model/digest.js';
+import { parseImageRef } from '../../model/image-ref.js';
 import { boolFlag, flagValues, hasFlag, isTrue, parseArgs, parseKeyValueList } from './argv.js';
 import type { Arg, CommandEffect, CommandInvocation } from './types.js';
 
@@ -27,6 +29,8 @@ export function classifyDocker(inv: CommandInvocation): CommandEffect[] {
   if (a0 === 'bake' || (a0 === 'buildx' && a1 === 'bake')) return dockerBake(args.slice(a0 === 'bake' ? 1 : 2));
   if (a0 === 'compose') return classifyCompose(args.slice(1));
   if (a0 === 'buildx' && a1 === 'imagetools' && a2 === 'create') return imagetoolsCreate(args.slice(3));
+  if (a0 === 'buildx' && a1 === 'imagetools' && a2 === 'inspect') return imagetoolsInspect(args.slice(3));
+  if (a0 === 'inspect' || (a0 === 'image' && a1 === 'inspect')) return dockerInspect(args.slice(a0 === 'inspect' ? 1 : 2));
   if (a0 === 'manifest' && a1 === 'push') {
     const p = parseArgs(args.slice(2), new Set());
     const ref = p.positionals[0];
@@ -84,6 +88,11 @@ function dockerBuild(inv: CommandInvocation, args: Arg[], tool: string): Command
   if (push) {
     const effects: CommandEffect[] = [{ kind: 'push', tool, refs: names }];
     if (contentTrustOn(inv)) effects.push({ kind: 'sign', tool: `${tool} (DOCKER_CONTENT_TRUST=1)`, method: 'docker-content-trust', refs: names, unresolvedTarget: false, keyless: false });
+    // BuildKit's build result: the pushed manifest's digest, in the metadata file and (for a pushed image) the iidfile.
+    for (const file of flagValues(p, '--metadata-file')) {
+      effects.push({ kind: 'file', path: file, text: JSON.stringify({ 'containerimage.digest': THIS_PUSH_DIGEST, 'image.name': names.join(','), [PARTIAL_JSON]: true }, null, 2) });
+    }
+    for (const file of flagValues(p, '--iidfile')) effects.push({ kind: 'file', path: file, text: THIS_PUSH_DIGEST });
     return effects;
   }
   const reason = hasFlag(p, '--load') ? `${tool} --load (not pushed)` : `${tool} without --push (not pushed)`;
@@ -134,4 +143,36 @@ function imagetoolsCreate(args: Arg[]): CommandEffect[] {
   if (boolFlag(p, '--dry-run')) return [];
   const tags = flagValues(p, '-t', '--tag');
   return tags.length ? [{ kind: 'push', tool: 'docker buildx imagetools create', refs: tags }] : [];
+}
+
+/**
+ * `docker buildx imagetools inspect REF`: with `--format '{{json .Manifest}}'` (or `{{.Manifest.Digest}}`) it prints
+ * the digest REF points to now, which is what the push that last wrote REF produced.
+ */
+function imagetoolsInspect(args: Arg[]): CommandEffect[] {
+  const p = parseArgs(args, new Set(['--format', '--builder']));
+  const ref = p.positionals[0];
+  const format = flagValues(p, '--format').at(-1)?.replace(/\s+/g, '');
+  if (!ref || ref.dynamic || format === undefined) return [];
+  const digest = resolvedDigestText(ref.text);
+  if (format === '{{json.Manifest}}') return [{ kind: 'stdout', text: `${JSON.stringify({ digest, [PARTIAL_JSON]: true }, null, 2)}\n` }];
+  if (format === '{{json.}}') return [{ kind: 'stdout', text: `${JSON.stringify({ name: ref.text, manifest: { digest, [PARTIAL_JSON]: true }, [PARTIAL_JSON]: true }, null, 2)}\n` }];
+  if (format === '{{.Manifest.Digest}}') return [{ kind: 'stdout', text: `${digest}\n` }];
+  return [];
+}
+
+/**
+ * `docker inspect --format '{{index .RepoDigests 0}}' REF`: the repository digest the daemon recorded when REF was
+ * pushed (or pulled), as `name@sha256:…`.
+ */
+function dockerInspect(args: Arg[]): CommandEffect[] {
+  const p = parseArgs(args, new Set(['-f', '--format', '--type']));
+  const format = flagValues(p, '-f', '--format').at(-1)?.replace(/\s+/g, ' ').trim();
+  const ref = p.positionals[0];
+  if (!ref || ref.dynamic || p.positionals.length !== 1 || format === undefined) return [];
+  if (!/^\{\{\s*index \.RepoDigests 0\s*\}\}$/.test(format)) return [];
+  const parsed = parseImageRef(ref.text);
+  if (!parsed.name || parsed.digest !== undefined) return [];
+  const name = parsed.raw.slice(0, parsed.tag !== undefined ? parsed.raw.length - parsed.tag.length - 1 : parsed.raw.length);
+  return [{ kind: 'stdout', text: `${name}@${resolvedDigestText(ref.text)}\n` }];
 }

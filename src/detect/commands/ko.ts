@@ -1,3 +1,4 @@
+import { THIS_PUSH_DIGEST } from '../../model/digest.js';
 import { boolFlag, flagValues, hasFlag, parseArgs } from './argv.js';
 import type { CommandEffect, CommandInvocation } from './types.js';
 
@@ -15,6 +16,8 @@ const PUSHING_SUBCOMMANDS = new Set(['build', 'publish', 'resolve', 'apply', 'cr
  */
 export function classifyKo(inv: CommandInvocation, readYamlImportPaths?: (files: string[]) => string[]): CommandEffect[] {
   const sub = inv.args[0]?.text;
+  // `ko login` writes the Docker config and logs to standard error.
+  if (sub === 'login') return [{ kind: 'stdout', text: '' }];
   if (!sub || !PUSHING_SUBCOMMANDS.has(sub)) return [];
   // `--push=false` is the usual spelling; `--push false` is not valid for a pflag bool, so treat `--push` as boolean.
   const args = inv.args.slice(1);
@@ -45,5 +48,11 @@ export function classifyKo(inv: CommandInvocation, readYamlImportPaths?: (files:
   const refs = tags.length && !tags.includes('latest') ? names.flatMap((n) => tags.map((t) => `${n}:${t}`)) : names;
   const local = boolFlag(p, '-L', '--local') === true || boolFlag(p, '--push') === false || /^(ko|kind)\.local(\/|$)/i.test(repo);
   if (local) return refs.map((name) => ({ kind: 'local', tool: `ko ${sub}`, name, reason: `ko ${sub} to a local daemon (not pushed)` }));
-  return [{ kind: 'push', tool: `ko ${sub}`, refs, ...(notes.length ? { notes: [...new Set(notes)] } : {}) }];
+  const effects: CommandEffect[] = [{ kind: 'push', tool: `ko ${sub}`, refs, ...(notes.length ? { notes: [...new Set(notes)] } : {}) }];
+  // What ko hands on: one digest reference per image built (`repo@sha256:…`, no tag), on standard output for
+  // build/publish (resolve prints the YAML) and in the `--image-refs` file for all of them.
+  const digestRefs = [...new Set(names)].map((n) => `${n}@${THIS_PUSH_DIGEST}\n`).join('');
+  if (sub === 'build' || sub === 'publish') effects.push({ kind: 'stdout', text: digestRefs });
+  for (const file of flagValues(p, '--image-refs')) effects.push({ kind: 'file', path: file, text: digestRefs });
+  return effects;
 }

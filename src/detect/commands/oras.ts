@@ -1,3 +1,4 @@
+import { PARTIAL_JSON, resolvedDigestText } from '../../model/digest.js';
 import { parseArgs } from './argv.js';
 import type { CommandEffect, CommandInvocation } from './types.js';
 
@@ -19,6 +20,11 @@ export function classifyOras(inv: CommandInvocation): CommandEffect[] {
   if (sub === 'push' || sub === 'attach') {
     const ref = p.positionals[0];
     return ref ? [{ kind: 'push', tool: `oras ${sub}`, refs: [ref.text], artifact: 'oci-artifact' }] : [];
+  }
+  if (sub === 'manifest' && p.positionals[0]?.text === 'fetch' && p.flags.has('--descriptor')) {
+    // `oras manifest fetch --descriptor REF`: the descriptor of what REF points to now (`| jq -r .digest`).
+    const ref = p.positionals[1];
+    return ref && !ref.dynamic ? [{ kind: 'stdout', text: `${JSON.stringify({ digest: resolvedDigestText(ref.text), [PARTIAL_JSON]: true })}\n` }] : [];
   }
   if (sub === 'cp' || sub === 'copy') {
     const dst = p.positionals[1];

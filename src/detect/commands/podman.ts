@@ -1,3 +1,4 @@
+import { THIS_PUSH_DIGEST } from '../../model/digest.js';
 import { flagValues, parseArgs } from './argv.js';
 import type { CommandEffect, CommandInvocation } from './types.js';
 
@@ -35,7 +36,9 @@ export function classifyPodmanBuildah(inv: CommandInvocation): CommandEffect[] {
     const [source, dest] = p.positionals;
     if (!source) return [];
     const target = registryDestination((dest ?? source).text);
-    return target ? [{ kind: 'push', tool: pushTool, refs: [target] }] : [];
+    if (!target) return [];
+    // `--digestfile F`: the digest of what was pushed.
+    return [{ kind: 'push', tool: pushTool, refs: [target] }, ...flagValues(p, '--digestfile').map((path): CommandEffect => ({ kind: 'file', path, text: THIS_PUSH_DIGEST }))];
   }
   if (words[0] === 'build' || words[0] === 'bud' || (words[0] === 'image' && words[1] === 'build')) {
     const p = parseArgs(inv.args.slice(words[0] === 'image' ? 2 : 1), BUILD_VALUE_FLAGS);

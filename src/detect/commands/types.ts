@@ -28,8 +28,11 @@ export interface KeySpec {
 }
 
 export type CommandEffect =
-  /** `artifact`: the push stores a non-image OCI artifact (Helm chart, SBOM, signature, files). */
-  | { kind: 'push'; tool: string; refs: string[]; notes?: string[]; artifact?: ArtifactKind }
+  /**
+   * `artifact`: the push stores a non-image OCI artifact (Helm chart, SBOM, signature, files). `copyOf`: a copy
+   * (`crane copy SRC DST`) keeps SRC's manifest, so what is pushed has the digest SRC points to.
+   */
+  | { kind: 'push'; tool: string; refs: string[]; notes?: string[]; artifact?: ArtifactKind; copyOf?: string }
   | {
       kind: 'sign';
       tool: string;
@@ -47,6 +50,14 @@ export type CommandEffect =
       notes?: string[];
     }
   | { kind: 'local'; tool: string; name: string; reason: string }
+  /**
+   * What the command prints on standard output, when that is known (`ko build` prints `repo@sha256:…`, `crane
+   * digest` a digest, `ko login` nothing). `THIS_PUSH_DIGEST` (src/model/digest.ts) in it stands for the digest of
+   * the push this command makes. Without such an effect a tool's output is unknown.
+   */
+  | { kind: 'stdout'; text: string }
+  /** A file the command writes (`--image-refs F`, `--digestfile F`, `--metadata-file F`), with what it holds. */
+  | { kind: 'file'; path: string; text: string }
   | { kind: 'bake'; files: string[]; targets: string[]; push: boolean; set: string[] }
   | { kind: 'goreleaser'; args: string[] }
   | { kind: 'limit'; text: string };
