@@ -73,7 +73,8 @@ test('bake: the 24-byte HCL file that looped forever is a parse-error finding', 
 });
 
 test('a workflow of YAML errors gives one parse-error and, cut short by the error bound, an input-bound error that fails the check', async () => {
-  const signed = 'on: push\npermissions:\n  id-token: write\njobs:\n  b:\n    runs-on: x\n    steps:\n      - run: docker push ghcr.io/o/a\n      - run: cosign sign --yes ghcr.io/o/a@sha256:' + '0'.repeat(64) + '\n';
+  // Signed by the digest its push produced (a pinned sha256 literal is traced to no push, so it would not count).
+  const signed = 'on: push\npermissions:\n  id-token: write\njobs:\n  b:\n    runs-on: x\n    steps:\n      - id: build\n        uses: docker/build-push-action@v6\n        with:\n          push: true\n          tags: ghcr.io/o/a:1\n      - run: cosign sign --yes ghcr.io/o/a@${{ steps.build.outputs.digest }}\n';
   const dir = tree({ '.github/workflows/a.yml': signed, '.github/workflows/b.yml': '"\n'.repeat(300_000) });
   const r = await analyze({ root: dir, repository: 'o/r', requireEnforcement: false });
   assert.deepEqual(at(r, 'parse-error'), ['.github/workflows/b.yml:3']);

@@ -134,7 +134,7 @@ export function addLimit(state: MakeState, note: string): void {
  */
 export function boundHit(state: MakeState, bound: string, consequence: string): void {
   const where = { file: state.current.file, line: state.current.line };
-  state.budget.hit('bound', `make ${bound} hit`, where);
+  state.budget.hit('bound', `make ${bound} hit; ${consequence}`, where);
   if (!state.budgetGiven) addLimit(state, `make: ${bound} hit near ${where.file}:${where.line}; ${consequence}`);
 }
 
