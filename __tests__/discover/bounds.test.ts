@@ -141,3 +141,15 @@ test('a script below the depth bound is still found and read when a workflow nam
     t.dispose();
   }
 });
+
+test('a composite action nested too deeply for the YAML parser is an input bound at the action, not an engine error', () => {
+  const dir = join(PROJECT_ROOT, '__tests__', 'fixtures', 'hostile', 'yaml-deep-indent');
+  const r = spawnSync(process.execPath, [CLI, dir, '--repository', 'acme/app', '--format', 'json'], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stdout, /call stack|RangeError/i);
+  const report = JSON.parse(r.stdout) as JsonReport;
+  assert.equal(report.verdict, 'fail');
+  const f = boundFinding(report, '.github/actions/a0/action.yml');
+  assert.ok(f, JSON.stringify(report.findings));
+  assert.match(f.message, /nested too deeply/);
+});

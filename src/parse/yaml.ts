@@ -104,8 +104,13 @@ export function parseYaml(text: string, file: string): ParsedYaml {
     }
     for (const doc of composer.end()) docs.push(doc as Document.Parsed);
   } catch (e) {
-    // A stack overflow in the composer on nesting the watch let through (indentation) is one more error.
-    if (e !== STOP) record(parser.offset, e instanceof Error ? e.message : String(e));
+    // A stack overflow in the parser or composer on nesting the watch let through (indentation) is the nesting
+    // bound by another name: the rest of the file was not parsed, so it is a bound (fail closed), and the engine's
+    // own message ("Maximum call stack size exceeded") is not passed off as a YAML error.
+    if (e instanceof RangeError && !bound) {
+      bound = { reason: 'YAML nested too deeply to parse; the rest of the file was not parsed', offset: parser.offset };
+      record(parser.offset, 'nested too deeply to parse');
+    } else if (e !== STOP) record(parser.offset, e instanceof Error ? e.message : String(e));
     // The documents completed before the stop are still with the composer: hand them out.
     stopped = true;
     try {
