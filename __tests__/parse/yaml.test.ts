@@ -28,7 +28,16 @@ test('every fixture parses to the same documents and first error as the yaml lib
     const text = readFileSync(file, 'utf8');
     const ours = parseYaml(text, file);
     const lineCounter = new LineCounter();
-    const theirs = parseAllDocuments(text, { lineCounter, merge: true, uniqueKeys: false, prettyErrors: false });
+    let theirs: ReturnType<typeof parseAllDocuments>;
+    try {
+      theirs = parseAllDocuments(text, { lineCounter, merge: true, uniqueKeys: false, prettyErrors: false });
+    } catch (e) {
+      // The library itself overflows its stack on this file (a fuzz-found hostile fixture): there is no reference
+      // answer, and ours must be a bound, never a crash.
+      assert.ok(e instanceof RangeError, file);
+      assert.ok(ours.bound, file);
+      continue;
+    }
     const docs = Array.isArray(theirs) ? theirs : [theirs];
     assert.deepEqual(ours.docs.map((d) => shape(d.contents)), docs.map((d) => shape(d.contents)), file);
     const errors = docs.flatMap((d) => d.errors);
