@@ -153,9 +153,8 @@ export function openRepo(root: string): RepoReader {
   const files: RepoFile[] = classes.flat().map((path) => ({ path, size: -1 }));
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const index = new Set(files.map((f) => f.path));
-  const cache = new Map<string, ReadResult>();
   const unlistedCache = new Map<string, boolean>();
-  const refused = new Map<string, { reason: string; pipeline: boolean }>();
+  const reads = boundedReads((rel) => readBounded(realRoot, rel, index.has(rel)));
 
   // After a walk bound, a file the pipeline names may exist without being listed: look it up on disk (symlink-free).
   const existsUnlisted = (rel: string): boolean => {
@@ -181,12 +180,33 @@ export function openRepo(root: string): RepoReader {
       const rel = normalizeRelPath(path);
       return rel !== undefined && (index.has(rel) || existsUnlisted(rel));
     },
+    read: reads.read,
+    boundHits: () => [
+      ...reads.refusedHits(),
+      ...droppedPipeline.map((path) => ({ path, reason: `not listed: the file count bound (${MAX_FILES}) was reached`, pipeline: true })),
+      ...walkStops,
+    ],
+  };
+}
+
+/** Reasons readBounded gives when a bound (not absence) keeps a file from being read. */
+const BOUND_REASON = /over the \d+-byte bound|binary file/;
+
+/**
+ * `read` for a RepoReader over `readUncached`: each path normalised and read once (cached), and every file a bound
+ * kept from being read remembered for `boundHits` — as a pipeline file when a pipeline reader asked for it or it
+ * lies where pipelines live. Shared by the checkout reader and the base-commit reader (src/gate/base-tree.ts).
+ */
+export function boundedReads(readUncached: (rel: string, options?: ReadOptions) => ReadResult): { read: (path: string, options?: ReadOptions) => ReadResult; refusedHits: () => BoundHit[] } {
+  const cache = new Map<string, ReadResult>();
+  const refused = new Map<string, { reason: string; pipeline: boolean }>();
+  return {
     read(path, options) {
       const rel = normalizeRelPath(path);
       if (rel === undefined) return { ok: false, reason: 'path leaves the repository' };
       let result = cache.get(rel);
       if (!result) {
-        result = readBounded(realRoot, rel, index.has(rel));
+        result = readUncached(rel, options);
         cache.set(rel, result);
       }
       if (!result.ok && BOUND_REASON.test(result.reason)) {
@@ -196,16 +216,9 @@ export function openRepo(root: string): RepoReader {
       }
       return result;
     },
-    boundHits: () => [
-      ...[...refused].map(([path, r]) => ({ path, reason: r.reason, pipeline: r.pipeline })),
-      ...droppedPipeline.map((path) => ({ path, reason: `not listed: the file count bound (${MAX_FILES}) was reached`, pipeline: true })),
-      ...walkStops,
-    ],
+    refusedHits: () => [...refused].map(([path, r]) => ({ path, reason: r.reason, pipeline: r.pipeline })),
   };
 }
-
-/** Reasons readBounded gives when a bound (not absence) keeps a file from being read. */
-const BOUND_REASON = /over the \d+-byte bound|binary file/;
 
 /** Resolves `a/./b/../c` to `a/c`; undefined when the path climbs out of the root or is absolute. */
 export function normalizeRelPath(path: string): string | undefined {

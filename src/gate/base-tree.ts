@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { isPipelinePath, MAX_DEPTH, MAX_FILE_BYTES, MAX_FILES, normalizeRelPath, walkPriority, type BoundHit, type ReadOptions, type ReadResult, type RepoFile, type RepoReader } from '../discover/repo.js';
+import { boundedReads, isPipelinePath, MAX_DEPTH, MAX_FILE_BYTES, MAX_FILES, normalizeRelPath, walkPriority, type BoundHit, type ReadResult, type RepoFile, type RepoReader } from '../discover/repo.js';
 import type { TreeEntry } from './git.js';
 
 /**
@@ -39,7 +39,6 @@ export interface BaseTreeReader extends RepoReader {
 }
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
-const BOUND_REASON = /over the \d+-byte bound|binary file/;
 
 export function baseTreeReader(input: BaseTreeInput): BaseTreeReader {
   const limits: string[] = [];
@@ -74,8 +73,6 @@ export function baseTreeReader(input: BaseTreeInput): BaseTreeReader {
   paths.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const files: RepoFile[] = paths.map((path) => ({ path, size: -1 }));
 
-  const cache = new Map<string, ReadResult>();
-  const refused = new Map<string, { reason: string; pipeline: boolean }>();
   const missing: string[] = [];
 
   const contentOf = (rel: string, entry: TreeEntry): Buffer | undefined => {
@@ -99,6 +96,11 @@ export function baseTreeReader(input: BaseTreeInput): BaseTreeReader {
     return { ok: true, text: bytes.toString('utf8') };
   };
 
+  const reads = boundedReads((rel, options) => {
+    const entry = byPath.get(rel);
+    return entry ? readEntry(rel, entry) : untracked.has(rel) ? input.head.read(rel, options) : { ok: false, reason: 'no such file' };
+  });
+
   return {
     root: input.head.root,
     files,
@@ -107,24 +109,9 @@ export function baseTreeReader(input: BaseTreeInput): BaseTreeReader {
       const rel = normalizeRelPath(path);
       return rel !== undefined && (byPath.has(rel) || untracked.has(rel));
     },
-    read(path: string, options?: ReadOptions): ReadResult {
-      const rel = normalizeRelPath(path);
-      if (rel === undefined) return { ok: false, reason: 'path leaves the repository' };
-      let result = cache.get(rel);
-      if (!result) {
-        const entry = byPath.get(rel);
-        result = entry ? readEntry(rel, entry) : untracked.has(rel) ? input.head.read(rel, options) : { ok: false, reason: 'no such file' };
-        cache.set(rel, result);
-      }
-      if (!result.ok && BOUND_REASON.test(result.reason)) {
-        const pipeline = !options?.scan || isPipelinePath(rel) || rel.startsWith('.github/');
-        const prev = refused.get(rel);
-        refused.set(rel, { reason: result.reason, pipeline: pipeline || (prev?.pipeline ?? false) });
-      }
-      return result;
-    },
+    read: reads.read,
     boundHits: (): BoundHit[] => [
-      ...[...refused].map(([path, r]) => ({ path, reason: r.reason, pipeline: r.pipeline })),
+      ...reads.refusedHits(),
       ...droppedPipeline.map((path) => ({ path, reason: `not listed: the file count bound (${MAX_FILES}) was reached`, pipeline: true })),
     ],
     missing: () => [...missing],
