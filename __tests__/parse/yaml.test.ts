@@ -21,6 +21,13 @@ function shape(node: unknown): unknown {
   return node ?? null;
 }
 
+/** How many collections deep a parsed node nests. */
+function depth(node: unknown): number {
+  if (isPair(node)) return Math.max(depth(node.key), depth(node.value));
+  if (isMap(node) || isSeq(node)) return 1 + Math.max(0, ...node.items.map(depth));
+  return 0;
+}
+
 test('every fixture parses to the same documents and first error as the yaml library\'s parseAllDocuments', () => {
   const files = yamlFiles(join(process.cwd(), '__tests__/fixtures'));
   assert.ok(files.length > 100);
@@ -32,13 +39,18 @@ test('every fixture parses to the same documents and first error as the yaml lib
     try {
       theirs = parseAllDocuments(text, { lineCounter, merge: true, uniqueKeys: false, prettyErrors: false });
     } catch (e) {
-      // The library itself overflows its stack on this file (a fuzz-found hostile fixture): there is no reference
-      // answer, and ours must be a bound, never a crash.
+      // The library itself overflows its stack on this file (a fuzz-found hostile fixture) where the runtime's
+      // stack is small enough: there is no reference answer, and ours must be a bound, never a crash.
       assert.ok(e instanceof RangeError, file);
       assert.ok(ours.bound, file);
       continue;
     }
     const docs = Array.isArray(theirs) ? theirs : [theirs];
+    if (ours.bound && /nesting deeper/.test(ours.bound.reason)) {
+      // Where the library had stack enough, its documents must really nest past the bound.
+      assert.ok(Math.max(...docs.map((d) => depth(d.contents))) > MAX_YAML_NESTING, file);
+      continue;
+    }
     assert.deepEqual(ours.docs.map((d) => shape(d.contents)), docs.map((d) => shape(d.contents)), file);
     const errors = docs.flatMap((d) => d.errors);
     assert.equal(ours.errorCount, errors.length, file);
@@ -75,6 +87,21 @@ test('flow collections and block indicators nested past the bound stop the parse
   const scalars = parseYaml(`a: "${'['.repeat(5000)}"\nb: |\n  ${'{'.repeat(5000)}\nc: ${'['.repeat(3)}x${']'.repeat(3)}\n`, 'ok.yml');
   assert.equal(scalars.bound, undefined);
   assert.equal(scalars.errorCount, 0);
+});
+
+test('collections nested by indentation stop at the same bound on every runtime, before the parser recurses that deep', () => {
+  const nested = (levels: number, key: string): string => Array.from({ length: levels }, (_, i) => `${' '.repeat(i)}${key}\n`).join('') + `${' '.repeat(levels)}v\n`;
+  for (const key of ['k:', '-', '- k:']) {
+    const atBound = parseYaml(nested(MAX_YAML_NESTING, key), 'ok.yml');
+    assert.equal(atBound.bound, undefined, key);
+    assert.ok(depth(atBound.docs[0]!.contents) >= MAX_YAML_NESTING, key);
+    const past = parseYaml(nested(MAX_YAML_NESTING + 1, key), 'b.yml');
+    assert.match(past.bound?.reason ?? '', new RegExp(`nesting deeper than ${MAX_YAML_NESTING} levels`), key);
+    // Far past it: the same bound (found where it was crossed), not a deeper parse.
+    const far = parseYaml(nested(3000, key), 'b.yml');
+    assert.match(far.bound?.reason ?? '', /nesting deeper/, key);
+    assert.equal(far.bound?.line, past.bound?.line, key);
+  }
 });
 
 test('documents before the bound are kept', () => {

@@ -171,6 +171,11 @@ function* boundedTokens(text: string, parser: Parser, lineCounter: LineCounter, 
       }
     }
     yield* parser.next(lexeme);
+    // Block collections nest by indentation, which no lexeme shows: the parser's own stack of open collections
+    // does. Watching it keeps the parser (recursive generators, one level of call stack per open collection)
+    // from overflowing, so the bound is the same on every runtime and stack size.
+    // The stack also holds the document and the node being read: two entries that are not nesting.
+    if (parser.stack.length > MAX_YAML_NESTING + 2) tooDeep();
   }
   yield* parser.end();
 }
