@@ -7,10 +7,12 @@ import { test } from 'node:test';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { ROOT } from './harness.js';
 
-/** name@version of every node_modules package whose files reach the bundle of `entry`, per package.json. */
-async function bundled(entry: string): Promise<Set<string>> {
-  const { bundleOptions } = (await import(pathToFileURL(join(ROOT, 'scripts', 'build-config.mjs')).href)) as { bundleOptions: BuildOptions };
-  const result = await build({ ...bundleOptions, entryPoints: [join(ROOT, entry)], outfile: join(ROOT, 'build', 'licenses-probe.js'), write: false, metafile: true, absWorkingDir: ROOT, logLevel: 'silent' });
+type BuildConfig = { bundleOptions: BuildOptions; shellParserOptions: BuildOptions };
+
+/** name@version of every node_modules package whose files reach the output of `options`, per package.json. */
+async function bundled(options: (config: BuildConfig) => BuildOptions): Promise<Set<string>> {
+  const config = (await import(pathToFileURL(join(ROOT, 'scripts', 'build-config.mjs')).href)) as BuildConfig;
+  const result = await build({ ...options(config), outfile: join(ROOT, 'build', 'licenses-probe.js'), write: false, metafile: true, absWorkingDir: ROOT, logLevel: 'silent' });
   const metafile = result.metafile as Metafile;
   const out = new Set<string>();
   for (const output of Object.values(metafile.outputs)) {
@@ -32,7 +34,12 @@ test('dist/licenses.txt lists exactly the bundled packages, each with its licenc
     const [name, version] = head!.split(' ');
     return [`${name}@${version}`, s] as const;
   }));
-  const expected = new Set([...(await bundled('src/index.ts')), ...(await bundled('src/cli.ts'))]);
+  const expected = new Set([
+    ...(await bundled((c) => ({ ...c.bundleOptions, entryPoints: [join(ROOT, 'src/index.ts')] }))),
+    ...(await bundled((c) => ({ ...c.bundleOptions, entryPoints: [join(ROOT, 'src/cli.ts')] }))),
+    // The shell parser ships as a file of its own beside the bundles.
+    ...(await bundled((c) => c.shellParserOptions)),
+  ]);
   assert.deepEqual([...listed.keys()].sort(), [...expected].sort());
   for (const [key, section] of listed) {
     const body = section.split(/^-{78}\n/m).slice(1).join('');

@@ -10,7 +10,6 @@ import { compareLocations } from '../model/location.js';
 import type { PushOp, SignOp } from '../model/pipeline.js';
 import { REPORT_VERSION, type FindingReport, type LocalBuildReport, type Report } from '../model/report.js';
 import { SIGNING_CHECKS } from '../rules/signing.js';
-import { loadShellParser } from '../shell/index.js';
 import { readWorkflows } from '../workflow/reader.js';
 import { RemoteSource } from '../workflow/remote.js';
 import { separateUnresolved } from './unresolved.js';
@@ -30,7 +29,6 @@ import { budgetFindings } from './budget-findings.js';
 export async function analyze(options: AnalyzeOptions): Promise<Report> {
   const repo = options.repo ?? openRepo(options.root);
   // The shell parser costs ~60 ms to load; only pay for it when there are workflows to read.
-  if (repo.files.some((f) => /^\.github\/workflows\//.test(f.path))) await loadShellParser();
   const remote = new RemoteSource(options.remoteCheckouts, options.remoteFetcher);
   const budget = options.budget ?? new AnalysisBudget();
   const wf = await readWorkflows({
