@@ -24,6 +24,8 @@ export const MAX_RUN_DEPTH = 200;
 export interface Value {
   text: string;
   items?: string[];
+  /** The paths joined into this array left different numbers of items: `${#a[@]}` is unknown. */
+  raggedItems?: boolean;
 }
 
 /**
@@ -179,6 +181,17 @@ export interface Frame {
   prefixEnv?: Map<string, string>;
   /** Line (in `source`) of the statement being interpreted: where a bound hit is reported. */
   line: number;
+  /** The loops being run, innermost last (where `break` and `continue` record what they leave). */
+  loops?: LoopContext[];
+}
+
+export interface LoopContext {
+  /** The values before the loop of the names it wrote. */
+  journal: Map<string, Value | undefined>;
+  /** What those names held at each `break` / `continue` (bounded). */
+  exits: Array<Map<string, Value | undefined>>;
+  /** More exits than the bound were met: the names the loop writes are unknown after it. */
+  overflowed: boolean;
 }
 
 export function lookupVar(frame: Frame, name: string): string | undefined {
