@@ -55,6 +55,8 @@ export interface Assign {
   naked: boolean;
   append: boolean;
   value: Word | null;
+  /** `A[i]=x`: the index (null for a plain name, and for an arithmetic index that is not a plain number or name). */
+  index?: Word | null;
   array: Word[] | null;
 }
 
@@ -339,6 +341,7 @@ function convertAssign(c: Conversion, a: ShNode): Assign {
     naked: Boolean(a.Naked),
     append: Boolean(a.Append),
     value: isNil(a.Value) ? null : convertWord(c, a.Value),
+    index: isNil(a.Index) ? null : maybeWord(c, a.Index),
     array: isNil(arr) ? null : items(arr.Elems, (e) => (isNil(e.Value) ? null : convertWord(c, e.Value))).filter((w): w is Word => w !== null),
   };
 }

@@ -12,14 +12,14 @@ import { parseShell } from './parser.js';
 import { MAX_COMMANDS, MAX_FUNCTION_DEPTH, MAX_LOOP_ITEMS, locationOf, lookupVar, newPipe, type PipeSink, type Frame, type LoopContext, type Value, type Sink, type Source } from './state.js';
 import { hasUnresolved, isWhollyDynamic, mapLiteralParts, splitFields, unresolvedSpans } from './text.js';
 import { expandFields, expandString, nodeText, substitutionHook } from './words.js';
-import { closeSink, fileSink, readFiles, writeOut } from './sinks.js';
+import { closeSink, fileSink, readFiles, sinkText, writeOut } from './sinks.js';
 import { parseJqArgs, runJq } from './jq.js';
 import { printsNothing } from './quiet-commands.js';
 import { cutFields } from './cut.js';
 import { awkFilter, sedFilter } from './text-filters.js';
 import { and, FALSE, not, or, TRUE, type Formula } from '../logic/formula.js';
 import { alternativeCombinations, interpolateAlternatives, mayHoldAlternatives, UNKNOWN_LOOKUP } from '../workflow/expr.js';
-import { joinOutcomes, runBranches, sameValue, unknownJoin, type Branch, type Outcome } from './join.js';
+import { joinOutcomes, joinTexts, runBranches, sameValue, unknownJoin, type Branch, type Outcome } from './join.js';
 import { conditionFormula, equality, extendCondition, inAtomScope, leafCondition, shellAtom, staticTruth, type ListCondition } from './conditions.js';
 import { compileGlob, globMatches, globMatchesPartly } from './glob.js';
 
@@ -120,7 +120,7 @@ function runList(frame: Frame, top: Stmt): void {
       applyRedirects(frame, link.node);
       if (link.op === 'pipe') {
         scope.outer = frame.sink;
-        scope.pipe = newPipe();
+        scope.pipe = newPipe(frame.cond);
         frame.sink = scope.pipe;
       }
     }
@@ -133,7 +133,7 @@ function runList(frame: Frame, top: Stmt): void {
       const x = k === 0 ? first : links[k - 1]!.node;
       if (link.op === 'pipe') {
         frame.sink = scope.outer!;
-        frame.stdin = scope.pipe!.unknown ? pipeOutputText(frame, link, x) : scope.pipe!.buffer.join('');
+        frame.stdin = sinkText(frame, scope.pipe!) ?? pipeOutputText(frame, link, x);
         runStmt(frame, link.y);
         cond = undefined;
       } else {
@@ -193,6 +193,12 @@ function applyRedirects(frame: Frame, stmt: Stmt): void {
     } else if (r.op === 'herestring') {
       frame.stdin = `${expandString(frame, r.word)}\n`;
     } else if (r.op === 'in') {
+      const proc = r.word?.parts.length === 1 && r.word.parts[0]!.t === 'ProcSubst' ? r.word.parts[0] : undefined;
+      if (proc?.t === 'ProcSubst') {
+        // `< <(cmd)`: what cmd prints, when it is known.
+        frame.stdin = capturedOutput(frame, proc.stmts) ?? `$${nodeText(frame, proc).slice(1)}`;
+        continue;
+      }
       const file = expandString(frame, r.word);
       frame.stdin = readFiles(frame, [resolvePath(frame, file)]) ?? `$(cat ${file})`;
     }
@@ -204,7 +210,7 @@ function sinkFor(frame: Frame, target: string, append = false): Sink {
   if (/GITHUB_OUTPUT/.test(target)) return { kind: 'github-output' };
   if (/GITHUB_(STEP_SUMMARY|PATH|STATE)|^\/dev\/(null|stderr)$/.test(target)) return { kind: 'discard' };
   if (target === '/dev/stdout') return frame.sink;
-  return fileSink(resolvePath(frame, target), append);
+  return fileSink(resolvePath(frame, target), append, frame.cond);
 }
 
 export function resolvePath(frame: Frame, p: string): string {
@@ -260,6 +266,10 @@ function runCommandNode(frame: Frame, cmd: Cmd, line: number): void {
       const truth = staticTruth(frame, cmd.cond);
       if (truth !== undefined && truth === cmd.until) {
         runStmts(frame, cmd.cond);
+        return;
+      }
+      if (!cmd.until && isReadLoop(cmd.cond) && frame.stdin !== undefined && !isWhollyDynamic(frame.stdin.trim())) {
+        runReadLoop(frame, cmd, line, frame.stdin);
         return;
       }
       runLoop(frame, line, [{ repeat: true, run: () => {
@@ -447,6 +457,52 @@ function splitsUnknown(parts: Part[], quoted: boolean): boolean {
   });
 }
 
+/** `while read …; do`: the condition is one `read`. */
+function isReadLoop(cond: Stmt[]): boolean {
+  const c = cond.length === 1 ? cond[0]!.cmd : undefined;
+  if (!c || c.t !== 'Call' || cond[0]!.redirs.length || cond[0]!.negated) return false;
+  const first = c.args[0]?.parts;
+  return first?.length === 1 && first[0]!.t === 'Lit' && first[0].value === 'read';
+}
+
+/**
+ * `while read …` over known input (`< <(jq …)`, `… | while read`, a here-string): one iteration per line, each
+ * `read` given that line, then the failing `read` at the end of the input. Input holding alternatives (a joined
+ * variable echoed into the loop) runs once per alternative, the runs joining.
+ */
+function runReadLoop(frame: Frame, cmd: Cmd & { t: 'While' }, line: number, input: string): void {
+  if (mayHoldAlternatives(input)) {
+    const alts = interpolateAlternatives(input, UNKNOWN_LOOKUP);
+    if (alts.length > 1) {
+      runBranches(frame, alts.map((a) => ({ when: a.when, run: () => underCondition(frame, a.when, () => runReadLoop(frame, cmd, line, a.text)) })), `after the loop at line ${locationOf(frame, line).line}`);
+      return;
+    }
+  }
+  let lines = input.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  if (lines.length > MAX_LOOP_ITEMS) {
+    frame.state.limits.push(`loop bound (${MAX_LOOP_ITEMS} items) hit at ${frame.source.file}:${locationOf(frame, line).line}; remaining items not analysed`);
+    lines = lines.slice(0, MAX_LOOP_ITEMS);
+  }
+  const saved = frame.stdin;
+  const steps: LoopStep[] = lines.map((text) => ({
+    repeat: false,
+    run: () => {
+      frame.stdin = `${text}\n`;
+      runStmts(frame, cmd.cond);
+      frame.stdin = undefined; // what the body reads from the loop's input is not followed
+      runStmts(frame, cmd.body);
+    },
+  }));
+  try {
+    runLoop(frame, line, steps);
+    frame.stdin = '';
+    runStmts(frame, cmd.cond);
+  } finally {
+    frame.stdin = saved;
+  }
+}
+
 /** One step of a loop: one known iteration, or (`repeat`) an iteration that happens any number of times. */
 interface LoopStep {
   repeat: boolean;
@@ -585,10 +641,17 @@ function runDecl(frame: Frame, decl: Cmd & { t: 'Decl' }): void {
     }
     const name = as.name;
     if (!name) continue;
+    // In a function, `local` (and `declare`/`typeset` without -g) make the name the function's own.
+    const scope = frame.locals?.[frame.locals.length - 1];
+    if (scope && !exporting && (decl.variant === 'local' || decl.variant === 'declare' || decl.variant === 'typeset') && !declaresGlobal(decl) && !scope.has(name)) scope.set(name, frame.vars.get(name));
     if (!as.naked || as.array) assign(frame, as);
     else if (!frame.vars.has(name) && !exporting) frame.vars.set(name, { text: '' });
     if (exporting) frame.exported.add(name);
   }
+}
+
+function declaresGlobal(decl: Cmd & { t: 'Decl' }): boolean {
+  return decl.args.some((a) => a.naked && !a.name && a.value?.parts.some((p) => p.t === 'Lit' && /^-[a-zA-Z]*g/.test(p.value)));
 }
 
 function assign(frame: Frame, as: Assign): void {
@@ -611,6 +674,29 @@ function assign(frame: Frame, as: Assign): void {
       }
     }
     frame.vars.set(name, { text: items[0] ?? '', items });
+    return;
+  }
+  if (as.index) {
+    // `A[i]=x` sets one item; an index not known here makes the whole array unknown (any item may have changed).
+    const idx = expandString(frame, as.index);
+    const cur = frame.vars.get(name);
+    const items = [...(cur?.items ?? (cur ? [cur.text] : []))];
+    const n = /^\d+$/.test(idx) ? Number(idx) : -1;
+    if (n < 0 || n > items.length + MAX_LOOP_ITEMS) {
+      const unknown = unknownJoin(`value of ${name} after ${name}[${idx}]=`);
+      frame.vars.set(name, { text: unknown, items: [unknown], raggedItems: true });
+      return;
+    }
+    const value = expandString(frame, as.value, `value of ${name}`);
+    while (items.length < n) items.push('');
+    const item = (as.append ? (items[n] ?? '') : '') + value;
+    if (!fitsValue(frame, items.reduce((a, x) => a + x.length + 1, 0) + item.length)) {
+      const marker = oversized(frame, `value of ${name}`);
+      frame.vars.set(name, { text: marker, items: [marker] });
+      return;
+    }
+    items[n] = item;
+    frame.vars.set(name, { text: items[0] ?? '', items, ...(cur?.raggedItems ? { raggedItems: true } : {}) });
     return;
   }
   const value = expandString(frame, as.value, `value of ${name}`);
@@ -720,10 +806,12 @@ export function dispatch(frame: Frame, argv0: string[], line: number, guessedIn:
       writeOut(frame, text);
       return;
     }
-    case 'tr':
-      if (frame.stdin !== undefined) writeOut(frame, translate(frame.stdin, rest));
+    case 'tr': {
+      const out = frame.stdin !== undefined ? translateInput(frame, frame.stdin, rest) : undefined;
+      if (out !== undefined) writeOut(frame, out);
       else markUnknown();
       return;
+    }
     case 'sed':
     case 'awk': {
       const budget = frame.state.ctx.budget;
@@ -750,6 +838,17 @@ export function dispatch(frame: Frame, argv0: string[], line: number, guessedIn:
       return;
     case 'read':
       runRead(frame, rest);
+      return;
+    case 'set': {
+      // `set -- a b` (or `set a b`) replaces the positional parameters; options alone leave them.
+      const dd = rest.indexOf('--');
+      if (dd >= 0) frame.positional = rest.slice(dd + 1);
+      else if (rest.length && !/^[-+]/.test(rest[0]!)) frame.positional = rest;
+      return;
+    }
+    case 'mapfile':
+    case 'readarray':
+      runMapfile(frame, rest);
       return;
     case 'break':
     case 'continue':
@@ -968,9 +1067,17 @@ function callFunction(frame: Frame, fn: { body: Stmt; source: Source }, args: st
   }
   frame.positional = args;
   frame.functionDepth++;
+  const locals = new Map<string, Value | undefined>();
+  (frame.locals ??= []).push(locals);
   try {
     runStmt(frame, fn.body);
   } finally {
+    frame.locals.pop();
+    // What `local` shadowed comes back when the function returns.
+    for (const [key, value] of locals) {
+      if (value === undefined) frame.vars.delete(key);
+      else frame.vars.set(key, value);
+    }
     leaveNesting(frame);
     frame.functionDepth--;
     frame.positional = saved.positional;
@@ -1003,6 +1110,28 @@ function runRead(frame: Frame, rest: string[]): void {
   }
   if (arrayName) frame.vars.set(arrayName, { text: `$(read ${arrayName})` });
   for (const n of names) frame.vars.set(n, { text: `$(read ${n})` });
+}
+
+/** `mapfile -t NAME` / `readarray -t NAME`: one item per line of standard input (unknown input, unknown array). */
+function runMapfile(frame: Frame, rest: string[]): void {
+  let trim = false;
+  let name = 'MAPFILE';
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a === '-t') trim = true;
+    else if (/^-[dnOsuCc]$/.test(a)) i++;
+    else if (!a.startsWith('-')) name = a;
+  }
+  const stdin = frame.stdin;
+  if (stdin === undefined || isWhollyDynamic(stdin.trim()) || mayHoldAlternatives(stdin)) {
+    const unknown = `$(mapfile ${name})`;
+    frame.vars.set(name, { text: unknown, items: [unknown], raggedItems: true });
+    return;
+  }
+  const lines = stdin.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const items = trim ? lines : lines.map((l) => `${l}\n`);
+  frame.vars.set(name, { text: items[0] ?? '', items });
 }
 
 /**
@@ -1088,14 +1217,98 @@ function printfText(args: string[], maxLength: number): string | undefined {
   return out;
 }
 
-function translate(text: string, args: string[]): string {
-  const [from, to] = args.filter((a) => !a.startsWith('-'));
-  const upper = /^(\[:upper:\]|A-Z|'A-Z')$/;
-  const lower = /^(\[:lower:\]|a-z)$/;
-  if (from && to && upper.test(from) && lower.test(to)) return mapLiteralParts(text, (s) => s.toLowerCase());
-  if (from && to && lower.test(from) && upper.test(to)) return mapLiteralParts(text, (s) => s.toUpperCase());
-  if (args.includes('-d') && from === '\\n') return text.replace(/\n/g, '');
-  return text;
+/** `tr` over input that may hold alternatives: each alternative translated. */
+function translateInput(frame: Frame, text: string, args: string[]): string | undefined {
+  if (mayHoldAlternatives(text)) {
+    const alts = interpolateAlternatives(text, UNKNOWN_LOOKUP);
+    if (alts.length > 1) {
+      const out = alts.map((a) => ({ text: translate(a.text, args), when: a.when }));
+      if (out.some((a) => a.text === undefined)) return undefined;
+      return joinTexts(frame, out as Array<{ text: string; when: Formula }>, 'tr output');
+    }
+  }
+  return translate(text, args);
+}
+
+/**
+ * `tr SET1 SET2`, `tr -d SET`, `tr -s SET` on the literal parts of the text (unknown parts stay as written).
+ * Undefined for what is not modelled (`-c`, classes other than upper/lower/space/blank/digit): the output is then
+ * unknown, never the input passed through untranslated.
+ */
+function translate(text: string, args: string[]): string | undefined {
+  let del = false;
+  let squeeze = false;
+  const sets: string[] = [];
+  for (const a of args) {
+    if (/^-[ds]+$/.test(a)) {
+      del ||= a.includes('d');
+      squeeze ||= a.includes('s');
+    } else if (a.startsWith('-') && a.length > 1) return undefined;
+    else sets.push(a);
+  }
+  const set1 = sets[0] !== undefined ? trSet(sets[0]) : undefined;
+  const set2 = sets[1] !== undefined ? trSet(sets[1]) : undefined;
+  if (!set1 || (sets[1] !== undefined && !set2) || sets.length > 2) return undefined;
+  let map: (s: string) => string;
+  if (del) {
+    if (set2 && !squeeze) return undefined;
+    const gone = new Set(set1);
+    const squeezeSet = squeeze ? new Set(set2 ?? []) : undefined;
+    map = (s) => squeezeRuns([...s].filter((c) => !gone.has(c)).join(''), squeezeSet);
+  } else if (set2) {
+    if (!set2.length) return undefined;
+    const table = new Map<string, string>();
+    set1.forEach((c, i) => table.set(c, set2[Math.min(i, set2.length - 1)]!));
+    const squeezeSet = squeeze ? new Set(set2) : undefined;
+    map = (s) => squeezeRuns([...s].map((c) => table.get(c) ?? c).join(''), squeezeSet);
+  } else if (squeeze) {
+    const squeezeSet = new Set(set1);
+    map = (s) => squeezeRuns(s, squeezeSet);
+  } else return undefined;
+  return mapLiteralParts(text, map);
+}
+
+function squeezeRuns(s: string, set: Set<string> | undefined): string {
+  if (!set?.size) return s;
+  let out = '';
+  for (const c of s) if (!(set.has(c) && out.endsWith(c))) out += c;
+  return out;
+}
+
+const TR_CLASSES: Record<string, string> = {
+  upper: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+  lower: 'abcdefghijklmnopqrstuvwxyz',
+  digit: '0123456789',
+  space: ' \t\n\r\v\f',
+  blank: ' \t',
+};
+
+/** The characters of a `tr` set (escapes, ranges, a few classes); undefined for what is not modelled. */
+function trSet(spec: string): string[] | undefined {
+  const out: string[] = [];
+  const escapes: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', v: '\v', f: '\f' };
+  for (let i = 0; i < spec.length; i++) {
+    let c = spec[i]!;
+    if (c === '[') {
+      const m = /^\[:([a-z]+):\]/.exec(spec.slice(i));
+      const cls = m ? TR_CLASSES[m[1]!] : undefined;
+      if (!cls) return undefined;
+      out.push(...cls);
+      i += m![0].length - 1;
+      continue;
+    }
+    if (c === '\\' && i + 1 < spec.length) c = escapes[spec[++i]!] ?? spec[i]!;
+    if (spec[i + 1] === '-' && i + 2 < spec.length) {
+      const hi = spec[i + 2]!;
+      if (hi.charCodeAt(0) < c.charCodeAt(0) || hi.charCodeAt(0) - c.charCodeAt(0) > 256) return undefined;
+      for (let k = c.charCodeAt(0); k <= hi.charCodeAt(0); k++) out.push(String.fromCharCode(k));
+      i += 2;
+      continue;
+    }
+    out.push(c);
+  }
+  if (out.length > 1024) return undefined;
+  return out;
 }
 
 /** `ko resolve -f config/`: the `ko://` import paths named in the YAML files, read through the RepoReader. */
@@ -1126,17 +1339,24 @@ function trimTrailingNewlines(s: string): string {
 // Command substitution: run the commands inside with their output captured; the output is known only when every
 // command in it produced known text (echo/printf/tr over known input).
 substitutionHook.run = (frame: Frame, node: Part & { t: 'CmdSubst' | 'ProcSubst' }): string | undefined => {
-  const pipe = newPipe();
+  const out = capturedOutput(frame, node.stmts);
+  if (node.t !== 'CmdSubst' || out === undefined) return undefined;
+  return trimTrailingNewlines(out);
+};
+
+/** Runs `stmts` with their output captured: the output when every command in it printed known text. */
+function capturedOutput(frame: Frame, stmts: Stmt[]): string | undefined {
+  const pipe = newPipe(frame.cond);
   const savedSink = frame.sink;
   const savedStdin = frame.stdin;
   frame.sink = pipe;
   frame.stdin = undefined;
   try {
-    runStmts(frame, node.stmts);
+    runStmts(frame, stmts);
   } finally {
     frame.sink = savedSink;
     frame.stdin = savedStdin;
   }
-  if (node.t !== 'CmdSubst' || pipe.unknown || !node.stmts.length) return undefined;
-  return trimTrailingNewlines(pipe.buffer.join(''));
-};
+  if (!stmts.length) return undefined;
+  return sinkText(frame, pipe);
+}

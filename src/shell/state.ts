@@ -99,7 +99,7 @@ export type Sink =
    * A file (`> path`, `>> path`): what the statement writes is collected and stored when it ends (sinks.ts), so a
    * later `cat path` reads it back; `unknown` once a command with unknown output wrote to it (or past the cap).
    */
-  | { kind: 'file'; path: string; append: boolean; buffer: string[]; unknown: boolean; size: number }
+  | { kind: 'file'; path: string; append: boolean; buffer: string[]; unknown: boolean; size: number; cond: Formula; whens?: Formula[] }
   /** Captured output (`$(…)`, the left side of a pipe). */
   | PipeSink;
 
@@ -112,9 +112,12 @@ export interface PipeSink {
   buffer: string[];
   unknown: boolean;
   size: number;
+  /** The path condition where the capture began, and (once a write was made under another) each write's. */
+  cond: Formula;
+  whens?: Formula[];
 }
 
-export const newPipe = (): PipeSink => ({ kind: 'pipe', buffer: [], unknown: false, size: 0 });
+export const newPipe = (cond: Formula): PipeSink => ({ kind: 'pipe', buffer: [], unknown: false, size: 0, cond });
 
 /** Everything one analyzeRunScript call accumulates, shared by the scripts, functions and recipes it reaches. */
 export interface RunState {
@@ -181,6 +184,8 @@ export interface Frame {
   prefixEnv?: Map<string, string>;
   /** Line (in `source`) of the statement being interpreted: where a bound hit is reported. */
   line: number;
+  /** Per function call being run (innermost last): the values its `local` names had before it. */
+  locals?: Array<Map<string, Value | undefined>>;
   /** The loops being run, innermost last (where `break` and `continue` record what they leave). */
   loops?: LoopContext[];
 }
