@@ -67,7 +67,8 @@ test('control flow: both if branches, case branches, && / || lists, subshells, p
       'docker build -t x . && docker push ghcr.io/acme/and:1 || echo failed',
       '(cd sub && docker push ghcr.io/acme/sub:1)',
       'docker push ghcr.io/acme/pipe:1 | tee push.log',
-      'while false; do docker push ghcr.io/acme/while:1; done',
+      'while [ -f lock ]; do docker push ghcr.io/acme/while:1; done',
+      'while false; do docker push ghcr.io/acme/never:1; done',
     ].join('\n'),
   );
   assert.deepEqual(pushedNames(r), ['release', 'elif', 'nightly', 'prod', 'other', 'and', 'sub', 'pipe', 'while'].map((n) => `ghcr.io/acme/${n}`));

@@ -11,6 +11,12 @@ export interface Alternative {
   readonly when: Formula;
 }
 
+/**
+ * How many alternatives one value may hold. The expression evaluator keeps no more than this many per value, so a
+ * join of more paths is unknown instead (keeping some of them would be a value that silently lost the others).
+ */
+export const MAX_ALTERNATIVES = 8;
+
 /** Text written somewhere (a `$GITHUB_OUTPUT` append) under a condition. */
 export interface ConditionalText {
   readonly text: string;

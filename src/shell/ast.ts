@@ -55,6 +55,8 @@ export interface Assign {
   naked: boolean;
   append: boolean;
   value: Word | null;
+  /** `A[i]=x`: the index (null for a plain name, and for an arithmetic index that is not a plain number or name). */
+  index?: Word | null;
   array: Word[] | null;
 }
 
@@ -63,9 +65,9 @@ export type Cmd =
   | { t: 'Binary'; op: 'and' | 'or' | 'pipe'; x: Stmt; y: Stmt; xSpan: Span }
   | { t: 'Block'; stmts: Stmt[] }
   | { t: 'If'; clauses: Array<{ cond: Stmt[]; then: Stmt[] }> }
-  | { t: 'While'; cond: Stmt[]; body: Stmt[] }
+  | { t: 'While'; cond: Stmt[]; body: Stmt[]; until: boolean }
   | { t: 'For'; name: string | undefined; items: Word[] | null; body: Stmt[] }
-  | { t: 'Case'; word: Word | null; branches: Stmt[][] }
+  | { t: 'Case'; word: Word | null; branches: CaseArm[] }
   | { t: 'Func'; name: string; body: Stmt }
   | { t: 'Decl'; variant: string; args: Assign[] }
   | { t: 'Wrap'; stmt: Stmt | null }
@@ -103,6 +105,16 @@ export function listSpine(stmt: Stmt, andOrOnly: boolean): { first: Stmt; links:
     node = node.cmd.x;
   }
   return { first: node, links: links.reverse() };
+}
+
+/**
+ * One arm of a `case`: its patterns (`a|b)` is two), its body, and how it ends: `;;` stops, `;&` runs the next
+ * arm's body without testing it, `;;&` goes on testing the arms after it.
+ */
+export interface CaseArm {
+  patterns: Word[];
+  stmts: Stmt[];
+  end: 'stop' | 'fallthrough' | 'resume';
 }
 
 /** A `[[ … ]]` expression; operators by spelling. */
@@ -266,15 +278,25 @@ function convertCmd(c: Conversion, cmd: ShNode): Cmd {
       return { t: 'If', clauses };
     }
     case 'WhileClause':
-      return { t: 'While', cond: convertStmts(c, cmd.Cond), body: convertStmts(c, cmd.Do) };
+      return { t: 'While', cond: convertStmts(c, cmd.Cond), body: convertStmts(c, cmd.Do), until: Boolean(cmd.Until) };
     case 'ForClause': {
       const loop = cmd.Loop;
       if (typeOf(loop) !== 'WordIter') return { t: 'For', name: undefined, items: [], body: convertStmts(c, cmd.Do) };
       const list = loop.Items;
-      return { t: 'For', name: str(loop.Name.Value), items: list && list.$length ? items(list, (w) => convertWord(c, w)) : null, body: convertStmts(c, cmd.Do) };
+      // `for x; do` runs over "$@" (items null); `for x in; do` over nothing.
+      const hasIn = Number(loop.InPos?.lineCol ?? 0) !== 0;
+      return { t: 'For', name: str(loop.Name.Value), items: list && list.$length ? items(list, (w) => convertWord(c, w)) : hasIn ? [] : null, body: convertStmts(c, cmd.Do) };
     }
     case 'CaseClause':
-      return { t: 'Case', word: isNil(cmd.Word) ? null : convertWord(c, cmd.Word), branches: items(cmd.Items, (i) => convertStmts(c, i.Stmts)) };
+      return {
+        t: 'Case',
+        word: isNil(cmd.Word) ? null : convertWord(c, cmd.Word),
+        branches: items(cmd.Items, (i) => ({
+          patterns: items(i.Patterns, (w) => convertWord(c, w)),
+          stmts: convertStmts(c, i.Stmts),
+          end: Number(i.Op) === c.ops.caseFallthrough ? 'fallthrough' : Number(i.Op) === c.ops.caseResume ? 'resume' : 'stop',
+        })),
+      };
     case 'FuncDecl':
       return { t: 'Func', name: str(cmd.Name.Value), body: convertStmt(c, cmd.Body) };
     case 'DeclClause':
@@ -319,6 +341,7 @@ function convertAssign(c: Conversion, a: ShNode): Assign {
     naked: Boolean(a.Naked),
     append: Boolean(a.Append),
     value: isNil(a.Value) ? null : convertWord(c, a.Value),
+    index: isNil(a.Index) ? null : maybeWord(c, a.Index),
     array: isNil(arr) ? null : items(arr.Elems, (e) => (isNil(e.Value) ? null : convertWord(c, e.Value))).filter((w): w is Word => w !== null),
   };
 }

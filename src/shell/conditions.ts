@@ -26,6 +26,8 @@ function stmtTruth(frame: Frame, stmt: Stmt): boolean | undefined {
   const cmd = stmt.cmd;
   if (cmd.t === 'Test') return cmd.expr ? evalTest(frame, cmd.expr) : undefined;
   if (cmd.t === 'Binary' && cmd.op !== 'pipe') return chainCondition(frame, stmt, false).truth;
+  // An assignment alone succeeds, unless a substitution in it gives its status.
+  if (cmd.t === 'Call' && cmd.args.length === 0) return cmd.assigns.some((a) => (a.value && hasSubstitution(a.value)) || a.array?.some(hasSubstitution)) ? undefined : true;
   if (cmd.t === 'Call' && cmd.assigns.length === 0 && cmd.args.length > 0) {
     if (cmd.args.some(hasSubstitution)) return undefined;
     const argv = cmd.args.map((w) => expandString(frame, w));
@@ -268,7 +270,7 @@ function testArgsFormula(args: string[]): Formula | undefined {
 }
 
 /** `${{ subject }} == literal` (either order) as the workflow's own equality atom. */
-function equality(a: string, b: string, equal: boolean): Formula | undefined {
+export function equality(a: string, b: string, equal: boolean): Formula | undefined {
   const subjectA = expressionSubject(a);
   const subjectB = expressionSubject(b);
   const [subject, literal] = subjectA !== undefined && !hasUnresolved(b) ? [subjectA, b] : subjectB !== undefined && !hasUnresolved(a) ? [subjectB, a] : [undefined, undefined];
@@ -300,5 +302,22 @@ function expressionSubject(text: string): string | undefined {
  */
 export function shellAtom(text: string): Formula {
   const clean = text.replace(/\$\{\{|\}\}/g, '').replace(/['"\\]/g, '').replace(/\s+/g, ' ').trim().slice(0, 200);
-  return atom(`shell('${clean}')`);
+  return atom(`shell('${clean}${atomScope}')`);
+}
+
+/** The loop iteration the atoms made now belong to ('' outside loops and in their first iteration). */
+let atomScope = '';
+
+/**
+ * Runs `body` with the atoms it makes marked `tag`: the same test in another iteration of a loop is another
+ * condition (a `read` that succeeded once can fail the next time).
+ */
+export function inAtomScope(tag: string, body: () => void): void {
+  const saved = atomScope;
+  atomScope = `${saved} ${tag}`;
+  try {
+    body();
+  } finally {
+    atomScope = saved;
+  }
 }

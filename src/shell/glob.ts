@@ -285,3 +285,67 @@ export function globSearch(g: Glob, text: string, from: number, meter: Meter): [
   }
   return searchRun(g.tokens, text, from, new Steps(meter));
 }
+
+/**
+ * Whether the pattern matches a text of which only the start and the end are known (`v$(git describe)`, anything
+ * may stand between them, nothing too): true when it matches whatever stands there, false when no text that starts
+ * and ends so matches, undefined when that depends on the unknown part (or the meter refused).
+ */
+export function globMatchesPartly(g: Glob, prefix: string, suffix: string, meter: Meter): boolean | undefined {
+  const t = g.tokens;
+  const first = t.findIndex((x) => x.k === 'star');
+  if (first >= 0) {
+    let last = t.length - 1;
+    while (t[last]!.k !== 'star') last--;
+    const tail = t.length - 1 - last;
+    // `head*tail` with only stars between: the star takes the unknown part, so head and tail decide.
+    if (
+      t.slice(first, last + 1).every((x) => x.k === 'star') &&
+      first <= prefix.length &&
+      tail <= suffix.length &&
+      t.slice(0, first).every((x, i) => matchesToken(x, prefix.charCodeAt(i))) &&
+      t.slice(last + 1).every((x, i) => matchesToken(x, suffix.charCodeAt(suffix.length - tail + i)))
+    )
+      return true;
+  }
+  const steps = new Steps(meter);
+  const head = survives(t, prefix, 0, 1, steps);
+  if (head === undefined) return undefined;
+  if (!head) return false;
+  const end = survives(reversedTokens(g), suffix, suffix.length - 1, -1, steps);
+  if (end === undefined || !steps.flush()) return undefined;
+  return end ? undefined : false;
+}
+
+/** Whether some way of matching the tokens is still alive after the whole of `text` (walked in `dir` from `from`). */
+function survives(tokens: Token[], text: string, from: number, dir: 1 | -1, steps: Steps): boolean | undefined {
+  const m = tokens.length;
+  const stamp = new Int32Array(m + 1);
+  let gen = 1;
+  const add = (list: number[], j: number): void => {
+    for (;;) {
+      if (stamp[j] === gen) return;
+      stamp[j] = gen;
+      list.push(j);
+      if (j === m || tokens[j]!.k !== 'star') return;
+      j++;
+    }
+  };
+  let cur: number[] = [];
+  add(cur, 0);
+  for (let pos = from, n = 0; n < text.length; pos += dir, n++) {
+    if (cur.length === 0) return false;
+    if (!steps.add(cur.length)) return undefined;
+    const code = text.charCodeAt(pos);
+    const next: number[] = [];
+    gen++;
+    for (const j of cur) {
+      if (j === m) continue;
+      const tk = tokens[j]!;
+      if (tk.k === 'star') add(next, j);
+      else if (matchesToken(tk, code)) add(next, j + 1);
+    }
+    cur = next;
+  }
+  return cur.length > 0;
+}

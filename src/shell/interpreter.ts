@@ -6,20 +6,22 @@ import { normalizeRelPath } from '../discover/repo.js';
 import { isSecretExpression, maskExpressions } from './expressions.js';
 import { applyEffects } from './effects.js';
 import { runMake, runScriptFile, runShellString } from './indirection.js';
-import { listSpine, MAX_SYNTAX_DEPTH, type Assign, type Cmd, type ListLink, type Part, type Stmt, type Word } from './ast.js';
-import { charge, enterNesting, fitsValue, leaveNesting, oversized, stopAnalysis } from './bounds.js';
+import { listSpine, MAX_SYNTAX_DEPTH, type Assign, type CaseArm, type Cmd, type ListLink, type Part, type Stmt, type Word } from './ast.js';
+import { charge, enterNesting, fitsValue, leaveNesting, meterOf, oversized, stopAnalysis } from './bounds.js';
 import { parseShell } from './parser.js';
-import { MAX_COMMANDS, MAX_FUNCTION_DEPTH, MAX_LOOP_ITEMS, locationOf, lookupVar, newPipe, type PipeSink, type Value, type Frame, type Sink, type Source } from './state.js';
-import { hasUnresolved, isWhollyDynamic, mapLiteralParts, splitFields } from './text.js';
+import { MAX_COMMANDS, MAX_FUNCTION_DEPTH, MAX_LOOP_ITEMS, locationOf, lookupVar, newPipe, type PipeSink, type Frame, type LoopContext, type Value, type Sink, type Source } from './state.js';
+import { hasUnresolved, isWhollyDynamic, mapLiteralParts, splitFields, unresolvedSpans } from './text.js';
 import { expandFields, expandString, nodeText, substitutionHook } from './words.js';
-import { closeSink, fileSink, readFiles, writeOut } from './sinks.js';
+import { closeSink, fileSink, readFiles, sinkText, writeOut } from './sinks.js';
 import { parseJqArgs, runJq } from './jq.js';
 import { printsNothing } from './quiet-commands.js';
 import { cutFields } from './cut.js';
 import { awkFilter, sedFilter } from './text-filters.js';
-import { and, FALSE, not, TRUE, type Formula } from '../logic/formula.js';
-import { alternativeCombinations, alternativesText, mayHoldAlternatives } from '../workflow/expr.js';
-import { conditionFormula, extendCondition, leafCondition, shellAtom, staticTruth, type ListCondition } from './conditions.js';
+import { and, FALSE, not, or, TRUE, type Formula } from '../logic/formula.js';
+import { alternativeCombinations, interpolateAlternatives, mayHoldAlternatives, UNKNOWN_LOOKUP } from '../workflow/expr.js';
+import { joinOutcomes, joinTexts, runBranches, sameValue, unknownJoin, type Branch, type Outcome } from './join.js';
+import { conditionFormula, equality, extendCondition, inAtomScope, leafCondition, shellAtom, staticTruth, type ListCondition } from './conditions.js';
+import { compileGlob, globMatches, globMatchesPartly } from './glob.js';
 
 /**
  * Walks a parsed script the way bash would run it, but without running anything: every branch of `if`/`case`,
@@ -118,7 +120,7 @@ function runList(frame: Frame, top: Stmt): void {
       applyRedirects(frame, link.node);
       if (link.op === 'pipe') {
         scope.outer = frame.sink;
-        scope.pipe = newPipe();
+        scope.pipe = newPipe(frame.cond);
         frame.sink = scope.pipe;
       }
     }
@@ -131,7 +133,7 @@ function runList(frame: Frame, top: Stmt): void {
       const x = k === 0 ? first : links[k - 1]!.node;
       if (link.op === 'pipe') {
         frame.sink = scope.outer!;
-        frame.stdin = scope.pipe!.unknown ? pipeOutputText(frame, link, x) : scope.pipe!.buffer.join('');
+        frame.stdin = sinkText(frame, scope.pipe!) ?? pipeOutputText(frame, link, x);
         runStmt(frame, link.y);
         cond = undefined;
       } else {
@@ -142,7 +144,9 @@ function runList(frame: Frame, top: Stmt): void {
         const xCond = cond ?? (plainCommand && !needed ? undefined : leafCondition(frame, x, true));
         const xFormula = plainCommand ? (x.negated ? FALSE : TRUE) : conditionOf(x, xCond!);
         const succeeded = link.op === 'and' ? xFormula : plainCommand ? shellAtom(`${x.line}: command fails`) : not(xFormula);
-        underCondition(frame, succeeded, () => runStmt(frame, link.y));
+        // y's writes happen only where it runs: elsewhere the value from before stays, as an alternative.
+        if (succeeded.k === 'const' && succeeded.v) runStmt(frame, link.y);
+        else runBranches(frame, [{ when: succeeded, run: () => underCondition(frame, succeeded, () => runStmt(frame, link.y)) }, { when: not(succeeded) }], `after the list at line ${locationOf(frame, link.node.line).line}`);
         cond = needed ? extendCondition(link.node, link.op, x, xCond!, link.y, leafCondition(frame, link.y, true)) : undefined;
       }
       frame.sink = scope.sink;
@@ -189,6 +193,12 @@ function applyRedirects(frame: Frame, stmt: Stmt): void {
     } else if (r.op === 'herestring') {
       frame.stdin = `${expandString(frame, r.word)}\n`;
     } else if (r.op === 'in') {
+      const proc = r.word?.parts.length === 1 && r.word.parts[0]!.t === 'ProcSubst' ? r.word.parts[0] : undefined;
+      if (proc?.t === 'ProcSubst') {
+        // `< <(cmd)`: what cmd prints, when it is known.
+        frame.stdin = capturedOutput(frame, proc.stmts) ?? `$${nodeText(frame, proc).slice(1)}`;
+        continue;
+      }
       const file = expandString(frame, r.word);
       frame.stdin = readFiles(frame, [resolvePath(frame, file)]) ?? `$(cat ${file})`;
     }
@@ -200,7 +210,7 @@ function sinkFor(frame: Frame, target: string, append = false): Sink {
   if (/GITHUB_OUTPUT/.test(target)) return { kind: 'github-output' };
   if (/GITHUB_(STEP_SUMMARY|PATH|STATE)|^\/dev\/(null|stderr)$/.test(target)) return { kind: 'discard' };
   if (target === '/dev/stdout') return frame.sink;
-  return fileSink(resolvePath(frame, target), append);
+  return fileSink(resolvePath(frame, target), append, frame.cond);
 }
 
 export function resolvePath(frame: Frame, p: string): string {
@@ -225,59 +235,55 @@ function runCommandNode(frame: Frame, cmd: Cmd, line: number): void {
       // follow every branch, each under its own condition: this one holds and none before it did. Variables the
       // branches set differently join as alternatives instead of the last branch winning.
       let none: Formula = TRUE;
-      const outcomes: Array<{ values: Map<string, Value | undefined>; when: Formula }> = [];
-      // What the variables held before the if, for the names any branch wrote.
-      const before = new Map<string, Value | undefined>();
+      const branches: Branch[] = [];
       let exhaustive = false;
       for (const c of cmd.clauses) {
         const truth = c.cond.length === 0 ? true : staticTruth(frame, c.cond);
         if (truth === false) continue;
         const f = truth === true ? TRUE : conditionFormula(frame, c.cond);
-        const journal = frame.vars.begin();
-        try {
-          underCondition(frame, none, () => runStmts(frame, c.cond));
-          underCondition(frame, and(none, f), () => runStmts(frame, c.then));
-        } finally {
-          frame.vars.end(journal);
-        }
-        if (!charge(frame, journal.size + 1)) return;
-        const values = new Map<string, Value | undefined>();
-        for (const [key, old] of journal) {
-          if (!before.has(key)) before.set(key, old);
-          values.set(key, frame.vars.get(key));
-        }
-        outcomes.push({ values, when: and(none, f) });
+        const reach = none;
+        const taken = and(none, f);
+        branches.push({
+          when: taken,
+          run: () => {
+            underCondition(frame, reach, () => runStmts(frame, c.cond));
+            underCondition(frame, taken, () => runStmts(frame, c.then));
+          },
+        });
         if (truth === true) {
           exhaustive = true;
           break;
         }
         none = and(none, not(f));
-        // The next branch starts from the variables before the if (the last one run is left as it ended).
-        frame.vars.undo(journal);
       }
-      if (outcomes.length === 0) return;
-      // Left as the last branch ended: its writes are redone over the undo.
-      const last = outcomes[outcomes.length - 1]!;
-      for (const [key, value] of last.values) {
-        if (value === undefined) frame.vars.delete(key);
-        else frame.vars.set(key, value);
-      }
-      if (!exhaustive) outcomes.push({ values: new Map(), when: none });
-      if (outcomes.length > 1) joinBranchVars(frame, outcomes, before);
+      if (!exhaustive) branches.push({ when: none });
+      runBranches(frame, branches, `after the if at line ${locationOf(frame, line).line}`);
       return;
     }
-    case 'While':
-      runStmts(frame, cmd.cond);
-      runStmts(frame, cmd.body);
+    case 'While': {
+      // A condition that fails the first time it is tested runs the body never; any other may run it any number of
+      // times (`while true` ends by `break`).
+      const truth = staticTruth(frame, cmd.cond);
+      if (truth !== undefined && truth === cmd.until) {
+        runStmts(frame, cmd.cond);
+        return;
+      }
+      if (!cmd.until && isReadLoop(cmd.cond) && frame.stdin !== undefined && !isWhollyDynamic(frame.stdin.trim())) {
+        runReadLoop(frame, cmd, line, frame.stdin);
+        return;
+      }
+      runLoop(frame, line, [{ repeat: true, run: () => {
+        runStmts(frame, cmd.cond);
+        runStmts(frame, cmd.body);
+      } }]);
       return;
+    }
     case 'For':
       runFor(frame, cmd, line);
       return;
-    case 'Case': {
-      const word = expandString(frame, cmd.word);
-      cmd.branches.forEach((b, i) => underCondition(frame, shellAtom(`case ${word} branch ${i + 1} at line ${line}`), () => runStmts(frame, b)));
+    case 'Case':
+      runCase(frame, cmd, line);
       return;
-    }
     case 'Func':
       frame.functions.set(cmd.name, { body: cmd.body, source: frame.source });
       return;
@@ -304,23 +310,6 @@ function conditionalForks(argv: string[]): Array<{ argv: string[]; when: Formula
 
 const MAX_FORKS = 8;
 
-/**
- * After an undecided `if`: each variable the branches left with different values holds all of them, each under its
- * branch's condition, written as one conditional value (commands that use it run once per alternative).
- * frame.vars holds what the last branch run left; only the variables the outcomes disagree on change. An outcome
- * that did not write a name holds its value from before the if (`before`).
- */
-function joinBranchVars(frame: Frame, outcomes: Array<{ values: Map<string, Value | undefined>; when: Formula }>, before: Map<string, Value | undefined>): void {
-  for (const [key, old] of before) {
-    const values = outcomes.map((o) => (o.values.has(key) ? o.values.get(key) : old));
-    if (values.some((v) => v?.items)) continue; // arrays keep the last branch's value
-    const first = values[0]?.text;
-    if (values.every((v) => v?.text === first)) continue;
-    const text = alternativesText(outcomes.map((o, i) => ({ text: values[i]?.text ?? '', when: o.when })));
-    frame.vars.set(key, { text: fitsValue(frame, text.length) ? text : oversized(frame, `value of ${key}`) });
-  }
-}
-
 /** Runs `body` with the path condition narrowed by `f`. */
 function underCondition(frame: Frame, f: Formula, body: () => void): void {
   if (f.k === 'const' && f.v) {
@@ -336,6 +325,86 @@ function underCondition(frame: Frame, f: Formula, body: () => void): void {
   }
 }
 
+/**
+ * `case`: each arm runs under the condition that its patterns match and no arm before did (`;&` also enters the
+ * next arm's body, `;;&` goes on testing). A pattern decided against the subject (known, or known at its start and
+ * end) is true or false; otherwise the arm's match is an atom. Arms that cannot be reached (after `*)`) do not run,
+ * and what the arms write joins as alternatives, the path where no arm matched keeping the value from before.
+ */
+function runCase(frame: Frame, cmd: Cmd & { t: 'Case' }, line: number): void {
+  const where = `after the case at line ${locationOf(frame, line).line}`;
+  const word = expandString(frame, cmd.word);
+  const subjects = mayHoldAlternatives(word) ? interpolateAlternatives(word, UNKNOWN_LOOKUP) : [{ text: word, when: TRUE }];
+  const matches = (arm: CaseArm): Formula => or(...subjects.map((s) => and(s.when, or(...arm.patterns.map((p) => patternMatch(frame, s.text, p))))));
+  // Arms that only stop (`;;`) exclude each other: one join over all of them. Fall-through chains the bodies, so
+  // each arm is then its own conditional step on what the arms before left.
+  const exclusive = cmd.branches.every((a) => a.end === 'stop');
+  const branches: Branch[] = [];
+  let reach: Formula = TRUE; // the paths still testing patterns
+  let fall: Formula = FALSE; // the paths entering this arm's body from the arm before (`;&`)
+  for (const arm of cmd.branches) {
+    if (isFalse(reach) && isFalse(fall)) break;
+    const m = isFalse(reach) ? FALSE : matches(arm);
+    const enter = or(and(reach, m), fall);
+    if (!isFalse(enter)) {
+      const branch: Branch = { when: enter, run: () => underCondition(frame, enter, () => runStmts(frame, arm.stmts)) };
+      if (exclusive) branches.push(branch);
+      else runBranches(frame, [branch, { when: not(enter) }], where);
+    }
+    if (arm.end === 'resume') {
+      reach = or(reach, fall);
+      fall = FALSE;
+    } else {
+      reach = and(reach, not(m));
+      fall = arm.end === 'fallthrough' ? enter : FALSE;
+    }
+    if (frame.state.stopped) return;
+  }
+  if (exclusive) runBranches(frame, [...branches, { when: reach }], where);
+}
+
+const isFalse = (f: Formula): boolean => f.k === 'const' && !f.v;
+
+/**
+ * A case pattern as a glob: quoted parts match literally (their glob characters escaped), unquoted parts and
+ * unquoted expansions are pattern text. Undefined for a backslash in unquoted text (its escaping is not tracked).
+ */
+function casePattern(frame: Frame, word: Word): string | undefined {
+  let out = '';
+  for (const p of word.parts) {
+    if (p.t === 'Lit' && p.value.includes('\\')) return undefined;
+    const text = expandString(frame, { parts: [p] });
+    out += p.t === 'SglQuoted' || p.t === 'DblQuoted' ? text.replace(/[*?[\]\\]/g, '\\$&') : text;
+  }
+  return out;
+}
+
+/**
+ * Whether `subject` matches one pattern of a case arm, as a formula. Quoted parts of a pattern are literal: a
+ * pattern with quoted glob characters is left undecided. A whole `${{ ref }}` against a literal is the workflow's
+ * own equality atom.
+ */
+function patternMatch(frame: Frame, subject: string, word: Word): Formula {
+  const pattern = casePattern(frame, word);
+  const atomOf = (): Formula => shellAtom(`[[ ${subject} == ${pattern ?? expandString(frame, word)} ]]`);
+  if (pattern === undefined || hasUnresolved(pattern)) return atomOf();
+  const special = /[*?[\\]/.test(pattern);
+  const g = compileGlob(pattern);
+  if (g.tokens.length > 0 && g.tokens.every((t) => t.k === 'star')) return TRUE;
+  if (!hasUnresolved(subject)) {
+    const m = globMatches(g, subject, meterOf(frame));
+    return m === undefined ? atomOf() : m ? TRUE : FALSE;
+  }
+  if (!special) {
+    const e = equality(subject, pattern, true);
+    if (e) return e;
+  }
+  const spans = unresolvedSpans(subject);
+  if (!spans.length) return atomOf();
+  const m = globMatchesPartly(g, subject.slice(0, spans[0]![0]), subject.slice(spans[spans.length - 1]![1]), meterOf(frame));
+  return m === undefined ? atomOf() : m ? TRUE : FALSE;
+}
+
 function isTestCall(stmt: Stmt): boolean {
   const c = stmt.cmd;
   if (!c || c.t !== 'Call' || c.args.length === 0) return false;
@@ -346,20 +415,218 @@ function isTestCall(stmt: Stmt): boolean {
 function runFor(frame: Frame, cmd: Cmd & { t: 'For' }, line: number): void {
   const name = cmd.name;
   if (name === undefined) {
-    runStmts(frame, cmd.body);
+    // `for ((…))`: the arithmetic is not evaluated, so the body runs any number of times.
+    runLoop(frame, line, [{ repeat: true, run: () => runStmts(frame, cmd.body) }]);
     return;
   }
-  let items: string[] = cmd.items ? expandArgv(frame, cmd.items) : (frame.positional ?? ['$@']);
-  if (items.length > MAX_LOOP_ITEMS) {
+  const items = cmd.items ? loopItems(frame, cmd.items) : frame.positional ? frame.positional.map((text) => ({ text, any: false })) : [{ text: '$@', any: true }];
+  let steps: LoopStep[] = items.map((item) => ({
+    repeat: item.any,
+    run: () => {
+      frame.vars.set(name, { text: item.text });
+      runStmts(frame, cmd.body);
+    },
+  }));
+  if (steps.length > MAX_LOOP_ITEMS) {
     frame.state.limits.push(`loop bound (${MAX_LOOP_ITEMS} items) hit at ${frame.source.file}:${locationOf(frame, line).line}; remaining items not analysed`);
-    items = items.slice(0, MAX_LOOP_ITEMS);
+    steps = steps.slice(0, MAX_LOOP_ITEMS);
   }
-  if (!items.length) items = [`$${name}`];
-  for (const item of items) {
-    frame.vars.set(name, { text: item });
-    runStmts(frame, cmd.body);
+  runLoop(frame, line, steps);
+}
+
+/**
+ * The items of a `for` list. A word whose unknown part is split into fields at run time (`$(ls)`, `$TAGS`,
+ * `"${arr[@]}"` of an unknown array, `"$@"` of an unknown call) stands for any number of items (`any`); one whose
+ * unknown part is quoted (`"$(git describe)"`) is one item.
+ */
+function loopItems(frame: Frame, words: Word[]): Array<{ text: string; any: boolean }> {
+  const out: Array<{ text: string; any: boolean }> = [];
+  for (const w of words) {
+    const fields = expandArgv(frame, [w]);
+    const splits = splitsUnknown(w.parts, false);
+    for (const f of fields) out.push({ text: f, any: splits && hasUnresolved(f) });
+  }
+  return out;
+}
+
+function splitsUnknown(parts: Part[], quoted: boolean): boolean {
+  return parts.some((p) => {
+    if (p.t === 'DblQuoted') return splitsUnknown(p.parts, true);
+    if (p.t === 'ParamExp') return !quoted || p.name === '@' || p.name === '*' || (p.index !== null && p.index.parts.some((x) => x.t === 'Lit' && (x.value === '@' || x.value === '*')));
+    return !quoted && (p.t === 'CmdSubst' || p.t === 'Other');
+  });
+}
+
+/** `while read …; do`: the condition is one `read`. */
+function isReadLoop(cond: Stmt[]): boolean {
+  const c = cond.length === 1 ? cond[0]!.cmd : undefined;
+  if (!c || c.t !== 'Call' || cond[0]!.redirs.length || cond[0]!.negated) return false;
+  const first = c.args[0]?.parts;
+  return first?.length === 1 && first[0]!.t === 'Lit' && first[0].value === 'read';
+}
+
+/**
+ * `while read …` over known input (`< <(jq …)`, `… | while read`, a here-string): one iteration per line, each
+ * `read` given that line, then the failing `read` at the end of the input. Input holding alternatives (a joined
+ * variable echoed into the loop) runs once per alternative, the runs joining.
+ */
+function runReadLoop(frame: Frame, cmd: Cmd & { t: 'While' }, line: number, input: string): void {
+  if (mayHoldAlternatives(input)) {
+    const alts = interpolateAlternatives(input, UNKNOWN_LOOKUP);
+    if (alts.length > 1) {
+      runBranches(frame, alts.map((a) => ({ when: a.when, run: () => underCondition(frame, a.when, () => runReadLoop(frame, cmd, line, a.text)) })), `after the loop at line ${locationOf(frame, line).line}`);
+      return;
+    }
+  }
+  let lines = input.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  if (lines.length > MAX_LOOP_ITEMS) {
+    frame.state.limits.push(`loop bound (${MAX_LOOP_ITEMS} items) hit at ${frame.source.file}:${locationOf(frame, line).line}; remaining items not analysed`);
+    lines = lines.slice(0, MAX_LOOP_ITEMS);
+  }
+  const saved = frame.stdin;
+  const steps: LoopStep[] = lines.map((text) => ({
+    repeat: false,
+    run: () => {
+      frame.stdin = `${text}\n`;
+      runStmts(frame, cmd.cond);
+      frame.stdin = undefined; // what the body reads from the loop's input is not followed
+      runStmts(frame, cmd.body);
+    },
+  }));
+  try {
+    runLoop(frame, line, steps);
+    frame.stdin = '';
+    runStmts(frame, cmd.cond);
+  } finally {
+    frame.stdin = saved;
   }
 }
+
+/** One step of a loop: one known iteration, or (`repeat`) an iteration that happens any number of times. */
+interface LoopStep {
+  repeat: boolean;
+  run: () => void;
+}
+
+/** Passes over a loop body that may run any number of times, looking for the values it leaves to stop changing. */
+const MAX_LOOP_PASSES = 3;
+
+/**
+ * Runs a loop's steps in order. Known iterations run as they would. An iteration that repeats an unknown number of
+ * times runs from the values the passes before it left, until its writes leave the same values twice (at most
+ * MAX_LOOP_PASSES): the values after the loop are then those of every number of passes, zero included, as
+ * alternatives; a name still changing at the last pass (`TAGS="$TAGS -t $t"`) is unknown. Where `break` or
+ * `continue` leave the body, what the variables held there joins too. Operations are recorded once per distinct
+ * text (a pass that repeats a push adds nothing).
+ */
+function runLoop(frame: Frame, line: number, steps: readonly LoopStep[]): void {
+  const at = locationOf(frame, line).line;
+  const where = `after the loop at line ${at}`;
+  const journal = frame.vars.begin();
+  const loop: LoopContext = { journal, exits: [], overflowed: false };
+  (frame.loops ??= []).push(loop);
+  const outcomes: Outcome[] = [];
+  const changing = new Set<string>();
+  let runs: Formula = TRUE; // the condition that the passes so far happened
+  let iteration = 0;
+  // A condition tested in one iteration is not the same condition in another: from the second on, the shell's
+  // atoms are marked with the iteration (so a join over iterations keeps the alternatives of each).
+  const iterate = (run: () => void): void => {
+    iteration++;
+    if (iteration === 1) run();
+    else inAtomScope(`#${iteration}@${at}`, run);
+  };
+  try {
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i]!;
+      if (frame.state.stopped) return;
+      if (!step.repeat) {
+        iterate(step.run);
+        continue;
+      }
+      const snapshots: Array<Map<string, Value | undefined>> = [snapshot(frame, journal)];
+      for (let pass = 1; pass <= MAX_LOOP_PASSES && !frame.state.stopped; pass++) {
+        iterate(step.run);
+        const snap = snapshot(frame, journal);
+        if (!charge(frame, snap.size + 1)) return;
+        if (sameSnapshot(snapshots[snapshots.length - 1]!, snap)) break;
+        snapshots.push(snap);
+        if (pass === MAX_LOOP_PASSES) for (const [key, v] of snap) if (!sameValue(v, snapshots[snapshots.length - 2]!.get(key))) changing.add(key);
+      }
+      // Each distinct state under "this many passes and no more"; the last one under "at least this many".
+      snapshots.forEach((values, k) => {
+        const more = shellAtom(`loop at line ${at}${steps.length > 1 ? ` item ${i + 1}` : ''} runs ${k + 1} times or more`);
+        outcomes.push({ values, when: k === snapshots.length - 1 ? runs : and(runs, not(more)) });
+        runs = and(runs, more);
+      });
+      if (i < steps.length - 1) {
+        // Later steps start from every state this one can leave.
+        joinLoopExits(frame, journal, outcomes, [], where);
+        outcomes.length = 0;
+        runs = TRUE;
+      }
+    }
+    if (!outcomes.length && !loop.exits.length && !loop.overflowed) return; // known iterations only, left as they ran
+    if (!outcomes.length) outcomes.push({ values: snapshot(frame, journal), when: TRUE });
+  } finally {
+    frame.vars.end(journal);
+    frame.loops.pop();
+  }
+  joinLoopExits(frame, journal, outcomes, loop.exits, where);
+  if (loop.overflowed) for (const key of journal.keys()) changing.add(key);
+  for (const key of changing) frame.vars.set(key, { text: unknownJoin(`value of ${key} ${where}`) });
+}
+
+/**
+ * Sets the loop's names to the join of the outcomes and the states `break`/`continue` left, from the values before
+ * the loop (the journal). Those exits hold under conditions tested in some iteration, and an iteration's conditions
+ * are not those of another: each exit is an opaque alternative of its own.
+ */
+function joinLoopExits(frame: Frame, journal: Map<string, Value | undefined>, outcomes: Outcome[], exits: Array<Map<string, Value | undefined>>, where: string): void {
+  const all: Outcome[] = [];
+  let rest: Formula = TRUE;
+  exits.forEach((values, k) => {
+    const here = shellAtom(`${where.replace(/^after /, '')} left at exit ${k + 1}`);
+    all.push({ values, when: and(rest, here) });
+    rest = and(rest, not(here));
+  });
+  for (const o of outcomes) all.push({ values: o.values, when: and(rest, o.when) });
+  // Every outcome's values are complete over the loop's names: the values before the loop are the journal's.
+  const before = new Map<string, Value | undefined>(journal);
+  frame.vars.undo(journal);
+  joinOutcomes(frame, all, before, where);
+}
+
+/** The current values of the names the journal has seen written. */
+function snapshot(frame: Frame, journal: Map<string, Value | undefined>): Map<string, Value | undefined> {
+  const m = new Map<string, Value | undefined>();
+  for (const key of journal.keys()) m.set(key, frame.vars.get(key));
+  return m;
+}
+
+function sameSnapshot(a: Map<string, Value | undefined>, b: Map<string, Value | undefined>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, v] of b) if (!a.has(key) || !sameValue(a.get(key), v)) return false;
+  return true;
+}
+
+/** `break` / `continue`: what the variables hold where the body is left joins the loop's outcome. */
+function leaveLoop(frame: Frame, rest: string[]): void {
+  const loops = frame.loops;
+  if (!loops?.length) return;
+  const n = Number(rest[0] ?? '1');
+  const loop = loops[Math.max(0, loops.length - (Number.isInteger(n) && n > 0 ? Math.min(n, loops.length) : 1))]!;
+  // Past the bound the names the loop writes become unknown (see runLoop) instead of keeping some exits.
+  if (loop.exits.length >= MAX_LOOP_EXITS) {
+    loop.overflowed = true;
+    return;
+  }
+  loop.exits.push(snapshot(frame, loop.journal));
+  charge(frame, loop.journal.size + 1);
+}
+
+const MAX_LOOP_EXITS = 8;
 
 function runDecl(frame: Frame, decl: Cmd & { t: 'Decl' }): void {
   const exporting = decl.variant === 'export';
@@ -374,10 +641,17 @@ function runDecl(frame: Frame, decl: Cmd & { t: 'Decl' }): void {
     }
     const name = as.name;
     if (!name) continue;
+    // In a function, `local` (and `declare`/`typeset` without -g) make the name the function's own.
+    const scope = frame.locals?.[frame.locals.length - 1];
+    if (scope && !exporting && (decl.variant === 'local' || decl.variant === 'declare' || decl.variant === 'typeset') && !declaresGlobal(decl) && !scope.has(name)) scope.set(name, frame.vars.get(name));
     if (!as.naked || as.array) assign(frame, as);
     else if (!frame.vars.has(name) && !exporting) frame.vars.set(name, { text: '' });
     if (exporting) frame.exported.add(name);
   }
+}
+
+function declaresGlobal(decl: Cmd & { t: 'Decl' }): boolean {
+  return decl.args.some((a) => a.naked && !a.name && a.value?.parts.some((p) => p.t === 'Lit' && /^-[a-zA-Z]*g/.test(p.value)));
 }
 
 function assign(frame: Frame, as: Assign): void {
@@ -400,6 +674,29 @@ function assign(frame: Frame, as: Assign): void {
       }
     }
     frame.vars.set(name, { text: items[0] ?? '', items });
+    return;
+  }
+  if (as.index) {
+    // `A[i]=x` sets one item; an index not known here makes the whole array unknown (any item may have changed).
+    const idx = expandString(frame, as.index);
+    const cur = frame.vars.get(name);
+    const items = [...(cur?.items ?? (cur ? [cur.text] : []))];
+    const n = /^\d+$/.test(idx) ? Number(idx) : -1;
+    if (n < 0 || n > items.length + MAX_LOOP_ITEMS) {
+      const unknown = unknownJoin(`value of ${name} after ${name}[${idx}]=`);
+      frame.vars.set(name, { text: unknown, items: [unknown], raggedItems: true });
+      return;
+    }
+    const value = expandString(frame, as.value, `value of ${name}`);
+    while (items.length < n) items.push('');
+    const item = (as.append ? (items[n] ?? '') : '') + value;
+    if (!fitsValue(frame, items.reduce((a, x) => a + x.length + 1, 0) + item.length)) {
+      const marker = oversized(frame, `value of ${name}`);
+      frame.vars.set(name, { text: marker, items: [marker] });
+      return;
+    }
+    items[n] = item;
+    frame.vars.set(name, { text: items[0] ?? '', items, ...(cur?.raggedItems ? { raggedItems: true } : {}) });
     return;
   }
   const value = expandString(frame, as.value, `value of ${name}`);
@@ -509,10 +806,12 @@ export function dispatch(frame: Frame, argv0: string[], line: number, guessedIn:
       writeOut(frame, text);
       return;
     }
-    case 'tr':
-      if (frame.stdin !== undefined) writeOut(frame, translate(frame.stdin, rest));
+    case 'tr': {
+      const out = frame.stdin !== undefined ? translateInput(frame, frame.stdin, rest) : undefined;
+      if (out !== undefined) writeOut(frame, out);
       else markUnknown();
       return;
+    }
     case 'sed':
     case 'awk': {
       const budget = frame.state.ctx.budget;
@@ -539,6 +838,21 @@ export function dispatch(frame: Frame, argv0: string[], line: number, guessedIn:
       return;
     case 'read':
       runRead(frame, rest);
+      return;
+    case 'set': {
+      // `set -- a b` (or `set a b`) replaces the positional parameters; options alone leave them.
+      const dd = rest.indexOf('--');
+      if (dd >= 0) frame.positional = rest.slice(dd + 1);
+      else if (rest.length && !/^[-+]/.test(rest[0]!)) frame.positional = rest;
+      return;
+    }
+    case 'mapfile':
+    case 'readarray':
+      runMapfile(frame, rest);
+      return;
+    case 'break':
+    case 'continue':
+      leaveLoop(frame, rest);
       return;
     case 'shift': {
       const n = Number(rest[0] ?? '1');
@@ -753,9 +1067,17 @@ function callFunction(frame: Frame, fn: { body: Stmt; source: Source }, args: st
   }
   frame.positional = args;
   frame.functionDepth++;
+  const locals = new Map<string, Value | undefined>();
+  (frame.locals ??= []).push(locals);
   try {
     runStmt(frame, fn.body);
   } finally {
+    frame.locals.pop();
+    // What `local` shadowed comes back when the function returns.
+    for (const [key, value] of locals) {
+      if (value === undefined) frame.vars.delete(key);
+      else frame.vars.set(key, value);
+    }
     leaveNesting(frame);
     frame.functionDepth--;
     frame.positional = saved.positional;
@@ -788,6 +1110,28 @@ function runRead(frame: Frame, rest: string[]): void {
   }
   if (arrayName) frame.vars.set(arrayName, { text: `$(read ${arrayName})` });
   for (const n of names) frame.vars.set(n, { text: `$(read ${n})` });
+}
+
+/** `mapfile -t NAME` / `readarray -t NAME`: one item per line of standard input (unknown input, unknown array). */
+function runMapfile(frame: Frame, rest: string[]): void {
+  let trim = false;
+  let name = 'MAPFILE';
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a === '-t') trim = true;
+    else if (/^-[dnOsuCc]$/.test(a)) i++;
+    else if (!a.startsWith('-')) name = a;
+  }
+  const stdin = frame.stdin;
+  if (stdin === undefined || isWhollyDynamic(stdin.trim()) || mayHoldAlternatives(stdin)) {
+    const unknown = `$(mapfile ${name})`;
+    frame.vars.set(name, { text: unknown, items: [unknown], raggedItems: true });
+    return;
+  }
+  const lines = stdin.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const items = trim ? lines : lines.map((l) => `${l}\n`);
+  frame.vars.set(name, { text: items[0] ?? '', items });
 }
 
 /**
@@ -873,14 +1217,98 @@ function printfText(args: string[], maxLength: number): string | undefined {
   return out;
 }
 
-function translate(text: string, args: string[]): string {
-  const [from, to] = args.filter((a) => !a.startsWith('-'));
-  const upper = /^(\[:upper:\]|A-Z|'A-Z')$/;
-  const lower = /^(\[:lower:\]|a-z)$/;
-  if (from && to && upper.test(from) && lower.test(to)) return mapLiteralParts(text, (s) => s.toLowerCase());
-  if (from && to && lower.test(from) && upper.test(to)) return mapLiteralParts(text, (s) => s.toUpperCase());
-  if (args.includes('-d') && from === '\\n') return text.replace(/\n/g, '');
-  return text;
+/** `tr` over input that may hold alternatives: each alternative translated. */
+function translateInput(frame: Frame, text: string, args: string[]): string | undefined {
+  if (mayHoldAlternatives(text)) {
+    const alts = interpolateAlternatives(text, UNKNOWN_LOOKUP);
+    if (alts.length > 1) {
+      const out = alts.map((a) => ({ text: translate(a.text, args), when: a.when }));
+      if (out.some((a) => a.text === undefined)) return undefined;
+      return joinTexts(frame, out as Array<{ text: string; when: Formula }>, 'tr output');
+    }
+  }
+  return translate(text, args);
+}
+
+/**
+ * `tr SET1 SET2`, `tr -d SET`, `tr -s SET` on the literal parts of the text (unknown parts stay as written).
+ * Undefined for what is not modelled (`-c`, classes other than upper/lower/space/blank/digit): the output is then
+ * unknown, never the input passed through untranslated.
+ */
+function translate(text: string, args: string[]): string | undefined {
+  let del = false;
+  let squeeze = false;
+  const sets: string[] = [];
+  for (const a of args) {
+    if (/^-[ds]+$/.test(a)) {
+      del ||= a.includes('d');
+      squeeze ||= a.includes('s');
+    } else if (a.startsWith('-') && a.length > 1) return undefined;
+    else sets.push(a);
+  }
+  const set1 = sets[0] !== undefined ? trSet(sets[0]) : undefined;
+  const set2 = sets[1] !== undefined ? trSet(sets[1]) : undefined;
+  if (!set1 || (sets[1] !== undefined && !set2) || sets.length > 2) return undefined;
+  let map: (s: string) => string;
+  if (del) {
+    if (set2 && !squeeze) return undefined;
+    const gone = new Set(set1);
+    const squeezeSet = squeeze ? new Set(set2 ?? []) : undefined;
+    map = (s) => squeezeRuns([...s].filter((c) => !gone.has(c)).join(''), squeezeSet);
+  } else if (set2) {
+    if (!set2.length) return undefined;
+    const table = new Map<string, string>();
+    set1.forEach((c, i) => table.set(c, set2[Math.min(i, set2.length - 1)]!));
+    const squeezeSet = squeeze ? new Set(set2) : undefined;
+    map = (s) => squeezeRuns([...s].map((c) => table.get(c) ?? c).join(''), squeezeSet);
+  } else if (squeeze) {
+    const squeezeSet = new Set(set1);
+    map = (s) => squeezeRuns(s, squeezeSet);
+  } else return undefined;
+  return mapLiteralParts(text, map);
+}
+
+function squeezeRuns(s: string, set: Set<string> | undefined): string {
+  if (!set?.size) return s;
+  let out = '';
+  for (const c of s) if (!(set.has(c) && out.endsWith(c))) out += c;
+  return out;
+}
+
+const TR_CLASSES: Record<string, string> = {
+  upper: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+  lower: 'abcdefghijklmnopqrstuvwxyz',
+  digit: '0123456789',
+  space: ' \t\n\r\v\f',
+  blank: ' \t',
+};
+
+/** The characters of a `tr` set (escapes, ranges, a few classes); undefined for what is not modelled. */
+function trSet(spec: string): string[] | undefined {
+  const out: string[] = [];
+  const escapes: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', v: '\v', f: '\f' };
+  for (let i = 0; i < spec.length; i++) {
+    let c = spec[i]!;
+    if (c === '[') {
+      const m = /^\[:([a-z]+):\]/.exec(spec.slice(i));
+      const cls = m ? TR_CLASSES[m[1]!] : undefined;
+      if (!cls) return undefined;
+      out.push(...cls);
+      i += m![0].length - 1;
+      continue;
+    }
+    if (c === '\\' && i + 1 < spec.length) c = escapes[spec[++i]!] ?? spec[i]!;
+    if (spec[i + 1] === '-' && i + 2 < spec.length) {
+      const hi = spec[i + 2]!;
+      if (hi.charCodeAt(0) < c.charCodeAt(0) || hi.charCodeAt(0) - c.charCodeAt(0) > 256) return undefined;
+      for (let k = c.charCodeAt(0); k <= hi.charCodeAt(0); k++) out.push(String.fromCharCode(k));
+      i += 2;
+      continue;
+    }
+    out.push(c);
+  }
+  if (out.length > 1024) return undefined;
+  return out;
 }
 
 /** `ko resolve -f config/`: the `ko://` import paths named in the YAML files, read through the RepoReader. */
@@ -911,17 +1339,24 @@ function trimTrailingNewlines(s: string): string {
 // Command substitution: run the commands inside with their output captured; the output is known only when every
 // command in it produced known text (echo/printf/tr over known input).
 substitutionHook.run = (frame: Frame, node: Part & { t: 'CmdSubst' | 'ProcSubst' }): string | undefined => {
-  const pipe = newPipe();
+  const out = capturedOutput(frame, node.stmts);
+  if (node.t !== 'CmdSubst' || out === undefined) return undefined;
+  return trimTrailingNewlines(out);
+};
+
+/** Runs `stmts` with their output captured: the output when every command in it printed known text. */
+function capturedOutput(frame: Frame, stmts: Stmt[]): string | undefined {
+  const pipe = newPipe(frame.cond);
   const savedSink = frame.sink;
   const savedStdin = frame.stdin;
   frame.sink = pipe;
   frame.stdin = undefined;
   try {
-    runStmts(frame, node.stmts);
+    runStmts(frame, stmts);
   } finally {
     frame.sink = savedSink;
     frame.stdin = savedStdin;
   }
-  if (node.t !== 'CmdSubst' || pipe.unknown || !node.stmts.length) return undefined;
-  return trimTrailingNewlines(pipe.buffer.join(''));
-};
+  if (!stmts.length) return undefined;
+  return sinkText(frame, pipe);
+}

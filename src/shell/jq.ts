@@ -54,26 +54,47 @@ export function runJq(call: JqCall, input: string): string | undefined {
   } catch {
     return undefined;
   }
+  // `.tags[]` makes a stream: each value is printed on its own.
+  let stream: unknown[] = [value];
   for (const seg of path) {
-    if (value === null || value === undefined) {
-      value = null;
-      break;
+    const next: unknown[] = [];
+    for (const v of stream) {
+      if (seg === EACH) {
+        if (Array.isArray(v)) next.push(...v);
+        else if (v !== null && typeof v === 'object' && (v as Record<string, unknown>)[PARTIAL_JSON] !== true) next.push(...Object.values(v));
+        else return undefined; // jq fails on iterating a scalar; a partial object's values are not all known
+        continue;
+      }
+      const d = deref(v, seg);
+      if (d === undefined) return undefined;
+      next.push(d);
     }
-    if (typeof seg === 'number') value = Array.isArray(value) ? (value[seg < 0 ? value.length + seg : seg] ?? null) : undefined;
-    else if (typeof value === 'object' && !Array.isArray(value)) {
-      const obj = value as Record<string, unknown>;
-      // A field the writer of a partial object did not model is unknown, not null.
-      if (!Object.hasOwn(obj, seg) && obj[PARTIAL_JSON] === true) return undefined;
-      value = obj[seg] ?? null;
-    } else value = undefined;
-    if (value === undefined) return undefined;
+    stream = next;
   }
-  if (typeof value === 'object' && value !== null && (value as Record<string, unknown>)[PARTIAL_JSON] === true) return undefined;
-  if (call.raw && typeof value === 'string') return `${value}\n`;
-  return `${JSON.stringify(value, null, 2)}\n`;
+  let out = '';
+  for (const v of stream) {
+    if (typeof v === 'object' && v !== null && (v as Record<string, unknown>)[PARTIAL_JSON] === true) return undefined;
+    out += call.raw && typeof v === 'string' ? `${v}\n` : `${JSON.stringify(v, null, 2)}\n`;
+  }
+  return out;
 }
 
-type Segment = string | number;
+/** One step of a path; undefined when the answer is not known. */
+function deref(value: unknown, seg: string | number): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof seg === 'number') return Array.isArray(value) ? (value[seg < 0 ? value.length + seg : seg] ?? null) : undefined;
+  if (typeof value === 'object' && !Array.isArray(value)) {
+    const obj = value as Record<string, unknown>;
+    // A field the writer of a partial object did not model is unknown, not null.
+    if (!Object.hasOwn(obj, seg) && obj[PARTIAL_JSON] === true) return undefined;
+    return obj[seg] ?? null;
+  }
+  return undefined;
+}
+
+const EACH = Symbol('each');
+
+type Segment = string | number | typeof EACH;
 
 /** `.a.b`, `."a.b"`, `.["a.b"]`, `.[0]`, `.a[0]`, `.`; undefined for anything else. */
 function parsePath(filter: string): Segment[] | undefined {
@@ -94,6 +115,9 @@ function parsePath(filter: string): Segment[] | undefined {
       if (!m) return undefined;
       out.push(m[0]);
       i += 1 + m[0].length;
+    } else if (c === '[' && filter[i + 1] === ']') {
+      out.push(EACH);
+      i += 2;
     } else if (c === '[') {
       const m = /^\[\s*(?:"([^"]*)"|(-?\d+))\s*\]/.exec(filter.slice(i));
       if (!m) return undefined;

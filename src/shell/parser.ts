@@ -33,6 +33,9 @@ export interface OperatorTable {
   dashHdoc: number;
   hereString: number;
   redirIn: number;
+  /** How a `case` arm ends: `;&` and `;;&` (anything else stops, as `;;` does). */
+  caseFallthrough: number;
+  caseResume: number;
   /** ParamExp.Exp.Op → its spelling (`:-`, `,,`, `#`, …). */
   paramOps: Map<number, string>;
   /** `[[ … ]]` BinaryTest/UnaryTest Op → its spelling (`==`, `!=`, `&&`, `-z`, `!`, …). */
@@ -151,6 +154,7 @@ function probeOperators(syntax: any, parser: any): OperatorTable {
     const pe = params[i + 1].Parts[0];
     if (syntax.NodeType(pe) === 'ParamExp' && pe.Exp) paramOps.set(pe.Exp.Op, s);
   });
+  const arms = parser.Parse('case x in a) ;& b) ;;& c) ;; esac\n', 'probe').Stmts[0].Cmd.Items;
   const testOps = new Map<number, string>();
   for (const op of ['==', '=', '!=', '=~', '&&', '||', '<', '>']) {
     const x = parser.Parse(`[[ a ${op} b ]]`, 'probe').Stmts[0].Cmd.X;
@@ -175,6 +179,8 @@ function probeOperators(syntax: any, parser: any): OperatorTable {
     dashHdoc: redir[6].Redirs[0].Op,
     hereString: redir[7].Redirs[0].Op,
     redirIn: redir[8].Redirs[0].Op,
+    caseFallthrough: arms[0].Op,
+    caseResume: arms[1].Op,
     paramOps,
   };
 }

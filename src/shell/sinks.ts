@@ -1,6 +1,7 @@
 import { isSecretExpression } from './expressions.js';
-import { formulaKey, not } from '../logic/formula.js';
-import type { ConditionalText, Written } from '../logic/value.js';
+import { and, formulaKey, not, TRUE, type Formula } from '../logic/formula.js';
+import { joinTexts } from './join.js';
+import type { Alternative, ConditionalText, Written } from '../logic/value.js';
 import { alternativesText } from '../workflow/expr.js';
 import { charge } from './bounds.js';
 import { locationOf, type Frame, type Sink } from './state.js';
@@ -36,7 +37,7 @@ export function writeOut(frame: Frame, text: string): void {
         return;
       }
       sink.size += text.length;
-      sink.buffer.push(text);
+      noteWhen(frame, sink, text);
       return;
     case 'pipe':
       if (sink.unknown) return;
@@ -48,7 +49,7 @@ export function writeOut(frame: Frame, text: string): void {
         return;
       }
       sink.size += text.length;
-      sink.buffer.push(text);
+      noteWhen(frame, sink, text);
       return;
     case 'stdout':
       for (const m of text.matchAll(/::set-output name=([^:]+)::(.*)/g)) st.outputWrites.push({ key: m[1]!.trim(), value: m[2]!.trim(), when: frame.cond });
@@ -58,15 +59,52 @@ export function writeOut(frame: Frame, text: string): void {
   }
 }
 
+/** Appends a write, with its path condition once one differs from the capture's (a command forked on alternatives). */
+function noteWhen(frame: Frame, sink: { buffer: string[]; cond: Formula; whens?: Formula[] }, text: string): void {
+  if (!sink.whens && formulaKey(frame.cond) !== formulaKey(sink.cond)) sink.whens = sink.buffer.map(() => sink.cond);
+  sink.buffer.push(text);
+  sink.whens?.push(frame.cond);
+}
+
+/** How many writes under their own conditions one capture may combine (2^n texts) before it is unknown. */
+const MAX_CONDITIONAL_WRITES = 3;
+
+/**
+ * What a capture holds: its text; or, when writes were made on paths of their own (`echo "$IMG"` run once per
+ * alternative of IMG), the texts of the paths as alternatives (not the writes of every path run together);
+ * undefined when unknown.
+ */
+export function sinkText(frame: Frame, sink: { buffer: string[]; unknown: boolean; cond: Formula; whens?: Formula[] }): string | undefined {
+  if (sink.unknown) return undefined;
+  if (!sink.whens) return sink.buffer.join('');
+  const base = formulaKey(sink.cond);
+  const conditional = sink.whens.map((w, i) => (formulaKey(w) === base ? -1 : i)).filter((i) => i >= 0);
+  if (conditional.length > MAX_CONDITIONAL_WRITES) return undefined;
+  const alts: Alternative[] = [];
+  for (let mask = 0; mask < 1 << conditional.length; mask++) {
+    let when: Formula = TRUE;
+    const included = new Set<number>();
+    conditional.forEach((idx, bit) => {
+      const on = (mask & (1 << bit)) !== 0;
+      when = and(when, on ? sink.whens![idx]! : not(sink.whens![idx]!));
+      if (on) included.add(idx);
+    });
+    if (when.k === 'const' && !when.v) continue;
+    alts.push({ text: sink.buffer.filter((_, i) => formulaKey(sink.whens![i]!) === base || included.has(i)).join(''), when });
+  }
+  const text = joinTexts(frame, alts, 'captured output');
+  return text.startsWith('$(captured output') ? undefined : text;
+}
+
 /** The sink for output redirected to `path` (already resolved against the working directory). */
-export function fileSink(path: string, append: boolean): Sink {
-  return { kind: 'file', path, append, buffer: [], unknown: false, size: 0 };
+export function fileSink(path: string, append: boolean, cond: Formula): Sink {
+  return { kind: 'file', path, append, buffer: [], unknown: false, size: 0, cond };
 }
 
 /** Ends a statement's redirection: what it wrote to a file is stored (or the file becomes unknown). */
 export function closeSink(frame: Frame, sink: Sink): void {
   if (sink.kind !== 'file') return;
-  storeFile(frame, sink.path, sink.unknown ? undefined : sink.buffer.join(''), sink.append);
+  storeFile(frame, sink.path, sinkText(frame, sink), sink.append);
 }
 
 /** Bound on what one stored file may hold; a longer text is unknown. */

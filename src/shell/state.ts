@@ -24,6 +24,8 @@ export const MAX_RUN_DEPTH = 200;
 export interface Value {
   text: string;
   items?: string[];
+  /** The paths joined into this array left different numbers of items: `${#a[@]}` is unknown. */
+  raggedItems?: boolean;
 }
 
 /**
@@ -97,7 +99,7 @@ export type Sink =
    * A file (`> path`, `>> path`): what the statement writes is collected and stored when it ends (sinks.ts), so a
    * later `cat path` reads it back; `unknown` once a command with unknown output wrote to it (or past the cap).
    */
-  | { kind: 'file'; path: string; append: boolean; buffer: string[]; unknown: boolean; size: number }
+  | { kind: 'file'; path: string; append: boolean; buffer: string[]; unknown: boolean; size: number; cond: Formula; whens?: Formula[] }
   /** Captured output (`$(…)`, the left side of a pipe). */
   | PipeSink;
 
@@ -110,9 +112,12 @@ export interface PipeSink {
   buffer: string[];
   unknown: boolean;
   size: number;
+  /** The path condition where the capture began, and (once a write was made under another) each write's. */
+  cond: Formula;
+  whens?: Formula[];
 }
 
-export const newPipe = (): PipeSink => ({ kind: 'pipe', buffer: [], unknown: false, size: 0 });
+export const newPipe = (cond: Formula): PipeSink => ({ kind: 'pipe', buffer: [], unknown: false, size: 0, cond });
 
 /** Everything one analyzeRunScript call accumulates, shared by the scripts, functions and recipes it reaches. */
 export interface RunState {
@@ -179,6 +184,19 @@ export interface Frame {
   prefixEnv?: Map<string, string>;
   /** Line (in `source`) of the statement being interpreted: where a bound hit is reported. */
   line: number;
+  /** Per function call being run (innermost last): the values its `local` names had before it. */
+  locals?: Array<Map<string, Value | undefined>>;
+  /** The loops being run, innermost last (where `break` and `continue` record what they leave). */
+  loops?: LoopContext[];
+}
+
+export interface LoopContext {
+  /** The values before the loop of the names it wrote. */
+  journal: Map<string, Value | undefined>;
+  /** What those names held at each `break` / `continue` (bounded). */
+  exits: Array<Map<string, Value | undefined>>;
+  /** More exits than the bound were met: the names the loop writes are unknown after it. */
+  overflowed: boolean;
 }
 
 export function lookupVar(frame: Frame, name: string): string | undefined {

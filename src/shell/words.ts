@@ -1,7 +1,9 @@
 import { restoreExpressions } from './expressions.js';
 import type { ParamPart, Part, Span, Word } from './ast.js';
 import { charge, enterNesting, fitsValue, isOversized, leaveNesting, meterOf, oversized } from './bounds.js';
-import type { Frame } from './state.js';
+import type { Frame, Value } from './state.js';
+import { joinTexts } from './join.js';
+import { interpolateAlternatives, mayHoldAlternatives, UNKNOWN_LOOKUP } from '../workflow/expr.js';
 import { hasUnresolved, isSpace, mapLiteralParts, removePattern, replacePattern, splitFields } from './text.js';
 
 /**
@@ -230,13 +232,14 @@ export function expandParam(frame: Frame, pe: ParamPart): string | string[] {
   }
   let value: string | undefined;
   let items: string[] | undefined;
+  let v: Value | undefined;
   if (/^\d+$/.test(name)) {
     const n = Number(name);
     if (n === 0) value = frame.vars.get('0')?.text;
     else if (frame.positional) value = frame.positional[n - 1] ?? '';
   } else {
     const prefix = frame.prefixEnv?.get(name);
-    const v = prefix !== undefined ? { text: prefix } : frame.vars.get(name);
+    v = prefix !== undefined ? { text: prefix } : frame.vars.get(name);
     value = v?.text;
     items = v?.items;
   }
@@ -245,6 +248,7 @@ export function expandParam(frame: Frame, pe: ParamPart): string | string[] {
     const list = items ?? (value !== undefined ? [value] : undefined);
     if (idx === '@' || idx === '*') {
       if (!list) return writtenOf();
+      if (pe.length) return v?.raggedItems ? writtenOf() : String(list.length);
       return idx === '@' ? list : list.join(' ');
     }
     if (/^\d+$/.test(idx)) value = list?.[Number(idx)];
@@ -252,11 +256,21 @@ export function expandParam(frame: Frame, pe: ParamPart): string | string[] {
   }
   // An oversized unknown is read by no operator (only `${A:+alt}`, which asks whether A is set, still applies).
   if (value !== undefined && isOversized(frame, value) && !(pe.exp && (pe.exp.op === '+' || pe.exp.op === ':+'))) return value;
-  if (pe.length) return value !== undefined && !hasUnresolved(value) ? String(value.length) : writtenOf();
-  if (pe.slice) return value !== undefined && !hasUnresolved(value) ? (slice(frame, value, pe.slice) ?? writtenOf()) : writtenOf();
-  if (pe.repl) return value === undefined ? writtenOf() : replaceIn(frame, pe, pe.repl, value, writtenOf);
-  if (pe.exp) return applyOperator(frame, pe, pe.exp, value, writtenOf);
-  return value ?? writtenOf();
+  const operate = (v: string | undefined): string => {
+    if (pe.length) return v !== undefined && !hasUnresolved(v) ? String(v.length) : writtenOf();
+    if (pe.slice) return v !== undefined && !hasUnresolved(v) ? (slice(frame, v, pe.slice) ?? writtenOf()) : writtenOf();
+    if (pe.repl) return v === undefined ? writtenOf() : replaceIn(frame, pe, pe.repl, v, writtenOf);
+    if (pe.exp) return applyOperator(frame, pe, pe.exp, v, writtenOf);
+    return v ?? writtenOf();
+  };
+  // An operator on a value that holds alternatives (a variable written in branches) applies to each of them:
+  // `${IMG:-default}` is the default on the path where IMG was left empty. (`${X:=d}` assigns: applied as a whole.)
+  const operates = pe.length || pe.slice || pe.repl || (pe.exp && !pe.exp.op.endsWith('='));
+  if (operates && value !== undefined && mayHoldAlternatives(value)) {
+    const alts = interpolateAlternatives(value, UNKNOWN_LOOKUP);
+    if (alts.length > 1) return joinTexts(frame, alts.map((a) => ({ text: operate(a.text), when: a.when })), `value of ${name || 'a parameter'}`);
+  }
+  return operate(value);
 }
 
 function slice(frame: Frame, value: string, sl: NonNullable<ParamPart['slice']>): string | undefined {
