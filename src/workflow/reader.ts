@@ -713,7 +713,11 @@ class Reader {
         inputLines[e.key.toLowerCase()] = doc.line(e.keyNode);
       }
       const usesLoc = { file: file.file, line: doc.line(doc.get(node, 'uses')) };
+      // What an action (handler or composite) exports holds only when the step runs, as for a run: step.
+      const envBefore = stepIf.k === 'const' ? undefined : { ...run.envWrites };
+      const filesBefore = stepIf.k === 'const' ? undefined : { ...run.virtualFiles };
       produced = await this.runUses(file, uses, usesLoc, stepLoc, id, { texts: withInputs, when: inputWhen }, inputLines, ctx, stepEnv, workdir, run, chain);
+      if (envBefore && filesBefore) this.conditionWrites(run, envBefore, filesBefore, stepIf);
     }
     for (const [i, op] of produced.entries()) {
       op.seq = stepIndex * 1000 + i;
@@ -1102,6 +1106,31 @@ class Reader {
    * `$GITHUB_ENV` writes of a step with an `if:` hold only when it runs: later steps see the new value under that
    * condition and the previous one (or nothing) otherwise, written as one conditional value.
    */
+  /**
+   * Rewrites what a `uses:` step changed in the job's environment and runner files as alternatives: its value when
+   * the step's `if:` holds, what was there before when it does not. Handlers and composite actions write into the
+   * job directly; this puts the step's condition on those writes afterwards.
+   */
+  private conditionWrites(run: JobRun, envBefore: Record<string, string>, filesBefore: Record<string, string>, stepIf: Formula): void {
+    for (const [key, value] of Object.entries(run.envWrites)) {
+      if (envBefore[key] === value) continue;
+      const previous = envBefore[key] ?? run.scope.env[key] ?? '';
+      run.envWrites[key] = previous === value ? value : alternativesText([
+        { text: value, when: stepIf },
+        { text: previous, when: not(stepIf) },
+      ]);
+    }
+    for (const [path, text] of Object.entries(run.virtualFiles)) {
+      const before = filesBefore[path];
+      if (before === text) continue;
+      // A file the step alone writes is absent when it does not run: its text then holds only under the condition.
+      run.virtualFiles[path] = before === undefined ? text : alternativesText([
+        { text, when: stepIf },
+        { text: before, when: not(stepIf) },
+      ]);
+    }
+  }
+
   private writeEnv(run: JobRun, writes: Record<string, string>, stepIf: Formula): void {
     for (const [key, value] of Object.entries(writes)) {
       if (stepIf.k === 'const') {
