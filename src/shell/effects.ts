@@ -111,7 +111,7 @@ function base(frame: Frame, tool: string, location: Location, refs: ImageRef[], 
 }
 
 /** The step's guard narrowed by the shell branch the operation sits in. */
-function guardIn(frame: Frame): Guard {
+export function guardIn(frame: Frame): Guard {
   const g = frame.state.ctx.guard;
   if (frame.cond.k === 'const' && frame.cond.v) return g;
   return { ...g, formula: and(g.formula, frame.cond), local: and(g.local ?? TRUE, frame.cond) };

@@ -1,5 +1,5 @@
+import { reportUnparsed } from './unparsed.js';
 import { posix } from 'node:path';
-import { ruleFinding } from '../rules/finding.js';
 import { classifyCommand, isKnownTool, toolFromCommandWord, toolFromVariableName } from '../detect/commands/index.js';
 import type { Arg, CommandEffect, CommandInvocation } from '../detect/commands/index.js';
 import { normalizeRelPath } from '../discover/repo.js';
@@ -44,7 +44,7 @@ export function runSource(frame: Frame, maskedText: string): void {
     if (parsed.tooDeep) {
       frame.line = parsed.line;
       stopAnalysis(frame, 'bound', `shell script ${frame.source.file} is nested too deeply to parse; it was not analysed`);
-    } else frame.state.findings.push(ruleFinding('parse-error', `shell script does not parse: ${parsed.message}`, locationOf(frame, parsed.line)));
+    } else reportUnparsed(frame, maskedText, parsed.message, parsed.line);
     return;
   }
   runStmts(frame, parsed.stmts);

@@ -1,7 +1,8 @@
 import { AnalysisBudget } from '../util/budget.js';
 import { isMap, isScalar, type Node, type Scalar } from 'yaml';
 import type { RepoReader } from '../discover/repo.js';
-import { handlerFor, isKnownIrrelevant, looksImageRelated, worthReading } from '../detect/actions/index.js';
+import { handlerFor, isKnownIrrelevant, looksImageRelated, mayPushAction, worthReading } from '../detect/actions/index.js';
+import { hiddenPushOps, hiddenSuffix, scanHiddenCommands, scanHiddenUses } from '../detect/hidden-pushes.js';
 import type { ActionHandler, ActionStep } from '../detect/actions/types.js';
 import type { Finding } from '../model/finding.js';
 import type { Location } from '../model/location.js';
@@ -302,7 +303,11 @@ class Reader {
     const docs = yamlDocs(parsed);
     if (parsed.errors.length > 0 || docs.length === 0 || !isMap(docs[0]!.root)) {
       const err = firstYamlError(parsed);
-      this.reportOnce(ruleFinding('parse-error', `${display} is not valid YAML${err ? `: ${err.message}` : ''}; it was not analysed`, { file: display, line: err?.line ?? 1 }));
+      // What the unparsed text may push or sign is named, and each push it may hide fails the verdict closed.
+      const hidden = [...scanHiddenUses(read.text, mayPushAction), ...scanHiddenCommands(read.text)].sort((a, b) => a.line - b.line);
+      const same = (l: number): number => l;
+      this.reportOnce(ruleFinding('parse-error', `${display} is not valid YAML${err ? `: ${err.message}` : ''}; it was not analysed${hiddenSuffix(hidden, same)}`, { file: display, line: err?.line ?? 1 }));
+      append(this.out.operations, hiddenPushOps(hidden, display, same, { chain: [], guard: { formula: TRUE, continueOnError: false }, jobKey: `${display}#(does not parse)`, stepIndex: 0 }));
       const bound = yamlBoundFinding(parsed, display);
       if (bound) this.reportOnce(bound);
       this.parsed.set(key, null);
