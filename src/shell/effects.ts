@@ -49,6 +49,14 @@ export function applyEffects(frame: Frame, effects: CommandEffect[], line: numbe
       case 'stdout':
         writeOut(frame, withPushDigest(e.text, digestText));
         break;
+      case 'stderr':
+        if (frame.stderr) {
+          const saved = frame.sink;
+          frame.sink = frame.stderr;
+          writeOut(frame, withPushDigest(e.text, digestText));
+          frame.sink = saved;
+        }
+        break;
       case 'file':
         storeFile(frame, resolvePath(frame, e.path), withPushDigest(e.text, digestText));
         break;

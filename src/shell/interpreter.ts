@@ -16,6 +16,7 @@ import { closeSink, fileSink, readFiles, writeOut } from './sinks.js';
 import { parseJqArgs, runJq } from './jq.js';
 import { printsNothing } from './quiet-commands.js';
 import { cutFields } from './cut.js';
+import { pushOutputFilter } from './digest-filters.js';
 import { awkFilter, sedFilter } from './text-filters.js';
 import { and, FALSE, not, TRUE, type Formula } from '../logic/formula.js';
 import { alternativeCombinations, alternativesText, mayHoldAlternatives } from '../workflow/expr.js';
@@ -79,6 +80,7 @@ function runStmt(frame: Frame, stmt: Stmt): void {
   }
   if (!countCommand(frame, stmt) || !enterNesting(frame)) return;
   const savedSink = frame.sink;
+  const savedStderr = frame.stderr;
   const savedStdin = frame.stdin;
   const savedLine = frame.line;
   frame.line = stmt.line;
@@ -88,6 +90,7 @@ function runStmt(frame: Frame, stmt: Stmt): void {
   } finally {
     if (frame.sink !== savedSink) closeSink(frame, frame.sink);
     frame.sink = savedSink;
+    frame.stderr = savedStderr;
     frame.stdin = savedStdin;
     frame.line = savedLine;
     leaveNesting(frame);
@@ -107,12 +110,12 @@ function runList(frame: Frame, top: Stmt): void {
   const { first, links } = listSpine(top, false);
   if (frame.state.stopped || !enterNesting(frame)) return;
   // Per link, what its statement found when it began (restored when it ends), and its pipe if it is `x | y`.
-  const scopes: Array<{ sink: Sink; stdin: string | undefined; line: number; pipe?: PipeSink; outer?: Sink }> = new Array(links.length);
+  const scopes: Array<{ sink: Sink; stderr: Sink | undefined; stdin: string | undefined; line: number; pipe?: PipeSink; outer?: Sink }> = new Array(links.length);
   try {
     // Down the spine, outermost link first: each link's statement sets up its redirections and pipe.
     for (let k = links.length - 1; k >= 0; k--) {
       const link = links[k]!;
-      const scope: (typeof scopes)[number] = { sink: frame.sink, stdin: frame.stdin, line: frame.line };
+      const scope: (typeof scopes)[number] = { sink: frame.sink, stderr: frame.stderr, stdin: frame.stdin, line: frame.line };
       scopes[k] = scope;
       frame.line = link.node.line;
       applyRedirects(frame, link.node);
@@ -146,6 +149,7 @@ function runList(frame: Frame, top: Stmt): void {
         cond = needed ? extendCondition(link.node, link.op, x, xCond!, link.y, leafCondition(frame, link.y, true)) : undefined;
       }
       frame.sink = scope.sink;
+      frame.stderr = scope.stderr;
       frame.stdin = scope.stdin;
       frame.line = scope.line;
     }
@@ -154,6 +158,7 @@ function runList(frame: Frame, top: Stmt): void {
     const outermost = scopes[links.length - 1];
     if (outermost) {
       frame.sink = outermost.sink;
+      frame.stderr = outermost.stderr;
       frame.stdin = outermost.stdin;
       frame.line = outermost.line;
     }
@@ -181,6 +186,9 @@ function applyRedirects(frame: Frame, stmt: Stmt): void {
     if (r.op === 'out') {
       if (r.fd !== undefined && r.fd !== '1') continue;
       frame.sink = sinkFor(frame, expandString(frame, r.word), r.append);
+    } else if (r.op === 'other' && r.fd === '2' && expandString(frame, r.word) === '1') {
+      // `2>&1`: standard error goes where standard output goes now (imagetools create's progress into a capture).
+      frame.stderr = frame.sink;
     } else if (r.op === 'other' && (r.fd === undefined || r.fd === '1') && expandString(frame, r.word) === '2') {
       // `>&2`: standard output goes to standard error (`echo Installing… >&2` prints nothing a capture sees).
       frame.sink = { kind: 'discard' };
@@ -233,9 +241,13 @@ function runCommandNode(frame: Frame, cmd: Cmd, line: number): void {
         const truth = c.cond.length === 0 ? true : staticTruth(frame, c.cond);
         if (truth === false) continue;
         const f = truth === true ? TRUE : conditionFormula(frame, c.cond);
+        // The first condition runs whichever branch is taken: what it assigns (`if ! OUT=$(cmd); then exit 1; fi`)
+        // holds after the if on every path, so it is not part of a branch's journal.
+        const first = outcomes.length === 0 && none.k === 'const';
+        if (first) runStmts(frame, c.cond);
         const journal = frame.vars.begin();
         try {
-          underCondition(frame, none, () => runStmts(frame, c.cond));
+          if (!first) underCondition(frame, none, () => runStmts(frame, c.cond));
           underCondition(frame, and(none, f), () => runStmts(frame, c.then));
         } finally {
           frame.vars.end(journal);
@@ -478,6 +490,18 @@ export function dispatch(frame: Frame, argv0: string[], line: number, guessedIn:
   if (fn) {
     callFunction(frame, fn, rest, line);
     return;
+  }
+  // A filter over what a push printed: the digest it extracts, or unknown (never the output text taken apart).
+  if (frame.stdin !== undefined && TRANSFORMS.has(cmd)) {
+    const out = pushOutputFilter(cmd, rest, frame.stdin, frame.state.ctx.budget);
+    if (out === 'unknown') {
+      markUnknown();
+      return;
+    }
+    if (out !== undefined) {
+      writeOut(frame, out);
+      return;
+    }
   }
   switch (cmd) {
     case 'echo':
