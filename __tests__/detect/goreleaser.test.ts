@@ -148,9 +148,15 @@ test('missing config and missing -f file: no operations, a limit note for -f', (
 
 test('malformed config is a parse-error finding, not a crash', () => {
   const r = readGoreleaser(inv('broken', 'release'));
-  assert.equal(r.operations.length, 0);
   assert.equal(r.findings[0]?.rule, 'parse-error');
   assert.equal(r.findings[0]?.location.file, '.goreleaser.yml');
+  // Its dockers: section may push: one image not inspected (low confidence, fails the verdict), named in the finding.
+  assert.deepEqual(r.operations.map((o) => `${o.kind} ${o.confidence} ${o.location.line} ${o.refs[0]?.name}`), [
+    'push low 2 (not inspected) goreleaser dockers of .goreleaser.yml at .goreleaser.yml:2 (in a file that does not parse)',
+  ]);
+  assert.match(r.findings[0]!.message, /may hide a push: goreleaser dockers of \.goreleaser\.yml \(line 2\).*signing not credited: goreleaser docker_signs/);
+  // A snapshot run publishes nothing, so nothing is hidden.
+  assert.equal(readGoreleaser(inv('broken', 'release --snapshot')).operations.length, 0);
 });
 
 test('argument parsing', () => {

@@ -1,3 +1,4 @@
+import { hiddenPushOps, hiddenSuffix, type HiddenCommand } from './hidden-pushes.js';
 import { posix } from 'node:path';
 import { ruleFinding } from '../rules/finding.js';
 import { normalizeRelPath, type RepoReader } from '../discover/repo.js';
@@ -141,7 +142,12 @@ function loadFiles(inv: BakeInvocation, def: BakeDefinition, result: ReaderResul
     if (problems.length) {
       const first = problems[0]!;
       const related = [{ ...inv.location, message: 'bake runs here' }];
-      result.findings.push(ruleFinding('parse-error', `bake file ${path} could not be parsed: ${first.message}`, { file: path, line: first.line }, related));
+      // The targets the unread part defines may be pushed by this call: a push not inspected (fail closed), named.
+      const pushes = inv.push || /type=registry|push=true/.test(`${inv.set.join('\n')}\n${read.text.slice(0, 256 * 1024)}`);
+      const hidden: HiddenCommand[] = pushes ? [{ kind: 'push', text: `bake targets of ${path}`, line: first.line }] : [];
+      const same = (l: number): number => l;
+      for (const op of hiddenPushOps(hidden, path, same, inv)) result.operations.push({ ...op, chain: [...inv.chain, inv.location] });
+      result.findings.push(ruleFinding('parse-error', `bake file ${path} could not be parsed: ${first.message}${hiddenSuffix(hidden, same)}`, { file: path, line: first.line }, related));
       if (first.bound) {
         const text = `${path} was not read whole (${first.bound.reason}). It is a pipeline file, so what it pushes or signs is unknown and the check fails closed.`;
         result.findings.push(ruleFinding('input-bound-exceeded', text, { file: path, line: first.bound.line }, related));

@@ -35,7 +35,8 @@ export interface LoadedLayers {
   layers: ConfigLayer[];
   uninspected: UninspectedInclude[];
   limits: string[];
-  parseErrors: Array<{ file: string; line: number; message: string; parsed: ParsedYaml }>;
+  /** `text`: the file as read, for the lexical scan of what it may hide (src/detect/hidden-pushes.ts). */
+  parseErrors: Array<{ file: string; line: number; message: string; parsed: ParsedYaml; text: string }>;
 }
 
 /** Includes nest; bound the depth (and refuse cycles) like every other indirection. */
@@ -98,7 +99,7 @@ export function loadConfigLayers(main: ConfigLayer, repo: RepoReader, workdir: s
       const doc = yamlDocs(parsed)[0];
       if (parsed.errors.length > 0 || !doc || !doc.isMap(doc.root)) {
         const first = firstYamlError(parsed);
-        out.parseErrors.push({ file: next.file, line: first?.line ?? 1, message: first?.message ?? 'not a YAML mapping', parsed });
+        out.parseErrors.push({ file: next.file, line: first?.line ?? 1, message: first?.message ?? 'not a YAML mapping', parsed, text: next.text });
         continue;
       }
       visit({ y: doc, file: next.file }, depth + 1);

@@ -16,6 +16,7 @@ import { configEnv, renderTemplate, type ConfigEnvEntry, type TemplateValues } f
 import { NOT_INSPECTED_PREFIX } from '../rules/signing-model.js';
 import { appendAll } from '../util/arrays.js';
 import { AnalysisBudget } from '../util/budget.js';
+import { hiddenPushOps, hiddenSuffix, scanHiddenGoreleaser } from './hidden-pushes.js';
 
 /** A goreleaser run: goreleaser/goreleaser-action (`args:`, `workdir:`) or `goreleaser …` in a script. */
 export interface GoreleaserInvocation extends OpContext {
@@ -82,7 +83,7 @@ export function readGoreleaser(inv: GoreleaserInvocation): ReaderResult {
   const doc = yamlDocs(parsed)[0];
   if (parsed.errors.length > 0 || !doc || !doc.isMap(doc.root)) {
     const first = firstYamlError(parsed);
-    result.findings.push(parseErrorFinding(configPath, first?.line ?? 1, first?.message ?? 'not a YAML mapping', inv.location));
+    result.findings.push(parseErrorFinding(configPath, first?.line ?? 1, first?.message ?? 'not a YAML mapping', inv.location, hiddenIn(inv, run, configPath, read.text, result)));
     const bound = yamlBoundFinding(parsed, configPath, [{ ...inv.location, message: 'goreleaser runs here' }]);
     if (bound) result.findings.push(bound);
     return result;
@@ -91,7 +92,7 @@ export function readGoreleaser(inv: GoreleaserInvocation): ReaderResult {
   const loaded = loadConfigLayers({ y: doc, file: configPath }, inv.repo, workdir, inv.remoteFiles, budget);
   appendAll(result.limits, loaded.limits);
   for (const e of loaded.parseErrors) {
-    result.findings.push(parseErrorFinding(e.file, e.line, e.message, inv.location));
+    result.findings.push(parseErrorFinding(e.file, e.line, e.message, inv.location, hiddenIn(inv, run, e.file, e.text, result)));
     const bound = yamlBoundFinding(e.parsed, e.file, [{ ...inv.location, message: 'goreleaser runs here' }]);
     if (bound) result.findings.push(bound);
   }
@@ -221,8 +222,20 @@ function findConfig(inv: GoreleaserInvocation, run: GoreleaserRun, result: Reade
   return undefined;
 }
 
-function parseErrorFinding(file: string, line: number, message: string, from: Location): Finding {
-  return ruleFinding('parse-error', `goreleaser config ${file} could not be parsed: ${message}`, { file, line }, [{ ...from, message: 'goreleaser runs here' }]);
+function parseErrorFinding(file: string, line: number, message: string, from: Location, hidden: string): Finding {
+  return ruleFinding('parse-error', `goreleaser config ${file} could not be parsed: ${message}${hidden}`, { file, line }, [{ ...from, message: 'goreleaser runs here' }]);
+}
+
+/**
+ * A config (or include) that does not parse may hide the images this publishing run pushes: its image sections,
+ * found lexically, become images not inspected (the verdict fails closed); the message tail names them.
+ */
+function hiddenIn(inv: GoreleaserInvocation, run: GoreleaserRun, file: string, text: string, result: ReaderResult): string {
+  if (run.noPublish !== undefined || run.skipDocker) return '';
+  const hidden = scanHiddenGoreleaser(text, file);
+  const same = (l: number): number => l;
+  for (const op of hiddenPushOps(hidden, file, same, inv)) result.operations.push({ ...op, chain: [...inv.chain, inv.location] });
+  return hiddenSuffix(hidden, same);
 }
 
 function strings(y: YamlDoc, node: unknown): Array<{ text: string; line: number }> {

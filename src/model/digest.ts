@@ -22,6 +22,44 @@ import type { ImageRef } from './pipeline.js';
  */
 
 const PUSH_PREFIX = '$(digest-of-push:';
+/**
+ * What a push command prints, with its digest inside: `$(output-of-push:<kind>:<digest text>)`. It is not a digest:
+ * a signature of `name@<whole output>` signs nothing, so digestSources never looks inside it. Only a filter that
+ * extracts the digest from that output (src/shell/digest-filters.ts) turns it into the digest text.
+ * - `docker-push`: docker push's progress, then `<tag>: digest: sha256:… size: N` (standard output).
+ * - `imagetools-create`: `docker buildx imagetools create`'s progress (standard error): `copying sha256:… from …`
+ *   for each source in another repository, then `pushing sha256:… to <tag>` for each tag, the new manifest last.
+ * - `imagetools-digests`: the `sha256:…` digests grep took from that progress, in order: the last one is the push's.
+ */
+export const OUTPUT_PREFIX = '$(output-of-push:';
+export type PushOutputKind = 'docker-push' | 'imagetools-create' | 'imagetools-digests';
+
+/** The output text of `kind` whose digest is `digestText` (THIS_PUSH_DIGEST in a classifier). */
+export function pushOutputText(kind: PushOutputKind, digestText: string): string {
+  return `${OUTPUT_PREFIX}${kind}:${digestText})`;
+}
+
+/** The kind and digest text of a whole output token, or undefined. */
+export function parsePushOutput(text: string): { kind: PushOutputKind; digest: string } | undefined {
+  const t = text.trim();
+  if (!isWholeToken(t, OUTPUT_PREFIX)) return undefined;
+  const m = /^(docker-push|imagetools-create|imagetools-digests):([\s\S]*)$/.exec(t.slice(OUTPUT_PREFIX.length, -1));
+  return m ? { kind: m[1] as PushOutputKind, digest: m[2]! } : undefined;
+}
+
+/** `d` without any output token (the digests inside one are not what `d` is). */
+function withoutOutputs(d: string): string {
+  if (!d.includes(OUTPUT_PREFIX)) return d;
+  let out = '';
+  let pos = 0;
+  for (let i = d.indexOf(OUTPUT_PREFIX); i >= 0; i = d.indexOf(OUTPUT_PREFIX, pos)) {
+    const end = tokenEnd(d, i);
+    out += d.slice(pos, i);
+    pos = end < 0 ? d.length : end;
+    if (end < 0) break;
+  }
+  return out + d.slice(pos);
+}
 const REF_PREFIX = '$(digest-of:';
 
 /** The digest text for what the push at `location` produced. */
@@ -60,7 +98,7 @@ const STEP_DIGEST_INSIDE = /steps\.([\w-]+)\.outputs\.digest\b/g;
  * traceable source at all is `unknown`.
  */
 export function digestSources(digest: string): DigestSource[] {
-  const d = digest.trim();
+  const d = withoutOutputs(digest).trim();
   if (!d) return [{ kind: 'unknown' }];
   if (LITERAL.test(d)) return [{ kind: 'literal' }];
   const step = STEP_DIGEST.exec(d);
@@ -78,6 +116,8 @@ export function digestSources(digest: string): DigestSource[] {
 /** A digest text in words, for messages: `the digest the push at x.yml:12 produced`, `the digest of ghcr.io/a:1`. */
 export function describeDigest(digest: string): string {
   const d = digest.trim();
+  const output = parsePushOutput(d);
+  if (output) return `the whole output of a push (${output.kind}), not a digest taken from it`;
   if (isWholeToken(d, PUSH_PREFIX)) return `the digest the push at ${d.slice(PUSH_PREFIX.length, -1).replace(/%([0-9a-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))} produced`;
   if (isWholeToken(d, REF_PREFIX)) return `the digest ${d.slice(REF_PREFIX.length, -1)} pointed to`;
   return d;

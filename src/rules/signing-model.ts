@@ -15,6 +15,8 @@ export interface SigningModel {
 
 /** Name given to the placeholder image of a pipeline part that could not be read. */
 export const NOT_INSPECTED_PREFIX = '(not inspected) ';
+/** Ends the name of a push found only by a lexical scan of a file that does not parse (src/detect/hidden-pushes.ts). */
+export const UNPARSED_SUFFIX = ' (in a file that does not parse)';
 
 export type SigningCheck = (model: SigningModel) => Finding[];
 

@@ -1,4 +1,4 @@
-import { makeFinding, NOT_INSPECTED_PREFIX, type SigningCheck } from './signing-model.js';
+import { makeFinding, NOT_INSPECTED_PREFIX, UNPARSED_SUFFIX, type SigningCheck } from './signing-model.js';
 import type { RuleDefinition } from './rule.js';
 
 export const unsignedImage: RuleDefinition = {
@@ -27,7 +27,9 @@ export const checkUnsignedImage: SigningCheck = (model) =>
       return makeFinding(
         unsignedImage,
         uninspected
-          ? `${img.name.slice(NOT_INSPECTED_PREFIX.length)} may push images, and it could not be read, so no signature can be confirmed. Make it readable (remote-checkouts or a github-token), or exclude its images in the configuration with a reason.`
+          ? img.name.endsWith(UNPARSED_SUFFIX)
+            ? `${img.name.slice(NOT_INSPECTED_PREFIX.length)} may push an image, and the file could not be parsed, so no signature can be confirmed. Fix the file's syntax (see its parse-error finding), or exclude the image in the configuration with a reason.`
+            : `${img.name.slice(NOT_INSPECTED_PREFIX.length)} may push images, and it could not be read, so no signature can be confirmed. Make it readable (remote-checkouts or a github-token), or exclude its images in the configuration with a reason.`
           : `${img.name} is pushed but never signed.${why} Sign its digest after the push (e.g. cosign sign --yes ${img.name}@\${{ steps.<build>.outputs.digest }}).`,
         first!.push.location,
         [...rest.map((p) => ({ ...p.push.location, message: 'also pushed here' })), ...rejected.map((r) => ({ ...r.sign.location, message: `signing step not counted: ${r.reason}` }))],

@@ -49,6 +49,14 @@ export function applyEffects(frame: Frame, effects: CommandEffect[], line: numbe
       case 'stdout':
         writeOut(frame, withPushDigest(e.text, digestText));
         break;
+      case 'stderr':
+        if (frame.stderr) {
+          const saved = frame.sink;
+          frame.sink = frame.stderr;
+          writeOut(frame, withPushDigest(e.text, digestText));
+          frame.sink = saved;
+        }
+        break;
       case 'file':
         storeFile(frame, resolvePath(frame, e.path), withPushDigest(e.text, digestText));
         break;
@@ -111,7 +119,7 @@ function base(frame: Frame, tool: string, location: Location, refs: ImageRef[], 
 }
 
 /** The step's guard narrowed by the shell branch the operation sits in. */
-function guardIn(frame: Frame): Guard {
+export function guardIn(frame: Frame): Guard {
   const g = frame.state.ctx.guard;
   if (frame.cond.k === 'const' && frame.cond.v) return g;
   return { ...g, formula: and(g.formula, frame.cond), local: and(g.local ?? TRUE, frame.cond) };

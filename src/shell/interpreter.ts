@@ -1,5 +1,5 @@
+import { reportUnparsed } from './unparsed.js';
 import { posix } from 'node:path';
-import { ruleFinding } from '../rules/finding.js';
 import { classifyCommand, isKnownTool, toolFromCommandWord, toolFromVariableName } from '../detect/commands/index.js';
 import type { Arg, CommandEffect, CommandInvocation } from '../detect/commands/index.js';
 import { normalizeRelPath } from '../discover/repo.js';
@@ -16,6 +16,7 @@ import { closeSink, fileSink, readFiles, sinkText, writeOut } from './sinks.js';
 import { parseJqArgs, runJq } from './jq.js';
 import { printsNothing } from './quiet-commands.js';
 import { cutFields } from './cut.js';
+import { pushOutputFilter } from './digest-filters.js';
 import { awkFilter, sedFilter } from './text-filters.js';
 import { and, FALSE, not, or, TRUE, type Formula } from '../logic/formula.js';
 import { alternativeCombinations, interpolateAlternatives, mayHoldAlternatives, UNKNOWN_LOOKUP } from '../workflow/expr.js';
@@ -46,7 +47,7 @@ export function runSource(frame: Frame, maskedText: string): void {
     if (parsed.tooDeep) {
       frame.line = parsed.line;
       stopAnalysis(frame, 'bound', `shell script ${frame.source.file} is nested too deeply to parse; it was not analysed`);
-    } else frame.state.findings.push(ruleFinding('parse-error', `shell script does not parse: ${parsed.message}`, locationOf(frame, parsed.line)));
+    } else reportUnparsed(frame, maskedText, parsed.message, parsed.line);
     return;
   }
   runStmts(frame, parsed.stmts);
@@ -81,6 +82,7 @@ function runStmt(frame: Frame, stmt: Stmt): void {
   }
   if (!countCommand(frame, stmt) || !enterNesting(frame)) return;
   const savedSink = frame.sink;
+  const savedStderr = frame.stderr;
   const savedStdin = frame.stdin;
   const savedLine = frame.line;
   frame.line = stmt.line;
@@ -90,6 +92,7 @@ function runStmt(frame: Frame, stmt: Stmt): void {
   } finally {
     if (frame.sink !== savedSink) closeSink(frame, frame.sink);
     frame.sink = savedSink;
+    frame.stderr = savedStderr;
     frame.stdin = savedStdin;
     frame.line = savedLine;
     leaveNesting(frame);
@@ -109,12 +112,12 @@ function runList(frame: Frame, top: Stmt): void {
   const { first, links } = listSpine(top, false);
   if (frame.state.stopped || !enterNesting(frame)) return;
   // Per link, what its statement found when it began (restored when it ends), and its pipe if it is `x | y`.
-  const scopes: Array<{ sink: Sink; stdin: string | undefined; line: number; pipe?: PipeSink; outer?: Sink }> = new Array(links.length);
+  const scopes: Array<{ sink: Sink; stderr: Sink | undefined; stdin: string | undefined; line: number; pipe?: PipeSink; outer?: Sink }> = new Array(links.length);
   try {
     // Down the spine, outermost link first: each link's statement sets up its redirections and pipe.
     for (let k = links.length - 1; k >= 0; k--) {
       const link = links[k]!;
-      const scope: (typeof scopes)[number] = { sink: frame.sink, stdin: frame.stdin, line: frame.line };
+      const scope: (typeof scopes)[number] = { sink: frame.sink, stderr: frame.stderr, stdin: frame.stdin, line: frame.line };
       scopes[k] = scope;
       frame.line = link.node.line;
       applyRedirects(frame, link.node);
@@ -150,6 +153,7 @@ function runList(frame: Frame, top: Stmt): void {
         cond = needed ? extendCondition(link.node, link.op, x, xCond!, link.y, leafCondition(frame, link.y, true)) : undefined;
       }
       frame.sink = scope.sink;
+      frame.stderr = scope.stderr;
       frame.stdin = scope.stdin;
       frame.line = scope.line;
     }
@@ -158,6 +162,7 @@ function runList(frame: Frame, top: Stmt): void {
     const outermost = scopes[links.length - 1];
     if (outermost) {
       frame.sink = outermost.sink;
+      frame.stderr = outermost.stderr;
       frame.stdin = outermost.stdin;
       frame.line = outermost.line;
     }
@@ -185,6 +190,9 @@ function applyRedirects(frame: Frame, stmt: Stmt): void {
     if (r.op === 'out') {
       if (r.fd !== undefined && r.fd !== '1') continue;
       frame.sink = sinkFor(frame, expandString(frame, r.word), r.append);
+    } else if (r.op === 'other' && r.fd === '2' && expandString(frame, r.word) === '1') {
+      // `2>&1`: standard error goes where standard output goes now (imagetools create's progress into a capture).
+      frame.stderr = frame.sink;
     } else if (r.op === 'other' && (r.fd === undefined || r.fd === '1') && expandString(frame, r.word) === '2') {
       // `>&2`: standard output goes to standard error (`echo Installing… >&2` prints nothing a capture sees).
       frame.sink = { kind: 'discard' };
@@ -243,10 +251,14 @@ function runCommandNode(frame: Frame, cmd: Cmd, line: number): void {
         const f = truth === true ? TRUE : conditionFormula(frame, c.cond);
         const reach = none;
         const taken = and(none, f);
+        // The first condition runs whichever branch is taken: what it assigns (`if ! OUT=$(cmd); then exit 1; fi`)
+        // holds after the if on every path, so it is run here, outside every branch's journal.
+        const first = branches.length === 0 && none.k === 'const';
+        if (first) runStmts(frame, c.cond);
         branches.push({
           when: taken,
           run: () => {
-            underCondition(frame, reach, () => runStmts(frame, c.cond));
+            if (!first) underCondition(frame, reach, () => runStmts(frame, c.cond));
             underCondition(frame, taken, () => runStmts(frame, c.then));
           },
         });
@@ -775,6 +787,18 @@ export function dispatch(frame: Frame, argv0: string[], line: number, guessedIn:
   if (fn) {
     callFunction(frame, fn, rest, line);
     return;
+  }
+  // A filter over what a push printed: the digest it extracts, or unknown (never the output text taken apart).
+  if (frame.stdin !== undefined && TRANSFORMS.has(cmd)) {
+    const out = pushOutputFilter(cmd, rest, frame.stdin, frame.state.ctx.budget);
+    if (out === 'unknown') {
+      markUnknown();
+      return;
+    }
+    if (out !== undefined) {
+      writeOut(frame, out);
+      return;
+    }
   }
   switch (cmd) {
     case 'echo':

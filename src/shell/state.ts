@@ -173,6 +173,8 @@ export interface Frame {
   depth: number;
   functionDepth: number;
   sink: Sink;
+  /** Where standard error goes when a `2>&1` sent it to a sink the analysis keeps (else the log: undefined). */
+  stderr?: Sink;
   /** Text known to arrive on standard input (pipe, here-doc, here-string); undefined when unknown. */
   stdin: string | undefined;
   /**

@@ -1,7 +1,8 @@
 import { AnalysisBudget } from '../util/budget.js';
 import { isMap, isScalar, type Node, type Scalar } from 'yaml';
 import type { RepoReader } from '../discover/repo.js';
-import { handlerFor, isKnownIrrelevant, looksImageRelated, worthReading } from '../detect/actions/index.js';
+import { handlerFor, isKnownIrrelevant, looksImageRelated, mayPushAction, worthReading } from '../detect/actions/index.js';
+import { hiddenPushOps, hiddenSuffix, scanHiddenCommands, scanHiddenUses } from '../detect/hidden-pushes.js';
 import type { ActionHandler, ActionStep } from '../detect/actions/types.js';
 import type { Finding } from '../model/finding.js';
 import type { Location } from '../model/location.js';
@@ -302,7 +303,11 @@ class Reader {
     const docs = yamlDocs(parsed);
     if (parsed.errors.length > 0 || docs.length === 0 || !isMap(docs[0]!.root)) {
       const err = firstYamlError(parsed);
-      this.reportOnce(ruleFinding('parse-error', `${display} is not valid YAML${err ? `: ${err.message}` : ''}; it was not analysed`, { file: display, line: err?.line ?? 1 }));
+      // What the unparsed text may push or sign is named, and each push it may hide fails the verdict closed.
+      const hidden = [...scanHiddenUses(read.text, mayPushAction), ...scanHiddenCommands(read.text)].sort((a, b) => a.line - b.line);
+      const same = (l: number): number => l;
+      this.reportOnce(ruleFinding('parse-error', `${display} is not valid YAML${err ? `: ${err.message}` : ''}; it was not analysed${hiddenSuffix(hidden, same)}`, { file: display, line: err?.line ?? 1 }));
+      append(this.out.operations, hiddenPushOps(hidden, display, same, { chain: [], guard: { formula: TRUE, continueOnError: false }, jobKey: `${display}#(does not parse)`, stepIndex: 0 }));
       const bound = yamlBoundFinding(parsed, display);
       if (bound) this.reportOnce(bound);
       this.parsed.set(key, null);
@@ -713,7 +718,11 @@ class Reader {
         inputLines[e.key.toLowerCase()] = doc.line(e.keyNode);
       }
       const usesLoc = { file: file.file, line: doc.line(doc.get(node, 'uses')) };
+      // What an action (handler or composite) exports holds only when the step runs, as for a run: step.
+      const envBefore = stepIf.k === 'const' ? undefined : { ...run.envWrites };
+      const filesBefore = stepIf.k === 'const' ? undefined : { ...run.virtualFiles };
       produced = await this.runUses(file, uses, usesLoc, stepLoc, id, { texts: withInputs, when: inputWhen }, inputLines, ctx, stepEnv, workdir, run, chain);
+      if (envBefore && filesBefore) this.conditionWrites(run, envBefore, filesBefore, stepIf);
     }
     for (const [i, op] of produced.entries()) {
       op.seq = stepIndex * 1000 + i;
@@ -1102,6 +1111,31 @@ class Reader {
    * `$GITHUB_ENV` writes of a step with an `if:` hold only when it runs: later steps see the new value under that
    * condition and the previous one (or nothing) otherwise, written as one conditional value.
    */
+  /**
+   * Rewrites what a `uses:` step changed in the job's environment and runner files as alternatives: its value when
+   * the step's `if:` holds, what was there before when it does not. Handlers and composite actions write into the
+   * job directly; this puts the step's condition on those writes afterwards.
+   */
+  private conditionWrites(run: JobRun, envBefore: Record<string, string>, filesBefore: Record<string, string>, stepIf: Formula): void {
+    for (const [key, value] of Object.entries(run.envWrites)) {
+      if (envBefore[key] === value) continue;
+      const previous = envBefore[key] ?? run.scope.env[key] ?? '';
+      run.envWrites[key] = previous === value ? value : alternativesText([
+        { text: value, when: stepIf },
+        { text: previous, when: not(stepIf) },
+      ]);
+    }
+    for (const [path, text] of Object.entries(run.virtualFiles)) {
+      const before = filesBefore[path];
+      if (before === text) continue;
+      // A file the step alone writes is absent when it does not run: its text then holds only under the condition.
+      run.virtualFiles[path] = before === undefined ? text : alternativesText([
+        { text, when: stepIf },
+        { text: before, when: not(stepIf) },
+      ]);
+    }
+  }
+
   private writeEnv(run: JobRun, writes: Record<string, string>, stepIf: Formula): void {
     for (const [key, value] of Object.entries(writes)) {
       if (stepIf.k === 'const') {

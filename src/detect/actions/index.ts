@@ -24,6 +24,19 @@ export const ACTION_HANDLERS: readonly ActionHandler[] = [
   helmOciChartReleaser,
 ];
 
+/** Handlers whose action can push an image (the rest only compute names, install tools or sign). */
+const PUSHING_HANDLERS: readonly ActionHandler[] = [buildPushAction, bakeAction, pushToRegistry, dockerManifestAction, tagPushAction, dockerBuildPush, publishDockerAction, devcontainersCi, goreleaserAction];
+
+/**
+ * Whether a `uses:` seen only in text (a workflow that does not parse) may push: a pushing handler's action, or an
+ * unknown action whose name looks image-related. Without inputs to look at, this errs towards "may".
+ */
+export function mayPushAction(action: string): boolean {
+  const handler = handlerFor(action);
+  if (handler) return PUSHING_HANDLERS.includes(handler);
+  return !isKnownIrrelevant(action) && looksImageRelated(action, {});
+}
+
 export function handlerFor(action: string): ActionHandler | undefined {
   return ACTION_HANDLERS.find((h) => h.matches(action));
 }

@@ -1,4 +1,4 @@
-import { PARTIAL_JSON, resolvedDigestText, THIS_PUSH_DIGEST } from '../../model/digest.js';
+import { PARTIAL_JSON, pushOutputText, resolvedDigestText, THIS_PUSH_DIGEST } from '../../model/digest.js';
 import { parseImageRef } from '../../model/image-ref.js';
 import { boolFlag, flagValues, hasFlag, isTrue, parseArgs, parseKeyValueList } from './argv.js';
 import type { Arg, CommandEffect, CommandInvocation } from './types.js';
@@ -63,6 +63,11 @@ function dockerPush(inv: CommandInvocation, args: Arg[]): CommandEffect[] {
   const refs = p.positionals.map((x) => x.text);
   if (!refs.length) return [];
   const effects: CommandEffect[] = [{ kind: 'push', tool: 'docker push', refs }];
+  // One tag pushed: its output ends with `<tag>: digest: sha256:… size: N`, this push's digest. `--all-tags` prints
+  // one such line per tag (digests differ), `--quiet` only the name: their output stays unknown.
+  if (refs.length === 1 && !hasFlag(p, '-a') && !hasFlag(p, '--all-tags') && !hasFlag(p, '-q') && !hasFlag(p, '--quiet')) {
+    effects.push({ kind: 'stdout', text: `${pushOutputText('docker-push', THIS_PUSH_DIGEST)}\n` });
+  }
   if (contentTrustOn(inv) && !boolFlag(p, '--disable-content-trust')) {
     effects.push({ kind: 'sign', tool: 'docker push (DOCKER_CONTENT_TRUST=1)', method: 'docker-content-trust', refs, unresolvedTarget: false, keyless: false });
   }
@@ -142,7 +147,15 @@ function imagetoolsCreate(args: Arg[]): CommandEffect[] {
   const p = parseArgs(args, IMAGETOOLS_VALUE_FLAGS);
   if (boolFlag(p, '--dry-run')) return [];
   const tags = flagValues(p, '-t', '--tag');
-  return tags.length ? [{ kind: 'push', tool: 'docker buildx imagetools create', refs: tags }] : [];
+  if (!tags.length) return [];
+  const effects: CommandEffect[] = [{ kind: 'push', tool: 'docker buildx imagetools create', refs: tags }];
+  // Plain progress (the default off a terminal) logs `pushing <new digest> to <tag>` after each tag's copies;
+  // rawjson or quiet progress prints something else.
+  const progress = flagValues(p, '--progress').at(-1);
+  // Its standard output is empty (only --dry-run, which pushes nothing, prints there).
+  effects.push({ kind: 'stdout', text: '' });
+  if (progress === undefined || progress === 'plain' || progress === 'auto') effects.push({ kind: 'stderr', text: `${pushOutputText('imagetools-create', THIS_PUSH_DIGEST)}\n` });
+  return effects;
 }
 
 /**

@@ -56,6 +56,8 @@ export type CommandEffect =
    * the push this command makes. Without such an effect a tool's output is unknown.
    */
   | { kind: 'stdout'; text: string }
+  /** What the command prints on standard error, when that matters (`imagetools create`'s progress); seen only through `2>&1`. */
+  | { kind: 'stderr'; text: string }
   /** A file the command writes (`--image-refs F`, `--digestfile F`, `--metadata-file F`), with what it holds. */
   | { kind: 'file'; path: string; text: string }
   | { kind: 'bake'; files: string[]; targets: string[]; push: boolean; set: string[] }
