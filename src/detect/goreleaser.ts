@@ -1,6 +1,6 @@
 import { pushDigestText } from '../model/digest.js';
 import { posix } from 'node:path';
-import { ruleFinding } from '../rules/finding.js';
+import { ruleFinding } from '../model/rule-finding.js';
 import { normalizeRelPath, type RepoReader } from '../discover/repo.js';
 import type { Finding } from '../model/finding.js';
 import { isEphemeralRegistry, parseImageRef, registryOf } from '../model/image-ref.js';

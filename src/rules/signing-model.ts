@@ -1,9 +1,9 @@
 import type { JudgedImage } from '../engine/judge.js';
 import type { Finding } from '../model/finding.js';
-import { ruleFinding } from './finding.js';
+import { ruleFinding } from '../model/rule-finding.js';
 import type { Location } from '../model/location.js';
 import type { SignOp } from '../model/pipeline.js';
-import type { JobFacts } from '../workflow/reader.js';
+import type { JobFacts } from '../ci/github/reader.js';
 
 /** What the signing rules look at: judged images, every signing operation, job facts, private keys in the tree. */
 export interface SigningModel {

@@ -4,7 +4,7 @@ import type { OpContext, ReaderResult } from '../model/pipeline.js';
 import { makeSource, runSource } from './interpreter.js';
 import { not, TRUE, type Formula } from '../logic/formula.js';
 import { joinWrites, type Written } from '../logic/value.js';
-import { alternativesText } from '../workflow/expr.js';
+import { alternativesText } from '../expr/expr.js';
 import { parseWrites } from './sinks.js';
 import { Vars, type Frame, type RunState } from './state.js';
 

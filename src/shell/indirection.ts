@@ -1,4 +1,4 @@
-import { scriptMayMatter } from '../workflow/script-relevance.js';
+import { scriptMayMatter } from './script-relevance.js';
 import { posix } from 'node:path';
 import { normalizeRelPath } from '../discover/repo.js';
 import { expandMake } from '../make/index.js';

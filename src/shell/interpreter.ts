@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { ruleFinding } from '../rules/finding.js';
+import { ruleFinding } from '../model/rule-finding.js';
 import { classifyCommand, isKnownTool, toolFromCommandWord, toolFromVariableName } from '../detect/commands/index.js';
 import type { Arg, CommandEffect, CommandInvocation } from '../detect/commands/index.js';
 import { normalizeRelPath } from '../discover/repo.js';
@@ -18,7 +18,7 @@ import { printsNothing } from './quiet-commands.js';
 import { cutFields } from './cut.js';
 import { awkFilter, sedFilter } from './text-filters.js';
 import { and, FALSE, not, TRUE, type Formula } from '../logic/formula.js';
-import { alternativeCombinations, alternativesText, mayHoldAlternatives } from '../workflow/expr.js';
+import { alternativeCombinations, alternativesText, mayHoldAlternatives } from '../expr/expr.js';
 import { conditionFormula, extendCondition, leafCondition, shellAtom, staticTruth, type ListCondition } from './conditions.js';
 
 /**

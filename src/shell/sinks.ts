@@ -1,7 +1,7 @@
 import { isSecretExpression } from './expressions.js';
 import { formulaKey, not } from '../logic/formula.js';
 import type { ConditionalText, Written } from '../logic/value.js';
-import { alternativesText } from '../workflow/expr.js';
+import { alternativesText } from '../expr/expr.js';
 import { charge } from './bounds.js';
 import { locationOf, type Frame, type Sink } from './state.js';
 
