@@ -13,7 +13,7 @@ import { commandPublishes, parseGoreleaserArgs, type GoreleaserRun } from './gor
 import { classifyKey, DEFAULT_DOCKER_SIGN_ARGS, inspectSignArgs, kindsSigned, type GoreleaserImageKind } from './goreleaser-sign.js';
 import { loadConfigLayers, type UninspectedInclude } from './goreleaser-includes.js';
 import { configEnv, renderTemplate, type ConfigEnvEntry, type TemplateValues } from './goreleaser-template.js';
-import { NOT_INSPECTED_PREFIX } from '../rules/signing-model.js';
+import { NOT_INSPECTED_PREFIX } from '../model/pipeline.js';
 import { appendAll } from '../util/arrays.js';
 import { AnalysisBudget } from '../util/budget.js';
 

@@ -7,7 +7,7 @@ import type { ImageRef, PushOp, SignOp } from '../model/pipeline.js';
 import type { AnalysisBudget } from '../util/budget.js';
 import type { Confidence, ImageReport, SignMethod } from '../model/report.js';
 import { conjuncts, formulaKey, formulaText, implies, or, type Decision, type Formula } from '../logic/formula.js';
-import type { JobFacts } from '../ci/github/reader.js';
+import type { JobFacts } from '../model/pipeline.js';
 
 /**
  * The signing judgement: for every push path of every image, is there a signing operation that targets the

@@ -113,6 +113,30 @@ export interface SignOp extends OperationBase {
   identityWorkflow?: string;
 }
 
+/** Name given to the placeholder image of a pipeline part that could not be read. */
+export const NOT_INSPECTED_PREFIX = '(not inspected) ';
+
+/** What the judge and the signing rules know of one job run, whichever CI system runs it. */
+export interface JobFacts {
+  jobKey: string;
+  /** File and line of the job (or the calling job for reusable workflows). */
+  location: Location;
+  idTokenWrite: boolean;
+  /**
+   * True when the job run `jobKey` certainly finishes before this one starts (transitive `needs`, including the
+   * jobs of reusable workflows called by a needed job). Answered by the job graph (job-graph.ts) when asked: the
+   * full predecessor sets would be quadratic in a long `needs:` chain.
+   */
+  waitsFor(jobKey: string): boolean;
+  /** The pipeline file whose job this is (workflow, `.gitlab-ci.yml`): the keyless signing identity. */
+  workflowPath: string;
+  /**
+   * The git refs the run can have (`refs/tags/v*`, `refs/heads/main`), from the root workflow's triggers; undefined
+   * when a trigger allows any ref (workflow_dispatch, schedule…). Part of the keyless identity.
+   */
+  refs?: string[];
+}
+
 export interface LocalBuild {
   name: string;
   reason: string;

@@ -2,8 +2,7 @@ import type { JudgedImage } from '../engine/judge.js';
 import type { Finding } from '../model/finding.js';
 import { ruleFinding } from '../model/rule-finding.js';
 import type { Location } from '../model/location.js';
-import type { SignOp } from '../model/pipeline.js';
-import type { JobFacts } from '../ci/github/reader.js';
+import type { JobFacts, SignOp } from '../model/pipeline.js';
 
 /** What the signing rules look at: judged images, every signing operation, job facts, private keys in the tree. */
 export interface SigningModel {
@@ -12,9 +11,6 @@ export interface SigningModel {
   jobs: Map<string, JobFacts>;
   privateKeys: Array<{ location: Location; kind: string; testOnly: boolean }>;
 }
-
-/** Name given to the placeholder image of a pipeline part that could not be read. */
-export const NOT_INSPECTED_PREFIX = '(not inspected) ';
 
 export type SigningCheck = (model: SigningModel) => Finding[];
 

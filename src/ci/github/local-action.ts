@@ -5,7 +5,7 @@ import type { Location } from '../../model/location.js';
 import type { OpContext, PushOp } from '../../model/pipeline.js';
 import type { YamlDoc } from '../../parse/yaml.js';
 import { ruleFinding } from '../../model/rule-finding.js';
-import { NOT_INSPECTED_PREFIX } from '../../rules/signing-model.js';
+import { NOT_INSPECTED_PREFIX } from '../../model/pipeline.js';
 
 /**
  * JavaScript and Docker actions reached through a path (`uses: ./`, `uses: ./.github/actions/x`, or `./x` inside a

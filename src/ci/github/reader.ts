@@ -7,8 +7,7 @@ import type { Finding } from '../../model/finding.js';
 import type { Location } from '../../model/location.js';
 import { parseImageRef } from '../../model/image-ref.js';
 import { ruleFinding } from '../../model/rule-finding.js';
-import { NOT_INSPECTED_PREFIX } from '../../rules/signing-model.js';
-import type { Guard, LocalBuild, OpContext, Operation, PushOp, RemoteFileLookup, SignOp } from '../../model/pipeline.js';
+import { NOT_INSPECTED_PREFIX, type Guard, type JobFacts, type LocalBuild, type OpContext, type Operation, type PushOp, type RemoteFileLookup, type SignOp } from '../../model/pipeline.js';
 import { firstYamlError, parseYaml, yamlDocs, yamlLimitNotes, type YamlDoc } from '../../parse/yaml.js';
 import { yamlBoundFinding } from '../../parse/yaml-findings.js';
 import { and, formulaKey, not, TRUE, type Formula } from '../../logic/formula.js';
@@ -39,27 +38,6 @@ export interface WorkflowReaderInput {
    * for another caller (tests compare both: reuse must not change the result).
    */
   reuse?: boolean;
-}
-
-/** Facts about one job run that the rules need (permissions for keyless signing, ordering between jobs). */
-export interface JobFacts {
-  jobKey: string;
-  /** File and line of the job (or the calling job for reusable workflows). */
-  location: Location;
-  idTokenWrite: boolean;
-  /**
-   * True when the job run `jobKey` certainly finishes before this one starts (transitive `needs`, including the
-   * jobs of reusable workflows called by a needed job). Answered by the job graph (job-graph.ts) when asked: the
-   * full predecessor sets would be quadratic in a long `needs:` chain.
-   */
-  waitsFor(jobKey: string): boolean;
-  /** The workflow file whose job this is: the keyless signing identity. */
-  workflowPath: string;
-  /**
-   * The git refs the run can have (`refs/tags/v*`, `refs/heads/main`), from the root workflow's triggers; undefined
-   * when a trigger allows any ref (workflow_dispatch, schedule…). Part of the keyless identity.
-   */
-  refs?: string[];
 }
 
 export interface WorkflowReadResult {
