@@ -11,7 +11,7 @@ import type { PushOp, SignOp } from '../model/pipeline.js';
 import { REPORT_VERSION, type FindingReport, type LocalBuildReport, type Report } from '../model/report.js';
 import { SIGNING_CHECKS } from '../rules/signing.js';
 import { loadShellParser } from '../shell/index.js';
-import { readWorkflows } from '../ci/github/reader.js';
+import { hasPipelineFiles, readPipelines } from '../ci/index.js';
 import { RemoteSource } from '../ci/github/remote.js';
 import { separateUnresolved } from './unresolved.js';
 import { kindClusterRegistries } from '../discover/kind-registries.js';
@@ -29,11 +29,11 @@ import { budgetFindings } from './budget-findings.js';
  */
 export async function analyze(options: AnalyzeOptions): Promise<Report> {
   const repo = options.repo ?? openRepo(options.root);
-  // The shell parser costs ~60 ms to load; only pay for it when there are workflows to read.
-  if (repo.files.some((f) => /^\.github\/workflows\//.test(f.path))) await loadShellParser();
+  // The shell parser costs ~60 ms to load; only pay for it when there are pipelines to read.
+  if (hasPipelineFiles(repo)) await loadShellParser();
   const remote = new RemoteSource(options.remoteCheckouts, options.remoteFetcher);
   const budget = options.budget ?? new AnalysisBudget();
-  const wf = await readWorkflows({
+  const wf = await readPipelines({
     repo,
     ...(options.repository ? { repository: options.repository } : {}),
     remote,
@@ -104,7 +104,7 @@ export async function analyze(options: AnalyzeOptions): Promise<Report> {
     enforcement: admission.enforcement,
     findings: sortFindings(findings).map(toFindingReport),
     limits: [...new Set(limits)],
-    stats: { filesScanned: repo.files.length, workflows: wf.workflows, manifestsParsed: admission.manifestsParsed },
+    stats: { filesScanned: repo.files.length, workflows: wf.pipelineFiles, manifestsParsed: admission.manifestsParsed },
   };
   return finalizeReport(report);
 }

@@ -2,7 +2,7 @@ import type { AnalysisBudget } from '../util/budget.js';
 import type { Formula } from '../logic/formula.js';
 import type { Finding } from './finding.js';
 import type { Location } from './location.js';
-import type { Confidence, SignMethod } from './report.js';
+import type { CiSystem, Confidence, SignMethod } from './report.js';
 
 /**
  * The intermediate representation between the pipeline readers (workflows, scripts, Makefiles, goreleaser)
@@ -42,6 +42,11 @@ export interface Guard {
 export interface OperationBase {
   /** What did it: `docker push`, `docker/build-push-action`, `ko build`, `cosign sign`, … */
   tool: string;
+  /**
+   * The CI system whose pipeline runs it. Stamped by the CI layer (src/ci/index.ts) on everything a system's reader
+   * returns, so the shared readers below it (shell, make, config readers) never need to know.
+   */
+  ci?: CiSystem;
   location: Location;
   /** The call chain that reaches `location`, outermost first (workflow step → make target → recipe line). */
   chain: Location[];
@@ -119,8 +124,11 @@ export const NOT_INSPECTED_PREFIX = '(not inspected) ';
 /** What the judge and the signing rules know of one job run, whichever CI system runs it. */
 export interface JobFacts {
   jobKey: string;
+  /** The CI system that runs the job (decides, e.g., how a keyless signer gets its OIDC token). */
+  ci?: CiSystem;
   /** File and line of the job (or the calling job for reusable workflows). */
   location: Location;
+  /** The job can get an OIDC token for keyless signing: GitHub's `id-token: write`, GitLab's `id_tokens:`. */
   idTokenWrite: boolean;
   /**
    * True when the job run `jobKey` certainly finishes before this one starts (transitive `needs`, including the
