@@ -5,6 +5,7 @@ import type { CiSystem } from '../model/report.js';
 import type { AnalysisBudget } from '../util/budget.js';
 import { readWorkflows } from './github/reader.js';
 import type { RemoteSource } from './github/remote.js';
+import { readGitlab } from './gitlab/reader.js';
 
 /**
  * The CI layer: every CI system that has a reader turns its files into the one pipeline model the judge consumes
@@ -29,7 +30,7 @@ export interface PipelineReadResult {
   limits: string[];
   /** Job runs of every system, by job key (keys name their file, so systems cannot collide). */
   jobs: Map<string, JobFacts>;
-  /** Pipeline files read (workflows, …). */
+  /** Pipeline files read: workflows, `.gitlab-ci.yml` and its includes. */
   pipelineFiles: number;
   /** The systems that had pipeline files in the tree. */
   systems: CiSystem[];
@@ -37,7 +38,7 @@ export interface PipelineReadResult {
 
 /** Whether the tree holds files a reader of this layer reads (the shell parser is loaded only then). */
 export function hasPipelineFiles(repo: RepoReader): boolean {
-  return repo.files.some((f) => /^\.github\/workflows\//.test(f.path));
+  return repo.files.some((f) => /^\.github\/workflows\//.test(f.path) || f.path === '.gitlab-ci.yml');
 }
 
 export async function readPipelines(input: PipelineReaderInput): Promise<PipelineReadResult> {
@@ -45,6 +46,8 @@ export async function readPipelines(input: PipelineReaderInput): Promise<Pipelin
   const common = { repo: input.repo, ...(input.repository ? { repository: input.repository } : {}), ephemeralRegistries: input.ephemeralRegistries, budget: input.budget };
   const github = await readWorkflows({ ...common, remote: input.remote });
   add(out, 'github-actions', github, github.workflows);
+  const gitlab = readGitlab(common);
+  add(out, 'gitlab-ci', gitlab, gitlab.files);
   return out;
 }
 
