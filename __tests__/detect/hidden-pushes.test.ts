@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mayPushAction } from '../../src/detect/actions/index.js';
+import { mayPushAction } from '../../src/ci/github/actions/index.js';
 import { scanHiddenCommands, scanHiddenGoreleaser, scanHiddenUses } from '../../src/detect/hidden-pushes.js';
 
 const kinds = (text: string) => scanHiddenCommands(text).map((h) => `${h.line} ${h.kind} ${h.text}`);

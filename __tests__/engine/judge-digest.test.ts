@@ -6,7 +6,7 @@ import { pushDigestText } from '../../src/model/digest.js';
 import { parseImageRef } from '../../src/model/image-ref.js';
 import type { PushOp, SignOp } from '../../src/model/pipeline.js';
 import { AnalysisBudget } from '../../src/util/budget.js';
-import type { JobFacts } from '../../src/workflow/reader.js';
+import type { JobFacts } from '../../src/model/pipeline.js';
 
 /** A signature covers the push whose digest it signs: exactly that push, and none for a digest that traces nowhere. */
 

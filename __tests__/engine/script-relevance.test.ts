@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { scriptMayMatter } from '../../src/workflow/script-relevance.js';
+import { scriptMayMatter } from '../../src/shell/script-relevance.js';
 
 test('scripts that name a push, sign or build tool, make, a repository script or GITHUB_ENV may matter', () => {
   for (const s of [

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { and, atom, eq, FALSE, formulaText, implies, not, or, satisfiable, TRUE } from '../../src/logic/formula.js';
 import { joinWrites } from '../../src/logic/value.js';
-import { evaluateGuard, interpolateOne, UNKNOWN_LOOKUP, unknown, evaluateSource, type Lookup } from '../../src/workflow/expr.js';
+import { evaluateGuard, interpolateOne, UNKNOWN_LOOKUP, unknown, evaluateSource, type Lookup } from '../../src/expr/expr.js';
 
 const a = atom('inputs.a');
 const b = atom('inputs.b');

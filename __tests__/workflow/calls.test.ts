@@ -7,8 +7,8 @@ import { analyze } from '../../src/engine/analyze.js';
 import { openRepo } from '../../src/discover/repo.js';
 import { loadShellParser } from '../../src/shell/index.js';
 import { AnalysisBudget } from '../../src/util/budget.js';
-import { readWorkflows, type WorkflowReadResult } from '../../src/workflow/reader.js';
-import { RemoteSource } from '../../src/workflow/remote.js';
+import { readWorkflows, type WorkflowReadResult } from '../../src/ci/github/reader.js';
+import { RemoteSource } from '../../src/ci/github/remote.js';
 import { FIXTURES } from '../helpers/golden.js';
 
 /**

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { atom } from '../../src/logic/formula.js';
 import { test } from 'node:test';
-import { evaluateGuard, evaluateSource, interpolate, UNKNOWN_LOOKUP, type EValue } from '../../src/workflow/expr.js';
+import { evaluateGuard, evaluateSource, interpolate, UNKNOWN_LOOKUP, type EValue } from '../../src/expr/expr.js';
 
 const isUnknown = (vals: EValue[]) => vals.length === 1 && !vals[0]!.known;
 

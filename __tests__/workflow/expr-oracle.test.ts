@@ -24,8 +24,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Evaluator, Lexer, Parser, data } from '@actions/expressions';
 import { truthy as ghTruthy } from '@actions/expressions/result';
-import { evaluateSource, known, truthy, unknown, type Lookup } from '../../src/workflow/expr.js';
-import { coerceString, deref, isPrimitive, kindOf, toJson } from '../../src/workflow/expr-functions.js';
+import { evaluateSource, known, truthy, unknown, type Lookup } from '../../src/expr/expr.js';
+import { coerceString, deref, isPrimitive, kindOf, toJson } from '../../src/expr/expr-functions.js';
 
 const SEED = 0x5eed2026;
 const COUNT = 4000;

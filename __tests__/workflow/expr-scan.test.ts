@@ -1,7 +1,7 @@
 /** Finding `${{ … }}` in long hostile text, and expressions GitHub fails on. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { expressionFails, expressionsIn, interpolate, interpolateOne, UNKNOWN_LOOKUP } from '../../src/workflow/expr.js';
+import { expressionFails, expressionsIn, interpolate, interpolateOne, UNKNOWN_LOOKUP } from '../../src/expr/expr.js';
 
 test('expressionsIn finds what the lazy regular expression found, in one pass', () => {
   const former = (t: string) => [...t.matchAll(/\$\{\{([\s\S]*?)\}\}/g)].map((m) => [m.index, m[0], m[1]]);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { formulaText, implies } from '../../src/logic/formula.js';
 import { test } from 'node:test';
-import { conditionalValues, evaluateGuard, evaluateSource, interpolate, known, toText, UNKNOWN_LOOKUP, unknown, type Lookup } from '../../src/workflow/expr.js';
-import { EVENTS, githubContext, REFS, scopeLookup, emptyScope } from '../../src/workflow/scope.js';
+import { conditionalValues, evaluateGuard, evaluateSource, interpolate, known, toText, UNKNOWN_LOOKUP, unknown, type Lookup } from '../../src/expr/expr.js';
+import { EVENTS, githubContext, REFS, scopeLookup, emptyScope } from '../../src/ci/github/scope.js';
 
 const scope = emptyScope(githubContext('dexidp/dex'));
 scope.inputs = { publish: '${{ github.event_name == \'push\' }}', flag: true };

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AnalysisBudget } from '../../src/util/budget.js';
-import { JobGraph } from '../../src/workflow/job-graph.js';
-import { topoOrder } from '../../src/workflow/syntax.js';
+import { JobGraph } from '../../src/ci/job-graph.js';
+import { topoOrder } from '../../src/ci/github/syntax.js';
 
 const place = { file: '.github/workflows/a.yml', line: 3 };
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RepoReader } from '../../src/discover/repo.js';
-import { kindClusterRegistries } from '../../src/workflow/kind-registries.js';
+import { kindClusterRegistries } from '../../src/discover/kind-registries.js';
 
 function tree(files: Record<string, string>): RepoReader {
   return {

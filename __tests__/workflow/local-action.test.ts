@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseYaml, yamlDocs } from '../../src/parse/yaml.js';
-import { classifyLocalAction, isOpaqueUsing } from '../../src/workflow/local-action.js';
+import { classifyLocalAction, isOpaqueUsing } from '../../src/ci/github/local-action.js';
 
 const doc = (text: string) => yamlDocs(parseYaml(text, 'action.yml'))[0]!;
 const kind = (text: string, dir: string, ownerRepo?: string, withInputs: Record<string, string[]> = {}) => {

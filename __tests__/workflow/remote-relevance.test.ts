@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isKnownIrrelevant, looksImageRelated, worthReading } from '../../src/detect/actions/index.js';
+import { isKnownIrrelevant, looksImageRelated, worthReading } from '../../src/ci/github/actions/index.js';
 
 const inputs = (...keys: string[]) => Object.fromEntries(keys.map((k) => [k, ['x']]));
 

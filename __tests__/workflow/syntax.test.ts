@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseYaml, yamlDocs } from '../../src/parse/yaml.js';
-import { interpolateOne, UNKNOWN_LOOKUP } from '../../src/workflow/expr.js';
-import { emptyScope, scopeLookup } from '../../src/workflow/scope.js';
-import { coerceInput, isPosixShell, matrixCombinations, MAX_MATRIX_COMBINATIONS, registryServices, topoOrder, triggerRefs } from '../../src/workflow/syntax.js';
+import { interpolateOne, UNKNOWN_LOOKUP } from '../../src/expr/expr.js';
+import { emptyScope, scopeLookup } from '../../src/ci/github/scope.js';
+import { coerceInput, isPosixShell, matrixCombinations, MAX_MATRIX_COMBINATIONS, registryServices, topoOrder, triggerRefs } from '../../src/ci/github/syntax.js';
 
 const doc = (text: string) => yamlDocs(parseYaml(text, 'w.yml'))[0]!;
 

@@ -1,6 +1,6 @@
 import { hiddenPushOps, hiddenSuffix, type HiddenCommand } from './hidden-pushes.js';
 import { posix } from 'node:path';
-import { ruleFinding } from '../rules/finding.js';
+import { ruleFinding } from '../model/rule-finding.js';
 import { normalizeRelPath, type RepoReader } from '../discover/repo.js';
 import { isEphemeralRegistry, parseImageRef, registryOf } from '../model/image-ref.js';
 import type { Location } from '../model/location.js';

@@ -1,6 +1,6 @@
 import { pushDigestText } from '../model/digest.js';
 import { posix } from 'node:path';
-import { ruleFinding } from '../rules/finding.js';
+import { ruleFinding } from '../model/rule-finding.js';
 import { normalizeRelPath, type RepoReader } from '../discover/repo.js';
 import type { Finding } from '../model/finding.js';
 import { isEphemeralRegistry, parseImageRef, registryOf } from '../model/image-ref.js';
@@ -13,7 +13,7 @@ import { commandPublishes, parseGoreleaserArgs, type GoreleaserRun } from './gor
 import { classifyKey, DEFAULT_DOCKER_SIGN_ARGS, inspectSignArgs, kindsSigned, type GoreleaserImageKind } from './goreleaser-sign.js';
 import { loadConfigLayers, type UninspectedInclude } from './goreleaser-includes.js';
 import { configEnv, renderTemplate, type ConfigEnvEntry, type TemplateValues } from './goreleaser-template.js';
-import { NOT_INSPECTED_PREFIX } from '../rules/signing-model.js';
+import { NOT_INSPECTED_PREFIX } from '../model/pipeline.js';
 import { appendAll } from '../util/arrays.js';
 import { AnalysisBudget } from '../util/budget.js';
 import { hiddenPushOps, hiddenSuffix, scanHiddenGoreleaser } from './hidden-pushes.js';

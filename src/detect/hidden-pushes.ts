@@ -1,6 +1,6 @@
 import { classifyCommand, isKnownTool, toolFromCommandWord } from './commands/index.js';
 import type { Arg, CommandEffect } from './commands/index.js';
-import { NOT_INSPECTED_PREFIX, UNPARSED_SUFFIX } from '../rules/signing-model.js';
+import { NOT_INSPECTED_PREFIX, UNPARSED_SUFFIX } from '../model/pipeline.js';
 import type { Location } from '../model/location.js';
 import type { OpContext, PushOp } from '../model/pipeline.js';
 

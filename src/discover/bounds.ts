@@ -1,5 +1,5 @@
 import type { Finding } from '../model/finding.js';
-import { ruleFinding } from '../rules/finding.js';
+import { ruleFinding } from '../model/rule-finding.js';
 import type { RepoReader } from './repo.js';
 
 /** At most this many bound findings are listed one by one; the rest are summed up in one more finding. */

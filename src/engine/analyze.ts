@@ -1,4 +1,4 @@
-import { ruleFinding } from '../rules/finding.js';
+import { ruleFinding } from '../model/rule-finding.js';
 import { analyzeAdmission } from '../admission/index.js';
 import { findPrivateKeys } from '../discover/private-keys.js';
 import { openRepo } from '../discover/repo.js';
@@ -10,10 +10,10 @@ import { compareLocations } from '../model/location.js';
 import type { PushOp, SignOp } from '../model/pipeline.js';
 import { REPORT_VERSION, type FindingReport, type LocalBuildReport, type Report } from '../model/report.js';
 import { SIGNING_CHECKS } from '../rules/signing.js';
-import { readWorkflows } from '../workflow/reader.js';
-import { RemoteSource } from '../workflow/remote.js';
+import { readPipelines } from '../ci/index.js';
+import { RemoteSource } from '../ci/github/remote.js';
 import { separateUnresolved } from './unresolved.js';
-import { kindClusterRegistries } from '../workflow/kind-registries.js';
+import { kindClusterRegistries } from '../discover/kind-registries.js';
 import { artifactReports } from './artifacts.js';
 import { judgeImages, toImageReport, toSignedImageInfo, type JudgedImage } from './judge.js';
 import type { AnalyzeOptions } from './options.js';
@@ -28,10 +28,10 @@ import { budgetFindings } from './budget-findings.js';
  */
 export async function analyze(options: AnalyzeOptions): Promise<Report> {
   const repo = options.repo ?? openRepo(options.root);
-  // The shell parser costs ~60 ms to load; only pay for it when there are workflows to read.
+  // The shell parser loads itself on the first parse (src/shell/parser.ts); nothing to do here.
   const remote = new RemoteSource(options.remoteCheckouts, options.remoteFetcher);
   const budget = options.budget ?? new AnalysisBudget();
-  const wf = await readWorkflows({
+  const wf = await readPipelines({
     repo,
     ...(options.repository ? { repository: options.repository } : {}),
     remote,
@@ -102,7 +102,7 @@ export async function analyze(options: AnalyzeOptions): Promise<Report> {
     enforcement: admission.enforcement,
     findings: sortFindings(findings).map(toFindingReport),
     limits: [...new Set(limits)],
-    stats: { filesScanned: repo.files.length, workflows: wf.workflows, manifestsParsed: admission.manifestsParsed },
+    stats: { filesScanned: repo.files.length, workflows: wf.pipelineFiles, manifestsParsed: admission.manifestsParsed },
   };
   return finalizeReport(report);
 }

@@ -1,5 +1,5 @@
 import type { Finding } from '../model/finding.js';
-import { ruleFinding } from '../rules/finding.js';
+import { ruleFinding } from '../model/rule-finding.js';
 import { describeHit, type AnalysisBudget } from '../util/budget.js';
 
 /**

@@ -7,7 +7,7 @@ import type { ImageRef, PushOp, SignOp } from '../model/pipeline.js';
 import type { AnalysisBudget } from '../util/budget.js';
 import type { Confidence, ImageReport, SignMethod } from '../model/report.js';
 import { conjuncts, formulaKey, formulaText, implies, or, type Decision, type Formula } from '../logic/formula.js';
-import type { JobFacts } from '../workflow/reader.js';
+import type { JobFacts } from '../model/pipeline.js';
 
 /**
  * The signing judgement: for every push path of every image, is there a signing operation that targets the
@@ -482,9 +482,9 @@ function loc(l: Location): { file: string; line: number } {
 }
 
 export function toImageReport(img: JudgedImage, all: SignOp[]): ImageReport {
-  const pushes = uniqBy(img.paths.map((p) => loc(p.push.location)), (l) => `${l.file}:${l.line}`).sort(compareLocations);
+  const pushes = uniqBy(img.paths.map((p) => ({ ...loc(p.push.location), ...(p.push.ci ? { ci: p.push.ci } : {}) })), (l) => `${l.file}:${l.line}`).sort(compareLocations);
   const signatures = uniqBy(
-    img.signatures.map((s) => ({ ...loc(s.location), method: methodOf(s, all) })),
+    img.signatures.map((s) => ({ ...loc(s.location), method: methodOf(s, all), ...(s.ci ? { ci: s.ci } : {}) })),
     (s) => `${s.file}:${s.line}:${s.method}`,
   ).sort(compareLocations);
   const tags = uniq(img.paths.flatMap((p) => p.push.refs.filter((r) => r.name === img.name && r.tag).map((r) => r.tag!))).slice(0, 20);

@@ -1,8 +1,8 @@
 import type { Finding } from '../model/finding.js';
 import { parseImageRef } from '../model/image-ref.js';
 import type { ImageRef, PushOp } from '../model/pipeline.js';
-import { ruleFinding } from '../rules/finding.js';
-import { expressionFails } from '../workflow/expr.js';
+import { ruleFinding } from '../model/rule-finding.js';
+import { expressionFails } from '../expr/expr.js';
 
 /**
  * Push names that data flow did not resolve. A text listing several names (`a,b,c`) is a list, never a name: it is

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { ruleFinding } from '../rules/finding.js';
+import { ruleFinding } from '../model/rule-finding.js';
 import { normalizeRelPath } from '../discover/repo.js';
 import type { Location } from '../model/location.js';
 import { expand } from './expand.js';

@@ -1,4 +1,4 @@
-import { ruleFinding } from '../rules/finding.js';
+import { ruleFinding } from '../model/rule-finding.js';
 import type { Location } from '../model/location.js';
 import type { MakeState } from './state.js';
 import { markUnknown } from './text.js';

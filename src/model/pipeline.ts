@@ -2,7 +2,7 @@ import type { AnalysisBudget } from '../util/budget.js';
 import type { Formula } from '../logic/formula.js';
 import type { Finding } from './finding.js';
 import type { Location } from './location.js';
-import type { Confidence, SignMethod } from './report.js';
+import type { CiSystem, Confidence, SignMethod } from './report.js';
 
 /**
  * The intermediate representation between the pipeline readers (workflows, scripts, Makefiles, goreleaser)
@@ -42,6 +42,11 @@ export interface Guard {
 export interface OperationBase {
   /** What did it: `docker push`, `docker/build-push-action`, `ko build`, `cosign sign`, … */
   tool: string;
+  /**
+   * The CI system whose pipeline runs it. Stamped by the CI layer (src/ci/index.ts) on everything a system's reader
+   * returns, so the shared readers below it (shell, make, config readers) never need to know.
+   */
+  ci?: CiSystem;
   location: Location;
   /** The call chain that reaches `location`, outermost first (workflow step → make target → recipe line). */
   chain: Location[];
@@ -111,6 +116,35 @@ export interface SignOp extends OperationBase {
   copiedFrom?: ImageRef;
   /** The workflow file whose run performs the signing (keyless identity), filled by the workflow reader. */
   identityWorkflow?: string;
+}
+
+/** Name given to the placeholder image of a pipeline part that could not be read. */
+export const NOT_INSPECTED_PREFIX = '(not inspected) ';
+/** Ends the name of a push found only by a lexical scan of a file that does not parse (src/detect/hidden-pushes.ts). */
+export const UNPARSED_SUFFIX = ' (in a file that does not parse)';
+
+/** What the judge and the signing rules know of one job run, whichever CI system runs it. */
+export interface JobFacts {
+  jobKey: string;
+  /** The CI system that runs the job (decides, e.g., how a keyless signer gets its OIDC token). */
+  ci?: CiSystem;
+  /** File and line of the job (or the calling job for reusable workflows). */
+  location: Location;
+  /** The job can get an OIDC token for keyless signing: GitHub's `id-token: write`, GitLab's `id_tokens:`. */
+  idTokenWrite: boolean;
+  /**
+   * True when the job run `jobKey` certainly finishes before this one starts (transitive `needs`, including the
+   * jobs of reusable workflows called by a needed job). Answered by the job graph (job-graph.ts) when asked: the
+   * full predecessor sets would be quadratic in a long `needs:` chain.
+   */
+  waitsFor(jobKey: string): boolean;
+  /** The pipeline file whose job this is (workflow, `.gitlab-ci.yml`): the keyless signing identity. */
+  workflowPath: string;
+  /**
+   * The git refs the run can have (`refs/tags/v*`, `refs/heads/main`), from the root workflow's triggers; undefined
+   * when a trigger allows any ref (workflow_dispatch, schedule…). Part of the keyless identity.
+   */
+  refs?: string[];
 }
 
 export interface LocalBuild {

@@ -22,6 +22,14 @@ export type SignMethod =
   | 'goreleaser-cosign'
   | 'attestation';
 
+/**
+ * The CI system whose pipeline performs a push or a signature (src/ci/<system>/ reads it). A repository can build in
+ * several: the report says which one each push and signature comes from.
+ */
+export type CiSystem = 'github-actions' | 'gitlab-ci';
+
+export const CI_SYSTEM_NAMES: Readonly<Record<CiSystem, string>> = { 'github-actions': 'GitHub Actions', 'gitlab-ci': 'GitLab CI' };
+
 export interface ReportLocation {
   file: string;
   line: number;
@@ -35,8 +43,9 @@ export interface ImageReport {
   /** true: every counted signature targets the digest; false: some target a mutable tag; null: unsigned. */
   byDigest: boolean | null;
   confidence: Confidence;
-  pushes: ReportLocation[];
-  signatures: Array<ReportLocation & { method: SignMethod }>;
+  /** Where the image is pushed, and by which CI system (`ci` is absent only in reports of version 1 made before it existed). */
+  pushes: Array<ReportLocation & { ci?: CiSystem }>;
+  signatures: Array<ReportLocation & { method: SignMethod; ci?: CiSystem }>;
   /** Tags seen for the image (informational). */
   tags?: string[];
   /** Enforcing policies that cover this image: "engine kind/name (file:line)". Filled by the enforcement stage. */

@@ -1,6 +1,6 @@
 import type { Finding } from '../model/finding.js';
 import type { RelatedLocation } from '../model/location.js';
-import { ruleFinding } from '../rules/finding.js';
+import { ruleFinding } from '../model/rule-finding.js';
 import type { ParsedYaml } from './yaml.js';
 
 /**

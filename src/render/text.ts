@@ -1,5 +1,5 @@
 import { changeSentence } from '../gate/compare.js';
-import type { Report } from '../model/report.js';
+import { CI_SYSTEM_NAMES, type CiSystem, type Report } from '../model/report.js';
 import { neutralLine, printable } from './neutral.js';
 
 export { printable } from './neutral.js';
@@ -23,8 +23,8 @@ export function renderText(report: Report): string {
   for (const img of report.images) {
     const how = img.signed ? `signed (${img.methods.join(', ')}${img.byDigest === false ? ', by tag' : img.byDigest ? ', by digest' : ''})` : 'NOT signed';
     out.push(`  ${printable(img.name)}: ${how}; confidence ${img.confidence}`);
-    for (const p of img.pushes) out.push(`    pushed at ${printable(p.file)}:${p.line}`);
-    for (const s of img.signatures) out.push(`    ${s.method} at ${printable(s.file)}:${s.line}`);
+    for (const p of img.pushes) out.push(`    pushed at ${printable(p.file)}:${p.line}${ciSuffix(p.ci)}`);
+    for (const s of img.signatures) out.push(`    ${s.method} at ${printable(s.file)}:${s.line}${ciSuffix(s.ci)}`);
     for (const c of img.coveredBy ?? []) out.push(`    covered by ${printable(c)}`);
     for (const n of img.notes ?? []) out.push(`    note: ${printable(n)}`);
   }
@@ -65,4 +65,9 @@ export function renderText(report: Report): string {
   }
   // No line may be a workflow command when this runs inside a workflow (neutral.ts).
   return out.map(neutralLine).join('\n') + '\n';
+}
+
+/** Which CI system a push or signature runs in (` (GitLab CI)`); a report without the field says nothing. */
+function ciSuffix(ci: CiSystem | undefined): string {
+  return ci && Object.hasOwn(CI_SYSTEM_NAMES, ci) ? ` (${CI_SYSTEM_NAMES[ci]})` : '';
 }

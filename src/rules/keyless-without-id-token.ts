@@ -25,6 +25,13 @@ export const checkKeylessWithoutIdToken: SigningCheck = (model) => {
     if (sign.tool.startsWith('slsa-framework/')) continue;
     const job = model.jobs.get(sign.jobKey);
     if (!job || job.idTokenWrite) continue;
+    // GitLab hands a job an OIDC token only through `id_tokens:` (https://docs.gitlab.com/ci/yaml/signing_examples/).
+    if (job.ci === 'gitlab-ci') {
+      out.push(
+        makeFinding(keylessWithoutIdToken, `Keyless signing (${sign.tool}) runs in a GitLab CI job without \`id_tokens:\`; cosign cannot get an OIDC token there. Add \`id_tokens: { SIGSTORE_ID_TOKEN: { aud: sigstore } }\` to the job.`, sign.location, [{ ...job.location, message: 'job without id_tokens:' }]),
+      );
+      continue;
+    }
     out.push(
       makeFinding(keylessWithoutIdToken, `Keyless signing (${sign.tool}) runs in a job without \`permissions: id-token: write\`; it cannot get a GitHub OIDC token. Grant id-token: write on this job.`, sign.location, [{ ...job.location, message: 'job without id-token: write' }]),
     );

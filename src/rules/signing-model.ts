@@ -1,9 +1,8 @@
 import type { JudgedImage } from '../engine/judge.js';
 import type { Finding } from '../model/finding.js';
-import { ruleFinding } from './finding.js';
+import { ruleFinding } from '../model/rule-finding.js';
 import type { Location } from '../model/location.js';
-import type { SignOp } from '../model/pipeline.js';
-import type { JobFacts } from '../workflow/reader.js';
+import type { JobFacts, SignOp } from '../model/pipeline.js';
 
 /** What the signing rules look at: judged images, every signing operation, job facts, private keys in the tree. */
 export interface SigningModel {
@@ -12,11 +11,6 @@ export interface SigningModel {
   jobs: Map<string, JobFacts>;
   privateKeys: Array<{ location: Location; kind: string; testOnly: boolean }>;
 }
-
-/** Name given to the placeholder image of a pipeline part that could not be read. */
-export const NOT_INSPECTED_PREFIX = '(not inspected) ';
-/** Ends the name of a push found only by a lexical scan of a file that does not parse (src/detect/hidden-pushes.ts). */
-export const UNPARSED_SUFFIX = ' (in a file that does not parse)';
 
 export type SigningCheck = (model: SigningModel) => Finding[];
 

@@ -1,4 +1,5 @@
-import { makeFinding, NOT_INSPECTED_PREFIX, UNPARSED_SUFFIX, type SigningCheck } from './signing-model.js';
+import { makeFinding, type SigningCheck } from './signing-model.js';
+import { NOT_INSPECTED_PREFIX, UNPARSED_SUFFIX } from '../model/pipeline.js';
 import type { RuleDefinition } from './rule.js';
 
 export const unsignedImage: RuleDefinition = {

@@ -1,6 +1,6 @@
 import { listSpine, type Part, type Stmt, type TestExpr, type Word } from './ast.js';
 import { and, atom, eq, FALSE, not, or, TRUE, type Formula } from '../logic/formula.js';
-import { evaluateSource, UNKNOWN_LOOKUP, wholeExpression } from '../workflow/expr.js';
+import { evaluateSource, UNKNOWN_LOOKUP, wholeExpression } from '../expr/expr.js';
 import type { Frame } from './state.js';
 import { compileGlob, globMatches } from './glob.js';
 import { meterOf, stopAnalysis } from './bounds.js';

@@ -6,7 +6,7 @@ import type { Location } from '../model/location.js';
 import { and, TRUE } from '../logic/formula.js';
 import type { Guard, ImageRef, KeyMaterial, OperationBase, ReaderResult } from '../model/pipeline.js';
 import type { Confidence } from '../model/report.js';
-import { exportedEnv, resolvePath } from './interpreter.js';
+import { exportedEnv, resolvePath } from './env.js';
 import { pushDigestText, resolvedDigestText, withPushDigest } from '../model/digest.js';
 import { storeFile, writeOut } from './sinks.js';
 import { locationOf, type Frame } from './state.js';

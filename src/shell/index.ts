@@ -1,10 +1,11 @@
 import type { RepoReader } from '../discover/repo.js';
 import { AnalysisBudget } from '../util/budget.js';
 import type { OpContext, ReaderResult } from '../model/pipeline.js';
-import { makeSource, runSource } from './interpreter.js';
+import { runSource } from './interpreter.js';
+import { makeSource } from './env.js';
 import { not, TRUE, type Formula } from '../logic/formula.js';
 import { joinWrites, type Written } from '../logic/value.js';
-import { alternativesText } from '../workflow/expr.js';
+import { alternativesText } from '../expr/expr.js';
 import { parseWrites } from './sinks.js';
 import { Vars, type Frame, type RunState } from './state.js';
 
@@ -79,6 +80,7 @@ export function analyzeRunScript(input: RunScriptInput): RunScriptResult {
     writtenChars: 0,
     activeScripts: new Set(),
     opKeys: new Set(),
+    runSource,
   };
   const vars = new Vars(Object.entries(input.env).map(([k, v]) => [k, { text: v }]));
   const { source, masked } = makeSource(input.script, input.file, input.line);

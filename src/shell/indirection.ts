@@ -1,9 +1,9 @@
-import { scriptMayMatter } from '../workflow/script-relevance.js';
+import { scriptMayMatter } from './script-relevance.js';
 import { posix } from 'node:path';
 import { normalizeRelPath } from '../discover/repo.js';
 import { expandMake } from '../make/index.js';
 import type { Location } from '../model/location.js';
-import { exportedEnv, makeSource, resolvePath, runSource } from './interpreter.js';
+import { exportedEnv, makeSource, resolvePath } from './env.js';
 import { enterNesting, leaveNesting } from './bounds.js';
 import { writeOut } from './sinks.js';
 import { locationOf, Vars, type Frame } from './state.js';
@@ -74,7 +74,7 @@ export function runScriptFile(frame: Frame, path: string, args: string[], line: 
   if (!enterNesting(frame)) return;
   st.activeScripts.add(rel);
   try {
-    runSource(child, masked);
+    frame.state.runSource(child, masked);
   } finally {
     st.activeScripts.delete(rel);
     leaveNesting(frame);
@@ -117,13 +117,13 @@ export function runShellString(frame: Frame, text: string, line: number, mode: '
     const { source, masked } = makeSource(text, callLoc.file, callLoc.line);
     if (mode === 'same-frame') {
       const inner: Frame = { ...frame, source, line: 1 };
-      runSource(inner, masked);
+      frame.state.runSource(inner, masked);
       frame.cwd = inner.cwd;
       return;
     }
     const inner: Frame = { ...childFrame(frame, source, frame.chain, (args ?? []).slice(1)), depth: frame.depth };
     if (args?.[0]) inner.vars.set('0', { text: args[0] });
-    runSource(inner, masked);
+    frame.state.runSource(inner, masked);
   } finally {
     leaveNesting(frame);
   }
@@ -178,7 +178,7 @@ function runRecipes(frame: Frame, commands: ReturnType<typeof expandMake>['comma
       stdin: undefined,
       line: 1,
     };
-    runSource(recipeFrame, masked);
+    frame.state.runSource(recipeFrame, masked);
   }
 }
 

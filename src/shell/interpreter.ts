@@ -1,9 +1,8 @@
 import { reportUnparsed } from './unparsed.js';
-import { posix } from 'node:path';
 import { classifyCommand, isKnownTool, toolFromCommandWord, toolFromVariableName } from '../detect/commands/index.js';
 import type { Arg, CommandEffect, CommandInvocation } from '../detect/commands/index.js';
-import { normalizeRelPath } from '../discover/repo.js';
-import { isSecretExpression, maskExpressions } from './expressions.js';
+import { isSecretExpression } from './expressions.js';
+import { exportedValue, resolvePath } from './env.js';
 import { applyEffects } from './effects.js';
 import { runMake, runScriptFile, runShellString } from './indirection.js';
 import { listSpine, MAX_SYNTAX_DEPTH, type Assign, type CaseArm, type Cmd, type ListLink, type Part, type Stmt, type Word } from './ast.js';
@@ -19,7 +18,7 @@ import { cutFields } from './cut.js';
 import { pushOutputFilter } from './digest-filters.js';
 import { awkFilter, sedFilter } from './text-filters.js';
 import { and, FALSE, not, or, TRUE, type Formula } from '../logic/formula.js';
-import { alternativeCombinations, interpolateAlternatives, mayHoldAlternatives, UNKNOWN_LOOKUP } from '../workflow/expr.js';
+import { alternativeCombinations, interpolateAlternatives, mayHoldAlternatives, UNKNOWN_LOOKUP } from '../expr/expr.js';
 import { joinOutcomes, joinTexts, runBranches, sameValue, unknownJoin, type Branch, type Outcome } from './join.js';
 import { conditionFormula, equality, extendCondition, inAtomScope, leafCondition, shellAtom, staticTruth, type ListCondition } from './conditions.js';
 import { compileGlob, globMatches, globMatchesPartly } from './glob.js';
@@ -29,11 +28,6 @@ import { compileGlob, globMatches, globMatchesPartly } from './glob.js';
  * `&&`/`||` lists, loop bodies (per literal item, bounded), functions at their call sites. Commands are resolved
  * through wrappers (`sudo`, `env X=y`, `time`, `xargs`) and handed to the command classifiers.
  */
-
-export function makeSource(text: string, file: string, line: number): { source: Source; masked: string } {
-  const masked = maskExpressions(text);
-  return { source: { file, line, bytes: Buffer.from(masked.text, 'utf8'), expressions: masked.expressions }, masked: masked.text };
-}
 
 /**
  * Parses and runs `text` in `frame` (whose `source` must describe `text`); a syntax error becomes a parse-error
@@ -219,12 +213,6 @@ function sinkFor(frame: Frame, target: string, append = false): Sink {
   if (/GITHUB_(STEP_SUMMARY|PATH|STATE)|^\/dev\/(null|stderr)$/.test(target)) return { kind: 'discard' };
   if (target === '/dev/stdout') return frame.sink;
   return fileSink(resolvePath(frame, target), append, frame.cond);
-}
-
-export function resolvePath(frame: Frame, p: string): string {
-  const home = p.replace(/^~\//, '$HOME/');
-  if (home.startsWith('/') || home.startsWith('$')) return home;
-  return normalizeRelPath(posix.join(frame.cwd || '.', home)) ?? home;
 }
 
 function runCommandNode(frame: Frame, cmd: Cmd, line: number): void {
@@ -951,24 +939,6 @@ function classify(frame: Frame, tool: string, rest: string[]): CommandEffect[] {
     isSecretFile: (p) => frame.state.secretFiles.has(resolvePath(frame, p)) || frame.state.secretFiles.has(p),
   };
   return classifyCommand(inv, { koYamlImportPaths: (files) => koImportPaths(frame, files) });
-}
-
-export function exportedValue(frame: Frame, name: string): string | undefined {
-  const p = frame.prefixEnv?.get(name);
-  if (p !== undefined) return p;
-  return frame.exported.has(name) ? frame.vars.get(name)?.text : undefined;
-}
-
-export function exportedEnv(frame: Frame): Record<string, string> {
-  // Made for every child shell, make call and config reader: charged, as many exports times many calls adds up.
-  charge(frame, frame.exported.size + 1);
-  const env: Record<string, string> = {};
-  for (const n of frame.exported) {
-    const v = frame.vars.get(n);
-    if (v) env[n] = v.text;
-  }
-  for (const [k, v] of frame.prefixEnv ?? []) env[k] = v;
-  return env;
 }
 
 function looksLikeScriptPath(cmd: string): boolean {

@@ -1,6 +1,6 @@
 import { and, type Formula } from '../logic/formula.js';
 import { MAX_ALTERNATIVES, mergeAlternatives, type Alternative } from '../logic/value.js';
-import { alternativesText, interpolateAlternatives, UNKNOWN_LOOKUP, wholeExpression } from '../workflow/expr.js';
+import { alternativesText, interpolateAlternatives, UNKNOWN_LOOKUP, wholeExpression } from '../expr/expr.js';
 import { charge, fitsValue, oversized } from './bounds.js';
 import type { Frame, Value } from './state.js';
 

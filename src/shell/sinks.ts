@@ -2,7 +2,7 @@ import { isSecretExpression } from './expressions.js';
 import { and, formulaKey, not, TRUE, type Formula } from '../logic/formula.js';
 import { joinTexts } from './join.js';
 import type { Alternative, ConditionalText, Written } from '../logic/value.js';
-import { alternativesText } from '../workflow/expr.js';
+import { alternativesText } from '../expr/expr.js';
 import { charge } from './bounds.js';
 import { locationOf, type Frame, type Sink } from './state.js';
 

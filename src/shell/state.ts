@@ -156,6 +156,12 @@ export interface RunState {
   /** Scripts currently being executed (recursion guard). */
   activeScripts: Set<string>;
   opKeys: Set<string>;
+  /**
+   * The interpreter's entry (interpreter.ts runSource): scripts started from a script (`sh -c`, `source`, a
+   * repository script, make recipes) re-enter it through the state, so indirection.ts need not import the
+   * interpreter that imports it.
+   */
+  runSource: (frame: Frame, maskedText: string) => void;
 }
 
 /** Execution context of one shell (a script file has its own; functions and `source` share it). */

@@ -1,5 +1,5 @@
 import { hiddenPushOps, hiddenSuffix, scanHiddenCommands } from '../detect/hidden-pushes.js';
-import { ruleFinding } from '../rules/finding.js';
+import { ruleFinding } from '../model/rule-finding.js';
 import { guardIn } from './effects.js';
 import { restoreExpressions } from './expressions.js';
 import { locationOf, type Frame } from './state.js';

@@ -3,7 +3,7 @@ import type { ParamPart, Part, Span, Word } from './ast.js';
 import { charge, enterNesting, fitsValue, isOversized, leaveNesting, meterOf, oversized } from './bounds.js';
 import type { Frame, Value } from './state.js';
 import { joinTexts } from './join.js';
-import { interpolateAlternatives, mayHoldAlternatives, UNKNOWN_LOOKUP } from '../workflow/expr.js';
+import { interpolateAlternatives, mayHoldAlternatives, UNKNOWN_LOOKUP } from '../expr/expr.js';
 import { hasUnresolved, isSpace, mapLiteralParts, removePattern, replacePattern, splitFields } from './text.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { SignedImageInfo } from '../../model/analysis.js';
-import { ruleFinding } from '../../rules/finding.js';
+import { ruleFinding } from '../../model/rule-finding.js';
 import type { Finding, Severity } from '../../model/finding.js';
 import type { RelatedLocation } from '../../model/location.js';
 import { ruleById } from '../../rules/index.js';

@@ -1,7 +1,7 @@
-import { parseImageRef } from '../../model/image-ref.js';
-import type { KeyMaterial, SignOp } from '../../model/pipeline.js';
-import type { SignMethod } from '../../model/report.js';
-import { readGoreleaser } from '../goreleaser.js';
+import { parseImageRef } from '../../../model/image-ref.js';
+import type { KeyMaterial, SignOp } from '../../../model/pipeline.js';
+import type { SignMethod } from '../../../model/report.js';
+import { readGoreleaser } from '../../../detect/goreleaser.js';
 import { actionWorkdir, emptyActionResult, input, inputLocation, listInput, mergeReaderResult, type ActionHandler, type ActionStep } from './types.js';
 
 /**

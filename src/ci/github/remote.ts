@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { confineDir } from '../discover/confine.js';
-import { normalizeRelPath, openRepo, type ReadResult, type RepoFile, type RepoReader } from '../discover/repo.js';
-import type { RemoteFetcher } from '../engine/options.js';
+import { confineDir } from '../../discover/confine.js';
+import { normalizeRelPath, openRepo, type ReadResult, type RepoFile, type RepoReader } from '../../discover/repo.js';
+import type { RemoteFetcher } from '../../engine/options.js';
 
 export interface RemoteFileResult {
   text: string;

@@ -1,8 +1,8 @@
-import { readBake } from '../bake.js';
-import { and, FALSE, or, TRUE, type Formula } from '../../logic/formula.js';
-import { conditionalValues, UNKNOWN_LOOKUP } from '../../workflow/expr.js';
-import { pushDigestText } from '../../model/digest.js';
-import type { OpContext, PushOp } from '../../model/pipeline.js';
+import { readBake } from '../../../detect/bake.js';
+import { and, FALSE, or, TRUE, type Formula } from '../../../logic/formula.js';
+import { conditionalValues, UNKNOWN_LOOKUP } from '../../../expr/expr.js';
+import { pushDigestText } from '../../../model/digest.js';
+import type { OpContext, PushOp } from '../../../model/pipeline.js';
 import { actionWorkdir, emptyActionResult, input, inputLocation, listInput, mergeReaderResult, type ActionHandler, type ActionResult, type ActionStep } from './types.js';
 import { makePushes, parseCsvAttributes, splitCsv } from './refs.js';
 

@@ -1,8 +1,8 @@
-import type { RepoReader } from '../../discover/repo.js';
-import type { Formula } from '../../logic/formula.js';
-import type { Finding } from '../../model/finding.js';
-import type { Location } from '../../model/location.js';
-import type { LocalBuild, OpContext, Operation, ReaderResult } from '../../model/pipeline.js';
+import type { RepoReader } from '../../../discover/repo.js';
+import type { Formula } from '../../../logic/formula.js';
+import type { Finding } from '../../../model/finding.js';
+import type { Location } from '../../../model/location.js';
+import type { LocalBuild, OpContext, Operation, ReaderResult } from '../../../model/pipeline.js';
 
 /** One `uses: owner/repo[/path]@ref` step, with its `with:` inputs already interpolated in the job's scope. */
 export interface ActionStep {

@@ -1,4 +1,4 @@
-import type { RepoReader } from '../discover/repo.js';
+import type { RepoReader } from './repo.js';
 
 /**
  * Files that can hold a kind cluster configuration: scripts (heredocs), Makefiles (printf), workflows, and YAML files

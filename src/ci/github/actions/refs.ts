@@ -1,7 +1,7 @@
-import { isEphemeralRegistry, isPerRunRegistryHost, parseImageRef, registryOf } from '../../model/image-ref.js';
-import type { Location } from '../../model/location.js';
-import type { LocalBuild, OpContext, PushOp } from '../../model/pipeline.js';
-import type { Confidence } from '../../model/report.js';
+import { isEphemeralRegistry, isPerRunRegistryHost, parseImageRef, registryOf } from '../../../model/image-ref.js';
+import type { Location } from '../../../model/location.js';
+import type { LocalBuild, OpContext, PushOp } from '../../../model/pipeline.js';
+import type { Confidence } from '../../../model/report.js';
 
 /** Why a reference goes to an ephemeral registry in this context (built-in hosts, a job service, configured ones). */
 export function ephemeralReason(name: string, ctx: OpContext): string | undefined {

@@ -1,7 +1,7 @@
 import { isMap, type Node } from 'yaml';
-import { handlerFor, isKnownIrrelevant } from '../detect/actions/index.js';
-import type { YamlDoc } from '../parse/yaml.js';
-import { interpolateOne, type Lookup } from './expr.js';
+import { handlerFor, isKnownIrrelevant } from './actions/index.js';
+import type { YamlDoc } from '../../parse/yaml.js';
+import { interpolateOne, type Lookup } from '../../expr/expr.js';
 import { markComplete } from './scope.js';
 import { parseUses } from './remote.js';
 

@@ -1,4 +1,4 @@
-import { known, normalizeAtom, unknown, wholeExpression, evaluateSource, interpolateAlternatives, type EValue, type Lookup } from './expr.js';
+import { known, normalizeAtom, unknown, wholeExpression, evaluateSource, interpolateAlternatives, type EValue, type Lookup } from '../../expr/expr.js';
 
 /**
  * The values visible to expressions at one point of a job: github context (what the repository name tells),

@@ -1,6 +1,6 @@
-import type { Finding, Severity } from '../model/finding.js';
-import type { Location, RelatedLocation } from '../model/location.js';
-import { ruleById } from './index.js';
+import type { Finding, Severity } from './finding.js';
+import type { Location, RelatedLocation } from './location.js';
+import { ruleSeverity } from './rule-severity.js';
 
 /**
  * A finding of rule `id`: the severity declared with the rule unless the context lowers or raises it (e.g.
@@ -17,7 +17,7 @@ export function ruleFinding(id: string, message: string, location: Location, rel
   });
   return {
     rule: id,
-    severity: extra.severity ?? ruleById(id).severity,
+    severity: extra.severity ?? ruleSeverity(id),
     message,
     location,
     related: unique,

@@ -1,11 +1,11 @@
-import { handlerFor, looksImageRelated } from '../detect/actions/index.js';
-import type { ActionHandler } from '../detect/actions/types.js';
-import type { Finding } from '../model/finding.js';
-import type { Location } from '../model/location.js';
-import type { OpContext, PushOp } from '../model/pipeline.js';
-import type { YamlDoc } from '../parse/yaml.js';
-import { ruleFinding } from '../rules/finding.js';
-import { NOT_INSPECTED_PREFIX } from '../rules/signing-model.js';
+import { handlerFor, looksImageRelated } from './actions/index.js';
+import type { ActionHandler } from './actions/types.js';
+import type { Finding } from '../../model/finding.js';
+import type { Location } from '../../model/location.js';
+import type { OpContext, PushOp } from '../../model/pipeline.js';
+import type { YamlDoc } from '../../parse/yaml.js';
+import { ruleFinding } from '../../model/rule-finding.js';
+import { NOT_INSPECTED_PREFIX } from '../../model/pipeline.js';
 
 /**
  * JavaScript and Docker actions reached through a path (`uses: ./`, `uses: ./.github/actions/x`, or `./x` inside a

@@ -1,27 +1,26 @@
-import { AnalysisBudget } from '../util/budget.js';
+import { AnalysisBudget } from '../../util/budget.js';
 import { isMap, isScalar, type Node, type Scalar } from 'yaml';
-import type { RepoReader } from '../discover/repo.js';
-import { handlerFor, isKnownIrrelevant, looksImageRelated, mayPushAction, worthReading } from '../detect/actions/index.js';
-import { hiddenPushOps, hiddenSuffix, scanHiddenCommands, scanHiddenUses } from '../detect/hidden-pushes.js';
-import type { ActionHandler, ActionStep } from '../detect/actions/types.js';
-import type { Finding } from '../model/finding.js';
-import type { Location } from '../model/location.js';
-import { parseImageRef } from '../model/image-ref.js';
-import { ruleFinding } from '../rules/finding.js';
-import { NOT_INSPECTED_PREFIX } from '../rules/signing-model.js';
-import type { Guard, LocalBuild, OpContext, Operation, PushOp, RemoteFileLookup, SignOp } from '../model/pipeline.js';
-import { firstYamlError, parseYaml, yamlDocs, yamlLimitNotes, type YamlDoc } from '../parse/yaml.js';
-import { yamlBoundFinding } from '../parse/yaml-findings.js';
-import { and, formulaKey, not, TRUE, type Formula } from '../logic/formula.js';
-import { alternativeCombinations, alternativesText, evaluateGuard, interpolateAlternatives, interpolateOne, known, mayHoldAlternatives, type Lookup } from './expr.js';
+import type { RepoReader } from '../../discover/repo.js';
+import { handlerFor, isKnownIrrelevant, looksImageRelated, mayPushAction, worthReading } from './actions/index.js';
+import { hiddenPushOps, hiddenSuffix, scanHiddenCommands, scanHiddenUses } from '../../detect/hidden-pushes.js';
+import type { ActionHandler, ActionStep } from './actions/types.js';
+import type { Finding } from '../../model/finding.js';
+import type { Location } from '../../model/location.js';
+import { parseImageRef } from '../../model/image-ref.js';
+import { ruleFinding } from '../../model/rule-finding.js';
+import { NOT_INSPECTED_PREFIX, type Guard, type JobFacts, type LocalBuild, type OpContext, type Operation, type PushOp, type RemoteFileLookup, type SignOp } from '../../model/pipeline.js';
+import { firstYamlError, parseYaml, yamlDocs, yamlLimitNotes, type YamlDoc } from '../../parse/yaml.js';
+import { yamlBoundFinding } from '../../parse/yaml-findings.js';
+import { and, formulaKey, not, TRUE, type Formula } from '../../logic/formula.js';
+import { alternativeCombinations, alternativesText, evaluateGuard, interpolateAlternatives, interpolateOne, known, mayHoldAlternatives, type Lookup } from '../../expr/expr.js';
 import { classifyLocalAction, localNotInspected, ownerRepoOf } from './local-action.js';
 import { parseUses, type RemoteSource } from './remote.js';
-import { ScriptCache } from './script-cache.js';
-import { applyFileWrites, joinForkFileWrites, type RunScriptResult } from '../shell/index.js';
+import { ScriptCache } from '../script-cache.js';
+import { applyFileWrites, joinForkFileWrites, type RunScriptResult } from '../../shell/index.js';
 import { coerceInput, hasIdTokenWrite, isIrrelevantUses, isPosixShell, matrixCombinations, MAX_MATRIX_COMBINATIONS, registryServices, remoteDisplay, strings, topoOrder, triggerRefs } from './syntax.js';
-import { scriptMayMatter } from './script-relevance.js';
+import { scriptMayMatter } from '../../shell/script-relevance.js';
 import { emptyScope, EVENTS, githubContext, isCompleteMatrix, REFS, scopeLookup, type Scope } from './scope.js';
-import { JobGraph } from './job-graph.js';
+import { JobGraph } from '../job-graph.js';
 
 /** Reusable workflows and composite actions nest; GitHub allows 4 and 10 levels. Bound ours and say so. */
 export const MAX_CALL_DEPTH = 8;
@@ -40,27 +39,6 @@ export interface WorkflowReaderInput {
    * for another caller (tests compare both: reuse must not change the result).
    */
   reuse?: boolean;
-}
-
-/** Facts about one job run that the rules need (permissions for keyless signing, ordering between jobs). */
-export interface JobFacts {
-  jobKey: string;
-  /** File and line of the job (or the calling job for reusable workflows). */
-  location: Location;
-  idTokenWrite: boolean;
-  /**
-   * True when the job run `jobKey` certainly finishes before this one starts (transitive `needs`, including the
-   * jobs of reusable workflows called by a needed job). Answered by the job graph (job-graph.ts) when asked: the
-   * full predecessor sets would be quadratic in a long `needs:` chain.
-   */
-  waitsFor(jobKey: string): boolean;
-  /** The workflow file whose job this is: the keyless signing identity. */
-  workflowPath: string;
-  /**
-   * The git refs the run can have (`refs/tags/v*`, `refs/heads/main`), from the root workflow's triggers; undefined
-   * when a trigger allows any ref (workflow_dispatch, schedule…). Part of the keyless identity.
-   */
-  refs?: string[];
 }
 
 export interface WorkflowReadResult {

@@ -1,0 +1,58 @@
+import type { RepoReader } from '../discover/repo.js';
+import type { Finding } from '../model/finding.js';
+import type { JobFacts, LocalBuild, Operation } from '../model/pipeline.js';
+import type { CiSystem } from '../model/report.js';
+import type { AnalysisBudget } from '../util/budget.js';
+import { readWorkflows } from './github/reader.js';
+import type { RemoteSource } from './github/remote.js';
+import { readGitlab } from './gitlab/reader.js';
+
+/**
+ * The CI layer: every CI system that has a reader turns its files into the one pipeline model the judge consumes
+ * (pushes, signatures, local builds, each with guard, order, job identity, file:line and call chain). The readers
+ * below them (shell, make, command classifiers, config readers) are shared and know nothing of any CI system;
+ * which system an operation comes from is stamped here, on everything its reader returned.
+ */
+
+export interface PipelineReaderInput {
+  repo: RepoReader;
+  repository?: string;
+  /** Remote checkouts of other GitHub repositories (reusable workflows, actions, goreleaser includes). */
+  remote: RemoteSource;
+  ephemeralRegistries: string[];
+  budget: AnalysisBudget;
+}
+
+export interface PipelineReadResult {
+  operations: Operation[];
+  localBuilds: LocalBuild[];
+  findings: Finding[];
+  limits: string[];
+  /** Job runs of every system, by job key (keys name their file, so systems cannot collide). */
+  jobs: Map<string, JobFacts>;
+  /** Pipeline files read: workflows, `.gitlab-ci.yml` and its includes. */
+  pipelineFiles: number;
+  /** The systems that had pipeline files in the tree. */
+  systems: CiSystem[];
+}
+
+export async function readPipelines(input: PipelineReaderInput): Promise<PipelineReadResult> {
+  const out: PipelineReadResult = { operations: [], localBuilds: [], findings: [], limits: [], jobs: new Map(), pipelineFiles: 0, systems: [] };
+  const common = { repo: input.repo, ...(input.repository ? { repository: input.repository } : {}), ephemeralRegistries: input.ephemeralRegistries, budget: input.budget };
+  const github = await readWorkflows({ ...common, remote: input.remote });
+  add(out, 'github-actions', github, github.workflows);
+  const gitlab = readGitlab(common);
+  add(out, 'gitlab-ci', gitlab, gitlab.files);
+  return out;
+}
+
+function add(out: PipelineReadResult, ci: CiSystem, r: Omit<PipelineReadResult, 'pipelineFiles' | 'systems'>, files: number): void {
+  for (const op of r.operations) op.ci = ci;
+  for (const [k, j] of r.jobs) out.jobs.set(k, j.ci ? j : { ...j, ci });
+  out.operations.push(...r.operations);
+  out.localBuilds.push(...r.localBuilds);
+  out.findings.push(...r.findings);
+  out.limits.push(...r.limits);
+  out.pipelineFiles += files;
+  if (files > 0) out.systems.push(ci);
+}
