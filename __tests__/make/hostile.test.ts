@@ -115,3 +115,15 @@ test('target-specific += appends at lookup like GNU make: its own reference is a
   const debug = make('target-plus.mk', 'debug', { budget });
   assert.deepEqual(texts(debug), ['echo -a -g c']);
 });
+
+test('a pattern rule defined again with the same targets and prerequisites replaces the earlier one (GNU make), so repeating one costs one rule per search', () => {
+  // make 4.3 -n: "docker push second/app".
+  assert.deepEqual(texts(make('pattern-replaced.mk', 'push')), ['docker push second/app']);
+  // The fuzz-found shape: one pattern rule repeated and a target with many prerequisites. Each prerequisite's search
+  // tries the rules left after replacement (one), so the work stays far below the budget.
+  const budget = new AnalysisBudget();
+  const big = openRepo(join(process.cwd(), '__tests__/fixtures/make/hostile'));
+  const many = expandMake({ repo: big, args: ['-f', 'pattern-replaced.mk', ...Array.from({ length: 4000 }, (_, i) => `x${i}.img`)], cwd: '', env: {}, location: WORKFLOW, depth: 4 }, { budget });
+  assert.equal(many.commands.length, 4000);
+  assert.deepEqual(budget.hits(), []);
+});

@@ -70,6 +70,9 @@ interface Reader {
   includeDepth: number;
 }
 
+/** Certain pattern rules by targets and prerequisites, to find the one a new definition replaces. */
+const patternRuleKeys = new WeakMap<MakeState, Map<string, Rule>>();
+
 const CONDITIONAL = /^(ifeq|ifneq|ifdef|ifndef|else|endif)(?=[\s(]|$)/;
 
 /** Reads one makefile (and what it includes) into the state. */
@@ -502,7 +505,19 @@ function readRule(state: MakeState, reader: Reader, raw: string, text: string, c
   } else if (targets[0] === '.EXPORT_ALL_VARIABLES') {
     state.exportAll = true;
   }
-  if (pattern) state.patternRules.push(rule);
+  if (pattern) {
+    // GNU make: a pattern rule with the same targets and prerequisites as an earlier one replaces it. Besides being
+    // make's semantics, this keeps a file repeating one pattern rule thousands of times (fuzz: 10,000 `p%:` lines
+    // and a 100,000-prerequisite target took 19 s) at one rule per search. Rules read under undecided
+    // conditionals are alternatives and replace nothing.
+    const key = rule.uncertain ? undefined : JSON.stringify([targets, prereqs, orderOnly, doubleColon]);
+    let byKey = patternRuleKeys.get(state);
+    if (!byKey) patternRuleKeys.set(state, (byKey = new Map()));
+    const old = key === undefined ? undefined : byKey.get(key);
+    if (old) state.patternRules.splice(state.patternRules.indexOf(old), 1);
+    if (key !== undefined) byKey.set(key, rule);
+    state.patternRules.push(rule);
+  }
   else {
     for (const t of targets) {
       const list = state.explicitRules.get(t) ?? [];
