@@ -295,11 +295,11 @@ const reference = join(root, 'scripts', 'bench', 'reference-js-yaml.mjs');
 const walkRead = join(root, 'scripts', 'bench', 'walk-read.mjs');
 
 /** The Node flags of dist/cli.js's shebang (`#!/usr/bin/env -S node FLAGS`), which a user running the CLI gets. */
-function shebangFlags() {
+const CLI_FLAGS = (() => {
   const first = readFileSync(cli, 'utf8').split('\n', 1)[0];
   const m = /^#!\/usr\/bin\/env\s+(?:-S\s+)?node\b(.*)$/.exec(first);
   return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
-}
+})();
 
 /** One fresh process: CPU (user + system) and peak RSS from inside it, wall time from outside. */
 function runProcess(nodeBin, args) {
@@ -319,7 +319,7 @@ function runProcess(nodeBin, args) {
 }
 
 function runCli(nodeBin, dir) {
-  const r = runProcess(nodeBin, [...shebangFlags(), cli, dir, '--format', 'json']);
+  const r = runProcess(nodeBin, [...CLI_FLAGS, cli, dir, '--format', 'json']);
   let images;
   try {
     images = JSON.parse(r.stdout).images?.length;
@@ -342,7 +342,7 @@ function floors(nodeBin) {
   const start = [];
   for (let i = 0; i < runs; i++) {
     empty.push(runProcess(nodeBin, ['-e', '0']).cpuMs);
-    start.push(runProcess(nodeBin, [...shebangFlags(), cli, '--version']).cpuMs);
+    start.push(runProcess(nodeBin, [...CLI_FLAGS, cli, '--version']).cpuMs);
   }
   return { nodeE0CpuMs: stats(empty), cliVersionCpuMs: stats(start) };
 }

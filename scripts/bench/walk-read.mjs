@@ -1,21 +1,12 @@
 // A floor: walk the tree (skipping .git and symlinks) and read every file's bytes, parsing nothing. The gap between
 // this and the CLI is what the analysis itself costs.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { walkFiles } from './walk.mjs';
 
-const root = process.argv[2];
 let files = 0;
 let bytes = 0;
-const walk = (dir) => {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.name === '.git' || e.isSymbolicLink()) continue;
-    const p = join(dir, e.name);
-    if (e.isDirectory()) walk(p);
-    else if (e.isFile()) {
-      files++;
-      bytes += readFileSync(p).length;
-    }
-  }
-};
-walk(root);
+walkFiles(process.argv[2], (path) => {
+  files++;
+  bytes += readFileSync(path).length;
+});
 process.stdout.write(`${JSON.stringify({ files, bytes })}\n`);
