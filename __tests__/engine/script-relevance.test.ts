@@ -14,6 +14,14 @@ test('scripts that name a push, sign or build tool, make, a repository script or
     'source ./env.sh',
     'ko build ./cmd/app',
     'bash -c "crane copy a b"',
+    // Quoted text that a shell runs, and quotes that a comment, double quotes or a here-document hold, hide nothing.
+    "eval '. ./env.sh'",
+    "ssh host 'docker push x'",
+    "cd x # don't forget\n. ./env.sh\necho 'done'",
+    'echo "it\'s"\n. ./env.sh\necho \'x\'',
+    "cat <<EOF\nit's here\nEOF\n. ./env.sh\necho 'x'",
+    "jq -r '.a' f\n  scripts/publish --all",
+    "echo 'unclosed\n. ./env.sh",
   ])
     assert.ok(scriptMayMatter(s), s);
 });
@@ -26,6 +34,9 @@ test('test runners, linters and report scripts are skipped, also when a comment 
     'yq eval ".spec.skip = true" -i test.yaml',
     '# Usage: release.sh <version>\necho done',
     'chainsaw test --config .chainsaw.yaml',
+    // A jq program's lines are data, not `source` or a script call.
+    "jq -r --arg job \"$job\" '\n  . as $r |\n  ($r.totals | tostring)\n' \"$f\"",
+    "awk '\n  foo/bar { print }\n' x",
   ])
     assert.ok(!scriptMayMatter(s), s);
 });

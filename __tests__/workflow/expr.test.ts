@@ -140,3 +140,23 @@ test('known values follow the runner: coercions, case-insensitive comparison, nu
   // An error anywhere makes the whole expression unknown, as GitHub's evaluation stops.
   assert.deepEqual(interpolate("${{ fromJSON('{') || 'x' }}", data), ["${{ fromJSON('{') || 'x' }}"]);
 });
+
+test('more alternatives than a result can hold make it unknown, never the first few of them', () => {
+  const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
+  // Nine values, one per input: keeping eight would say the ninth cannot happen.
+  const nine = names.map((n) => `inputs.${n} == 'x' && '${n}'`).join(' || ') + " || 'z'";
+  // `||` groups from the left: the first eight alternatives pass the bound as one unknown value, written as the
+  // expression, and the last two stay known. No value a run can produce is missing.
+  const many = interpolate(`\${{ ${nine} }}`, UNKNOWN_LOOKUP);
+  assert.equal(many.length, 3);
+  assert.match(many[0]!, /^\$\{\{ inputs\.a == 'x' && 'a' \|\| .*'h' \}\}$/, 'the first eight stay a run-time expression');
+  assert.deepEqual(many.slice(1), ['i', 'z']);
+  // Eight alternatives still fit and are all kept.
+  const eight = names.slice(0, 7).map((n) => `inputs.${n} == 'x' && '${n}'`).join(' || ') + " || 'z'";
+  assert.deepEqual(interpolate(`\${{ ${eight} }}`, UNKNOWN_LOOKUP).sort(), ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'z']);
+  // A function over arguments whose combinations pass the bound is unknown as a whole.
+  const three = (p: string) => `(inputs.${p}1 && '${p}1' || inputs.${p}2 && '${p}2' || '${p}3')`;
+  const joined = interpolate(`\${{ format('{0}-{1}', ${three('p')}, ${three('q')}) }}`, UNKNOWN_LOOKUP);
+  assert.equal(joined.length, 1);
+  assert.match(joined[0]!, /^\$\{\{/);
+});

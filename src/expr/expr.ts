@@ -326,7 +326,11 @@ export function toText(v: unknown): string {
   return toJson(v) ?? coerceString(v);
 }
 
-function cap(vals: EValue[]): EValue[] {
+/**
+ * The distinct alternatives of a result. More than MAX_ALTERNATIVES cannot all be kept, and keeping some would
+ * claim the others cannot happen: past the bound the result is one unknown value written as the expression.
+ */
+function cap(vals: EValue[], text: string): EValue[] {
   const out: EValue[] = [];
   const seen = new Set<string>();
   for (const v of vals) {
@@ -335,8 +339,8 @@ function cap(vals: EValue[]): EValue[] {
     const key = (v.known ? 'k' + JSON.stringify(v.value) : (v.falsy ? 'f' : 'u') + v.atoms.join('\u0000') + (v.truth ? formulaKey(v.truth) : '')) + '|' + formulaKey(when);
     if (seen.has(key)) continue;
     seen.add(key);
+    if (out.length >= MAX_ALTERNATIVES) return [unknown(text)];
     out.push(v);
-    if (out.length >= MAX_ALTERNATIVES) break;
   }
   return out;
 }
@@ -378,6 +382,7 @@ function evaluateNode(node: Node, lookup: Lookup): EValue[] {
           if (d !== undefined) return known(!d, v.when);
           return { known: false, atoms: atomsOf(v).map((a) => `!(${a})`), truth: not(truthOf(v)), ...(v.when ? { when: v.when } : {}) };
         }),
+        `!${'text' in node.e ? node.e.text : ''}`,
       );
     case 'ref': {
       // Names (and keys that evaluate to text or a position) go to the lookup, which knows what is unknown; a
@@ -399,17 +404,17 @@ function evaluateNode(node: Node, lookup: Lookup): EValue[] {
         else break;
       }
       const found = lookup(path, node.text);
-      if (i === node.path.length) return cap(found);
+      if (i === node.path.length) return cap(found, node.text);
       const rest = segments(node.path.slice(i), lookup);
       if (!rest) return [unknown(node.text)];
-      return cap(found.map((b) => (b.known ? { ...b, value: rest.reduce(deref, b.value) } : unknown(node.text))));
+      return cap(found.map((b) => (b.known ? { ...b, value: rest.reduce(deref, b.value) } : unknown(node.text))), node.text);
     }
     case 'call':
-      return cap(callWithAlternatives(node, lookup));
+      return cap(callWithAlternatives(node, lookup), node.text);
     case 'index': {
       const seg = segments([node.seg], lookup);
       if (!seg) return [unknown(node.text)];
-      return cap(evaluate(node.base, lookup).map((b) => (b.known ? { ...b, value: deref(b.value, seg[0]!) } : withWhen(unknown(node.text), whenOf(b)))));
+      return cap(evaluate(node.base, lookup).map((b) => (b.known ? { ...b, value: deref(b.value, seg[0]!) } : withWhen(unknown(node.text), whenOf(b)))), node.text);
     }
     case 'bin': {
       const ls = evaluate(node.l, lookup);
@@ -440,7 +445,7 @@ function evaluateNode(node: Node, lookup: Lookup): EValue[] {
             out.push(...right().map((r) => withWhen(r, and(lw, not(t)))));
           }
         }
-        return cap(out);
+        return cap(out, node.text);
       }
       const rs = evaluate(node.r, lookup);
       const out: EValue[] = [];
@@ -453,7 +458,7 @@ function evaluateNode(node: Node, lookup: Lookup): EValue[] {
           }
           out.push(known(compareValues(node.op, l.value, r.value), when));
         }
-      return cap(out);
+      return cap(out, node.text);
     }
   }
 }
@@ -467,7 +472,9 @@ function callWithAlternatives(node: Extract<Node, { t: 'call' }>, lookup: Lookup
   let combos: EValue[][] = [[]];
   for (const alts of args) {
     const next: EValue[][] = [];
-    for (const c of combos) for (const a of alts.length ? alts : [known(null)]) if (next.length < MAX_ALTERNATIVES) next.push([...c, a]);
+    for (const c of combos) for (const a of alts.length ? alts : [known(null)]) next.push([...c, a]);
+    // More combinations than alternatives a result may hold: evaluating only some would drop the others' results.
+    if (next.length > MAX_ALTERNATIVES) return [unknown(node.text)];
     combos = next;
   }
   const out: EValue[] = [];
