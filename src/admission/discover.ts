@@ -105,7 +105,8 @@ export function discover(repo: RepoReader, opts: { policyRoot: boolean; label: s
     let values: unknown;
     if (helm) {
       const chart = chartRootOf(f.path, (p) => repo.has(p));
-      values = chart !== undefined ? chartValues(repo, chart, valuesCache) : undefined;
+      // The chart's values.yaml (often the largest YAML of a chart) is parsed only for a template that reads it.
+      values = chart !== undefined && text.includes('.Values') ? chartValues(repo, chart, valuesCache) : undefined;
       source = preprocessHelmTemplate(text, values, { disabled });
       ctx.fileNotes = [...fileNotes, 'Helm template read without rendering; .Values resolved from the chart values.yaml where possible'];
     }
