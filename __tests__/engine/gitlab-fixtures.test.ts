@@ -73,6 +73,9 @@ describe('GitLab CI fixtures', () => {
     const unsigned = r.findings.find((f) => f.rule === 'unsigned-image' && f.image === 'quay.io/acme/web');
     assert.ok(unsigned, rules(r).join('; '));
     assert.match(unsigned.message + JSON.stringify(unsigned.related ?? []), /narrower/);
+    // The fix names no GitHub step output: a GitLab job has none.
+    assert.doesNotMatch(unsigned.message, /steps\.|\$\{\{/);
+    assert.match(unsigned.message, /cosign sign --yes quay\.io\/acme\/web@DIGEST/);
   });
 
   test('allow_failure, when: manual and after_script leave the push unsigned', async () => {

@@ -1,6 +1,7 @@
 import { makeFinding, type SigningCheck } from './signing-model.js';
 import { NOT_INSPECTED_PREFIX, UNPARSED_SUFFIX } from '../model/pipeline.js';
 import type { RuleDefinition } from './rule.js';
+import type { CiSystem } from '../model/report.js';
 
 export const unsignedImage: RuleDefinition = {
   id: 'unsigned-image',
@@ -31,9 +32,15 @@ export const checkUnsignedImage: SigningCheck = (model) =>
           ? img.name.endsWith(UNPARSED_SUFFIX)
             ? `${img.name.slice(NOT_INSPECTED_PREFIX.length)} may push an image, and the file could not be parsed, so no signature can be confirmed. Fix the file's syntax (see its parse-error finding), or exclude the image in the configuration with a reason.`
             : `${img.name.slice(NOT_INSPECTED_PREFIX.length)} may push images, and it could not be read, so no signature can be confirmed. Make it readable (remote-checkouts or a github-token), or exclude its images in the configuration with a reason.`
-          : `${img.name} is pushed but never signed.${why} Sign its digest after the push (e.g. cosign sign --yes ${img.name}@\${{ steps.<build>.outputs.digest }}).`,
+          : `${img.name} is pushed but never signed.${why} Sign its digest after the push (${signExample(img.name, first!.push.ci)}).`,
         first!.push.location,
         [...rest.map((p) => ({ ...p.push.location, message: 'also pushed here' })), ...rejected.map((r) => ({ ...r.sign.location, message: `signing step not counted: ${r.reason}` }))],
         img.name,
       );
     });
+
+/** How the pushed digest reaches a signing command in the CI system that pushes it. */
+function signExample(name: string, ci: CiSystem | undefined): string {
+  if (ci === undefined || ci === 'github-actions') return `e.g. cosign sign --yes ${name}@\${{ steps.<build>.outputs.digest }}`;
+  return `e.g. cosign sign --yes ${name}@DIGEST, with the digest the push reports (docker buildx build --metadata-file, crane digest)`;
+}
