@@ -160,3 +160,27 @@ test('more alternatives than a result can hold make it unknown, never the first 
   assert.equal(joined.length, 1);
   assert.match(joined[0]!, /^\$\{\{/);
 });
+
+test('a partly known object (a build metadata output) gives its modelled fields; every other use is unknown', () => {
+  const s = emptyScope(githubContext('acme/app'));
+  // As the build-push-action handler writes it: the digest is run-time text, so the output itself is unknown text.
+  const meta = JSON.stringify({ 'containerimage.digest': '$(push-digest-of:release.yml:9)', 'image.name': 'ghcr.io/acme/api:1', '\uE012partial': true });
+  s.steps = { build: { outputs: { metadata: meta } } };
+  const l = scopeLookup(s);
+  assert.deepEqual(interpolate("${{ fromJSON(steps.build.outputs.metadata)['containerimage.digest'] }}", l), ['$(push-digest-of:release.yml:9)']);
+  assert.deepEqual(interpolate("${{ fromJSON(steps.build.outputs.metadata)['IMAGE.NAME'] }}", l), ['ghcr.io/acme/api:1']);
+  for (const e of [
+    "fromJSON(steps.build.outputs.metadata)['buildx.build.ref']",
+    'fromJSON(steps.build.outputs.metadata).provenance',
+    'toJSON(fromJSON(steps.build.outputs.metadata))',
+    "fromJSON(steps.build.outputs.metadata) == 'x'",
+    'fromJSON(steps.build.outputs.metadata)',
+  ])
+    assert.deepEqual(interpolate(`\${{ ${e} }}`, l), [`\${{ ${e} }}`], e);
+});
+
+test('a text whose expressions combine into more alternatives than a value holds stays as written', () => {
+  const three = (p: string) => `\${{ inputs.${p}1 && '${p}1' || inputs.${p}2 && '${p}2' || '${p}3' }}`;
+  const text = `ghcr.io/acme/${three('a')}-${three('b')}`;
+  assert.deepEqual(interpolate(text, UNKNOWN_LOOKUP), [text]);
+});

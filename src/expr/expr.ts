@@ -1,4 +1,5 @@
 import { and, atom, eq, FALSE, not, or, TRUE, formulaKey, formulaText, type Formula } from '../logic/formula.js';
+import { PARTIAL_JSON } from '../model/digest.js';
 
 /**
  * GitHub Actions expressions (`${{ … }}`), evaluated statically.
@@ -407,14 +408,14 @@ function evaluateNode(node: Node, lookup: Lookup): EValue[] {
       if (i === node.path.length) return cap(found, node.text);
       const rest = segments(node.path.slice(i), lookup);
       if (!rest) return [unknown(node.text)];
-      return cap(found.map((b) => (b.known ? { ...b, value: rest.reduce(deref, b.value) } : unknown(node.text))), node.text);
+      return cap(found.map((b) => (b.known ? derefKnown(b, rest, node.text) : unknown(node.text))), node.text);
     }
     case 'call':
       return cap(callWithAlternatives(node, lookup), node.text);
     case 'index': {
       const seg = segments([node.seg], lookup);
       if (!seg) return [unknown(node.text)];
-      return cap(evaluate(node.base, lookup).map((b) => (b.known ? { ...b, value: deref(b.value, seg[0]!) } : withWhen(unknown(node.text), whenOf(b)))), node.text);
+      return cap(evaluate(node.base, lookup).map((b) => (b.known ? derefKnown(b, seg, node.text) : withWhen(unknown(node.text), whenOf(b)))), node.text);
     }
     case 'bin': {
       const ls = evaluate(node.l, lookup);
@@ -456,6 +457,10 @@ function evaluateNode(node: Node, lookup: Lookup): EValue[] {
             out.push(withWhen(compareUnknown(node.op, l, r, node.text), when));
             continue;
           }
+          if (isPartial(l.value) || isPartial(r.value)) {
+            out.push(withWhen(unknown(node.text), when));
+            continue;
+          }
           out.push(known(compareValues(node.op, l.value, r.value), when));
         }
       return cap(out, node.text);
@@ -469,6 +474,7 @@ function evaluateNode(node: Node, lookup: Lookup): EValue[] {
  */
 function callWithAlternatives(node: Extract<Node, { t: 'call' }>, lookup: Lookup): EValue[] {
   const args = node.args.map((a) => evaluate(a, lookup));
+  if (node.name.toLowerCase() === 'fromjson' && args.length === 1) args[0] = args[0]!.map(modelledJson);
   let combos: EValue[][] = [[]];
   for (const alts of args) {
     const next: EValue[][] = [];
@@ -477,6 +483,8 @@ function callWithAlternatives(node: Extract<Node, { t: 'call' }>, lookup: Lookup
     if (next.length > MAX_ALTERNATIVES) return [unknown(node.text)];
     combos = next;
   }
+  // A partly known object (see derefKnown) is only ever dereferenced: what a function makes of it is unknown.
+  if (combos.some((c) => c.some((v) => v.known && isPartial(v.value)))) return [unknown(node.text)];
   const out: EValue[] = [];
   for (const combo of combos) {
     const when = and(...combo.map(whenOf));
@@ -598,6 +606,42 @@ export function* expressionsIn(text: string): Generator<{ index: number; whole: 
   }
 }
 
+/**
+ * An object of which only some fields are modelled (a build's metadata: its digest and name, not its build ref or
+ * provenance), marked with PARTIAL_JSON by whoever wrote it. Dereferencing a modelled field gives its value; a
+ * field not modelled is unknown, not null.
+ */
+function isPartial(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && (v as Record<string, unknown>)[PARTIAL_JSON] === true;
+}
+
+/**
+ * A step output that holds run-time text (a push's digest) is unknown as text, but where it is the JSON of a
+ * partly known object (a build's metadata, written by its handler), fromJSON can still read the fields modelled.
+ */
+function modelledJson(v: EValue): EValue {
+  if (v.known || v.written === undefined || !v.written.includes(PARTIAL_JSON)) return v;
+  try {
+    return isPartial(JSON.parse(v.written)) ? known(v.written, v.when) : v;
+  } catch {
+    return v;
+  }
+}
+
+function derefKnown(b: Known, segs: readonly Segment[], text: string): EValue {
+  let value = b.value;
+  for (const seg of segs) {
+    if (isPartial(value)) {
+      const key = seg.star ? undefined : seg.index;
+      if (typeof key !== 'string' || key === PARTIAL_JSON) return withWhen(unknown(text), whenOf(b));
+      const field = Object.keys(value as object).find((k) => k.toLowerCase() === key.toLowerCase());
+      if (field === undefined) return withWhen(unknown(text), whenOf(b));
+    }
+    value = deref(value, seg);
+  }
+  return { ...b, value };
+}
+
 /** Parsed expressions by source text: the same `${{ … }}` recurs across steps, matrix combinations and callers. */
 const parsedExpressions = new Map<string, Node | null>();
 const MAX_PARSED_EXPRESSIONS = 20_000;
@@ -669,14 +713,17 @@ export function interpolateAlternatives(text: string, lookup: Lookup): TextAlter
   for (const m of expressionsIn(text)) {
     const before = text.slice(last, m.index);
     const vals = evaluateSource(m.inner, lookup);
-    const pieces = vals.map((v) => ({ text: v.known ? toText(v.value) : v.falsy ? '' : unknownText(v, m.whole), when: whenOf(v) }));
+    const pieces = vals.map((v) => ({ text: v.known && !isPartial(v.value) ? toText(v.value) : !v.known && v.falsy ? '' : v.known ? m.whole : unknownText(v, m.whole), when: whenOf(v) }));
     const next: TextAlternative[] = [];
     for (const r of results)
       for (const p of pieces) {
         const when = and(r.when, p.when);
         if (when.k === 'const' && !when.v) continue;
-        if (next.length < MAX_ALTERNATIVES) next.push({ text: r.text + before + p.text, when });
+        next.push({ text: r.text + before + p.text, when });
       }
+    // More texts than alternatives a value may hold: keeping some would say the others cannot happen, so the
+    // text stays as written (unknown where it has expressions).
+    if (next.length > MAX_ALTERNATIVES) return [{ text, when: TRUE }];
     results = next;
     last = m.index + m.whole.length;
   }

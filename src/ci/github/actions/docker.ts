@@ -1,7 +1,7 @@
 import { readBake } from '../../../detect/bake.js';
 import { and, FALSE, or, TRUE, type Formula } from '../../../logic/formula.js';
 import { conditionalValues, UNKNOWN_LOOKUP } from '../../../expr/expr.js';
-import { pushDigestText } from '../../../model/digest.js';
+import { PARTIAL_JSON, pushDigestText } from '../../../model/digest.js';
 import type { OpContext, PushOp } from '../../../model/pipeline.js';
 import { actionWorkdir, emptyActionResult, input, inputLocation, listInput, mergeReaderResult, type ActionHandler, type ActionResult, type ActionStep } from './types.js';
 import { makePushes, parseCsvAttributes, splitCsv } from './refs.js';
@@ -87,7 +87,7 @@ export const buildPushAction: ActionHandler = {
     if (refs.length === 0) result.limits.push(`${step.location.file}:${step.location.line}: build-push-action pushes without tags or an output name; image name unknown`);
     result.operations.push(...pushes);
     result.localBuilds.push(...local);
-    addBuildOutputs(result, step);
+    addBuildOutputs(result, step, refs);
     return result;
   },
 };
@@ -97,13 +97,17 @@ function pushDigest(step: ActionStep): Partial<PushOp> {
   return { digestText: pushDigestText(step.location), ...(step.stepId ? { digestFromStep: step.stepId } : {}) };
 }
 
-function addBuildOutputs(result: ActionResult, step: ActionStep): void {
+function addBuildOutputs(result: ActionResult, step: ActionStep, pushed?: string[]): void {
   if (!step.stepId) return;
   const id = step.stepId;
   // The digest this step's push produced, traceable to it from any step or job it reaches (src/model/digest.ts).
   result.outputs['digest'] = pushDigestText(step.location);
   result.outputs['imageid'] = `\${{ steps.${id}.outputs.imageid }}`;
-  result.outputs['metadata'] = `\${{ steps.${id}.outputs.metadata }}`;
+  // A push's `metadata` is BuildKit's result as JSON: its `containerimage.digest` is the same digest (read with
+  // `fromJSON(…)['containerimage.digest']` or jq). Only those two fields are modelled; the others stay unknown.
+  result.outputs['metadata'] = pushed
+    ? JSON.stringify({ 'containerimage.digest': pushDigestText(step.location), 'image.name': pushed.join(','), [PARTIAL_JSON]: true })
+    : `\${{ steps.${id}.outputs.metadata }}`;
 }
 
 /** Turns metadata-action `tags:` specs into representative tag strings (exact values depend on the event). */
