@@ -14,6 +14,7 @@ import { parseCliArgs, USAGE } from './cli-args.js';
 import { renderJson } from './render/json.js';
 import { renderSarif } from './render/sarif.js';
 import { renderText } from './render/text.js';
+import { tuneV8ForOneRun } from './v8-tuning.js';
 
 /**
  * Command-line front end: `image-signing-audit [path] [--format text|json|sarif] [--base REF] [--fail-on MODE] …`.
@@ -21,6 +22,7 @@ import { renderText } from './render/text.js';
  * 1 when it failed, 2 on usage errors.
  */
 async function main(argv: string[]): Promise<number> {
+  tuneV8ForOneRun(process.env);
   const parsed = parseCliArgs(argv, process.env);
   if ('error' in parsed) {
     process.stderr.write(`image-signing-audit: ${parsed.error}\n\n${USAGE}`);

@@ -7,6 +7,7 @@ import { parseInputs } from './action/inputs.js';
 import { fetchThroughProxy } from './action/proxy-fetch.js';
 import { run, type ActionEnvironment } from './action/run.js';
 import { coreSinks } from './action/sinks.js';
+import { tuneV8ForOneRun } from './v8-tuning.js';
 
 function readEventPayload(path: string | undefined): unknown {
   if (!path) return undefined;
@@ -28,6 +29,7 @@ function proxyFor(apiUrl: string): string {
 }
 
 async function main(): Promise<void> {
+  tuneV8ForOneRun(process.env);
   // An empty fail-on follows the event: `new` on pull requests and merge queues, `fail` elsewhere.
   const inputs = parseInputs((name) => core.getInput(name), process.env['GITHUB_EVENT_NAME'] || undefined);
   if ('error' in inputs) {
