@@ -3,18 +3,7 @@
  * operations the shell asks of its glob matcher, written as one line per case for a golden file.
  */
 import { compileShellPattern, type GlobMeter } from '../../src/util/glob.js';
-
-/** mulberry32: small, seeded, the same on every platform. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../helpers/random.js';
 
 /** Characters of the texts: letters, digits, blanks, what patterns treat specially, and non-ASCII (with a surrogate pair). */
 const TEXT_CHARS = ['a', 'b', 'c', 'A', 'Z', '1', '9', ' ', '\t', '/', '.', '-', '_', '*', '?', '[', ']', '!', '^', ':', '\\', '\x7f', '\x01', 'é', 'ü', '日', '\u00a0', '\ud83d', '\ude00'];
@@ -85,7 +74,7 @@ export interface Case {
 
 /** `count` cases from `seed`: patterns of up to 6 atoms (sometimes a trailing backslash), texts of up to 9 characters. */
 export function cases(seed: number, count: number): Case[] {
-  const rnd = random(seed);
+  const rnd = mulberry32(seed);
   const out: Case[] = [];
   for (let k = 0; k < count; k++) {
     const atoms: Atom[] = [];

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { GlobMeter } from '../../src/util/glob.js';
 import { assertGolden } from '../helpers/golden.js';
-import { cases, FREE, line, OPERATIONS, random, run, UTIL_GLOB, type Case, type Operation } from './glob-cases.js';
+import { mulberry32 } from '../helpers/random.js';
+import { cases, FREE, line, OPERATIONS, run, UTIL_GLOB, type Case, type Operation } from './glob-cases.js';
 
 /** A meter that counts, and refuses once `allowance` steps are spent. */
 function counting(allowance = Infinity): GlobMeter & { used: number } {
@@ -66,7 +67,7 @@ test('fixed expectations: 3,000 generated cases, every operation, answered as th
 
 test('work bound and refusals: 30,000 generated cases and 62 long ones, every operation', () => {
   assert.equal(checkBounds(cases(20260, 30_000), 'small'), 30_000 * OPERATIONS.length);
-  const rnd = random(7);
+  const rnd = mulberry32(7);
   const long: Case[] = [];
   const pieces = ['*', 'a', '?', '[ab]', '[!b]', 'b', '\\*', '[[:alpha:]]', 'é'];
   for (let k = 0; k < 60; k++) {
