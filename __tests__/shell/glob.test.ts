@@ -1,13 +1,13 @@
 /**
- * The shell pattern matcher against a reference: the regular expressions the interpreter used to build from
+ * The shell pattern matcher (src/util/glob.ts with SHELL_PATTERN) against a reference: the regular expressions the interpreter used to build from
  * patterns (correct, but exponential on some inputs), on every small pattern and text over a tiny alphabet.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compileGlob, globMatches, globPrefix, globSearch, globSuffix } from '../../src/shell/glob.js';
+import { compileShellPattern, type GlobMeter } from '../../src/util/glob.js';
 import { removePattern, replacePattern } from '../../src/shell/text.js';
 
-const free = () => true;
+const free: GlobMeter = { charge: () => true };
 
 /** The former glob → RegExp translation (for `*`, `?`, literals and simple classes it is exact). */
 function reference(glob: string): string {
@@ -42,16 +42,16 @@ const TEXTS = [...words(['a', 'b', 'c'], 5)];
 
 test('whole-text, prefix and suffix matching agree with the regular-expression reference', () => {
   for (const p of PATTERNS) {
-    const g = compileGlob(p);
+    const g = compileShellPattern(p);
     const whole = new RegExp(`^(?:${reference(p)})$`);
     for (const t of TEXTS) {
-      assert.equal(globMatches(g, t, free), whole.test(t), `${p} on ${t}`);
+      assert.equal(g.matches(t, free), whole.test(t), `${p} on ${t}`);
       const prefixes = [...Array(t.length + 1).keys()].filter((n) => whole.test(t.slice(0, n)));
       const suffixes = [...Array(t.length + 1).keys()].filter((n) => whole.test(t.slice(t.length - n)));
-      assert.equal(globPrefix(g, t, false, free), prefixes[0] ?? -1, `#${p} on ${t}`);
-      assert.equal(globPrefix(g, t, true, free), prefixes[prefixes.length - 1] ?? -1, `##${p} on ${t}`);
-      assert.equal(globSuffix(g, t, false, free), suffixes[0] ?? -1, `%${p} on ${t}`);
-      assert.equal(globSuffix(g, t, true, free), suffixes[suffixes.length - 1] ?? -1, `%%${p} on ${t}`);
+      assert.equal(g.prefixMatch(t, false, free), prefixes[0] ?? null, `#${p} on ${t}`);
+      assert.equal(g.prefixMatch(t, true, free), prefixes[prefixes.length - 1] ?? null, `##${p} on ${t}`);
+      assert.equal(g.suffixMatch(t, false, free), suffixes[0] ?? null, `%${p} on ${t}`);
+      assert.equal(g.suffixMatch(t, true, free), suffixes[suffixes.length - 1] ?? null, `%%${p} on ${t}`);
     }
   }
 });
@@ -59,18 +59,18 @@ test('whole-text, prefix and suffix matching agree with the regular-expression r
 test('search finds the leftmost match and the longest one starting there, as bash replaces', () => {
   for (const p of PATTERNS) {
     if (p === '') continue;
-    const g = compileGlob(p);
+    const g = compileShellPattern(p);
     const whole = new RegExp(`^(?:${reference(p)})$`);
     for (const t of TEXTS) {
-      let expected: [number, number] | null = null;
-      for (let s = 0; s <= t.length && !expected; s++) for (let e = t.length; e >= s && !expected; e--) if (whole.test(t.slice(s, e))) expected = [s, e];
-      assert.deepEqual(globSearch(g, t, 0, free), expected, `${p} in ${t}`);
+      let expected: { start: number; end: number } | null = null;
+      for (let s = 0; s <= t.length && !expected; s++) for (let e = t.length; e >= s && !expected; e--) if (whole.test(t.slice(s, e))) expected = { start: s, end: e };
+      assert.deepEqual(g.search(t, 0, free), expected, `${p} in ${t}`);
     }
   }
 });
 
 test('brackets, classes and escapes', () => {
-  const m = (p: string, t: string) => globMatches(compileGlob(p), t, free);
+  const m = (p: string, t: string) => compileShellPattern(p).matches(t, free);
   assert.equal(m('[[:digit:]]*', '1a'), true);
   assert.equal(m('[[:digit:]]*', 'a1'), false);
   assert.equal(m('[a-c]x', 'bx'), true);
@@ -103,19 +103,21 @@ test('parameter expansion operators on the matcher', () => {
 
 test('steps are charged to the meter, and a refusal leaves the match undecided', () => {
   let steps = 0;
-  const meter = (n: number) => {
-    steps += n;
-    return true;
+  const meter: GlobMeter = {
+    charge: (n) => {
+      steps += n;
+      return true;
+    },
   };
   const text = 'a'.repeat(262_144);
   // `${A%%*x}` on a 256 KB value: one backwards pass (the former code tried every suffix with a new RegExp).
   assert.equal(removePattern(text, '*x', '%%', meter), text);
   assert.ok(steps <= 3 * text.length, `${steps} steps`);
   steps = 0;
-  assert.equal(globMatches(compileGlob('*a'.repeat(60) + 'b'), text, meter), false);
+  assert.equal(compileShellPattern('*a'.repeat(60) + 'b').matches(text, meter), false);
   assert.ok(steps <= 130 * text.length, `${steps} steps`);
   let left = 10_000;
-  const small = (n: number) => (left -= n) >= 0;
-  assert.equal(globMatches(compileGlob('*a'.repeat(60) + 'b'), text, small), undefined);
-  assert.equal(removePattern(text, '*a*b', '##', () => false), undefined);
+  const small: GlobMeter = { charge: (n) => (left -= n) >= 0 };
+  assert.equal(compileShellPattern('*a'.repeat(60) + 'b').matches(text, small), undefined);
+  assert.equal(removePattern(text, '*a*b', '##', { charge: () => false }), undefined);
 });

@@ -111,9 +111,13 @@ test('image patterns: Kyverno * crosses /, policy-controller * stays in a segmen
 
 test('prefix, suffix and leftmost-longest search follow bash', () => {
   const g = glob('*.', SHELL_PATTERN);
-  assert.deepEqual(g.prefixMatch('a.b.c'), { shortest: 2, longest: 4 });
-  assert.deepEqual(glob('.*', SHELL_PATTERN).suffixMatch('a.b.c'), { shortest: 2, longest: 4 });
-  assert.equal(glob('x*', SHELL_PATTERN).prefixMatch('abc'), null);
+  assert.equal(g.prefixMatch('a.b.c', false), 2);
+  assert.equal(g.prefixMatch('a.b.c', true), 4);
+  assert.equal(glob('.*', SHELL_PATTERN).suffixMatch('a.b.c', false), 2);
+  assert.equal(glob('.*', SHELL_PATTERN).suffixMatch('a.b.c', true), 4);
+  assert.equal(glob('x*', SHELL_PATTERN).prefixMatch('abc', true), null);
+  assert.equal(glob('x', SHELL_PATTERN).suffixMatch('abc', true), null);
+  assert.equal(glob('c', SHELL_PATTERN).suffixMatch('abc', false), 1);
   assert.deepEqual(glob('b*c', SHELL_PATTERN).search('abcbc'), { start: 1, end: 5 });
   assert.deepEqual(glob('b?', SHELL_PATTERN).search('abcbd', 2), { start: 3, end: 5 });
 });

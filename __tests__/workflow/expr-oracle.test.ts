@@ -26,6 +26,7 @@ import { Evaluator, Lexer, Parser, data } from '@actions/expressions';
 import { truthy as ghTruthy } from '@actions/expressions/result';
 import { evaluateSource, known, truthy, unknown, type Lookup } from '../../src/expr/expr.js';
 import { coerceString, deref, isPrimitive, kindOf, toJson } from '../../src/expr/expr-functions.js';
+import { mulberry32 } from '../helpers/random.js';
 
 const SEED = 0x5eed2026;
 const COUNT = 4000;
@@ -120,19 +121,7 @@ function ours(src: string): Outcome | { alternatives: number } | { crash: string
 
 // ---------------------------------------------------------------- the generator
 
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const rnd = prng(SEED);
+const rnd = mulberry32(SEED);
 const int = (n: number) => Math.floor(rnd() * n);
 const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
 const chance = (p: number) => rnd() < p;

@@ -1,4 +1,4 @@
-import type { Meter } from './glob.js';
+import type { GlobMeter } from '../util/glob.js';
 import { locationOf, MAX_RUN_DEPTH, type Frame } from './state.js';
 
 /**
@@ -25,9 +25,9 @@ export function charge(frame: Frame, units: number): boolean {
   return false;
 }
 
-/** A meter for pattern matching, charging the frame's budget. */
-export function meterOf(frame: Frame): Meter {
-  return (steps) => charge(frame, steps);
+/** A meter for pattern matching (src/util/glob.ts), charging the frame's budget. */
+export function meterOf(frame: Frame): GlobMeter {
+  return { charge: (steps) => charge(frame, steps) };
 }
 
 export function fitsValue(frame: Frame, length: number): boolean {

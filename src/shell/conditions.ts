@@ -2,8 +2,8 @@ import { listSpine, type Part, type Stmt, type TestExpr, type Word } from './ast
 import { and, atom, eq, FALSE, not, or, TRUE, type Formula } from '../logic/formula.js';
 import { evaluateSource, UNKNOWN_LOOKUP, wholeExpression } from '../expr/expr.js';
 import type { Frame } from './state.js';
-import { compileGlob, globMatches } from './glob.js';
 import { meterOf, stopAnalysis } from './bounds.js';
+import { compileShellPattern } from '../util/glob.js';
 import { compileRegex, isUsableRegex } from '../util/safe-regex.js';
 import { hasUnresolved } from './text.js';
 import { expandString } from './words.js';
@@ -172,7 +172,7 @@ function leadingBangs(args: string[]): number {
  * as such), matched in steps charged to the budget; undecided when the budget refuses.
  */
 function globMatch(frame: Frame, value: string, pattern: string): boolean | undefined {
-  return globMatches(compileGlob(pattern), value, meterOf(frame));
+  return compileShellPattern(pattern).matches(value, meterOf(frame));
 }
 
 /**

@@ -17,11 +17,11 @@ import { printsNothing } from './quiet-commands.js';
 import { cutFields } from './cut.js';
 import { pushOutputFilter } from './digest-filters.js';
 import { awkFilter, sedFilter } from './text-filters.js';
+import { compileShellPattern } from '../util/glob.js';
 import { and, FALSE, not, or, TRUE, type Formula } from '../logic/formula.js';
 import { alternativeCombinations, interpolateAlternatives, mayHoldAlternatives, UNKNOWN_LOOKUP } from '../expr/expr.js';
 import { joinOutcomes, joinTexts, runBranches, sameValue, unknownJoin, type Branch, type Outcome } from './join.js';
 import { conditionFormula, equality, extendCondition, inAtomScope, leafCondition, shellAtom, staticTruth, type ListCondition } from './conditions.js';
-import { compileGlob, globMatches, globMatchesPartly } from './glob.js';
 
 /**
  * Walks a parsed script the way bash would run it, but without running anything: every branch of `if`/`case`,
@@ -389,10 +389,10 @@ function patternMatch(frame: Frame, subject: string, word: Word): Formula {
   const atomOf = (): Formula => shellAtom(`[[ ${subject} == ${pattern ?? expandString(frame, word)} ]]`);
   if (pattern === undefined || hasUnresolved(pattern)) return atomOf();
   const special = /[*?[\\]/.test(pattern);
-  const g = compileGlob(pattern);
-  if (g.tokens.length > 0 && g.tokens.every((t) => t.k === 'star')) return TRUE;
+  const g = compileShellPattern(pattern);
+  if (g.matchesEverything) return TRUE;
   if (!hasUnresolved(subject)) {
-    const m = globMatches(g, subject, meterOf(frame));
+    const m = g.matches(subject, meterOf(frame));
     return m === undefined ? atomOf() : m ? TRUE : FALSE;
   }
   if (!special) {
@@ -401,7 +401,7 @@ function patternMatch(frame: Frame, subject: string, word: Word): Formula {
   }
   const spans = unresolvedSpans(subject);
   if (!spans.length) return atomOf();
-  const m = globMatchesPartly(g, subject.slice(0, spans[0]![0]), subject.slice(spans[spans.length - 1]![1]), meterOf(frame));
+  const m = g.matchesPartly(subject.slice(0, spans[0]![0]), subject.slice(spans[spans.length - 1]![1]), meterOf(frame));
   return m === undefined ? atomOf() : m ? TRUE : FALSE;
 }
 

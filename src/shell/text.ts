@@ -1,5 +1,5 @@
 import { findClosingBracket } from '../util/brackets.js';
-import { compileGlob, globPrefix, globSearch, globSuffix, type Meter } from './glob.js';
+import { compileShellPattern, type GlobMeter } from '../util/glob.js';
 /**
  * Text helpers for expanded shell words. Unknown parts stay as written (`$X`, `${X,,}`, `$(cmd)`, `${{ expr }}`);
  * these helpers keep such parts intact when splitting, case-mapping or slicing.
@@ -118,47 +118,47 @@ export function isWhollyDynamic(text: string): boolean {
 }
 
 /** `${x#pat}`, `${x##pat}`, `${x%pat}`, `${x%%pat}`; undefined when the meter refused the matching steps. */
-export function removePattern(value: string, pattern: string, op: '#' | '##' | '%' | '%%', meter: Meter): string | undefined {
-  const g = compileGlob(pattern);
+export function removePattern(value: string, pattern: string, op: '#' | '##' | '%' | '%%', meter: GlobMeter): string | undefined {
+  const g = compileShellPattern(pattern);
   const longest = op === '##' || op === '%%';
   if (op === '#' || op === '##') {
-    const n = globPrefix(g, value, longest, meter);
-    return n === undefined ? undefined : n < 0 ? value : value.slice(n);
+    const n = g.prefixMatch(value, longest, meter);
+    return n === undefined ? undefined : n === null ? value : value.slice(n);
   }
-  const n = globSuffix(g, value, longest, meter);
-  return n === undefined ? undefined : n < 0 ? value : value.slice(0, value.length - n);
+  const n = g.suffixMatch(value, longest, meter);
+  return n === undefined ? undefined : n === null ? value : value.slice(0, value.length - n);
 }
 
 /**
  * `${x/pat/rep}` and `${x//pat/rep}` (anchors `#` / `%` supported): the leftmost-longest match is replaced, as bash
  * does. Undefined when the meter refused, or when the result would be longer than `maxLength`.
  */
-export function replacePattern(value: string, pattern: string, replacement: string, all: boolean, meter: Meter, maxLength: number): string | undefined {
+export function replacePattern(value: string, pattern: string, replacement: string, all: boolean, meter: GlobMeter, maxLength: number): string | undefined {
   if (!pattern) return value;
   const fits = (s: string): string | undefined => (s.length <= maxLength ? s : undefined);
   if (pattern.startsWith('#')) {
-    const n = globPrefix(compileGlob(pattern.slice(1)), value, true, meter);
-    return n === undefined ? undefined : n < 0 ? value : fits(replacement + value.slice(n));
+    const n = compileShellPattern(pattern.slice(1)).prefixMatch(value, true, meter);
+    return n === undefined ? undefined : n === null ? value : fits(replacement + value.slice(n));
   }
   if (pattern.startsWith('%')) {
-    const n = globSuffix(compileGlob(pattern.slice(1)), value, true, meter);
-    return n === undefined ? undefined : n < 0 ? value : fits(value.slice(0, value.length - n) + replacement);
+    const n = compileShellPattern(pattern.slice(1)).suffixMatch(value, true, meter);
+    return n === undefined ? undefined : n === null ? value : fits(value.slice(0, value.length - n) + replacement);
   }
-  const g = compileGlob(pattern);
+  const g = compileShellPattern(pattern);
   // As bash's pat_subst: an empty value that the pattern matches is the replacement; otherwise matches are
   // replaced while text remains (a zero-length match inserts the replacement and copies one character).
   if (value === '') {
-    const m = globSearch(g, value, 0, meter);
+    const m = g.search(value, 0, meter);
     return m === undefined ? undefined : m === null ? value : fits(replacement);
   }
   const pieces: string[] = [];
   let length = 0;
   let pos = 0;
   while (pos < value.length) {
-    const m = globSearch(g, value, pos, meter);
+    const m = g.search(value, pos, meter);
     if (m === undefined) return undefined;
     if (m === null) break;
-    const [start, end] = m;
+    const { start, end } = m;
     length += start - pos + replacement.length;
     if (length > maxLength) return undefined;
     pieces.push(value.slice(pos, start), replacement);

@@ -10,6 +10,12 @@ const MAX_RANGE_ITEMS = 1000;
 export interface GlobSyntax {
   /** A name for messages and the compile cache. */
   name: string;
+  /**
+   * Whether the length bound (MAX_GLOB_LENGTH) and the program bound apply. Patterns the tree writes as text are
+   * bounded; shell patterns are not: they are values the interpreter built (as long as the value-length cap), and
+   * their matching is charged step by step to the run's budget.
+   */
+  bounded: boolean;
   /** `*` and `?` match `/` too (shell patterns, Kyverno images) or stop at it (paths, policy-controller). */
   starCrossesSlash: boolean;
   /**
@@ -71,10 +77,11 @@ function namedClass(name: string, c: number): boolean {
       return /\w/.test(ch);
     case 'cntrl':
       return c < 0x20 || c === 0x7f;
+    // ASCII, as every other class here (the C locale's reading, which the shell matcher has always had).
     case 'print':
-      return c >= 0x20 && c !== 0x7f;
+      return c >= 0x20 && c <= 0x7e;
     case 'graph':
-      return c > 0x20 && c !== 0x7f;
+      return c > 0x20 && c <= 0x7e;
     default:
       return false;
   }

@@ -1,4 +1,3 @@
-import type { AnalysisBudget } from './budget.js';
 import { literalOnly, literalPrefix, Parser, reverse, testChar, Unusable, type CharTest, type GlobSyntax, type Node } from './glob-parse.js';
 
 /**
@@ -24,21 +23,21 @@ const CHARGE_EVERY = 4096;
 export type { GlobSyntax } from './glob-parse.js';
 
 /** Shell pattern matching (`[[ x == p ]]`, `case`, `${x#p}`, `${x/p/r}`): `*`, `?`, `[…]`, `\x`; `/` is an ordinary character. */
-export const SHELL_PATTERN: GlobSyntax = { name: 'shell', starCrossesSlash: true, globstar: 'none', classes: true, braces: false, escapes: true, ignoreCase: false, picomatch: false };
+export const SHELL_PATTERN: GlobSyntax = { name: 'shell', bounded: false, starCrossesSlash: true, globstar: 'none', classes: true, braces: false, escapes: true, ignoreCase: false, picomatch: false };
 /** One path segment of make's `$(wildcard …)`: `*`, `?`, `[…]`; a backslash is literal, as the matcher has always read it. */
-export const MAKE_WILDCARD: GlobSyntax = { name: 'make', starCrossesSlash: false, globstar: 'none', classes: true, braces: false, escapes: false, ignoreCase: false, picomatch: false };
+export const MAKE_WILDCARD: GlobSyntax = { name: 'make', bounded: true, starCrossesSlash: false, globstar: 'none', classes: true, braces: false, escapes: false, ignoreCase: false, picomatch: false };
 /**
  * Configuration globs (ignore path/image, exclude-images, require-images) and bake `--set` targets: picomatch's
  * syntax with `dot: true` (what these callers used). Two readings differ from picomatch, both on purpose: `[!…]`
  * negates as in every shell (picomatch reads `!` as a member), and a trailing `/` in the text is not ignored.
  */
-export const PATH_GLOB: GlobSyntax = { name: 'path', starCrossesSlash: false, globstar: 'segment', classes: true, braces: true, escapes: true, ignoreCase: false, picomatch: true };
+export const PATH_GLOB: GlobSyntax = { name: 'path', bounded: true, starCrossesSlash: false, globstar: 'segment', classes: true, braces: true, escapes: true, ignoreCase: false, picomatch: true };
 /** Kyverno, Connaisseur, Portieris, Kubewarden image patterns: `*` any run of characters including `/`, `?` one character. */
-export const IMAGE_WILDCARD: GlobSyntax = { name: 'image', starCrossesSlash: true, globstar: 'none', classes: false, braces: false, escapes: false, ignoreCase: true, picomatch: false };
+export const IMAGE_WILDCARD: GlobSyntax = { name: 'image', bounded: true, starCrossesSlash: true, globstar: 'none', classes: false, braces: false, escapes: false, ignoreCase: true, picomatch: false };
 /** policy-controller and Binary Authorization image globs: `*` and `?` stay in one segment, `**` crosses segments. */
-export const IMAGE_SEGMENT_GLOB: GlobSyntax = { name: 'image-segment', starCrossesSlash: false, globstar: 'anywhere', classes: false, braces: false, escapes: false, ignoreCase: true, picomatch: false };
+export const IMAGE_SEGMENT_GLOB: GlobSyntax = { name: 'image-segment', bounded: true, starCrossesSlash: false, globstar: 'anywhere', classes: false, braces: false, escapes: false, ignoreCase: true, picomatch: false };
 /** Keyless identity and CI ref globs: `*` any run of characters, `?` one; everything else literal, case kept. */
-export const IDENTITY_GLOB: GlobSyntax = { name: 'identity', starCrossesSlash: true, globstar: 'none', classes: false, braces: false, escapes: false, ignoreCase: false, picomatch: false };
+export const IDENTITY_GLOB: GlobSyntax = { name: 'identity', bounded: true, starCrossesSlash: true, globstar: 'none', classes: false, braces: false, escapes: false, ignoreCase: false, picomatch: false };
 
 // ---- automaton -------------------------------------------------------------------------------------------------
 
@@ -51,12 +50,15 @@ const MATCH = 4;
 
 class Program {
   readonly op: number[] = [];
+  /** Whether MAX_PROGRAM applies (GlobSyntax.bounded). */
+  constructor(private readonly bounded: boolean) {}
+
   readonly x: number[] = [];
   readonly y: number[] = [];
   readonly tests: Array<CharTest | undefined> = [];
 
   emit(op: number, x = 0, y = 0, test?: CharTest): number {
-    if (this.op.length >= MAX_PROGRAM) throw new Unusable('the pattern is too complex');
+    if (this.bounded && this.op.length >= MAX_PROGRAM) throw new Unusable('the pattern is too complex');
     this.op.push(op);
     this.x.push(x);
     this.y.push(y);
@@ -117,6 +119,14 @@ export function globStepsTaken(): number {
   return stepsTaken;
 }
 
+/**
+ * What matching charges its steps to: the run's AnalysisBudget, or the shell's meter over it. `charge` answers
+ * false when it refuses; the match is then undecided (undefined).
+ */
+export interface GlobMeter {
+  charge(steps: number): boolean;
+}
+
 /** A set of program counters with insertion order, cleared in O(1). */
 class StateSet {
   readonly dense: Int32Array;
@@ -124,6 +134,8 @@ class StateSet {
   readonly start: Int32Array;
   private readonly sparse: Int32Array;
   size = 0;
+  /** Index (in dense) of the MATCH state, -1 when the set does not hold it. */
+  match = -1;
   constructor(n: number) {
     this.dense = new Int32Array(n);
     this.start = new Int32Array(n);
@@ -140,17 +152,23 @@ class StateSet {
   }
   clear(): void {
     this.size = 0;
+    this.match = -1;
   }
 }
 
-/** Runs the automaton; `undefined` when the budget ran out. */
+/**
+ * Runs the automaton over a text, forwards or backwards (a suffix is the reversed program on the text read from
+ * its end). A step is one live state looked at for one character: a run costs at most (program size × characters
+ * read), and the program of a shell pattern has one state per `*`, `?`, `[…]` or character, plus one. Steps are
+ * charged to the meter in chunks; `undefined` when it refused.
+ */
 class Machine {
   private cur: StateSet;
   private next: StateSet;
   private readonly stack: Int32Array;
   private pending = 0;
   private stopped = false;
-  private budget: AnalysisBudget | undefined;
+  private meter: GlobMeter | undefined;
 
   constructor(
     private readonly prog: Program,
@@ -165,19 +183,24 @@ class Machine {
   private count(n: number): void {
     stepsTaken += n;
     this.pending += n;
-    if (this.pending >= CHARGE_EVERY) this.flush();
+    if (this.pending >= CHARGE_EVERY) this.charge();
   }
 
-  /** Charges what was counted; false once the budget said no. */
-  flush(): boolean {
-    if (this.pending > 0 && this.budget && !this.budget.charge(this.pending)) this.stopped = true;
+  private charge(): void {
+    if (this.pending > 0 && this.meter && !this.meter.charge(this.pending)) this.stopped = true;
     this.pending = 0;
+  }
+
+  /** Charges what is left and ends the run (the meter is not kept: a cached glob must not hold a run's state); false once the meter said no. */
+  private finish(): boolean {
+    this.charge();
+    this.meter = undefined;
     return !this.stopped;
   }
 
-  /** Starts a run charged to `budget` (one machine per program is reused: matching is synchronous). */
-  reset(budget: AnalysisBudget | undefined): this {
-    this.budget = budget;
+  /** Starts a run charged to `meter` (one machine per program is reused: matching is synchronous). */
+  reset(meter: GlobMeter | undefined): this {
+    this.meter = meter;
     this.pending = 0;
     this.stopped = false;
     return this;
@@ -188,12 +211,10 @@ class Machine {
     const { op, x, y } = this.prog;
     let sp = 0;
     this.stack[sp++] = pc0;
-    let visited = 0;
     while (sp > 0) {
       const pc = this.stack[--sp]!;
       if (set.has(pc)) continue;
       set.add(pc, start);
-      visited++;
       switch (op[pc]) {
         case JMP:
           this.stack[sp++] = x[pc]!;
@@ -206,78 +227,95 @@ class Machine {
         case STAR:
           this.stack[sp++] = pc + 1;
           break;
+        case MATCH:
+          set.match = set.size - 1;
+          break;
       }
     }
-    this.count(visited);
   }
 
-  private step(c: number): void {
+  /**
+   * One character for every live state. Threads are visited in order of their start (earlier first), so a state
+   * keeps the earliest start that reaches it; threads that started after `latestStart` are dropped.
+   */
+  private step(c: number, latestStart: number): void {
     const { op, tests } = this.prog;
     const cur = this.cur;
     const next = this.next;
     next.clear();
     for (let i = 0; i < cur.size; i++) {
+      const s = cur.start[i]!;
+      if (s > latestStart) continue;
       const pc = cur.dense[i]!;
       const o = op[pc];
-      if ((o === CHAR || o === STAR) && testChar(tests[pc]!, c, this.ignoreCase)) this.addClosure(next, o === CHAR ? pc + 1 : pc, cur.start[i]!);
+      if ((o === CHAR || o === STAR) && testChar(tests[pc]!, c, this.ignoreCase)) this.addClosure(next, o === CHAR ? pc + 1 : pc, s);
     }
-    this.count(cur.size);
     this.cur = next;
     this.next = cur;
   }
 
-  private matching(): number {
-    const cur = this.cur;
-    for (let i = 0; i < cur.size; i++) if (this.prog.op[cur.dense[i]!] === MATCH) return i;
-    return -1;
-  }
-
-  /** Positions where an anchored match of text (from 0) ends: the first and the last. */
-  ends(text: string, wantAll: boolean): { first: number; last: number } | null | undefined {
+  /**
+   * Lengths of the shortest and longest stretch of text, read from its start (`dir` 1) or its end (-1), that the
+   * program matches; with `shortest` the run stops at the first. Null when none matches.
+   */
+  ends(text: string, dir: 1 | -1, shortest: boolean): { first: number; last: number } | null | undefined {
     this.cur.clear();
     this.addClosure(this.cur, 0, 0);
     let first = -1;
     let last = -1;
+    const n = text.length;
     for (let i = 0; ; i++) {
-      if (this.matching() >= 0) {
+      if (this.cur.match >= 0) {
         if (first < 0) first = i;
         last = i;
-        if (!wantAll) break;
+        if (shortest) break;
       }
-      if (i >= text.length || this.cur.size === 0 || this.stopped) break;
-      this.step(text.charCodeAt(i));
+      if (i >= n || this.cur.size === 0) break;
+      this.count(this.cur.size);
+      if (this.stopped) break;
+      this.step(text.charCodeAt(dir > 0 ? i : n - 1 - i), Infinity);
     }
-    if (!this.flush()) return undefined;
+    if (!this.finish()) return undefined;
     return first < 0 ? null : { first, last };
   }
 
-  /** Leftmost-longest match at or after `from`. */
+  /** Whether some way of matching is still alive (or has matched) after the whole text, read in `dir`. */
+  alive(text: string, dir: 1 | -1): boolean | undefined {
+    this.cur.clear();
+    this.addClosure(this.cur, 0, 0);
+    const n = text.length;
+    for (let i = 0; i < n && this.cur.size > 0; i++) {
+      this.count(this.cur.size);
+      if (this.stopped) break;
+      this.step(text.charCodeAt(dir > 0 ? i : n - 1 - i), Infinity);
+    }
+    if (!this.finish()) return undefined;
+    return this.cur.size > 0;
+  }
+
+  /**
+   * Leftmost-longest match at or after `from` (bash's rule for `${x/p/r}`): one pass that starts a thread at every
+   * position until a match is found; threads that started after it cannot give the leftmost one.
+   */
   search(text: string, from: number): { start: number; end: number } | null | undefined {
     this.cur.clear();
     let best: { start: number; end: number } | null = null;
     for (let i = from; ; i++) {
       if (!best) this.addClosure(this.cur, 0, i);
-      const m = this.matching();
-      if (m >= 0) {
-        const start = this.cur.start[m]!;
-        if (!best || start < best.start || (start === best.start && i > best.end)) best = { start, end: i };
-        // Threads that started after the match cannot give a leftmost one.
-        this.keepStartsUpTo(best.start);
+      if (this.cur.match >= 0) {
+        const start = this.cur.start[this.cur.match]!;
+        if (!best || start < best.start) best = { start, end: i };
+        else if (start === best.start) best.end = i;
       }
-      if (i >= text.length || this.stopped || (best && this.cur.size === 0)) break;
-      this.step(text.charCodeAt(i));
+      if (i >= text.length) break;
+      // One more than the live states: the thread started here.
+      this.count(this.cur.size + 1);
+      if (this.stopped) break;
+      this.step(text.charCodeAt(i), best ? best.start : Infinity);
+      if (best && this.cur.size === 0) break;
     }
-    if (!this.flush()) return undefined;
+    if (!this.finish()) return undefined;
     return best;
-  }
-
-  private keepStartsUpTo(limit: number): void {
-    const cur = this.cur;
-    const kept = this.next;
-    kept.clear();
-    for (let i = 0; i < cur.size; i++) if (cur.start[i]! <= limit) kept.add(cur.dense[i]!, cur.start[i]!);
-    this.cur = kept;
-    this.next = cur;
   }
 }
 
@@ -302,9 +340,20 @@ export class Glob {
     private readonly prefix: string,
   ) {}
 
-  private machine(budget: AnalysisBudget | undefined): Machine {
+  private machine(meter: GlobMeter | undefined): Machine {
     this.forward ??= new Machine(this.program, this.syntax.ignoreCase);
-    return this.forward.reset(budget);
+    return this.forward.reset(meter);
+  }
+
+  /** The reversed pattern, for suffixes: made on first use. */
+  private backward(meter: GlobMeter | undefined): Machine {
+    if (!this.reversed) {
+      const program = new Program(this.syntax.bounded);
+      program.compile(reverse(this.tree));
+      program.emit(MATCH);
+      this.reversed = new Machine(program, this.syntax.ignoreCase);
+    }
+    return this.reversed.reset(meter);
   }
 
   private text(t: string): string {
@@ -312,46 +361,99 @@ export class Glob {
   }
 
   /**
-   * Whether the whole text matches. `undefined` when the budget ran out before the answer (the budget is then
+   * Whether the whole text matches. `undefined` when the meter refused before the answer (the budget is then
    * exhausted; the caller records where).
    */
-  matches(text: string, budget?: AnalysisBudget): boolean | undefined {
+  matches(text: string, meter?: GlobMeter): boolean | undefined {
     const t = this.text(text);
     let r: boolean | undefined;
     if (this.literal !== undefined) r = t === this.literal;
     else if (!t.startsWith(this.prefix)) r = false;
     else {
-      const m = this.machine(budget).ends(t, true);
+      const m = this.machine(meter).ends(t, 1, false);
       r = m === undefined ? undefined : m !== null && m.last === t.length;
     }
     return r === undefined ? undefined : r !== this.negated;
   }
 
-  /** Lengths of the shortest and longest prefix of text that match (`${x#p}` / `${x##p}`); null when none does. */
-  prefixMatch(text: string, budget?: AnalysisBudget): { shortest: number; longest: number } | null | undefined {
-    const m = this.machine(budget).ends(this.text(text), true);
-    return m ? { shortest: m.first, longest: m.last } : m;
+  /** Whether the pattern matches every text (`*`): a `case` arm that always applies. */
+  get matchesEverything(): boolean {
+    const n = this.tree;
+    return !this.negated && n.t === 'seq' && n.items.length > 0 && n.items.every(isAnyStar);
   }
 
-  /** Lengths of the shortest and longest suffix that match (`${x%p}` / `${x%%p}`): the reversed pattern on the reversed text. */
-  suffixMatch(text: string, budget?: AnalysisBudget): { shortest: number; longest: number } | null | undefined {
-    if (!this.reversed) {
-      const program = new Program();
-      program.compile(reverse(this.tree));
-      program.emit(MATCH);
-      this.reversed = new Machine(program, this.syntax.ignoreCase);
-    }
+  /**
+   * Length of the shortest (`${x#p}`) or longest (`${x##p}`) prefix of text that matches; null when none does.
+   * Patterns are not negated here (shell patterns never are).
+   */
+  prefixMatch(text: string, longest: boolean, meter?: GlobMeter): number | null | undefined {
     const t = this.text(text);
-    let backwards = '';
-    for (let i = t.length - 1; i >= 0; i--) backwards += t[i];
-    const m = this.reversed.reset(budget).ends(backwards, true);
-    return m ? { shortest: m.first, longest: m.last } : m;
+    if (this.literal !== undefined) return t.startsWith(this.literal) ? this.literal.length : null;
+    const m = this.machine(meter).ends(t, 1, !longest);
+    return m && (longest ? m.last : m.first);
   }
 
-  /** The leftmost, then longest, match at or after `from` (`${x/p/r}`). */
-  search(text: string, from = 0, budget?: AnalysisBudget): { start: number; end: number } | null | undefined {
-    return this.machine(budget).search(this.text(text), from);
+  /** Length of the shortest (`${x%p}`) or longest (`${x%%p}`) suffix that matches: the reversed pattern on the text read backwards. */
+  suffixMatch(text: string, longest: boolean, meter?: GlobMeter): number | null | undefined {
+    const t = this.text(text);
+    if (this.literal !== undefined) return t.endsWith(this.literal) ? this.literal.length : null;
+    const m = this.backward(meter).ends(t, -1, !longest);
+    return m && (longest ? m.last : m.first);
   }
+
+  /** The leftmost, then longest, match at or after `from` (`${x/p/r}`); null when none. */
+  search(text: string, from = 0, meter?: GlobMeter): { start: number; end: number } | null | undefined {
+    const t = this.text(text);
+    if (this.literal !== undefined) {
+      const at = t.indexOf(this.literal, from);
+      // Charged for what the search passed over, not the rest of the text: `${x//a/}` searches once per match, and
+      // charging the remainder each time would make a linear replacement cost quadratic units.
+      if (meter && !meter.charge((at < 0 ? t.length - from : at - from) + this.literal.length)) return undefined;
+      return at < 0 ? null : { start: at, end: at + this.literal.length };
+    }
+    return this.machine(meter).search(t, from);
+  }
+
+  /**
+   * Whether the pattern matches a text of which only the start and the end are known (`v$(git describe)`: anything
+   * may stand between them, nothing too). True when it matches whatever stands there, false when no text that
+   * starts and ends so matches, undefined when that depends on the unknown part (or the meter refused).
+   */
+  matchesPartly(start: string, end: string, meter?: GlobMeter): boolean | undefined {
+    const r = this.partly(this.text(start), this.text(end), meter);
+    return r === undefined ? undefined : r !== this.negated;
+  }
+
+  private partly(start: string, end: string, meter: GlobMeter | undefined): boolean | undefined {
+    // `head*tail` with one star: the star takes the unknown part, so head and tail decide.
+    if (this.starBetween(start, end)) return true;
+    const head = this.machine(meter).alive(start, 1);
+    if (!head) return head;
+    const tail = this.backward(meter).alive(end, -1);
+    return tail === false ? false : undefined;
+  }
+
+  /** Whether the pattern is `head*tail` (characters, one run of stars) with head matching start and tail matching end. */
+  private starBetween(start: string, end: string): boolean {
+    const n = this.tree;
+    if (n.t !== 'seq') return false;
+    const items = n.items;
+    const first = items.findIndex(isAnyStar);
+    if (first < 0) return false;
+    let last = items.length - 1;
+    while (!isAnyStar(items[last]!)) last--;
+    const tail = items.length - 1 - last;
+    if (first > start.length || tail > end.length) return false;
+    for (let i = first; i <= last; i++) if (!isAnyStar(items[i]!)) return false;
+    const fits = (item: Node, c: number): boolean => item.t === 'char' && testChar(item.test, c, this.syntax.ignoreCase);
+    for (let i = 0; i < first; i++) if (!fits(items[i]!, start.charCodeAt(i))) return false;
+    for (let i = 0; i < tail; i++) if (!fits(items[last + 1 + i]!, end.charCodeAt(end.length - tail + i))) return false;
+    return true;
+  }
+}
+
+function isAnyStar(n: Node): boolean {
+  return n.t === 'star' && n.test.k === 'any' && n.min === 0;
 }
 
 export type CompiledGlob = Glob | UnusableGlob;
@@ -365,7 +467,8 @@ export function isUsable(g: CompiledGlob): g is Glob {
 
 /** Compiles (once per syntax and text) a glob; `{ unusable }` with the reason when it cannot be matched. */
 export function compileGlob(pattern: string, syntax: GlobSyntax): CompiledGlob {
-  if (pattern.length > MAX_GLOB_LENGTH) return { unusable: `the pattern is ${pattern.length} characters long, more than ${MAX_GLOB_LENGTH}` };
+  const long = pattern.length > MAX_GLOB_LENGTH;
+  if (long && syntax.bounded) return { unusable: `the pattern is ${pattern.length} characters long, more than ${MAX_GLOB_LENGTH}` };
   const key = `${syntax.name}\u0000${pattern}`;
   const hit = cache.get(key);
   if (hit) return hit;
@@ -376,9 +479,22 @@ export function compileGlob(pattern: string, syntax: GlobSyntax): CompiledGlob {
     if (!(e instanceof Unusable)) throw e;
     compiled = { unusable: e.message };
   }
+  // A long (unbounded) pattern is not kept: the cache holds small programs only.
+  if (long) return compiled;
   if (cache.size >= MAX_CACHED) cache.clear();
   cache.set(key, compiled);
   return compiled;
+}
+
+/**
+ * A shell pattern (`[[ x == p ]]`, `case`, `${x#p}`, `${x/p/r}`), compiled with SHELL_PATTERN. Always usable: the
+ * syntax has no length bound (a pattern is a value the interpreter built, bounded by the value-length cap; its
+ * program has one state per character at most, and every step of matching is charged) and nothing the matcher lacks.
+ */
+export function compileShellPattern(pattern: string): Glob {
+  const g = compileGlob(pattern, SHELL_PATTERN);
+  if (!isUsable(g)) throw new Error(`shell pattern unusable: ${g.unusable}`);
+  return g;
 }
 
 function build(pattern: string, syntax: GlobSyntax): Glob {
@@ -392,7 +508,7 @@ function build(pattern: string, syntax: GlobSyntax): Glob {
     while (src.startsWith('./')) src = src.slice(2);
   }
   const tree = new Parser(src, syntax).sequence(0, src.length);
-  const program = new Program();
+  const program = new Program(syntax.bounded);
   program.compile(tree);
   program.emit(MATCH);
   return new Glob(pattern, syntax, tree, program, negated, literalOnly(tree), literalPrefix(tree));
