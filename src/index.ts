@@ -1,12 +1,14 @@
 // GitHub Action entrypoint: read the inputs and the runner's environment, run the audit, report through @actions/core.
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import { getProxyUrl } from '@actions/http-client';
 import { parseInputs } from './action/inputs.js';
 import { fetchThroughProxy } from './action/proxy-fetch.js';
 import { run, type ActionEnvironment } from './action/run.js';
 import { coreSinks } from './action/sinks.js';
+import { onlineHook } from './online-hook.js';
 
 function readEventPayload(path: string | undefined): unknown {
   if (!path) return undefined;
@@ -46,7 +48,11 @@ async function main(): Promise<void> {
   // A self-hosted runner behind a proxy: the REST calls go through it (HTTPS_PROXY / HTTP_PROXY, NO_PROXY).
   const proxy = inputs.githubToken ? proxyFor(env.apiUrl) : '';
   if (proxy) core.info(`REST API requests go through the proxy configured for ${new URL(env.apiUrl).host}`);
-  await run(inputs, env, coreSinks(), proxy ? { fetch: fetchThroughProxy(proxy) } : {});
+  // confirm-online: the registry requests use the runner's global fetch; trusted-root resolves in the workspace.
+  const online = inputs.online
+    ? onlineHook({ ...inputs.online, ...(inputs.online.trustedRoot ? { trustedRoot: resolve(env.workspace, inputs.online.trustedRoot) } : {}) }, (url, init) => fetch(url, init))
+    : undefined;
+  await run(inputs, env, coreSinks(), { ...(proxy ? { fetch: fetchThroughProxy(proxy) } : {}), ...(online ? { online } : {}) });
 }
 
 main().catch((err: unknown) => {
