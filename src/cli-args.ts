@@ -23,9 +23,10 @@ export const USAGE = `usage: image-signing-audit [path] [options]
                                 cannot run is an error instead of a note
   --registry-endpoint HOST=URL  talk to URL for registry HOST (a mirror, a test registry); plain http only for
                                 loopback (repeatable)
-  --trusted-root FILE           Sigstore trusted root (JSON) to verify keyless signatures against
+  --trusted-root FILE           Sigstore trusted root (JSON) to verify keyless signatures against (default: the
+                                public-good root embedded in @sigstore/tuf, offline)
   --confirm-reference REF       tag or sha256 digest to check for every image (default: the tag the analysis
-                                resolved)
+                                resolved, else the newest semantic-version tag in the registry)
   --public-key FILE             PEM public key for key-based (cosign --key) signatures (repeatable)
   -h, --help                    this text
 

@@ -42,7 +42,7 @@ const REKOR_ANNOTATION = 'dev.sigstore.cosign/bundle';
 
 /** What the online stage does not check yet: one limit line, so the report never implies more than was done. */
 export const NOT_CHECKED_FORMATS =
-  'confirm-online: notation signatures are found but not verified; GitHub artifact attestations (REST API), Docker Content Trust, the admission view (would each covering policy accept it), registry credentials from the Docker config and the public-good trust root are not checked yet';
+  'confirm-online: notation signatures are found but not verified; GitHub artifact attestations (REST API), Docker Content Trust, the admission view (would each covering policy accept it), registry credentials from the Docker config, the GitHub Sigstore instance (private-repository attestations) and a TUF refresh of the public-good root are not checked yet';
 
 export async function confirmOnline(report: Report, o: OnlineOptions): Promise<Report> {
   const now = o.now ?? Date.now;
@@ -80,12 +80,9 @@ async function confirmImage(image: ImageReport, repository: string | undefined, 
   const notChecked = (reference: string, reason: string): OnlineImageReport => ({ reference, status: 'not-checked', reason, evidence: [], requests: 0, ms: 0 });
   const parsed = splitName(image.name);
   if (!parsed) return notChecked(image.name, 'the image name is not fully resolved, so there is no registry to ask');
-  const reference = referenceFor(image, o.reference);
-  if (!reference) return notChecked(image.name, 'no literal tag was resolved for the image: give confirm-reference (--confirm-reference) to say which tag or digest to check');
-  const shown = isDigest(reference) ? `${image.name}@${reference}` : `${image.name}:${reference}`;
-  if (!repository) return notChecked(shown, 'the repository (owner/name) is not known, so the signer identity cannot be checked');
+  if (!repository) return notChecked(image.name, 'the repository (owner/name) is not known, so the signer identity cannot be checked');
   const endpoint = endpointFor(parsed.host, o.endpoints);
-  if ('error' in endpoint) return notChecked(shown, endpoint.error);
+  if ('error' in endpoint) return notChecked(image.name, endpoint.error);
   const client = new RegistryClient({
     transport: o.transport,
     host: parsed.host,
@@ -97,6 +94,15 @@ async function confirmImage(image: ImageReport, repository: string | undefined, 
     ...(o.credentials?.[parsed.host] ? { credentials: o.credentials[parsed.host]! } : {}),
   });
   const name = parsed.path;
+  // The reference: the user's, else the literal tag the analysis resolved, else the newest release tag listed.
+  let reference = referenceFor(image, o.reference);
+  let chosen = '';
+  if (!reference) {
+    reference = newestSemverTag(await client.tags(name));
+    if (!reference) return notChecked(image.name, 'no literal tag was resolved for the image and the registry lists no semantic-version tag: give confirm-reference (--confirm-reference) to say which tag or digest to check');
+    chosen = 'the newest semantic-version tag the registry lists';
+  }
+  const shown = isDigest(reference) ? `${image.name}@${reference}` : `${image.name}:${reference}`;
   // Resolve once: HEAD for the digest, then the manifest by digest (its bytes are hashed and compared).
   const digest = isDigest(reference) ? reference : await client.resolve(name, reference);
   await client.manifest(name, digest);
@@ -161,7 +167,8 @@ async function confirmImage(image: ImageReport, repository: string | undefined, 
   }
 
   result.status = statusOf(evidence);
-  if (client.notes.length > 0) result.reason = client.notes.join('; ');
+  const notes = [...(chosen ? [`checked ${chosen}`] : []), ...client.notes];
+  if (notes.length > 0) result.reason = notes.join('; ');
   return { ...result, requests: 0, ms: 0 };
 }
 
@@ -266,6 +273,19 @@ export function splitName(name: string): { host: string; path: string } | undefi
 }
 
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const SEMVER = /^v?(\d{1,9})\.(\d{1,9})\.(\d{1,9})$/;
+
+/** The highest `[v]MAJOR.MINOR.PATCH` tag (pre-releases and other tags are not releases). */
+export function newestSemverTag(tags: string[]): string | undefined {
+  let best: { tag: string; v: number[] } | undefined;
+  for (const tag of tags) {
+    const m = SEMVER.exec(tag);
+    if (!m) continue;
+    const v = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (!best || v[0]! > best.v[0]! || (v[0] === best.v[0] && (v[1]! > best.v[1]! || (v[1] === best.v[1] && v[2]! > best.v[2]!)))) best = { tag, v };
+  }
+  return best?.tag;
+}
 
 /** The reference to check: the user's, else the first literal tag the analysis resolved (`latest` last). */
 export function referenceFor(image: ImageReport, given: string | undefined): string | undefined {

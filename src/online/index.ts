@@ -2,6 +2,7 @@
 // Sigstore libraries): the static path never parses it.
 import type { Report } from '../model/report.js';
 import { confirmOnline, type OnlineOptions } from './confirm.js';
+import { publicGoodTrust } from './public-good.js';
 import { trustFromJson, type Trust } from './sigstore.js';
 
 export interface OnlineRequest extends Omit<OnlineOptions, 'trust' | 'noTrustReason'> {
@@ -20,7 +21,12 @@ export async function runOnline(report: Report, req: OnlineRequest): Promise<Rep
       noTrustReason = `the trusted root ${trustedRoot.source} could not be read: ${err instanceof Error ? err.message.slice(0, 200) : 'invalid'}`;
     }
   } else {
-    noTrustReason = "no trusted root was given (trusted-root / --trusted-root); the public-good root from @sigstore/tuf's embedded seed is not built in yet";
+    // No root given: Sigstore's public-good instance, from the seed embedded in @sigstore/tuf (offline).
+    try {
+      trust = publicGoodTrust();
+    } catch (err) {
+      noTrustReason = `no trusted root was given and the embedded public-good root could not be read: ${err instanceof Error ? err.message.slice(0, 200) : 'invalid'}`;
+    }
   }
   return confirmOnline(report, { ...options, ...(trust ? { trust } : {}), ...(noTrustReason ? { noTrustReason } : {}) });
 }
