@@ -173,8 +173,19 @@ describe('online confirmation (real registry, mock Sigstore)', { concurrency: fa
     assert.equal(out.images[0]!.online!.reference, `ghcr.io/acme/bydigest@${img.digest}`);
   });
 
-  it('without a literal tag or a reference the image is not checked, and says why', async () => {
-    const out = await run(report([image('ghcr.io/acme/api', '${{ steps.meta.outputs.version }}')]));
+  it('without a literal tag, the newest semantic-version tag the registry lists is checked', async () => {
+    for (const [tag, content] of [['1.2.0', 'a'], ['1.10.0-rc.1', 'b'], ['latest', 'c'], ['0.9.9', 'd']] as const) await push.image('acme/semver', tag, content);
+    const newest = await push.image('acme/semver', 'v1.10.0', 'newest');
+    await push.attachBundle('acme/semver', newest, await sigstore.signBundle(newest.digest, RELEASE));
+    const out = await run(report([image('ghcr.io/acme/semver', '${{ steps.meta.outputs.version }}')]));
+    const online = out.images[0]!.online!;
+    assert.equal(online.reference, 'ghcr.io/acme/semver:v1.10.0');
+    assert.equal(online.status, 'confirmed');
+    assert.match(online.reason ?? '', /newest semantic-version tag/);
+  });
+
+  it('without a literal tag or a reference, and no release tag in the registry, the image is not checked, and says why', async () => {
+    const out = await run(report([image('ghcr.io/acme/notags', '${{ steps.meta.outputs.version }}')]));
     assert.equal(out.images[0]!.online!.status, 'not-checked');
     assert.deepEqual(out.findings.map((f) => [f.rule, f.severity]), [['online-check-failed', 'note']]);
     assert.match(out.findings[0]!.message, /confirm-reference/);

@@ -122,3 +122,11 @@ describe('CLI and Action inputs for confirm-online', () => {
     assert.ok('error' in parseInputs(get({ 'confirm-online': 'true', 'registry-endpoints': 'ghcr.io=http://example.com' })));
   });
 });
+
+describe('newest semantic-version tag', () => {
+  it('orders numerically and ignores pre-releases and other tags', async () => {
+    const { newestSemverTag } = await import('../../src/online/confirm.js');
+    assert.equal(newestSemverTag(['1.2.0', '1.10.0', 'v1.9.9', '2.0.0-rc.1', 'latest', 'sha256-abc.sig']), '1.10.0');
+    assert.equal(newestSemverTag(['latest', 'main']), undefined);
+  });
+});

@@ -185,6 +185,18 @@ export class RegistryClient {
     return { via: 'fallback-tag', descriptors: descriptorsOf(index.json['manifests']) };
   }
 
+  /** The repository's tags (the first page of up to 1,000, bounded like a manifest). */
+  async tags(name: string): Promise<string[]> {
+    const res = await this.send(name, `/v2/${name}/tags/list?n=1000`, 'GET', { Accept: 'application/json' });
+    if (res.status === 404) {
+      await drain(res);
+      return [];
+    }
+    if (!res.ok) throw statusError(res, 'GET tags/list');
+    const tags = parseJsonObject(await readBounded(res, this.o.maxManifestBytes, 'tag list'), 'tag list')['tags'];
+    return Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string').slice(0, 1000) : [];
+  }
+
   /** GET a blob, bounded and digest-checked. A redirect (to object storage) is followed once, without credentials. */
   async blob(name: string, digest: string, maxBytes = this.o.maxBlobBytes): Promise<Buffer> {
     if (!isDigest(digest)) throw new OnlineError(`blob digest ${digest.slice(0, 80)} is not sha256`, 'protocol');
