@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { startRegistry, type RunningRegistry } from '../helpers/online/registry-server.js';
 import { OciPusher } from '../helpers/online/oci-push.js';
 import { startMockSigstore, type MockSigstore } from '../helpers/online/sigstore-mock.js';
+import { makeWorkspace, runAction } from '../action/harness.js';
 
 const exec = promisify(execFile);
 const REPO_DIR = '__tests__/fixtures/online/keyless-repo';
@@ -58,6 +59,29 @@ describe('CLI --confirm-online', { concurrency: false }, () => {
     assert.equal(report.verdict, 'fail');
     assert.equal(report.images[0]!.online.status, 'missing');
     assert.deepEqual(report.findings.map((f) => [f.rule, f.severity, f.file, f.line]), [['signature-not-in-registry', 'error', '.github/workflows/release.yml', 24]]);
+  });
+
+  it('the Action (dist/index.js) with confirm-online, registry-endpoints and trusted-root', async () => {
+    const ws = makeWorkspace('../online/keyless-repo');
+    try {
+      writeFileSync(join(ws.dir, 'trusted-root.json'), sigstore.trustedRoot);
+      const push = new OciPusher(registry.url);
+      const img = await push.image('acme/shop', '2.0.0', 'action');
+      await push.attachBundle('acme/shop', img, await sigstore.signBundle(img.digest, { repository: 'acme/shop', workflow: '.github/workflows/release.yml@refs/tags/v2.0.0' }));
+      const r = await runAction({
+        bundle: join(process.cwd(), 'dist', 'index.js'),
+        workspace: ws,
+        eventName: 'push',
+        inputs: { 'github-token': '', repository: 'acme/shop', 'fail-on': 'fail', 'confirm-online': 'required', 'registry-endpoints': `ghcr.io=${registry.url}`, 'trusted-root': 'trusted-root.json', 'confirm-reference': '2.0.0' },
+      });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.outputs['sentence'] ?? '', /^1 of 1 image is signed \(1 confirmed in the registry\); /);
+      assert.match(r.summary, /registry: confirmed/);
+      const report = JSON.parse(r.outputs['report-file:content']!) as { images: Array<{ online: { status: string; reference: string } }> };
+      assert.deepEqual([report.images[0]!.online.status, report.images[0]!.online.reference], ['confirmed', 'ghcr.io/acme/shop:2.0.0']);
+    } finally {
+      ws.dispose();
+    }
   });
 
   it('usage errors: plain http to a non-loopback endpoint, online flags without --confirm-online', async () => {
