@@ -11,7 +11,7 @@ import { Git } from './gate/git.js';
 import type { Report } from './model/report.js';
 import { neutralLine, oneLine, printable } from './render/neutral.js';
 import { parseCliArgs, USAGE } from './cli-args.js';
-import { onlineHook } from './online-hook.js';
+import { dockerConfigFile, onlineHook } from './online-hook.js';
 import { renderJson } from './render/json.js';
 import { renderSarif } from './render/sarif.js';
 import { renderText } from './render/text.js';
@@ -78,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // --confirm-online: the online stage (loaded only now) with the global fetch as its transport.
-  const online = parsed.online ? onlineHook(parsed.online, (url, init) => fetch(url, init)) : undefined;
+  const online = parsed.online ? onlineHook(parsed.online, (url, init) => fetch(url, init), { dockerConfigFile: dockerConfigFile(process.env) }) : undefined;
   const head = await audit({ options, config: parsed.config, configExplicit: parsed.configExplicit, notes, ...(online ? { online } : {}) });
   let report: Report = head.report;
   if (git && parsed.base !== undefined) {

@@ -8,7 +8,7 @@ import { parseInputs } from './action/inputs.js';
 import { fetchThroughProxy } from './action/proxy-fetch.js';
 import { run, type ActionEnvironment } from './action/run.js';
 import { coreSinks } from './action/sinks.js';
-import { onlineHook } from './online-hook.js';
+import { dockerConfigFile, onlineHook } from './online-hook.js';
 
 function readEventPayload(path: string | undefined): unknown {
   if (!path) return undefined;
@@ -50,7 +50,10 @@ async function main(): Promise<void> {
   if (proxy) core.info(`REST API requests go through the proxy configured for ${new URL(env.apiUrl).host}`);
   // confirm-online: the registry requests use the runner's global fetch; trusted-root resolves in the workspace.
   const online = inputs.online
-    ? onlineHook({ ...inputs.online, ...(inputs.online.trustedRoot ? { trustedRoot: resolve(env.workspace, inputs.online.trustedRoot) } : {}) }, (url, init) => fetch(url, init))
+    ? onlineHook({ ...inputs.online, ...(inputs.online.trustedRoot ? { trustedRoot: resolve(env.workspace, inputs.online.trustedRoot) } : {}) }, (url, init) => fetch(url, init), {
+        ...(dockerConfigFile(process.env) ? { dockerConfigFile: dockerConfigFile(process.env)! } : {}),
+        ...(inputs.githubToken ? { githubToken: inputs.githubToken } : {}),
+      })
     : undefined;
   await run(inputs, env, coreSinks(), { ...(proxy ? { fetch: fetchThroughProxy(proxy) } : {}), ...(online ? { online } : {}) });
 }

@@ -42,7 +42,7 @@ const REKOR_ANNOTATION = 'dev.sigstore.cosign/bundle';
 
 /** What the online stage does not check yet: one limit line, so the report never implies more than was done. */
 export const NOT_CHECKED_FORMATS =
-  'confirm-online: notation signatures are found but not verified; GitHub artifact attestations (REST API), Docker Content Trust, the admission view (would each covering policy accept it), registry credentials from the Docker config, the GitHub Sigstore instance (private-repository attestations) and a TUF refresh of the public-good root are not checked yet';
+  'confirm-online: notation signatures are found but not verified; GitHub artifact attestations (REST API), Docker Content Trust, the admission view (would each covering policy accept it), Docker credential helpers, the GitHub Sigstore instance (private-repository attestations) and a TUF refresh of the public-good root are not checked yet';
 
 export async function confirmOnline(report: Report, o: OnlineOptions): Promise<Report> {
   const now = o.now ?? Date.now;

@@ -248,7 +248,9 @@ export class RegistryClient {
     if (challenge['service']) realm.searchParams.set('service', challenge['service']);
     const headers: Record<string, string> = {};
     if (this.o.credentials) {
-      const sameDomain = realm.protocol === 'https:' && (domainOf(realm.host) === domainOf(this.o.host) || domainOf(realm.host) === domainOf(endpoint.host));
+      // Over https to the registry's own domain; plain http only between a loopback endpoint and a loopback realm
+      // (the same rule as for endpoints: nothing leaves the machine).
+      const sameDomain = (realm.protocol === 'https:' && (domainOf(realm.host) === domainOf(this.o.host) || domainOf(realm.host) === domainOf(endpoint.host))) || (loopback && realm.hostname === endpoint.hostname);
       if (sameDomain) headers['Authorization'] = 'Basic ' + Buffer.from(`${this.o.credentials.username}:${this.o.credentials.password}`).toString('base64');
       else this.notes.push(`credentials withheld from token realm ${realm.host} (not https on the registry's own domain ${domainOf(this.o.host)})`);
     }
