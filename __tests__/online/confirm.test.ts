@@ -11,6 +11,8 @@ import { finalizeReport } from '../../src/engine/verdict.js';
 import { startRegistry, type RunningRegistry } from '../helpers/online/registry-server.js';
 import { OCI_EMPTY, OciPusher, simpleSigningPayload } from '../helpers/online/oci-push.js';
 import { startMockSigstore, type Identity, type MockSigstore } from '../helpers/online/sigstore-mock.js';
+import { renderText } from '../../src/render/text.js';
+import { renderJson } from '../../src/render/json.js';
 
 const REPO = 'acme/api';
 const RELEASE: Identity = { repository: REPO, workflow: '.github/workflows/release.yml@refs/heads/main' };
@@ -155,6 +157,20 @@ describe('online confirmation (real registry, mock Sigstore)', { concurrency: fa
     assert.equal(online.status, 'invalid');
     assert.equal(online.evidence[0]!.result, 'wrong-subject');
     assert.deepEqual(out.findings.map((f) => f.rule), ['signature-not-in-registry']);
+  });
+
+  it('what the registry serves is untrusted: a hostile subject field cannot forge output lines', async () => {
+    const img = await push.image('acme/hostile', '1.0.0', 'hostile');
+    const emptyCfg = await push.blob('acme/hostile', Buffer.from('{}'), OCI_EMPTY);
+    const layer = await push.blob('acme/hostile', Buffer.from('{}'), 'application/vnd.dev.sigstore.bundle.v0.3+json');
+    const evil = await push.manifest('acme/hostile', 'evil', { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json', config: emptyCfg, layers: [layer], subject: { mediaType: img.mediaType, digest: 'x\n::error file=a::forged\u202e', size: 1 } });
+    await push.addToFallbackIndex('acme/hostile', img.digest, { ...evil, artifactType: OCI_EMPTY });
+    const out = await run(report([image('ghcr.io/acme/hostile', '1.0.0')]));
+    assert.equal(out.images[0]!.online!.evidence[0]!.result, 'wrong-subject');
+    const text = renderText(out);
+    assert.ok(!text.split('\n').some((l) => l.trimStart().startsWith('::')), text);
+    assert.ok(!text.includes('\u202e'));
+    assert.ok(!renderJson(out).includes('\u202e'));
   });
 
   it('an attestation alone is attested-only, and not a signature', async () => {
