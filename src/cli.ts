@@ -78,7 +78,10 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // --confirm-online: the online stage (loaded only now) with the global fetch as its transport.
-  const online = parsed.online ? onlineHook(parsed.online, (url, init) => fetch(url, init), { dockerConfigFile: dockerConfigFile(process.env) }) : undefined;
+  const online = parsed.online ? onlineHook(parsed.online, (url, init) => fetch(url, init), {
+        ...(dockerConfigFile(process.env) ? { dockerConfigFile: dockerConfigFile(process.env)! } : {}),
+        githubApi: { url: process.env['GITHUB_API_URL'] || 'https://api.github.com', ...(process.env['GITHUB_TOKEN'] ? { token: process.env['GITHUB_TOKEN'] } : {}) },
+      }) : undefined;
   const head = await audit({ options, config: parsed.config, configExplicit: parsed.configExplicit, notes, ...(online ? { online } : {}) });
   let report: Report = head.report;
   if (git && parsed.base !== undefined) {

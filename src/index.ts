@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     ? onlineHook({ ...inputs.online, ...(inputs.online.trustedRoot ? { trustedRoot: resolve(env.workspace, inputs.online.trustedRoot) } : {}) }, (url, init) => fetch(url, init), {
         ...(dockerConfigFile(process.env) ? { dockerConfigFile: dockerConfigFile(process.env)! } : {}),
         ...(inputs.githubToken ? { githubToken: inputs.githubToken } : {}),
+        githubApi: { url: env.apiUrl, ...(inputs.githubToken ? { token: inputs.githubToken } : {}) },
       })
     : undefined;
   await run(inputs, env, coreSinks(), { ...(proxy ? { fetch: fetchThroughProxy(proxy) } : {}), ...(online ? { online } : {}) });

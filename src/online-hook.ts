@@ -14,6 +14,8 @@ export interface OnlineEnvironment {
   dockerConfigFile?: string;
   /** The Action's token, used for ghcr.io when the Docker configuration has no entry for it. */
   githubToken?: string;
+  /** The REST API for artifact attestations (GITHUB_API_URL) and the token to send it. */
+  githubApi?: { url: string; token?: string };
 }
 
 export function onlineHook(settings: OnlineSettings, transport: Transport, env: OnlineEnvironment = {}): (report: Report) => Promise<Report> {
@@ -35,6 +37,7 @@ export function onlineHook(settings: OnlineSettings, transport: Transport, env: 
       ...(settings.reference ? { reference: settings.reference } : {}),
       ...(dockerConfig !== undefined && env.dockerConfigFile ? { dockerConfig: { text: dockerConfig, source: env.dockerConfigFile } } : {}),
       ...(env.githubToken ? { githubToken: env.githubToken } : {}),
+      ...(env.githubApi ? { githubApi: env.githubApi } : {}),
       ...(settings.trustedRoot ? { trustedRoot: { text: rootText ?? '', source: settings.trustedRoot } } : {}),
       publicKeys: settings.publicKeys.flatMap((f) => {
         const pem = read(f);

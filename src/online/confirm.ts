@@ -2,6 +2,7 @@ import { verify as cryptoVerify, createPublicKey, type KeyObject } from 'node:cr
 import type { FindingReport, ImageReport, OnlineEvidence, OnlineImageReport, Report } from '../model/report.js';
 import { RULE_SEVERITY } from '../model/rule-severity.js';
 import { Budget, fallbackTag, isDigest, isLoopbackUrl, OnlineError, RegistryClient, stringRecord, type Credentials, type Descriptor, type Transport } from './registry.js';
+import { attestationBundles, type GitHubApi } from './attestations.js';
 import { GITHUB_ACTIONS_ISSUER, legacyKeylessBundle, verifyDsseBundle, verifyMessageBundle, type ExpectedIdentity, type Trust, type VerifyOutcome } from './sigstore.js';
 
 /**
@@ -24,6 +25,8 @@ export interface OnlineOptions {
   /** Public keys for key-based (cosign --key) signatures, PEM. */
   publicKeys?: Array<{ pem: string; source: string }>;
   credentials?: Record<string, Credentials>;
+  /** The GitHub REST API for artifact attestations (asked only for images the pipeline attests, when no signature verified). */
+  githubApi?: GitHubApi;
   timeoutMs?: number;
   budgetMs?: number;
   maxRequestsPerImage?: number;
@@ -42,7 +45,7 @@ const REKOR_ANNOTATION = 'dev.sigstore.cosign/bundle';
 
 /** What the online stage does not check yet: one limit line, so the report never implies more than was done. */
 export const NOT_CHECKED_FORMATS =
-  'confirm-online: notation signatures are found but not verified; GitHub artifact attestations (REST API), Docker Content Trust, the admission view (would each covering policy accept it), Docker credential helpers, the GitHub Sigstore instance (private-repository attestations) and a TUF refresh of the public-good root are not checked yet';
+  'confirm-online: notation signatures are found but not verified; GitHub artifact attestations are asked for only for images the pipeline attests; Docker Content Trust, the admission view (would each covering policy accept it), Docker credential helpers, the GitHub Sigstore instance (private-repository attestations) and a TUF refresh of the public-good root are not checked yet';
 
 export async function confirmOnline(report: Report, o: OnlineOptions): Promise<Report> {
   const now = o.now ?? Date.now;
@@ -166,8 +169,25 @@ async function confirmImage(image: ImageReport, repository: string | undefined, 
     }
   }
 
+  // 3. GitHub artifact attestations for the digest, when the pipeline attests (actions/attest*) and no signature
+  //    verified. A failing API is a note on the result, not a verdict on the registry's signatures.
+  const apiNotes: string[] = [];
+  const attests = image.methods.some((m) => m === 'attestation' || m === 'cosign-attest');
+  if (o.githubApi && attests && !evidence.some((e) => e.result === 'verified' && e.kind === 'signature')) {
+    try {
+      const found = await attestationBundles(o.transport, o.githubApi, repository, digest, { budget, timeoutMs: o.timeoutMs ?? 10_000, maxBytes: o.maxBlobBytes ?? 4 * 1024 * 1024, max: o.maxReferrers ?? 16 });
+      for (const a of found) {
+        if (!o.trust) evidence.push({ format: 'github-attestation', location: a.via, result: 'not-checked', detail: o.noTrustReason ?? 'no trusted root' });
+        else evidence.push(toEvidence('github-attestation', a.via, verifyDsseBundle(a.bundle, digest, o.trust, expected)));
+      }
+    } catch (err) {
+      if (!(err instanceof OnlineError)) throw err;
+      apiNotes.push(`GitHub attestations not checked: ${err.message}`);
+    }
+  }
+
   result.status = statusOf(evidence);
-  const notes = [...(chosen ? [`checked ${chosen}`] : []), ...client.notes];
+  const notes = [...(chosen ? [`checked ${chosen}`] : []), ...client.notes, ...apiNotes];
   if (notes.length > 0) result.reason = notes.join('; ');
   return { ...result, requests: 0, ms: 0 };
 }

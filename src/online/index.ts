@@ -47,3 +47,4 @@ export async function runOnline(report: Report, req: OnlineRequest): Promise<Rep
 
 export type { OnlineOptions } from './confirm.js';
 export type { Transport } from './registry.js';
+export type { GitHubApi } from './attestations.js';
