@@ -28,6 +28,7 @@ export const USAGE = `usage: image-signing-audit [path] [options]
   --confirm-reference REF       tag or sha256 digest to check for every image (default: the tag the analysis
                                 resolved, else the newest semantic-version tag in the registry)
   --public-key FILE             PEM public key for key-based (cosign --key) signatures (repeatable)
+  --notation-cert FILE          PEM CA certificate(s) of the notation trust store (repeatable)
   -h, --help                    this text
 
 Exit status: 0 the check passed (or --fail-on never), 1 the check failed, 2 usage error.
@@ -67,6 +68,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
   let trustedRoot: string | undefined;
   let confirmReference: string | undefined;
   const publicKeys: string[] = [];
+  const notationCerts: string[] = [];
   const onlineFlags: string[] = [];
   const takeValue = (i: number, flag: string): string | { error: string } => {
     const v = argv[i + 1];
@@ -196,6 +198,14 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
         onlineFlags.push(arg);
         break;
       }
+      case '--notation-cert': {
+        const v = value();
+        if (typeof v !== 'string') return v;
+        if (!isFile(v)) return { error: `--notation-cert: '${v}' is not a file` };
+        notationCerts.push(v);
+        onlineFlags.push(arg);
+        break;
+      }
       default:
         if (arg.startsWith('-')) return { error: `unknown option '${arg}'` };
         if (path !== undefined) return { error: `more than one path given ('${path}', '${arg}')` };
@@ -214,7 +224,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
     ...(base !== undefined ? { base } : {}),
     failOn: failOn ?? (base !== undefined ? 'new' : 'never'),
     ...(confirm !== 'off'
-      ? { online: { mode: confirm, endpoints, publicKeys, ...(trustedRoot ? { trustedRoot } : {}), ...(confirmReference ? { reference: confirmReference } : {}) } }
+      ? { online: { mode: confirm, endpoints, publicKeys, ...(notationCerts.length > 0 ? { notationCerts } : {}), ...(trustedRoot ? { trustedRoot } : {}), ...(confirmReference ? { reference: confirmReference } : {}) } }
       : {}),
     options: {
       root,

@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   if (proxy) core.info(`REST API requests go through the proxy configured for ${new URL(env.apiUrl).host}`);
   // confirm-online: the registry requests use the runner's global fetch; trusted-root resolves in the workspace.
   const online = inputs.online
-    ? onlineHook({ ...inputs.online, ...(inputs.online.trustedRoot ? { trustedRoot: resolve(env.workspace, inputs.online.trustedRoot) } : {}) }, (url, init) => fetch(url, init), {
+    ? onlineHook({ ...inputs.online, ...(inputs.online.trustedRoot ? { trustedRoot: resolve(env.workspace, inputs.online.trustedRoot) } : {}), notationCerts: (inputs.online.notationCerts ?? []).map((f) => resolve(env.workspace, f)) }, (url, init) => fetch(url, init), {
         ...(dockerConfigFile(process.env) ? { dockerConfigFile: dockerConfigFile(process.env)! } : {}),
         ...(inputs.githubToken ? { githubToken: inputs.githubToken } : {}),
         githubApi: { url: env.apiUrl, ...(inputs.githubToken ? { token: inputs.githubToken } : {}) },

@@ -39,6 +39,10 @@ export function onlineHook(settings: OnlineSettings, transport: Transport, env: 
       ...(env.githubToken ? { githubToken: env.githubToken } : {}),
       ...(env.githubApi ? { githubApi: env.githubApi } : {}),
       ...(settings.trustedRoot ? { trustedRoot: { text: rootText ?? '', source: settings.trustedRoot } } : {}),
+      notationCertificates: (settings.notationCerts ?? []).flatMap((f) => {
+        const pem = read(f);
+        return pem ? [{ pem, source: f }] : [];
+      }),
       publicKeys: settings.publicKeys.flatMap((f) => {
         const pem = read(f);
         return pem ? [{ pem, source: f }] : [];

@@ -70,7 +70,7 @@ export function parseInputs(get: (name: string) => string, eventName?: string): 
   const online: OnlineSettings | undefined =
     confirm === 'off'
       ? undefined
-      : { mode: confirm, endpoints, publicKeys: [], ...(get('trusted-root') ? { trustedRoot: get('trusted-root') } : {}), ...(confirmReference ? { reference: confirmReference } : {}) };
+      : { mode: confirm, endpoints, publicKeys: [], ...(splitList(get('notation-certificates')).length > 0 ? { notationCerts: splitList(get('notation-certificates')) } : {}), ...(get('trusted-root') ? { trustedRoot: get('trusted-root') } : {}), ...(confirmReference ? { reference: confirmReference } : {}) };
   return {
     ...(online ? { online } : {}),
     path: get('path') || '.',

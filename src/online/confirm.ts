@@ -3,6 +3,7 @@ import type { FindingReport, ImageReport, OnlineEvidence, OnlineImageReport, Rep
 import { RULE_SEVERITY } from '../model/rule-severity.js';
 import { Budget, fallbackTag, isDigest, isLoopbackUrl, OnlineError, RegistryClient, stringRecord, type Credentials, type Descriptor, type Transport } from './registry.js';
 import { attestationBundles, type GitHubApi } from './attestations.js';
+import { parseCertificates, verifyNotationJws } from './notation.js';
 import { GITHUB_ACTIONS_ISSUER, legacyKeylessBundle, verifyDsseBundle, verifyMessageBundle, type ExpectedIdentity, type Trust, type VerifyOutcome } from './sigstore.js';
 
 /**
@@ -25,6 +26,8 @@ export interface OnlineOptions {
   /** Public keys for key-based (cosign --key) signatures, PEM. */
   publicKeys?: Array<{ pem: string; source: string }>;
   credentials?: Record<string, Credentials>;
+  /** The notation trust store: CA certificates (PEM) that notation signatures must chain to. */
+  notationCertificates?: Array<{ pem: string; source: string }>;
   /** The GitHub REST API for artifact attestations (asked only for images the pipeline attests, when no signature verified). */
   githubApi?: GitHubApi;
   timeoutMs?: number;
@@ -45,7 +48,7 @@ const REKOR_ANNOTATION = 'dev.sigstore.cosign/bundle';
 
 /** What the online stage does not check yet: one limit line, so the report never implies more than was done. */
 export const NOT_CHECKED_FORMATS =
-  'confirm-online: notation signatures are found but not verified; GitHub artifact attestations are asked for only for images the pipeline attests; Docker Content Trust, the admission view (would each covering policy accept it), Docker credential helpers, the GitHub Sigstore instance (private-repository attestations) and a TUF refresh of the public-good root are not checked yet';
+  'confirm-online: notation signatures are verified against the notation trust store given (JWS, notary.x509 scheme; not COSE or timestamped signing authorities); GitHub artifact attestations are asked for only for images the pipeline attests; Docker Content Trust, the admission view (would each covering policy accept it), Docker credential helpers, the GitHub Sigstore instance (private-repository attestations) and a TUF refresh of the public-good root are not checked yet';
 
 export async function confirmOnline(report: Report, o: OnlineOptions): Promise<Report> {
   const now = o.now ?? Date.now;
@@ -150,7 +153,7 @@ async function confirmImage(image: ImageReport, repository: string | undefined, 
       }
       evidence.push(toEvidence('sigstore-bundle', where(d), verifyDsseBundle(json, digest, o.trust, expected)));
     } else if (artifactType === NOTATION_ARTIFACT) {
-      evidence.push({ format: 'notation', location: where(d), result: 'not-checked', kind: 'signature', detail: 'notation signature found; notation verification is not implemented yet' });
+      evidence.push(await notationEvidence(client, name, where(d), m.json, digest, o));
     }
   }
 
@@ -239,6 +242,25 @@ async function legacyEvidence(
   return match
     ? { format: 'cosign-legacy', location, result: 'verified', kind: 'signature', detail: `key-based signature verified with ${match.source}` }
     : { format: 'cosign-legacy', location, result: 'invalid', kind: 'signature', detail: `key-based signature does not verify with ${keys.map((k) => k.source).join(', ')}` };
+}
+
+async function notationEvidence(client: RegistryClient, name: string, location: string, manifest: Record<string, unknown>, digest: string, o: OnlineOptions): Promise<OnlineEvidence> {
+  const subject = manifest['subject'] as { digest?: unknown } | undefined;
+  if (subject?.digest !== digest) return { format: 'notation', location, result: 'wrong-subject', kind: 'signature', detail: `the referrer's subject is ${typeof subject?.digest === 'string' ? subject.digest.slice(0, 80) : 'missing'}` };
+  const layers = Array.isArray(manifest['layers']) ? (manifest['layers'] as Array<{ mediaType?: unknown; digest?: unknown }>) : [];
+  const layer = layers[0];
+  if (!layer || typeof layer.digest !== 'string') return { format: 'notation', location, result: 'invalid', kind: 'signature', detail: 'the notation signature manifest has no layer' };
+  if (layer.mediaType !== 'application/jose+json') return { format: 'notation', location, result: 'not-checked', kind: 'signature', detail: `notation envelope ${String(layer.mediaType).slice(0, 60)} is not verified (only JWS)` };
+  const roots = (o.notationCertificates ?? []).flatMap((c) => {
+    try {
+      return parseCertificates(c.pem);
+    } catch {
+      return [];
+    }
+  });
+  if (roots.length === 0) return { format: 'notation', location, result: 'not-checked', kind: 'signature', detail: 'notation signature found; no notation trust store was given (--notation-cert / notation-certificates)' };
+  const v = verifyNotationJws(await client.blob(name, layer.digest, 256 * 1024), digest, roots);
+  return { format: 'notation', location, result: v.result, kind: 'signature', detail: v.detail, ...(v.result === 'verified' ? { identity: { san: v.subject } } : {}) };
 }
 
 function toEvidence(format: OnlineEvidence['format'], location: string, v: VerifyOutcome): OnlineEvidence {

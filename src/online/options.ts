@@ -43,4 +43,6 @@ export interface OnlineSettings {
   trustedRoot?: string;
   reference?: string;
   publicKeys: string[];
+  /** PEM files of the notation trust store (CA certificates). */
+  notationCerts?: string[];
 }
