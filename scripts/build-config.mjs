@@ -8,6 +8,8 @@ const requireShim = "import { createRequire as __isaCreateRequire } from 'node:m
 
 /** The shell parser's own file next to each bundle (src/shell/parser.ts loads it on the first parse). */
 export const SHELL_PARSER_FILE = 'shell-parser.cjs';
+/** The online confirmation (src/online/index.ts) with the Sigstore libraries: imported only with confirm-online. */
+export const ONLINE_FILE = 'online.js';
 
 export const bundleOptions = {
   bundle: true,
@@ -28,6 +30,7 @@ export const bundleOptions = {
     // The version SARIF's tool.driver reports (src/version.ts): fixed at build time, no file read at run time.
     __IMAGE_SIGNING_AUDIT_VERSION__: JSON.stringify(version),
     __IMAGE_SIGNING_AUDIT_SHELL_PARSER__: JSON.stringify(`./${SHELL_PARSER_FILE}`),
+    __IMAGE_SIGNING_AUDIT_ONLINE__: JSON.stringify(`./${ONLINE_FILE}`),
   },
 };
 
@@ -47,5 +50,8 @@ export const shellParserOptions = {
   // No source map: the package is itself compiled output (GopherJS), so a map would point at more of the same.
   entryPoints: ['node_modules/mvdan-sh/index.js'],
 };
+
+/** The online module as an ESM file of its own beside both bundles (src/online/load.ts imports it on first use). */
+export const onlineOptions = { ...bundleOptions, entryPoints: ['src/online/index.ts'] };
 
 export const cliBanner = { js: '#!/usr/bin/env node\n' + requireShim };

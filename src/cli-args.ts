@@ -3,6 +3,7 @@ import { DEFAULT_CONFIG_PATH } from './config/config.js';
 import type { AnalyzeOptions } from './engine/options.js';
 import { FAIL_ON, type FailOn } from './gate/fail-on.js';
 import { isSafeRef } from './gate/git.js';
+import { parseConfirmMode, parseConfirmReference, parseEndpoint, type OnlineSettings } from './online/options.js';
 
 export const USAGE = `usage: image-signing-audit [path] [options]
 
@@ -17,6 +18,17 @@ export const USAGE = `usage: image-signing-audit [path] [options]
   --base REF                    compare with this commit of the same git repository (a branch, tag or commit)
   --fail-on MODE                fail: the verdict is fail; error / warning: also any unsuppressed finding at that
                                 level; new: the tree is worse than --base; never. Default: new with --base, else never
+  --confirm-online[=required]   also ask each image's registry whether today's digest carries a valid signature
+                                made by this repository (network; off by default). With =required a check that
+                                cannot run is an error instead of a note
+  --registry-endpoint HOST=URL  talk to URL for registry HOST (a mirror, a test registry); plain http only for
+                                loopback (repeatable)
+  --trusted-root FILE           Sigstore trusted root (JSON) to verify keyless signatures against (default: the
+                                public-good root embedded in @sigstore/tuf, offline)
+  --confirm-reference REF       tag or sha256 digest to check for every image (default: the tag the analysis
+                                resolved, else the newest semantic-version tag in the registry)
+  --public-key FILE             PEM public key for key-based (cosign --key) signatures (repeatable)
+  --notation-cert FILE          PEM CA certificate(s) of the notation trust store (repeatable)
   -h, --help                    this text
 
 Exit status: 0 the check passed (or --fail-on never), 1 the check failed, 2 usage error.
@@ -35,6 +47,8 @@ export interface CliArgs {
   base?: string;
   /** --fail-on, or its default: `new` with --base, else `never` (the CLI used to exit 0 whatever the verdict). */
   failOn: FailOn;
+  /** --confirm-online and its options; absent when not asked for. */
+  online?: OnlineSettings;
 }
 
 /** Pure argument parser: returns the parsed arguments or a usage error. */
@@ -49,6 +63,13 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
   let config: string | undefined;
   let base: string | undefined;
   let failOn: FailOn | undefined;
+  let confirm: 'off' | 'true' | 'required' = 'off';
+  const endpoints: Record<string, string> = {};
+  let trustedRoot: string | undefined;
+  let confirmReference: string | undefined;
+  const publicKeys: string[] = [];
+  const notationCerts: string[] = [];
+  const onlineFlags: string[] = [];
   const takeValue = (i: number, flag: string): string | { error: string } => {
     const v = argv[i + 1];
     return v === undefined || v.startsWith('--') ? { error: `${flag} needs a value` } : v;
@@ -136,6 +157,55 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
         failOn = v as FailOn;
         break;
       }
+      case '--confirm-online': {
+        // A flag with an optional inline value: `--confirm-online` or `--confirm-online=required`.
+        const mode = parseConfirmMode(inline ?? 'true');
+        if (typeof mode !== 'string') return { error: `--${mode.error}` };
+        confirm = mode;
+        break;
+      }
+      case '--registry-endpoint': {
+        const v = value();
+        if (typeof v !== 'string') return v;
+        const e = parseEndpoint(v);
+        if ('error' in e) return { error: `--registry-endpoint: ${e.error}` };
+        endpoints[e.host] = e.url;
+        onlineFlags.push(arg);
+        break;
+      }
+      case '--trusted-root': {
+        const v = value();
+        if (typeof v !== 'string') return v;
+        if (!isFile(v)) return { error: `--trusted-root: '${v}' is not a file` };
+        trustedRoot = v;
+        onlineFlags.push(arg);
+        break;
+      }
+      case '--confirm-reference': {
+        const v = value();
+        if (typeof v !== 'string') return v;
+        const r = parseConfirmReference(v);
+        if (typeof r !== 'string') return { error: `--${r.error}` };
+        confirmReference = r;
+        onlineFlags.push(arg);
+        break;
+      }
+      case '--public-key': {
+        const v = value();
+        if (typeof v !== 'string') return v;
+        if (!isFile(v)) return { error: `--public-key: '${v}' is not a file` };
+        publicKeys.push(v);
+        onlineFlags.push(arg);
+        break;
+      }
+      case '--notation-cert': {
+        const v = value();
+        if (typeof v !== 'string') return v;
+        if (!isFile(v)) return { error: `--notation-cert: '${v}' is not a file` };
+        notationCerts.push(v);
+        onlineFlags.push(arg);
+        break;
+      }
       default:
         if (arg.startsWith('-')) return { error: `unknown option '${arg}'` };
         if (path !== undefined) return { error: `more than one path given ('${path}', '${arg}')` };
@@ -145,6 +215,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
   const root = path ?? '.';
   if (!help && !isDir(root)) return { error: `'${root}' is not a directory` };
   if (failOn === 'new' && base === undefined) return { error: '--fail-on new needs --base <ref> (the commit to compare with)' };
+  if (confirm === 'off' && onlineFlags.length > 0) return { error: `${onlineFlags[0]} needs --confirm-online` };
   return {
     help,
     format,
@@ -152,6 +223,9 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
     configExplicit: config !== undefined && config !== DEFAULT_CONFIG_PATH,
     ...(base !== undefined ? { base } : {}),
     failOn: failOn ?? (base !== undefined ? 'new' : 'never'),
+    ...(confirm !== 'off'
+      ? { online: { mode: confirm, endpoints, publicKeys, ...(notationCerts.length > 0 ? { notationCerts } : {}), ...(trustedRoot ? { trustedRoot } : {}), ...(confirmReference ? { reference: confirmReference } : {}) } }
+      : {}),
     options: {
       root,
       ...(repository ? { repository } : {}),
@@ -160,6 +234,14 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
       requireEnforcement,
     },
   };
+}
+
+function isFile(p: string): boolean {
+  try {
+    return existsSync(p) && statSync(p).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function isDir(p: string): boolean {

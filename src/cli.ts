@@ -11,6 +11,7 @@ import { Git } from './gate/git.js';
 import type { Report } from './model/report.js';
 import { neutralLine, oneLine, printable } from './render/neutral.js';
 import { parseCliArgs, USAGE } from './cli-args.js';
+import { dockerConfigFile, onlineHook } from './online-hook.js';
 import { renderJson } from './render/json.js';
 import { renderSarif } from './render/sarif.js';
 import { renderText } from './render/text.js';
@@ -78,7 +79,12 @@ async function main(argv: string[]): Promise<number> {
     git = located;
   }
 
-  const head = await audit({ options, config: parsed.config, configExplicit: parsed.configExplicit, notes });
+  // --confirm-online: the online stage (loaded only now) with the global fetch as its transport.
+  const online = parsed.online ? onlineHook(parsed.online, (url, init) => fetch(url, init), {
+        ...(dockerConfigFile(process.env) ? { dockerConfigFile: dockerConfigFile(process.env)! } : {}),
+        githubApi: { url: process.env['GITHUB_API_URL'] || 'https://api.github.com', ...(process.env['GITHUB_TOKEN'] ? { token: process.env['GITHUB_TOKEN'] } : {}) },
+      }) : undefined;
+  const head = await audit({ options, config: parsed.config, configExplicit: parsed.configExplicit, notes, ...(online ? { online } : {}) });
   let report: Report = head.report;
   if (git && parsed.base !== undefined) {
     const baseline = await loadBaseline({ root: absRoot, head: repo, git, commit: parsed.base, policyPaths: options.policyPaths });

@@ -1,12 +1,14 @@
 // GitHub Action entrypoint: read the inputs and the runner's environment, run the audit, report through @actions/core.
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import { getProxyUrl } from '@actions/http-client';
 import { parseInputs } from './action/inputs.js';
 import { fetchThroughProxy } from './action/proxy-fetch.js';
 import { run, type ActionEnvironment } from './action/run.js';
 import { coreSinks } from './action/sinks.js';
+import { dockerConfigFile, onlineHook } from './online-hook.js';
 import { tuneV8ForOneRun } from './v8-tuning.js';
 
 function readEventPayload(path: string | undefined): unknown {
@@ -48,7 +50,15 @@ async function main(): Promise<void> {
   // A self-hosted runner behind a proxy: the REST calls go through it (HTTPS_PROXY / HTTP_PROXY, NO_PROXY).
   const proxy = inputs.githubToken ? proxyFor(env.apiUrl) : '';
   if (proxy) core.info(`REST API requests go through the proxy configured for ${new URL(env.apiUrl).host}`);
-  await run(inputs, env, coreSinks(), proxy ? { fetch: fetchThroughProxy(proxy) } : {});
+  // confirm-online: the registry requests use the runner's global fetch; trusted-root resolves in the workspace.
+  const online = inputs.online
+    ? onlineHook({ ...inputs.online, ...(inputs.online.trustedRoot ? { trustedRoot: resolve(env.workspace, inputs.online.trustedRoot) } : {}), notationCerts: (inputs.online.notationCerts ?? []).map((f) => resolve(env.workspace, f)) }, (url, init) => fetch(url, init), {
+        ...(dockerConfigFile(process.env) ? { dockerConfigFile: dockerConfigFile(process.env)! } : {}),
+        ...(inputs.githubToken ? { githubToken: inputs.githubToken } : {}),
+        githubApi: { url: env.apiUrl, ...(inputs.githubToken ? { token: inputs.githubToken } : {}) },
+      })
+    : undefined;
+  await run(inputs, env, coreSinks(), { ...(proxy ? { fetch: fetchThroughProxy(proxy) } : {}), ...(online ? { online } : {}) });
 }
 
 main().catch((err: unknown) => {

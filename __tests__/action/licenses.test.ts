@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { ROOT } from './harness.js';
 
-type BuildConfig = { bundleOptions: BuildOptions; shellParserOptions: BuildOptions };
+type BuildConfig = { bundleOptions: BuildOptions; shellParserOptions: BuildOptions; onlineOptions: BuildOptions };
 
 /** name@version of every node_modules package whose files reach the output of `options`, per package.json. */
 async function bundled(options: (config: BuildConfig) => BuildOptions): Promise<Set<string>> {
@@ -39,6 +39,8 @@ test('dist/licenses.txt lists exactly the bundled packages, each with its licenc
     ...(await bundled((c) => ({ ...c.bundleOptions, entryPoints: [join(ROOT, 'src/cli.ts')] }))),
     // The shell parser ships as a file of its own beside the bundles.
     ...(await bundled((c) => c.shellParserOptions)),
+    // So does the online confirmation (with the Sigstore verifier), loaded only with confirm-online.
+    ...(await bundled((c) => ({ ...c.onlineOptions, entryPoints: [join(ROOT, 'src/online/index.ts')] }))),
   ]);
   assert.deepEqual([...listed.keys()].sort(), [...expected].sort());
   for (const [key, section] of listed) {
@@ -47,5 +49,6 @@ test('dist/licenses.txt lists exactly the bundled packages, each with its licenc
   }
   assert.match(text, /^mvdan-sh 0\.10\.1\n/m);
   assert.match(listed.get('mvdan-sh@0.10.1')!, /The Go Authors/, 'the Go standard library compiled into mvdan-sh is credited');
+  assert.match(listed.get('@sigstore/verify@3.1.1')!, /Apache License/, 'the hand-written notice of @sigstore/verify (its package ships none)');
   assert.doesNotMatch(text, /\r|\/work\/|\/home\//, 'no CR line endings and no absolute paths (the file must build the same anywhere)');
 });

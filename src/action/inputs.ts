@@ -1,6 +1,7 @@
 import type { AnnotateMode } from '../render/annotations.js';
 import { DEFAULT_CONFIG_PATH } from '../config/config.js';
 import { defaultFailOn, type FailOn } from '../gate/fail-on.js';
+import { parseConfirmMode, parseConfirmReference, parseEndpoint, type OnlineSettings } from '../online/options.js';
 
 export type { FailOn } from '../gate/fail-on.js';
 
@@ -26,6 +27,8 @@ export interface ActionInputs {
   config: string;
   /** True when `config` was set to something other than the default (then a missing file is an error). */
   configExplicit: boolean;
+  /** confirm-online (true or required) with registry-endpoints, trusted-root and confirm-reference; absent when off. */
+  online?: OnlineSettings;
 }
 
 // In the order the error message lists them (the levels first, then `new`).
@@ -50,7 +53,26 @@ export function parseInputs(get: (name: string) => string, eventName?: string): 
   if (!/^\d+(\.\d+)?$/.test(apiTimeout) || Number(apiTimeout) <= 0 || Number(apiTimeout) > 3600) return { error: `api-timeout must be a number of seconds between 0 and 3600, got '${apiTimeout}'` };
   const config = get('config');
   if (get('sarif-category').length > 200 || /[\u0000-\u001f\u007f]/.test(get('sarif-category'))) return { error: 'sarif-category must be one line of at most 200 characters' }; // eslint-disable-line no-control-regex
+  const confirm = parseConfirmMode(get('confirm-online'));
+  if (typeof confirm !== 'string') return confirm;
+  const endpoints: Record<string, string> = {};
+  for (const entry of splitList(get('registry-endpoints'))) {
+    const e = parseEndpoint(entry);
+    if ('error' in e) return { error: `registry-endpoints: ${e.error}` };
+    endpoints[e.host] = e.url;
+  }
+  let confirmReference: string | undefined;
+  if (get('confirm-reference')) {
+    const r = parseConfirmReference(get('confirm-reference'));
+    if (typeof r !== 'string') return r;
+    confirmReference = r;
+  }
+  const online: OnlineSettings | undefined =
+    confirm === 'off'
+      ? undefined
+      : { mode: confirm, endpoints, publicKeys: [], ...(splitList(get('notation-certificates')).length > 0 ? { notationCerts: splitList(get('notation-certificates')) } : {}), ...(get('trusted-root') ? { trustedRoot: get('trusted-root') } : {}), ...(confirmReference ? { reference: confirmReference } : {}) };
   return {
+    ...(online ? { online } : {}),
     path: get('path') || '.',
     policyPaths: splitList(get('policy-paths')),
     ...(repository ? { repository } : {}),

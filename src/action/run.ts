@@ -61,6 +61,8 @@ export interface RunResult {
 
 export interface RunDependencies {
   fetch?: FetchLike;
+  /** The online confirmation (confirm-online), built by the entrypoint with its transport. */
+  online?: (report: Report) => Promise<Report>;
 }
 
 export async function run(inputs: ActionInputs, env: ActionEnvironment, sinks: ActionSinks, deps: RunDependencies = {}): Promise<RunResult | undefined> {
@@ -106,7 +108,7 @@ export async function run(inputs: ActionInputs, env: ActionEnvironment, sinks: A
     policyPaths,
     requireEnforcement: inputs.requireEnforcement,
   };
-  const audited = await audit({ options, config: inputs.config, configExplicit: inputs.configExplicit, notes: pathNotes });
+  const audited = await audit({ options, config: inputs.config, configExplicit: inputs.configExplicit, notes: pathNotes, ...(deps.online ? { online: deps.online } : {}) });
   if (audited.configFile) sinks.info(neutralLine(oneLine(`configuration: ${audited.configFile}`)));
   const change = await changeAgainstBase(inputs, env, sinks, { root, options, api, ...(repository ? { repository } : {}), head: audited.report });
   const report: Report = change ? { ...audited.report, change } : audited.report;

@@ -19,6 +19,11 @@ export interface AuditInput {
   configExplicit: boolean;
   /** Lines put first in the report's limits (path inputs that were refused). */
   notes?: string[];
+  /**
+   * The online confirmation (src/online/), when asked for: given the analysed report, returns it with what the
+   * registry serves. Runs before the suppressions, so its findings can be suppressed like any other.
+   */
+  online?: (report: Report) => Promise<Report>;
 }
 
 export interface AuditResult {
@@ -32,8 +37,9 @@ export async function audit(input: AuditInput): Promise<AuditResult> {
   const loaded = loadConfig(repo, input.config, input.configExplicit);
   const analyzed = await analyze({ ...input.options, ...configToAnalyzeOptions(loaded.config) });
   const fetchFailures = (input.options.remoteFetcher?.failures ?? []).filter((f) => !analyzed.limits.includes(f));
+  const confirmed = input.online ? await input.online(analyzed) : analyzed;
   const report = applySuppressions(
-    { ...analyzed, findings: [...locateRequiredImageFindings(analyzed.findings, loaded), ...loaded.findings], limits: [...(input.notes ?? []), ...analyzed.limits, ...fetchFailures] },
+    { ...confirmed, findings: [...locateRequiredImageFindings(confirmed.findings, loaded), ...loaded.findings], limits: [...(input.notes ?? []), ...confirmed.limits, ...fetchFailures] },
     { ignores: loaded.config.ignore, repo },
   );
   return { report, ...(loaded.file ? { configFile: loaded.file } : {}) };

@@ -23,6 +23,10 @@ export const VERDICT_RULES = new Set([
   'required-image-missing',
   'input-bound-exceeded',
   'analysis-budget-exceeded',
+  // Online confirmation (src/online/): the registry contradicts the static answer, or (under `required`) could not be asked.
+  'signature-not-in-registry',
+  'signature-identity-mismatch',
+  'online-check-failed',
 ]);
 
 /** Error rules that fail the verdict even when no image is found: what they hide may be the push itself. */
@@ -76,7 +80,11 @@ function describePolicy(e: EnforcementReport): string {
 export function composeSentence(images: ImageReport[], enforcement: EnforcementReport[], acceptedUnsignedCount = 0): string {
   const signed = images.filter((i) => i.signed).length;
   const noun = images.length === 1 ? 'image is' : 'images are';
-  const accepted = acceptedUnsignedCount > 0 ? ` (${acceptedUnsignedCount} unsigned, suppressed)` : '';
+  const notes: string[] = [];
+  if (acceptedUnsignedCount > 0) notes.push(`${acceptedUnsignedCount} unsigned, suppressed`);
+  // With confirm-online: how many of the signed images the registry confirmed (a verified signature of today's digest).
+  if (images.some((i) => i.online)) notes.push(`${images.filter((i) => i.signed && i.online?.status === 'confirmed').length} confirmed in the registry`);
+  const accepted = notes.length > 0 ? ` (${notes.join('; ')})` : '';
   return `${signed} of ${images.length} ${noun} signed${accepted}; verification enforced via ${describeEnforcement(enforcement)}.`;
 }
 

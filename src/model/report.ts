@@ -52,6 +52,39 @@ export interface ImageReport {
   coveredBy?: string[];
   /** Why the image is low confidence (e.g. "pushed by remote workflow owner/repo/x.yml@v1, not inspected"). */
   notes?: string[];
+  /** What the registry serves today (only with `confirm-online`): src/online/ fills it. */
+  online?: OnlineImageReport;
+}
+
+/**
+ * confirmed: a verified signature of the current digest made by this repository's workflow; attested-only: only
+ * verified attestations; invalid: signatures found, none verifies (or none is this repository's); missing: none
+ * found; not-checked: the check could not run (then `reason` says why).
+ */
+export type OnlineStatus = 'confirmed' | 'attested-only' | 'invalid' | 'missing' | 'not-checked';
+
+export interface OnlineEvidence {
+  format: 'sigstore-bundle' | 'cosign-legacy' | 'notation' | 'github-attestation' | 'docker-content-trust';
+  /** Where it was found: `referrer sha256:… (fallback tag sha256-…)`, `tag sha256-….sig`. */
+  location: string;
+  result: 'verified' | 'identity-mismatch' | 'wrong-subject' | 'invalid' | 'not-checked';
+  kind?: 'signature' | 'attestation';
+  detail: string;
+  /** The signer's identity, when the certificate verified. */
+  identity?: { san?: string; issuer?: string; sourceRepository?: string };
+}
+
+export interface OnlineImageReport {
+  /** The tag or digest checked (`ghcr.io/acme/api:1.2.0`). */
+  reference: string;
+  /** The digest it resolved to. */
+  digest?: string;
+  status: OnlineStatus;
+  reason?: string;
+  evidence: OnlineEvidence[];
+  /** Requests made and wall time spent for this image. */
+  requests: number;
+  ms: number;
 }
 
 export interface LocalBuildReport {

@@ -29,6 +29,9 @@ export const RULE_SEVERITY: Readonly<Record<string, Severity>> = {
   'webhook-fails-open': 'warning',
   'required-image-missing': 'error',
   'config-error': 'error',
+  'signature-not-in-registry': 'error',
+  'signature-identity-mismatch': 'error',
+  'online-check-failed': 'note',
 };
 
 /** The default severity of rule `id`; an id that is not a rule is a programming error. */

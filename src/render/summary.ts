@@ -142,7 +142,7 @@ function imagesSections(report: Report): string[] {
     row([
       md(i.name) + (i.confidence !== 'high' ? ` <sub>(${i.confidence} confidence)</sub>` : ''),
       locations(i.pushes, 3),
-      signedCell(i, accepted.has(i.name)),
+      signedCell(i, accepted.has(i.name)) + (i.online ? ` · registry: ${i.online.status}` : ''),
       i.methods.length > 0 ? i.methods.map((m) => (m === 'attestation' ? 'attestation (equivalent)' : m)).join(', ') : '—',
       i.byDigest === true ? 'yes' : i.byDigest === false ? '⚠️ by tag' : '—',
       i.coveredBy && i.coveredBy.length > 0 ? listCell(i.coveredBy, 3) : '—',

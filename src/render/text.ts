@@ -27,6 +27,11 @@ export function renderText(report: Report): string {
     for (const s of img.signatures) out.push(`    ${s.method} at ${printable(s.file)}:${s.line}${ciSuffix(s.ci)}`);
     for (const c of img.coveredBy ?? []) out.push(`    covered by ${printable(c)}`);
     for (const n of img.notes ?? []) out.push(`    note: ${printable(n)}`);
+    if (img.online) {
+      const o = img.online;
+      out.push(`    registry: ${o.status} for ${printable(o.reference)}${o.digest && !o.reference.includes('@') ? ` (${o.digest})` : ''}${o.reason ? `: ${printable(o.reason)}` : ''} [${o.requests} requests, ${o.ms} ms]`);
+      for (const e of o.evidence.slice(0, 10)) out.push(`      ${e.result}: ${e.format}${e.kind ? ` ${e.kind}` : ''} at ${printable(e.location)}: ${printable(e.detail)}`);
+    }
   }
   if (report.localBuilds.length > 0) {
     out.push('');

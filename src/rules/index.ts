@@ -20,6 +20,9 @@ import { webhookFailsOpen } from './webhook-fails-open.js';
 import { requiredImageMissing } from './required-image-missing.js';
 import { configError } from './config-error.js';
 import { unresolvedPush } from './unresolved-push.js';
+import { signatureNotInRegistry } from './signature-not-in-registry.js';
+import { signatureIdentityMismatch } from './signature-identity-mismatch.js';
+import { onlineCheckFailed } from './online-check-failed.js';
 
 /** Every rule, in documentation order. A finding whose id is not here is a programming error. */
 export const RULES: readonly RuleDefinition[] = [
@@ -44,6 +47,9 @@ export const RULES: readonly RuleDefinition[] = [
   webhookFailsOpen,
   requiredImageMissing,
   configError,
+  signatureNotInRegistry,
+  signatureIdentityMismatch,
+  onlineCheckFailed,
 ];
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));
