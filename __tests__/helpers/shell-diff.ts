@@ -221,7 +221,7 @@ export function generateScripts(seed: number, count: number): string[] {
   const cmd = (): string => {
     depth++;
     let out: string;
-    const f = wild() ? r() : r() * 0.93;
+    const f = wild() ? r() : r() * 0.95;
     if (depth > 3 || f < 0.5) out = simple();
     else if (f < 0.58) out = decl();
     else if (f < 0.66) out = `if ${list()}; then${pick([' ', '\n'])}${list()}${r() < 0.3 ? `; elif ${list()}; then ${list()}` : ''}${r() < 0.4 ? `; else ${list()}` : ''}; fi`;
@@ -230,12 +230,22 @@ export function generateScripts(seed: number, count: number): string[] {
     else if (f < 0.86) out = `{ ${list()}; }`;
     else if (f < 0.9) out = `(${list()})`;
     else if (f < 0.93) out = `! ${simple()}`;
-    else if (f < 0.95) out = `[[ -n ${word()} ]]`;
+    else if (f < 0.95) out = `[[ ${test()} ]]`;
     else if (f < 0.97) out = `case ${word()} in a) ${simple()};; esac`;
     else out = `f() { ${simple()}; }`;
     if (depth <= 3 && r() < 0.1) out += ` ${redir()}`;
     depth--;
     return out;
+  };
+  const test = (): string => {
+    const f = r();
+    let s: string;
+    if (f < 0.3) s = `${pickSafe(['-z', '-n', '-f', '-d', '-e', '-x', '-s', '-v', '-a', '-o', '-foo', '!'], 8)} ${word()}`;
+    else if (f < 0.7) s = `${word()} ${pickSafe(['==', '=', '!=', '<', '>', '-eq', '-ne', '-lt', '-ge', '-nt', '=~', '-foo', '==='], 11)} ${word()}`;
+    else if (f < 0.85) s = `${word()} =~ ${pickSafe(['^v[0-9]+\\.[0-9]+$', '^refs/tags/.*', 'x$', '"q"', '$re', '^(a|b)$', 'a b', '$', "'q'", '${re}x'], 5)}`;
+    else s = pickSafe(['! ', '( '], 1) + word();
+    if (r() < 0.3) s += pickSafe([' && ', ' || ', ' -a ', ' -o ', ' & '], 2) + test();
+    return s;
   };
   const andOr = (): string => {
     let s = cmd();
@@ -274,4 +284,25 @@ export function mutate(text: string, r: () => number): string {
   if (f < 0.9) return text.slice(0, at);
   const ch = text[at]!;
   return text.slice(0, at) + ch + ch + text.slice(at + 1);
+}
+
+const SOUP = [
+  'echo', 'a', 'b=c', 'A=1', 'x', '"q"', "'s'", '$v', '${v}', '${v:-d}', '${#v}', '$(', ')', '(', '{', '}', ';', '\n',
+  '&&', '||', '|', '!', '>', '>>', '<', '2>&1', '<<<', '&>', '[[', ']]', '==', '!=', '=~', '-z', '-n', '-eq', 'if',
+  'then', 'elif', 'else', 'fi', 'for', 'in', 'do', 'done', 'while', 'until', 'export', 'local', '-r', '#', '# c\n',
+  '\\\n', '"', "'", '$', '\\', '&', ';;', 'case', 'esac', '`', '$((', '[', ']', '*', '^v.*$', '=', '"$v"', '"a b"',
+  '"${v}x"', '$1', '$@', 'é', '@GHE0@', '\t',
+];
+
+/** Short scripts of random tokens: mostly malformed, enough of them well-formed to probe every corner. */
+export function tokenSoup(seed: number, count: number): string[] {
+  const r = prng(seed);
+  const out: string[] = [];
+  for (let k = 0; k < count; k++) {
+    const n = 1 + Math.floor(r() * 10);
+    let s = '';
+    for (let j = 0; j < n; j++) s += (j && r() < 0.75 ? ' ' : '') + SOUP[Math.floor(r() * SOUP.length)]!;
+    out.push(s);
+  }
+  return out;
 }

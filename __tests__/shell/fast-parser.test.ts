@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { fastParseShell } from '../../src/shell/fast-parser.js';
 import { parseWithMvdan } from '../../src/shell/parser.js';
 import { FIXTURES } from '../helpers/golden.js';
-import { compareParsers, evaluateSpans, generateScripts, mutate, prng, shellTexts, tally, type Tally } from '../helpers/shell-diff.js';
+import { compareParsers, evaluateSpans, generateScripts, mutate, prng, shellTexts, tally, tokenSoup, type Tally } from '../helpers/shell-diff.js';
 
 /*
  * The fast path must give exactly mvdan-sh's tree wherever it gives one (src/shell/fast-parser.ts). Spans are
@@ -43,6 +43,12 @@ test('differential: generated scripts from the subset (and around it), and mutat
   assert.ok(tm.accepted > 20, `the fast path accepted only ${tm.accepted} mutated scripts`);
 });
 
+test('differential: short scripts of random tokens (keywords, operators, quotes, expansions)', () => {
+  const t = tally(tokenSoup(77, 20000));
+  report('token soup', t);
+  assert.ok(t.accepted > 1000, `the fast path accepted only ${t.accepted} token-soup scripts`);
+});
+
 const ACCEPT = [
   '',
   '# only a comment\n',
@@ -74,6 +80,9 @@ const ACCEPT = [
   'find . -name "*.yml" -exec cat {} \\;',
   'a; b\nc ; d;',
   'echo if then fi done',
+  '[[ -n "$x" ]]',
+  'if [[ @GHE0@ =~ ^refs/tags/v[0-9]+\\.[0-9]+$ ]]; then echo "match=true" >> $GITHUB_OUTPUT; fi',
+  '[[ $a == *"b"* && ! -f x || $n -eq 1 ]] && echo y',
   'echo a\\\nb \\\n  c',
 ];
 
@@ -115,7 +124,12 @@ const BAIL = [
   'echo $((1 + 2))',
   'a=(1 2)',
   'A[1]=x',
-  '[[ -n "$x" ]]',
+  '[[ -foo a ]]',
+  '[[ a ]]]',
+  '[[ a =~ ^(a|b)$ ]]',
+  '[[ a == b == c ]]',
+  'echo $${v}<f',
+  'elsefi\\\nb=c do',
   'case $x in a) b;; esac',
   'f() { a; }',
   'function f { a; }',

@@ -1,4 +1,4 @@
-import type { Assign, Cmd, ParamPart, Part, Redir, Span, Stmt, Word } from './ast.js';
+import type { Assign, Cmd, ParamPart, Part, Redir, Span, Stmt, TestExpr, Word } from './ast.js';
 
 /**
  * A hand-written parser for the common subset of bash, tried before mvdan-sh (src/shell/parser.ts). Loading the
@@ -17,8 +17,9 @@ import type { Assign, Cmd, ParamPart, Part, Redir, Span, Stmt, Word } from './as
  * `${NAME<op>word}` for the default/assign/error/alternative and prefix/suffix-removal operators, `$(…)`; the
  * redirections `>`, `>>`, `>|`, `&>`, `&>>`, `<`, `<<<`, `>&`, `<&` with an optional fd; declarations
  * (`export`, `local`, `declare`, `readonly`, `typeset`, `nameref`) of names, flags and `NAME=value`;
- * `if/elif/else`, `for NAME [in …]`, `while`/`until`, `{ … }` and `( … )`.
- * Left to mvdan: here-documents, backquotes, `$'…'`, `$"…"`, arithmetic, arrays, `[[ … ]]`, `case`, functions,
+ * `if/elif/else`, `for NAME [in …]`, `while`/`until`, `{ … }`, `( … )`, and `[[ … ]]` with `!`, `&&`, `||`, the
+ * common unary and binary operators and a plain `=~` pattern.
+ * Left to mvdan: here-documents, backquotes, `$'…'`, `$"…"`, arithmetic, arrays, `case`, functions,
  * process substitution, `&`, `|&`, extended globs, other parameter operators, and a continuation inside a word.
  */
 
@@ -37,6 +38,16 @@ const RESERVED = new Set([
 const DECL = new Set(['export', 'local', 'declare', 'readonly', 'typeset', 'nameref']);
 /** Keywords that end a statement list (checked by the construct that opened it). */
 const LIST_END = new Set(['then', 'elif', 'else', 'fi', 'do', 'done', '}', 'esac']);
+
+/** `[[ … ]]` operators as ast.ts spells them (its probe learns only these; every other operator reads as `?`). */
+const TEST_UNARY = new Map([
+  ['-z', '-z'], ['-n', '-n'], ['-f', '-f'], ['-d', '-d'], ['-e', '-e'],
+  ['-x', '?'], ['-s', '?'], ['-r', '?'], ['-w', '?'], ['-L', '?'], ['-h', '?'], ['-v', '?'],
+]);
+const TEST_BINARY = new Map([
+  ['==', '=='], ['=', '='], ['!=', '!='], ['=~', '=~'], ['<', '<'], ['>', '>'],
+  ['-eq', '?'], ['-ne', '?'], ['-lt', '?'], ['-le', '?'], ['-gt', '?'], ['-ge', '?'], ['-nt', '?'], ['-ot', '?'], ['-ef', '?'],
+]);
 
 const PARAM_OPS = [':-', ':=', ':?', ':+', '%%', '##', '-', '=', '?', '+', '%', '#'];
 
@@ -222,6 +233,12 @@ class FastParser {
         this.i += kw.length;
         const cond = this.body('do');
         cmd = { t: 'While', cond, body: this.body('done'), until: kw === 'until' };
+      } else if (kw === '[[') {
+        this.i += 2;
+        cmd = { t: 'Test', expr: this.testExpr() };
+        this.skip(false);
+        if (this.keyword() !== ']]') throw BAIL;
+        this.i += 2;
       } else if (DECL.has(kw)) return this.decl(start, kw);
       else throw BAIL;
     }
@@ -232,6 +249,98 @@ class FastParser {
       redirs.push(this.redir());
     }
     return { line: this.lineOf(start), cmd, redirs };
+  }
+
+  /**
+   * A `[[ … ]]` expression as mvdan builds it: `!` negates everything after it, and `&&`/`||` take the rest of the
+   * expression as their right side (no precedence between them: `a && b || c` is `a && (b || c)`).
+   */
+  private testExpr(): TestExpr {
+    this.enter();
+    this.skip(false);
+    let e: TestExpr;
+    if (this.ch() === '!' && (this.ch(1) === ' ' || this.ch(1) === '\t')) {
+      this.i++;
+      e = { k: 'unary', op: '!', x: this.testExpr() };
+    } else {
+      const left = this.testPrimary();
+      this.skip(false);
+      const c = this.ch();
+      if ((c === '&' && this.ch(1) === '&') || (c === '|' && this.ch(1) === '|')) {
+        this.i += 2;
+        e = { k: 'binary', op: c === '&' ? '&&' : '||', x: left, y: this.testExpr() };
+      } else e = left;
+    }
+    this.depth--;
+    return e;
+  }
+
+  /** The operator token at the cursor inside `[[ … ]]` (up to a blank), without consuming it. */
+  private testToken(): string {
+    let j = this.i;
+    while (j < this.s.length && this.s[j] !== ' ' && this.s[j] !== '\t' && this.s[j] !== '\n') j++;
+    return this.s.slice(this.i, j);
+  }
+
+  private testPrimary(): TestExpr {
+    const tok = this.testToken();
+    const unary = TEST_UNARY.get(tok);
+    if (unary !== undefined) {
+      this.i += tok.length;
+      return { k: 'unary', op: unary, x: { k: 'word', word: this.testWord() } };
+    }
+    const left = this.testWord();
+    this.skip(false);
+    const op = this.testToken();
+    const binary = TEST_BINARY.get(op);
+    if (binary === undefined) {
+      if (op === ']]' || op.startsWith('&&') || op.startsWith('||')) return { k: 'word', word: left };
+      throw BAIL;
+    }
+    this.i += op.length;
+    const right = op === '=~' ? this.testRegex() : this.testWord();
+    return { k: 'binary', op: binary, x: { k: 'word', word: left }, y: { k: 'word', word: right } };
+  }
+
+  /** An operand: a plain word, never an operator, `]]`, a parenthesis or a newline. */
+  private testWord(): Word {
+    this.skip(false);
+    const tok = this.testToken();
+    const c = this.ch();
+    if (c === '' || c === '\n' || c === '(' || c === ')' || c === '#' || c === '!' || tok === ']]' || TEST_UNARY.has(tok) || TEST_BINARY.has(tok)) throw BAIL;
+    const w = this.word();
+    for (const p of w.parts) if (p.t === 'Lit' && p.value.includes(']]')) throw BAIL;
+    const n = this.ch();
+    if (n !== ' ' && n !== '\t') throw BAIL;
+    return w;
+  }
+
+  /** The right side of `=~`: a plain regular expression (literal, `$` only at its end), one quoted string or `$NAME`. */
+  private testRegex(): Word {
+    this.skip(false);
+    const c = this.ch();
+    if (c === '"' || c === '$') {
+      const w = this.testWord();
+      if (w.parts.length !== 1) throw BAIL;
+      return w;
+    }
+    const start = this.i;
+    for (;;) {
+      const d = this.ch();
+      if (d === ' ' || d === '\t') break;
+      if (d === '\\') {
+        const n = this.ch(1);
+        if (n === '' || n === ' ' || n === '\t' || n === '\n') throw BAIL;
+        this.i += 2;
+      } else if (/[A-Za-z0-9^.*+?[\]/_:@,=%-]/.test(d)) this.i++;
+      else if (d === '$' && (this.ch(1) === ' ' || this.ch(1) === '\t') && this.i > start) {
+        const lit = decode(this.s.slice(start, this.i), this.binary);
+        this.i++;
+        return { parts: [{ t: 'Lit', value: lit }, { t: 'Lit', value: '$' }] };
+      } else throw BAIL;
+    }
+    if (this.i === start) throw BAIL;
+    return { parts: [{ t: 'Lit', value: decode(this.s.slice(start, this.i), this.binary) }] };
   }
 
   /** A non-empty statement list ended by the keyword `end`, which is consumed. */
@@ -366,7 +475,8 @@ class FastParser {
     let j = this.i + 1;
     while (isNameChar(s[j] ?? '')) j++;
     const name = s.slice(this.i, j);
-    if (s[j] === '[') throw BAIL;
+    // `A[1]=`; and `A\<newline>B=c`, which mvdan joins before it looks for the `=`.
+    if (s[j] === '[' || (s[j] === '\\' && s[j + 1] === '\n')) throw BAIL;
     if (s[j] === '=') return { name, append: false, valueAt: j + 1 };
     if (s[j] === '+' && s[j + 1] === '=') return { name, append: true, valueAt: j + 2 };
     return undefined;
@@ -516,8 +626,8 @@ class FastParser {
     }
     flush();
     if (parts.length === 0) throw BAIL;
-    // `x2>f`, `${A}10>f`: whether the digits are the redirection's fd is mvdan's call.
-    if ((this.ch() === '>' || this.ch() === '<') && (isDigit(s[this.i - 1]!) || s[this.i - 1] === '\n')) throw BAIL;
+    // `x2>f`, `${A}10>f`, `$${v}<f`: whether the digits or `{v}` name the redirection's fd is mvdan's call.
+    if ((this.ch() === '>' || this.ch() === '<') && (isDigit(s[this.i - 1]!) || s[this.i - 1] === '\n' || s[this.i - 1] === '}')) throw BAIL;
     this.depth--;
     return { parts };
   }
