@@ -221,7 +221,7 @@ export function generateScripts(seed: number, count: number): string[] {
   const cmd = (): string => {
     depth++;
     let out: string;
-    const f = wild() ? r() : r() * 0.95;
+    const f = wild() ? r() : r() < 0.05 ? 0.98 : r() * 0.95;
     if (depth > 3 || f < 0.5) out = simple();
     else if (f < 0.58) out = decl();
     else if (f < 0.66) out = `if ${list()}; then${pick([' ', '\n'])}${list()}${r() < 0.3 ? `; elif ${list()}; then ${list()}` : ''}${r() < 0.4 ? `; else ${list()}` : ''}; fi`;
@@ -232,7 +232,7 @@ export function generateScripts(seed: number, count: number): string[] {
     else if (f < 0.93) out = `! ${simple()}`;
     else if (f < 0.95) out = `[[ ${test()} ]]`;
     else if (f < 0.97) out = `case ${word()} in a) ${simple()};; esac`;
-    else out = `f() { ${simple()}; }`;
+    else out = `${pick(['f() ', 'f-g () ', 'function f ', 'function f() ', 'if() ', 'f()\n', 'function ', 'f ( ) '])}${pickSafe([`{ ${list()}; }`, `(${list()})`, `{ ${list()}; } > f`, `if a; then b; fi`, '{ a }'], 3)}`;
     if (depth <= 3 && r() < 0.1) out += ` ${redir()}`;
     depth--;
     return out;
@@ -291,7 +291,7 @@ const SOUP = [
   '&&', '||', '|', '!', '>', '>>', '<', '2>&1', '<<<', '&>', '[[', ']]', '==', '!=', '=~', '-z', '-n', '-eq', 'if',
   'then', 'elif', 'else', 'fi', 'for', 'in', 'do', 'done', 'while', 'until', 'export', 'local', '-r', '#', '# c\n',
   '\\\n', '"', "'", '$', '\\', '&', ';;', 'case', 'esac', '`', '$((', '[', ']', '*', '^v.*$', '=', '"$v"', '"a b"',
-  '"${v}x"', '$1', '$@', 'é', '@GHE0@', '\t',
+  '"${v}x"', '$1', '$@', 'é', '@GHE0@', '\t', 'f()', 'function', 'f', '()',
 ];
 
 /** Short scripts of random tokens: mostly malformed, enough of them well-formed to probe every corner. */

@@ -19,7 +19,8 @@ import type { Assign, Cmd, ParamPart, Part, Redir, Span, Stmt, TestExpr, Word } 
  * (`export`, `local`, `declare`, `readonly`, `typeset`, `nameref`) of names, flags and `NAME=value`;
  * `if/elif/else`, `for NAME [in …]`, `while`/`until`, `{ … }`, `( … )`, and `[[ … ]]` with `!`, `&&`, `||`, the
  * common unary and binary operators and a plain `=~` pattern.
- * Left to mvdan: here-documents, backquotes, `$'…'`, `$"…"`, arithmetic, arrays, `case`, functions,
+ * Functions: `name() { … }`, `function name [()] { … }` (or a `( … )` body).
+ * Left to mvdan: here-documents, backquotes, `$'…'`, `$"…"`, arithmetic, arrays, `case`, other function bodies,
  * process substitution, `&`, `|&`, extended globs, other parameter operators, and a continuation inside a word.
  */
 
@@ -221,8 +222,25 @@ class FastParser {
       this.i++;
       cmd = { t: 'Block', stmts };
     } else {
+      const fn = /^([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\(\)/.exec(this.s.slice(this.i, this.i + 256));
+      if (fn) {
+        if (RESERVED.has(fn[1]!)) throw BAIL;
+        this.i += fn[0].length;
+        return { line: this.lineOf(start), cmd: { t: 'Func', name: fn[1]!, body: this.funcBody() }, redirs: [] };
+      }
       const kw = this.keyword();
       if (kw === undefined) return this.simple(start);
+      if (kw === 'function') {
+        this.i += 8;
+        this.skip(false);
+        const m = /^([A-Za-z_][A-Za-z0-9_-]*)(?:[ \t]*\(\))?/.exec(this.s.slice(this.i, this.i + 256));
+        if (!m || RESERVED.has(m[1]!)) throw BAIL;
+        this.i += m[0].length;
+        const next = this.ch();
+        if (next !== ' ' && next !== '\t' && next !== '\n' && !m[0].endsWith(')')) throw BAIL;
+        // `function f (…)` is an error for mvdan (it wants `()`): a `( … )` body only after `()`.
+        return { line: this.lineOf(start), cmd: { t: 'Func', name: m[1]!, body: this.funcBody(m[0].endsWith(')')) }, redirs: [] };
+      }
       if (kw === '{') {
         if (this.ch(1) !== ' ' && this.ch(1) !== '\t' && this.ch(1) !== '\n') throw BAIL;
         this.i++;
@@ -341,6 +359,19 @@ class FastParser {
     }
     if (this.i === start) throw BAIL;
     return { parts: [{ t: 'Lit', value: decode(this.s.slice(start, this.i), this.binary) }] };
+  }
+
+  /** A function's body: `{ … }` or `( … )` (with its redirections), after blanks and newlines. */
+  private funcBody(subshellAllowed = true): Stmt {
+    for (let c = this.ch(); c === ' ' || c === '\t' || c === '\n'; c = this.ch()) this.i++;
+    const c = this.ch();
+    if (!(c === '(' && subshellAllowed) && !(c === '{' && this.keyword() === '{')) throw BAIL;
+    const body = this.command(this.i);
+    // mvdan makes the body a whole statement: `f() { a; } && b` puts the list inside the function.
+    this.skip(false);
+    const n = this.ch();
+    if (n === '&' || n === '|') throw BAIL;
+    return body;
   }
 
   /** A non-empty statement list ended by the keyword `end`, which is consumed. */
