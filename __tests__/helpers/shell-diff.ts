@@ -163,7 +163,7 @@ export function generateScripts(seed: number, count: number): string[] {
   const sq = ["'a b'", "''", "'$x \"y\"'", "'it''s'", "'\n'"];
   const param = (): string => {
     const n = pick(names);
-    switch (wild() ? Math.floor(r() * 9) : [0, 1, 2, 3, 4, 7][Math.floor(r() * 6)]) {
+    switch (wild() ? Math.floor(r() * 9) : [0, 1, 2, 3, 4, 5, 7][Math.floor(r() * 7)]) {
       case 0:
         return `$${n}`;
       case 1:
@@ -175,7 +175,7 @@ export function generateScripts(seed: number, count: number): string[] {
       case 4:
         return `$${pick(['1', '@', '*', '?', '#', '$', '!', '-', '0', '10'])}`;
       case 5:
-        return `\${${pick(['1', '10', '@', '#', '!x', 'x[0]'])}}`;
+        return `\${${pick(['1', '10', '@', '#', '!x', 'x[0]', 'x[@]', 'x[*]', 'x[i]', 'x[$i]', 'x[1+1]', '#x[@]'])}}`;
       case 6:
         return pick(['$', '$"x"', "$'x'", '$((1+2))', '$[1]', '`date`']);
       default:
@@ -198,7 +198,7 @@ export function generateScripts(seed: number, count: number): string[] {
       else if (f < 0.55) s += pick(sq);
       else if (f < 0.7) s += dq();
       else if (f < 0.88) s += param();
-      else if (depth < 3) s += `$(${list()})`;
+      else if (depth < 3) s += r() < 0.7 ? `$(${list()})` : `\`${simple()}\``;
       else s += 'w';
     }
     return s;
@@ -250,7 +250,7 @@ export function generateScripts(seed: number, count: number): string[] {
   const andOr = (): string => {
     let s = cmd();
     const n = r() < 0.4 ? 1 + Math.floor(r() * 3) : 0;
-    for (let k = 0; k < n; k++) s += pickSafe([' && ', ' || ', ' | ', '|', ' &&\n  ', ' | # c\n ', '&&', ' |& ', ' &&#c\n'], 7) + cmd();
+    for (let k = 0; k < n; k++) s += pickSafe([' && ', ' || ', ' | ', '|', ' &&\n  ', ' | # c\n ', ' |& ', '&&', ' &&#c\n'], 7) + cmd();
     return s;
   };
   const list = (): string => {
@@ -264,7 +264,7 @@ export function generateScripts(seed: number, count: number): string[] {
     depth = 0;
     wildRate = r() < 0.2 ? 0.3 : 0.02;
     const lines: string[] = [];
-    const n = 1 + Math.floor(r() * 5);
+    const n = 1 + Math.floor(r() * 2);
     if (r() < 0.2) lines.push('#!/bin/bash');
     for (let j = 0; j < n; j++) lines.push(list());
     scripts.push(lines.join('\n') + pick(['', '\n', '\n\n']));
@@ -291,7 +291,8 @@ const SOUP = [
   '&&', '||', '|', '!', '>', '>>', '<', '2>&1', '<<<', '&>', '[[', ']]', '==', '!=', '=~', '-z', '-n', '-eq', 'if',
   'then', 'elif', 'else', 'fi', 'for', 'in', 'do', 'done', 'while', 'until', 'export', 'local', '-r', '#', '# c\n',
   '\\\n', '"', "'", '$', '\\', '&', ';;', 'case', 'esac', '`', '$((', '[', ']', '*', '^v.*$', '=', '"$v"', '"a b"',
-  '"${v}x"', '$1', '$@', 'é', '@GHE0@', '\t', 'f()', 'function', 'f', '()',
+  '"${v}x"', '$1', '$@', 'é', '@GHE0@', '\t', 'f()', 'function', 'f', '()', '|&', '${a[@]}', '${a[0]}', '${#a[*]}',
+  '${a[$i]}', '`a`', '"`a b`"', '`', '[@]', '${a',
 ];
 
 /** Short scripts of random tokens: mostly malformed, enough of them well-formed to probe every corner. */

@@ -14,14 +14,16 @@ import type { Assign, Cmd, ParamPart, Part, Redir, Span, Stmt, TestExpr, Word } 
  * The subset: statements separated by newlines and `;`, comments, line continuations between words, `&&`, `||`,
  * `|` lists (nested down their left side, as mvdan does), `!` before a single command, simple commands with
  * assignments, words of literals, single quotes, double quotes, `$NAME`, `$1`, `$@`…, `${NAME}`, `${#NAME}`,
- * `${NAME<op>word}` for the default/assign/error/alternative and prefix/suffix-removal operators, `$(…)`; the
+ * `${NAME<op>word}` for the default/assign/error/alternative and prefix/suffix-removal operators, `${A[@]}`-style
+ * one-literal indexes, `$(…)` and plain `` `…` ``; `|&`; the
  * redirections `>`, `>>`, `>|`, `&>`, `&>>`, `<`, `<<<`, `>&`, `<&` with an optional fd; declarations
  * (`export`, `local`, `declare`, `readonly`, `typeset`, `nameref`) of names, flags and `NAME=value`;
  * `if/elif/else`, `for NAME [in …]`, `while`/`until`, `{ … }`, `( … )`, and `[[ … ]]` with `!`, `&&`, `||`, the
  * common unary and binary operators and a plain `=~` pattern.
  * Functions: `name() { … }`, `function name [()] { … }` (or a `( … )` body).
- * Left to mvdan: here-documents, backquotes, `$'…'`, `$"…"`, arithmetic, arrays, `case`, other function bodies,
- * process substitution, `&`, `|&`, extended globs, other parameter operators, and a continuation inside a word.
+ * Left to mvdan: here-documents, backquotes holding a backslash, newline, comment or (in double quotes) a quote,
+ * `$'…'`, `$"…"`, arithmetic, array assignments, `case`, other function bodies, process substitution, `&`,
+ * extended globs, other parameter operators and indexes, and a continuation after a quote or an expansion.
  */
 
 class Bail {}
@@ -66,6 +68,8 @@ function decode(v: string, binary: boolean): string {
 
 class FastParser {
   private i = 0;
+  /** Inside a backquoted command substitution: a backquote ends words, statements and the list. */
+  private inBackquote = false;
   private depth = 0;
   private readonly newlines: number[] = [];
 
@@ -146,7 +150,7 @@ class FastParser {
     for (;;) {
       this.skip(true);
       const c = this.ch();
-      if (c === '' || c === ')') break;
+      if (c === '' || c === ')' || (c === '`' && this.inBackquote)) break;
       const kw = this.keyword();
       if (kw !== undefined && LIST_END.has(kw)) break;
       out.push(this.andOr());
@@ -158,7 +162,7 @@ class FastParser {
         if (n === ';' || n === '&' || n === '|') throw BAIL;
       } else if (e === '#' && this.commentAllowed()) {
         // the comment is skipped at the top of the loop
-      } else if (e !== '\n' && e !== '' && e !== ')') throw BAIL;
+      } else if (e !== '\n' && e !== '' && e !== ')' && !(e === '`' && this.inBackquote)) throw BAIL;
     }
     this.depth--;
     return out;
@@ -199,9 +203,9 @@ class FastParser {
     for (;;) {
       this.skip(false);
       if (this.ch() !== '|' || this.ch(1) === '|') return acc;
-      if (this.ch(1) === '&') throw BAIL;
+      // `|&` is a pipe for the tree too (ast.ts reads every pipe operator as 'pipe').
       const opPos = this.i;
-      this.i++;
+      this.i += this.ch(1) === '&' ? 2 : 1;
       this.skip(true);
       const y = this.command(this.i);
       acc = this.link('pipe', acc, y, start, opPos);
@@ -536,7 +540,7 @@ class FastParser {
         if (this.commentAllowed() && this.i !== start) break;
         throw BAIL;
       }
-      if (isWordEnd(c)) {
+      if (isWordEnd(c) || (c === '`' && this.inBackquote)) {
         if (c === '(') throw BAIL;
         break;
       }
@@ -582,7 +586,7 @@ class FastParser {
         if (this.commentAllowed()) break;
         throw BAIL;
       }
-      if (isWordEnd(c)) {
+      if (isWordEnd(c) || (c === '`' && this.inBackquote)) {
         if (c === '(') throw BAIL;
         break;
       }
@@ -633,7 +637,9 @@ class FastParser {
         flush();
         parts.push(this.dollar(false));
       } else if (c === '`') {
-        throw BAIL;
+        if (this.inBackquote) break;
+        flush();
+        parts.push(this.backquoted(false));
       } else if (c === '\\') {
         const n = this.ch(1);
         if (n === '') throw BAIL;
@@ -683,7 +689,8 @@ class FastParser {
         flush();
         parts.push(this.dollar(true));
       } else if (c === '`') {
-        throw BAIL;
+        flush();
+        parts.push(this.backquoted(true));
       } else if (c === '\\') {
         const n = this.ch(1);
         if (n === '' || n === '\n') throw BAIL;
@@ -700,8 +707,29 @@ class FastParser {
     return { t: 'DblQuoted', parts };
   }
 
-  private param(name: string, start: number, end: number, length: boolean, exp: ParamPart['exp']): ParamPart {
-    return { t: 'ParamExp', name, excl: false, length, index: null, slice: null, repl: null, exp, span: () => ({ start, end }) };
+  /**
+   * `` `…` ``: a command substitution, when its text has no backslash, newline, comment or nested quoting whose
+   * meaning changes inside backquotes (no `"` when the backquotes are in double quotes). The span is the backquotes'.
+   */
+  private backquoted(quoted: boolean): Part {
+    if (this.inBackquote) throw BAIL;
+    const start = this.i;
+    const close = this.s.indexOf('`', start + 1);
+    if (close < 0) throw BAIL;
+    const inner = this.s.slice(start + 1, close);
+    if (/[\\\n#]/.test(inner) || (quoted && inner.includes('"'))) throw BAIL;
+    this.i = start + 1;
+    this.inBackquote = true;
+    const stmts = this.list();
+    this.inBackquote = false;
+    if (this.i !== close) throw BAIL;
+    this.i = close + 1;
+    const end = close + 1;
+    return { t: 'CmdSubst', stmts, span: () => ({ start, end }) };
+  }
+
+  private param(name: string, start: number, end: number, length: boolean, exp: ParamPart['exp'], index: Word | null = null): ParamPart {
+    return { t: 'ParamExp', name, excl: false, length, index, slice: null, repl: null, exp, span: () => ({ start, end }) };
   }
 
   /** `$…` at the cursor. */
@@ -749,6 +777,13 @@ class FastParser {
     else throw BAIL;
     const name = s.slice(nameStart, this.i);
     let exp: ParamPart['exp'] = null;
+    // `${A[@]}`, `${A[*]}`, `${A[0]}`, `${A[i]}`: a one-literal index (any other index is arithmetic, left to mvdan).
+    let index: Word | null = null;
+    const ix = this.ch() === '[' ? /^\[(@|\*|[0-9]+|[A-Za-z_][A-Za-z0-9_]*)\]\}/.exec(s.slice(this.i, this.i + 80)) : null;
+    if (ix) {
+      index = { parts: [{ t: 'Lit', value: ix[1]! }] };
+      this.i += ix[0].length - 1;
+    }
     if (this.ch() !== '}') {
       if (length) throw BAIL;
       const op = PARAM_OPS.find((o) => s.startsWith(o, this.i));
@@ -760,7 +795,7 @@ class FastParser {
     this.i++;
     const end = this.i;
     this.depth--;
-    return this.param(name, start, end, length, exp);
+    return this.param(name, start, end, length, exp, index);
   }
 
   /** The word of `${NAME<op>word}`, up to the `}`: literals (blanks included), `$…` and, unquoted, `"…"`. */
