@@ -293,6 +293,7 @@ const SOUP = [
   '\\\n', '"', "'", '$', '\\', '&', ';;', 'case', 'esac', '`', '$((', '[', ']', '*', '^v.*$', '=', '"$v"', '"a b"',
   '"${v}x"', '$1', '$@', 'é', '@GHE0@', '\t', 'f()', 'function', 'f', '()', '|&', '${a[@]}', '${a[0]}', '${#a[*]}',
   '${a[$i]}', '`a`', '"`a b`"', '`', '[@]', '${a',
+  '<<EOF', "<<'EOF'", '<<-EOF', '\nEOF\n', 'EOF', '\nEOF', '<<"EOF"', '<<E',
 ];
 
 /** Short scripts of random tokens: mostly malformed, enough of them well-formed to probe every corner. */
@@ -303,6 +304,32 @@ export function tokenSoup(seed: number, count: number): string[] {
     const n = 1 + Math.floor(r() * 10);
     let s = '';
     for (let j = 0; j < n; j++) s += (j && r() < 0.75 ? ' ' : '') + SOUP[Math.floor(r() * SOUP.length)]!;
+    out.push(s);
+  }
+  return out;
+}
+
+/** Here-documents: a command with one or two, bodies of random lines (expansions, quotes, backslashes), then more. */
+export function heredocScripts(seed: number, count: number): string[] {
+  const r = prng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const bodyBits = ['text', ' ', '$X', '${Y}', '${Y:-d}', '$(date)', '"q"', "'s'", '\\$x', '\\\\', '\\x', '$', '`a`', '\t', '#', 'EOF ', ' EOF', '$(a\nb)', '\\'];
+  const out: string[] = [];
+  for (let k = 0; k < count; k++) {
+    const delim = pick(['EOF', 'EOF', 'END', "'EOF'", '"EOF"', '-EOF', 'E_1']);
+    const name = delim.replace(/['"-]/g, '');
+    const second = r() < 0.15;
+    let s = `${pick(['cat', 'x=$(cat', 'kubectl apply -f -', 'cat > f'])} <<${delim}${second ? ' <<B' : ''}${pick(['', ' > out', ' | grep x', ' && echo ok', ' >> "$GITHUB_OUTPUT"'])}`;
+    if (s.startsWith('x=$(')) s += '';
+    const body = (): string => {
+      const lines: string[] = [];
+      for (let j = Math.floor(r() * 4); j > 0; j--) lines.push(Array.from({ length: 1 + Math.floor(r() * 4) }, () => pick(bodyBits)).join(''));
+      return lines.map((l) => l + '\n').join('');
+    };
+    s += '\n' + body() + name + '\n';
+    if (second) s += body() + 'B\n';
+    if (s.startsWith('x=$(')) s += ')\n';
+    if (r() < 0.5) s += pick(['echo done', 'docker push "$IMAGE"', '', 'EOF']);
     out.push(s);
   }
   return out;

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { fastParseShell } from '../../src/shell/fast-parser.js';
 import { parseWithMvdan } from '../../src/shell/parser.js';
 import { FIXTURES } from '../helpers/golden.js';
-import { compareParsers, evaluateSpans, generateScripts, mutate, prng, shellTexts, tally, tokenSoup, type Tally } from '../helpers/shell-diff.js';
+import { compareParsers, evaluateSpans, generateScripts, heredocScripts, mutate, prng, shellTexts, tally, tokenSoup, type Tally } from '../helpers/shell-diff.js';
 
 /*
  * The fast path must give exactly mvdan-sh's tree wherever it gives one (src/shell/fast-parser.ts). Spans are
@@ -49,6 +49,17 @@ test('differential: short scripts of random tokens (keywords, operators, quotes,
   assert.ok(t.accepted > 1000, `the fast path accepted only ${t.accepted} token-soup scripts`);
 });
 
+test('differential: here-documents (quoted and not, two on a line, in $(…), bodies with expansions), and mutations', () => {
+  const texts = heredocScripts(31, 3000);
+  const t = tally(texts);
+  report('here-documents', t);
+  assert.ok(t.accepted > 500, `the fast path accepted only ${t.accepted} here-document scripts`);
+  const r = prng(17);
+  const tm = tally(texts.map((x) => mutate(x, r)));
+  report('mutated here-documents', tm);
+  assert.ok(tm.accepted > 200, `the fast path accepted only ${tm.accepted} mutated here-document scripts`);
+});
+
 const ACCEPT = [
   '',
   '# only a comment\n',
@@ -83,6 +94,8 @@ const ACCEPT = [
   '[[ -n "$x" ]]',
   'for d in `find . -type d`; do echo "`date`" ${A[@]} "${B[*]}" ${#C[@]} ${D[0]}; done',
   'helm push x |& tee .digest',
+  'cat <<EOF >> "$GITHUB_OUTPUT"\nimage=${IMAGE}@${DIGEST}\nEOF\necho done',
+  "kubectl apply -f - <<'EOF'\nkind: $NotExpanded\nEOF",
   'publish() {\n  docker push "$1"\n  cosign sign --yes "$1"\n}\npublish "$IMAGE"',
   'function f { a; }\nfunction g() ( b ) > log',
   'if [[ @GHE0@ =~ ^refs/tags/v[0-9]+\\.[0-9]+$ ]]; then echo "match=true" >> $GITHUB_OUTPUT; fi',
@@ -122,7 +135,9 @@ const BAIL = [
   'export A 2>&1 B',
   'echo <&0>f',
   // outside the subset
-  'cat <<EOF\nx\nEOF',
+  'cat <<-EOF\n\tx\n\tEOF',
+  'cat <<"EOF"\nx\nEOF',
+  'cat <<EOF\nx',
   'echo `a \\` b`',
   'echo "`a "b"`"',
   'echo `a # c`',

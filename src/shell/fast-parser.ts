@@ -21,7 +21,8 @@ import type { Assign, Cmd, ParamPart, Part, Redir, Span, Stmt, TestExpr, Word } 
  * `if/elif/else`, `for NAME [in …]`, `while`/`until`, `{ … }`, `( … )`, and `[[ … ]]` with `!`, `&&`, `||`, the
  * common unary and binary operators and a plain `=~` pattern.
  * Functions: `name() { … }`, `function name [()] { … }` (or a `( … )` body).
- * Left to mvdan: here-documents, backquotes holding a backslash, newline, comment or (in double quotes) a quote,
+ * Here-documents `<<NAME` and `<<'NAME'` (not `<<-`, not other delimiters).
+ * Left to mvdan: other here-documents, backquotes holding a backslash, newline, comment or (in double quotes) a quote,
  * `$'…'`, `$"…"`, arithmetic, array assignments, `case`, other function bodies, process substitution, `&`,
  * extended globs, other parameter operators and indexes, and a continuation after a quote or an expansion.
  */
@@ -70,6 +71,8 @@ class FastParser {
   private i = 0;
   /** Inside a backquoted command substitution: a backquote ends words, statements and the list. */
   private inBackquote = false;
+  /** Here-documents whose bodies start after the current line: the redirection to complete, its delimiter, quoting. */
+  private pending: Array<{ redir: Redir; delim: string; quoted: boolean }> = [];
   private depth = 0;
   private readonly newlines: number[] = [];
 
@@ -101,7 +104,7 @@ class FastParser {
 
   file(): Stmt[] {
     const stmts = this.list();
-    if (this.i !== this.s.length) throw BAIL;
+    if (this.i !== this.s.length || this.pending.length) throw BAIL;
     return stmts;
   }
 
@@ -110,8 +113,13 @@ class FastParser {
     for (;;) {
       const c = this.ch();
       if (c === ' ' || c === '\t') this.i++;
-      else if (c === '\\' && this.ch(1) === '\n') this.i += 2;
-      else if (newlines && c === '\n') this.i++;
+      else if (c === '\\' && this.ch(1) === '\n') {
+        if (this.pending.length) throw BAIL;
+        this.i += 2;
+      } else if (newlines && c === '\n') {
+        this.i++;
+        if (this.pending.length) this.heredocBodies();
+      }
       else if (c === '#' && this.commentAllowed()) {
         const nl = this.s.indexOf('\n', this.i);
         // A comment ending in a backslash: mvdan reads the next line as more of it.
@@ -367,7 +375,10 @@ class FastParser {
 
   /** A function's body: `{ … }` or `( … )` (with its redirections), after blanks and newlines. */
   private funcBody(subshellAllowed = true): Stmt {
-    for (let c = this.ch(); c === ' ' || c === '\t' || c === '\n'; c = this.ch()) this.i++;
+    for (let c = this.ch(); c === ' ' || c === '\t' || c === '\n'; c = this.ch()) {
+      if (c === '\n' && this.pending.length) throw BAIL;
+      this.i++;
+    }
     const c = this.ch();
     if (!(c === '(' && subshellAllowed) && !(c === '{' && this.keyword() === '{')) throw BAIL;
     const body = this.command(this.i);
@@ -433,7 +444,7 @@ class FastParser {
       }
     }
     const c = this.ch();
-    if (c !== ';' && c !== '\n') throw BAIL;
+    if ((c !== ';' && c !== '\n') || this.pending.length) throw BAIL;
     this.i++;
     this.skip(true);
     if (this.keyword() !== 'do') throw BAIL;
@@ -487,6 +498,8 @@ class FastParser {
     } else if (s.startsWith('<<<', this.i)) {
       op = 'herestring';
       this.i += 3;
+    } else if (s.startsWith('<<', this.i) && !s.startsWith('<<-', this.i)) {
+      return this.heredoc(fd);
     } else if (s.startsWith('<<', this.i) || s.startsWith('<>', this.i) || s.startsWith('<(', this.i) || s.startsWith('>(', this.i)) {
       throw BAIL;
     } else if (s[this.i] === '>') {
@@ -501,6 +514,85 @@ class FastParser {
     if (isWordEnd(c) || c === '#' || this.atRedir()) throw BAIL;
     const word = this.word();
     return { op, fd, word, hdoc: null, ...(append ? { append: true } : {}) };
+  }
+
+  /** `<<WORD` or `<<'WORD'` (a plain name): the body is read at the end of the line (heredocBodies). */
+  private heredoc(fd: string | undefined): Redir {
+    if (this.inBackquote) throw BAIL;
+    this.i += 2;
+    this.skip(false);
+    const m = /^(?:([A-Za-z_][A-Za-z0-9_]*)|'([A-Za-z_][A-Za-z0-9_]*)')/.exec(this.s.slice(this.i, this.i + 256));
+    if (!m) throw BAIL;
+    this.i += m[0].length;
+    const n = this.ch();
+    if (!isWordEnd(n) || n === '(') throw BAIL;
+    const quoted = m[2] !== undefined;
+    const delim = (m[1] ?? m[2])!;
+    const word: Word = { parts: [quoted ? { t: 'SglQuoted', value: delim, dollar: false } : { t: 'Lit', value: delim }] };
+    const redir: Redir = { op: 'hdoc', fd, word, hdoc: null };
+    this.pending.push({ redir, delim, quoted });
+    return redir;
+  }
+
+  /** The bodies of the pending here-documents, from the cursor (just after a newline) to each delimiter line. */
+  private heredocBodies(): void {
+    const todo = this.pending;
+    this.pending = [];
+    for (const h of todo) {
+      const bodyStart = this.i;
+      let lineStart = bodyStart;
+      let bodyEnd = -1;
+      while (lineStart < this.s.length) {
+        const nl = this.s.indexOf('\n', lineStart);
+        const lineEnd = nl < 0 ? this.s.length : nl;
+        if (this.s.slice(lineStart, lineEnd) === h.delim) {
+          bodyEnd = lineStart;
+          this.i = nl < 0 ? this.s.length : nl + 1;
+          break;
+        }
+        lineStart = lineEnd + 1;
+      }
+      if (bodyEnd < 0) throw BAIL;
+      h.redir.hdoc = bodyEnd === bodyStart ? null : h.quoted ? { parts: [{ t: 'Lit', value: decode(this.s.slice(bodyStart, bodyEnd), this.binary) }] } : this.heredocWord(bodyStart, bodyEnd, h.delim);
+    }
+  }
+
+  /** An unquoted body: literal text (backslashes kept) and `$` expansions; a backquote or continuation bails. */
+  private heredocWord(start: number, end: number, delim: string): Word {
+    const resume = this.i;
+    const parts: Part[] = [];
+    let litStart = -1;
+    const flush = (): void => {
+      if (litStart >= 0) {
+        parts.push({ t: 'Lit', value: decode(this.s.slice(litStart, this.i), this.binary) });
+        litStart = -1;
+      }
+    };
+    this.i = start;
+    while (this.i < end) {
+      const c = this.ch();
+      if (c === '$') {
+        flush();
+        const at = this.i;
+        parts.push(this.dollar(true));
+        // An expansion running over a line end: mvdan then looks for the delimiter right after it.
+        if (this.i > end || this.pending.length || this.s.slice(at, this.i).includes('\n')) throw BAIL;
+        // `${Y}EOF`: mvdan ends the body at a delimiter right after an expansion.
+        if (this.s.startsWith(delim, this.i)) throw BAIL;
+      } else if (c === '`') {
+        throw BAIL;
+      } else if (c === '\\') {
+        if (this.ch(1) === '\n' || this.i + 1 >= end) throw BAIL;
+        if (litStart < 0) litStart = this.i;
+        this.i += 2;
+      } else {
+        if (litStart < 0) litStart = this.i;
+        this.i++;
+      }
+    }
+    flush();
+    this.i = resume;
+    return { parts };
   }
 
   /** `NAME=` or `NAME+=` at the cursor: the name, whether it appends, and where the value starts. */
@@ -645,7 +737,8 @@ class FastParser {
         if (n === '') throw BAIL;
         if (n === '\n') {
           // `a\<newline>b` is the literal `ab`; after a quote or an expansion mvdan may join differently (`$x\<nl>b` is `$xb`).
-          if (litStart < 0) throw BAIL;
+          // After an escaped character mvdan may keep the continuation in the literal (`\\\\\\<nl>x` stays as written).
+          if (litStart < 0 || litHead.includes('\\') || s.slice(litStart, this.i).includes('\\')) throw BAIL;
           litHead += s.slice(litStart, this.i);
           this.i += 2;
           litStart = this.i;
