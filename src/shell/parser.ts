@@ -7,6 +7,7 @@
 
 import { createRequire } from 'node:module';
 import { convertRawFile, type Stmt } from './ast.js';
+import { fastParseShell } from './fast-parser.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type ShNode = any;
@@ -115,6 +116,14 @@ export function parseShell(src: string, name: string): ParseOutcome {
 }
 
 function parseUncached(src: string, name: string): ParseOutcome {
+  // Most CI scripts are in the subset fast-parser.ts reads to the same tree; only the rest loads mvdan-sh.
+  const fast = fastParseShell(src);
+  if (fast) return { ok: true, stmts: fast };
+  return parseWithMvdan(src, name);
+}
+
+/** The mvdan-sh tree, converted; also what the fast path is tested against. */
+export function parseWithMvdan(src: string, name: string): ParseOutcome {
   const { parser, ops, lineShift } = requireLoaded();
   let file: ShNode;
   try {
