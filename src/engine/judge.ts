@@ -404,8 +404,8 @@ function rejectReason(push: PushOp, sign: SignOp, covers: Decision, input: Judge
   const order = orderOf(push, sign, input.jobs);
   if (order === 'parallel') return 'it is in the same parallel: group as the push, so it races it';
   if (order === 'before') return 'it runs before the push';
-  if (order === 'unrelated') return 'it runs in another workflow run or a job that does not wait for the push';
-  if (sign.guard.continueOnError) return 'it has continue-on-error: true, so a failed signature does not stop the release';
+  if (order === 'unrelated') return 'it runs in another pipeline run, or in a job or build step that does not wait for the push';
+  if (sign.guard.continueOnError) return 'it may fail without failing the run (continue-on-error, allow_failure, allowFailure), so a failed signature does not stop the release';
   if (covers === false) return `its condition (${conditionText(sign.guard.formula, push.guard.formula)}) is narrower than the push's`;
   return undefined;
 }
@@ -423,6 +423,9 @@ function orderOf(push: PushOp, sign: SignOp, jobs: Map<string, JobFacts>): 'afte
     return (sign.seq ?? 0) > (push.seq ?? 0) ? 'after' : 'before';
   }
   if (sign.jobKey && push.jobKey && jobs.get(sign.jobKey)?.waitsFor(push.jobKey)) return 'after';
+  // The push's job waits for the signing job (a sign job the push job needs; Cloud Build's `images:`, pushed after
+  // every step): certainly before, which says more than "another run".
+  if (sign.jobKey && push.jobKey && jobs.get(push.jobKey)?.waitsFor(sign.jobKey)) return 'before';
   return 'unrelated';
 }
 
