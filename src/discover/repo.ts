@@ -22,6 +22,9 @@ const PIPELINE_NAME = [
   /(^|\/)\.?goreleaser(\.[\w-]+)?\.ya?ml$/i,
   /(^|\/)docker-bake(\.[\w-]+)?\.(hcl|json)$/i,
   /(^|\/)\.ko\.ya?ml$/i,
+  // Other CI systems' pipeline files (src/ci/): GitLab CI, Google Cloud Build configs (src/ci/cloudbuild/config.ts).
+  /^\.gitlab-ci\.ya?ml$/,
+  /(^|\/)([\w.-]*[._-])?cloudbuild([._-][\w.-]*)?\.(ya?ml|json)$/i,
 ];
 
 export function isPipelinePath(path: string): boolean {
