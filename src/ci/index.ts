@@ -6,6 +6,7 @@ import type { AnalysisBudget } from '../util/budget.js';
 import { readWorkflows } from './github/reader.js';
 import type { RemoteSource } from './github/remote.js';
 import { readGitlab } from './gitlab/reader.js';
+import { readCloudBuild } from './cloudbuild/reader.js';
 
 /**
  * The CI layer: every CI system that has a reader turns its files into the one pipeline model the judge consumes
@@ -30,7 +31,7 @@ export interface PipelineReadResult {
   limits: string[];
   /** Job runs of every system, by job key (keys name their file, so systems cannot collide). */
   jobs: Map<string, JobFacts>;
-  /** Pipeline files read: workflows, `.gitlab-ci.yml` and its includes. */
+  /** Pipeline files read: workflows, `.gitlab-ci.yml` and its includes, Cloud Build configs. */
   pipelineFiles: number;
   /** The systems that had pipeline files in the tree. */
   systems: CiSystem[];
@@ -43,6 +44,8 @@ export async function readPipelines(input: PipelineReaderInput): Promise<Pipelin
   add(out, 'github-actions', github, github.workflows);
   const gitlab = readGitlab(common);
   add(out, 'gitlab-ci', gitlab, gitlab.files);
+  const cloudBuild = readCloudBuild(common);
+  add(out, 'cloud-build', cloudBuild, cloudBuild.files);
   return out;
 }
 

@@ -26,9 +26,9 @@ export type SignMethod =
  * The CI system whose pipeline performs a push or a signature (src/ci/<system>/ reads it). A repository can build in
  * several: the report says which one each push and signature comes from.
  */
-export type CiSystem = 'github-actions' | 'gitlab-ci';
+export type CiSystem = 'github-actions' | 'gitlab-ci' | 'cloud-build';
 
-export const CI_SYSTEM_NAMES: Readonly<Record<CiSystem, string>> = { 'github-actions': 'GitHub Actions', 'gitlab-ci': 'GitLab CI' };
+export const CI_SYSTEM_NAMES: Readonly<Record<CiSystem, string>> = { 'github-actions': 'GitHub Actions', 'gitlab-ci': 'GitLab CI', 'cloud-build': 'Google Cloud Build' };
 
 export interface ReportLocation {
   file: string;
