@@ -35,7 +35,7 @@ test('substitutions: user defaults are known, built-ins and undefined keys stay 
     ['_SELF', 'x-$_SELF'],
   ]);
   assert.equal(substitute('$_IMAGE:$SHORT_SHA', subs), 'gcr.io/acme/app:$SHORT_SHA');
-  assert.equal(substitute('${_IMAGE}:${TAG_NAME}', subs), 'gcr.io/acme/app:${TAG_NAME}');
+  assert.equal(substitute('${_IMAGE}:${TAG_NAME}', subs), 'gcr.io/acme/app:$TAG_NAME', 'one spelling for one unknown');
   assert.equal(substitute('$_UNSET/$PROJECT_ID', subs), '$_UNSET/$PROJECT_ID', 'a key without a default is set by the trigger: unknown');
   assert.equal(substitute('echo $$HOME $$(date)', subs), 'echo $HOME $(date)');
   assert.equal(substitute('$SHORT_SHAabc', subs), '${SHORT_SHA}abc', 'Cloud Build reads the key up to the first non-key character; kept so a shell reads the same name');

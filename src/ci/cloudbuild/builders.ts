@@ -65,7 +65,11 @@ export function builderEntrypoint(name: string): string | undefined {
   const image = builderImage(name);
   for (const [re, cmd] of ENTRYPOINTS) if (re.test(image)) return cmd;
   const cloudBuilder = /^gcr\.io\/cloud-builders\/([a-z0-9][\w.-]*)$/.exec(image);
-  return cloudBuilder ? cloudBuilder[1] : undefined;
+  if (cloudBuilder) return cloudBuilder[1];
+  // A builder named after a tool the classifiers know runs that tool (the convention of the cloud-builders and
+  // cloud-builders-community images: gcr.io/$PROJECT_ID/docker-compose runs docker-compose).
+  const last = image.slice(image.lastIndexOf('/') + 1);
+  return isKnownCommand(last) ? last : undefined;
 }
 
 /** The command a step runs, from its builder image, `entrypoint` and `args` (all substituted). */

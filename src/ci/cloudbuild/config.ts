@@ -26,7 +26,7 @@ const CONFIG_NAME = /(^|\/)([\w.-]*[._-])?cloudbuild([._-][\w.-]*)?\.(ya?ml|json
 const CONFIG_FOLDER = /(^|\/)\.?cloud-?build\/[^/]+\.(ya?ml|json)$/i;
 const NOT_OURS = /(^|\/)(vendor|third_party|node_modules|testdata|_testdata|test-data|fixtures?|__fixtures__)\//i;
 /** Build configs read from one tree; the rest are a limit (each one is a whole build). */
-export const MAX_CONFIGS = 200;
+export const MAX_CONFIGS = 1000;
 
 export function isBuildConfigPath(path: string): boolean {
   return (CONFIG_NAME.test(path) || CONFIG_FOLDER.test(path)) && !NOT_OURS.test(path);

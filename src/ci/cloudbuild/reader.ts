@@ -54,11 +54,16 @@ const SCRIPT_DEPTH = 6;
 const MAX_STEPS = 500;
 const COST = { step: 1500, edge: 16, image: 50 } as const;
 
-/** Builder images or arguments that say a step of an unknown builder may build, push or sign images. */
-const IMAGE_WORK = /(^|[^\w-])(push|--push|publish|release|sign|--destination[=\w-]*|--tag|--image)([^\w-]|$)|skaffold|buildah|podman|kaniko|\bjib\b|buildpacks|\bimg\b|buildkit|container-structure/i;
+/** Arguments of a step of an unknown builder that say it may push or sign images. */
+const IMAGE_WORK_ARG = /^(push|publish|sign|--push(=true)?|--destination(=.*)?|--publish(=true)?)$/i;
+/** Builder image names that say the same. */
+const IMAGE_WORK_BUILDER = /skaffold|buildah|podman|kaniko|(^|[/_-])(jib|img|ko|crane|cosign|docker)([/_-]|$)|buildpacks|buildkit|goreleaser/i;
 
-/** Registries where Cloud Build stores build provenance: Artifact Registry (`*-docker.pkg.dev`) and gcr.io, which Artifact Registry serves. */
-const PROVENANCE_REGISTRY = /^([a-z0-9-]+-docker\.pkg\.dev|[a-z0-9-]+\.pkg\.dev|([a-z]+\.)?gcr\.io)$/i;
+/**
+ * Registries where Cloud Build stores build provenance: Artifact Registry (`<location>-docker.pkg.dev`, also with an
+ * unknown `$LOCATION`: whatever the region, the host is Artifact Registry) and gcr.io, which Artifact Registry serves.
+ */
+const PROVENANCE_REGISTRY = /^([\w${}-]+-docker\.pkg\.dev|([a-z]+\.)?gcr\.io)$/i;
 
 export function readCloudBuild(input: CloudBuildReaderInput): CloudBuildReadResult {
   const budget = input.budget ?? new AnalysisBudget();
@@ -456,8 +461,7 @@ class BuildReader {
 
   /** A step whose builder's command is not known: if it looks image-related, it is not inspected and fails closed. */
   private unknownBuilder(name: string, args: string[], reason: string, key: string, guard: Guard, loc: Location, index: number): void {
-    const text = [builderImage(name), ...args].join(' ');
-    if (!IMAGE_WORK.test(text)) return;
+    if (!IMAGE_WORK_BUILDER.test(builderImage(name)) && !args.some((a) => IMAGE_WORK_ARG.test(a.trim()))) return;
     const what = `Cloud Build step ${index + 1} (${name}) at ${loc.file}:${loc.line}`;
     this.out.findings.push(ruleFinding('not-inspected', `${what} was not inspected: ${reason}, and its builder or arguments suggest it may build, push or sign images. It counts as an unsigned push until the step runs a known command (set entrypoint: to the tool), or suppress this finding with the reason it does not publish images.`, loc));
     this.out.operations.push(placeholder(what, loc, guard, key, index, `${what}: ${reason}`));

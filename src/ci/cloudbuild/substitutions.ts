@@ -11,9 +11,9 @@
  *   the file's value is the one the build documents, as the GitLab reader reads `variables:`.
  * - every other key — the built-ins (`$PROJECT_ID`, `$COMMIT_SHA`, `$SHORT_SHA`, `$TAG_NAME`, `$BRANCH_NAME`,
  *   `$REPO_NAME`, `$LOCATION`, …, known only when the build runs) and `_FOO` without a default (set by the trigger)
- *   — is unknown, and stays as written (`$PROJECT_ID`): the engine's unknown form (src/logic/value.ts), never a
- *   made-up literal. A key that is neither built-in nor user-defined makes Cloud Build reject the build (or become
- *   empty with `substitutionOption: ALLOW_LOOSE`); it stays as written too, so it can only be unknown.
+ *   — is unknown, and stays a reference (`$PROJECT_ID`, however it was braced): the engine's unknown form
+ *   (src/logic/value.ts), never a made-up literal. A key that is neither built-in nor user-defined makes Cloud Build reject the build (or become
+ *   empty with `substitutionOption: ALLOW_LOOSE`); it stays a reference too, so it can only be unknown.
  * - substitution values may name other substitutions (dynamic substitutions, always on for triggered builds):
  *   expanded, bounded.
  */
@@ -84,7 +84,7 @@ export function substitutionKeys(text: string): string[] {
   return [...out];
 }
 
-/** `text` as Cloud Build substitutes it: known keys replaced, unknown ones kept as written, `$$` made `$`. */
+/** `text` as Cloud Build substitutes it: known keys replaced, unknown ones kept (as `$KEY`), `$$` made `$`. */
 export function substitute(text: string, subs: Substitutions): string {
   return substituteOnce(text, subs.known, new Set());
 }
@@ -96,8 +96,9 @@ function substituteOnce(text: string, values: ReadonlyMap<string, string>, skip:
 
 /**
  * One pass of Cloud Build's scanner over `text`: `$$` becomes `$`, `$KEY`/`${KEY}` becomes `value(KEY)` when that
- * is defined and stays as written otherwise (braced when the next character would run into the name, so a shell
- * reading the text later sees the same name).
+ * is defined and stays unknown otherwise, written `$KEY` (so `gcr.io/${PROJECT_ID}/a` and `gcr.io/$PROJECT_ID/a` are
+ * one name), braced only when the next character would run into the name, so a shell reading the text later sees
+ * the same name.
  */
 function scan(text: string, value: (key: string) => string | undefined): string {
   let out = '';
@@ -128,7 +129,7 @@ function scan(text: string, value: (key: string) => string | undefined): string 
     const end = KEY.lastIndex + (braced ? 1 : 0);
     const v = value(key);
     if (v !== undefined) out += v;
-    else out += braced || /[A-Za-z0-9_]/.test(text[end] ?? '') ? `\${${key}}` : `$${key}`;
+    else out += /[A-Za-z0-9_]/.test(text[end] ?? '') ? `\${${key}}` : `$${key}`;
     i = end;
   }
   return out;
