@@ -401,7 +401,8 @@ function lowerBound(values: number[], x: number): number {
 }
 
 function rejectReason(push: PushOp, sign: SignOp, covers: Decision, input: JudgeInput): string | undefined {
-  const order = orderOf(push, sign, input.jobs);
+  // Whether the push's job waits for the signing job only words the reason better: not asked once the budget is spent.
+  const order = orderOf(push, sign, input.jobs, !input.budget?.exhausted);
   if (order === 'parallel') return 'it is in the same parallel: group as the push, so it races it';
   if (order === 'before') return 'it runs before the push';
   if (order === 'unrelated') return 'it runs in another pipeline run, or in a job or build step that does not wait for the push';
@@ -417,7 +418,7 @@ function conditionText(sign: Formula, push: Formula): string {
   return (extra.length ? extra : conjuncts(sign)).map(formulaText).join(' && ');
 }
 
-function orderOf(push: PushOp, sign: SignOp, jobs: Map<string, JobFacts>): 'after' | 'before' | 'parallel' | 'unrelated' {
+function orderOf(push: PushOp, sign: SignOp, jobs: Map<string, JobFacts>, reverse = true): 'after' | 'before' | 'parallel' | 'unrelated' {
   if (push.jobKey === sign.jobKey) {
     if (push.parallelGroup !== undefined && push.parallelGroup === sign.parallelGroup && push.stepIndex !== sign.stepIndex) return 'parallel';
     return (sign.seq ?? 0) > (push.seq ?? 0) ? 'after' : 'before';
@@ -425,7 +426,7 @@ function orderOf(push: PushOp, sign: SignOp, jobs: Map<string, JobFacts>): 'afte
   if (sign.jobKey && push.jobKey && jobs.get(sign.jobKey)?.waitsFor(push.jobKey)) return 'after';
   // The push's job waits for the signing job (a sign job the push job needs; Cloud Build's `images:`, pushed after
   // every step): certainly before, which says more than "another run".
-  if (sign.jobKey && push.jobKey && jobs.get(push.jobKey)?.waitsFor(sign.jobKey)) return 'before';
+  if (reverse && sign.jobKey && push.jobKey && jobs.get(push.jobKey)?.waitsFor(sign.jobKey)) return 'before';
   return 'unrelated';
 }
 
