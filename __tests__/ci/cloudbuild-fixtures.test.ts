@@ -139,6 +139,20 @@ describe('Cloud Build fixtures', () => {
     assert.match(related('gcr.io/$PROJECT_ID/web'), /does not wait for the push/);
   });
 
+  test("keyless signing in Cloud Build is the build's service account (issuer accounts.google.com): a policy for it covers, one for GitHub's issuer does not", async () => {
+    const r = await reportOf('keyless-policy');
+    const api = image(r, 'europe-docker.pkg.dev/acme-prod/release/api');
+    const web = image(r, 'europe-docker.pkg.dev/acme-prod/release/web');
+    assert.equal(api.signed && web.signed, true);
+    assert.deepEqual(api.methods, ['cosign-keyless']);
+    assert.equal(api.coveredBy?.length, 1, 'issuer and serviceAccount: match the policy');
+    assert.equal(web.coveredBy, undefined);
+    const mismatch = r.findings.find((f) => f.rule === 'policy-trust-mismatch');
+    assert.ok(mismatch);
+    assert.match(mismatch.message, /accounts\.google\.com/);
+    assert.ok(!rules(r).some((x) => x.startsWith('keyless-without-id-token')));
+  });
+
   test('script: with automapSubstitutions (JSON config): substitutions are environment variables; crane digest traces the push', async () => {
     const r = await reportOf('script-automap');
     const img = image(r, 'us-east1-docker.pkg.dev/acme-prod/apps/jobs');

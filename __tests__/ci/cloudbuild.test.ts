@@ -8,6 +8,8 @@ import type { RepoReader } from '../../src/discover/repo.js';
 import type { PushOp, SignOp } from '../../src/model/pipeline.js';
 import { loadShellParser } from '../../src/shell/index.js';
 import { AnalysisBudget } from '../../src/util/budget.js';
+import { evaluateIdentity } from '../../src/admission/trust.js';
+import type { SignatureEvidence } from '../../src/model/analysis.js';
 
 before(loadShellParser);
 
@@ -183,4 +185,28 @@ test('a spent budget stops the reader with a hit, never a crash', () => {
   const r = read({ 'cloudbuild.yaml': `steps:\n${steps}\n` }, budget);
   assert.ok(pushesOf(r).length < 50);
   assert.ok(budget.hits().length > 0);
+});
+
+test("Cloud Build keyless identity: Google's issuer; the subject is serviceAccount: when the config writes it out, else unchecked", () => {
+  const ev = (subject?: string): SignatureEvidence => ({
+    method: 'cosign-keyless',
+    location: { file: 'cloudbuild.yaml', line: 3 },
+    keyless: true,
+    identity: { workflowPath: 'cloudbuild.yaml', ci: 'cloud-build', ...(subject ? { subject } : {}) },
+    format: 'unknown',
+    attestation: false,
+    byDigest: true,
+  });
+  const google = { issuer: 'https://accounts.google.com', subject: 'signer@acme.iam.gserviceaccount.com' };
+  assert.equal(evaluateIdentity(google, ev('signer@acme.iam.gserviceaccount.com'), 'acme/app').status, 'ok');
+  assert.equal(evaluateIdentity(google, ev('other@acme.iam.gserviceaccount.com'), 'acme/app').status, 'mismatch');
+  assert.equal(evaluateIdentity(google, ev(), 'acme/app').status, 'unchecked');
+  assert.equal(evaluateIdentity({ subjectRegExp: '^.*@acme\\.iam\\.gserviceaccount\\.com$' }, ev('signer@acme.iam.gserviceaccount.com'), 'acme/app').status, 'ok');
+  assert.equal(evaluateIdentity({ issuer: 'https://token.actions.githubusercontent.com' }, ev(), 'acme/app').status, 'mismatch');
+  assert.equal(evaluateIdentity({ githubOwner: 'acme' }, ev(), 'acme/app').status, 'mismatch');
+});
+
+test('serviceAccount: of the build config is the identity subject of its steps', () => {
+  const r = read({ 'cloudbuild.yaml': "serviceAccount: projects/$PROJECT_ID/serviceAccounts/signer@acme.iam.gserviceaccount.com\nsteps:\n  - name: gcr.io/cloud-builders/docker\n    args: ['version']\n" });
+  assert.equal([...r.jobs.values()][0]!.identitySubject, 'signer@acme.iam.gserviceaccount.com');
 });

@@ -5,7 +5,7 @@ import { describeDigest, digestSources, isTraceableDigest } from '../model/diges
 import { isDigestReference } from '../model/image-ref.js';
 import type { ImageRef, PushOp, SignOp } from '../model/pipeline.js';
 import type { AnalysisBudget } from '../util/budget.js';
-import type { Confidence, ImageReport, SignMethod } from '../model/report.js';
+import type { CiSystem, Confidence, ImageReport, SignMethod } from '../model/report.js';
 import { conjuncts, formulaKey, formulaText, implies, or, type Decision, type Formula } from '../logic/formula.js';
 import type { JobFacts } from '../model/pipeline.js';
 
@@ -522,10 +522,11 @@ export function toSignedImageInfo(img: JudgedImage, all: SignOp[], jobs: Map<str
   return { name: img.name, signed: img.signed, methods: img.methods, signatures, pushes: img.paths.map((p) => p.push.location) };
 }
 
-function identityOf(s: SignOp, jobs: Map<string, JobFacts>): { workflowPath: string; refs?: string[] } {
+function identityOf(s: SignOp, jobs: Map<string, JobFacts>): { workflowPath: string; refs?: string[]; ci?: CiSystem; subject?: string } {
   const job = s.jobKey ? jobs.get(s.jobKey) : undefined;
   const workflowPath = s.identityWorkflow ?? job?.workflowPath ?? '';
-  return job?.refs ? { workflowPath, refs: job.refs } : { workflowPath };
+  const ci = s.ci ?? job?.ci;
+  return { workflowPath, ...(job?.refs ? { refs: job.refs } : {}), ...(ci ? { ci } : {}), ...(job?.identitySubject ? { subject: job.identitySubject } : {}) };
 }
 
 function uniqBy<T>(xs: T[], key: (x: T) => string): T[] {

@@ -143,6 +143,11 @@ export interface JobFacts {
   /** The pipeline file whose job this is (workflow, `.gitlab-ci.yml`): the keyless signing identity. */
   workflowPath: string;
   /**
+   * The keyless certificate subject of the job's signatures, when the pipeline file fixes it (Cloud Build's
+   * `serviceAccount:`, whose email Fulcio certifies).
+   */
+  identitySubject?: string;
+  /**
    * The git refs the run can have (`refs/tags/v*`, `refs/heads/main`), from the root workflow's triggers; undefined
    * when a trigger allows any ref (workflow_dispatch, schedule…). Part of the keyless identity.
    */

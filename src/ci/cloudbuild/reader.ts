@@ -106,6 +106,8 @@ class BuildReader {
   private readonly stepPushes: PushOp[] = [];
   /** Local builds per step index (an image rebuilt after its push is another image at the end). */
   private readonly stepBuilds: Array<{ step: number; name: string }> = [];
+  /** The email of the build's `serviceAccount:` when written out: the identity keyless signatures of the build carry. */
+  private readonly serviceAccount: string | undefined;
 
   constructor(
     private readonly input: CloudBuildReaderInput,
@@ -133,6 +135,10 @@ class BuildReader {
       if (env) this.secretNames.add(env);
     }
     for (const s of this.doc.items(this.doc.get(root, 'secrets'))) for (const e of this.doc.entries(this.doc.get(s, 'secretEnv'))) this.secretNames.add(e.key);
+    // https://cloud.google.com/build/docs/build-config-file-schema#serviceaccount: `projects/{project}/serviceAccounts/{email}`.
+    const sa = this.sub(this.doc.str(this.doc.get(root, 'serviceAccount')) ?? '');
+    const email = /(?:^|\/serviceAccounts\/)([^/\s$]+@[^/\s$]+)$/.exec(sa);
+    this.serviceAccount = email ? email[1] : undefined;
   }
 
   run(): void {
@@ -164,7 +170,7 @@ class BuildReader {
     if (id) this.ids.set(id, node);
     // Keyless signing in Cloud Build gets its OIDC token from the build's service account (the metadata server,
     // or `gcloud auth print-identity-token`), which the file cannot show: not a missing permission of the file.
-    const facts: JobFacts = { jobKey: key, ci: 'cloud-build', location: loc, idTokenWrite: true, workflowPath: this.path, waitsFor: (before) => this.graph.finishesBefore(before, key) };
+    const facts: JobFacts = { jobKey: key, ci: 'cloud-build', location: loc, idTokenWrite: true, workflowPath: this.path, ...(this.serviceAccount ? { identitySubject: this.serviceAccount } : {}), waitsFor: (before) => this.graph.finishesBefore(before, key) };
     this.out.jobs.set(key, facts);
     const run: StepRun = { key, node, writes: [] };
     this.runs.push(run);
