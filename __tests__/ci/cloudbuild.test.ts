@@ -44,6 +44,8 @@ test('substitutions: user defaults are known, built-ins and undefined keys stay 
   assert.equal(substitute('$lowercase ${x} $1', subs), '$lowercase ${x} $1', 'not keys: left alone');
   assert.equal(substitute('$_SELF', subs), 'x-$_SELF', 'a value naming itself is not expanded forever');
   assert.deepEqual(substitutionKeys('a $A ${B} $$C $A'), ['A', 'B']);
+  const big = buildSubstitutions([['_X', 'x'.repeat(60_000)]]);
+  assert.match(substitute('$_X'.repeat(100), big), /^\$\(substituted text over \d+ characters\)$/, 'a value repeated past the bound is unknown, not cut');
 });
 
 test('builders: the image decides the entrypoint unless entrypoint: is set; bash -c is a shell with its script', () => {

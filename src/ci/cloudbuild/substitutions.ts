@@ -84,9 +84,13 @@ export function substitutionKeys(text: string): string[] {
   return [...out];
 }
 
-/** `text` as Cloud Build substitutes it: known keys replaced, unknown ones kept (as `$KEY`), `$$` made `$`. */
+/**
+ * `text` as Cloud Build substitutes it: known keys replaced, unknown ones kept (as `$KEY`), `$$` made `$`. A result
+ * longer than MAX_SUBSTITUTED_LENGTH (values repeated many times) is unknown as a whole, never a truncated text.
+ */
 export function substitute(text: string, subs: Substitutions): string {
-  return substituteOnce(text, subs.known, new Set());
+  const out = substituteOnce(text, subs.known, new Set());
+  return out.length > MAX_SUBSTITUTED_LENGTH ? `$(substituted text over ${MAX_SUBSTITUTED_LENGTH} characters)` : out;
 }
 
 function substituteOnce(text: string, values: ReadonlyMap<string, string>, skip: ReadonlySet<string>): string {
@@ -128,6 +132,7 @@ function scan(text: string, value: (key: string) => string | undefined): string 
     const key = m[0];
     const end = KEY.lastIndex + (braced ? 1 : 0);
     const v = value(key);
+    if (out.length > MAX_SUBSTITUTED_LENGTH) return out;
     if (v !== undefined) out += v;
     else out += /[A-Za-z0-9_]/.test(text[end] ?? '') ? `\${${key}}` : `$${key}`;
     i = end;
