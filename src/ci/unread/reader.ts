@@ -53,7 +53,7 @@ export function readUnreadSystems(input: UnreadReaderInput): Map<CiSystem, Unrea
       // pipeline files, read as such (a bound that refuses one fails closed, src/discover/bounds.ts).
       const read = input.repo.read(path, system.content ? { scan: true } : {});
       if (!read.ok) continue;
-      if (system.content && !system.content(read.text, path)) continue;
+      if (system.content && !system.content(read.text)) continue;
       // Charged for the files of the system only: the content test of every YAML file is one regular expression.
       if (input.budget && !input.budget.charge(COST_PER_FILE)) {
         input.budget.stopped(`the scan of ${CI_SYSTEM_NAMES[system.ci]} files`, { file: path, line: 1 });

@@ -16,7 +16,7 @@ export interface UnreadSystem {
   /** The system's pipeline files by path (repository-relative). */
   matches(path: string): boolean;
   /** For files matched by content, not name: whether the text is one (Tekton manifests). */
-  content?(text: string, path: string): boolean;
+  content?(text: string): boolean;
   /** Text scanned for command lines (the system's own quoting of shell steps undone). */
   commandText?(text: string): string;
   /** The system's own image steps that push or sign without a command line. */
@@ -27,8 +27,11 @@ export interface UnreadSystem {
 
 /** Vendored dependencies and test fixtures hold other projects' pipelines and samples, not this repository's. */
 export const NOT_OURS = /(^|\/)(vendor|third_party|node_modules|testdata|_testdata|test-data|fixtures?|__fixtures__)\//i;
-/** Tekton manifests outside `.tekton/` in these folders are examples and tests of Tekton itself, not a pipeline. */
-const SAMPLES = /(^|\/)(tests?|e2e|examples?|samples?|docs?|demos?)\//i;
+/**
+ * Tekton manifests outside `.tekton/` in these folders (or named as tests) are examples and tests, not a pipeline;
+ * judged by path, before reading, so the scan does not read the tests that admission skips either.
+ */
+const SAMPLES = /(^|\/)(tests?|e2e|examples?|samples?|docs?|demos?|\.?chainsaw(-test)?)\/|[._-]test\.ya?ml$/i;
 
 const MAX_LINES = 20_000;
 const MAX_FOUND = 20;
@@ -272,9 +275,9 @@ export const UNREAD_SYSTEMS: readonly UnreadSystem[] = [
   },
   {
     ci: 'tekton',
-    // `.tekton/` (Pipelines as Code) by name; any other YAML file by content, but not GitHub's own files.
-    matches: (p) => /\.ya?ml$/i.test(p) && !p.startsWith('.github/'),
-    content: (text, path) => (/(^|\/)\.tekton\//.test(path) || !SAMPLES.test(path)) && /^apiVersion:\s*['"]?tekton\.dev\//m.test(text) && TEKTON_KIND.test(text),
+    // `.tekton/` (Pipelines as Code) by name; any other YAML file by content, outside GitHub's own files and tests.
+    matches: (p) => /\.ya?ml$/i.test(p) && !p.startsWith('.github/') && (/(^|\/)\.tekton\//.test(p) || !SAMPLES.test(p)),
+    content: (text) => text.includes('tekton.dev/') && /^apiVersion:\s*['"]?tekton\.dev\//m.test(text) && TEKTON_KIND.test(text),
     commandText: tektonCommands,
     steps: tektonSteps,
     docs: 'https://tekton.dev/docs/pipelines/',
