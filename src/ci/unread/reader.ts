@@ -5,6 +5,9 @@ import type { Location } from '../../model/location.js';
 import { NO_READER_SUFFIX, NOT_INSPECTED_PREFIX, type JobFacts, type LocalBuild, type Operation, type PushOp } from '../../model/pipeline.js';
 import { CI_SYSTEM_NAMES, type CiSystem } from '../../model/report.js';
 import { ruleFinding } from '../../model/rule-finding.js';
+import type { HiddenCommand } from '../../detect/hidden-pushes.js';
+import { analyzeRunScript } from '../../shell/index.js';
+import { scriptMayMatter } from '../../shell/script-relevance.js';
 import type { AnalysisBudget } from '../../util/budget.js';
 import { NOT_OURS, scanUnread, UNREAD_SYSTEMS, type UnreadSystem } from './systems.js';
 
@@ -61,16 +64,48 @@ export function readUnreadSystems(input: UnreadReaderInput): Map<CiSystem, Unrea
       }
       looked++;
       result.files++;
-      scanFile(system, path, read.text, result);
+      scanFile(system, path, read.text, result, input);
     }
     out.set(system.ci, result);
   }
   return out;
 }
 
-function scanFile(system: UnreadSystem, path: string, text: string, out: UnreadSystemResult): void {
+/** Same indirection depth as a workflow step's script (make targets, repository scripts). */
+const SCRIPT_DEPTH = 6;
+
+/**
+ * What a command line of an unread pipeline does once make and repository scripts are followed: its pushes and
+ * signatures, as evidence only (where it runs and under which condition is the unread system's business).
+ */
+function follower(input: UnreadReaderInput, path: string): (command: string, line: number) => HiddenCommand[] {
+  return (command, line) => {
+    if (!scriptMayMatter(command)) return [];
+    const r = analyzeRunScript({
+      script: command,
+      file: path,
+      line,
+      env: {},
+      workingDirectory: '',
+      repo: input.repo,
+      depth: SCRIPT_DEPTH,
+      chain: [],
+      guard: { formula: TRUE, continueOnError: false },
+      jobKey: `${path}#(scan)`,
+      stepIndex: 0,
+      ephemeralRegistries: [],
+      ...(input.budget ? { budget: input.budget } : {}),
+    });
+    return r.operations
+      .filter((op) => op.location.file !== path && !(op.kind === 'push' && op.artifact))
+      .slice(0, 3)
+      .map((op) => ({ kind: op.kind, text: `${command.slice(0, 60)} → ${op.tool} at ${op.location.file}:${op.location.line}`, line }));
+  };
+}
+
+function scanFile(system: UnreadSystem, path: string, text: string, out: UnreadSystemResult, input: UnreadReaderInput): void {
   const name = CI_SYSTEM_NAMES[system.ci];
-  const hidden = scanUnread(system, text);
+  const hidden = scanUnread(system, text, follower(input, path));
   if (hidden.length === 0) {
     out.limits.push(`${path}: pipeline file of ${name}, not read (no reader for ${name} yet); its text shows no image push or signing`);
     return;

@@ -320,10 +320,33 @@ export const UNREAD_SYSTEMS: readonly UnreadSystem[] = [
   },
 ];
 
-/** What a file of `system` shows of image work: push and sign commands and steps, by line. */
-export function scanUnread(system: UnreadSystem, text: string): HiddenCommand[] {
-  const commands = scanHiddenCommands(system.commandText ? system.commandText(text) : text);
-  const found = [...commands, ...system.steps(text)].sort((a, b) => a.line - b.line);
+/**
+ * What a file of `system` shows of image work: push and sign commands and steps, by line. With `follow`, a command
+ * line that calls a make target or a repository script (`sh 'make publish'`, `- run: ./hack/release.sh`) is
+ * followed by the shared shell interpreter into the Makefile or script, where the push usually is.
+ */
+export function scanUnread(system: UnreadSystem, text: string, follow?: (command: string, line: number) => HiddenCommand[]): HiddenCommand[] {
+  const commandText = system.commandText ? system.commandText(text) : text;
+  const commands = scanHiddenCommands(commandText);
+  const indirect: HiddenCommand[] = [];
+  if (follow) {
+    let followed = 0;
+    for (const [i, raw] of lines(commandText).entries()) {
+      if (followed >= MAX_FOLLOWED) break;
+      const line = raw.slice(0, 4096).replace(/^\s*(-\s+)?([\w-]+:\s+)?/, '').trim();
+      if (!INDIRECTION.test(line) || NOT_SHELL_SCRIPT.test(line.split(/\s/)[0]!)) continue;
+      followed++;
+      indirect.push(...follow(line, i + 1));
+    }
+  }
+  const found = [...commands, ...system.steps(text), ...indirect].sort((a, b) => a.line - b.line);
   const seen = new Set<string>();
   return found.filter((h) => !seen.has(`${h.kind}:${h.line}:${h.text}`) && seen.add(`${h.kind}:${h.line}:${h.text}`)).slice(0, MAX_FOUND);
 }
+
+/** A command line that runs a make target or a repository script (the usual home of a release's push). */
+const INDIRECTION = /^(sudo\s+)?((g?make)(\s|$)|\.{1,2}\/[\w./-]+|(ba)?sh\s+(\.{1,2}\/)?[\w./-]+\.(sh|bash)\b|[\w-]+\/[\w./-]+\.(sh|bash)(\s|$))/;
+/** Scripts in other languages (PowerShell, batch, Python…): not followed by the shell interpreter. */
+const NOT_SHELL_SCRIPT = /\.(ps1|psm1|bat|cmd|py|rb|js|ts|groovy|pl)$/i;
+/** Command lines of one file followed into make and scripts. */
+const MAX_FOLLOWED = 20;
