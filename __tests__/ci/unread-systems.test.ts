@@ -91,6 +91,13 @@ describe('CI systems without a reader', () => {
     });
   }
 
+  test('make targets and repository scripts the pipeline calls are followed: the push there is the evidence', async () => {
+    const jenkins = (await reportOf('jenkins-make')).findings.find((f) => f.rule === 'not-inspected')!;
+    assert.match(jenkins.message, /make release → docker push at Makefile:6/);
+    const circle = (await reportOf('circleci-script')).findings.find((f) => f.rule === 'not-inspected')!;
+    assert.match(circle.message, /\.\/hack\/publish\.sh .* → docker push at hack\/publish\.sh:4/);
+  });
+
   test('what each system pushes with: the quoting of Jenkins sh steps, Tekton values, orb requires, dry runs', () => {
     assert.deepEqual(scanUnread(system('jenkins'), `sh(script: "docker push \${IMG}", returnStdout: true)`).map((h) => h.text), ['docker push ${IMG}']);
     assert.deepEqual(scanUnread(system('jenkins'), 'def list = []\nlist.push(1)\n'), [], 'a Groovy list push is not the Docker Pipeline plugin');
