@@ -80,6 +80,22 @@ test('crane digest, imagetools inspect, regctl and docker inspect stand for the 
   assert.equal(kinds[4]?.kind, 'unknown', "one platform's digest is not what was pushed");
 });
 
+test('kaniko --digest-file and --image-name-with-digest-file hand on the digest of what it pushed; --no-push writes none', () => {
+  const r = run(
+    [
+      '/kaniko/executor --destination ghcr.io/acme/k:1 --destination ghcr.io/acme/k:latest --digest-file /workspace/digest --image-name-with-digest-file refs.txt',
+      'cosign sign --yes "ghcr.io/acme/k@$(cat /workspace/digest)"',
+      'cosign sign --yes $(cat refs.txt)',
+      '/kaniko/executor --no-push --destination ghcr.io/acme/n:1 --digest-file nd',
+      'cosign sign --yes "ghcr.io/acme/n@$(cat nd)"',
+    ].join('\n'),
+  );
+  assert.equal(pushes(r)[0]!.digestText, at(10));
+  assert.deepEqual(signs(r)[0]!.refs.map((x) => [x.name, x.digest]), [['ghcr.io/acme/k', at(10)]]);
+  assert.deepEqual(signs(r)[1]!.refs.map((x) => [x.name, x.digest]), [['ghcr.io/acme/k', at(10)], ['ghcr.io/acme/k', at(10)]], 'one line per destination');
+  assert.notEqual(signs(r)[2]?.refs[0]?.digest, pushDigestText({ file: '.github/workflows/release.yml', line: 13 }), 'nothing pushed, no digest handed on');
+});
+
 test('make: a captured silent recipe hands on its output; a recipe make echoes is not a bare reference', () => {
   const r = run('REF=$(make -f digest.mk publish)\ncosign sign --yes $REF\nLOUD=$(make -f digest.mk loud)\nprintf %s "$LOUD" > loud.txt', {
     repo: fixtureTree({ 'digest.mk': 'publish:\n\t@KO_DOCKER_REPO=ghcr.io/acme/m ko build --bare .\nloud:\n\techo hi\n' }),

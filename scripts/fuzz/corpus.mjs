@@ -14,6 +14,8 @@ export function kindOfPath(rel) {
   if (/(^|\/)\.?goreleaser(\.[\w-]+)?\.ya?ml$/i.test(rel)) return 'goreleaser';
   if (/(^|\/)docker-bake(\.[\w-]+)?\.(hcl|json)$/i.test(rel)) return 'bake';
   if (/(^|\/)templates\/[^/]+\.(ya?ml|tpl)$/i.test(rel)) return 'helm';
+  if (/(^|\/)([\w.-]*[._-])?cloudbuild([._-][\w.-]*)?\.(ya?ml|json)$/i.test(rel)) return 'cloudbuild';
+  if (/(^|\/)Jenkinsfile[\w.-]*$/.test(rel)) return 'jenkins';
   if (/\.ya?ml$/i.test(rel) && !rel.startsWith('.github/')) return 'manifest';
   return undefined;
 }

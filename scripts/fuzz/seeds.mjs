@@ -718,6 +718,65 @@ ignore:
     reason: enforcement lives in the platform repository
 `,
   },
+  {
+    name: 'cloudbuild-push-sign',
+    kind: 'cloudbuild',
+    text: `substitutions:
+  _IMAGE: us-docker.pkg.dev/acme-prod/apps/api
+steps:
+  - id: build
+    name: gcr.io/cloud-builders/docker
+    args: ['build', '-t', '\${_IMAGE}:$SHORT_SHA', '.']
+  - id: push
+    name: gcr.io/cloud-builders/docker
+    entrypoint: bash
+    args:
+      - -c
+      - |
+        docker push \${_IMAGE}:$SHORT_SHA
+        docker image inspect \${_IMAGE}:$SHORT_SHA --format '{{index .RepoDigests 0}}' > /workspace/ref
+  - id: sign
+    name: ghcr.io/sigstore/cosign/cosign:v2.4.1-dev
+    entrypoint: sh
+    secretEnv: ['COSIGN_KEY']
+    waitFor: ['push']
+    args: ['-c', 'cosign sign --yes --key env://COSIGN_KEY "$$(cat /workspace/ref)"']
+  - name: gcr.io/kaniko-project/executor:v1.23.2
+    args: ['--destination=\${_IMAGE}-worker:$TAG_NAME', '--digest-file=/workspace/worker.digest']
+    waitFor: ['-']
+    allowFailure: true
+images:
+  - \${_IMAGE}:latest
+options:
+  requestedVerifyOption: VERIFIED
+availableSecrets:
+  secretManager:
+    - versionName: projects/$PROJECT_ID/secrets/cosign-key/versions/latest
+      env: COSIGN_KEY
+`,
+  },
+  {
+    name: 'jenkins-push',
+    kind: 'jenkins',
+    text: `pipeline {
+  agent any
+  environment { IMAGE = "registry.example.com/acme/api:\${env.BUILD_NUMBER}" }
+  stages {
+    stage('Publish') {
+      when { branch 'main' }
+      steps {
+        sh '''
+          docker build -t \${IMAGE} .
+          docker push \${IMAGE}
+        '''
+        sh 'make release'
+        script { docker.build("acme/worker:\${env.BUILD_ID}").push() }
+      }
+    }
+  }
+}
+`,
+  },
 ];
 
 /** values.yaml that goes with every Helm template input (tree.mjs). */

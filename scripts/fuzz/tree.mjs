@@ -128,6 +128,11 @@ function pathFor(input, i) {
       return `charts/c${i}/templates/policy.yaml`;
     case 'config':
       return '.github/image-signing-audit.yml';
+    // Read by name wherever they are (src/ci/cloudbuild, src/ci/unread): no driver step needed.
+    case 'cloudbuild':
+      return `cb${i}/cloudbuild.yaml`;
+    case 'jenkins':
+      return `jk${i}/Jenkinsfile`;
     default:
       return `deploy/p${i}.yaml`;
   }

@@ -128,7 +128,42 @@ function expectedIdentityBase(ev: SignatureEvidence, repository: string | undefi
   return `https://github.com/${repository}/${wf.replace(/^\.\//, '')}`;
 }
 
+/**
+ * Keyless signing in Google Cloud Build certifies the build's service account: its OIDC tokens come from Google
+ * (https://accounts.google.com), and the service account is the build config's `serviceAccount:` when it is written
+ * out, else set on the trigger, outside the repository. A policy that expects another issuer, a GitHub Actions
+ * identity or another account rejects what Cloud Build signs; without `serviceAccount:` the subject is unchecked.
+ */
+export const GOOGLE_ISSUER = 'https://accounts.google.com';
+
+function evaluateGoogleIdentity(id: KeylessIdentity, ev: SignatureEvidence, budget: AnalysisBudget | undefined): TrustResult {
+  if (id.issuer) {
+    const glob = id.subjectWildcards ? identityGlob(id.issuer, budget) : undefined;
+    const ok = glob ? glob.test(GOOGLE_ISSUER) : id.issuer.replace(/\/$/, '') === GOOGLE_ISSUER;
+    if (ok === undefined) return notCompared(`the policy's issuer ${id.issuer}`, glob!);
+    if (!ok) return { status: 'mismatch', reason: `the policy expects issuer ${id.issuer}; Cloud Build's keyless signatures come from ${GOOGLE_ISSUER} (the build's service account)` };
+  }
+  if (id.issuerRegExp) {
+    const re = identityRegex(id.issuerRegExp, budget);
+    const ok = re.test(GOOGLE_ISSUER);
+    if (ok === undefined) return notCompared(`the policy's issuerRegExp ${id.issuerRegExp}`, re);
+    if (!ok) return { status: 'mismatch', reason: `the policy's issuerRegExp ${id.issuerRegExp} does not match ${GOOGLE_ISSUER}, Cloud Build's issuer` };
+  }
+  if (id.githubOwner !== undefined) return { status: 'mismatch', reason: `the policy expects GitHub Actions of ${id.githubOwner}; the image is signed in Google Cloud Build` };
+  if (id.subject && /^https:\/\/github\.com\//.test(id.subject)) return { status: 'mismatch', reason: `the policy expects the GitHub Actions identity ${id.subject}; Cloud Build signs as the build's service account` };
+  // The build config's `serviceAccount:` names the account when it is written out; otherwise the trigger sets it.
+  const account = ev.identity?.subject;
+  if (account && (id.subject || id.subjectRegExp)) {
+    const m = id.subject ? (id.subjectWildcards ? identityGlob(id.subject, budget) : { test: (t: string) => t.toLowerCase() === id.subject!.toLowerCase() }) : identityRegex(id.subjectRegExp!, budget);
+    const ok = m.test(account);
+    if (ok === undefined) return notCompared(`the policy's subject ${id.subject ?? id.subjectRegExp}`, m);
+    return ok ? { status: 'ok' } : { status: 'mismatch', reason: `the policy expects subject ${id.subject ?? id.subjectRegExp}; the build signs as its service account ${account}` };
+  }
+  return { status: 'unchecked', reason: "Cloud Build signs as the build's service account, which the repository does not show (no serviceAccount: in the build config); the subject is not compared" };
+}
+
 export function evaluateIdentity(id: KeylessIdentity, ev: SignatureEvidence, repository: string | undefined, budget?: AnalysisBudget): TrustResult {
+  if (ev.identity?.ci === 'cloud-build') return evaluateGoogleIdentity(id, ev, budget);
   if (id.issuer) {
     const issuerGlob = id.subjectWildcards ? identityGlob(id.issuer, budget) : undefined;
     const issuerOk = issuerGlob ? issuerGlob.test(GITHUB_ISSUER) : id.issuer.replace(/\/$/, '') === GITHUB_ISSUER;

@@ -6,6 +6,8 @@ import type { AnalysisBudget } from '../util/budget.js';
 import { readWorkflows } from './github/reader.js';
 import type { RemoteSource } from './github/remote.js';
 import { readGitlab } from './gitlab/reader.js';
+import { readCloudBuild } from './cloudbuild/reader.js';
+import { readUnreadSystems } from './unread/reader.js';
 
 /**
  * The CI layer: every CI system that has a reader turns its files into the one pipeline model the judge consumes
@@ -30,9 +32,9 @@ export interface PipelineReadResult {
   limits: string[];
   /** Job runs of every system, by job key (keys name their file, so systems cannot collide). */
   jobs: Map<string, JobFacts>;
-  /** Pipeline files read: workflows, `.gitlab-ci.yml` and its includes. */
+  /** Pipeline files read: workflows, `.gitlab-ci.yml` and its includes, Cloud Build configs. */
   pipelineFiles: number;
-  /** The systems that had pipeline files in the tree. */
+  /** The systems that had pipeline files in the tree (read or not). */
   systems: CiSystem[];
 }
 
@@ -43,10 +45,15 @@ export async function readPipelines(input: PipelineReaderInput): Promise<Pipelin
   add(out, 'github-actions', github, github.workflows);
   const gitlab = readGitlab(common);
   add(out, 'gitlab-ci', gitlab, gitlab.files);
+  const cloudBuild = readCloudBuild(common);
+  add(out, 'cloud-build', cloudBuild, cloudBuild.files);
+  // CI systems without a reader: detected, and failing closed where their files show image work. Their files are
+  // not counted as pipeline files read.
+  for (const [ci, r] of readUnreadSystems(common)) add(out, ci, r, 0, r.files > 0);
   return out;
 }
 
-function add(out: PipelineReadResult, ci: CiSystem, r: Omit<PipelineReadResult, 'pipelineFiles' | 'systems'>, files: number): void {
+function add(out: PipelineReadResult, ci: CiSystem, r: Omit<PipelineReadResult, 'pipelineFiles' | 'systems'>, files: number, present = files > 0): void {
   for (const op of r.operations) op.ci = ci;
   for (const [k, j] of r.jobs) out.jobs.set(k, j.ci ? j : { ...j, ci });
   out.operations.push(...r.operations);
@@ -54,5 +61,5 @@ function add(out: PipelineReadResult, ci: CiSystem, r: Omit<PipelineReadResult, 
   out.findings.push(...r.findings);
   out.limits.push(...r.limits);
   out.pipelineFiles += files;
-  if (files > 0) out.systems.push(ci);
+  if (present) out.systems.push(ci);
 }

@@ -22,6 +22,17 @@ const PIPELINE_NAME = [
   /(^|\/)\.?goreleaser(\.[\w-]+)?\.ya?ml$/i,
   /(^|\/)docker-bake(\.[\w-]+)?\.(hcl|json)$/i,
   /(^|\/)\.ko\.ya?ml$/i,
+  // Other CI systems' pipeline files (src/ci/): GitLab CI, Google Cloud Build configs (src/ci/cloudbuild/config.ts).
+  /^\.gitlab-ci\.ya?ml$/,
+  /(^|\/)([\w.-]*[._-])?cloudbuild([._-][\w.-]*)?\.(ya?ml|json)$/i,
+  // CI systems without a reader yet (src/ci/unread/systems.ts): scanned by name, and failing closed when unread.
+  /(^|\/)(Jenkinsfile([._-][\w.-]*)?|[\w.-]+\.jenkinsfile)$/i,
+  /(^|\/)\.tekton\/.+\.ya?ml$/i,
+  /^\.circleci\/[^/]+\.ya?ml$/i,
+  /(^|\/)azure-pipelines?([._-][\w.-]*)?\.ya?ml$|(^|\/)\.azure-pipelines\/.+\.ya?ml$/i,
+  /^\.buildkite\/.+\.ya?ml$|^buildkite\.ya?ml$/i,
+  /^\.drone\.(ya?ml|jsonnet|star)$|^\.woodpecker(\.ya?ml|\/.+\.ya?ml)$/i,
+  /(^|\/)bitbucket-pipelines\.ya?ml$/i,
 ];
 
 export function isPipelinePath(path: string): boolean {

@@ -5,7 +5,7 @@ import { describeDigest, digestSources, isTraceableDigest } from '../model/diges
 import { isDigestReference } from '../model/image-ref.js';
 import type { ImageRef, PushOp, SignOp } from '../model/pipeline.js';
 import type { AnalysisBudget } from '../util/budget.js';
-import type { Confidence, ImageReport, SignMethod } from '../model/report.js';
+import type { CiSystem, Confidence, ImageReport, SignMethod } from '../model/report.js';
 import { conjuncts, formulaKey, formulaText, implies, or, type Decision, type Formula } from '../logic/formula.js';
 import type { JobFacts } from '../model/pipeline.js';
 
@@ -401,11 +401,12 @@ function lowerBound(values: number[], x: number): number {
 }
 
 function rejectReason(push: PushOp, sign: SignOp, covers: Decision, input: JudgeInput): string | undefined {
-  const order = orderOf(push, sign, input.jobs);
+  // Whether the push's job waits for the signing job only words the reason better: not asked once the budget is spent.
+  const order = orderOf(push, sign, input.jobs, !input.budget?.exhausted);
   if (order === 'parallel') return 'it is in the same parallel: group as the push, so it races it';
   if (order === 'before') return 'it runs before the push';
-  if (order === 'unrelated') return 'it runs in another workflow run or a job that does not wait for the push';
-  if (sign.guard.continueOnError) return 'it has continue-on-error: true, so a failed signature does not stop the release';
+  if (order === 'unrelated') return 'it runs in another pipeline run, or in a job or build step that does not wait for the push';
+  if (sign.guard.continueOnError) return 'it may fail without failing the run (continue-on-error, allow_failure, allowFailure), so a failed signature does not stop the release';
   if (covers === false) return `its condition (${conditionText(sign.guard.formula, push.guard.formula)}) is narrower than the push's`;
   return undefined;
 }
@@ -417,12 +418,15 @@ function conditionText(sign: Formula, push: Formula): string {
   return (extra.length ? extra : conjuncts(sign)).map(formulaText).join(' && ');
 }
 
-function orderOf(push: PushOp, sign: SignOp, jobs: Map<string, JobFacts>): 'after' | 'before' | 'parallel' | 'unrelated' {
+function orderOf(push: PushOp, sign: SignOp, jobs: Map<string, JobFacts>, reverse = true): 'after' | 'before' | 'parallel' | 'unrelated' {
   if (push.jobKey === sign.jobKey) {
     if (push.parallelGroup !== undefined && push.parallelGroup === sign.parallelGroup && push.stepIndex !== sign.stepIndex) return 'parallel';
     return (sign.seq ?? 0) > (push.seq ?? 0) ? 'after' : 'before';
   }
   if (sign.jobKey && push.jobKey && jobs.get(sign.jobKey)?.waitsFor(push.jobKey)) return 'after';
+  // The push's job waits for the signing job (a sign job the push job needs; Cloud Build's `images:`, pushed after
+  // every step): certainly before, which says more than "another run".
+  if (reverse && sign.jobKey && push.jobKey && jobs.get(push.jobKey)?.waitsFor(sign.jobKey)) return 'before';
   return 'unrelated';
 }
 
@@ -518,10 +522,11 @@ export function toSignedImageInfo(img: JudgedImage, all: SignOp[], jobs: Map<str
   return { name: img.name, signed: img.signed, methods: img.methods, signatures, pushes: img.paths.map((p) => p.push.location) };
 }
 
-function identityOf(s: SignOp, jobs: Map<string, JobFacts>): { workflowPath: string; refs?: string[] } {
+function identityOf(s: SignOp, jobs: Map<string, JobFacts>): { workflowPath: string; refs?: string[]; ci?: CiSystem; subject?: string } {
   const job = s.jobKey ? jobs.get(s.jobKey) : undefined;
   const workflowPath = s.identityWorkflow ?? job?.workflowPath ?? '';
-  return job?.refs ? { workflowPath, refs: job.refs } : { workflowPath };
+  const ci = s.ci ?? job?.ci;
+  return { workflowPath, ...(job?.refs ? { refs: job.refs } : {}), ...(ci ? { ci } : {}), ...(job?.identitySubject ? { subject: job.identitySubject } : {}) };
 }
 
 function uniqBy<T>(xs: T[], key: (x: T) => string): T[] {

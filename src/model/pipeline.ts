@@ -122,6 +122,8 @@ export interface SignOp extends OperationBase {
 export const NOT_INSPECTED_PREFIX = '(not inspected) ';
 /** Ends the name of a push found only by a lexical scan of a file that does not parse (src/detect/hidden-pushes.ts). */
 export const UNPARSED_SUFFIX = ' (in a file that does not parse)';
+/** Ends the name of the placeholder push of a pipeline file of a CI system with no reader yet (src/ci/unread/). */
+export const NO_READER_SUFFIX = ' (no reader for this CI system yet)';
 
 /** What the judge and the signing rules know of one job run, whichever CI system runs it. */
 export interface JobFacts {
@@ -140,6 +142,11 @@ export interface JobFacts {
   waitsFor(jobKey: string): boolean;
   /** The pipeline file whose job this is (workflow, `.gitlab-ci.yml`): the keyless signing identity. */
   workflowPath: string;
+  /**
+   * The keyless certificate subject of the job's signatures, when the pipeline file fixes it (Cloud Build's
+   * `serviceAccount:`, whose email Fulcio certifies).
+   */
+  identitySubject?: string;
   /**
    * The git refs the run can have (`refs/tags/v*`, `refs/heads/main`), from the root workflow's triggers; undefined
    * when a trigger allows any ref (workflow_dispatch, schedule…). Part of the keyless identity.

@@ -26,9 +26,34 @@ export type SignMethod =
  * The CI system whose pipeline performs a push or a signature (src/ci/<system>/ reads it). A repository can build in
  * several: the report says which one each push and signature comes from.
  */
-export type CiSystem = 'github-actions' | 'gitlab-ci';
+export type CiSystem =
+  | 'github-actions'
+  | 'gitlab-ci'
+  | 'cloud-build'
+  // Systems without a reader yet (src/ci/unread/): their pipeline files are detected, and a file that shows image
+  // work stands as one push not inspected, so the verdict fails closed.
+  | 'jenkins'
+  | 'tekton'
+  | 'circleci'
+  | 'azure-pipelines'
+  | 'buildkite'
+  | 'drone'
+  | 'woodpecker'
+  | 'bitbucket-pipelines';
 
-export const CI_SYSTEM_NAMES: Readonly<Record<CiSystem, string>> = { 'github-actions': 'GitHub Actions', 'gitlab-ci': 'GitLab CI' };
+export const CI_SYSTEM_NAMES: Readonly<Record<CiSystem, string>> = {
+  'github-actions': 'GitHub Actions',
+  'gitlab-ci': 'GitLab CI',
+  'cloud-build': 'Google Cloud Build',
+  jenkins: 'Jenkins',
+  tekton: 'Tekton',
+  circleci: 'CircleCI',
+  'azure-pipelines': 'Azure Pipelines',
+  buildkite: 'Buildkite',
+  drone: 'Drone',
+  woodpecker: 'Woodpecker CI',
+  'bitbucket-pipelines': 'Bitbucket Pipelines',
+};
 
 export interface ReportLocation {
   file: string;

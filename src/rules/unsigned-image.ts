@@ -1,5 +1,5 @@
 import { makeFinding, type SigningCheck } from './signing-model.js';
-import { NOT_INSPECTED_PREFIX, UNPARSED_SUFFIX } from '../model/pipeline.js';
+import { NO_READER_SUFFIX, NOT_INSPECTED_PREFIX, UNPARSED_SUFFIX } from '../model/pipeline.js';
 import type { RuleDefinition } from './rule.js';
 import type { CiSystem } from '../model/report.js';
 
@@ -31,7 +31,9 @@ export const checkUnsignedImage: SigningCheck = (model) =>
         uninspected
           ? img.name.endsWith(UNPARSED_SUFFIX)
             ? `${img.name.slice(NOT_INSPECTED_PREFIX.length)} may push an image, and the file could not be parsed, so no signature can be confirmed. Fix the file's syntax (see its parse-error finding), or exclude the image in the configuration with a reason.`
-            : `${img.name.slice(NOT_INSPECTED_PREFIX.length)} may push images, and it could not be read, so no signature can be confirmed. Make it readable (remote-checkouts or a github-token), or exclude its images in the configuration with a reason.`
+            : img.name.endsWith(NO_READER_SUFFIX)
+              ? `${img.name.slice(NOT_INSPECTED_PREFIX.length, -NO_READER_SUFFIX.length)} may push images, and this audit has no reader for that CI system yet, so no signature can be confirmed. Check its images and their signing by hand, then exclude this image in the configuration with a reason.`
+              : `${img.name.slice(NOT_INSPECTED_PREFIX.length)} may push images, and it could not be read, so no signature can be confirmed. Make it readable (remote-checkouts or a github-token), or exclude its images in the configuration with a reason.`
           : `${img.name} is pushed but never signed.${why} Sign its digest after the push (${signExample(img.name, first!.push.ci)}).`,
         first!.push.location,
         [...rest.map((p) => ({ ...p.push.location, message: 'also pushed here' })), ...rejected.map((r) => ({ ...r.sign.location, message: `signing step not counted: ${r.reason}` }))],
