@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { judgeImages, methodOf, signsByDigest } from '../../src/engine/judge.js';
+import { judgeImages, methodOf, PAIR_COST, signsByDigest } from '../../src/engine/judge.js';
 import { TRUE } from '../../src/logic/formula.js';
 import { pushDigestText } from '../../src/model/digest.js';
 import { parseImageRef } from '../../src/model/image-ref.js';
@@ -114,15 +114,31 @@ test('judging is linear in push/sign pairs: one judged pair per push path when e
     const budget = new AnalysisBudget();
     const images = judgeImages({ pushes, signs, jobs: jobs(['wf#a', []]), budget });
     assert.equal(images.filter((i) => i.signed).length, n);
-    assert.equal(budget.spent, n, `${n} pairs judged, not ${n}²`);
+    assert.equal(budget.spent, n * PAIR_COST, `${n} pairs judged, not ${n}²`);
   }
 });
 
 test('a judge that runs out of budget stops, records where, and counts nothing it did not judge', () => {
   const pushes = [push('wf#a', 1, 1, 'ghcr.io/acme/a'), push('wf#a', 3, 3, 'ghcr.io/acme/b')];
   const signs = [sign('wf#a', 2, 2, 'ghcr.io/acme/a'), sign('wf#a', 4, 4, 'ghcr.io/acme/b')];
-  const budget = new AnalysisBudget({ work: 1, valueLength: 1 << 20, deadlineMs: 60_000 });
+  // Room for one judged pair.
+  const budget = new AnalysisBudget({ work: PAIR_COST, valueLength: 1 << 20, deadlineMs: 60_000 });
   const images = judgeImages({ pushes, signs, jobs: jobs(['wf#a', []]), budget });
   assert.deepEqual(images.map((i) => i.signed), [true, false]);
   assert.equal(budget.hits()[0]?.what, 'judging ghcr.io/acme/b');
+});
+
+test('many pushes of one name each signed in its own step are charged per pair and stop at the budget', () => {
+  // The fuzz-found shape: n pushes and n signatures of one name, n² pairs (5,000 of each took 40 s at 1 unit a pair).
+  const n = 400;
+  const pushes: PushOp[] = [];
+  const signs: SignOp[] = [];
+  for (let i = 0; i < n; i++) {
+    pushes.push(push('wf#a', 2 * i + 1, 2 * i + 1, 'ghcr.io/acme/a'));
+    signs.push(sign('wf#a', 2 * i + 2, 2 * i + 2, 'ghcr.io/acme/a'));
+  }
+  const budget = new AnalysisBudget({ work: (n * n * PAIR_COST) / 4, valueLength: 1 << 20, deadlineMs: 60_000 });
+  const [img] = judgeImages({ pushes, signs, jobs: jobs(['wf#a', []]), budget });
+  assert.equal(budget.hits()[0]?.what, 'judging ghcr.io/acme/a');
+  assert.equal(img!.signed, false, 'paths not judged are not signed');
 });
