@@ -10,6 +10,7 @@ import { parseAllDocuments } from 'yaml';
 import { maskExpressions } from '../../src/shell/expressions.js';
 import { fastParseShell } from '../../src/shell/fast-parser.js';
 import { parseWithMvdan } from '../../src/shell/parser.js';
+import { mulberry32 } from './random.js';
 
 /** A tree with every Span closure replaced by its value, so offsets are compared too. */
 export function evaluateSpans(x: unknown): unknown {
@@ -136,17 +137,8 @@ export function shellTexts(root: string, skipDirs: ReadonlySet<string> = new Set
   return out;
 }
 
-/** A small deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG: the tests' one seeded generator. */
+export const prng = mulberry32;
 
 /** Scripts built from the subset's constructs (and a few just outside it), nested at random. */
 export function generateScripts(seed: number, count: number): string[] {

@@ -4,10 +4,9 @@ import type { RepoReader } from '../../discover/repo.js';
 import { normalizeRelPath } from '../../discover/repo.js';
 import { TRUE } from '../../logic/formula.js';
 import { resolvedDigestText } from '../../model/digest.js';
-import type { Finding } from '../../model/finding.js';
 import { isEphemeralRegistry, parseImageRef, registryOf } from '../../model/image-ref.js';
 import type { Location } from '../../model/location.js';
-import { NOT_INSPECTED_PREFIX, type Guard, type JobFacts, type LocalBuild, type Operation, type PushOp, type SignOp } from '../../model/pipeline.js';
+import { NOT_INSPECTED_PREFIX, type Guard, type JobFacts, type PushOp, type SignOp } from '../../model/pipeline.js';
 import { ruleFinding } from '../../model/rule-finding.js';
 import type { YamlDoc } from '../../parse/yaml.js';
 import { applyFileWrites, type RunScriptResult } from '../../shell/index.js';
@@ -18,6 +17,7 @@ import { ScriptCache } from '../script-cache.js';
 import { builderImage, execLine, stepCommand } from './builders.js';
 import { loadBuildConfigs, type BuildConfig } from './config.js';
 import { BUILTIN_SUBSTITUTIONS, buildSubstitutions, substitute, substitutionKeys, type Substitutions } from './substitutions.js';
+import { emptyCiReaderResult, type CiReaderResult } from '../reader-result.js';
 
 /**
  * The Google Cloud Build reader: build configs (config.ts finds them) into the shared pipeline model, as Cloud
@@ -38,15 +38,8 @@ export interface CloudBuildReaderInput {
   budget?: AnalysisBudget;
 }
 
-export interface CloudBuildReadResult {
-  operations: Operation[];
-  localBuilds: LocalBuild[];
-  findings: Finding[];
-  limits: string[];
-  jobs: Map<string, JobFacts>;
-  /** Build configs read. */
-  files: number;
-}
+/** `files`: build configs read. */
+export type CloudBuildReadResult = CiReaderResult;
 
 /** Same indirection depth as a workflow step's script (make targets, repository scripts). */
 const SCRIPT_DEPTH = 6;
@@ -67,7 +60,7 @@ const PROVENANCE_REGISTRY = /^([\w${}-]+-docker\.pkg\.dev|([a-z]+\.)?gcr\.io)$/i
 
 export function readCloudBuild(input: CloudBuildReaderInput): CloudBuildReadResult {
   const budget = input.budget ?? new AnalysisBudget();
-  const out: CloudBuildReadResult = { operations: [], localBuilds: [], findings: [], limits: [], jobs: new Map(), files: 0 };
+  const out: CloudBuildReadResult = emptyCiReaderResult();
   const loaded = loadBuildConfigs(input.repo);
   out.findings.push(...loaded.findings);
   out.limits.push(...loaded.limits);

@@ -1,9 +1,8 @@
 import { isScalar, type Node, type Scalar } from 'yaml';
 import type { RepoReader } from '../../discover/repo.js';
 import { and, atom, FALSE, not, or, TRUE, type Formula } from '../../logic/formula.js';
-import type { Finding } from '../../model/finding.js';
 import type { Location } from '../../model/location.js';
-import { NOT_INSPECTED_PREFIX, type Guard, type JobFacts, type LocalBuild, type OpContext, type Operation, type PushOp, type SignOp } from '../../model/pipeline.js';
+import { NOT_INSPECTED_PREFIX, type Guard, type JobFacts, type OpContext, type PushOp, type SignOp } from '../../model/pipeline.js';
 import { ruleFinding } from '../../model/rule-finding.js';
 import { applyFileWrites } from '../../shell/index.js';
 import { scriptMayMatter } from '../../shell/script-relevance.js';
@@ -12,6 +11,7 @@ import { JobGraph } from '../job-graph.js';
 import { ScriptCache } from '../script-cache.js';
 import { flattenItems, GLOBAL_KEYS, isReference, jobLayers, keyLine, lastOf, loadConfig, resolveReference, ROOT_CONFIG, type GitlabConfig, type Layer } from './config.js';
 import { gitlabCondition, refCondition, type KnownVars } from './expr.js';
+import { emptyCiReaderResult, type CiReaderResult } from '../reader-result.js';
 
 /**
  * The GitLab CI reader: `.gitlab-ci.yml` and its local includes into the shared pipeline model (pushes, signatures,
@@ -27,15 +27,8 @@ export interface GitlabReaderInput {
   budget?: AnalysisBudget;
 }
 
-export interface GitlabReadResult {
-  operations: Operation[];
-  localBuilds: LocalBuild[];
-  findings: Finding[];
-  limits: string[];
-  jobs: Map<string, JobFacts>;
-  /** Pipeline files read (the root and its local includes). */
-  files: number;
-}
+/** `files`: pipeline files read (the root and its local includes). */
+export type GitlabReadResult = CiReaderResult;
 
 /** Same indirection depth as a workflow step's script (make targets, repository scripts). */
 const SCRIPT_DEPTH = 6;
@@ -70,7 +63,7 @@ interface Variant {
 
 export function readGitlab(input: GitlabReaderInput): GitlabReadResult {
   const budget = input.budget ?? new AnalysisBudget();
-  const out: GitlabReadResult = { operations: [], localBuilds: [], findings: [], limits: [], jobs: new Map(), files: 0 };
+  const out: GitlabReadResult = emptyCiReaderResult();
   const config = loadConfig(input.repo, budget);
   if (!config) return out;
   out.files = config.files.length;

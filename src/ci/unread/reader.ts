@@ -1,8 +1,7 @@
 import type { RepoReader } from '../../discover/repo.js';
 import { TRUE } from '../../logic/formula.js';
-import type { Finding } from '../../model/finding.js';
 import type { Location } from '../../model/location.js';
-import { NO_READER_SUFFIX, NOT_INSPECTED_PREFIX, type JobFacts, type LocalBuild, type Operation, type PushOp } from '../../model/pipeline.js';
+import { NO_READER_SUFFIX, NOT_INSPECTED_PREFIX, type PushOp } from '../../model/pipeline.js';
 import { CI_SYSTEM_NAMES, type CiSystem } from '../../model/report.js';
 import { ruleFinding } from '../../model/rule-finding.js';
 import type { HiddenCommand } from '../../detect/hidden-pushes.js';
@@ -10,6 +9,7 @@ import { analyzeRunScript } from '../../shell/index.js';
 import { scriptMayMatter } from '../../shell/script-relevance.js';
 import type { AnalysisBudget } from '../../util/budget.js';
 import { NOT_OURS, scanUnread, UNREAD_SYSTEMS, type UnreadSystem } from './systems.js';
+import { emptyCiReaderResult, type CiReaderResult } from '../reader-result.js';
 
 /**
  * Fail closed on CI systems that have no reader yet (Jenkins, Tekton, CircleCI, Azure Pipelines, Buildkite, Drone,
@@ -26,15 +26,8 @@ export interface UnreadReaderInput {
   budget?: AnalysisBudget;
 }
 
-export interface UnreadSystemResult {
-  operations: Operation[];
-  localBuilds: LocalBuild[];
-  findings: Finding[];
-  limits: string[];
-  jobs: Map<string, JobFacts>;
-  /** Pipeline files of the system found in the tree. */
-  files: number;
-}
+/** `files`: pipeline files of the system found in the tree. */
+export type UnreadSystemResult = CiReaderResult;
 
 /** Files of one system looked at (the rest are a limit). */
 const MAX_FILES_PER_SYSTEM = 500;
@@ -44,7 +37,7 @@ export function readUnreadSystems(input: UnreadReaderInput): Map<CiSystem, Unrea
   const out = new Map<CiSystem, UnreadSystemResult>();
   const paths = input.repo.files.map((f) => f.path).filter((p) => !NOT_OURS.test(p));
   for (const system of UNREAD_SYSTEMS) {
-    const result: UnreadSystemResult = { operations: [], localBuilds: [], findings: [], limits: [], jobs: new Map(), files: 0 };
+    const result: UnreadSystemResult = emptyCiReaderResult();
     const candidates = paths.filter((p) => system.matches(p));
     let looked = 0;
     for (const path of candidates) {
