@@ -94,3 +94,44 @@ test('output captured from a command run once per alternative holds one alternat
   const r = run(['if [ -f x ]; then IMG=ghcr.io/acme/a; else IMG=ghcr.io/acme/b; fi', 'OUT=$(echo "$IMG")', 'docker push "$OUT:1"'].join('\n'));
   assert.deepEqual(sorted(pushedNames(r)), ['ghcr.io/acme/a', 'ghcr.io/acme/b']);
 });
+
+test('IFS=, read -ra over a value written in branches: read once per alternative, the loop pushes each name under its condition', () => {
+  const r = run(
+    [
+      'REGS=ghcr.io/acme/a',
+      'if [ -n "$QUAY" ]; then REGS="$REGS,quay.io/acme/a"; fi',
+      "IFS=',' read -ra IMAGES <<< \"$REGS\"",
+      'for img in "${IMAGES[@]}"; do docker push "$img:1"; done',
+    ].join('\n'),
+  );
+  assert.deepEqual(sorted(pushedNames(r)), ['ghcr.io/acme/a', 'quay.io/acme/a']);
+  const quay = pushes(r).filter((p) => p.refs.some((x) => x.name === 'quay.io/acme/a'));
+  assert.ok(quay.every((p) => p.guard.formula.k !== 'const'), 'the second registry is pushed only where the test held');
+});
+
+test('a loop over an array whose items hold run-time text runs once per item, not any number of times', () => {
+  const r = run(
+    [
+      'TAGS=(latest "${GITHUB_REF#refs/tags/}")',
+      'ARGS=()',
+      'for t in "${TAGS[@]}"; do ARGS+=(-t "ghcr.io/acme/app:$t"); done',
+      'docker buildx imagetools create "${ARGS[@]}" ghcr.io/acme/app@sha256:0000',
+    ].join('\n'),
+  );
+  assert.deepEqual(sorted(pushedNames(r)), ['ghcr.io/acme/app']);
+  assert.equal(r.findings.filter((f) => f.rule === 'unresolved-push').length, 0);
+});
+
+test('imagetools create whose tags come from an array of unknown length is a push, never nothing', () => {
+  const r = run(['ARGS=()', 'for t in $TAGS; do ARGS+=(-t "$t"); done', 'docker buildx imagetools create "${ARGS[@]}" ghcr.io/acme/app@sha256:0000'].join('\n'));
+  const p = pushes(r);
+  assert.equal(p.length, 1, 'the push is kept');
+  assert.ok(p[0]!.refs.every((x) => x.raw.startsWith('$(')), 'its name is computed at run time');
+});
+
+test('appending to an array read from unknown input leaves an array of unknown length', () => {
+  const r = run(['read -ra IMGS <<< "$(cat images.txt)"', 'IMGS+=(ghcr.io/acme/extra)', 'for i in "${IMGS[@]}"; do docker push "$i:1"; done'].join('\n'));
+  const names = pushes(r).flatMap((p) => p.refs.map((x) => x.raw));
+  assert.ok(names.includes('ghcr.io/acme/extra:1'));
+  assert.ok(names.some((n) => n.startsWith('$(')), 'the unknown items are still pushed (unresolved)');
+});

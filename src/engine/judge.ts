@@ -264,7 +264,9 @@ function targets(sign: SignOp, name: string, push: PushOp, siblings: PushOp[], i
     return untraced ?? { kind: 'no' };
   }
   if (sign.targetsSteps && push.digestFromStep && sign.targetsSteps.includes(push.digestFromStep) && sign.jobKey === push.jobKey && sign.refs.length === 0) return { kind: 'name' };
-  for (const r of sign.refs) if (!r.resolved && isDigestReference(r) && digestSelects(r.digest!, sign, push, ix) === true) return { kind: 'digest', computedName: true };
+  // A configured name (`${{ vars.GHCR_REPO }}@<digest>`) is another repository, where the signature is stored:
+  // the same digest pushed under this name is not signed by it.
+  for (const r of sign.refs) if (!r.resolved && !isConfiguredName(r) && isDigestReference(r) && digestSelects(r.digest!, sign, push, ix) === true) return { kind: 'digest', computedName: true };
   if (isPositional(sign)) return { kind: 'proximity' };
   const computed = untraceableComputed(sign);
   if (computed) return { kind: 'untraced', reason: `its target (${computed.raw}) is computed at run time and its digest cannot be traced to a push, so it is not matched by position`, untraceable: true };
@@ -329,11 +331,23 @@ function refSelectsPush(ref: ImageRef, push: PushOp, siblings: PushOp[]): boolea
   return !siblings.some((p) => p !== push && tagsOf(p).includes(ref.tag!));
 }
 
-/** A reference whose repository part is entirely computed (`$REF`, `${{ … }}`, `"$tag"@…`). */
+/**
+ * A reference whose repository part is entirely computed (`$REF`, `${{ steps.x.outputs.ref }}`, `"$tag"@…`). A
+ * repository that is configuration (`${{ vars.GHCR_REPO }}`, a secret, an input, a matrix value) is not computed:
+ * it is one stable name the repository does not show, compared by name like any other — matching it by position
+ * would credit a signature of `${{ vars.GHCR_REPO }}` to the push of `${{ vars.QUAY_REPO }}`.
+ */
 function isWhollyDynamic(ref: ImageRef): boolean {
   if (ref.resolved) return false;
   const n = ref.name.replace(/^docker\.io\/(library\/)?/, '');
+  if (isConfiguredName(ref)) return false;
   return /^(\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_]\w*)$/.test(n) || /^["']?\$/.test(n);
+}
+
+const CONFIGURED_NAME = /^\$\{\{\s*(vars|secrets|inputs|matrix|github)\.[\w.-]+\s*\}\}$/i;
+
+function isConfiguredName(ref: ImageRef): boolean {
+  return CONFIGURED_NAME.test(ref.name.replace(/^docker\.io\/(library\/)?/, ''));
 }
 
 /**

@@ -102,8 +102,13 @@ function nextComputed(name: string, from: number): { part?: string; failing?: bo
   const paren = name.indexOf('$(', from);
   const tick = name.indexOf('`', from);
   const expr = name.indexOf('${{', from);
-  const first = Math.min(...[paren, tick, expr].filter((i) => i >= 0));
+  const brace = nextOperatedExpansion(name, from);
+  const first = Math.min(...[paren, tick, expr, brace].filter((i) => i >= 0));
   if (!Number.isFinite(first)) return undefined;
+  if (first === brace) {
+    const close = name.indexOf('}', brace + 2);
+    return { part: name.slice(brace, close < 0 ? name.length : close + 1), next: name.length };
+  }
   if (first === paren) {
     const close = name.indexOf(')', paren + 2);
     return { part: name.slice(paren, close < 0 ? name.length : close + 1), next: name.length };
@@ -126,3 +131,18 @@ function nextComputed(name: string, from: number): { part?: string; failing?: bo
 }
 
 const RUNTIME_CONTEXT = /^\s*(env|steps|needs|jobs)\./i;
+
+/**
+ * Where a `${…}` that computes starts: a shell expansion with an operator (`${GITHUB_REF#refs/*\/}`,
+ * `${TAG//-/,}`, `${V:0:8}`) or a function call in HCL or a template (`${generate_tags("", "")}`). A plain
+ * `${REGISTRY}` is a configured name, not a computation. -1 when there is none.
+ */
+function nextOperatedExpansion(name: string, from: number): number {
+  for (let i = name.indexOf('${', from); i >= 0; i = name.indexOf('${', i + 2)) {
+    if (name[i + 2] === '{') continue;
+    let j = i + 2;
+    while (j < name.length && /[A-Za-z0-9_]/.test(name[j]!)) j++;
+    if (j > i + 2 && j < name.length && /[#%/:^,(]/.test(name[j]!)) return i;
+  }
+  return -1;
+}

@@ -1,4 +1,4 @@
-import { and, atom, eq, FALSE, not, or, TRUE, formulaKey, formulaText, type Formula } from '../logic/formula.js';
+import { and, atom, eq, FALSE, not, or, TRUE, formulaKey, formulaText, satisfiable, type Formula } from '../logic/formula.js';
 import { PARTIAL_JSON } from '../model/digest.js';
 
 /**
@@ -13,6 +13,7 @@ import { PARTIAL_JSON } from '../model/digest.js';
 import {
   callKnown,
   coerceString,
+  formatString,
   compareValues,
   deref,
   formatNumber,
@@ -48,6 +49,8 @@ export type Unknown = {
   subject?: string;
   /** How the value reads where it is text (a run-time shell expansion a step wrote: `${GITHUB_REF#refs/tags/}`). */
   written?: string;
+  /** A text that cannot be empty (a `format()` with literal text of its own): truthy, though unknown. */
+  nonEmpty?: boolean;
 };
 export type EValue = Known | Unknown;
 
@@ -65,6 +68,7 @@ export function whenOf(v: EValue): Formula {
 export function truthOf(v: EValue): Formula {
   if (v.known) return truthy(v.value) ? TRUE : FALSE;
   if (v.falsy) return FALSE;
+  if (v.nonEmpty) return TRUE;
   if (v.truth) return v.truth;
   return atom(normalizeAtom(v.atoms.length === 1 ? v.atoms[0]! : v.atoms.join(' && ')));
 }
@@ -473,6 +477,7 @@ function evaluateNode(node: Node, lookup: Lookup): EValue[] {
  * holding under the combination's conditions. Arguments are evaluated once and handed over as values.
  */
 function callWithAlternatives(node: Extract<Node, { t: 'call' }>, lookup: Lookup): EValue[] {
+  if (node.name.toLowerCase() === 'case' && validArity('case', node.args.length)) return evaluateCase(node, lookup);
   const args = node.args.map((a) => evaluate(a, lookup));
   if (node.name.toLowerCase() === 'fromjson' && args.length === 1) args[0] = args[0]!.map(modelledJson);
   let combos: EValue[][] = [[]];
@@ -494,6 +499,35 @@ function callWithAlternatives(node: Extract<Node, { t: 'call' }>, lookup: Lookup
   return out;
 }
 
+/**
+ * `case(pred1, val1, pred2, val2, …, default)`: each value under the condition that its predicate is the first one
+ * true, the default under none being true. The predicates' and values' own alternatives keep their conditions, so
+ * the result holds as many alternatives as the values do, not their product. A predicate that is a known
+ * non-boolean fails the evaluation, as GitHub's does.
+ */
+function evaluateCase(node: Extract<Node, { t: 'call' }>, lookup: Lookup): EValue[] {
+  const out: EValue[] = [];
+  let rest: Formula = TRUE;
+  const isFalse = (f: Formula): boolean => f.k === 'const' && !f.v;
+  for (let i = 0; i + 1 < node.args.length; i += 2) {
+    const preds = evaluate(node.args[i]!, lookup);
+    if (preds.some((p) => p.known && typeof p.value !== 'boolean')) {
+      evaluationFailed = true;
+      return [unknown(node.text)];
+    }
+    const holds = or(...preds.map((p) => and(whenOf(p), truthOf(p))));
+    // Conditions written by alternativesText exclude each other: then "this one holds" is the whole condition, and
+    // the negations of the ones before it (which would double the formula at every arm) add nothing.
+    const here = rest.k === 'const' || satisfiable(and(holds, not(rest))) !== false ? and(rest, holds) : holds;
+    if (!isFalse(here)) for (const v of evaluate(node.args[i + 1]!, lookup)) out.push(withWhen(v, here));
+    rest = and(rest, not(holds));
+    if (isFalse(rest)) return out;
+  }
+  if (satisfiable(rest) === false) return out;
+  for (const v of evaluate(node.args[node.args.length - 1]!, lookup)) out.push(withWhen(v, rest));
+  return out;
+}
+
 function stripWhen(v: EValue): EValue {
   const copy = { ...v };
   delete copy.when;
@@ -508,6 +542,8 @@ function stripWhen(v: EValue): EValue {
 function compareUnknown(op: string, l: EValue, r: EValue, text: string): EValue {
   const [u, k] = !l.known && r.known ? [l, r] : !r.known && l.known ? [r, l] : [undefined, undefined];
   const subject = u ? subjectOf(u) : undefined;
+  // A text known to be non-empty is not the empty string, whatever else it is.
+  if ((op === '==' || op === '!=') && u?.nonEmpty && k?.value === '') return known(op === '!=');
   if ((op === '==' || op === '!=') && u && k && subject !== undefined && (k.value === null || typeof k.value !== 'object')) {
     const g = equalityFormula(subject, toText(k.value), op === '==', u.domain);
     if (g.k === 'const') return known(g.v);
@@ -579,13 +615,44 @@ function callFunction(node: Extract<Node, { t: 'call' }>, lookup: Lookup): EValu
       // The other functions on known arguments; a failure in GitHub's evaluation (invalid format string, bad
       // JSON) is an unknown value.
       const args = node.args.map((_, i) => single(i));
-      if (args.some((a) => !a.known)) return [unknown(node.text)];
+      if (args.some((a) => !a.known)) {
+        const written = node.name === 'format' ? formatWritten(node, args) : undefined;
+        if (written === undefined) return [unknown(node.text)];
+        // Literal text of the format's own makes the result non-empty whatever the arguments are.
+        const literal = (args[0] as Known).value as string;
+        return [{ ...unknown(node.text), written, ...(formatString(literal, args.slice(1).map(() => '')) ? { nonEmpty: true } : {}) }];
+      }
       const r = callKnown(node.name, args.map((a) => (a as Known).value));
       if (r.ok) return [known(r.value)];
       if (isKnownFunction(node.name)) evaluationFailed = true;
       return [unknown(node.text)];
     }
   }
+}
+
+/**
+ * How `format('ghcr.io/{0}', vars.ORG)` reads as text when some argument is unknown: the known pieces in place and
+ * each unknown one as written (`ghcr.io/${{ vars.ORG }}`), the way interpolation writes an unknown. This is also how
+ * a conditional value whose alternatives hold unknown parts is written back (alternativesText), so the text it
+ * reads as is the text that was joined. Undefined when the format string is not known or an argument cannot be
+ * written.
+ */
+function formatWritten(node: Extract<Node, { t: 'call' }>, args: EValue[]): string | undefined {
+  const fmt = args[0];
+  if (!fmt?.known || typeof fmt.value !== 'string') return undefined;
+  const pieces: string[] = [];
+  for (let i = 1; i < args.length; i++) {
+    const a = args[i]!;
+    if (a.known) pieces.push(coerceString(a.value));
+    else if (a.falsy) pieces.push('');
+    else {
+      const argNode = node.args[i]!;
+      const text = 'text' in argNode ? argNode.text : undefined;
+      if (text === undefined && a.written === undefined && unknownExpression(a) === undefined) return undefined;
+      pieces.push(unknownText(a, `\${{ ${text ?? ''} }}`));
+    }
+  }
+  return formatString(fmt.value, pieces);
 }
 
 // ---------------------------------------------------------------- helpers used by the workflow reader
@@ -815,7 +882,7 @@ export function interpolateOne(text: string, lookup: Lookup): string {
 
 /** Cheap test before evaluating a text for alternatives: conditional values are written `${{ (c) && (v) || … }}`. */
 export function mayHoldAlternatives(text: string): boolean {
-  return text.includes('${{') && (text.includes('&&') || text.includes('||'));
+  return text.includes('${{') && (text.includes('&&') || text.includes('||') || text.includes('case('));
 }
 
 /**
@@ -838,38 +905,94 @@ export function alternativeCombinations(texts: readonly string[], bound: number)
   return combos;
 }
 
-/** Text alternatives as one text: the only one, or one conditional expression; the first when that cannot be written. */
-export function alternativesText(alts: TextAlternative[]): string {
-  if (alts.length <= 1) return alts[0]?.text ?? '';
-  const vals = alts.map((a): EValue => {
-    const inner = wholeExpression(a.text);
-    if (inner !== undefined) {
-      const ev = evaluateSource(inner, UNKNOWN_LOOKUP);
-      if (ev.length === 1) return withWhen(ev[0]!, a.when);
+/**
+ * Text alternatives as one text: the only one, or one conditional expression that reads back as exactly these
+ * alternatives. Alternatives that are themselves conditional are flattened first (their conditions and-ed), and a
+ * text with unknown parts (`a.io/x,${{ vars.B }}`) is written as a `format()` that reads back as that text. When the
+ * alternatives cannot be written so (too many, a part that cannot be written back), the value is unknown — written
+ * as a run-time value, `$(subject)`, never as one of the alternatives: keeping one would say the others cannot happen.
+ */
+export function alternativesText(alts: TextAlternative[], subject = 'a value that differs between paths'): string {
+  const flat = new Map<string, Formula>();
+  for (const a of alts) {
+    if (a.when.k === 'const' && !a.when.v) continue;
+    const inner = a.text.includes('${{') ? interpolateAlternatives(a.text, UNKNOWN_LOOKUP) : [{ text: a.text, when: TRUE }];
+    for (const x of inner) {
+      const when = and(a.when, x.when);
+      if (when.k === 'const' && !when.v) continue;
+      const prev = flat.get(x.text);
+      flat.set(x.text, prev ? or(prev, when) : when);
     }
-    return known(a.text, a.when);
-  });
+  }
+  if (flat.size === 0) return alts[0]?.text ?? '';
+  if (flat.size === 1) return [...flat.keys()][0]!;
+  if (flat.size > MAX_ALTERNATIVES) return `$(${subject})`;
+  const vals: EValue[] = [];
+  for (const [text, when] of flat) {
+    const v = textValue(text);
+    if (v === undefined) return `$(${subject})`;
+    vals.push(withWhen(v, when));
+  }
   const expr = alternativesExpression(vals);
-  return expr === undefined ? alts[0]!.text : `\${{ ${expr} }}`;
+  if (expr === undefined) return `$(${subject})`;
+  const written = `\${{ ${expr} }}`;
+  // It must read back as every one of these texts and nothing else, but for the empty text: an unknown that may be
+  // empty (`vars.B`) reads back also as empty, and so do the paths no alternative's condition covers (a variable
+  // written only in the `if` and `elif` branches of a shell test is empty after neither). An extra possibility is
+  // sound; a lost one would not be.
+  const back = interpolateAlternatives(written, UNKNOWN_LOOKUP);
+  const fits = (t: string): boolean => flat.has(t) || t === '';
+  if (back.some((b) => !fits(b.text)) || [...flat.keys()].some((t) => !back.some((b) => b.text === t))) return `$(${subject})`;
+  return written;
+}
+
+/** One text as one value: a literal, a whole expression's single value, or a `format()` of its unknown parts. */
+function textValue(text: string): EValue | undefined {
+  if (!text.includes('${{')) return known(text);
+  const inner = wholeExpression(text);
+  const source = inner ?? formatSource(text);
+  if (source === undefined) return undefined;
+  const ev = evaluateSource(source, UNKNOWN_LOOKUP);
+  return ev.length === 1 ? ev[0] : undefined;
+}
+
+/** `a.io/x,${{ vars.B }}` as `format('a.io/x,{0}', vars.B)`; undefined when a literal part holds a brace. */
+function formatSource(text: string): string | undefined {
+  let fmt = '';
+  const args: string[] = [];
+  let last = 0;
+  for (const m of expressionsIn(text)) {
+    const lit = text.slice(last, m.index);
+    if (/[{}]/.test(lit)) return undefined;
+    fmt += `${lit}{${args.length}}`;
+    args.push(m.inner.trim());
+    last = m.index + m.whole.length;
+  }
+  const tail = text.slice(last);
+  if (/[{}]/.test(tail) || !args.length) return undefined;
+  return `format(${quoteLiteral(fmt + tail)}, ${args.join(', ')})`;
 }
 
 /**
- * The alternatives as one expression, `(w1) && v1 || (w2) && v2 …`, falsy values last (an `&&` chain cannot
- * select a falsy value before others). Undefined when a value cannot be written back.
+ * The alternatives as one expression: `case(w1, v1, w2, v2, …, '')`, which selects by condition alone (an
+ * `&&`/`||` chain would fall through a value that turns out empty, and read each value back under the negations of
+ * all the conditions before it). The default is the empty text, as on a path where none of the writes happened.
+ * Undefined when a value or a condition cannot be written back.
  */
 function alternativesExpression(vals: EValue[]): string | undefined {
-  const ordered = [...vals.filter((v) => decidedTruth(v) !== false), ...vals.filter((v) => decidedTruth(v) === false)];
-  const terms: string[] = [];
-  for (const v of ordered) {
+  const live = vals.filter((v) => !(whenOf(v).k === 'const' && !(whenOf(v) as { v: boolean }).v));
+  if (!live.length) return undefined;
+  const args: string[] = [];
+  for (const v of live) {
     const value = v.known ? literalExpression(v.value) : v.falsy ? "''" : unknownExpression(v);
     if (value === undefined || value.includes('${{') || value.includes('}}')) return undefined;
-    const w = whenOf(v);
-    if (w.k === 'const' && !w.v) continue;
-    const cond = formulaText(w);
+    const cond = formulaText(whenOf(v));
     if (cond.includes('}}')) return undefined;
-    terms.push(w.k === 'const' ? `(${value})` : `(${cond}) && (${value})`);
+    args.push(cond, value);
   }
-  return terms.length ? terms.join(' || ') : undefined;
+  // The default, for the paths no condition covers (evaluateCase drops it where there are none).
+  args.push("''");
+  return `case(${args.join(', ')})`;
 }
 
 function literalExpression(v: unknown): string {

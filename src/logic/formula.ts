@@ -130,9 +130,44 @@ function junction(kind: 'and' | 'or', input: Formula[]): Formula {
     const reduced = out.map((f) => (f.k === other && f.fs.some((g) => negations.has(formulaKey(g))) ? junction(other, f.fs.filter((g) => !negations.has(formulaKey(g)))) : f));
     if (reduced.some((f, i) => f !== out[i])) return junction(kind, reduced);
   }
+  if (kind === 'or' && out.length <= MAX_MERGED_TERMS && out.some((f) => f.k === 'and')) {
+    const merged = mergeTerms(out);
+    if (merged) return junction('or', merged);
+  }
   const result: Formula = { k: kind, fs: out };
   if (size(result) > MAX_NODES) return atom(`complex condition #${hash(formulaKey(result))}`);
   return result;
+}
+
+/** Disjunctions of at most this many terms are merged (mergeTerms is quadratic in them). */
+const MAX_MERGED_TERMS = 32;
+
+/**
+ * One step of simplifying a disjunction of conjunctions, by two equivalences: `(x && s) || (x && !s)` is `x`, and
+ * `x || (x && y)` is `x`. Joins over paths make exactly these (a value written on both sides of a shell test the
+ * later text does not depend on), and without merging them a condition doubles with every such test until it is
+ * too large to read back. Undefined when nothing merges.
+ */
+function mergeTerms(terms: readonly Formula[]): Formula[] | undefined {
+  const lits = terms.map((t) => (t.k === 'and' ? t.fs : [t]));
+  const keysOf = lits.map((ls) => new Set(ls.map(formulaKey)));
+  for (let i = 0; i < terms.length; i++) {
+    for (let j = 0; j < terms.length; j++) {
+      if (i === j) continue;
+      const a = keysOf[i]!;
+      const b = keysOf[j]!;
+      // Absorption: every literal of i is in j, so j adds nothing.
+      if (a.size < b.size && [...a].every((k) => b.has(k))) return terms.filter((_, k) => k !== j);
+      if (j < i || a.size !== b.size) continue;
+      const onlyA = lits[i]!.filter((l) => !b.has(formulaKey(l)));
+      if (onlyA.length !== 1) continue;
+      const onlyB = lits[j]!.filter((l) => !a.has(formulaKey(l)));
+      if (onlyB.length !== 1 || formulaKey(not(onlyA[0]!)) !== formulaKey(onlyB[0]!)) continue;
+      const common = lits[i]!.filter((l) => l !== onlyA[0]);
+      return [...terms.filter((_, k) => k !== i && k !== j), and(...common)];
+    }
+  }
+  return undefined;
 }
 
 function hash(s: string): string {

@@ -128,6 +128,15 @@ export function isTraceableDigest(digest: string): boolean {
   return digestSources(digest).some((s) => s.kind !== 'unknown' && s.kind !== 'literal');
 }
 
+/**
+ * Whether a text is wholly a digest a push produced or a reference resolved to: never empty where it is the value
+ * (the push ran, and its digest was taken from what it printed or wrote), so `env.DIGEST != ''` holds there.
+ */
+export function isWholeDigest(text: string): boolean {
+  const d = text.trim();
+  return isWholeToken(d, PUSH_PREFIX) || isWholeToken(d, REF_PREFIX);
+}
+
 function isWholeToken(d: string, prefix: string): boolean {
   return d.startsWith(prefix) && tokenEnd(d, 0) === d.length;
 }

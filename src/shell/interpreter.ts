@@ -443,17 +443,22 @@ function loopItems(frame: Frame, words: Word[]): Array<{ text: string; any: bool
   const out: Array<{ text: string; any: boolean }> = [];
   for (const w of words) {
     const fields = expandArgv(frame, [w]);
-    const splits = splitsUnknown(w.parts, false);
+    const splits = splitsUnknown(frame, w.parts, false);
     for (const f of fields) out.push({ text: f, any: splits && hasUnresolved(f) });
   }
   return out;
 }
 
-function splitsUnknown(parts: Part[], quoted: boolean): boolean {
+function splitsUnknown(frame: Frame, parts: Part[], quoted: boolean): boolean {
   return parts.some((p) => {
-    if (p.t === 'DblQuoted') return splitsUnknown(p.parts, true);
-    if (p.t === 'ParamExp') return !quoted || p.name === '@' || p.name === '*' || (p.index !== null && p.index.parts.some((x) => x.t === 'Lit' && (x.value === '@' || x.value === '*')));
-    return !quoted && (p.t === 'CmdSubst' || p.t === 'Other');
+    if (p.t === 'DblQuoted') return splitsUnknown(frame, p.parts, true);
+    if (p.t !== 'ParamExp') return !quoted && (p.t === 'CmdSubst' || p.t === 'Other');
+    if (!quoted || p.name === '@' || p.name === '*') return true;
+    if (!(p.index !== null && p.index.parts.some((x) => x.t === 'Lit' && (x.value === '@' || x.value === '*')))) return false;
+    // `"${A[@]}"` of an array whose items the analysis holds is exactly those items, each one word however unknown
+    // its text (`IFS=, read -ra TAGS <<< "latest,$REF"`); only an array of unknown length may be any number of words.
+    const v = frame.vars.get(p.name);
+    return !v?.items || v.unknownCount === true;
   });
 }
 
@@ -575,7 +580,11 @@ function runLoop(frame: Frame, line: number, steps: readonly LoopStep[]): void {
   }
   joinLoopExits(frame, journal, outcomes, loop.exits, where);
   if (loop.overflowed) for (const key of journal.keys()) changing.add(key);
-  for (const key of changing) frame.vars.set(key, { text: unknownJoin(`value of ${key} ${where}`) });
+  for (const key of changing) {
+    const unknown = unknownJoin(`value of ${key} ${where}`);
+    // An array still growing at the last pass (`ARGS+=(-t "$img:$tag")`) has unknown items and an unknown count.
+    frame.vars.set(key, frame.vars.get(key)?.items ? { text: unknown, items: [unknown], raggedItems: true, unknownCount: true } : { text: unknown });
+  }
 }
 
 /**
@@ -658,7 +667,10 @@ function assign(frame: Frame, as: Assign): void {
   const name = as.name;
   if (!name) return;
   if (as.array) {
-    const items = as.append ? [...(frame.vars.get(name)?.items ?? [])] : [];
+    const prior = as.append ? frame.vars.get(name) : undefined;
+    const items = prior ? [...(prior.items ?? [prior.text])] : [];
+    // Appending to an array of unknown length leaves one of unknown length.
+    const counts = prior?.unknownCount ? { raggedItems: true, unknownCount: true } : prior?.raggedItems ? { raggedItems: true } : {};
     // An array holds at most the value cap in characters (one more per item): `a=("${a[@]}" "${a[@]}")` doubles.
     let size = 0;
     for (const item of items) size += item.length + 1;
@@ -667,13 +679,13 @@ function assign(frame: Frame, as: Assign): void {
         size += item.length + 1;
         if (!fitsValue(frame, size)) {
           const marker = oversized(frame, `value of ${name}`);
-          frame.vars.set(name, { text: marker, items: [marker] });
+          frame.vars.set(name, { text: marker, items: [marker], raggedItems: true, unknownCount: true });
           return;
         }
         items.push(item);
       }
     }
-    frame.vars.set(name, { text: items[0] ?? '', items });
+    frame.vars.set(name, { text: items[0] ?? '', items, ...counts });
     return;
   }
   if (as.index) {
@@ -684,7 +696,7 @@ function assign(frame: Frame, as: Assign): void {
     const n = /^\d+$/.test(idx) ? Number(idx) : -1;
     if (n < 0 || n > items.length + MAX_LOOP_ITEMS) {
       const unknown = unknownJoin(`value of ${name} after ${name}[${idx}]=`);
-      frame.vars.set(name, { text: unknown, items: [unknown], raggedItems: true });
+      frame.vars.set(name, { text: unknown, items: [unknown], raggedItems: true, unknownCount: true });
       return;
     }
     const value = expandString(frame, as.value, `value of ${name}`);
@@ -1094,6 +1106,30 @@ function runRead(frame: Frame, rest: string[]): void {
   }
   if (!names.length && !arrayName) names.push('REPLY');
   const stdin = frame.stdin;
+  // Input holding alternatives (`IFS=, read -ra IMAGES <<< "$REGISTRIES"` where REGISTRIES was written in
+  // branches) is read once per alternative, the names joining: splitting the joined text would cut through it.
+  if (stdin !== undefined && mayHoldAlternatives(stdin)) {
+    const alts = interpolateAlternatives(stdin, UNKNOWN_LOOKUP);
+    if (alts.length > 1) {
+      runBranches(
+        frame,
+        alts.map((a) => ({
+          when: a.when,
+          run: () =>
+            underCondition(frame, a.when, () => {
+              frame.stdin = a.text;
+              try {
+                runRead(frame, rest);
+              } finally {
+                frame.stdin = stdin;
+              }
+            }),
+        })),
+        'after read',
+      );
+      return;
+    }
+  }
   if (stdin !== undefined && !isWhollyDynamic(stdin.trim())) {
     const nl = stdin.indexOf('\n');
     const firstLine = nl < 0 ? stdin : stdin.slice(0, nl);
@@ -1102,7 +1138,8 @@ function runRead(frame: Frame, rest: string[]): void {
     names.forEach((n, idx) => frame.vars.set(n, { text: idx === names.length - 1 ? fields.slice(idx).join(' ') : (fields[idx] ?? '') }));
     return;
   }
-  if (arrayName) frame.vars.set(arrayName, { text: `$(read ${arrayName})` });
+  // Unknown input: the array's items, and how many there are, are unknown (`"${A[@]}"` may be any number of words).
+  if (arrayName) frame.vars.set(arrayName, { text: `$(read ${arrayName})`, items: [`$(read ${arrayName})`], raggedItems: true, unknownCount: true });
   for (const n of names) frame.vars.set(n, { text: `$(read ${n})` });
 }
 
@@ -1119,7 +1156,7 @@ function runMapfile(frame: Frame, rest: string[]): void {
   const stdin = frame.stdin;
   if (stdin === undefined || isWhollyDynamic(stdin.trim()) || mayHoldAlternatives(stdin)) {
     const unknown = `$(mapfile ${name})`;
-    frame.vars.set(name, { text: unknown, items: [unknown], raggedItems: true });
+    frame.vars.set(name, { text: unknown, items: [unknown], raggedItems: true, unknownCount: true });
     return;
   }
   const lines = stdin.split('\n');

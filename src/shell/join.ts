@@ -71,6 +71,7 @@ export function joinOutcomes(frame: Frame, outcomes: readonly Outcome[], before:
 export function sameValue(a: Value | undefined, b: Value | undefined): boolean {
   if (a === b) return true;
   if (!a || !b || a.text !== b.text) return false;
+  if (!a.unknownCount !== !b.unknownCount) return false;
   if (!a.items && !b.items) return true;
   if (!a.items || !b.items || a.items.length !== b.items.length) return false;
   return a.items.every((x, i) => x === b.items![i]);
@@ -91,7 +92,8 @@ export function joinValues(frame: Frame, values: ReadonlyArray<Value | undefined
   const items: string[] = [];
   for (let j = 0; j < length; j++) items.push(joinTexts(frame, lists.map((l, i) => ({ text: l[j] ?? '', when: whens[i]! })), `${subject}, item ${j}`));
   const ragged = lists.some((l) => l.length !== length) || values.some((v) => v?.raggedItems);
-  return { text: items[0] ?? '', items, ...(ragged ? { raggedItems: true } : {}) };
+  const unknownCount = values.some((v) => v?.unknownCount);
+  return { text: items[0] ?? '', items, ...(ragged ? { raggedItems: true } : {}), ...(unknownCount ? { unknownCount: true } : {}) };
 }
 
 /**

@@ -26,6 +26,11 @@ export interface Value {
   items?: string[];
   /** The paths joined into this array left different numbers of items: `${#a[@]}` is unknown. */
   raggedItems?: boolean;
+  /**
+   * How many items the array holds is decided at run time (`read -ra A` of unknown input, `mapfile`, a loop that
+   * kept appending): `"${A[@]}"` may be any number of words, the items listed being only those the analysis saw.
+   */
+  unknownCount?: boolean;
 }
 
 /**

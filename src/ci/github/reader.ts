@@ -12,7 +12,7 @@ import { NOT_INSPECTED_PREFIX, type Guard, type JobFacts, type LocalBuild, type 
 import { firstYamlError, parseYaml, yamlDocs, yamlLimitNotes, type YamlDoc } from '../../parse/yaml.js';
 import { yamlBoundFinding } from '../../parse/yaml-findings.js';
 import { and, formulaKey, not, TRUE, type Formula } from '../../logic/formula.js';
-import { alternativeCombinations, alternativesText, evaluateGuard, interpolateAlternatives, interpolateOne, known, mayHoldAlternatives, type Lookup } from '../../expr/expr.js';
+import { alternativeCombinations, alternativesText, evaluateGuard, interpolateAlternatives, interpolateOne, known, mayHoldAlternatives, type Lookup, type TextAlternative } from '../../expr/expr.js';
 import { classifyLocalAction, localNotInspected, ownerRepoOf } from './local-action.js';
 import { parseUses, type RemoteSource } from './remote.js';
 import { ScriptCache } from '../script-cache.js';
@@ -656,7 +656,7 @@ class Reader {
       const line = doc.line(runNode) + (block ? 1 : 0);
       // An env value with alternatives (written under an earlier step's if:) is not text the shell can take apart:
       // the script is read once per combination of alternatives, each under its condition.
-      const results = environmentForks(stepEnv).map((fork) => ({
+      const results = environmentForks(stepEnv, script).map((fork) => ({
         when: fork.when,
         result: this.scripts.analyze({
           ...ctx,
@@ -690,7 +690,7 @@ class Reader {
       for (const e of doc.entries(withNode)) {
         const raw = doc.str(e.value);
         if (raw === undefined) continue;
-        const alternatives = interpolateAlternatives(raw, lookup);
+        const alternatives = inputAlternatives(raw, lookup);
         withInputs[e.key.toLowerCase()] = alternatives.map((a) => a.text);
         inputWhen[e.key.toLowerCase()] = alternatives.map((a) => a.when);
         inputLines[e.key.toLowerCase()] = doc.line(e.keyNode);
@@ -1162,6 +1162,23 @@ interface StepInputs {
   when: Record<string, Formula[]>;
 }
 
+/**
+ * An input's alternatives. A list input of several lines whose values together make more alternatives than a
+ * value holds (`set:` with the cache, platform and tag lines each chosen at run time) is read line by line: every
+ * line any alternative can produce, once, under the step's own condition. That over-states what one run passes
+ * (each push is claimed under a wider condition, so a signature can only look narrower, never wider), where
+ * keeping the whole text as written would hand the action no value at all.
+ */
+function inputAlternatives(raw: string, lookup: Lookup): TextAlternative[] {
+  const whole = interpolateAlternatives(raw, lookup);
+  if (whole.length > 1 || !raw.trim().includes('\n') || !whole[0]!.text.includes('${{')) return whole;
+  const lines = new Set<string>();
+  for (const line of raw.split('\n')) {
+    for (const a of interpolateAlternatives(line, lookup)) for (const l of a.text.split('\n')) lines.add(l);
+  }
+  return [{ text: [...lines].join('\n'), when: TRUE }];
+}
+
 /** One input as one text: its only value, or its alternatives written as one conditional expression. */
 function inputText(given: StepInputs, key: string): string {
   const texts = given.texts[key] ?? [];
@@ -1169,11 +1186,22 @@ function inputText(given: StepInputs, key: string): string {
   return alternativesText(texts.map((text, i) => ({ text, when: when[i] ?? TRUE })));
 }
 
-const MAX_ENV_FORKS = 8;
+/**
+ * How many environments one script is read in. Three registries each added under its own `if:` already make 8
+ * values of one variable; with the tags chosen by ref type that is 24 combinations.
+ */
+const MAX_ENV_FORKS = 32;
 
-/** The environments a script may run with: one per combination of env values that hold alternatives (bounded). */
-function environmentForks(env: Record<string, string>): Array<{ env: Record<string, string>; when: Formula }> {
-  const keys = Object.keys(env).filter((k) => mayHoldAlternatives(env[k]!));
+/**
+ * The environments a script may run with: one per combination of env values that hold alternatives (bounded).
+ * The names the script itself mentions are split first, so that past the bound it is a name the script does not
+ * read that stays unknown (as written), not one it does. Names it does not mention still split while the bound
+ * allows: a tool the script runs may read them (DOCKER_CONTENT_TRUST, KO_DOCKER_REPO, a called script).
+ */
+function environmentForks(env: Record<string, string>, script: string): Array<{ env: Record<string, string>; when: Formula }> {
+  const mentioned = (k: string): boolean => script.includes(k);
+  const all = Object.keys(env).filter((k) => mayHoldAlternatives(env[k]!));
+  const keys = [...all.filter(mentioned), ...all.filter((k) => !mentioned(k))];
   if (keys.length === 0) return [{ env, when: TRUE }];
   return alternativeCombinations(keys.map((k) => env[k]!), MAX_ENV_FORKS).map((c) => ({
     env: { ...env, ...Object.fromEntries(keys.map((k, i) => [k, c.texts[i]!])) },

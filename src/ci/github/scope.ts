@@ -1,4 +1,5 @@
 import { known, normalizeAtom, unknown, wholeExpression, evaluateSource, interpolateAlternatives, type EValue, type Lookup } from '../../expr/expr.js';
+import { isWholeDigest } from '../../model/digest.js';
 
 /**
  * The values visible to expressions at one point of a job: github context (what the repository name tells),
@@ -48,7 +49,7 @@ function fromText(text: string | undefined, path: string, scope: Scope): EValue[
   if (inner !== undefined) return evaluateSource(inner, storedLookup(scope));
   // Text a shell step could only write at run time (`tag=${GITHUB_REF##*/}`, `$(git describe)`): unknown in
   // expressions (`startsWith(steps.tag.outputs.tag, 'v')` cannot be decided), shown as written where it is text.
-  if (RUN_TIME_TEXT.test(text) && !text.includes('${{')) return [{ known: false, atoms: [path], subject: normalizeAtom(path), written: text }];
+  if (RUN_TIME_TEXT.test(text) && !text.includes('${{')) return [{ known: false, atoms: [path], subject: normalizeAtom(path), written: text, ...(isWholeDigest(text) ? { nonEmpty: true } : {}) }];
   // Text with a conditional value inside (a shell step built it from one): its alternatives, each with its condition.
   if (text.includes('${{')) {
     const alternatives = interpolateAlternatives(text, storedLookup(scope));
