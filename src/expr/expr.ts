@@ -618,9 +618,10 @@ function callFunction(node: Extract<Node, { t: 'call' }>, lookup: Lookup): EValu
       if (args.some((a) => !a.known)) {
         const written = node.name === 'format' ? formatWritten(node, args) : undefined;
         if (written === undefined) return [unknown(node.text)];
-        // Literal text of the format's own makes the result non-empty whatever the arguments are.
+        // Literal text (the format's own, or known arguments) makes the result non-empty whatever the rest is.
         const literal = (args[0] as Known).value as string;
-        return [{ ...unknown(node.text), written, ...(formatString(literal, args.slice(1).map(() => '')) ? { nonEmpty: true } : {}) }];
+        const known = formatString(literal, args.slice(1).map((a) => (a.known ? coerceString(a.value) : '')));
+        return [{ ...unknown(node.text), written, ...(known ? { nonEmpty: true } : {}) }];
       }
       const r = callKnown(node.name, args.map((a) => (a as Known).value));
       if (r.ok) return [known(r.value)];
@@ -775,6 +776,23 @@ export interface TextAlternative {
 /** Like `interpolate`, keeping each alternative's condition; equal texts are merged (their conditions or-ed). */
 export function interpolateAlternatives(text: string, lookup: Lookup): TextAlternative[] {
   if (!text.includes('${{')) return [{ text, when: TRUE }];
+  // Reading a stored value back does not depend on anything but its text: the same conditional value is read at
+  // every command, loop pass and join that sees it, so those reads are remembered (bounded).
+  if (lookup === UNKNOWN_LOOKUP) {
+    const hit = storedReads.get(text);
+    if (hit) return hit.slice();
+    const read = interpolateWith(text, lookup);
+    if (storedReads.size >= MAX_STORED_READS) storedReads.clear();
+    storedReads.set(text, read);
+    return read.slice();
+  }
+  return interpolateWith(text, lookup);
+}
+
+const storedReads = new Map<string, TextAlternative[]>();
+const MAX_STORED_READS = 4096;
+
+function interpolateWith(text: string, lookup: Lookup): TextAlternative[] {
   let results: TextAlternative[] = [{ text: '', when: TRUE }];
   let last = 0;
   for (const m of expressionsIn(text)) {
@@ -956,21 +974,23 @@ function textValue(text: string): EValue | undefined {
   return ev.length === 1 ? ev[0] : undefined;
 }
 
-/** `a.io/x,${{ vars.B }}` as `format('a.io/x,{0}', vars.B)`; undefined when a literal part holds a brace. */
+/**
+ * `a.io/x,${{ vars.B }}` as `format('{0}{1}', 'a.io/x,', vars.B)`: literal parts are arguments too, so the text
+ * they hold (`${GIT_SHA::8}`, braces included) is never read as a placeholder.
+ */
 function formatSource(text: string): string | undefined {
-  let fmt = '';
   const args: string[] = [];
   let last = 0;
   for (const m of expressionsIn(text)) {
     const lit = text.slice(last, m.index);
-    if (/[{}]/.test(lit)) return undefined;
-    fmt += `${lit}{${args.length}}`;
+    if (lit) args.push(quoteLiteral(lit));
     args.push(m.inner.trim());
     last = m.index + m.whole.length;
   }
   const tail = text.slice(last);
-  if (/[{}]/.test(tail) || !args.length) return undefined;
-  return `format(${quoteLiteral(fmt + tail)}, ${args.join(', ')})`;
+  if (tail) args.push(quoteLiteral(tail));
+  if (args.length < 2) return undefined;
+  return `format(${quoteLiteral(args.map((_, i) => `{${i}}`).join(''))}, ${args.join(', ')})`;
 }
 
 /**

@@ -67,6 +67,16 @@ export function atom(id: string): Formula {
   return { k: 'atom', id };
 }
 
+/**
+ * An atom for a condition another language tests (a shell test, a make conditional) that the engine cannot
+ * decide. Written as a call, `kind('text')`, so that it survives being stored in a workflow expression and read
+ * back (quotes and expression braces, which the text cannot carry, are dropped).
+ */
+export function foreignAtom(kind: string, text: string): Formula {
+  const clean = text.replace(/\$\{\{|\}\}/g, '').replace(/['"\\]/g, '').replace(/\s+/g, ' ').trim().slice(0, 200);
+  return atom(`${kind}('${clean}')`);
+}
+
 /** `subject == value`; a closed domain decides it when the value is outside it. */
 export function eq(subject: string, value: string, domain?: readonly string[]): Formula {
   const v = value.toLowerCase();

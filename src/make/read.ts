@@ -5,8 +5,10 @@ import type { Location } from '../model/location.js';
 import { expand } from './expand.js';
 import { joinNormal, joinRecipe, lexMakefile, readMakefile, type LogicalLine } from './lex.js';
 import { addLimit, boundHit, lookup, type MakeState, type Rule, type TargetAssignment, type Variable } from './state.js';
-import { findCommentStart, findTopLevel, isUnknown, markUnknown, stripComment, stripMarks, words } from './text.js';
-import { tooLong, UNKNOWN_VALUE, unknownReference } from './values.js';
+import { findCommentStart, findTopLevel, isUnknown, looksUnresolved, markUnknown, stripComment, stripMarks, words } from './text.js';
+import { charge, tooLong, UNKNOWN_VALUE, unknownReference } from './values.js';
+import { and, FALSE, foreignAtom, not, TRUE, type Formula } from '../logic/formula.js';
+import { alternativesText, mayHoldAlternatives, wholeExpression } from '../expr/expr.js';
 import { wildcard } from './wildcard.js';
 
 /** How a makefile line divides: an assignment (`NAME op value`), a rule (`targets: …`) or neither. */
@@ -56,6 +58,26 @@ interface Conditional {
   /** The condition (or an earlier one of its chain) depends on run-time values. */
   uncertain: boolean;
   location: Location;
+  /** While a branch whose condition is run-time is being read: what its assignments are joined with (see BranchJoin). */
+  join?: BranchJoin;
+}
+
+/**
+ * The assignments of a conditional whose branches all may be taken (its condition depends on run-time values):
+ * each branch is read from the variables as they were before the conditional, and at `endif` every name some
+ * branch assigned holds the value of each branch under that branch's condition (the value from before on the
+ * paths where no branch assigned it, including the missing `else`). Last-write-wins would claim the last branch.
+ */
+interface BranchJoin {
+  /** The global variables before the conditional. */
+  before: Map<string, Variable>;
+  /** What each branch read so far left, with its condition. */
+  branches: Array<{ vars: Map<string, Variable>; when: Formula }>;
+  /** The condition of the branch being read, and that no branch before it was taken. */
+  current: Formula;
+  rest: Formula;
+  /** The chain has an `else` (then no path skips every branch). */
+  hasElse: boolean;
 }
 
 /** Reading position of one makefile (or `$(eval)` text). */
@@ -263,7 +285,10 @@ function conditional(state: MakeState, reader: Reader, keyword: string, args: st
   const stack = reader.conditionals;
   if (keyword === 'endif') {
     if (stack.length === 0) parseProblem(state, location, "extraneous 'endif'");
-    else stack.pop();
+    else {
+      const top = stack.pop()!;
+      if (top.join) finishJoin(state, top.join, top.location);
+    }
     return;
   }
   if (keyword === 'else') {
@@ -274,19 +299,88 @@ function conditional(state: MakeState, reader: Reader, keyword: string, args: st
     }
     const chained = CONDITIONAL.exec(args);
     if (chained && chained[1] !== 'else' && chained[1] !== 'endif') {
-      const result = top.parentActive && !top.decided ? evaluate(state, chained[1], args.slice(chained[0].length).trim()) : false;
+      const condText = args.slice(chained[0].length).trim();
+      const result = top.parentActive && !top.decided ? evaluate(state, chained[1], condText) : false;
+      if (top.join && top.active) endBranch(state, top.join);
       top.active = top.parentActive && !top.decided && result !== false;
       top.decided = top.decided || result === true;
       top.uncertain = top.uncertain || result === 'unknown';
+      if (top.join && top.active) startBranch(top.join, branchCondition(chained[1]!, condText, result, location));
     } else {
+      if (top.join && top.active) endBranch(state, top.join);
       top.active = top.parentActive && !top.decided;
       top.decided = true;
+      if (top.join && top.active) {
+        top.join.hasElse = true;
+        startBranch(top.join, TRUE);
+      }
     }
     return;
   }
   const parentActive = isActive(reader);
   const result = parentActive ? evaluate(state, keyword, args) : false;
-  stack.push({ parentActive, active: parentActive && result !== false, decided: result === true, uncertain: result === 'unknown', location });
+  const entry: Conditional = { parentActive, active: parentActive && result !== false, decided: result === true, uncertain: result === 'unknown', location };
+  if (result === 'unknown' && charge(state, state.globals.vars.size + 1)) {
+    const cond = branchCondition(keyword, args, result, location);
+    entry.join = { before: new Map(state.globals.vars), branches: [], current: cond, rest: not(cond), hasElse: false };
+  }
+  stack.push(entry);
+}
+
+/** The condition of one branch: decided, or an atom naming the test and where it is. */
+function branchCondition(keyword: string, args: string, result: boolean | 'unknown', location: Location): Formula {
+  if (result !== 'unknown') return result ? TRUE : FALSE;
+  return foreignAtom('make', `${keyword} ${args} at ${location.file}:${location.line}`);
+}
+
+function startBranch(join: BranchJoin, cond: Formula): void {
+  join.current = and(join.rest, cond);
+  join.rest = and(join.rest, not(cond));
+}
+
+/** Keeps what the branch left and resets the variables to their values before the conditional. */
+function endBranch(state: MakeState, join: BranchJoin): void {
+  const vars = state.globals.vars;
+  join.branches.push({ vars: new Map(vars), when: join.current });
+  vars.clear();
+  for (const [k, v] of join.before) vars.set(k, v);
+  charge(state, join.before.size + 1);
+}
+
+function finishJoin(state: MakeState, join: BranchJoin, location: Location): void {
+  endBranch(state, join);
+  // Without an else (or when every branch could be skipped) the paths taking no branch keep the values from before.
+  if (!join.hasElse) join.branches.push({ vars: join.before, when: join.rest });
+  const names = new Set<string>();
+  for (const b of join.branches) for (const [name, v] of b.vars) if (join.before.get(name) !== v) names.add(name);
+  for (const [name] of join.before) for (const b of join.branches) if (!b.vars.has(name)) names.add(name);
+  for (const name of names) {
+    const values = join.branches.map((b) => b.vars.get(name));
+    const joined = joinVariables(name, values, join.branches.map((b) => b.when), location);
+    if (joined === undefined) state.globals.vars.delete(name);
+    else state.globals.vars.set(name, joined);
+  }
+}
+
+/**
+ * One variable from the branches' variables: the common one when they agree; when each is plain text (no
+ * reference left to expand, nothing unknown) their alternatives as one conditional value (simple, so make never
+ * expands the expression); otherwise unknown — never one branch's value.
+ */
+function joinVariables(name: string, values: ReadonlyArray<Variable | undefined>, whens: readonly Formula[], location: Location): Variable | undefined {
+  const first = values[0];
+  if (values.every((v) => v === first || (v && first && v.flavor === first.flavor && v.value === first.value && v.origin === first.origin))) return first;
+  const texts: string[] = [];
+  for (const v of values) {
+    const text = v?.value ?? '';
+    // Plain text, or a value an inner conditional joined (alternatives flatten); anything else is expanded later.
+    const plain = !isUnknown(text) && (!text.includes('$') || (wholeExpression(text) !== undefined && mayHoldAlternatives(text)));
+    if (!plain) return { flavor: 'simple', value: unknownReference(name), origin: 'file' };
+    texts.push(text);
+  }
+  const value = alternativesText(texts.map((text, i) => ({ text, when: whens[i]! })), `value of ${name} after the conditional at ${location.file}:${location.line}`);
+  const exported = values.find((v) => v?.exported !== undefined)?.exported;
+  return { flavor: 'simple', value: value.startsWith('$(') ? unknownReference(name) : value, origin: 'file', ...(exported !== undefined ? { exported } : {}) };
 }
 
 /** true / false, or 'unknown' when an operand depends on run-time values (then both branches are read). */
@@ -295,6 +389,8 @@ function evaluate(state: MakeState, keyword: string, args: string): boolean | 'u
     const name = expand(state, args, undefined).trim();
     if (isUnknown(name)) return 'unknown';
     const v = lookup(state.globals, name);
+    // A value the CI fills in (`${{ vars.X }}` from the step's env) may be empty: defined or not is decided then.
+    if (v && v.origin === 'environment' && looksUnresolved(v.value)) return 'unknown';
     const defined = v !== undefined && v.value !== '';
     return keyword === 'ifdef' ? defined : !defined;
   }

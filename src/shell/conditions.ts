@@ -1,5 +1,5 @@
 import { listSpine, type Part, type Stmt, type TestExpr, type Word } from './ast.js';
-import { and, atom, eq, FALSE, not, or, TRUE, type Formula } from '../logic/formula.js';
+import { and, atom, eq, FALSE, foreignAtom, not, or, TRUE, type Formula } from '../logic/formula.js';
 import { evaluateSource, UNKNOWN_LOOKUP, wholeExpression } from '../expr/expr.js';
 import type { Frame } from './state.js';
 import { meterOf, stopAnalysis } from './bounds.js';
@@ -301,8 +301,7 @@ function expressionSubject(text: string): string | undefined {
  * workflow expression and read back (quotes, which the atom text cannot carry, are dropped).
  */
 export function shellAtom(text: string): Formula {
-  const clean = text.replace(/\$\{\{|\}\}/g, '').replace(/['"\\]/g, '').replace(/\s+/g, ' ').trim().slice(0, 200);
-  return atom(`shell('${clean}${atomScope}')`);
+  return foreignAtom('shell', `${text.replace(/\s+/g, ' ').trim().slice(0, 200)}${atomScope}`);
 }
 
 /** The loop iteration the atoms made now belong to ('' outside loops and in their first iteration). */

@@ -1,6 +1,6 @@
 import { and, type Formula } from '../logic/formula.js';
 import { MAX_ALTERNATIVES, mergeAlternatives, type Alternative } from '../logic/value.js';
-import { alternativesText, interpolateAlternatives, UNKNOWN_LOOKUP, wholeExpression } from '../expr/expr.js';
+import { alternativesText, interpolateAlternatives, UNKNOWN_LOOKUP } from '../expr/expr.js';
 import { charge, fitsValue, oversized } from './bounds.js';
 import type { Frame, Value } from './state.js';
 
@@ -114,13 +114,9 @@ export function joinTexts(frame: Frame, alts: readonly Alternative[], subject: s
   if (merged.length === 0) return alts[0]?.text ?? '';
   if (merged.length === 1) return merged[0]!.text;
   if (merged.length > MAX_ALTERNATIVES) return unknownJoin(subject);
-  if (merged.some((a) => a.text.includes('${{') && wholeExpression(a.text) === undefined)) return unknownJoin(subject);
-  const text = alternativesText(merged);
+  // alternativesText checks that what it writes reads back as these alternatives, and is unknown otherwise.
+  const text = alternativesText(merged, subject);
   if (!fitsValue(frame, text.length)) return oversized(frame, subject);
-  // The expression must read back as the same alternatives; anything else would be a value the paths did not leave.
-  const back = interpolateAlternatives(text, UNKNOWN_LOOKUP);
-  const texts = new Set(merged.map((a) => a.text));
-  if (back.length !== merged.length || back.some((b) => !texts.has(b.text))) return unknownJoin(subject);
   return text;
 }
 

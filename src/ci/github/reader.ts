@@ -317,7 +317,7 @@ class Reader {
     // The ref domain only helps when every ref is literal (a glob like refs/tags/v* names no single value).
     const literalRefs = call.refs && call.refs.every((r) => !/[*?[]/.test(r)) ? call.refs : undefined;
     const scope = emptyScope({ ...this.github, ...(call.events ? { [EVENTS]: call.events } : {}), ...(literalRefs ? { [REFS]: literalRefs } : {}) });
-    scope.inputs = { ...this.inputDefaults(doc), ...call.inputs };
+    scope.inputs = { ...this.inputDefaults(doc, call.prefix !== ''), ...call.inputs };
     const lookup0 = scopeLookup(scope);
     scope.env = this.envMap(doc, doc.get(root, 'env'), lookup0, {});
     const wfPerms = doc.get(root, 'permissions');
@@ -431,20 +431,21 @@ class Reader {
     return { outputs: callOutputs, done };
   }
 
-  private inputDefaults(doc: YamlDoc): Record<string, unknown> {
-    const on = doc.get(doc.root, 'on');
+  /**
+   * The inputs a run starts with before any are given. Only a called workflow's are known: what its caller does not
+   * pass is the `workflow_call` default (false, 0 or empty without one). A workflow the analysis starts from runs
+   * on its own triggers: dispatched, the person running it chooses every input (the default only fills the form);
+   * on any other event `inputs` is empty. Either way the value is decided at run time, so it stays unknown.
+   */
+  private inputDefaults(doc: YamlDoc, called: boolean): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const trigger of ['workflow_call', 'workflow_dispatch']) {
-      for (const i of doc.entries(doc.get(doc.get(on, trigger), 'inputs'))) {
-        if (i.key in out) continue;
-        const defNode = doc.get(i.value, 'default');
-        const type = doc.str(doc.get(i.value, 'type'));
-        if (defNode && isScalar(defNode)) out[i.key] = coerceInput(String((defNode as Scalar).value ?? ''), type);
-        else if (type === 'boolean') out[i.key] = false;
-        // A workflow_call input the caller does not pass and that has no default is empty; workflow_dispatch
-        // inputs without a default stay unknown (the person running it chooses).
-        else if (trigger === 'workflow_call') out[i.key] = type === 'number' ? 0 : '';
-      }
+    if (!called) return out;
+    const on = doc.get(doc.root, 'on');
+    for (const i of doc.entries(doc.get(doc.get(on, 'workflow_call'), 'inputs'))) {
+      const defNode = doc.get(i.value, 'default');
+      const type = doc.str(doc.get(i.value, 'type'));
+      if (defNode && isScalar(defNode)) out[i.key] = coerceInput(String((defNode as Scalar).value ?? ''), type);
+      else out[i.key] = type === 'boolean' ? false : type === 'number' ? 0 : '';
     }
     return out;
   }
