@@ -41,3 +41,10 @@ test('an analysis-budget-exceeded error fails the verdict like an input bound: w
   assert.equal(computeVerdict({ images: [image('ghcr.io/a/b', true)], findings: [f] }), 'fail');
   assert.equal(computeVerdict({ images: [], findings: [{ ...f, suppressed: { reason: 'a generated makefile, no pushes', source: 'config' } }] }), 'not-applicable');
 });
+
+test('a push whose name is computed at run time is not "nothing pushed": the verdict fails unless it is suppressed', () => {
+  const f = { rule: 'unresolved-push', severity: 'warning' as const, message: 'm', file: 'x', line: 1 };
+  assert.equal(computeVerdict({ images: [], findings: [f] }), 'fail');
+  assert.equal(computeVerdict({ images: [], findings: [{ ...f, suppressed: { reason: 'a throwaway test image', source: 'config' } }] }), 'not-applicable');
+  assert.equal(composeSentence([], [], 0, 1), '0 of 0 images are signed (1 more push of a name computed at run time, not judged); verification enforced via none found.');
+});

@@ -7,7 +7,7 @@ import type { EnforcementReport, ImageReport, Report, Verdict } from '../model/r
  * pass: every pushed image is signed and (when enforcement is required) covered by an enforcing policy,
  *       and no unsuppressed error-level finding from a verdict rule remains;
  * fail: anything less;
- * not-applicable: no image is pushed (and no required image is missing).
+ * not-applicable: no image is pushed (and no required image is missing, and no push of a name computed at run time).
  */
 export const VERDICT_RULES = new Set([
   'unsigned-image',
@@ -34,7 +34,12 @@ const FAIL_WITHOUT_IMAGES = new Set(['required-image-missing', 'input-bound-exce
 
 export function computeVerdict(report: Pick<Report, 'images' | 'findings'>): Verdict {
   const blocking = report.findings.some((f) => !f.suppressed && f.severity === 'error' && VERDICT_RULES.has(f.rule));
-  if (report.images.length === 0) return blocking && report.findings.some((f) => !f.suppressed && f.severity === 'error' && FAIL_WITHOUT_IMAGES.has(f.rule)) ? 'fail' : 'not-applicable';
+  if (report.images.length === 0) {
+    if (blocking && report.findings.some((f) => !f.suppressed && f.severity === 'error' && FAIL_WITHOUT_IMAGES.has(f.rule))) return 'fail';
+    // Something is pushed, under a name computed at run time: "nothing pushed" would be confidently wrong, and
+    // whether it is signed is not judged. Suppressing the finding (with a reason) accepts it.
+    return unresolvedPushes(report) > 0 ? 'fail' : 'not-applicable';
+  }
   if (blocking) return 'fail';
   const accepted = acceptedUnsigned(report);
   return report.images.every((i) => i.signed || accepted.has(i.name)) ? 'pass' : 'fail';
@@ -77,11 +82,17 @@ function describePolicy(e: EnforcementReport): string {
  * counted as unsigned, and the sentence says how many of those there are: `1 of 2 images are signed (1 unsigned,
  * suppressed); …`, so a passing verdict never reads as if every image were signed.
  */
-export function composeSentence(images: ImageReport[], enforcement: EnforcementReport[], acceptedUnsignedCount = 0): string {
+/** Unsuppressed pushes whose names are computed at run time (not counted as images). */
+function unresolvedPushes(report: Pick<Report, 'findings'>): number {
+  return report.findings.filter((f) => !f.suppressed && f.rule === 'unresolved-push').length;
+}
+
+export function composeSentence(images: ImageReport[], enforcement: EnforcementReport[], acceptedUnsignedCount = 0, unresolvedCount = 0): string {
   const signed = images.filter((i) => i.signed).length;
   const noun = images.length === 1 ? 'image is' : 'images are';
   const notes: string[] = [];
   if (acceptedUnsignedCount > 0) notes.push(`${acceptedUnsignedCount} unsigned, suppressed`);
+  if (unresolvedCount > 0) notes.push(`${unresolvedCount} more ${unresolvedCount === 1 ? 'push' : 'pushes'} of a name computed at run time, not judged`);
   // With confirm-online: how many of the signed images the registry confirmed (a verified signature of today's digest).
   if (images.some((i) => i.online)) notes.push(`${images.filter((i) => i.signed && i.online?.status === 'confirmed').length} confirmed in the registry`);
   const accepted = notes.length > 0 ? ` (${notes.join('; ')})` : '';
@@ -90,5 +101,5 @@ export function composeSentence(images: ImageReport[], enforcement: EnforcementR
 
 /** Recomputes verdict and sentence in place-free style. */
 export function finalizeReport(report: Report): Report {
-  return { ...report, verdict: computeVerdict(report), sentence: composeSentence(report.images, report.enforcement, acceptedUnsigned(report).size) };
+  return { ...report, verdict: computeVerdict(report), sentence: composeSentence(report.images, report.enforcement, acceptedUnsigned(report).size, unresolvedPushes(report)) };
 }
