@@ -507,6 +507,9 @@ function callWithAlternatives(node: Extract<Node, { t: 'call' }>, lookup: Lookup
  */
 function evaluateCase(node: Extract<Node, { t: 'call' }>, lookup: Lookup): EValue[] {
   const out: EValue[] = [];
+  // Simplifying each arm's condition costs a decision; only as many arms as a written value holds get one (a
+  // repository's own case() with a thousand arms keeps the plain conditions).
+  const decidesArms = node.args.length <= 2 * MAX_ALTERNATIVES + 1;
   let rest: Formula = TRUE;
   const isFalse = (f: Formula): boolean => f.k === 'const' && !f.v;
   for (let i = 0; i + 1 < node.args.length; i += 2) {
@@ -518,12 +521,12 @@ function evaluateCase(node: Extract<Node, { t: 'call' }>, lookup: Lookup): EValu
     const holds = or(...preds.map((p) => and(whenOf(p), truthOf(p))));
     // Conditions written by alternativesText exclude each other: then "this one holds" is the whole condition, and
     // the negations of the ones before it (which would double the formula at every arm) add nothing.
-    const here = rest.k === 'const' || satisfiable(and(holds, not(rest))) !== false ? and(rest, holds) : holds;
+    const here = rest.k === 'const' || !decidesArms || satisfiable(and(holds, not(rest))) !== false ? and(rest, holds) : holds;
     if (!isFalse(here)) for (const v of evaluate(node.args[i + 1]!, lookup)) out.push(withWhen(v, here));
     rest = and(rest, not(holds));
     if (isFalse(rest)) return out;
   }
-  if (satisfiable(rest) === false) return out;
+  if (decidesArms && satisfiable(rest) === false) return out;
   for (const v of evaluate(node.args[node.args.length - 1]!, lookup)) out.push(withWhen(v, rest));
   return out;
 }
