@@ -135,14 +135,17 @@ const RUNTIME_CONTEXT = /^\s*(env|steps|needs|jobs)\./i;
 /**
  * Where a `${…}` that computes starts: a shell expansion with an operator (`${GITHUB_REF#refs/*\/}`,
  * `${TAG//-/,}`, `${V:0:8}`) or a function call in HCL or a template (`${generate_tags("", "")}`). A plain
- * `${REGISTRY}` is a configured name, not a computation. -1 when there is none.
+ * `${REGISTRY}`, or one with a default (`${REGISTRY:-ghcr.io/acme}`), is a configured name, not a computation.
+ * -1 when there is none.
  */
 function nextOperatedExpansion(name: string, from: number): number {
   for (let i = name.indexOf('${', from); i >= 0; i = name.indexOf('${', i + 2)) {
     if (name[i + 2] === '{') continue;
     let j = i + 2;
     while (j < name.length && /[A-Za-z0-9_]/.test(name[j]!)) j++;
-    if (j > i + 2 && j < name.length && /[#%/:^,(]/.test(name[j]!)) return i;
+    if (j === i + 2 || j >= name.length) continue;
+    // `${X:-default}` / `${X-default}` are still the configured name (or its default); `${X:0:8}` is a substring.
+    if (/[#%/^,(]/.test(name[j]!) || (name[j] === ':' && /[\d\s]/.test(name[j + 1] ?? ''))) return i;
   }
   return -1;
 }
