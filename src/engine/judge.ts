@@ -340,7 +340,7 @@ function refSelectsPush(ref: ImageRef, push: PushOp, siblings: PushOp[]): boolea
 function isWhollyDynamic(ref: ImageRef): boolean {
   if (ref.resolved) return false;
   const n = ref.name.replace(/^docker\.io\/(library\/)?/, '');
-  if (isConfiguredName(ref)) return false;
+  if (CONFIGURED_NAME.test(n)) return false;
   return /^(\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_]\w*)$/.test(n) || /^["']?\$/.test(n);
 }
 

@@ -1,4 +1,5 @@
-import { and, atom, eq, FALSE, not, or, TRUE, formulaKey, formulaText, satisfiable, type Formula } from '../logic/formula.js';
+import { and, atom, eq, FALSE, isFalse, not, or, TRUE, formulaKey, formulaText, satisfiable, type Formula } from '../logic/formula.js';
+import { mergeAlternatives } from '../logic/value.js';
 import { PARTIAL_JSON } from '../model/digest.js';
 
 /**
@@ -511,7 +512,6 @@ function evaluateCase(node: Extract<Node, { t: 'call' }>, lookup: Lookup): EValu
   // repository's own case() with a thousand arms keeps the plain conditions).
   const decidesArms = node.args.length <= 2 * MAX_ALTERNATIVES + 1;
   let rest: Formula = TRUE;
-  const isFalse = (f: Formula): boolean => f.k === 'const' && !f.v;
   for (let i = 0; i + 1 < node.args.length; i += 2) {
     const preds = evaluate(node.args[i]!, lookup);
     if (preds.some((p) => p.known && typeof p.value !== 'boolean')) {
@@ -901,7 +901,10 @@ export function interpolateOne(text: string, lookup: Lookup): string {
   return parts.map((p) => ('literal' in p ? p.literal : `\${{ ${p.expr} }}`)).join('');
 }
 
-/** Cheap test before evaluating a text for alternatives: conditional values are written `${{ (c) && (v) || … }}`. */
+/**
+ * Cheap test before evaluating a text for alternatives: conditional values are written `${{ case(c, v, …) }}`
+ * (alternativesText), and a repository's own `${{ c && 'a' || 'b' }}` holds alternatives too.
+ */
 export function mayHoldAlternatives(text: string): boolean {
   return text.includes('${{') && (text.includes('&&') || text.includes('||') || text.includes('case('));
 }
@@ -927,32 +930,49 @@ export function alternativeCombinations(texts: readonly string[], bound: number)
 }
 
 /**
- * Text alternatives as one text: the only one, or one conditional expression that reads back as exactly these
- * alternatives. Alternatives that are themselves conditional are flattened first (their conditions and-ed), and a
- * text with unknown parts (`a.io/x,${{ vars.B }}`) is written as a `format()` that reads back as that text. When the
- * alternatives cannot be written so (too many, a part that cannot be written back), the value is unknown — written
- * as a run-time value, `$(subject)`, never as one of the alternatives: keeping one would say the others cannot happen.
+ * The alternatives with those that are themselves conditional flattened (their conditions and-ed) and those that
+ * can never hold dropped; equal texts are not merged yet.
  */
-export function alternativesText(alts: TextAlternative[], subject = 'a value that differs between paths'): string {
-  const flat = new Map<string, Formula>();
+export function flatAlternatives(alts: readonly TextAlternative[]): TextAlternative[] {
+  const flat: TextAlternative[] = [];
   for (const a of alts) {
-    if (a.when.k === 'const' && !a.when.v) continue;
-    const inner = a.text.includes('${{') ? interpolateAlternatives(a.text, UNKNOWN_LOOKUP) : [{ text: a.text, when: TRUE }];
-    for (const x of inner) {
+    if (isFalse(a.when)) continue;
+    if (!a.text.includes('${{')) {
+      flat.push(a);
+      continue;
+    }
+    for (const x of interpolateAlternatives(a.text, UNKNOWN_LOOKUP)) {
       const when = and(a.when, x.when);
-      if (when.k === 'const' && !when.v) continue;
-      const prev = flat.get(x.text);
-      flat.set(x.text, prev ? or(prev, when) : when);
+      if (!isFalse(when)) flat.push({ text: x.text, when });
     }
   }
-  if (flat.size === 0) return alts[0]?.text ?? '';
-  if (flat.size === 1) return [...flat.keys()][0]!;
-  if (flat.size > MAX_ALTERNATIVES) return `$(${subject})`;
+  return flat;
+}
+
+/**
+ * Text alternatives as one text: the only one, or one conditional expression that reads back as exactly these
+ * alternatives (see writeAlternatives). Alternatives that are themselves conditional are flattened first.
+ */
+export function alternativesText(alts: TextAlternative[], subject = 'a value that differs between paths'): string {
+  return writeAlternatives(mergeAlternatives(flatAlternatives(alts)), subject, alts[0]?.text ?? '');
+}
+
+/**
+ * Flat alternatives with distinct texts (flatAlternatives, then mergeAlternatives) as one text: the only one, or
+ * one conditional expression that reads back as exactly these. A text with unknown parts (`a.io/x,${{ vars.B }}`)
+ * is written as a `format()` that reads back as that text. When they cannot be written so (too many, a part that
+ * cannot be written back), the value is unknown — written as a run-time value, `$(subject)`, never as one of the
+ * alternatives: keeping one would say the others cannot happen. `fallback` is the text when none can hold.
+ */
+export function writeAlternatives(merged: readonly TextAlternative[], subject: string, fallback: string): string {
+  if (merged.length === 0) return fallback;
+  if (merged.length === 1) return merged[0]!.text;
+  if (merged.length > MAX_ALTERNATIVES) return `$(${subject})`;
   const vals: EValue[] = [];
-  for (const [text, when] of flat) {
-    const v = textValue(text);
+  for (const a of merged) {
+    const v = textValue(a.text);
     if (v === undefined) return `$(${subject})`;
-    vals.push(withWhen(v, when));
+    vals.push(withWhen(v, a.when));
   }
   const expr = alternativesExpression(vals);
   if (expr === undefined) return `$(${subject})`;
@@ -962,8 +982,8 @@ export function alternativesText(alts: TextAlternative[], subject = 'a value tha
   // written only in the `if` and `elif` branches of a shell test is empty after neither). An extra possibility is
   // sound; a lost one would not be.
   const back = interpolateAlternatives(written, UNKNOWN_LOOKUP);
-  const fits = (t: string): boolean => flat.has(t) || t === '';
-  if (back.some((b) => !fits(b.text)) || [...flat.keys()].some((t) => !back.some((b) => b.text === t))) return `$(${subject})`;
+  const texts = new Set(merged.map((a) => a.text));
+  if (back.some((b) => !texts.has(b.text) && b.text !== '') || merged.some((a) => !back.some((b) => b.text === a.text))) return `$(${subject})`;
   return written;
 }
 
@@ -1003,7 +1023,7 @@ function formatSource(text: string): string | undefined {
  * Undefined when a value or a condition cannot be written back.
  */
 function alternativesExpression(vals: EValue[]): string | undefined {
-  const live = vals.filter((v) => !(whenOf(v).k === 'const' && !(whenOf(v) as { v: boolean }).v));
+  const live = vals.filter((v) => !isFalse(whenOf(v)));
   if (!live.length) return undefined;
   const args: string[] = [];
   for (const v of live) {

@@ -89,6 +89,11 @@ export function eq(subject: string, value: string, domain?: readonly string[]): 
   return { k: 'eq', subject, value: v };
 }
 
+/** Whether a formula is the constant false (a path that cannot happen). */
+export function isFalse(f: Formula): boolean {
+  return f.k === 'const' && !f.v;
+}
+
 export function not(f: Formula): Formula {
   if (f.k === 'const') return f.v ? FALSE : TRUE;
   if (f.k === 'not') return f.f;

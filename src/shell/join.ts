@@ -1,6 +1,6 @@
-import { and, type Formula } from '../logic/formula.js';
-import { MAX_ALTERNATIVES, mergeAlternatives, type Alternative } from '../logic/value.js';
-import { alternativesText, interpolateAlternatives, UNKNOWN_LOOKUP } from '../expr/expr.js';
+import { type Formula } from '../logic/formula.js';
+import { mergeAlternatives, type Alternative } from '../logic/value.js';
+import { flatAlternatives, writeAlternatives } from '../expr/expr.js';
 import { charge, fitsValue, oversized } from './bounds.js';
 import type { Frame, Value } from './state.js';
 
@@ -98,24 +98,13 @@ export function joinValues(frame: Frame, values: ReadonlyArray<Value | undefined
 
 /**
  * The texts of several paths as one value: the text itself when they agree, else one conditional expression (as a
- * step's `if:` write is kept). Alternatives that are themselves joins are flattened (texts with expressions are read back as the evaluator writes them, so equal values compare equal). Unknown — never one of the
- * texts — when there are more than MAX_ALTERNATIVES (the expression evaluator keeps no more than that, so the rest
- * would be lost) or when a text cannot be written into the expression (one with an unresolved `${{ … }}` inside).
+ * step's `if:` write is kept; see writeAlternatives). Alternatives that are themselves joins are flattened, each
+ * flattened alternative charged to the budget. Unknown — never one of the texts — when they cannot be written back.
  */
 export function joinTexts(frame: Frame, alts: readonly Alternative[], subject: string): string {
-  const flat: Alternative[] = [];
-  for (const a of alts) {
-    if (a.when.k === 'const' && !a.when.v) continue;
-    if (!a.text.includes('${{')) flat.push(a);
-    else for (const x of interpolateAlternatives(a.text, UNKNOWN_LOOKUP)) flat.push({ text: x.text, when: and(a.when, x.when) });
-  }
+  const flat = flatAlternatives(alts);
   if (!charge(frame, flat.length + 1)) return unknownJoin(subject);
-  const merged = mergeAlternatives(flat).filter((a) => !(a.when.k === 'const' && !a.when.v));
-  if (merged.length === 0) return alts[0]?.text ?? '';
-  if (merged.length === 1) return merged[0]!.text;
-  if (merged.length > MAX_ALTERNATIVES) return unknownJoin(subject);
-  // alternativesText checks that what it writes reads back as these alternatives, and is unknown otherwise.
-  const text = alternativesText(merged, subject);
+  const text = writeAlternatives(mergeAlternatives(flat), subject, alts[0]?.text ?? '');
   if (!fitsValue(frame, text.length)) return oversized(frame, subject);
   return text;
 }

@@ -150,8 +150,8 @@ function imagetoolsCreate(args: Arg[]): CommandEffect[] {
   // imagetools create always pushes (only --dry-run does not). Its tags given through a word the shell splits at
   // run time (`"${TAG_ARGS[@]}"` of an array built in a loop over unknown items) are still a push: of a name
   // computed at run time, reported unresolved, never nothing.
-  const spread = known.length ? [] : p.positionals.filter((a) => a.dynamic).map((a) => a.text);
-  const tags = known.length ? known : spread.slice(0, 1);
+  const spread = p.positionals.find((a) => a.dynamic);
+  const tags = known.length ? known : spread ? [spread.text] : [];
   if (!tags.length) return [];
   const effects: CommandEffect[] = [{ kind: 'push', tool: 'docker buildx imagetools create', refs: tags }];
   // Plain progress (the default off a terminal) logs `pushing <new digest> to <tag>` after each tag's copies;
