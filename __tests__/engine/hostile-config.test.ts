@@ -88,3 +88,19 @@ test('a workflow of YAML errors gives one parse-error and, cut short by the erro
   assert.deepEqual(at(fewReport, 'input-bound-exceeded'), []);
   assert.equal(fewReport.verdict, 'pass');
 });
+
+test('a workflow whose parse the budget stops is reported where it stopped, and fails closed', async () => {
+  // 400 KB of comments before the push: the parse is charged one unit per character, and the budget allows less.
+  const padded = 'on: push\njobs:\n  b:\n    runs-on: x\n' + '# padding padding padding padding padding padding\n'.repeat(8_000) + '    steps:\n      - run: docker push ghcr.io/o/a:1\n';
+  const dir = tree({ '.github/workflows/a.yml': padded });
+  const budget = new AnalysisBudget({ work: 100_000, valueLength: 1 << 20, deadlineMs: 1e9 });
+  const r = await analyze({ root: dir, repository: 'o/r', requireEnforcement: false, budget });
+  const stops = at(r, 'analysis-budget-exceeded');
+  assert.equal(stops.length, 1, stops.join(', '));
+  assert.match(stops[0]!, /^\.github\/workflows\/a\.yml:\d+$/);
+  assert.ok(Number(stops[0]!.split(':')[1]) > 1000, 'the line where the parse was, not the top of the file');
+  assert.ok(r.limits.some((l) => /analysis work bound \(100000 units\) spent at \.github\/workflows\/a\.yml:\d+; the YAML parse of \.github\/workflows\/a\.yml stopped there/.test(l)), r.limits.join('\n'));
+  // One finding for one cause: no parse-error (the file is valid YAML) and no input bound besides the budget's.
+  assert.deepEqual(r.findings.map((f) => f.rule), ['analysis-budget-exceeded']);
+  assert.equal(r.verdict, 'fail');
+});

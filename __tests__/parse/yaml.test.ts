@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import { firstYamlError, MAX_YAML_ERRORS, MAX_YAML_ERRORS_KEPT, MAX_YAML_NESTING, parseYaml } from '../../src/parse/yaml.js';
 import { parseConfig } from '../../src/config/load.js';
+import { AnalysisBudget } from '../../src/util/budget.js';
 
 /** YAML parsing of hostile files (issue 12): bounded errors, bounded nesting, the same documents as the library. */
 
@@ -117,4 +118,44 @@ test('the configuration file: one finding for a file that is not YAML, however m
   const many = parseConfig('ignore:\n' + '  - "\n'.repeat(5000), '.image-signing-audit.yml');
   assert.equal(many.findings.length, 1);
   assert.match(many.findings[0]!.message, /\(and (at least )?\d+ more errors\)/);
+});
+
+test('the parse is charged to the run budget: a spent work bound stops it where it was, with a hit there', () => {
+  // 40 documents of about 1 KB each; the budget allows about half of them.
+  const docText = (i: number): string => `a${i}:\n` + Array.from({ length: 40 }, (_, k) => `  k${k}: value-${i}-${k}\n`).join('');
+  const text = Array.from({ length: 40 }, (_, i) => docText(i)).join('---\n');
+  const budget = new AnalysisBudget({ work: 20 * 1024 + 10, valueLength: 1 << 20, deadlineMs: 1e9 });
+  const parsed = parseYaml(text, 'big.yaml', budget);
+  assert.ok(parsed.stoppedByBudget, 'the budget stopped the parse');
+  // Not an input bound of its own: the budget's hit is the finding, and the file counts as not parsed.
+  assert.equal(parsed.bound, undefined);
+  assert.equal(parsed.errors.at(-1)!.message, 'not parsed whole: the analysis work bound was spent here');
+  assert.equal(parsed.errors.at(-1)!.line, parsed.stoppedByBudget.line);
+  // Parsed in slices: what was kept is the documents before the slice that crossed the bound, not all of them.
+  assert.ok(parsed.docs.length > 0 && parsed.docs.length < 40, `${parsed.docs.length} documents kept`);
+  const hits = budget.hits();
+  assert.equal(hits.length, 1);
+  assert.equal(hits[0]!.kind, 'work');
+  assert.equal(hits[0]!.location?.file, 'big.yaml');
+  assert.equal(hits[0]!.location?.line, parsed.stoppedByBudget.line);
+  assert.ok(parsed.stoppedByBudget.line > 1);
+});
+
+test('a passed deadline stops a parse before its first lexeme, and an ordinary file costs one unit per character', () => {
+  let now = 0;
+  const late = new AnalysisBudget({ work: 1e12, valueLength: 1 << 20, deadlineMs: 100 }, () => now);
+  now = 101;
+  const stopped = parseYaml('on: push\njobs: {}\n', 'w.yml', late);
+  assert.deepEqual(stopped.docs, []);
+  assert.deepEqual(stopped.stoppedByBudget, { line: 1 });
+  assert.deepEqual(stopped.errors, [{ line: 1, message: 'not parsed whole: the analysis deadline passed here' }]);
+  assert.equal(late.hits()[0]?.kind, 'deadline');
+
+  const text = 'on: push\njobs:\n  b:\n    runs-on: x\n'.repeat(1);
+  const budget = new AnalysisBudget();
+  const parsed = parseYaml(text, 'w.yml', budget);
+  assert.equal(parsed.bound, undefined);
+  assert.equal(parsed.docs.length, 1);
+  // Charged from offset 0 to the end: every character once, plus one per charge.
+  assert.ok(budget.spent >= text.length && budget.spent <= text.length + 4, `${budget.spent} units for ${text.length} characters`);
 });

@@ -52,3 +52,18 @@ test("a reader's own bound is a hit of its own kind, with the reader's words", (
   assert.deepEqual(limits, ['analysis bound reached at build.sh:4: shell script nests more than 100 levels here']);
   assert.equal(findings[0]!.rule, 'analysis-budget-exceeded');
 });
+
+test('a spent budget is one hit per file, where it was first seen there; other files keep their own', () => {
+  const b = new AnalysisBudget({ work: 10, valueLength: 5, deadlineMs: 1e9 });
+  b.charge(11);
+  b.stopped('the steps of a.yml', { file: 'a.yml', line: 981 });
+  b.stopped('the jobs of a.yml', { file: 'a.yml', line: 982 });
+  b.stopped('the YAML parse of b.yml', { file: 'b.yml', line: 7 });
+  // A reader's own bound in the same file is a different cause, and is kept.
+  b.hit('bound', 'make expansion work bound hit', { file: 'a.yml', line: 990 });
+  assert.deepEqual(b.hits().map((h) => `${h.kind} ${h.location?.file}:${h.location?.line} ${h.what}`), [
+    'work a.yml:981 the steps of a.yml',
+    'work b.yml:7 the YAML parse of b.yml',
+    'bound a.yml:990 make expansion work bound hit',
+  ]);
+});

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { RepoReader } from '../discover/repo.js';
+import type { AnalysisBudget } from '../util/budget.js';
 import { parseDocument, splitDocuments } from './documents.js';
 import { findCommands, type DeployCommand } from './commands.js';
 import { classifyPath } from './paths.js';
@@ -101,6 +102,8 @@ export interface DeploymentInput {
   repository?: string;
   /** Files that hold sample policies (examples/samples folders), to recognise unreferenced copies of them. */
   sampleFiles: string[];
+  /** The run's: every YAML parse is charged to it. */
+  budget?: AnalysisBudget;
 }
 
 export function indexDeployments(input: DeploymentInput): DeploymentIndex {
@@ -138,7 +141,7 @@ export function indexDeployments(input: DeploymentInput): DeploymentIndex {
   for (const f of repo.files) {
     if (MANIFEST.test(f.path) && classifyPath(f.path) !== 'skip') {
       const r = repo.read(f.path, { scan: true });
-      if (r.ok && (r.text.includes('argoproj.io') || r.text.includes('kustomize.toolkit.fluxcd.io'))) gitops.push(...readGitOps(f.path, r.text));
+      if (r.ok && (r.text.includes('argoproj.io') || r.text.includes('kustomize.toolkit.fluxcd.io'))) gitops.push(...readGitOps(f.path, r.text, input.budget));
     }
     commands.push(...findCommands(repo, f.path, input.repository));
   }
@@ -233,7 +236,7 @@ export function indexDeployments(input: DeploymentInput): DeploymentIndex {
             break;
           }
           mark(file, chain);
-          const entries = kustomizationEntries(repo, file, kustomizationLists);
+          const entries = kustomizationEntries(repo, file, kustomizationLists, input.budget);
           for (const [rel, line] of entries) {
             const target = join(dirOf(file), rel);
             if (target === undefined) continue;
@@ -331,7 +334,7 @@ export function indexDeployments(input: DeploymentInput): DeploymentIndex {
     if (reason !== undefined) return { deployed: true, reason };
     const k = governed(dirOf(file), false);
     if (k) {
-      const listed = kustomizationLists.get(k) ?? kustomizationEntries(repo, k, kustomizationLists);
+      const listed = kustomizationLists.get(k) ?? kustomizationEntries(repo, k, kustomizationLists, input.budget);
       const line = [...listed].find(([rel]) => join(dirOf(k), rel) === file || file.startsWith(`${join(dirOf(k), rel) ?? '\u0000'}/`))?.[1];
       return { deployed: false, reason: line !== undefined ? `listed in ${k}:${line}, but nothing deploys ${k}` : `${k} governs this folder and does not list it, and nothing else deploys it` };
     }
@@ -353,14 +356,14 @@ function eligible(file: string): boolean {
 }
 
 /** `resources`, `bases` and `components` entries of a kustomization file with their lines; remote ones dropped. */
-function kustomizationEntries(repo: RepoReader, file: string, cache: Map<string, Map<string, number>>): Map<string, number> {
+function kustomizationEntries(repo: RepoReader, file: string, cache: Map<string, Map<string, number>>, budget: AnalysisBudget | undefined): Map<string, number> {
   const hit = cache.get(file);
   if (hit) return hit;
   const out = new Map<string, number>();
   cache.set(file, out);
   const r = repo.read(file);
   if (!r.ok) return out;
-  const parsed = parseDocument({ text: r.text, startLine: 1 }, file);
+  const parsed = parseDocument({ text: r.text, startLine: 1 }, file, budget);
   const doc = parsed.docs[0];
   if (!doc) return out;
   for (const key of ['resources', 'bases', 'components']) {
@@ -374,14 +377,14 @@ function kustomizationEntries(repo: RepoReader, file: string, cache: Map<string,
 }
 
 /** Argo CD Applications/ApplicationSets and Flux Kustomizations in one file, with the paths they reconcile. */
-function readGitOps(file: string, text: string): GitOpsObject[] {
+function readGitOps(file: string, text: string, budget: AnalysisBudget | undefined): GitOpsObject[] {
   const out: GitOpsObject[] = [];
   for (const part of splitDocuments(text)) {
     const kind = /^kind:\s*["']?(\w+)/m.exec(part.text)?.[1];
     const argo = (kind === 'Application' || kind === 'ApplicationSet') && part.text.includes('argoproj.io');
     const flux = kind === 'Kustomization' && part.text.includes('kustomize.toolkit.fluxcd.io');
     if (!argo && !flux) continue;
-    const parsed = parseDocument(part, file);
+    const parsed = parseDocument(part, file, budget);
     const doc = parsed.docs[0];
     if (!doc || !doc.isMap(doc.root)) continue;
     const name = doc.strAt(doc.root, 'metadata', 'name') ?? '(unnamed)';

@@ -1,4 +1,5 @@
 import type { RepoReader } from '../discover/repo.js';
+import type { AnalysisBudget } from '../util/budget.js';
 import { parseYaml, YamlDoc } from '../parse/yaml.js';
 import { Doc, parseDocument, splitDocuments } from './documents.js';
 import { preprocessHelmTemplate, type DisabledBlock } from './helm.js';
@@ -68,7 +69,8 @@ export interface DiscoveryResult extends ReadOutcome {
   kustomizations: string[];
 }
 
-export function discover(repo: RepoReader, opts: { policyRoot: boolean; label: string }): DiscoveryResult {
+/** `budget`: the run's; every YAML parse is charged to it, and the scan stops (with a hit) once it is spent. */
+export function discover(repo: RepoReader, opts: { policyRoot: boolean; label: string; budget?: AnalysisBudget }): DiscoveryResult {
   const result: DiscoveryResult = { ...emptyOutcome(), manifestsParsed: 0, kustomizations: [] };
   const valuesCache = new Map<string, unknown>();
   for (const f of repo.files) {
@@ -77,6 +79,11 @@ export function discover(repo: RepoReader, opts: { policyRoot: boolean; label: s
     const base = f.path.slice(f.path.lastIndexOf('/') + 1);
     const isKustomization = /^kustomization\.ya?ml$|^Kustomization$/.test(base);
     const isTf = /\.tf$/i.test(base);
+    // Reading is not charged (the walk's bounds cover it), but a spent budget or a passed deadline ends the scan.
+    if (opts.budget?.exhausted) {
+      opts.budget.stopped('the admission policy scan', { file: f.path, line: 1 });
+      break;
+    }
     const read = repo.read(f.path, { scan: true });
     if (!read.ok) continue;
     const text = read.text;
@@ -106,17 +113,17 @@ export function discover(repo: RepoReader, opts: { policyRoot: boolean; label: s
     if (helm) {
       const chart = chartRootOf(f.path, (p) => repo.has(p));
       // The chart's values.yaml (often the largest YAML of a chart) is parsed only for a template that reads it.
-      values = chart !== undefined && text.includes('.Values') ? chartValues(repo, chart, valuesCache) : undefined;
+      values = chart !== undefined && text.includes('.Values') ? chartValues(repo, chart, valuesCache, opts.budget) : undefined;
       source = preprocessHelmTemplate(text, values, { disabled });
       ctx.fileNotes = [...fileNotes, 'Helm template read without rendering; .Values resolved from the chart values.yaml where possible'];
     }
-    readParts(source, file, f.path, helm, ctx, result);
+    readParts(source, file, f.path, helm, ctx, result, opts.budget);
     // What the chart ships switched off by default is listed as not counted, with the condition that disables it.
     const lines = disabled.length > 0 ? text.split('\n') : [];
     const relevant = disabled.filter((b) => FILE_TRIGGER.test(lines.slice(b.from - 1, b.to).join('\n')));
     if (relevant.length > 0) {
       const shadow: DiscoveryResult = { ...emptyOutcome(), manifestsParsed: 0, kustomizations: [] };
-      readParts(preprocessHelmTemplate(text, values, { takeDisabled: true }), file, f.path, true, { ...ctx, counted: false }, shadow);
+      readParts(preprocessHelmTemplate(text, values, { takeDisabled: true }), file, f.path, true, { ...ctx, counted: false }, shadow, opts.budget);
       result.manifestsParsed += shadow.manifestsParsed;
       for (const p of shadow.policies) {
         const block = relevant.find((b) => p.location.line >= b.from && p.location.line <= b.to);
@@ -134,13 +141,13 @@ export function discover(repo: RepoReader, opts: { policyRoot: boolean; label: s
 }
 
 /** Parses the documents of one file that can hold admission configuration and hands them to the readers. */
-function readParts(source: string, file: string, path: string, helm: boolean, ctx: ReaderContext, result: DiscoveryResult): void {
+function readParts(source: string, file: string, path: string, helm: boolean, ctx: ReaderContext, result: DiscoveryResult, budget: AnalysisBudget | undefined): void {
   // One parse-error finding per file, however many of its documents fail: the first error, and a count.
   let first: { line: number; message: string } | undefined;
   let errors = 0;
   for (const part of splitDocuments(source)) {
     if (!FILE_TRIGGER.test(part.text) || !worthParsing(part.text)) continue;
-    const parsed = parseDocument(part, file);
+    const parsed = parseDocument(part, file, budget);
     result.manifestsParsed++;
     if (parsed.errors.length > 0 && !helm) {
       first ??= parsed.errors[0]!;
@@ -188,13 +195,13 @@ function readDocument(doc: Doc, text: string, ctx: ReaderContext, out: ReadOutco
   }
 }
 
-function chartValues(repo: RepoReader, chart: string, cache: Map<string, unknown>): unknown {
+function chartValues(repo: RepoReader, chart: string, cache: Map<string, unknown>, budget: AnalysisBudget | undefined): unknown {
   if (cache.has(chart)) return cache.get(chart);
   let values: unknown;
   for (const name of ['values.yaml', 'values.yml']) {
     const r = repo.read(chart ? `${chart}/${name}` : name);
     if (!r.ok) continue;
-    const parsed = parseYaml(r.text, name);
+    const parsed = parseYaml(r.text, name, budget);
     const first = parsed.docs[0];
     if (first) values = new YamlDoc(name, first, parsed.lineCounter).toPlain(first.contents);
     break;

@@ -1,4 +1,5 @@
 import type { Node } from 'yaml';
+import type { AnalysisBudget } from '../util/budget.js';
 import { parseYaml, YamlDoc } from '../parse/yaml.js';
 import type { Location } from '../model/location.js';
 
@@ -112,8 +113,9 @@ export interface ParsedText {
   errorCount: number;
 }
 
-export function parseDocument(part: TextDocument, file: string): ParsedText {
-  const parsed = parseYaml(part.text, file);
+/** `budget`: the run's; the parse is charged to it and stops (an error) once it is spent. */
+export function parseDocument(part: TextDocument, file: string, budget?: AnalysisBudget): ParsedText {
+  const parsed = parseYaml(part.text, file, budget);
   const offset = part.startLine - 1;
   return {
     docs: parsed.docs.map((d) => new Doc(new YamlDoc(file, d, parsed.lineCounter), file, offset)),

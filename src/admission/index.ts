@@ -55,16 +55,16 @@ export function analyzeAdmission(input: AdmissionInput): AdmissionResult {
   let manifestsParsed = 0;
   const sources = [{ repo: input.repo, policyRoot: false, label: '' }, ...input.policyRoots.map((r) => ({ repo: r, policyRoot: true, label: r.root }))];
   for (const source of sources) {
-    const found = discover(source.repo, { policyRoot: source.policyRoot, label: source.label });
+    const found = discover(source.repo, { policyRoot: source.policyRoot, label: source.label, ...(input.budget ? { budget: input.budget } : {}) });
     manifestsParsed += found.manifestsParsed;
     const own = found.policies;
     if (source.policyRoot) {
       for (const p of own) if (p.counted && !p.deployedBy) p.deployedBy = `given with policy-paths (${source.label})`;
-      own.push(...applyKustomizations(source.repo, found.kustomizations, own));
+      own.push(...applyKustomizations(source.repo, found.kustomizations, own, undefined, input.budget));
     } else {
       const sampleFiles = [...new Set(own.filter((p) => classifyPath(p.location.file) === 'example').map((p) => p.location.file))];
-      const index = indexDeployments({ repo: source.repo, ...(input.repository ? { repository: input.repository } : {}), sampleFiles });
-      own.push(...applyKustomizations(source.repo, found.kustomizations, own, (f) => index.statusOf(f)));
+      const index = indexDeployments({ repo: source.repo, ...(input.repository ? { repository: input.repository } : {}), sampleFiles, ...(input.budget ? { budget: input.budget } : {}) });
+      own.push(...applyKustomizations(source.repo, found.kustomizations, own, (f) => index.statusOf(f), input.budget));
       applyDeployments(own, found.installations, found.namespaces, index);
       limits.push(...index.limits);
     }

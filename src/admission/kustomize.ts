@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { Node } from 'yaml';
 import type { RepoReader } from '../discover/repo.js';
+import type { AnalysisBudget } from '../util/budget.js';
 import type { EnforcementMode } from '../model/report.js';
 import type { Location } from '../model/location.js';
 import { Doc, parseDocument, splitDocuments } from './documents.js';
@@ -67,13 +68,13 @@ function jsonPatchModes(doc: Doc, ops: Node[], target: { kind?: string; name?: s
   return out;
 }
 
-function patchesOf(repo: RepoReader, file: string, doc: Doc): ModePatch[] {
+function patchesOf(repo: RepoReader, file: string, doc: Doc, budget: AnalysisBudget | undefined): ModePatch[] {
   const dir = posix.dirname(file);
   const root = doc.root;
   const out: ModePatch[] = [];
   const readPatchText = (text: string, target: { kind?: string; name?: string }, where: string, startLine: number): void => {
     for (const part of splitDocuments(text)) {
-      const parsed = parseDocument({ text: part.text, startLine: part.startLine + startLine - 1 }, where);
+      const parsed = parseDocument({ text: part.text, startLine: part.startLine + startLine - 1 }, where, budget);
       for (const d of parsed.docs) {
         const items = d.items(d.root);
         if (items.length > 0) out.push(...jsonPatchModes(d, items, target));
@@ -111,16 +112,17 @@ function under(path: string, roots: string[]): boolean {
 }
 
 /** Variants for every policy an overlay patches; marks the patched bases as not counted on their own. */
-export function applyKustomizations(repo: RepoReader, files: string[], policies: Policy[], statusOf?: (file: string) => DeployStatus): Policy[] {
+/** `budget`: the run's; every YAML parse is charged to it. */
+export function applyKustomizations(repo: RepoReader, files: string[], policies: Policy[], statusOf?: (file: string) => DeployStatus, budget?: AnalysisBudget): Policy[] {
   const variants: Policy[] = [];
   const originallyCounted = new Map(policies.map((p) => [p, p.counted]));
   for (const file of files) {
     const read = repo.read(file);
     if (!read.ok) continue;
-    const parsed = parseDocument({ text: read.text, startLine: 1 }, file);
+    const parsed = parseDocument({ text: read.text, startLine: 1 }, file, budget);
     const doc = parsed.docs[0];
     if (!doc || parsed.errors.length > 0) continue;
-    const patches = patchesOf(repo, file, doc);
+    const patches = patchesOf(repo, file, doc, budget);
     if (patches.length === 0) continue;
     const roots = resourceRoots(doc, file);
     const status: DeployStatus | undefined = classifyPath(file) !== 'deployable' ? { deployed: false, reason: `the overlay ${file} is in a test or example folder` } : statusOf?.(file);

@@ -2,6 +2,7 @@ import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { Location } from '../model/location.js';
 import { firstYamlError, parseYaml, yamlDocs, type YamlDoc } from '../parse/yaml.js';
 import { appendAll } from '../util/arrays.js';
+import type { AnalysisBudget } from '../util/budget.js';
 import { parseHcl, type HclAttribute, type HclValue } from './hcl.js';
 
 /**
@@ -37,10 +38,17 @@ export function emptyDefinition(): BakeDefinition {
 export type LoadProblem = { line: number; message: string; bound?: { reason: string; line: number } };
 
 /** Adds one file to the definition; returns its syntax problems. Later files override earlier attributes, as in bake. */
-export function loadBakeFile(def: BakeDefinition, file: string, text: string, virtual: boolean): LoadProblem[] {
-  if (/\.hcl$/i.test(file)) return loadHcl(def, file, text, virtual);
-  if (/\.json$/i.test(file) || /^\s*\{/.test(text)) return loadJson(def, file, text, virtual);
-  return loadCompose(def, file, text, virtual);
+export function loadBakeFile(def: BakeDefinition, file: string, text: string, virtual: boolean, budget?: AnalysisBudget): LoadProblem[] {
+  if (/\.hcl$/i.test(file)) {
+    // The HCL parser is linear and bounded on its own; its text is charged like YAML's, one unit per character.
+    if (budget && (!budget.charge(text.length + 1) || budget.exhausted)) {
+      budget.stopped(`the bake file ${file}`, { file, line: 1 });
+      return [{ line: 1, message: 'not parsed: the analysis budget is spent', bound: { reason: 'analysis budget spent; the file was not parsed', line: 1 } }];
+    }
+    return loadHcl(def, file, text, virtual);
+  }
+  if (/\.json$/i.test(file) || /^\s*\{/.test(text)) return loadJson(def, file, text, virtual, budget);
+  return loadCompose(def, file, text, virtual, budget);
 }
 
 function target(def: BakeDefinition, name: string, location: Location, virtual: boolean): BakeTargetDef {
@@ -90,15 +98,15 @@ function toValue(y: YamlDoc, node: unknown): HclValue {
   return { kind: 'expr', text: n && isScalar(n) ? String(n.value) : '', line };
 }
 
-function yamlRoot(file: string, text: string): { y?: YamlDoc; problems: LoadProblem[] } {
-  const parsed = parseYaml(text, file);
+function yamlRoot(file: string, text: string, budget: AnalysisBudget | undefined): { y?: YamlDoc; problems: LoadProblem[] } {
+  const parsed = parseYaml(text, file, budget);
   const y = yamlDocs(parsed)[0];
   const first = firstYamlError(parsed);
   return { ...(y ? { y } : {}), problems: first ? [{ ...first, ...(parsed.bound ? { bound: parsed.bound } : {}) }] : [] };
 }
 
-function loadJson(def: BakeDefinition, file: string, text: string, virtual: boolean): LoadProblem[] {
-  const { y, problems } = yamlRoot(file, text);
+function loadJson(def: BakeDefinition, file: string, text: string, virtual: boolean, budget: AnalysisBudget | undefined): LoadProblem[] {
+  const { y, problems } = yamlRoot(file, text, budget);
   if (!y || problems.length) return problems.length ? problems : [{ line: 1, message: 'empty bake file' }];
   const root = y.root;
   for (const e of y.entries(y.get(root, 'variable'))) {
@@ -117,8 +125,8 @@ function loadJson(def: BakeDefinition, file: string, text: string, virtual: bool
 }
 
 /** Compose: every service with a `build:` is a target; `image`, `build.tags` and `build.x-bake` give its tags and outputs. */
-function loadCompose(def: BakeDefinition, file: string, text: string, virtual: boolean): LoadProblem[] {
-  const { y, problems } = yamlRoot(file, text);
+function loadCompose(def: BakeDefinition, file: string, text: string, virtual: boolean, budget: AnalysisBudget | undefined): LoadProblem[] {
+  const { y, problems } = yamlRoot(file, text, budget);
   if (!y || problems.length) return problems;
   const serviceNames: HclValue[] = [];
   for (const svc of y.entries(y.get(y.root, 'services'))) {

@@ -119,7 +119,7 @@ function loadFiles(inv: BakeInvocation, def: BakeDefinition, result: ReaderResul
     if (!file) continue;
     const virtualText = virtual[written] ?? virtual[file];
     if (virtualText !== undefined) {
-      const problems = loadBakeFile(def, file, virtualText, true);
+      const problems = loadBakeFile(def, file, virtualText, true, inv.budget);
       if (problems.length) result.limits.push(`bake file ${file} produced in CI could not be read: ${problems[0]?.message ?? ''}`);
       loaded++;
       continue;
@@ -138,7 +138,7 @@ function loadFiles(inv: BakeInvocation, def: BakeDefinition, result: ReaderResul
       result.limits.push(`bake file ${path} not read: ${read.reason}`);
       continue;
     }
-    const problems = loadBakeFile(def, path, read.text, false);
+    const problems = loadBakeFile(def, path, read.text, false, inv.budget);
     if (problems.length) {
       const first = problems[0]!;
       const related = [{ ...inv.location, message: 'bake runs here' }];

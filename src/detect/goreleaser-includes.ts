@@ -43,8 +43,8 @@ export interface LoadedLayers {
 export const MAX_INCLUDE_DEPTH = 8;
 
 /**
- * The layers in order. Each include's text is charged to the run's budget before it is parsed (includes can be
- * many: each distinct file once); once the budget is spent the rest are not read, with a hit at the include.
+ * The layers in order. Each include's parse is charged to the run's budget (includes can be many: each distinct
+ * file once); once the budget is spent the rest are not read, with a hit at the include.
  */
 export function loadConfigLayers(main: ConfigLayer, repo: RepoReader, workdir: string, remoteFiles: RemoteFileLookup | undefined, budget?: AnalysisBudget): LoadedLayers {
   const out: LoadedLayers = { layers: [], uninspected: [], limits: [], parseErrors: [] };
@@ -91,11 +91,11 @@ export function loadConfigLayers(main: ConfigLayer, repo: RepoReader, workdir: s
         continue;
       }
       seen.add(next.file);
-      if (budget && !budget.charge(next.text.length)) {
+      if (budget?.exhausted) {
         budget.stopped(`goreleaser include ${next.file}`, location);
         return;
       }
-      const parsed = parseYaml(next.text, next.file);
+      const parsed = parseYaml(next.text, next.file, budget);
       const doc = yamlDocs(parsed)[0];
       if (parsed.errors.length > 0 || !doc || !doc.isMap(doc.root)) {
         const first = firstYamlError(parsed);

@@ -79,7 +79,7 @@ export function readGoreleaser(inv: GoreleaserInvocation): ReaderResult {
     return result;
   }
   const budget = inv.budget ?? new AnalysisBudget();
-  const parsed = parseYaml(read.text, configPath);
+  const parsed = parseYaml(read.text, configPath, budget);
   const doc = yamlDocs(parsed)[0];
   if (parsed.errors.length > 0 || !doc || !doc.isMap(doc.root)) {
     const first = firstYamlError(parsed);

@@ -1,4 +1,5 @@
 import { Composer, CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, type Document, type Node } from 'yaml';
+import type { AnalysisBudget } from '../util/budget.js';
 
 /** Bound on alias dereferences per document while converting to plain values (billion-laughs guard). */
 export const MAX_ALIAS_RESOLUTIONS = 1000;
@@ -13,6 +14,11 @@ export const MAX_YAML_ERRORS = 1000;
  * real configuration, and the parser builds (and the composer recurses over) one node per level.
  */
 export const MAX_YAML_NESTING = 256;
+/**
+ * Parsing is charged to the run's budget one unit per character, in slices of this many characters: often enough
+ * that the deadline is seen within a slice's parse (well under a millisecond), rarely enough to cost nothing.
+ */
+const BUDGET_SLICE = 16 * 1024;
 
 export interface ParsedYaml {
   file: string;
@@ -30,6 +36,12 @@ export interface ParsedYaml {
    * point were not read. A pipeline file cut short this way fails the check (it is an input bound).
    */
   bound?: { reason: string; line: number };
+  /**
+   * Set when the run's analysis budget (work or deadline) stopped the parse at `line`. The file counts as not
+   * parsed (an error is recorded, so every reader treats it so), and the budget's own hit, at that line, is what
+   * fails the check: readers need not report it again.
+   */
+  stoppedByBudget?: { line: number };
 }
 
 /** Thrown from inside the parser to stop it; never escapes parseYaml. */
@@ -49,7 +61,7 @@ function offsetOf(source: ErrorSource): number {
  * MAX_YAML_ERRORS errors. Errors are counted without building an error object each (a file of a million syntax
  * errors cost 1.4 GB that way); only the first few are kept. Time is linear in the text.
  */
-export function parseYaml(text: string, file: string): ParsedYaml {
+export function parseYaml(text: string, file: string, budget?: AnalysisBudget): ParsedYaml {
   const lineCounter = new LineCounter();
   const kept: Array<{ offset: number; message: string }> = [];
   let errorCount = 0;
@@ -85,9 +97,20 @@ export function parseYaml(text: string, file: string): ParsedYaml {
     record(parser.offset, `nesting deeper than ${MAX_YAML_NESTING} levels`);
     throw STOP;
   };
+  // The run's budget (work and deadline) stops a parse like any other bound: the documents before the stop are
+  // kept, the rest of the file is an error (so a pipeline file fails closed), and the budget records where.
+  let budgetStop: number | undefined;
+  const spent = budget
+    ? (offset: number): never => {
+        budget.stopped(`the YAML parse of ${file}`, { file, line: lineCounter.linePos(Math.min(offset, text.length)).line });
+        budgetStop = offset;
+        record(offset, `not parsed whole: the analysis ${budget.reason === 'deadline' ? 'deadline passed' : 'work bound was spent'} here`);
+        throw STOP;
+      }
+    : undefined;
   let sawDocument = false;
   try {
-    for (const token of boundedTokens(text, parser, lineCounter, tooDeep)) {
+    for (const token of boundedTokens(text, parser, lineCounter, tooDeep, spent && budget ? { budget, spent } : undefined)) {
       // The composer files these two without its error handler: count them here, as it words them.
       if (token.type === 'error') {
         record(token.offset, token.source ? `${token.message}: ${JSON.stringify(token.source.slice(0, 80))}` : token.message);
@@ -124,15 +147,38 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   kept.sort((a, b) => a.offset - b.offset);
   const lineOf = (offset: number): number => lineCounter.linePos(Math.min(offset, text.length)).line;
   const errors = kept.map((e) => ({ line: lineOf(e.offset), message: e.message }));
-  return { file, docs, lineCounter, errors, errorCount, ...(bound ? { bound: { reason: bound.reason, line: lineOf(bound.offset) } } : {}) };
+  return {
+    file,
+    docs,
+    lineCounter,
+    errors,
+    errorCount,
+    ...(bound ? { bound: { reason: bound.reason, line: lineOf(bound.offset) } } : {}),
+    ...(budgetStop !== undefined ? { stoppedByBudget: { line: lineOf(budgetStop) } } : {}),
+  };
 }
 
 /**
  * The parser's tokens, lexed here (as Parser.parse does) so the nesting can be watched on the way: flow
  * collections open at once, and block sequence or explicit-key indicators on one line outside them.
  */
-function* boundedTokens(text: string, parser: Parser, lineCounter: LineCounter, tooDeep: () => never): Generator<CST.Token> {
+function* boundedTokens(
+  text: string,
+  parser: Parser,
+  lineCounter: LineCounter,
+  tooDeep: () => never,
+  charged?: { budget: AnalysisBudget; spent: (offset: number) => never },
+): Generator<CST.Token> {
   lineCounter.addNewLine(0);
+  // Charged as the parser advances (a budget spent earlier stops the parse before its first lexeme).
+  let chargedTo = 0;
+  const charge = (to: number): void => {
+    if (!charged) return;
+    const cost = to - chargedTo + 1;
+    chargedTo = to;
+    if (!charged.budget.charge(cost) || charged.budget.exhausted) charged.spent(to);
+  };
+  charge(0);
   let flow = 0;
   let onLine = 0;
   let scalarNext = false;
@@ -170,6 +216,7 @@ function* boundedTokens(text: string, parser: Parser, lineCounter: LineCounter, 
           break;
       }
     }
+    if (parser.offset - chargedTo >= BUDGET_SLICE) charge(parser.offset);
     yield* parser.next(lexeme);
     // Block collections nest by indentation, which no lexeme shows: the parser's own stack of open collections
     // does. Watching it keeps the parser (recursive generators, one level of call stack per open collection)
@@ -177,6 +224,7 @@ function* boundedTokens(text: string, parser: Parser, lineCounter: LineCounter, 
     // The stack also holds the document and the node being read: two entries that are not nesting.
     if (parser.stack.length > MAX_YAML_NESTING + 2) tooDeep();
   }
+  charge(text.length);
   yield* parser.end();
 }
 

@@ -102,9 +102,14 @@ export class AnalysisBudget {
     return length <= this.limits.valueLength;
   }
 
-  /** Records that a part of the analysis stopped; the first hit per (kind, place, what) is kept. */
+  /**
+   * Records that a part of the analysis stopped; the first hit per (kind, place, what) is kept. A spent budget
+   * (work or deadline) is reported once per file, where it was first seen there: every later part of the same file
+   * stops for the same reason (the steps of a job, then the jobs after it), and one finding says so.
+   */
   hit(kind: BudgetHitKind, what: string, location?: Location): void {
-    const key = `${kind}\u0000${what}\u0000${location?.file ?? ''}:${location?.line ?? 0}`;
+    const spent = kind === 'work' || kind === 'deadline';
+    const key = spent && location ? `${kind}\u0000${location.file}` : `${kind}\u0000${what}\u0000${location?.file ?? ''}:${location?.line ?? 0}`;
     if (this.hitKeys.has(key)) return;
     this.hitKeys.add(key);
     if (this.recorded.length >= MAX_HITS) {

@@ -7,6 +7,7 @@ import type { PushOp } from '../../model/pipeline.js';
 import { ruleFinding } from '../../model/rule-finding.js';
 import { yamlBoundFinding } from '../../parse/yaml-findings.js';
 import { firstYamlError, parseYaml, yamlDocs, yamlLimitNotes, type YamlDoc } from '../../parse/yaml.js';
+import type { AnalysisBudget } from '../../util/budget.js';
 
 /**
  * Finding Cloud Build configurations in a tree. Build triggers live in the Google Cloud project, not in the
@@ -60,7 +61,7 @@ export function buildConfigSteps(doc: YamlDoc): Node | undefined {
 /** A text that reads as a build config even though it does not parse: a `steps` key. */
 const STEPS_KEY = /(^|[\s{,])["']?steps["']?\s*:/m;
 
-export function loadBuildConfigs(repo: RepoReader): LoadedConfigs {
+export function loadBuildConfigs(repo: RepoReader, budget?: AnalysisBudget): LoadedConfigs {
   const out: LoadedConfigs = { configs: [], findings: [], limits: [], hidden: [] };
   const paths = repo.files.map((f) => f.path).filter(isBuildConfigPath);
   if (paths.length > MAX_CONFIGS) {
@@ -74,8 +75,10 @@ export function loadBuildConfigs(repo: RepoReader): LoadedConfigs {
       if (!/bound|binary/.test(read.reason)) out.limits.push(`${path}: could not be read (${read.reason})`);
       continue;
     }
-    const parsed = parseYaml(read.text, path);
+    const parsed = parseYaml(read.text, path, budget);
     const docs = yamlDocs(parsed);
+    // Stopped by the run's budget: its hit at that line already fails the check; the file is not analysed.
+    if (parsed.stoppedByBudget) continue;
     if (parsed.errors.length > 0) {
       // Only a text that reads as a build config is one that fails: another file with that name is not ours.
       if (!STEPS_KEY.test(read.text)) {

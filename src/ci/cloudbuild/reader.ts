@@ -61,7 +61,7 @@ const PROVENANCE_REGISTRY = /^([\w${}-]+-docker\.pkg\.dev|([a-z]+\.)?gcr\.io)$/i
 export function readCloudBuild(input: CloudBuildReaderInput): CloudBuildReadResult {
   const budget = input.budget ?? new AnalysisBudget();
   const out: CloudBuildReadResult = emptyCiReaderResult();
-  const loaded = loadBuildConfigs(input.repo);
+  const loaded = loadBuildConfigs(input.repo, budget);
   out.findings.push(...loaded.findings);
   out.limits.push(...loaded.limits);
   out.operations.push(...loaded.hidden);

@@ -277,8 +277,13 @@ class Reader {
       this.parsed.set(key, null);
       return null;
     }
-    const parsed = parseYaml(read.text, display);
+    const parsed = parseYaml(read.text, display, this.budget);
     const docs = yamlDocs(parsed);
+    if (parsed.stoppedByBudget) {
+      // The budget's hit at the line where the parse stopped already fails the check; the file is not analysed.
+      this.parsed.set(key, null);
+      return null;
+    }
     if (parsed.errors.length > 0 || docs.length === 0 || !isMap(docs[0]!.root)) {
       const err = firstYamlError(parsed);
       // What the unparsed text may push or sign is named, and each push it may hide fails the verdict closed.

@@ -75,7 +75,7 @@ export function loadConfig(repo: RepoReader, budget: AnalysisBudget): GitlabConf
       budget.stopped(`the GitLab CI includes of ${ROOT_CONFIG}`, { file: path, line: 1 });
       return;
     }
-    const doc = loadDoc(repo, path, config);
+    const doc = loadDoc(repo, path, config, budget);
     if (!doc) return;
     config.files.push(path);
     const includes = doc.get(doc.root, 'include');
@@ -121,16 +121,18 @@ export function keyLine(layer: Layer): number {
   return keyLines.get(layer.node) ?? layer.doc.line(layer.node);
 }
 
-function loadDoc(repo: RepoReader, path: string, config: GitlabConfig): YamlDoc | undefined {
+function loadDoc(repo: RepoReader, path: string, config: GitlabConfig, budget: AnalysisBudget): YamlDoc | undefined {
   const read = repo.read(path);
   if (!read.ok) {
     config.findings.push(ruleFinding('parse-error', `${path} could not be read: ${read.reason}`, { file: path, line: 1 }));
     return undefined;
   }
-  const parsed = parseYaml(read.text, path);
+  const parsed = parseYaml(read.text, path, budget);
   let docs = yamlDocs(parsed);
   // A file with a `spec:` header (https://docs.gitlab.com/ci/yaml/#spec) holds the configuration in its second document.
   if (docs.length > 1 && docs[0]!.get(docs[0]!.root, 'spec')) docs = docs.slice(1);
+  // Stopped by the run's budget: its hit at that line already fails the check; the file is not analysed.
+  if (parsed.stoppedByBudget) return undefined;
   if (parsed.errors.length > 0 || docs.length === 0 || !docs[0]!.isMap(docs[0]!.root)) {
     const err = firstYamlError(parsed);
     config.findings.push(ruleFinding('parse-error', `${path} is not valid YAML${err ? `: ${err.message}` : ''}; it was not analysed`, { file: path, line: err?.line ?? 1 }));

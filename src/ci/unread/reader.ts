@@ -50,8 +50,9 @@ export function readUnreadSystems(input: UnreadReaderInput): Map<CiSystem, Unrea
       const read = input.repo.read(path, system.content ? { scan: true } : {});
       if (!read.ok) continue;
       if (system.content && !system.content(read.text)) continue;
-      // Charged for the files of the system only: the content test of every YAML file is one regular expression.
-      if (input.budget && !input.budget.charge(COST_PER_FILE)) {
+      // Charged for the files of the system only (the content test of every YAML file is one regular expression):
+      // a fixed cost and one unit per character, which pays for the file's YAML parse and line scans.
+      if (input.budget && !input.budget.charge(COST_PER_FILE + read.text.length)) {
         input.budget.stopped(`the scan of ${CI_SYSTEM_NAMES[system.ci]} files`, { file: path, line: 1 });
         break;
       }
