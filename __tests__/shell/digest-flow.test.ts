@@ -104,13 +104,33 @@ test('make: a captured silent recipe hands on its output; a recipe make echoes i
   assert.equal(r.fileWrites.find((w) => w.path === 'loud.txt')?.text, 'echo hi\nhi', 'make prints the line, then its output');
 });
 
-test('jq: field paths only; a field a partial object does not model is unknown, not null', () => {
+test('jq: field paths; a field a partial object does not model is unknown, not null', () => {
   const call = parseJqArgs(['-r', '.a."b.c"[1]'])!;
   assert.equal(runJq(call, '{"a":{"b.c":["x","y"]}}'), 'y\n');
   assert.equal(runJq(call, '{"a":{}}'), 'null\n');
   assert.equal(runJq(parseJqArgs(['-r', '.other'])!, '{"digest":"d","\uE012partial":true}'), undefined);
   assert.equal(parseJqArgs(['--arg', 'x', 'y', '.[$x]']), undefined);
-  assert.equal(runJq(parseJqArgs(['.[] | .digest'])!, '[]'), undefined);
+  // An empty array makes an empty stream: nothing printed (known), not an unknown output.
+  assert.equal(runJq(parseJqArgs(['.[] | .digest'])!, '[]'), '');
+  assert.equal(runJq(parseJqArgs(['-r', '.[] | .digest'])!, '[{"digest":"a"},{"digest":"b"}]'), 'a\nb\n');
+});
+
+test("jq: pipes, map, join and string + (Docker's merge step) over metadata-action's JSON; the rest stays unknown", () => {
+  const json = JSON.stringify({ tags: ['ghcr.io/a/b:1', 'ghcr.io/a/b:latest'] });
+  const out = (args: string[], input = json): string | undefined => runJq(parseJqArgs(args)!, input);
+  assert.equal(out(['-cr', '.tags | map("-t " + .) | join(" ")']), '-t ghcr.io/a/b:1 -t ghcr.io/a/b:latest\n');
+  assert.equal(out(['-r', '.tags|map(. + "-amd64")|join(",")']), 'ghcr.io/a/b:1-amd64,ghcr.io/a/b:latest-amd64\n');
+  assert.equal(out(['-r', '(.tags | join(" "))']), 'ghcr.io/a/b:1 ghcr.io/a/b:latest\n');
+  assert.equal(out(['-c', '.tags']), '["ghcr.io/a/b:1","ghcr.io/a/b:latest"]\n');
+  assert.equal(out(['.tags']), '[\n  "ghcr.io/a/b:1",\n  "ghcr.io/a/b:latest"\n]\n');
+  assert.equal(out(['-r', '"x\\"y" + .tags[0]']), 'x"yghcr.io/a/b:1\n');
+  // Not modelled: interpolation, other functions and operators, `+` over a stream, join of objects, map of a non-array.
+  for (const filter of ['"\\(.tags[0])"', '.tags | map(select(. != "x"))', '.tags | length', '.a // .b', '"-t " + .tags[]', 'map(.) | join(" ")', '.tags | join(.)']) {
+    assert.equal(out(['-r', filter]), undefined, filter);
+  }
+  assert.equal(out(['-r', '.tags | join(" ")'], '{"tags":[{"a":1}]}'), undefined);
+  // A partial object (a build's metadata) keeps its unmodelled fields unknown through a pipe too.
+  assert.equal(out(['-r', '. | .other'], '{"digest":"d","\uE012partial":true}'), undefined);
 });
 
 function fixtureTree(files: Record<string, string>) {
