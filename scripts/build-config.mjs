@@ -8,6 +8,8 @@ const requireShim = "import { createRequire as __isaCreateRequire } from 'node:m
 
 /** The shell parser's own file next to each bundle (src/shell/parser.ts loads it on the first parse). */
 export const SHELL_PARSER_FILE = 'shell-parser.cjs';
+/** re2js, the linear-time regular-expression engine, beside each bundle (src/util/safe-regex.ts requires it on first use). */
+export const RE2_FILE = 're2.cjs';
 /** The online confirmation (src/online/index.ts) with the Sigstore libraries: imported only with confirm-online. */
 export const ONLINE_FILE = 'online.js';
 
@@ -30,6 +32,7 @@ export const bundleOptions = {
     // The version SARIF's tool.driver reports (src/version.ts): fixed at build time, no file read at run time.
     __IMAGE_SIGNING_AUDIT_VERSION__: JSON.stringify(version),
     __IMAGE_SIGNING_AUDIT_SHELL_PARSER__: JSON.stringify(`./${SHELL_PARSER_FILE}`),
+    __IMAGE_SIGNING_AUDIT_RE2__: JSON.stringify(`./${RE2_FILE}`),
     __IMAGE_SIGNING_AUDIT_ONLINE__: JSON.stringify(`./${ONLINE_FILE}`),
   },
 };
@@ -49,6 +52,15 @@ export const shellParserOptions = {
   minifySyntax: true,
   // No source map: the package is itself compiled output (GopherJS), so a map would point at more of the same.
   entryPoints: ['node_modules/mvdan-sh/index.js'],
+};
+
+/**
+ * re2js as a CommonJS file of its own (its package ships one), required on the first expression compiled from the
+ * scanned tree rather than compiled at every start. One copy serves both bundles and the online module.
+ */
+export const re2Options = {
+  ...shellParserOptions,
+  entryPoints: ['node_modules/re2js/build/index.cjs'],
 };
 
 /** The online module as an ESM file of its own beside both bundles (src/online/load.ts imports it on first use). */

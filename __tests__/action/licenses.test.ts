@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { ROOT } from './harness.js';
 
-type BuildConfig = { bundleOptions: BuildOptions; shellParserOptions: BuildOptions; onlineOptions: BuildOptions };
+type BuildConfig = { bundleOptions: BuildOptions; shellParserOptions: BuildOptions; re2Options: BuildOptions; onlineOptions: BuildOptions };
 
 /** name@version of every node_modules package whose files reach the output of `options`, per package.json. */
 async function bundled(options: (config: BuildConfig) => BuildOptions): Promise<Set<string>> {
@@ -39,6 +39,8 @@ test('dist/licenses.txt lists exactly the bundled packages, each with its licenc
     ...(await bundled((c) => ({ ...c.bundleOptions, entryPoints: [join(ROOT, 'src/cli.ts')] }))),
     // The shell parser ships as a file of its own beside the bundles.
     ...(await bundled((c) => c.shellParserOptions)),
+    // And re2js, required on the first expression compiled from the scanned tree.
+    ...(await bundled((c) => c.re2Options)),
     // So does the online confirmation (with the Sigstore verifier), loaded only with confirm-online.
     ...(await bundled((c) => ({ ...c.onlineOptions, entryPoints: [join(ROOT, 'src/online/index.ts')] }))),
   ]);
@@ -48,6 +50,7 @@ test('dist/licenses.txt lists exactly the bundled packages, each with its licenc
     assert.ok(body.length > 200 && /copyright|permission|licen[cs]e/i.test(body), `${key} has a licence text`);
   }
   assert.match(text, /^mvdan-sh 0\.10\.1\n/m);
+  assert.match(text, /^re2js \d+\.\d+\.\d+\n/m);
   assert.match(listed.get('mvdan-sh@0.10.1')!, /The Go Authors/, 'the Go standard library compiled into mvdan-sh is credited');
   assert.match(listed.get('@sigstore/verify@3.1.1')!, /Apache License/, 'the hand-written notice of @sigstore/verify (its package ships none)');
   assert.doesNotMatch(text, /\r|\/work\/|\/home\//, 'no CR line endings and no absolute paths (the file must build the same anywhere)');

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { assertGolden, PROJECT_ROOT } from '../helpers/golden.js';
@@ -55,4 +57,18 @@ test('--require-enforcement false lets signing alone pass, and the sentence stil
   assert.equal(lenient.verdict, 'pass');
   assert.match(lenient.sentence, /verification enforced via none found\.$/);
   assert.ok(lenient.findings.some((f) => f.rule === 'no-admission-enforcement' && f.severity === 'note'));
+});
+
+test('the bundle loads its regular-expression engine on first use: a bash =~ test is decided, not left open', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'isa-cli-re2-'));
+  try {
+    mkdirSync(join(dir, '.github', 'workflows'), { recursive: true });
+    const script = ['V=abc', 'if [[ $V =~ ^a(b|x)c$ ]]; then N=app; else N=other; fi', 'docker push ghcr.io/acme/$N:1'].map((l) => `          ${l}\n`).join('');
+    writeFileSync(join(dir, '.github', 'workflows', 'a.yml'), `on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n${script}`);
+    const r = cli([dir, '--repository', 'acme/app', '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual((JSON.parse(r.stdout) as { images: Array<{ name: string }> }).images.map((i) => i.name), ['ghcr.io/acme/app']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

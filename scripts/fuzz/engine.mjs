@@ -13,10 +13,11 @@ export { parseInputs } from './src/action/inputs.ts';
 export async function prepareEngine(root, workDir) {
   try {
     const { build } = await import('esbuild');
-    const { bundleOptions, shellParserOptions, SHELL_PARSER_FILE } = await import(pathToFileURL(join(root, 'scripts', 'build-config.mjs')).href);
+    const { bundleOptions, shellParserOptions, SHELL_PARSER_FILE, re2Options, RE2_FILE } = await import(pathToFileURL(join(root, 'scripts', 'build-config.mjs')).href);
     const outfile = join(workDir, 'engine.mjs');
     await build({ ...bundleOptions, stdin: { contents: ENTRY, resolveDir: root, loader: 'ts', sourcefile: 'fuzz-engine.ts' }, outfile, logLevel: 'error' });
     await build({ ...shellParserOptions, absWorkingDir: root, outfile: join(workDir, SHELL_PARSER_FILE), logLevel: 'error' });
+    await build({ ...re2Options, absWorkingDir: root, outfile: join(workDir, RE2_FILE), logLevel: 'error' });
     return { url: pathToFileURL(outfile).href, how: 'bundle of src/ (esbuild)' };
   } catch (e) {
     const built = join(root, 'build', 'src', 'action', 'run.js');
