@@ -249,3 +249,16 @@ test('CURDIR and $(abspath) are absolute under $GITHUB_WORKSPACE, which -C maps 
   const back = make('features', ['-C', '$GITHUB_WORKSPACE/services', 'all']);
   assert.match(back.limits[0], /no makefile in services/);
 });
+
+test('an export under a conditional the engine cannot decide: the recipe shell sees an unknown value, the other branch no export', () => {
+  const r = make('export-conditional', ['push']);
+  const env = r.commands[0]!.env;
+  // Exported on one path only: neither the value (a path where the shell does not see it) nor nothing.
+  assert.equal(env['NAME'], '$(NAME)');
+  // Unexported in one branch and exported in the other: the first branch's unexport must not reach the else.
+  assert.equal(env['OTHER'], '$(OTHER)');
+  // Exported on every path: known.
+  assert.equal(env['ALWAYS'], 'controller');
+  // Make's own references are not affected by what is exported.
+  assert.equal(texts(r)[3], 'docker push ghcr.io/acme/app-direct:1');
+});

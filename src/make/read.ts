@@ -368,6 +368,20 @@ function finishJoin(state: MakeState, join: BranchJoin, location: Location): voi
  * expands the expression); otherwise unknown — never one branch's value.
  */
 function joinVariables(name: string, values: ReadonlyArray<Variable | undefined>, whens: readonly Formula[], location: Location): Variable | undefined {
+  const joined = joinValues(name, values, whens, location);
+  if (!joined) return joined;
+  // Exported on some paths only: the recipe's shell may or may not see it (make's own references are unaffected).
+  const exports = new Set(values.map((v) => (v?.exportUncertain ? 'uncertain' : v?.exported)));
+  const only = exports.size === 1 ? [...exports][0] : 'uncertain';
+  if (joined.exported === only && !joined.exportUncertain) return joined;
+  const rest: Variable = { ...joined };
+  delete rest.exported;
+  delete rest.exportUncertain;
+  if (only === 'uncertain') return { ...rest, exported: true, exportUncertain: true };
+  return only === undefined ? rest : { ...rest, exported: only };
+}
+
+function joinValues(name: string, values: ReadonlyArray<Variable | undefined>, whens: readonly Formula[], location: Location): Variable | undefined {
   const first = values[0];
   if (values.every((v) => v === first || (v && first && v.flavor === first.flavor && v.value === first.value && v.origin === first.origin))) return first;
   const texts: string[] = [];
@@ -452,17 +466,25 @@ function appendVariable(state: MakeState, name: string, word: string): void {
 
 function markExport(state: MakeState, name: string, exported: boolean): void {
   const v = state.globals.vars.get(name);
-  if (v) v.exported = exported;
+  // A new object, never the old one changed: a conditional's snapshot of the variables before it shares them.
+  if (v) state.globals.vars.set(name, withExport(v, exported));
   else state.globals.vars.set(name, { flavor: 'recursive', value: '', origin: 'file', exported });
   // An exported name that is never assigned is still passed on (empty) by make only if defined; drop empty ones later.
 }
 
 /** Applies one global assignment with make's precedence: command line > override > file > environment (unless -e). */
+/** The variable exported (or unexported) on every path from here: no longer uncertain. */
+function withExport(v: Variable, exported: boolean): Variable {
+  const next: Variable = { ...v, exported };
+  delete next.exportUncertain;
+  return next;
+}
+
 export function assign(state: MakeState, name: string, op: string, value: string, override: boolean, exported: boolean | undefined, location: Location): void {
   const existing = state.globals.vars.get(name);
   const next = computeAssignment(state, name, existing, op, value, override, undefined);
   if (next === undefined) {
-    if (existing && exported !== undefined) existing.exported = exported;
+    if (existing && exported !== undefined) state.globals.vars.set(name, withExport(existing, exported));
     return;
   }
   if (exported !== undefined) next.exported = exported;

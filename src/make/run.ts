@@ -279,7 +279,8 @@ function recipeEnv(state: MakeState, scope: Scope, baseEnv: Record<string, strin
         continue;
       }
       if (v.origin === 'automatic') continue;
-      env[name] = stripMarks(valueOf(state, v, scope, name));
+      // Exported on some paths only: what the shell sees is not known (unknownReference reads as `$(NAME)`).
+      env[name] = stripMarks(v.exportUncertain ? unknownReference(name) : valueOf(state, v, scope, name));
     }
   }
   return env;

@@ -16,6 +16,11 @@ export interface Variable {
   /** true: `export`ed; false: `unexport`ed; undefined: make's default (environment and command-line values pass on). */
   exported?: boolean;
   /**
+   * Set when conditionals the engine cannot decide export the name on some paths and not on others: a recipe's
+   * shell may or may not see it, so it sees an unknown value (make's own references still read `value`).
+   */
+  exportUncertain?: true;
+  /**
    * A target-specific `+=` (GNU make's "append" variable): its value is appended, when it is looked up, to the
    * value the name has in this scope (the requesting target's, then the global one).
    */
